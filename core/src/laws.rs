@@ -1,0 +1,484 @@
+//! The law monitor: a bounded observer that checks laws 1–12 on any run of the machine,
+//! and the structural invariant check of the machine's state.
+//!
+//! Owns: [`LawMonitor`] (fed every input with its reply and every output; keeps a small
+//! summary per object and per value, never a log, so the model checker can store it in
+//! its state), [`Violation`], and [`check_invariants`]. The monitor knows nothing of the
+//! machine's internals: it rebuilds what it needs from replies and outputs, so a broken
+//! machine cannot hide from it. The proptests, the model checker and the fuzz targets all
+//! use these two checks.
+
+use std::collections::BTreeMap;
+
+use crate::machine::{
+    handle_closing, is_completion, winhttp, wininet, ApiError, Family, HandleKind, HandleValue,
+    Input, Machine, ObjectId, Outcome, Output, ParentClose, Policy, Reply, Ret, ValueRelease,
+    ValueReuse,
+};
+
+/// A broken law (or invariant), with what was seen.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+#[error("law {law} broken: {message}")]
+pub struct Violation {
+    /// The law number (1–12), or 0 for a structural invariant of the machine's state.
+    pub law: u8,
+    /// What happened.
+    pub message: String,
+}
+
+fn violation(law: u8, message: String) -> Result<(), Violation> {
+    Err(Violation { law, message })
+}
+
+/// What the monitor remembers of one object.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Watch {
+    kind: HandleKind,
+    parent: Option<ObjectId>,
+    value: HandleValue,
+    /// Closed by the application or invalidated by a cascade.
+    closed: bool,
+    /// Its `HANDLE_CLOSING` was seen.
+    gone: bool,
+    /// Accepted operations not yet completed (async) or returned (blocking).
+    ops: u16,
+    /// Delivered notifications whose callback has not returned.
+    running: u16,
+    /// Rank of the last progress notification of the current operation (law 12).
+    progress: u8,
+}
+
+/// Checks the laws on a run. Feed it every input with its reply ([`LawMonitor::on_input`])
+/// and every output ([`LawMonitor::on_output`]) in order; call
+/// [`LawMonitor::on_quiescent`] when nothing waits on the environment.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct LawMonitor {
+    family: Family,
+    cascade: bool,
+    reserve_until_destroyed: bool,
+    strict: bool,
+    objects: BTreeMap<ObjectId, Watch>,
+    /// The object each value was last issued to.
+    values: BTreeMap<HandleValue, ObjectId>,
+}
+
+impl LawMonitor {
+    /// A monitor for a machine under `policy`.
+    pub fn new(policy: &Policy) -> LawMonitor {
+        LawMonitor {
+            family: policy.family,
+            cascade: policy.parent_close == ParentClose::Cascade,
+            reserve_until_destroyed: policy.value_release == ValueRelease::AtDestroy,
+            strict: policy.value_reuse == ValueReuse::Strict,
+            objects: BTreeMap::new(),
+            values: BTreeMap::new(),
+        }
+    }
+
+    /// Objects seen so far whose `HANDLE_CLOSING` has not come.
+    pub fn alive(&self) -> usize {
+        self.objects.values().filter(|w| !w.gone).count()
+    }
+
+    fn watch(&self, value: HandleValue) -> Option<(ObjectId, &Watch)> {
+        let id = *self.values.get(&value)?;
+        self.objects.get(&id).map(|w| (id, w))
+    }
+
+    /// The error code a rejection reported (last error, or the DWORD return).
+    fn reported_code(reply: &Reply) -> Option<u32> {
+        match reply.ret {
+            Ret::Dword(code) => Some(code),
+            _ => reply.last_error,
+        }
+    }
+
+    /// Check one API call or event and its reply (laws 4, 5, 7, 8).
+    pub fn on_input(&mut self, input: &Input, reply: &Reply) -> Result<(), Violation> {
+        let handle = match *input {
+            Input::Create { source, .. } => Some(source),
+            Input::Call { handle, .. }
+            | Input::Close { handle }
+            | Input::SetStatusCallback { handle, .. }
+            | Input::SetContext { handle, .. }
+            | Input::QueryContext { handle } => Some(handle),
+            Input::Open { .. } | Input::Complete { .. } | Input::CallbackReturned { .. } => None,
+        };
+        if let Some(value) = handle.filter(|v| !v.is_null()) {
+            match self.watch(value).map(|(id, w)| (id, w.closed, w.kind)) {
+                // Laws 4 and 5: a closed (or cascade-invalidated) value must be invalid.
+                Some((id, true, _)) => {
+                    if reply.object() == Some(id) {
+                        return violation(
+                            4,
+                            format!("call on closed handle {value} reached object {id}: {input:?}"),
+                        );
+                    }
+                    if !matches!(reply.outcome, Outcome::Rejected(ApiError::InvalidHandle(_))) {
+                        return violation(
+                            4,
+                            format!("call on closed handle {value} was not rejected as invalid: {reply:?}"),
+                        );
+                    }
+                    if let Input::Call { api, .. } = *input {
+                        let want = api.bad_handle_error(false);
+                        if Self::reported_code(reply) != Some(want) {
+                            return violation(
+                                4,
+                                format!("{api} on closed handle {value} gave {reply:?}, want error {want}"),
+                            );
+                        }
+                    }
+                }
+                // A live value (law 5 keep-children included) must reach its object.
+                Some((id, false, kind)) => {
+                    if matches!(reply.outcome, Outcome::Rejected(ApiError::InvalidHandle(_))) {
+                        return violation(
+                            5,
+                            format!("live handle {value} (object {id}) was rejected as invalid"),
+                        );
+                    }
+                    // Law 8: wrong kind gives the family's code for that API.
+                    if let Some(want) = wrong_kind_code(input, kind) {
+                        if !reply.is_rejected() || Self::reported_code(reply) != Some(want) {
+                            return violation(
+                                8,
+                                format!("{kind} handle {value} given to {input:?}: {reply:?}, want error {want}"),
+                            );
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+        match reply.outcome {
+            Outcome::Created {
+                object,
+                kind,
+                parent,
+                value,
+            } => {
+                // Law 7: the value must be free.
+                if let Some((old, w)) = self.watch(value) {
+                    let free = if self.reserve_until_destroyed {
+                        w.gone
+                    } else {
+                        w.closed
+                    };
+                    if !free || self.strict {
+                        return violation(
+                            7,
+                            format!("value {value} reissued to {object} while object {old} still holds it"),
+                        );
+                    }
+                }
+                if self.objects.contains_key(&object) {
+                    return violation(0, format!("object id {object} issued twice"));
+                }
+                self.objects.insert(
+                    object,
+                    Watch {
+                        kind,
+                        parent,
+                        value,
+                        closed: false,
+                        gone: false,
+                        ops: 0,
+                        running: 0,
+                        progress: 0,
+                    },
+                );
+                self.values.insert(value, object);
+            }
+            Outcome::Pending { object, .. } | Outcome::InFlight { object, .. } => {
+                let Some(w) = self.objects.get_mut(&object) else {
+                    return violation(3, format!("operation accepted on unknown object {object}"));
+                };
+                w.ops += 1;
+            }
+            Outcome::Closed { object } => {
+                let mut closing = vec![object];
+                if self.cascade {
+                    // Law 5: every descendant is invalid from now on.
+                    let mut i = 0;
+                    while i < closing.len() {
+                        let p = closing[i];
+                        closing.extend(
+                            self.objects
+                                .iter()
+                                .filter(|(_, w)| w.parent == Some(p) && !w.gone)
+                                .map(|(&id, _)| id),
+                        );
+                        i += 1;
+                    }
+                }
+                for id in closing {
+                    if let Some(w) = self.objects.get_mut(&id) {
+                        w.closed = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Input::CallbackReturned { object } = *input {
+            if let Some(w) = self.objects.get_mut(&object) {
+                w.running = w.running.saturating_sub(1);
+            }
+        }
+        Ok(())
+    }
+
+    fn progress_rank(&self, status: u32) -> Option<(u8, Option<u8>)> {
+        // (rank, rank that must come immediately before)
+        let table: [(u32, u8, Option<u8>); 8] = match self.family {
+            Family::WinHttp => [
+                (winhttp::RESOLVING_NAME, 1, None),
+                (winhttp::NAME_RESOLVED, 2, Some(1)),
+                (winhttp::CONNECTING_TO_SERVER, 3, None),
+                (winhttp::CONNECTED_TO_SERVER, 4, Some(3)),
+                (winhttp::SENDING_REQUEST, 5, None),
+                (winhttp::REQUEST_SENT, 6, Some(5)),
+                (winhttp::RECEIVING_RESPONSE, 7, None),
+                (winhttp::RESPONSE_RECEIVED, 8, Some(7)),
+            ],
+            Family::WinInet => [
+                (wininet::RESOLVING_NAME, 1, None),
+                (wininet::NAME_RESOLVED, 2, Some(1)),
+                (wininet::CONNECTING_TO_SERVER, 3, None),
+                (wininet::CONNECTED_TO_SERVER, 4, Some(3)),
+                (wininet::SENDING_REQUEST, 5, None),
+                (wininet::REQUEST_SENT, 6, Some(5)),
+                (wininet::RECEIVING_RESPONSE, 7, None),
+                (wininet::RESPONSE_RECEIVED, 8, Some(7)),
+            ],
+        };
+        table
+            .iter()
+            .find(|(s, _, _)| *s == status)
+            .map(|&(_, r, before)| (r, before))
+    }
+
+    /// Check one output (laws 1, 2, 3, 6, 9, 12).
+    pub fn on_output(&mut self, output: &Output) -> Result<(), Violation> {
+        let (object, status) = match *output {
+            Output::Notify(n) => (n.object, Some(n)),
+            Output::StartIo { object, .. } | Output::CancelIo { object, .. } => (object, None),
+            Output::CallReturned { object, .. } => {
+                let Some(w) = self.objects.get_mut(&object) else {
+                    return violation(3, format!("call returned on unknown object {object}"));
+                };
+                if w.ops == 0 {
+                    return violation(3, format!("call returned twice on {object}"));
+                }
+                w.ops -= 1;
+                w.progress = 0;
+                (object, None)
+            }
+        };
+        let family = self.family;
+        let closing_status = handle_closing(family);
+        let Some(w) = self.objects.get(&object) else {
+            return violation(2, format!("output for unknown object {object}: {output:?}"));
+        };
+        // Law 2.
+        if w.gone {
+            return violation(
+                2,
+                format!("output after HANDLE_CLOSING of {object}: {output:?}"),
+            );
+        }
+        let Some(n) = status else { return Ok(()) };
+        if n.status == closing_status {
+            // Law 1: only for a closed object; law 3: after its completions; law 9: not
+            // while one of its callbacks runs; law 6: after every child's.
+            if !w.closed {
+                return violation(
+                    1,
+                    format!("HANDLE_CLOSING for {object}, whose handle was never closed"),
+                );
+            }
+            if w.ops > 0 {
+                return violation(
+                    3,
+                    format!(
+                        "HANDLE_CLOSING for {object} with {} operation(s) outstanding",
+                        w.ops
+                    ),
+                );
+            }
+            if w.running > 0 {
+                return violation(
+                    9,
+                    format!("HANDLE_CLOSING for {object} while its callback runs"),
+                );
+            }
+            if let Some((child, _)) = self
+                .objects
+                .iter()
+                .find(|(_, c)| c.parent == Some(object) && !c.gone)
+            {
+                return violation(
+                    6,
+                    format!("HANDLE_CLOSING for {object} before its child {child}'s"),
+                );
+            }
+            if let Some(w) = self.objects.get_mut(&object) {
+                w.gone = true;
+            }
+            return Ok(());
+        }
+        let rank = self.progress_rank(n.status);
+        let Some(w) = self.objects.get_mut(&object) else {
+            return Ok(());
+        };
+        if n.needs_return {
+            w.running += 1;
+        }
+        if is_completion(family, n.status) {
+            if w.ops == 0 {
+                return violation(
+                    3,
+                    format!("completion with no operation outstanding on {object}: {n:?}"),
+                );
+            }
+            w.ops -= 1;
+            w.progress = 0;
+        } else if let Some((rank, before)) = rank {
+            let ok = match before {
+                Some(b) => w.progress == b,
+                None => rank > w.progress,
+            };
+            if !ok {
+                return violation(
+                    12,
+                    format!(
+                        "progress status {:#x} on {object} after rank {}",
+                        n.status, w.progress
+                    ),
+                );
+            }
+            w.progress = rank;
+        } else if matches!(n.status, winhttp::REDIRECT | wininet::REDIRECT) {
+            w.progress = 0;
+        }
+        Ok(())
+    }
+
+    /// Check the liveness laws on a quiescent machine (laws 1 and 11): every closed object
+    /// that no open child holds has had its `HANDLE_CLOSING`, and when every handle is
+    /// closed the machine is empty.
+    pub fn on_quiescent(&self, machine: &Machine) -> Result<(), Violation> {
+        if !machine.is_quiescent() {
+            return Ok(());
+        }
+        for (&id, w) in &self.objects {
+            if !w.closed || w.gone {
+                continue;
+            }
+            let held_by_open_child = self
+                .objects
+                .values()
+                .any(|c| c.parent == Some(id) && !c.gone);
+            if !held_by_open_child {
+                return violation(
+                    1,
+                    format!("object {id} was closed but never got HANDLE_CLOSING"),
+                );
+            }
+        }
+        if self.objects.values().all(|w| w.closed) && !machine.is_empty() {
+            return violation(
+                11,
+                "every handle is closed and all I/O done, but the table is not empty".into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// True when every object seen has been closed.
+    pub fn all_closed(&self) -> bool {
+        self.objects.values().all(|w| w.closed)
+    }
+
+    /// The live (not closed) values the monitor knows, with their kinds.
+    pub fn open_values(&self) -> impl Iterator<Item = (HandleValue, HandleKind)> + '_ {
+        self.values.iter().filter_map(|(&v, id)| {
+            let w = self.objects.get(id)?;
+            (!w.closed && w.value == v).then_some((v, w.kind))
+        })
+    }
+
+    /// Every value ever issued (live or not), for tests that replay stale values.
+    pub fn issued_values(&self) -> impl Iterator<Item = HandleValue> + '_ {
+        self.values.keys().copied()
+    }
+}
+
+/// Structural invariants of a machine's state: child counts match, every live or
+/// reserved value names an existing object that carries it, open objects are live in
+/// the table, and nothing references a destroyed object.
+pub fn check_invariants(machine: &Machine) -> Result<(), Violation> {
+    let mut children: BTreeMap<ObjectId, u16> = BTreeMap::new();
+    for (id, o) in machine.objects() {
+        if let Some(p) = o.parent() {
+            if machine.object(p).is_none() {
+                return violation(0, format!("object {id} has a destroyed parent {p}"));
+            }
+            *children.entry(p).or_default() += 1;
+        }
+        if o.holds() == 0 {
+            return violation(0, format!("object {id} exists with nothing holding it"));
+        }
+        if o.is_open() && machine.resolve(o.value()) != Some(id) {
+            return violation(
+                0,
+                format!(
+                    "open object {id} is not addressed by its value {}",
+                    o.value()
+                ),
+            );
+        }
+        if !o.is_open() && machine.resolve(o.value()) == Some(id) {
+            return violation(
+                0,
+                format!("closed object {id} is still addressed by {}", o.value()),
+            );
+        }
+    }
+    for (id, o) in machine.objects() {
+        let want = children.get(&id).copied().unwrap_or(0);
+        if o.children() != want {
+            return violation(
+                0,
+                format!("object {id} counts {} children, has {want}", o.children()),
+            );
+        }
+    }
+    for (value, state) in machine.values().iter() {
+        let id = match state {
+            crate::machine::SlotState::Live(id) | crate::machine::SlotState::Reserved(id) => id,
+        };
+        match machine.object(id) {
+            Some(o) if o.value() == value => {}
+            _ => {
+                return violation(
+                    0,
+                    format!("value {value} names missing or mismatched object {id}"),
+                )
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The error `input` must give when its handle is a live object of `kind`, if the
+/// function does not accept that kind.
+fn wrong_kind_code(input: &Input, kind: HandleKind) -> Option<u32> {
+    match *input {
+        Input::Call { api, .. } if !api.accepts(kind) => Some(api.rule().wrong_kind),
+        Input::Create { api, .. } if !api.rule().source.contains(&kind) => {
+            Some(api.rule().wrong_kind)
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,30 @@
+//! # hinternet-core
+//!
+//! The lifecycle engine for Windows `HINTERNET` handles (WinHTTP and WinINet): a pure,
+//! deterministic state machine ([`Machine`]) that owns every handle, object, pending
+//! operation and callback delivery, and obeys the twelve laws listed in the
+//! [`machine`] module docs.
+//!
+//! ```
+//! use hinternet_core::{drain, CreateApi, Input, Machine, Policy, Ret};
+//!
+//! let mut m = Machine::new(Policy::winhttp());
+//! let session = m.handle_input(Input::Open { api: CreateApi::WinHttpOpen, async_mode: false })?;
+//! let Ret::Handle(session) = session.ret else { unreachable!() };
+//! let reply = m.handle_input(Input::Close { handle: session })?;
+//! assert_eq!(reply.ret, Ret::Bool(true));
+//! let outputs = drain(&mut m, |_m, _out| {})?;
+//! assert_eq!(outputs.len(), 1); // HANDLE_CLOSING (not delivered: no callback)
+//! assert!(m.is_empty());
+//! # Ok::<(), hinternet_core::InputError>(())
+//! ```
+
+pub mod driver;
+pub mod laws;
+pub mod machine;
+pub mod trace;
+
+pub use driver::{drain, drain_into, CallbackMode, DriveError, Driver, OutputSink};
+pub use laws::{check_invariants, LawMonitor, Violation};
+pub use machine::*;
+pub use trace::{format_input, format_output, format_reply, parse_input, ParseError, Trace};

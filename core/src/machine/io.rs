@@ -1,0 +1,356 @@
+//! The machine's inputs, replies and outputs: everything that crosses its boundary.
+//!
+//! Owns: [`Input`] (API calls and environment events), [`Reply`] (what an input returns
+//! synchronously: the Win32 return value, the last error and what happened),
+//! [`Output`] (the one ordered stream: notifications, I/O to start or cancel, blocked
+//! calls to release), [`Notification`] and its typed [`Info`], and the errors
+//! [`ApiError`] (the application's fault: rejected, state unchanged) and [`InputError`]
+//! (the embedder's fault: an event that does not match the machine's state).
+
+use super::api::{Api, Lane};
+use super::kind::{CreateApi, HandleKind};
+use super::values::HandleValue;
+use super::ObjectId;
+
+/// An opaque token for a status callback function: the embedder maps it to the real
+/// function pointer. The machine only compares and copies it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CallbackId(pub u32);
+
+/// The result of a finished I/O, reported by the environment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IoResult {
+    /// Success, with a byte count (bytes read, written or available; 0 when not relevant).
+    Ok(u32),
+    /// Failure with a Win32 error code.
+    Err(u32),
+}
+
+/// One input to the machine: an API call or an environment event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Input {
+    /// `WinHttpOpen` / `InternetOpen`: create a root.
+    Open {
+        /// The creating function (must be a root creator).
+        api: CreateApi,
+        /// `WINHTTP_FLAG_ASYNC` / `INTERNET_FLAG_ASYNC`.
+        async_mode: bool,
+    },
+    /// A function that creates a child of `source`.
+    Create {
+        /// The creating function.
+        api: CreateApi,
+        /// The handle passed to it.
+        source: HandleValue,
+        /// The context argument, if the function has one (WinINet creators,
+        /// `WinHttpWebSocketCompleteUpgrade`). `None` inherits per policy.
+        context: Option<u64>,
+    },
+    /// Any other function on a handle.
+    Call {
+        /// The function.
+        api: Api,
+        /// The handle passed to it.
+        handle: HandleValue,
+    },
+    /// `WinHttpCloseHandle` / `InternetCloseHandle`.
+    Close {
+        /// The handle to close.
+        handle: HandleValue,
+    },
+    /// `WinHttpSetStatusCallback` / `InternetSetStatusCallback`.
+    SetStatusCallback {
+        /// The handle.
+        handle: HandleValue,
+        /// The new callback (`None` = NULL).
+        callback: Option<CallbackId>,
+        /// WinHTTP notification mask (ignored by WinINet, which has none).
+        mask: u32,
+    },
+    /// Set the `*_OPTION_CONTEXT_VALUE` option.
+    SetContext {
+        /// The handle.
+        handle: HandleValue,
+        /// The new context.
+        context: u64,
+    },
+    /// Query the `*_OPTION_CONTEXT_VALUE` option.
+    QueryContext {
+        /// The handle.
+        handle: HandleValue,
+    },
+    /// Environment: the I/O at the head of `object`'s `lane` finished.
+    Complete {
+        /// The object whose operation finished.
+        object: ObjectId,
+        /// The queue it was in.
+        lane: Lane,
+        /// How it ended.
+        result: IoResult,
+    },
+    /// Environment: the callback delivering one notification of `object` returned.
+    CallbackReturned {
+        /// The object the notification was delivered through.
+        object: ObjectId,
+    },
+}
+
+impl Input {
+    /// True for API calls, false for environment events.
+    pub fn is_api_call(&self) -> bool {
+        !matches!(
+            self,
+            Input::Complete { .. } | Input::CallbackReturned { .. }
+        )
+    }
+}
+
+/// What a `SetStatusCallback` returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CallbackRet {
+    /// The previous callback (`None` = NULL).
+    Previous(Option<CallbackId>),
+    /// `WINHTTP_INVALID_STATUS_CALLBACK` / `INTERNET_INVALID_STATUS_CALLBACK`.
+    Invalid,
+}
+
+/// The Win32 return value of a call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ret {
+    /// A BOOL.
+    Bool(bool),
+    /// An `HINTERNET` (NULL on failure).
+    Handle(HandleValue),
+    /// A DWORD error code (websocket functions).
+    Dword(u32),
+    /// A status callback pointer.
+    Callback(CallbackRet),
+    /// The caller is blocked in a synchronous call; its return value arrives as
+    /// [`Output::CallReturned`].
+    Blocked,
+    /// Nothing: the input was an environment event.
+    None,
+}
+
+/// What an accepted input did, or why it was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// Rejected; the machine's state is unchanged (law 8).
+    Rejected(ApiError),
+    /// A new handle was created.
+    Created {
+        /// The new object.
+        object: ObjectId,
+        /// Its kind.
+        kind: HandleKind,
+        /// Its lifetime parent.
+        parent: Option<ObjectId>,
+        /// Its value.
+        value: HandleValue,
+    },
+    /// An immediate call on `object` completed.
+    Done {
+        /// The object the call addressed.
+        object: ObjectId,
+    },
+    /// An asynchronous operation was accepted and is pending on `object` (law 3: it will
+    /// complete exactly once).
+    Pending {
+        /// The object.
+        object: ObjectId,
+        /// The queue it waits in.
+        lane: Lane,
+    },
+    /// A synchronous operation is in flight: the calling thread is blocked until
+    /// [`Output::CallReturned`].
+    InFlight {
+        /// The object.
+        object: ObjectId,
+        /// The queue it waits in.
+        lane: Lane,
+    },
+    /// `object`'s handle was closed.
+    Closed {
+        /// The object.
+        object: ObjectId,
+    },
+    /// The context of `object` was read.
+    Context {
+        /// The object.
+        object: ObjectId,
+        /// Its context value.
+        context: u64,
+    },
+    /// An environment event was applied.
+    Event,
+}
+
+/// The synchronous answer to an input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Reply {
+    /// The Win32 return value.
+    pub ret: Ret,
+    /// The thread's last error after the call; `None` leaves it untouched.
+    pub last_error: Option<u32>,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+impl Reply {
+    /// True when the call was rejected.
+    pub fn is_rejected(&self) -> bool {
+        matches!(self.outcome, Outcome::Rejected(_))
+    }
+
+    /// The object the input addressed or created, if any.
+    pub fn object(&self) -> Option<ObjectId> {
+        match self.outcome {
+            Outcome::Created { object, .. }
+            | Outcome::Done { object }
+            | Outcome::Pending { object, .. }
+            | Outcome::InFlight { object, .. }
+            | Outcome::Closed { object }
+            | Outcome::Context { object, .. } => Some(object),
+            Outcome::Rejected(_) | Outcome::Event => None,
+        }
+    }
+}
+
+/// Why an API call was rejected: the application's fault. The state is unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum ApiError {
+    /// The handle was NULL.
+    #[error("NULL handle")]
+    NullHandle,
+    /// The handle addresses no live object (never issued, closed, or invalidated).
+    #[error("handle {0} does not address a live object")]
+    InvalidHandle(HandleValue),
+    /// The handle addresses a live object of a kind this function does not accept.
+    #[error("handle {value} is a {kind} handle, which this function does not accept")]
+    WrongKind {
+        /// The handle.
+        value: HandleValue,
+        /// Its kind.
+        kind: HandleKind,
+    },
+    /// Every handle value (or object identity) is in use.
+    #[error("out of handle values")]
+    OutOfHandles,
+}
+
+/// An environment event that does not match the machine's state: the embedder's fault.
+/// The state is unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum InputError {
+    /// The function belongs to the other API family.
+    #[error("{0} belongs to the other API family")]
+    WrongFamily(&'static str),
+    /// `Open` named a function that is not a root creator, or `Create` a root creator.
+    #[error("{0} is not used that way: roots come from Open, children from Create")]
+    NotACreator(&'static str),
+    /// `Complete` for a queue with no operation in it.
+    #[error("object {object} has no operation pending in lane {lane:?}")]
+    NoPendingOperation {
+        /// The object.
+        object: ObjectId,
+        /// The lane.
+        lane: Lane,
+    },
+    /// `CallbackReturned` for an object with no callback running.
+    #[error("object {0} has no callback running")]
+    NoRunningCallback(ObjectId),
+}
+
+/// The typed information a notification carries (`lpvStatusInformation`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Info {
+    /// NULL / 0.
+    None,
+    /// A handle: the new one for `HANDLE_CREATED`, the dying one for `HANDLE_CLOSING`.
+    Handle(HandleValue),
+    /// A DWORD byte count.
+    Bytes(u32),
+    /// WinHTTP `WINHTTP_ASYNC_RESULT { dwResult: api id, dwError }`.
+    AsyncResult {
+        /// `API_*` id.
+        api: u32,
+        /// Error code.
+        error: u32,
+    },
+    /// WinHTTP `WINHTTP_WEB_SOCKET_ASYNC_RESULT`.
+    WebSocketResult {
+        /// `AsyncResult.dwResult`.
+        result: u32,
+        /// `AsyncResult.dwError`.
+        error: u32,
+        /// `WINHTTP_WEB_SOCKET_*_OPERATION`.
+        operation: u32,
+    },
+    /// WinINet `INTERNET_ASYNC_RESULT { dwResult, dwError }`.
+    InternetResult {
+        /// `dwResult` (1/0, or a handle value).
+        result: u64,
+        /// `dwError` (or a byte count after `InternetQueryDataAvailable`, WI-R19).
+        error: u32,
+    },
+}
+
+/// One notification in the logical stream (before filtering): the laws are stated over
+/// these. `callback` says whether and to whom it is actually delivered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Notification {
+    /// The object it is delivered through (whose callback and context it uses).
+    pub object: ObjectId,
+    /// `hInternet` as passed to the callback (possibly stale or reissued, WH-R2).
+    pub handle: HandleValue,
+    /// `dwContext`.
+    pub context: u64,
+    /// `dwInternetStatus`, a `windows-sys` constant.
+    pub status: u32,
+    /// `lpvStatusInformation`.
+    pub info: Info,
+    /// The callback that must be invoked, or `None` when filtered out (no callback,
+    /// masked out, or context 0 under WinINet).
+    pub callback: Option<CallbackId>,
+    /// True when the object is held until the embedder reports
+    /// [`Input::CallbackReturned`] for this delivery (every delivered notification
+    /// except `HANDLE_CLOSING`, after which the object no longer exists).
+    pub needs_return: bool,
+}
+
+/// One item of the machine's single ordered output stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Output {
+    /// Deliver a notification (or record that it was filtered out).
+    Notify(Notification),
+    /// Start the I/O of the operation now at the head of `object`'s `lane`; report its
+    /// end with [`Input::Complete`].
+    StartIo {
+        /// The object.
+        object: ObjectId,
+        /// The lane.
+        lane: Lane,
+        /// The function whose I/O it is.
+        api: Api,
+    },
+    /// Abandon the I/O at the head of `object`'s `lane`: the operation was cancelled and
+    /// has already been reported; do not send `Complete` for it.
+    CancelIo {
+        /// The object.
+        object: ObjectId,
+        /// The lane.
+        lane: Lane,
+        /// The function whose I/O it was.
+        api: Api,
+    },
+    /// A blocked synchronous call finished: return TRUE (or 0 for DWORD functions) on
+    /// `Ok`, FALSE with the error (or the error as DWORD) on `Err`.
+    CallReturned {
+        /// The object.
+        object: ObjectId,
+        /// The function.
+        api: Api,
+        /// How it ended.
+        result: IoResult,
+    },
+}

@@ -1,0 +1,99 @@
+//! Deliberately broken variants of the machine, one or more per law, compiled only with
+//! the `mutants` feature so they never ship. The model checker, the proptests and the
+//! tests must catch every one: a checker that cannot fail proves nothing.
+
+/// A planted bug, named for what it breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Mutant {
+    /// Law 1: `HANDLE_CLOSING` emitted twice for one object.
+    ClosingTwice,
+    /// Laws 1 and 11: a destroyed child never drops its hold on the parent, so the
+    /// parent is never destroyed.
+    ParentHoldLeaked,
+    /// Laws 2 and 3: a close forgets pending operations and running callbacks, so
+    /// `HANDLE_CLOSING` comes at close and later completions follow it.
+    ClosingDespitePending,
+    /// Law 3: a completion delivered twice.
+    CompletionTwice,
+    /// Law 3: a close cancels websocket operations without reporting them.
+    CancelWithoutCompletion,
+    /// Law 4: a close leaves the value addressing the closed object.
+    CloseKeepsValue,
+    /// Law 5: under the cascade policy, closing a parent leaves its children valid.
+    NoCascade,
+    /// Law 6: a parent is destroyed without waiting for its children.
+    ParentClosingFirst,
+    /// Law 7: a value reserved until destruction is released at close.
+    ReleaseReservedAtClose,
+    /// Law 8: a rejected call changes the state.
+    RejectMutatesState,
+    /// Law 8: a wrong-kind handle gives `ERROR_INVALID_HANDLE` instead of the API's code.
+    WrongKindGivesInvalidHandle,
+    /// Law 9: a delivered notification does not hold its object, so a close inside the
+    /// callback emits `HANDLE_CLOSING` while the callback still runs.
+    CallbackHoldIgnored,
+    /// Law 10: outputs come out newest first.
+    OutputsLifo,
+    /// Law 12: progress notifications in reverse protocol order.
+    ProgressOutOfOrder,
+}
+
+impl Mutant {
+    /// Every mutant.
+    pub const ALL: [Mutant; 14] = [
+        Mutant::ClosingTwice,
+        Mutant::ParentHoldLeaked,
+        Mutant::ClosingDespitePending,
+        Mutant::CompletionTwice,
+        Mutant::CancelWithoutCompletion,
+        Mutant::CloseKeepsValue,
+        Mutant::NoCascade,
+        Mutant::ParentClosingFirst,
+        Mutant::ReleaseReservedAtClose,
+        Mutant::RejectMutatesState,
+        Mutant::WrongKindGivesInvalidHandle,
+        Mutant::CallbackHoldIgnored,
+        Mutant::OutputsLifo,
+        Mutant::ProgressOutOfOrder,
+    ];
+
+    /// The kebab-case name used on command lines.
+    pub fn name(self) -> String {
+        let debug = format!("{self:?}");
+        let mut out = String::new();
+        for (i, c) in debug.chars().enumerate() {
+            if c.is_ascii_uppercase() {
+                if i > 0 {
+                    out.push('-');
+                }
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Parse a name produced by [`Mutant::name`].
+    pub fn from_name(name: &str) -> Option<Mutant> {
+        Mutant::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// The law numbers this mutant breaks.
+    pub fn laws(self) -> &'static [u8] {
+        match self {
+            Mutant::ClosingTwice => &[1],
+            Mutant::ParentHoldLeaked => &[1, 11],
+            Mutant::ClosingDespitePending => &[2, 3],
+            Mutant::CompletionTwice | Mutant::CancelWithoutCompletion => &[3],
+            Mutant::CloseKeepsValue => &[4],
+            Mutant::NoCascade => &[5],
+            Mutant::ParentClosingFirst => &[6],
+            Mutant::ReleaseReservedAtClose => &[7],
+            Mutant::RejectMutatesState | Mutant::WrongKindGivesInvalidHandle => &[8],
+            Mutant::CallbackHoldIgnored => &[9],
+            Mutant::OutputsLifo => &[10],
+            Mutant::ProgressOutOfOrder => &[12],
+        }
+    }
+}

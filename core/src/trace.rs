@@ -1,0 +1,420 @@
+//! The text trace format: one line per input, reply and output. Tests, model-checker
+//! counterexamples and bug reports all use it, and input lines parse back into
+//! [`Input`]s so a reported trace can be replayed.
+//!
+//! ```text
+//! > Open WinHttpOpen async
+//! = ret=handle:1 err=0 created #0 session h=1
+//! > SetStatusCallback h=1 cb=7 mask=0xffffffff
+//! = ret=callback:null err=0 done #0
+//! > Create WinHttpConnect source=1
+//! = ret=handle:2 err=0 created #1 connect h=2 parent=#0
+//! < Notify #0 h=1 ctx=0x0 HANDLE_CREATED(0x400) info=handle:2 cb=7
+//! > CallbackReturned #0
+//! ```
+//!
+//! Owns: [`Trace`] and the line format. Invariant: `format_input` and `parse_input` are
+//! inverse on every input (tested).
+
+use core::fmt::{self, Write as _};
+
+use crate::machine::{
+    status_name, Api, CallbackId, CallbackRet, CreateApi, Family, HandleValue, Info, Input,
+    IoResult, Lane, ObjectId, Outcome, Output, Reply, Ret,
+};
+
+/// An ordered text trace of a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trace {
+    lines: Vec<String>,
+}
+
+impl Trace {
+    /// An empty trace.
+    pub fn new() -> Trace {
+        Trace::default()
+    }
+    /// Record an input.
+    pub fn input(&mut self, input: &Input) {
+        self.lines.push(format!("> {}", format_input(input)));
+    }
+    /// Record a reply.
+    pub fn reply(&mut self, reply: &Reply) {
+        self.lines.push(format!("= {}", format_reply(reply)));
+    }
+    /// Record an output.
+    pub fn output(&mut self, family: Family, output: &Output) {
+        self.lines
+            .push(format!("< {}", format_output(family, output)));
+    }
+    /// Record a free-form comment line (`# …`).
+    pub fn comment(&mut self, text: &str) {
+        self.lines.push(format!("# {text}"));
+    }
+    /// The lines so far.
+    pub fn lines(&self) -> &[String] {
+        &self.lines
+    }
+    /// The inputs of a trace text, parsed back (lines other than `> …` are skipped).
+    pub fn parse_inputs(text: &str) -> Result<Vec<Input>, ParseError> {
+        text.lines()
+            .filter_map(|l| l.trim().strip_prefix("> "))
+            .map(parse_input)
+            .collect()
+    }
+}
+
+impl fmt::Display for Trace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for line in &self.lines {
+            writeln!(f, "{line}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A trace line that is not a valid input.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cannot parse trace input line {line:?}: {reason}")]
+pub struct ParseError {
+    /// The line.
+    pub line: String,
+    /// What was wrong.
+    pub reason: &'static str,
+}
+
+fn fmt_cb(cb: Option<CallbackId>) -> String {
+    cb.map_or_else(|| "null".to_string(), |c| c.0.to_string())
+}
+
+/// One input as a trace line (without the `> ` prefix).
+pub fn format_input(input: &Input) -> String {
+    match *input {
+        Input::Open { api, async_mode } => {
+            format!("Open {api}{}", if async_mode { " async" } else { "" })
+        }
+        Input::Create {
+            api,
+            source,
+            context,
+        } => match context {
+            Some(c) => format!("Create {api} source={source} ctx={c:#x}"),
+            None => format!("Create {api} source={source}"),
+        },
+        Input::Call { api, handle } => format!("Call {api} h={handle}"),
+        Input::Close { handle } => format!("Close h={handle}"),
+        Input::SetStatusCallback {
+            handle,
+            callback,
+            mask,
+        } => format!(
+            "SetStatusCallback h={handle} cb={} mask={mask:#x}",
+            fmt_cb(callback)
+        ),
+        Input::SetContext { handle, context } => format!("SetContext h={handle} ctx={context:#x}"),
+        Input::QueryContext { handle } => format!("QueryContext h={handle}"),
+        Input::Complete {
+            object,
+            lane,
+            result,
+        } => format!("Complete {object} {} {}", lane.name(), fmt_io(result)),
+        Input::CallbackReturned { object } => format!("CallbackReturned {object}"),
+    }
+}
+
+fn fmt_io(result: IoResult) -> String {
+    match result {
+        IoResult::Ok(n) => format!("ok={n}"),
+        IoResult::Err(e) => format!("err={e}"),
+    }
+}
+
+/// One reply as a trace line (without the `= ` prefix).
+pub fn format_reply(reply: &Reply) -> String {
+    let mut s = String::from("ret=");
+    match reply.ret {
+        Ret::Bool(b) => s.push_str(if b { "TRUE" } else { "FALSE" }),
+        Ret::Handle(h) => {
+            let _ = write!(s, "handle:{h}");
+        }
+        Ret::Dword(d) => {
+            let _ = write!(s, "dword:{d}");
+        }
+        Ret::Callback(CallbackRet::Previous(cb)) => {
+            let _ = write!(s, "callback:{}", fmt_cb(cb));
+        }
+        Ret::Callback(CallbackRet::Invalid) => s.push_str("callback:INVALID"),
+        Ret::Blocked => s.push_str("blocked"),
+        Ret::None => s.push_str("none"),
+    }
+    match reply.last_error {
+        Some(e) => {
+            let _ = write!(s, " err={e}");
+        }
+        None => s.push_str(" err=untouched"),
+    }
+    let _ = match reply.outcome {
+        Outcome::Rejected(e) => write!(s, " rejected: {e}"),
+        Outcome::Created {
+            object,
+            kind,
+            parent,
+            value,
+        } => match parent {
+            Some(p) => write!(s, " created {object} {kind} h={value} parent={p}"),
+            None => write!(s, " created {object} {kind} h={value}"),
+        },
+        Outcome::Done { object } => write!(s, " done {object}"),
+        Outcome::Pending { object, lane } => write!(s, " pending {object} {}", lane.name()),
+        Outcome::InFlight { object, lane } => write!(s, " in-flight {object} {}", lane.name()),
+        Outcome::Closed { object } => write!(s, " closed {object}"),
+        Outcome::Context { object, context } => write!(s, " context {object} {context:#x}"),
+        Outcome::Event => Ok(()),
+    };
+    s
+}
+
+fn fmt_info(info: Info) -> String {
+    match info {
+        Info::None => "none".into(),
+        Info::Handle(h) => format!("handle:{h}"),
+        Info::Bytes(n) => format!("bytes:{n}"),
+        Info::AsyncResult { api, error } => format!("async-result:api={api},error={error}"),
+        Info::WebSocketResult {
+            result,
+            error,
+            operation,
+        } => format!("ws-result:result={result},error={error},op={operation}"),
+        Info::InternetResult { result, error } => {
+            format!("internet-result:result={result},error={error}")
+        }
+    }
+}
+
+/// One output as a trace line (without the `< ` prefix).
+pub fn format_output(family: Family, output: &Output) -> String {
+    match *output {
+        Output::Notify(n) => {
+            let name = status_name(family, n.status).unwrap_or("?");
+            let mut s = format!(
+                "Notify {} h={} ctx={:#x} {name}({:#x}) info={}",
+                n.object,
+                n.handle,
+                n.context,
+                n.status,
+                fmt_info(n.info)
+            );
+            match n.callback {
+                Some(cb) => {
+                    let _ = write!(s, " cb={}", cb.0);
+                }
+                None => s.push_str(" filtered"),
+            }
+            s
+        }
+        Output::StartIo { object, lane, api } => format!("StartIo {object} {} {api}", lane.name()),
+        Output::CancelIo { object, lane, api } => {
+            format!("CancelIo {object} {} {api}", lane.name())
+        }
+        Output::CallReturned {
+            object,
+            api,
+            result,
+        } => format!("CallReturned {object} {api} {}", fmt_io(result)),
+    }
+}
+
+fn err(line: &str, reason: &'static str) -> ParseError {
+    ParseError {
+        line: line.to_string(),
+        reason,
+    }
+}
+
+fn num(text: &str) -> Option<u64> {
+    match text.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => text.parse().ok(),
+    }
+}
+
+fn field<'a>(words: &[&'a str], key: &str) -> Option<&'a str> {
+    words
+        .iter()
+        .find_map(|w| w.strip_prefix(key)?.strip_prefix('='))
+}
+
+fn handle_field(line: &str, words: &[&str], key: &str) -> Result<HandleValue, ParseError> {
+    field(words, key)
+        .and_then(num)
+        .and_then(|n| u32::try_from(n).ok())
+        .map(HandleValue)
+        .ok_or_else(|| err(line, "missing or bad handle value"))
+}
+
+fn object_word(line: &str, word: Option<&&str>) -> Result<ObjectId, ParseError> {
+    word.and_then(|w| w.strip_prefix('#'))
+        .and_then(|n| n.parse().ok())
+        .map(ObjectId)
+        .ok_or_else(|| err(line, "missing or bad object id (#N)"))
+}
+
+/// Parse one input line (without the `> ` prefix).
+pub fn parse_input(line: &str) -> Result<Input, ParseError> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let verb = *words.first().ok_or_else(|| err(line, "empty line"))?;
+    let create_api = |w: Option<&&str>| {
+        w.and_then(|n| CreateApi::from_name(n))
+            .ok_or_else(|| err(line, "unknown creating function"))
+    };
+    Ok(match verb {
+        "Open" => Input::Open {
+            api: create_api(words.get(1))?,
+            async_mode: words.get(2) == Some(&"async"),
+        },
+        "Create" => Input::Create {
+            api: create_api(words.get(1))?,
+            source: handle_field(line, &words, "source")?,
+            context: match field(&words, "ctx") {
+                Some(c) => Some(num(c).ok_or_else(|| err(line, "bad ctx"))?),
+                None => None,
+            },
+        },
+        "Call" => Input::Call {
+            api: words
+                .get(1)
+                .and_then(|n| Api::from_name(n))
+                .ok_or_else(|| err(line, "unknown function"))?,
+            handle: handle_field(line, &words, "h")?,
+        },
+        "Close" => Input::Close {
+            handle: handle_field(line, &words, "h")?,
+        },
+        "SetStatusCallback" => Input::SetStatusCallback {
+            handle: handle_field(line, &words, "h")?,
+            callback: match field(&words, "cb") {
+                Some("null") | None => None,
+                Some(c) => Some(CallbackId(
+                    c.parse().map_err(|_| err(line, "bad callback id"))?,
+                )),
+            },
+            mask: field(&words, "mask")
+                .and_then(num)
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| err(line, "missing or bad mask"))?,
+        },
+        "SetContext" => Input::SetContext {
+            handle: handle_field(line, &words, "h")?,
+            context: field(&words, "ctx")
+                .and_then(num)
+                .ok_or_else(|| err(line, "missing or bad ctx"))?,
+        },
+        "QueryContext" => Input::QueryContext {
+            handle: handle_field(line, &words, "h")?,
+        },
+        "Complete" => Input::Complete {
+            object: object_word(line, words.get(1))?,
+            lane: match words.get(2) {
+                Some(&"main") => Lane::Main,
+                Some(&"recv") => Lane::Receive,
+                _ => return Err(err(line, "lane must be main or recv")),
+            },
+            result: match (field(&words, "ok"), field(&words, "err")) {
+                (Some(n), None) => IoResult::Ok(n.parse().map_err(|_| err(line, "bad ok count"))?),
+                (None, Some(e)) => {
+                    IoResult::Err(e.parse().map_err(|_| err(line, "bad error code"))?)
+                }
+                _ => return Err(err(line, "need ok=N or err=N")),
+            },
+        },
+        "CallbackReturned" => Input::CallbackReturned {
+            object: object_word(line, words.get(1))?,
+        },
+        _ => return Err(err(line, "unknown verb")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::Service;
+
+    #[test]
+    fn inputs_round_trip() {
+        let inputs = [
+            Input::Open {
+                api: CreateApi::WinHttpOpen,
+                async_mode: true,
+            },
+            Input::Open {
+                api: CreateApi::InternetOpen,
+                async_mode: false,
+            },
+            Input::Create {
+                api: CreateApi::InternetConnect(Service::Ftp),
+                source: HandleValue(1),
+                context: Some(0x10),
+            },
+            Input::Create {
+                api: CreateApi::WinHttpConnect,
+                source: HandleValue(1),
+                context: None,
+            },
+            Input::Call {
+                api: Api::WinHttpSendRequest,
+                handle: HandleValue(3),
+            },
+            Input::Close {
+                handle: HandleValue(0),
+            },
+            Input::SetStatusCallback {
+                handle: HandleValue(1),
+                callback: Some(CallbackId(7)),
+                mask: 0xffff_ffff,
+            },
+            Input::SetStatusCallback {
+                handle: HandleValue(1),
+                callback: None,
+                mask: 0,
+            },
+            Input::SetContext {
+                handle: HandleValue(2),
+                context: 0xdead_bef0,
+            },
+            Input::QueryContext {
+                handle: HandleValue(2),
+            },
+            Input::Complete {
+                object: ObjectId(4),
+                lane: Lane::Receive,
+                result: IoResult::Err(12017),
+            },
+            Input::Complete {
+                object: ObjectId(4),
+                lane: Lane::Main,
+                result: IoResult::Ok(10),
+            },
+            Input::CallbackReturned {
+                object: ObjectId(9),
+            },
+        ];
+        for input in inputs {
+            let line = format_input(&input);
+            assert_eq!(parse_input(&line), Ok(input), "{line}");
+        }
+    }
+
+    #[test]
+    fn bad_lines_are_errors_not_panics() {
+        for line in [
+            "",
+            "Open",
+            "Call Nope h=1",
+            "Close",
+            "Complete #x main ok=1",
+            "Close h=-1",
+        ] {
+            assert!(parse_input(line).is_err(), "{line}");
+        }
+    }
+}
