@@ -38,6 +38,8 @@ struct Watch {
     value: HandleValue,
     /// Closed by the application or invalidated by a cascade.
     closed: bool,
+    /// Invalidated because an ancestor was closed (cascade policy).
+    by_cascade: bool,
     /// Its `HANDLE_CLOSING` was seen.
     gone: bool,
     /// Accepted operations not yet completed (async) or returned (blocking).
@@ -108,15 +110,16 @@ impl LawMonitor {
             match self.watch(value).map(|(id, w)| (id, w.closed, w.kind)) {
                 // Laws 4 and 5: a closed (or cascade-invalidated) value must be invalid.
                 Some((id, true, _)) => {
+                    let law = if self.objects.get(&id).is_some_and(|w| w.by_cascade) { 5 } else { 4 };
                     if reply.object() == Some(id) {
                         return violation(
-                            4,
+                            law,
                             format!("call on closed handle {value} reached object {id}: {input:?}"),
                         );
                     }
                     if !matches!(reply.outcome, Outcome::Rejected(ApiError::InvalidHandle(_))) {
                         return violation(
-                            4,
+                            law,
                             format!("call on closed handle {value} was not rejected as invalid: {reply:?}"),
                         );
                     }
@@ -124,7 +127,7 @@ impl LawMonitor {
                         let want = api.bad_handle_error(false);
                         if Self::reported_code(reply) != Some(want) {
                             return violation(
-                                4,
+                                law,
                                 format!("{api} on closed handle {value} gave {reply:?}, want error {want}"),
                             );
                         }
@@ -182,6 +185,7 @@ impl LawMonitor {
                         parent,
                         value,
                         closed: false,
+                        by_cascade: false,
                         gone: false,
                         ops: 0,
                         running: 0,
@@ -214,6 +218,7 @@ impl LawMonitor {
                 }
                 for id in closing {
                     if let Some(w) = self.objects.get_mut(&id) {
+                        w.by_cascade |= !w.closed && id != object;
                         w.closed = true;
                     }
                 }
@@ -280,7 +285,10 @@ impl LawMonitor {
         let Some(w) = self.objects.get(&object) else {
             return violation(2, format!("output for unknown object {object}: {output:?}"));
         };
-        // Law 2.
+        // Law 1 (at most once), then law 2.
+        if w.gone && status.is_some_and(|n| n.status == closing_status) {
+            return violation(1, format!("second HANDLE_CLOSING for {object}"));
+        }
         if w.gone {
             return violation(
                 2,
@@ -380,8 +388,10 @@ impl LawMonitor {
                 .values()
                 .any(|c| c.parent == Some(id) && !c.gone);
             if !held_by_open_child {
+                // An object the cascade should have invalidated points at law 5 first.
+                let law = if w.by_cascade { 5 } else { 1 };
                 return violation(
-                    1,
+                    law,
                     format!("object {id} was closed but never got HANDLE_CLOSING"),
                 );
             }

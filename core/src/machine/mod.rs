@@ -631,6 +631,15 @@ impl Machine {
     }
 
     fn transition_to_callback_returned(&mut self, object: ObjectId) -> Result<Reply, InputError> {
+        #[cfg(feature = "mutants")]
+        if self.mutant == Some(Mutant::CallbackHoldIgnored) {
+            // The planted bug took no hold, so there is nothing to release.
+            return Ok(Reply {
+                ret: Ret::None,
+                last_error: None,
+                outcome: Outcome::Event,
+            });
+        }
         let obj = self
             .objects
             .get_mut(&object)
@@ -954,7 +963,7 @@ impl Machine {
             status,
             info,
             callback,
-            needs_return: hold,
+            needs_return,
         }));
     }
 

@@ -32,7 +32,8 @@ pub enum Mutant {
     /// Law 9: a delivered notification does not hold its object, so a close inside the
     /// callback emits `HANDLE_CLOSING` while the callback still runs.
     CallbackHoldIgnored,
-    /// Law 10: outputs come out newest first.
+    /// Law 10: outputs come out newest first. The monitor sees the reordering as a break
+    /// of protocol order (law 12) or a completion after `HANDLE_CLOSING` (laws 2, 3).
     OutputsLifo,
     /// Law 12: progress notifications in reverse protocol order.
     ProgressOutOfOrder,
@@ -92,7 +93,7 @@ impl Mutant {
             Mutant::ReleaseReservedAtClose => &[7],
             Mutant::RejectMutatesState | Mutant::WrongKindGivesInvalidHandle => &[8],
             Mutant::CallbackHoldIgnored => &[9],
-            Mutant::OutputsLifo => &[10],
+            Mutant::OutputsLifo => &[10, 12, 3, 2],
             Mutant::ProgressOutOfOrder => &[12],
         }
     }

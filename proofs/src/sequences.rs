@@ -1,0 +1,444 @@
+//! Operation sequences: a compact, byte-decodable description of what an application and
+//! its environment do, mapped onto the machine so that most operations land on live
+//! handles (and some, deliberately, on NULL, stale, reissued or garbage values).
+//!
+//! Owns: [`Op`], [`decode`] (4 bytes → one op, so proptest and the fuzzers share one
+//! input format) and [`run`] (apply ops through a checking [`Driver`], then wind
+//! everything down and require an empty machine, law 11). Every step is checked by the
+//! driver: laws 1–12 through the monitor, law 8 by state comparison, and the structural
+//! invariants.
+
+use hinternet_core::{
+    Api, CallbackId, CallbackMode, CreateApi, DriveError, Driver, Family, HandleKind, HandleValue, Input,
+    IoResult, Lane,
+    Machine, ObjectId, Policy, Ret, ValueReuse, HIERARCHY,
+};
+
+/// One thing the application or the environment does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// Open a root, sync or async.
+    Open {
+        /// Async flag.
+        async_mode: bool,
+    },
+    /// Call a creating function of the family on a picked handle.
+    Create {
+        /// Index into the family's creators.
+        api: u8,
+        /// Handle pick.
+        handle: u8,
+        /// Context argument (0 = none).
+        context: u8,
+    },
+    /// Call a non-creating function of the family on a picked handle.
+    Call {
+        /// Index into the family's functions.
+        api: u8,
+        /// Handle pick.
+        handle: u8,
+    },
+    /// Close a picked handle.
+    Close {
+        /// Handle pick.
+        handle: u8,
+    },
+    /// Set (or clear) the status callback of a picked handle.
+    SetCallback {
+        /// Handle pick.
+        handle: u8,
+        /// Mask selector: 0 clears the callback, 1 all notifications, else the raw byte
+        /// spread over the mask.
+        mask: u8,
+    },
+    /// Set the context of a picked handle.
+    SetContext {
+        /// Handle pick.
+        handle: u8,
+        /// New context.
+        context: u8,
+    },
+    /// The environment finishes the I/O at the head of a picked queue.
+    Complete {
+        /// Which non-empty queue.
+        pick: u8,
+        /// Success or an error.
+        ok: bool,
+    },
+    /// Leave delivered callbacks running until `ReturnCallback` (or the wind-down)
+    /// returns them, or go back to returning them at once.
+    SetCallbackMode {
+        /// True to leave callbacks running.
+        leave_running: bool,
+    },
+    /// One running callback of a picked object returns.
+    ReturnCallback {
+        /// Which object with running callbacks.
+        pick: u8,
+    },
+    /// Like `Close`, but made from inside the next delivered callback of the handle's
+    /// object (law 9); falls back to a plain close when nothing is delivered.
+    CloseInCallback {
+        /// Handle pick.
+        handle: u8,
+        /// Which kind of step carries the callback: a completion (`Complete`) or a create.
+        via_complete: bool,
+    },
+}
+
+/// Decode a byte string into ops, 4 bytes each (a trailing partial op is ignored).
+pub fn decode(bytes: &[u8]) -> Vec<Op> {
+    bytes
+        .chunks_exact(4)
+        .map(|c| op_from([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+/// Decode one op from 4 bytes.
+pub fn op_from(b: [u8; 4]) -> Op {
+    match b[0] % 16 {
+        0 => Op::Open {
+            async_mode: b[1] % 2 == 0,
+        },
+        1..=3 => Op::Create {
+            api: b[1],
+            handle: b[2],
+            context: b[3],
+        },
+        4..=7 => Op::Call {
+            api: b[1],
+            handle: b[2],
+        },
+        8 | 9 => Op::Close { handle: b[1] },
+        10 => Op::SetCallback {
+            handle: b[1],
+            mask: b[2],
+        },
+        11 => Op::SetContext {
+            handle: b[1],
+            context: b[2],
+        },
+        12..=14 => Op::Complete {
+            pick: b[1],
+            ok: b[2] % 4 != 0,
+        },
+        _ => match b[3] % 4 {
+            1 => Op::ReturnCallback { pick: b[1] },
+            3 => Op::SetCallbackMode {
+                leave_running: b[1] % 2 == 0,
+            },
+            _ => Op::CloseInCallback {
+                handle: b[1],
+                via_complete: b[2] % 2 == 0,
+            },
+        },
+    }
+}
+
+/// Every policy the sequences run under: each preset with each value-reuse order.
+pub fn policies() -> Vec<Policy> {
+    let reuses = [
+        ValueReuse::LowestFree,
+        ValueReuse::Lifo,
+        ValueReuse::Fifo,
+        ValueReuse::Monotonic,
+        ValueReuse::Strict,
+    ];
+    Policy::PRESETS
+        .iter()
+        .flat_map(|&(_, p)| reuses.iter().map(move |&r| p.with_reuse(r)))
+        .collect()
+}
+
+/// Pick a handle value: mostly live ones, sometimes stale/reissued ones, NULL or garbage.
+fn pick_handle(driver: &Driver, pick: u8) -> HandleValue {
+    let live: Vec<HandleValue> = driver.monitor.open_values().map(|(v, _)| v).collect();
+    let issued: Vec<HandleValue> = driver.monitor.issued_values().collect();
+    match pick {
+        250 => HandleValue::NULL,
+        251 => HandleValue(u32::MAX),
+        252 => HandleValue(0xdead),
+        253..=255 if !issued.is_empty() => issued[usize::from(pick) % issued.len()],
+        _ if !live.is_empty() => live[usize::from(pick) % live.len()],
+        _ if !issued.is_empty() => issued[usize::from(pick) % issued.len()],
+        _ => HandleValue(u32::from(pick % 8)),
+    }
+}
+
+/// The kind of the live object `value` addresses, if any.
+fn live_kind(driver: &Driver, value: HandleValue) -> Option<HandleKind> {
+    let id = driver.machine.resolve(value)?;
+    driver.machine.object(id).map(|o| o.kind())
+}
+
+fn family_creators(family: Family) -> Vec<CreateApi> {
+    HIERARCHY
+        .iter()
+        .filter(|r| r.child.family() == family && !r.source.is_empty())
+        .map(|r| r.api)
+        .collect()
+}
+
+fn family_apis(family: Family) -> Vec<Api> {
+    Api::ALL
+        .iter()
+        .copied()
+        .filter(|a| a.family() == family)
+        .collect()
+}
+
+/// Queues with an operation at their head, in a stable order.
+fn busy_queues(machine: &Machine) -> Vec<(ObjectId, Lane)> {
+    machine
+        .objects()
+        .flat_map(|(id, o)| {
+            Lane::ALL
+                .into_iter()
+                .filter(move |&l| !o.queue(l).is_empty())
+                .map(move |l| (id, l))
+        })
+        .collect()
+}
+
+fn root_api(family: Family) -> CreateApi {
+    match family {
+        Family::WinHttp => CreateApi::WinHttpOpen,
+        Family::WinInet => CreateApi::InternetOpen,
+    }
+}
+
+/// Objects with delivered callbacks still running, in a stable order.
+fn running_callbacks(machine: &Machine) -> Vec<ObjectId> {
+    machine
+        .objects()
+        .filter(|(_, o)| o.running_callbacks() > 0)
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// Turn one op into the input it stands for, given the driver's current state.
+fn input_for(driver: &Driver, op: Op) -> Option<Input> {
+    let family = driver.machine.family();
+    Some(match op {
+        Op::Open { async_mode } => Input::Open {
+            api: root_api(family),
+            async_mode,
+        },
+        Op::Create {
+            api,
+            handle,
+            context,
+        } => {
+            let source = pick_handle(driver, handle);
+            let all = family_creators(family);
+            // Mostly a creator that accepts the source's kind, so sequences go deep.
+            let fitting: Vec<CreateApi> = match live_kind(driver, source) {
+                Some(kind) => all
+                    .iter()
+                    .copied()
+                    .filter(|a| a.rule().source.contains(&kind))
+                    .collect(),
+                None => Vec::new(),
+            };
+            let api = if api < 224 && !fitting.is_empty() {
+                fitting[usize::from(api) % fitting.len()]
+            } else {
+                all[usize::from(api) % all.len()]
+            };
+            let takes_context = family == Family::WinInet
+                || api == CreateApi::WinHttpWebSocketCompleteUpgrade;
+            Input::Create {
+                api,
+                source,
+                context: takes_context.then_some(u64::from(context)),
+            }
+        }
+        Op::Call { api, handle } => {
+            let target = pick_handle(driver, handle);
+            let all = family_apis(family);
+            let fitting: Vec<Api> = match live_kind(driver, target) {
+                Some(kind) => all.iter().copied().filter(|a| a.accepts(kind)).collect(),
+                None => Vec::new(),
+            };
+            Input::Call {
+                api: if api < 224 && !fitting.is_empty() {
+                    fitting[usize::from(api) % fitting.len()]
+                } else {
+                    all[usize::from(api) % all.len()]
+                },
+                handle: target,
+            }
+        }
+        Op::Close { handle } | Op::CloseInCallback { handle, .. } => Input::Close {
+            handle: pick_handle(driver, handle),
+        },
+        Op::SetCallback { handle, mask } => Input::SetStatusCallback {
+            handle: pick_handle(driver, handle),
+            callback: (mask != 0).then_some(CallbackId(1)),
+            mask: if mask == 1 {
+                u32::MAX
+            } else {
+                u32::from(mask).wrapping_mul(0x0101_0101)
+            },
+        },
+        Op::SetContext { handle, context } => Input::SetContext {
+            handle: pick_handle(driver, handle),
+            context: u64::from(context),
+        },
+        Op::SetCallbackMode { .. } => return None,
+        Op::ReturnCallback { pick } => {
+            let running = running_callbacks(&driver.machine);
+            if running.is_empty() {
+                return None;
+            }
+            Input::CallbackReturned {
+                object: running[usize::from(pick) % running.len()],
+            }
+        }
+        Op::Complete { pick, ok } => {
+            let busy = busy_queues(&driver.machine);
+            if busy.is_empty() {
+                return None;
+            }
+            let (object, lane) = busy[usize::from(pick) % busy.len()];
+            Input::Complete {
+                object,
+                lane,
+                result: if ok {
+                    IoResult::Ok(u32::from(pick))
+                } else {
+                    IoResult::Err(12030)
+                },
+            }
+        }
+    })
+}
+
+/// Apply one op through the driver (every law checked).
+pub fn apply(driver: &mut Driver, op: Op) -> Result<(), DriveError> {
+    if let Op::SetCallbackMode { leave_running } = op {
+        if !leave_running {
+            return_all_callbacks(driver)?;
+        }
+        driver.set_callback_mode(if leave_running {
+            CallbackMode::LeaveRunning
+        } else {
+            CallbackMode::ReturnAtOnce
+        });
+        return Ok(());
+    }
+    let Some(input) = input_for(driver, op) else {
+        return Ok(());
+    };
+    match op {
+        Op::CloseInCallback {
+            handle,
+            via_complete,
+        } => {
+            let target = pick_handle(driver, handle);
+            let Some(object) = driver.machine.resolve(target) else {
+                driver.step(input)?;
+                return Ok(());
+            };
+            // Carry the close inside a callback of some step that delivers to `object`.
+            let carrier = if via_complete {
+                busy_queues(&driver.machine)
+                    .into_iter()
+                    .find(|&(o, _)| o == object)
+                    .map(|(object, lane)| Input::Complete {
+                        object,
+                        lane,
+                        result: IoResult::Ok(0),
+                    })
+            } else {
+                Some(Input::SetContext {
+                    handle: target,
+                    context: 1,
+                })
+            };
+            let mut done = false;
+            let mut close_inside = |n: &hinternet_core::Notification| {
+                if !done && n.object == object {
+                    done = true;
+                    vec![Input::Close { handle: target }]
+                } else {
+                    Vec::new()
+                }
+            };
+            if let Some(carrier) = carrier {
+                driver.step_with(carrier, &mut close_inside)?;
+            }
+            if !done {
+                driver.step(input)?;
+            }
+        }
+        _ => {
+            driver.step(input)?;
+        }
+    }
+    Ok(())
+}
+
+/// Return every callback still running (as the machine counts them).
+fn return_all_callbacks(driver: &mut Driver) -> Result<(), DriveError> {
+    while let Some(&object) = running_callbacks(&driver.machine).first() {
+        driver.step(Input::CallbackReturned { object })?;
+    }
+    Ok(())
+}
+
+/// Complete every outstanding operation and close every open handle, then require an
+/// empty machine (law 11).
+pub fn wind_down(driver: &mut Driver) -> Result<(), DriveError> {
+    return_all_callbacks(driver)?;
+    driver.set_callback_mode(CallbackMode::ReturnAtOnce);
+    // Each round completes at least one operation or closes at least one handle; the
+    // bound only guards against a machine that never drains (which law 11 then reports).
+    for _ in 0..10_000 {
+        if let Some(&(object, lane)) = busy_queues(&driver.machine).first() {
+            driver.step(Input::Complete {
+                object,
+                lane,
+                result: IoResult::Ok(0),
+            })?;
+            continue;
+        }
+        let open: Vec<HandleValue> = driver.monitor.open_values().map(|(v, _)| v).collect();
+        let Some(&value) = open.last() else { break };
+        let reply = driver.step(Input::Close { handle: value })?;
+        if reply.ret != Ret::Bool(true) {
+            return Err(hinternet_core::Violation {
+                law: 4,
+                message: format!("closing live value {value} failed: {reply:?}"),
+            }
+            .into());
+        }
+    }
+    if !driver.machine.is_empty() {
+        return Err(hinternet_core::Violation {
+            law: 11,
+            message: format!("machine not empty after winding down:\n{}", driver.trace),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Run `ops` on a fresh machine under `policy` (or `machine`), then wind down.
+pub fn run_on(machine: Machine, ops: &[Op]) -> Result<Driver, (DriveError, Driver)> {
+    let mut driver = Driver::with_machine(machine, CallbackMode::ReturnAtOnce);
+    for &op in ops {
+        if let Err(e) = apply(&mut driver, op) {
+            return Err((e, driver));
+        }
+    }
+    match wind_down(&mut driver) {
+        Ok(()) => Ok(driver),
+        Err(e) => Err((e, driver)),
+    }
+}
+
+/// Run `ops` under `policy`, then wind down.
+pub fn run(policy: Policy, ops: &[Op]) -> Result<Driver, (DriveError, Driver)> {
+    run_on(Machine::new(policy), ops)
+}
