@@ -110,7 +110,11 @@ impl LawMonitor {
             match self.watch(value).map(|(id, w)| (id, w.closed, w.kind)) {
                 // Laws 4 and 5: a closed (or cascade-invalidated) value must be invalid.
                 Some((id, true, _)) => {
-                    let law = if self.objects.get(&id).is_some_and(|w| w.by_cascade) { 5 } else { 4 };
+                    let law = if self.objects.get(&id).is_some_and(|w| w.by_cascade) {
+                        5
+                    } else {
+                        4
+                    };
                     if reply.object() == Some(id) {
                         return violation(
                             law,

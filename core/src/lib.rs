@@ -28,3 +28,8 @@ pub use driver::{drain, drain_into, CallbackMode, DriveError, Driver, OutputSink
 pub use laws::{check_invariants, LawMonitor, Violation};
 pub use machine::*;
 pub use trace::{format_input, format_output, format_reply, parse_input, ParseError, Trace};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

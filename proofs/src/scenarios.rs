@@ -4,9 +4,9 @@
 //! scenario of the broken law fails. `tests/laws.rs` runs both directions.
 
 use hinternet_core::{
-    handle_closing, Api, CallbackId, CallbackMode, Output, CreateApi, DriveError, Driver, Family, HandleValue, Input,
-    IoResult, Lane, Machine, ObjectId, Outcome, ParentClose, Ret, Service, ValueRelease,
-    Violation,
+    handle_closing, Api, CallbackId, CallbackMode, CreateApi, DriveError, Driver, Family,
+    HandleValue, Input, IoResult, Lane, Machine, ObjectId, Outcome, Output, ParentClose, Ret,
+    Service, ValueRelease, Violation,
 };
 
 /// A scenario: its name (starting with the law number) and its script.
@@ -16,12 +16,18 @@ pub type Scenario = (&'static str, fn(&mut Driver) -> Result<(), DriveError>);
 pub const SCENARIOS: &[Scenario] = &[
     ("law_01_handle_closing_exactly_once_per_object", law_01),
     ("law_02_nothing_after_handle_closing", law_02),
-    ("law_03_every_operation_completes_once_before_closing", law_03),
+    (
+        "law_03_every_operation_completes_once_before_closing",
+        law_03,
+    ),
     ("law_04_closed_value_is_invalid_unless_reissued", law_04),
     ("law_05_cascade_or_keep_children_per_policy", law_05),
     ("law_06_child_closing_precedes_parent", law_06),
     ("law_07_reserved_value_not_reissued", law_07),
-    ("law_08_rejections_change_nothing_and_use_the_family_code", law_08),
+    (
+        "law_08_rejections_change_nothing_and_use_the_family_code",
+        law_08,
+    ),
     ("law_09_close_inside_callback_defers_closing", law_09),
     ("law_10_callbacks_in_emission_order", law_10),
     ("law_11_all_closed_and_done_means_empty", law_11),
@@ -62,7 +68,13 @@ fn tree(driver: &mut Driver, async_mode: bool) -> Result<[(HandleValue, ObjectId
             Some(1),
         ),
     };
-    let root = handle(driver, Input::Open { api: root_api, async_mode })?;
+    let root = handle(
+        driver,
+        Input::Open {
+            api: root_api,
+            async_mode,
+        },
+    )?;
     driver.step(Input::SetStatusCallback {
         handle: root.0,
         callback: Some(CallbackId(1)),
@@ -198,7 +210,10 @@ fn law_04(d: &mut Driver) -> Result<(), DriveError> {
     })?;
     d.step(Input::Close { handle: req })?;
     for api in Api::ALL.iter().filter(|a| a.family() == family) {
-        d.step(Input::Call { api: *api, handle: req })?;
+        d.step(Input::Call {
+            api: *api,
+            handle: req,
+        })?;
     }
     d.step(Input::Close { handle: req })?;
     complete(d, qo)?;
@@ -257,7 +272,10 @@ fn law_06(d: &mut Driver) -> Result<(), DriveError> {
         .map(|n| n.object)
         .collect();
     if order != [qo, co, ro] {
-        return fail(6, format!("HANDLE_CLOSING order {order:?}, want request, connect, root"));
+        return fail(
+            6,
+            format!("HANDLE_CLOSING order {order:?}, want request, connect, root"),
+        );
     }
     Ok(())
 }
@@ -307,7 +325,10 @@ fn law_08(d: &mut Driver) -> Result<(), DriveError> {
     // Every function on every kind it does not accept, plus NULL and garbage.
     for api in Api::ALL.iter().filter(|a| a.family() == family) {
         for h in [root, connect, req, HandleValue::NULL, HandleValue(0xbeef)] {
-            d.step(Input::Call { api: *api, handle: h })?;
+            d.step(Input::Call {
+                api: *api,
+                handle: h,
+            })?;
         }
     }
     let before: Machine = d.machine.clone();
@@ -315,7 +336,10 @@ fn law_08(d: &mut Driver) -> Result<(), DriveError> {
         handle: HandleValue(0xbeef),
     })?;
     if !reply.is_rejected() || d.machine != before {
-        return fail(8, "a close of a garbage value was accepted or changed state".into());
+        return fail(
+            8,
+            "a close of a garbage value was accepted or changed state".into(),
+        );
     }
     d.step(Input::Close { handle: root })?;
     d.step(Input::Close { handle: connect }).ok();
@@ -343,7 +367,10 @@ fn law_09(d: &mut Driver) -> Result<(), DriveError> {
     }
     d.step(Input::Close { handle: req })?;
     if closings(d, qo) != 0 {
-        return fail(9, "HANDLE_CLOSING delivered while the closing callback still runs".into());
+        return fail(
+            9,
+            "HANDLE_CLOSING delivered while the closing callback still runs".into(),
+        );
     }
     for _ in 0..running {
         d.step(Input::CallbackReturned { object: qo })?;
@@ -367,10 +394,16 @@ fn law_10(d: &mut Driver) -> Result<(), DriveError> {
     d.take_outputs();
     complete(d, qo)?;
     // The delivered order is exactly the spec's progress list then the completion.
-    let spec = send_api(family).op_spec().map(|s| s.progress).unwrap_or(&[]);
+    let spec = send_api(family)
+        .op_spec()
+        .map(|s| s.progress)
+        .unwrap_or(&[]);
     let got: Vec<u32> = d.notifications().map(|n| n.status).collect();
     if got.len() != spec.len() + 1 || got[..spec.len()] != *spec {
-        return fail(10, format!("delivered {got:?}, emitted order {spec:?} then the completion"));
+        return fail(
+            10,
+            format!("delivered {got:?}, emitted order {spec:?} then the completion"),
+        );
     }
     d.step(Input::Close { handle: req })?;
     d.step(Input::Close { handle: connect })?;
@@ -414,7 +447,10 @@ fn law_12(d: &mut Driver) -> Result<(), DriveError> {
 /// Run every scenario on fresh machines made by `make`; return the failures as
 /// `(scenario, error, trace)`. With `laws_only`, the structural invariant checks are off
 /// and only the law monitor can report.
-pub fn run_all(make: &dyn Fn() -> Machine, laws_only: bool) -> Vec<(&'static str, DriveError, String)> {
+pub fn run_all(
+    make: &dyn Fn() -> Machine,
+    laws_only: bool,
+) -> Vec<(&'static str, DriveError, String)> {
     let mut failures = Vec::new();
     for &(name, scenario) in SCENARIOS {
         let mut driver = Driver::with_machine(make(), hinternet_core::CallbackMode::ReturnAtOnce);

@@ -9,9 +9,8 @@
 //! invariants.
 
 use hinternet_core::{
-    Api, CallbackId, CallbackMode, CreateApi, DriveError, Driver, Family, HandleKind, HandleValue, Input,
-    IoResult, Lane,
-    Machine, ObjectId, Policy, Ret, ValueReuse, HIERARCHY,
+    Api, CallbackId, CallbackMode, CreateApi, DriveError, Driver, Family, HandleKind, HandleValue,
+    Input, IoResult, Lane, Machine, ObjectId, Policy, Ret, ValueReuse, HIERARCHY,
 };
 
 /// One thing the application or the environment does.
@@ -245,8 +244,8 @@ fn input_for(driver: &Driver, op: Op) -> Option<Input> {
             } else {
                 all[usize::from(api) % all.len()]
             };
-            let takes_context = family == Family::WinInet
-                || api == CreateApi::WinHttpWebSocketCompleteUpgrade;
+            let takes_context =
+                family == Family::WinInet || api == CreateApi::WinHttpWebSocketCompleteUpgrade;
             Input::Create {
                 api,
                 source,
@@ -424,21 +423,29 @@ pub fn wind_down(driver: &mut Driver) -> Result<(), DriveError> {
     Ok(())
 }
 
-/// Run `ops` on a fresh machine under `policy` (or `machine`), then wind down.
-pub fn run_on(machine: Machine, ops: &[Op]) -> Result<Driver, (DriveError, Driver)> {
+/// A sequence that broke a law: the error and the driver (with its trace) at that point.
+#[derive(Debug)]
+pub struct SequenceFailure {
+    /// What broke.
+    pub error: DriveError,
+    /// The driver when it broke; `driver.trace` shows the run.
+    pub driver: Driver,
+}
+
+/// Run `ops` on `machine`, then wind down.
+pub fn run_on(machine: Machine, ops: &[Op]) -> Result<Driver, Box<SequenceFailure>> {
     let mut driver = Driver::with_machine(machine, CallbackMode::ReturnAtOnce);
-    for &op in ops {
-        if let Err(e) = apply(&mut driver, op) {
-            return Err((e, driver));
-        }
-    }
-    match wind_down(&mut driver) {
+    let result = ops
+        .iter()
+        .try_for_each(|&op| apply(&mut driver, op))
+        .and_then(|()| wind_down(&mut driver));
+    match result {
         Ok(()) => Ok(driver),
-        Err(e) => Err((e, driver)),
+        Err(error) => Err(Box::new(SequenceFailure { error, driver })),
     }
 }
 
-/// Run `ops` under `policy`, then wind down.
-pub fn run(policy: Policy, ops: &[Op]) -> Result<Driver, (DriveError, Driver)> {
+/// Run `ops` on a fresh machine under `policy`, then wind down.
+pub fn run(policy: Policy, ops: &[Op]) -> Result<Driver, Box<SequenceFailure>> {
     run_on(Machine::new(policy), ops)
 }

@@ -44,7 +44,13 @@ fn every_mutant_breaks_a_law_scenario_for_its_law() {
             caught.len(),
             caught.first().map(|(s, e)| format!("{s}: {e}"))
         ));
-        assert!(by_its_law, "mutant {} not caught by law {:?}:\n{}", mutant.name(), mutant.laws(), report.join("\n"));
+        assert!(
+            by_its_law,
+            "mutant {} not caught by law {:?}:\n{}",
+            mutant.name(),
+            mutant.laws(),
+            report.join("\n")
+        );
     }
     println!("{}", report.join("\n"));
 }

@@ -20,8 +20,8 @@ proptest! {
         let all = policies();
         let policy = all[which % all.len()];
         let ops: Vec<_> = raw.iter().copied().map(op_from).collect();
-        if let Err((e, driver)) = run(policy, &ops) {
-            prop_assert!(false, "{policy:?}: {e}\n{}", driver.trace);
+        if let Err(failure) = run(policy, &ops) {
+            prop_assert!(false, "{policy:?}: {}\n{}", failure.error, failure.driver.trace);
         }
     }
 }
@@ -45,12 +45,16 @@ fn random_sequences_catch_every_mutant() {
             let raw = ops().new_tree(&mut runner).expect("strategy").current();
             let ops: Vec<_> = raw.iter().copied().map(op_from).collect();
             for policy in policies() {
-                if let Err((e, _)) = run_on(Machine::with_mutant(policy, mutant), &ops) {
-                    found = Some(e);
+                if let Err(failure) = run_on(Machine::with_mutant(policy, mutant), &ops) {
+                    found = Some(failure.error);
                     break 'search;
                 }
             }
         }
-        assert!(found.is_some(), "mutant {} survived 400 random sequences", mutant.name());
+        assert!(
+            found.is_some(),
+            "mutant {} survived 400 random sequences",
+            mutant.name()
+        );
     }
 }

@@ -947,7 +947,7 @@ impl Machine {
         let masked_out = family == Family::WinHttp && obj.mask & status == 0;
         let callback = obj
             .callback
-            .filter(|_| !masked_out && !(drop_zero && context == 0));
+            .filter(|_| !(masked_out || (drop_zero && context == 0)));
         let needs_return = callback.is_some() && !closing;
         #[cfg(feature = "mutants")]
         let hold = needs_return && self.mutant != Some(Mutant::CallbackHoldIgnored);

@@ -22,7 +22,9 @@ pub fn handle_of(reply: &Reply) -> HandleValue {
 }
 
 pub fn object_of(reply: &Reply) -> ObjectId {
-    reply.object().unwrap_or_else(|| panic!("reply names no object: {reply:?}"))
+    reply
+        .object()
+        .unwrap_or_else(|| panic!("reply names no object: {reply:?}"))
 }
 
 pub fn open(d: &mut Driver, api: CreateApi, async_mode: bool) -> (HandleValue, ObjectId) {
@@ -30,8 +32,19 @@ pub fn open(d: &mut Driver, api: CreateApi, async_mode: bool) -> (HandleValue, O
     (handle_of(&r), object_of(&r))
 }
 
-pub fn create(d: &mut Driver, api: CreateApi, source: HandleValue, context: Option<u64>) -> (HandleValue, ObjectId) {
-    let r = d.step(Input::Create { api, source, context }).expect("create");
+pub fn create(
+    d: &mut Driver,
+    api: CreateApi,
+    source: HandleValue,
+    context: Option<u64>,
+) -> (HandleValue, ObjectId) {
+    let r = d
+        .step(Input::Create {
+            api,
+            source,
+            context,
+        })
+        .expect("create");
     assert!(!r.is_rejected(), "create rejected: {r:?}");
     (handle_of(&r), object_of(&r))
 }
@@ -45,26 +58,43 @@ pub fn close(d: &mut Driver, handle: HandleValue) -> Reply {
 }
 
 pub fn set_callback(d: &mut Driver, handle: HandleValue, mask: u32) -> Reply {
-    d.step(Input::SetStatusCallback { handle, callback: Some(CB), mask }).expect("set callback")
+    d.step(Input::SetStatusCallback {
+        handle,
+        callback: Some(CB),
+        mask,
+    })
+    .expect("set callback")
 }
 
 pub fn complete(d: &mut Driver, object: ObjectId, lane: Lane, result: IoResult) -> Reply {
-    d.step(Input::Complete { object, lane, result }).expect("complete")
+    d.step(Input::Complete {
+        object,
+        lane,
+        result,
+    })
+    .expect("complete")
 }
 
 /// (status, handle value, object) of every notification, delivered or not.
 pub fn stream(d: &Driver) -> Vec<(u32, HandleValue, ObjectId)> {
-    d.notifications().map(|n| (n.status, n.handle, n.object)).collect()
+    d.notifications()
+        .map(|n| (n.status, n.handle, n.object))
+        .collect()
 }
 
 /// Only the delivered notifications.
 pub fn delivered(d: &Driver) -> Vec<Notification> {
-    d.notifications().filter(|n| n.callback.is_some()).copied().collect()
+    d.notifications()
+        .filter(|n| n.callback.is_some())
+        .copied()
+        .collect()
 }
 
 pub fn closing_of(d: &Driver, object: ObjectId) -> usize {
     let closing = handle_closing(d.machine.family());
-    d.notifications().filter(|n| n.object == object && n.status == closing).count()
+    d.notifications()
+        .filter(|n| n.object == object && n.status == closing)
+        .count()
 }
 
 pub fn created_status(d: &Driver) -> u32 {
