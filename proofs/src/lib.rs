@@ -5,5 +5,6 @@
 //! sequences that the proptests and the fuzz targets drive the machine with
 //! ([`sequences`]). The tests themselves live in `tests/`.
 
+pub mod fuzz_bodies;
 pub mod scenarios;
 pub mod sequences;
