@@ -33,7 +33,7 @@ fn one_of_each(d: &mut Driver) -> Vec<(HandleKind, HandleValue)> {
         Family::WinInet => {
             let (root, _) = open(d, CreateApi::InternetOpen, true);
             let mut out = vec![(HandleKind::InternetRoot, root)];
-            let mut connect =
+            let connect =
                 |d: &mut Driver, s| create(d, CreateApi::InternetConnect(s), root, Some(1)).0;
             let (http, ftp, gopher) = (
                 connect(d, Service::Http),
