@@ -46,8 +46,11 @@ pub fn wininet_calls(data: &[u8]) {
     sequence(data, Some(Family::WinInet));
 }
 
+/// A fuzz target body.
+pub type FuzzBody = fn(&[u8]);
+
 /// Every target body by name, for the corpus replay test.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, FuzzBody)] = &[
     ("machine_sequence", machine_sequence),
     ("winhttp_calls", winhttp_calls),
     ("wininet_calls", wininet_calls),
