@@ -20,11 +20,14 @@
 //! ```
 
 pub mod driver;
+pub mod engine;
 pub mod laws;
 pub mod machine;
+mod sync;
 pub mod trace;
 
 pub use driver::{drain, drain_into, CallbackMode, DriveError, Driver, OutputSink};
+pub use engine::{Engine, EngineBuilder, Event, Pin};
 pub use laws::{check_invariants, LawMonitor, Violation};
 pub use machine::*;
 pub use trace::{format_input, format_output, format_reply, parse_input, ParseError, Trace};
