@@ -100,11 +100,15 @@ impl LawMonitor {
         let handle = match *input {
             Input::Create { source, .. } => Some(source),
             Input::Call { handle, .. }
+            | Input::CallWith { handle, .. }
             | Input::Close { handle }
             | Input::SetStatusCallback { handle, .. }
             | Input::SetContext { handle, .. }
             | Input::QueryContext { handle } => Some(handle),
-            Input::Open { .. } | Input::Complete { .. } | Input::CallbackReturned { .. } => None,
+            Input::Open { .. }
+            | Input::Complete { .. }
+            | Input::CallbackReturned { .. }
+            | Input::Protocol { .. } => None,
         };
         if let Some(value) = handle.filter(|v| !v.is_null()) {
             match self.watch(value).map(|(id, w)| (id, w.closed, w.kind)) {
@@ -127,7 +131,7 @@ impl LawMonitor {
                             format!("call on closed handle {value} was not rejected as invalid: {reply:?}"),
                         );
                     }
-                    if let Input::Call { api, .. } = *input {
+                    if let Input::Call { api, .. } | Input::CallWith { api, .. } = *input {
                         let want = api.bad_handle_error(false);
                         if Self::reported_code(reply) != Some(want) {
                             return violation(
@@ -198,11 +202,23 @@ impl LawMonitor {
                 );
                 self.values.insert(value, object);
             }
-            Outcome::Pending { object, .. } | Outcome::InFlight { object, .. } => {
+            // Law 3: an operation completed inline counts as accepted here and completed
+            // by the completion notification drained after this reply.
+            Outcome::Pending { object, .. }
+            | Outcome::InFlight { object, .. }
+            | Outcome::CompletedInline { object } => {
                 let Some(w) = self.objects.get_mut(&object) else {
                     return violation(3, format!("operation accepted on unknown object {object}"));
                 };
                 w.ops += 1;
+            }
+            // Law 12: an immediate call (or an operation returning at once) on an object
+            // with nothing outstanding starts a new progress sequence (WI-R20: each
+            // InternetWriteFile reports SENDING_REQUEST, REQUEST_SENT).
+            Outcome::Done { object } => {
+                if let Some(w) = self.objects.get_mut(&object).filter(|w| w.ops == 0) {
+                    w.progress = 0;
+                }
             }
             Outcome::Closed { object } => {
                 let mut closing = vec![object];
@@ -489,7 +505,9 @@ pub fn check_invariants(machine: &Machine) -> Result<(), Violation> {
 /// function does not accept that kind.
 fn wrong_kind_code(input: &Input, kind: HandleKind) -> Option<u32> {
     match *input {
-        Input::Call { api, .. } if !api.accepts(kind) => Some(api.rule().wrong_kind),
+        Input::Call { api, .. } | Input::CallWith { api, .. } if !api.accepts(kind) => {
+            Some(api.rule().wrong_kind)
+        }
         Input::Create { api, .. } if !api.rule().source.contains(&kind) => {
             Some(api.rule().wrong_kind)
         }

@@ -19,8 +19,8 @@
 use core::fmt::{self, Write as _};
 
 use crate::machine::{
-    status_name, Api, CallbackId, CallbackRet, CreateApi, Family, HandleValue, Info, Input,
-    IoResult, Lane, ObjectId, Outcome, Output, Reply, Ret,
+    status_name, Api, CallArg, CallbackId, CallbackRet, CreateApi, Family, HandleValue, Info,
+    Input, IoResult, Lane, ObjectId, Outcome, Output, ProtocolEvent, Reply, Ret, WsBufferType,
 };
 
 /// An ordered text trace of a run.
@@ -119,6 +119,65 @@ pub fn format_input(input: &Input) -> String {
             result,
         } => format!("Complete {object} {} {}", lane.name(), fmt_io(result)),
         Input::CallbackReturned { object } => format!("CallbackReturned {object}"),
+        Input::CallWith { api, handle, arg } => format!("Call {api} h={handle} {}", fmt_arg(arg)),
+        Input::Protocol { object, event } => format!("Event {object} {}", fmt_event(event)),
+    }
+}
+
+fn fmt_arg(arg: CallArg) -> String {
+    match arg {
+        CallArg::None => "arg=none".into(),
+        CallArg::BodyToWrite => "arg=body-to-write".into(),
+        CallArg::RequestHeaders => "arg=request-headers".into(),
+        CallArg::WsBuffer(t) => format!("arg=ws:{}", t.name()),
+        CallArg::Option(o) => format!("arg=option:{o}"),
+        CallArg::Context(c) => format!("arg=ctx:{c:#x}"),
+    }
+}
+
+fn parse_arg(line: &str, text: &str) -> Result<CallArg, ParseError> {
+    let bad = || err(line, "bad arg");
+    Ok(match text {
+        "none" => CallArg::None,
+        "body-to-write" => CallArg::BodyToWrite,
+        "request-headers" => CallArg::RequestHeaders,
+        _ => match text.split_once(':') {
+            Some(("ws", t)) => CallArg::WsBuffer(WsBufferType::from_name(t).ok_or_else(bad)?),
+            Some(("option", o)) => CallArg::Option(o.parse().map_err(|_| bad())?),
+            Some(("ctx", c)) => CallArg::Context(num(c).ok_or_else(bad)?),
+            _ => return Err(bad()),
+        },
+    })
+}
+
+fn fmt_event(event: ProtocolEvent) -> String {
+    match event {
+        ProtocolEvent::DataBuffered(n) => format!("data={n}"),
+        ProtocolEvent::EndOfData => "eof".into(),
+        ProtocolEvent::Redirect => "redirect".into(),
+        ProtocolEvent::Frame { buffer_type, bytes } => {
+            format!("frame={} bytes={bytes}", buffer_type.name())
+        }
+    }
+}
+
+fn parse_event(line: &str, words: &[&str]) -> Result<ProtocolEvent, ParseError> {
+    let bad = || err(line, "bad protocol event");
+    match words.get(2).copied() {
+        Some("eof") => Ok(ProtocolEvent::EndOfData),
+        Some("redirect") => Ok(ProtocolEvent::Redirect),
+        _ => {
+            if let Some(n) = field(words, "data") {
+                return Ok(ProtocolEvent::DataBuffered(n.parse().map_err(|_| bad())?));
+            }
+            let buffer_type = field(words, "frame")
+                .and_then(WsBufferType::from_name)
+                .ok_or_else(bad)?;
+            let bytes = field(words, "bytes")
+                .and_then(|b| b.parse().ok())
+                .ok_or_else(bad)?;
+            Ok(ProtocolEvent::Frame { buffer_type, bytes })
+        }
     }
 }
 
@@ -169,6 +228,7 @@ pub fn format_reply(reply: &Reply) -> String {
         Outcome::InFlight { object, lane } => write!(s, " in-flight {object} {}", lane.name()),
         Outcome::Closed { object } => write!(s, " closed {object}"),
         Outcome::Context { object, context } => write!(s, " context {object} {context:#x}"),
+        Outcome::CompletedInline { object } => write!(s, " completed-inline {object}"),
         Outcome::Event => Ok(()),
     };
     s
@@ -185,6 +245,9 @@ fn fmt_info(info: Info) -> String {
             error,
             operation,
         } => format!("ws-result:result={result},error={error},op={operation}"),
+        Info::WebSocketStatus { bytes, buffer_type } => {
+            format!("ws-status:bytes={bytes},type={}", buffer_type.value())
+        }
         Info::InternetResult { result, error } => {
             format!("internet-result:result={result},error={error}")
         }
@@ -280,12 +343,24 @@ pub fn parse_input(line: &str) -> Result<Input, ParseError> {
                 None => None,
             },
         },
-        "Call" => Input::Call {
-            api: words
+        "Call" => {
+            let api = words
                 .get(1)
                 .and_then(|n| Api::from_name(n))
-                .ok_or_else(|| err(line, "unknown function"))?,
-            handle: handle_field(line, &words, "h")?,
+                .ok_or_else(|| err(line, "unknown function"))?;
+            let handle = handle_field(line, &words, "h")?;
+            match field(&words, "arg") {
+                Some(a) => Input::CallWith {
+                    api,
+                    handle,
+                    arg: parse_arg(line, a)?,
+                },
+                None => Input::Call { api, handle },
+            }
+        }
+        "Event" => Input::Protocol {
+            object: object_word(line, words.get(1))?,
+            event: parse_event(line, &words)?,
         },
         "Close" => Input::Close {
             handle: handle_field(line, &words, "h")?,
@@ -397,7 +472,61 @@ mod tests {
             Input::CallbackReturned {
                 object: ObjectId(9),
             },
-        ];
+            Input::CallWith {
+                api: Api::WinHttpSendRequest,
+                handle: HandleValue(3),
+                arg: CallArg::BodyToWrite,
+            },
+            Input::CallWith {
+                api: Api::WinHttpQueryHeaders,
+                handle: HandleValue(3),
+                arg: CallArg::RequestHeaders,
+            },
+            Input::CallWith {
+                api: Api::WinHttpQueryOption,
+                handle: HandleValue(3),
+                arg: CallArg::Option(93),
+            },
+            Input::CallWith {
+                api: Api::WinHttpQueryOption,
+                handle: HandleValue(3),
+                arg: CallArg::Context(0x55),
+            },
+            Input::CallWith {
+                api: Api::WinHttpQueryOption,
+                handle: HandleValue(3),
+                arg: CallArg::None,
+            },
+            Input::Protocol {
+                object: ObjectId(2),
+                event: ProtocolEvent::DataBuffered(12),
+            },
+            Input::Protocol {
+                object: ObjectId(2),
+                event: ProtocolEvent::EndOfData,
+            },
+            Input::Protocol {
+                object: ObjectId(2),
+                event: ProtocolEvent::Redirect,
+            },
+        ]
+        .into_iter()
+        .chain(WsBufferType::ALL.into_iter().flat_map(|t| {
+            [
+                Input::CallWith {
+                    api: Api::WinHttpWebSocketSend,
+                    handle: HandleValue(5),
+                    arg: CallArg::WsBuffer(t),
+                },
+                Input::Protocol {
+                    object: ObjectId(6),
+                    event: ProtocolEvent::Frame {
+                        buffer_type: t,
+                        bytes: 7,
+                    },
+                },
+            ]
+        }));
         for input in inputs {
             let line = format_input(&input);
             assert_eq!(parse_input(&line), Ok(input), "{line}");
@@ -413,6 +542,10 @@ mod tests {
             "Close",
             "Complete #x main ok=1",
             "Close h=-1",
+            "Call WinHttpSendRequest h=1 arg=bogus",
+            "Event #1",
+            "Event #1 frame=nope bytes=1",
+            "Event #x eof",
         ] {
             assert!(parse_input(line).is_err(), "{line}");
         }

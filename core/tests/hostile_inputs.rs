@@ -11,8 +11,8 @@ mod common;
 use common::*;
 use hinternet_core::{
     out_of_handles, Api, ApiError, CallbackRet, CreateApi, Driver, Family, HandleKind, HandleValue,
-    Input, Outcome, Policy, Reply, Ret, ReturnStyle, Service, ValueReuse, API_TABLE,
-    ERROR_INVALID_HANDLE, HIERARCHY,
+    Input, IoResult, Lane, Outcome, Policy, Reply, Ret, ReturnStyle, Service, ValueReuse,
+    API_TABLE, ERROR_INVALID_HANDLE, HIERARCHY,
 };
 
 /// One live handle of every kind of the driver's family (async roots, so operations pend).
@@ -40,14 +40,13 @@ fn one_of_each(d: &mut Driver) -> Vec<(HandleKind, HandleValue)> {
                 connect(d, Service::Ftp),
                 connect(d, Service::Gopher),
             );
+            // WI-R11: a session with an open find is busy; the file needs its own session.
+            let ftp2 = connect(d, Service::Ftp);
             out.extend([
                 (HandleKind::InternetConnect(Service::Http), http),
                 (HandleKind::InternetConnect(Service::Ftp), ftp),
                 (HandleKind::InternetConnect(Service::Gopher), gopher),
-                (
-                    HandleKind::UrlResource,
-                    create(d, CreateApi::InternetOpenUrl, root, Some(1)).0,
-                ),
+                (HandleKind::UrlResource, open_url_async(d, root)),
                 (
                     HandleKind::HttpRequest,
                     create(d, CreateApi::HttpOpenRequest, http, Some(1)).0,
@@ -58,7 +57,7 @@ fn one_of_each(d: &mut Driver) -> Vec<(HandleKind, HandleValue)> {
                 ),
                 (
                     HandleKind::FtpFile,
-                    create(d, CreateApi::FtpOpenFile, ftp, Some(1)).0,
+                    create(d, CreateApi::FtpOpenFile, ftp2, Some(1)).0,
                 ),
                 (
                     HandleKind::GopherFind,
@@ -71,6 +70,29 @@ fn one_of_each(d: &mut Driver) -> Vec<(HandleKind, HandleValue)> {
             ]);
             out
         }
+    }
+}
+
+/// `InternetOpenUrl` on an asynchronous root pends (WI-R18): the handle is created when
+/// the operation completes.
+fn open_url_async(d: &mut Driver, root: HandleValue) -> HandleValue {
+    let r = d
+        .step(Input::Create {
+            api: CreateApi::InternetOpenUrl,
+            source: root,
+            context: Some(1),
+        })
+        .expect("open url");
+    let done = d
+        .step(Input::Complete {
+            object: object_of(&r),
+            lane: Lane::Main,
+            result: IoResult::Ok(0),
+        })
+        .expect("open url completes");
+    match done.outcome {
+        Outcome::Created { value, .. } => value,
+        other => panic!("InternetOpenUrl completion created nothing: {other:?}"),
     }
 }
 

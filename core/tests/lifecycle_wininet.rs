@@ -164,6 +164,9 @@ fn wi_r7_pending_work_completes_with_request_complete_before_handle_closing() {
     let mut d = driver(Policy::wininet());
     let ([_, _, r], [_, _, ro]) = wininet_tree(&mut d, true);
     set_callback(&mut d, r, 0);
+    // Seed 002: QueryDataAvailable follows the send.
+    call(&mut d, Api::HttpSendRequest, r);
+    complete(&mut d, ro, Lane::Main, IoResult::Ok(0));
     call(&mut d, Api::InternetQueryDataAvailable, r);
     close(&mut d, r);
     d.take_outputs();
@@ -278,9 +281,11 @@ fn every_wininet_kind(d: &mut hinternet_core::Driver) -> Vec<(HandleKind, Handle
         HandleKind::FtpFind,
         create(d, CreateApi::FtpFindFirstFile, ftp, Some(1)).0,
     ));
+    // WI-R11: a session with an open find is busy; the file needs its own session.
+    let (ftp2, _) = create(d, CreateApi::InternetConnect(Service::Ftp), root, Some(1));
     out.push((
         HandleKind::FtpFile,
-        create(d, CreateApi::FtpOpenFile, ftp, Some(1)).0,
+        create(d, CreateApi::FtpOpenFile, ftp2, Some(1)).0,
     ));
     out.push((
         HandleKind::GopherFind,

@@ -617,6 +617,12 @@ impl Engine {
         if !api.accepts(pin.kind()) {
             return None;
         }
+        // A call whose answer depends on the protocol state (or changes it) goes
+        // through the machine under the lock.
+        let call = crate::machine::protocol::Call::Api(api);
+        if !crate::machine::protocol::is_state_free(call, pin.kind()) {
+            return None;
+        }
         Some(immediate_reply(self.family, rule.returns, pin.object()))
     }
 

@@ -146,6 +146,7 @@ apis!(
     FtpRenameFile,
     FtpSetCurrentDirectory,
     GopherGetAttribute,
+    InternetOpenUrl,
 );
 
 /// One row of [`API_TABLE`].
@@ -600,6 +601,15 @@ pub const API_TABLE: &[ApiRule] = &[
         wi_op(&[]),
         Bool,
         "seed 002 [D]",
+    ),
+    row(
+        Api::InternetOpenUrl,
+        &[HandleKind::InternetRoot],
+        (WI_TYPE, WI_TYPE, WI_TYPE),
+        wi_op(&[]),
+        Bool,
+        "WI-R18 [T test_open_url_async]: the pending part of an asynchronous \
+         InternetOpenUrl, started by Input::Create; never legal as a call",
     ),
 ];
 

@@ -93,6 +93,140 @@ pub enum Input {
         /// The object the notification was delivered through.
         object: ObjectId,
     },
+    /// A function on a handle with the one extra argument its protocol rule looks at
+    /// (see [`CallArg`]). `Call { api, handle }` is `CallWith` with [`CallArg::None`].
+    CallWith {
+        /// The function.
+        api: Api,
+        /// The handle passed to it.
+        handle: HandleValue,
+        /// The argument the protocol rules depend on.
+        arg: CallArg,
+    },
+    /// Environment: a protocol fact about `object` that the executor observed
+    /// (data buffered, end of body, a redirect, a websocket frame).
+    Protocol {
+        /// The object.
+        object: ObjectId,
+        /// What happened.
+        event: ProtocolEvent,
+    },
+}
+
+/// `WINHTTP_WEB_SOCKET_BUFFER_TYPE`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WsBufferType {
+    /// `WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE` (0).
+    BinaryMessage,
+    /// `WINHTTP_WEB_SOCKET_BINARY_FRAGMENT_BUFFER_TYPE` (1).
+    BinaryFragment,
+    /// `WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE` (2).
+    Utf8Message,
+    /// `WINHTTP_WEB_SOCKET_UTF8_FRAGMENT_BUFFER_TYPE` (3).
+    Utf8Fragment,
+    /// `WINHTTP_WEB_SOCKET_CLOSE_BUFFER_TYPE` (4).
+    Close,
+}
+
+impl WsBufferType {
+    /// Every buffer type, in value order.
+    pub const ALL: [WsBufferType; 5] = [
+        WsBufferType::BinaryMessage,
+        WsBufferType::BinaryFragment,
+        WsBufferType::Utf8Message,
+        WsBufferType::Utf8Fragment,
+        WsBufferType::Close,
+    ];
+
+    /// The numeric value (a `windows-sys` constant).
+    pub const fn value(self) -> u32 {
+        use super::codes::winhttp as c;
+        match self {
+            WsBufferType::BinaryMessage => c::WS_BINARY_MESSAGE,
+            WsBufferType::BinaryFragment => c::WS_BINARY_FRAGMENT,
+            WsBufferType::Utf8Message => c::WS_UTF8_MESSAGE,
+            WsBufferType::Utf8Fragment => c::WS_UTF8_FRAGMENT,
+            WsBufferType::Close => c::WS_CLOSE,
+        }
+    }
+
+    /// Trace name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            WsBufferType::BinaryMessage => "binary-message",
+            WsBufferType::BinaryFragment => "binary-fragment",
+            WsBufferType::Utf8Message => "utf8-message",
+            WsBufferType::Utf8Fragment => "utf8-fragment",
+            WsBufferType::Close => "close",
+        }
+    }
+
+    /// Parse a name produced by [`WsBufferType::name`].
+    pub fn from_name(name: &str) -> Option<WsBufferType> {
+        WsBufferType::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// True for the two UTF-8 types.
+    pub const fn is_utf8(self) -> bool {
+        matches!(self, WsBufferType::Utf8Message | WsBufferType::Utf8Fragment)
+    }
+
+    /// True for the two binary types.
+    pub const fn is_binary(self) -> bool {
+        matches!(
+            self,
+            WsBufferType::BinaryMessage | WsBufferType::BinaryFragment
+        )
+    }
+}
+
+/// The one extra argument of a call that its protocol rule depends on. Everything
+/// else about the arguments (buffers, header names) is the executor's business.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CallArg {
+    /// No argument the protocol looks at (the default of [`Input::Call`]).
+    None,
+    /// `WinHttpSendRequest` whose `dwTotalLength` exceeds the optional data passed with
+    /// it: the body is still to be written with `WinHttpWriteData`, so the reply is not
+    /// read inside the send (WH-R21). Without it the whole body goes with the call.
+    BodyToWrite,
+    /// `WinHttpQueryHeaders` with `WINHTTP_QUERY_FLAG_REQUEST_HEADERS` (or
+    /// `WINHTTP_QUERY_REQUEST_METHOD`): legal in every state (WH-R25).
+    RequestHeaders,
+    /// `WinHttpWebSocketSend`'s buffer type (WH-R39); [`CallArg::None`] means
+    /// `BINARY_MESSAGE`. Also what a pending receive records when a frame completes it.
+    WsBuffer(WsBufferType),
+    /// `WinHttpQueryOption` / `WinHttpSetOption` with this option id (WH-R29).
+    Option(u32),
+    /// The context of an asynchronous `InternetOpenUrl`, carried by its pending
+    /// operation until the handle is created (WI-R18). Not meaningful on a call.
+    Context(u64),
+}
+
+/// A protocol fact the executor reports about an object ([`Input::Protocol`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProtocolEvent {
+    /// This many bytes of response data are buffered and can be consumed without
+    /// blocking (replaces the previous count). Reads and `QueryDataAvailable` then
+    /// complete inline (WH-R20, WI-R18).
+    DataBuffered(u32),
+    /// The response body has ended: reads and `QueryDataAvailable` complete at once
+    /// with 0 bytes.
+    EndOfData,
+    /// The operation at the head of the main lane (a receive, `HttpSendRequest` or
+    /// `HttpEndRequest`) got a redirect response and follows it: the progress of the
+    /// response so far, `REDIRECT`, and the progress of the re-send (WH-R28, WH-R31,
+    /// WI-R20). The operation stays pending.
+    Redirect,
+    /// A websocket frame arrived for the pending receive (or, with type `Close`, for a
+    /// pending close): it completes that operation. A `Close` frame sets the
+    /// close-frame-received flag (WH-R39, WH-R41).
+    Frame {
+        /// The frame's buffer type.
+        buffer_type: WsBufferType,
+        /// Its length.
+        bytes: u32,
+    },
 }
 
 impl Input {
@@ -100,7 +234,7 @@ impl Input {
     pub fn is_api_call(&self) -> bool {
         !matches!(
             self,
-            Input::Complete { .. } | Input::CallbackReturned { .. }
+            Input::Complete { .. } | Input::CallbackReturned { .. } | Input::Protocol { .. }
         )
     }
 }
@@ -183,6 +317,14 @@ pub enum Outcome {
     },
     /// An environment event was applied.
     Event,
+    /// An asynchronous operation was accepted and completed inside the call: its
+    /// completion notification (success or error) was emitted in this same step
+    /// (WH-R20, WH-R23, WH-R24, WH-R40, WI-R22). Law 3 counts it as accepted and then
+    /// completed.
+    CompletedInline {
+        /// The object.
+        object: ObjectId,
+    },
 }
 
 /// The synchronous answer to an input.
@@ -210,7 +352,8 @@ impl Reply {
             | Outcome::Pending { object, .. }
             | Outcome::InFlight { object, .. }
             | Outcome::Closed { object }
-            | Outcome::Context { object, .. } => Some(object),
+            | Outcome::Context { object, .. }
+            | Outcome::CompletedInline { object } => Some(object),
             Outcome::Rejected(_) | Outcome::Event => None,
         }
     }
@@ -236,6 +379,10 @@ pub enum ApiError {
     /// Every handle value (or object identity) is in use.
     #[error("out of handle values")]
     OutOfHandles,
+    /// The call is not legal in the handle's protocol state; the code is the Win32
+    /// error it gives (see the protocol table).
+    #[error("not legal in the handle's protocol state (error {0})")]
+    Protocol(u32),
 }
 
 /// An environment event that does not match the machine's state: the embedder's fault.
@@ -259,6 +406,10 @@ pub enum InputError {
     /// `CallbackReturned` for an object with no callback running.
     #[error("object {0} has no callback running")]
     NoRunningCallback(ObjectId),
+    /// A protocol event that does not apply to the object in its state (no such
+    /// object, no operation it could affect, or the wrong kind of handle).
+    #[error("protocol event does not apply to object {0}")]
+    UnexpectedEvent(ObjectId),
 }
 
 /// The typed information a notification carries (`lpvStatusInformation`).
@@ -285,6 +436,14 @@ pub enum Info {
         error: u32,
         /// `WINHTTP_WEB_SOCKET_*_OPERATION`.
         operation: u32,
+    },
+    /// WinHTTP `WINHTTP_WEB_SOCKET_STATUS { dwBytesTransferred, eBufferType }`
+    /// (websocket `READ_COMPLETE` / `WRITE_COMPLETE`).
+    WebSocketStatus {
+        /// Bytes transferred.
+        bytes: u32,
+        /// The buffer type.
+        buffer_type: WsBufferType,
     },
     /// WinINet `INTERNET_ASYNC_RESULT { dwResult, dwError }`.
     InternetResult {

@@ -57,6 +57,7 @@ mod codes;
 mod io;
 mod kind;
 mod policy;
+pub mod protocol;
 mod values;
 
 #[cfg(feature = "mutants")]
@@ -65,15 +66,18 @@ mod mutants;
 pub use api::{Api, ApiRule, Lane, OpSpec, ReturnStyle, Shape, API_TABLE};
 pub use codes::*;
 pub use io::{
-    ApiError, CallbackId, CallbackRet, Info, Input, InputError, IoResult, Notification, Outcome,
-    Output, Reply, Ret,
+    ApiError, CallArg, CallbackId, CallbackRet, Info, Input, InputError, IoResult, Notification,
+    Outcome, Output, ProtocolEvent, Reply, Ret, WsBufferType,
 };
+pub use protocol::{Phase, ProtoState};
+
 pub use kind::{
     CreateApi, CreateRule, CreatedRouting, Family, HandleKind, LifetimeParent, Service, HIERARCHY,
 };
 #[cfg(feature = "mutants")]
 pub use mutants::Mutant;
 pub use policy::{ParentClose, Policy, ValueRelease, ValueReuse, STRICT_MAX_SLOTS};
+use protocol::{Call, Effect, Facts, InlineWhen, Verdict};
 pub use values::{HandleValue, SlotState, ValueTable};
 
 use std::collections::{BTreeMap, VecDeque};
@@ -97,6 +101,9 @@ pub struct PendingOp {
     /// True when a synchronous caller is blocked on it (a call in flight); false for an
     /// accepted asynchronous operation.
     pub blocking: bool,
+    /// The argument the protocol rules looked at (re-checked when the operation
+    /// reaches the head of its lane after a failure, protocol invariant P4).
+    pub arg: CallArg,
 }
 
 /// One object behind a handle.
@@ -115,6 +122,8 @@ pub struct Object {
     /// Children (and websockets) holding this object.
     children: u16,
     queues: [VecDeque<PendingOp>; 2],
+    /// Protocol state (see [`protocol`]).
+    proto: ProtoState,
 }
 
 impl Object {
@@ -166,6 +175,10 @@ impl Object {
     pub fn pending_ops(&self) -> usize {
         self.queues.iter().map(VecDeque::len).sum()
     }
+    /// Its protocol state (see [`protocol`]).
+    pub fn protocol(&self) -> ProtoState {
+        self.proto
+    }
     /// Everything holding the object alive; it is destroyed when this reaches zero.
     pub fn holds(&self) -> usize {
         usize::from(self.open)
@@ -185,6 +198,17 @@ pub struct Machine {
     outputs: VecDeque<Output>,
     #[cfg(feature = "mutants")]
     mutant: Option<Mutant>,
+}
+
+/// What the end of an operation reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Finish {
+    /// Progress, then the completion notification (or the blocked call's return).
+    Full,
+    /// Progress only: the call returns the result itself (synchronous inline).
+    ProgressOnly,
+    /// Nothing: a WinINet read served from its buffer (WI-R21).
+    Silent,
 }
 
 /// What a close found, decided before anything changes.
@@ -280,7 +304,9 @@ impl Machine {
                 source,
                 context,
             } => self.transition_to_created(api, source, context),
-            Input::Call { api, handle } => self.transition_to_called(api, handle),
+            Input::Call { api, handle } => self.transition_to_called(api, handle, CallArg::None),
+            Input::CallWith { api, handle, arg } => self.transition_to_called(api, handle, arg),
+            Input::Protocol { object, event } => self.transition_to_protocol_event(object, event),
             Input::Close { handle } => Ok(self.transition_to_closed(handle)),
             Input::SetStatusCallback {
                 handle,
@@ -393,6 +419,32 @@ impl Machine {
             Ok(id) => id,
             Err((code, error)) => return Ok(self.reject(null, Some(code), error)),
         };
+        if let Some(r) = protocol::decide(Call::Create(api), &self.facts(src, CallArg::None)) {
+            match r.verdict {
+                Verdict::Fail(code) | Verdict::FailInline(code) => {
+                    return Ok(self.reject(null, Some(code), ApiError::Protocol(code)));
+                }
+                Verdict::PendCreate => {
+                    // WI-R18: the handle comes with REQUEST_COMPLETE; the operation pends
+                    // on the source and carries the new handle's context.
+                    let op = PendingOp {
+                        api: Api::InternetOpenUrl,
+                        blocking: false,
+                        arg: CallArg::Context(context.unwrap_or(0)),
+                    };
+                    self.enqueue(src, Lane::Main, op);
+                    return Ok(Reply {
+                        ret: null,
+                        last_error: Some(ERROR_IO_PENDING),
+                        outcome: Outcome::Pending {
+                            object: src,
+                            lane: Lane::Main,
+                        },
+                    });
+                }
+                Verdict::Proceed => {}
+            }
+        }
         let Some(src_obj) = self.objects.get(&src) else {
             return Ok(self.reject(null, Some(codes.1), ApiError::InvalidHandle(source)));
         };
@@ -484,6 +536,7 @@ impl Machine {
                 callbacks: 0,
                 children: 0,
                 queues: [VecDeque::new(), VecDeque::new()],
+                proto: ProtoState::new(kind),
             },
         );
         Ok((id, value))
@@ -491,7 +544,12 @@ impl Machine {
 
     // ----- calls ---------------------------------------------------------------------
 
-    fn transition_to_called(&mut self, api: Api, handle: HandleValue) -> Result<Reply, InputError> {
+    fn transition_to_called(
+        &mut self,
+        api: Api,
+        handle: HandleValue,
+        arg: CallArg,
+    ) -> Result<Reply, InputError> {
         if api.family() != self.policy.family {
             return Err(InputError::WrongFamily(api.name()));
         }
@@ -519,15 +577,111 @@ impl Machine {
             ReturnStyle::Bool => Ret::Bool(true),
             ReturnStyle::Dword => Ret::Dword(ERROR_SUCCESS),
         };
+        let family = self.policy.family;
+        let facts = self.facts(object, arg);
+        let reject_state = |m: &Machine, code: u32| {
+            let last_error = match rule.returns {
+                ReturnStyle::Bool => Some(code),
+                ReturnStyle::Dword => None,
+            };
+            m.reject(fail_ret(code), last_error, ApiError::Protocol(code))
+        };
+        // The protocol table decides (module `protocol`); no row: legal, no change.
+        let decision = protocol::decide(Call::Api(api), &facts);
+        match decision.map(|r| r.verdict) {
+            Some(Verdict::Fail(code)) => return Ok(reject_state(self, code)),
+            Some(Verdict::PendCreate) => {
+                return Ok(reject_state(self, ERROR_INVALID_PARAMETER));
+            }
+            Some(Verdict::FailInline(code)) => {
+                let Some(spec) = api.op_spec().filter(|_| facts.async_mode) else {
+                    return Ok(reject_state(self, code));
+                };
+                // WH-R23 / WI-R22: accepted, and the error completion is delivered inside
+                // the call (law 3: accepted and completed in this step).
+                let (value, context) = self.value_context(object);
+                let (status, info) = completion(family, api, spec, IoResult::Err(code), arg);
+                self.emit(object, value, context, status, info);
+                let (ret, last_error) = match family {
+                    Family::WinHttp => (ok_ret, Some(ERROR_SUCCESS)),
+                    Family::WinInet => (Ret::Bool(false), Some(code)),
+                };
+                return Ok(Reply {
+                    ret,
+                    last_error,
+                    outcome: Outcome::CompletedInline { object },
+                });
+            }
+            Some(Verdict::Proceed) | None => {}
+        }
+        let before = facts.state;
+        if let Some(next) = decision.map(|r| r.next) {
+            self.apply_next(object, &next, arg);
+            if next.effect == Effect::CancelReceive {
+                self.cancel_lane(object, Lane::Receive, Some(Api::WinHttpWebSocketReceive));
+            }
+        }
         let Shape::Operation(spec) = rule.shape else {
+            // An immediate call; some emit progress on the calling thread (WI-R20).
+            let (at_accept, _) = protocol::progress(api, facts.kind, &[]);
+            let (value, context) = self.value_context(object);
+            for &status in at_accept {
+                self.emit(object, value, context, status, Info::None);
+            }
             return Ok(Reply {
                 ret: ok_ret,
                 last_error: self.success_error(),
                 outcome: Outcome::Done { object },
             });
         };
-        let blocking = !self.objects.get(&object).is_some_and(|o| o.async_mode);
-        self.enqueue(object, spec.lane, PendingOp { api, blocking });
+        let lane_empty = self
+            .objects
+            .get(&object)
+            .is_some_and(|o| o.queues[spec.lane.index()].is_empty());
+        let ready = lane_empty
+            && match protocol::inline_when(api) {
+                Some(InlineWhen::DataReady) => before.data_ready(),
+                Some(InlineWhen::ReplyReady) => before.phase == Phase::ReplyReady,
+                Some(InlineWhen::CloseReceived) => before.has(protocol::flag::CLOSE_RECEIVED),
+                None => false,
+            };
+        let notify = facts.async_mode && family == Family::WinHttp;
+        let depth = self.objects.get(&object).map_or(0, |o| o.callbacks);
+        if ready && (!notify || depth < protocol::INLINE_NESTING_LIMIT) {
+            let op = PendingOp {
+                api,
+                blocking: false,
+                arg,
+            };
+            if notify {
+                // WH-R20/R24/R40: the completion callback runs before the call returns.
+                self.finish_op(object, op, IoResult::Ok(before.avail), true, Finish::Full);
+                return Ok(Reply {
+                    ret: ok_ret,
+                    last_error: Some(ERROR_SUCCESS),
+                    outcome: Outcome::CompletedInline { object },
+                });
+            }
+            // Synchronous, or WinINet reading its buffer (WI-R21): returns at once with
+            // no completion notification.
+            let finish = match family {
+                Family::WinHttp => Finish::ProgressOnly,
+                Family::WinInet => Finish::Silent,
+            };
+            self.finish_op(object, op, IoResult::Ok(before.avail), true, finish);
+            return Ok(Reply {
+                ret: ok_ret,
+                last_error: self.success_error(),
+                outcome: Outcome::Done { object },
+            });
+        }
+        let blocking = !facts.async_mode;
+        let (at_accept, _) = protocol::progress(api, facts.kind, spec.progress);
+        let (value, context) = self.value_context(object);
+        for &status in at_accept {
+            self.emit(object, value, context, status, Info::None);
+        }
+        self.enqueue(object, spec.lane, PendingOp { api, blocking, arg });
         if blocking {
             return Ok(Reply {
                 ret: Ret::Blocked,
@@ -539,9 +693,15 @@ impl Machine {
             });
         }
         // The asynchronous return convention of each family: WinHTTP returns TRUE with
-        // last error 0 (WH-R22/R23), websocket functions return 0 (WH-R20); WinINet
+        // last error 0 (WH-R22/R23), or ERROR_IO_PENDING for a queued read or
+        // QueryDataAvailable (WH-R20); websocket functions return 0 (WH-R20); WinINet
         // returns FALSE with ERROR_IO_PENDING (WI-R18).
-        let (ret, last_error) = match (self.policy.family, rule.returns) {
+        let (ret, last_error) = match (family, rule.returns) {
+            (Family::WinHttp, ReturnStyle::Bool)
+                if protocol::WINHTTP_PENDING_997.contains(&api) =>
+            {
+                (Ret::Bool(true), Some(ERROR_IO_PENDING))
+            }
             (Family::WinHttp, ReturnStyle::Bool) => (Ret::Bool(true), Some(ERROR_SUCCESS)),
             (Family::WinHttp, ReturnStyle::Dword) => (Ret::Dword(ERROR_SUCCESS), None),
             (Family::WinInet, _) => (Ret::Bool(false), Some(ERROR_IO_PENDING)),
@@ -553,6 +713,368 @@ impl Machine {
                 object,
                 lane: spec.lane,
             },
+        })
+    }
+
+    /// The value and context notifications of `object` carry.
+    fn value_context(&self, object: ObjectId) -> (HandleValue, u64) {
+        self.objects
+            .get(&object)
+            .map_or((HandleValue::NULL, 0), |o| (o.value, o.context))
+    }
+
+    /// What the protocol table looks at for a call on `object` (invariant P1).
+    fn facts(&self, object: ObjectId, arg: CallArg) -> Facts {
+        let Some(obj) = self.objects.get(&object) else {
+            // Callers pass a live object; a missing one decides like a fresh session.
+            return Facts {
+                kind: HandleKind::InternetRoot,
+                state: ProtoState::new(HandleKind::InternetRoot),
+                async_mode: false,
+                lanes_busy: [false, false],
+                ftp_busy: false,
+                arg,
+            };
+        };
+        let ftp_busy = obj.kind == HandleKind::InternetConnect(Service::Ftp)
+            && self.objects.values().any(|c| {
+                c.parent == Some(object)
+                    && c.open
+                    && matches!(c.kind, HandleKind::FtpFile | HandleKind::FtpFind)
+            });
+        Facts {
+            kind: obj.kind,
+            state: obj.proto,
+            async_mode: obj.async_mode,
+            lanes_busy: [!obj.queues[0].is_empty(), !obj.queues[1].is_empty()],
+            ftp_busy,
+            arg,
+        }
+    }
+
+    /// Apply an accepted row's next state (phase and flags).
+    fn apply_next(&mut self, object: ObjectId, next: &protocol::Next, arg: CallArg) {
+        let Some(obj) = self.objects.get_mut(&object) else {
+            return;
+        };
+        if let Some(phase) = next.phase {
+            obj.proto.phase = phase;
+        }
+        obj.proto.flags = protocol::next_flags(obj.proto.flags, next, arg);
+        if next.effect == Effect::ResetResponse {
+            obj.proto.avail = 0;
+        }
+    }
+
+    /// The protocol side of an operation's end (invariant P4) and its data accounting:
+    /// a read consumes the buffered data; a receive (or a send that read the reply)
+    /// reports the HTTP status code as its count, and 401/407 mark a challenge.
+    fn complete_protocol(&mut self, object: ObjectId, op: PendingOp, result: IoResult, last: bool) {
+        let Some(obj) = self.objects.get_mut(&object) else {
+            return;
+        };
+        let phase = obj.proto.phase;
+        let rule = protocol::completion_rule(op.api, phase);
+        match result {
+            IoResult::Ok(n) => {
+                if matches!(
+                    op.api,
+                    Api::WinHttpReadData | Api::InternetReadFile | Api::InternetReadFileEx
+                ) {
+                    obj.proto.avail = 0;
+                }
+                if matches!(
+                    op.api,
+                    Api::WinHttpReceiveResponse | Api::WinHttpSendRequest
+                ) && (n == HTTP_STATUS_DENIED || n == HTTP_STATUS_PROXY_AUTH_REQ)
+                {
+                    obj.proto.flags |= protocol::flag::CHALLENGED;
+                }
+                if let Some(r) = rule.filter(|r| last && r.from.contains(&phase)) {
+                    obj.proto.phase = r.ok;
+                }
+            }
+            IoResult::Err(_) => {
+                if let Some(err) = rule.and_then(|r| r.err) {
+                    obj.proto.phase = err;
+                }
+            }
+        }
+    }
+
+    /// End one operation (already out of its queue): protocol transitions, progress
+    /// (law 12), then the completion (law 3) — a notification, or the blocked call's
+    /// return. `last`: nothing is queued behind it. `finish`: what is reported (see
+    /// [`Finish`]). Returns the creation outcome of an asynchronous `InternetOpenUrl`.
+    fn finish_op(
+        &mut self,
+        object: ObjectId,
+        op: PendingOp,
+        result: IoResult,
+        last: bool,
+        finish: Finish,
+    ) -> Option<Outcome> {
+        let progress = finish != Finish::Silent;
+        if op.api == Api::InternetOpenUrl {
+            return self.finish_open_url(object, op, result);
+        }
+        self.complete_protocol(object, op, result, last);
+        let obj = self.objects.get(&object)?;
+        let (value, context, kind, family) = (obj.value, obj.context, obj.kind, self.policy.family);
+        let spec = op.api.op_spec();
+        if let (Some(spec), IoResult::Ok(n), true) = (spec, result, progress) {
+            let (_, statuses) = protocol::progress(op.api, kind, spec.progress);
+            let info_of = |status: u32| {
+                if family == Family::WinInet && status == wininet::RESPONSE_RECEIVED {
+                    Info::Bytes(n)
+                } else {
+                    Info::None
+                }
+            };
+            #[cfg(feature = "mutants")]
+            if self.mutant == Some(Mutant::ProgressOutOfOrder) {
+                for &status in statuses.iter().rev() {
+                    self.emit(object, value, context, status, info_of(status));
+                }
+            }
+            #[cfg(feature = "mutants")]
+            let skip = self.mutant == Some(Mutant::ProgressOutOfOrder);
+            #[cfg(not(feature = "mutants"))]
+            let skip = false;
+            // Law 12: progress in protocol order, before the completion.
+            for &status in statuses.iter().filter(|_| !skip) {
+                self.emit(object, value, context, status, info_of(status));
+            }
+        }
+        if finish != Finish::Full {
+            // Returned by the call itself: no completion to report.
+        } else if op.blocking {
+            self.outputs.push_back(Output::CallReturned {
+                object,
+                api: op.api,
+                result,
+            });
+        } else if let Some(spec) = spec {
+            // Law 3: the one completion of this operation.
+            let (status, info) = completion(family, op.api, spec, result, op.arg);
+            self.emit(object, value, context, status, info);
+            #[cfg(feature = "mutants")]
+            if self.mutant == Some(Mutant::CompletionTwice) {
+                self.emit(object, value, context, status, info);
+            }
+        }
+        None
+    }
+
+    /// The end of an asynchronous `InternetOpenUrl` pending on the root `object`: on
+    /// success the handle is created now, `HANDLE_CREATED` is routed as for any
+    /// `InternetOpenUrl`, and `REQUEST_COMPLETE` carries the handle as `dwResult`, with
+    /// the context given to `InternetOpenUrl` (WI-R18, WI-R19). A root closed meanwhile
+    /// cancels the creation.
+    fn finish_open_url(
+        &mut self,
+        object: ObjectId,
+        op: PendingOp,
+        result: IoResult,
+    ) -> Option<Outcome> {
+        let ctx = match op.arg {
+            CallArg::Context(c) => c,
+            _ => 0,
+        };
+        let family = self.policy.family;
+        let root = self.objects.get(&object)?;
+        let (value, open, async_mode, callback, mask) = (
+            root.value,
+            root.open,
+            root.async_mode,
+            root.callback,
+            root.mask,
+        );
+        let mut error = match result {
+            IoResult::Err(e) => e,
+            IoResult::Ok(_) if !open => operation_cancelled(family),
+            IoResult::Ok(_) => ERROR_SUCCESS,
+        };
+        let mut created = None;
+        if error == ERROR_SUCCESS {
+            let kind = CreateApi::InternetOpenUrl.rule().child;
+            match self.new_object(kind, Some(object), async_mode, ctx, callback, mask) {
+                Ok((child, child_value)) => {
+                    let status = handle_created(family);
+                    self.emit(object, value, ctx, status, Info::Handle(child_value));
+                    self.emit(
+                        object,
+                        value,
+                        ctx,
+                        wininet::REQUEST_COMPLETE,
+                        Info::InternetResult {
+                            result: u64::from(child_value.0),
+                            error: ERROR_SUCCESS,
+                        },
+                    );
+                    created = Some(Outcome::Created {
+                        object: child,
+                        kind,
+                        parent: Some(object),
+                        value: child_value,
+                    });
+                }
+                Err(_) => error = out_of_handles(family),
+            }
+        }
+        if created.is_none() {
+            self.emit(
+                object,
+                value,
+                ctx,
+                wininet::REQUEST_COMPLETE,
+                Info::InternetResult { result: 0, error },
+            );
+        }
+        created
+    }
+
+    /// Start the operation at the head of `lane`. After a failure (`recheck`), each head
+    /// is decided again by the protocol table first: one that is no longer legal
+    /// completes at once with its error (invariant P4).
+    fn start_head(&mut self, object: ObjectId, lane: Lane, recheck: bool) {
+        let family = self.policy.family;
+        loop {
+            let Some(obj) = self.objects.get(&object) else {
+                return;
+            };
+            let Some(&head) = obj.queues[lane.index()].front() else {
+                return;
+            };
+            if recheck {
+                let mut facts = self.facts(object, head.arg);
+                // Judge the head as if it were being called now, behind nothing.
+                facts.lanes_busy[lane.index()] = obj.queues[lane.index()].len() > 1;
+                let decision = protocol::decide(Call::Api(head.api), &facts);
+                match decision.map(|r| r.verdict) {
+                    Some(Verdict::Fail(code)) | Some(Verdict::FailInline(code)) => {
+                        let (value, context) = (obj.value, obj.context);
+                        if let Some(o) = self.objects.get_mut(&object) {
+                            o.queues[lane.index()].pop_front();
+                        }
+                        if head.blocking {
+                            self.outputs.push_back(Output::CallReturned {
+                                object,
+                                api: head.api,
+                                result: IoResult::Err(code),
+                            });
+                        } else if let Some(spec) = head.api.op_spec() {
+                            let (status, info) =
+                                completion(family, head.api, spec, IoResult::Err(code), head.arg);
+                            self.emit(object, value, context, status, info);
+                        }
+                        continue;
+                    }
+                    _ => {
+                        if let Some(next) = decision.map(|r| r.next) {
+                            self.apply_next(object, &next, head.arg);
+                        }
+                    }
+                }
+            }
+            self.outputs.push_back(Output::StartIo {
+                object,
+                lane,
+                api: head.api,
+            });
+            return;
+        }
+    }
+
+    /// A protocol fact from the executor ([`ProtocolEvent`]).
+    fn transition_to_protocol_event(
+        &mut self,
+        object: ObjectId,
+        event: ProtocolEvent,
+    ) -> Result<Reply, InputError> {
+        let bad = InputError::UnexpectedEvent(object);
+        let family = self.policy.family;
+        let obj = self.objects.get_mut(&object).ok_or(bad)?;
+        let streams = matches!(
+            obj.kind,
+            HandleKind::WinHttpRequest
+                | HandleKind::HttpRequest
+                | HandleKind::UrlResource
+                | HandleKind::FtpFile
+                | HandleKind::GopherFile
+        );
+        match event {
+            ProtocolEvent::DataBuffered(n) if streams => obj.proto.avail = n,
+            ProtocolEvent::EndOfData if streams => obj.proto.flags |= protocol::flag::EOF,
+            ProtocolEvent::Redirect => {
+                let head = obj.queues[Lane::Main.index()]
+                    .front()
+                    .copied()
+                    .filter(|op| {
+                        matches!(
+                            op.api,
+                            Api::WinHttpReceiveResponse
+                                | Api::HttpSendRequest
+                                | Api::HttpEndRequest
+                        )
+                    })
+                    .ok_or(bad)?;
+                let (value, context) = (obj.value, obj.context);
+                let progress = head.api.op_spec().map_or(&[][..], |s| s.progress);
+                let (sending, sent, redirect) = match family {
+                    Family::WinHttp => (
+                        winhttp::SENDING_REQUEST,
+                        winhttp::REQUEST_SENT,
+                        winhttp::REDIRECT,
+                    ),
+                    Family::WinInet => (
+                        wininet::SENDING_REQUEST,
+                        wininet::REQUEST_SENT,
+                        wininet::REDIRECT,
+                    ),
+                };
+                // WH-R31 / WI-R20: the response so far, REDIRECT, then the re-send.
+                for &status in progress {
+                    self.emit(object, value, context, status, Info::None);
+                }
+                self.emit(object, value, context, redirect, Info::None);
+                if progress.first() != Some(&sending) {
+                    self.emit(object, value, context, sending, Info::None);
+                    self.emit(object, value, context, sent, Info::None);
+                }
+            }
+            ProtocolEvent::Frame { buffer_type, bytes }
+                if obj.kind == HandleKind::WinHttpWebSocket =>
+            {
+                let queue = &mut obj.queues[Lane::Receive.index()];
+                let head = queue.front().copied().ok_or(bad)?;
+                let fits = match head.api {
+                    Api::WinHttpWebSocketReceive => true,
+                    Api::WinHttpWebSocketClose => buffer_type == WsBufferType::Close,
+                    _ => false,
+                };
+                if !fits {
+                    return Err(bad);
+                }
+                queue.pop_front();
+                let last = queue.is_empty();
+                if buffer_type == WsBufferType::Close {
+                    obj.proto.flags |= protocol::flag::CLOSE_RECEIVED;
+                }
+                let op = PendingOp {
+                    arg: CallArg::WsBuffer(buffer_type),
+                    ..head
+                };
+                self.finish_op(object, op, IoResult::Ok(bytes), last, Finish::Full);
+                self.start_head(object, Lane::Receive, false);
+                self.destroy_if_unheld(object);
+            }
+            _ => return Err(bad),
+        }
+        Ok(Reply {
+            ret: Ret::None,
+            last_error: None,
+            outcome: Outcome::Event,
         })
     }
 
@@ -581,52 +1103,14 @@ impl Machine {
         let missing = InputError::NoPendingOperation { object, lane };
         let obj = self.objects.get_mut(&object).ok_or(missing)?;
         let op = obj.queues[lane.index()].pop_front().ok_or(missing)?;
-        let next = obj.queues[lane.index()].front().copied();
-        let (value, context, family) = (obj.value, obj.context, self.policy.family);
-        let spec = op.api.op_spec();
-        if let (Some(spec), IoResult::Ok(_)) = (spec, result) {
-            #[cfg(feature = "mutants")]
-            if self.mutant == Some(Mutant::ProgressOutOfOrder) {
-                for &status in spec.progress.iter().rev() {
-                    self.emit(object, value, context, status, Info::None);
-                }
-            }
-            #[cfg(feature = "mutants")]
-            let skip = self.mutant == Some(Mutant::ProgressOutOfOrder);
-            #[cfg(not(feature = "mutants"))]
-            let skip = false;
-            // Law 12: progress in protocol order, before the completion.
-            for &status in spec.progress.iter().filter(|_| !skip) {
-                self.emit(object, value, context, status, Info::None);
-            }
-        }
-        if op.blocking {
-            self.outputs.push_back(Output::CallReturned {
-                object,
-                api: op.api,
-                result,
-            });
-        } else if let Some(spec) = spec {
-            // Law 3: the one completion of this operation.
-            let (status, info) = completion(family, op.api, spec, result);
-            self.emit(object, value, context, status, info);
-            #[cfg(feature = "mutants")]
-            if self.mutant == Some(Mutant::CompletionTwice) {
-                self.emit(object, value, context, status, info);
-            }
-        }
-        if let Some(next) = next {
-            self.outputs.push_back(Output::StartIo {
-                object,
-                lane,
-                api: next.api,
-            });
-        }
+        let last = obj.queues[lane.index()].is_empty();
+        let created = self.finish_op(object, op, result, last, Finish::Full);
+        self.start_head(object, lane, matches!(result, IoResult::Err(_)));
         self.destroy_if_unheld(object);
         Ok(Reply {
             ret: Ret::None,
             last_error: None,
-            outcome: Outcome::Event,
+            outcome: created.unwrap_or(Outcome::Event),
         })
     }
 
@@ -757,44 +1241,54 @@ impl Machine {
     /// completes now with `REQUEST_ERROR`/`OPERATION_CANCELLED` (law 3), before the
     /// object's `HANDLE_CLOSING`.
     fn cancel_operations(&mut self, object: ObjectId) {
-        let family = self.policy.family;
         for lane in Lane::ALL {
-            let Some(obj) = self.objects.get_mut(&object) else {
-                return;
-            };
-            let queue = &mut obj.queues[lane.index()];
-            let cancel = queue
-                .front()
+            let cancel = self
+                .objects
+                .get(&object)
+                .and_then(|o| o.queues[lane.index()].front())
                 .and_then(|op| op.api.op_spec())
                 .is_some_and(|s| s.cancel_on_close);
-            if !cancel {
-                continue;
+            if cancel {
+                self.cancel_lane(object, lane, None);
             }
-            let ops: Vec<PendingOp> = queue.drain(..).collect();
-            let (value, context) = (obj.value, obj.context);
-            if let Some(head) = ops.first() {
-                self.outputs.push_back(Output::CancelIo {
+        }
+    }
+
+    /// Cancel every operation in `lane` (only if its head is `only`, when given): the
+    /// head's I/O is abandoned and each completes with `OPERATION_CANCELLED`.
+    fn cancel_lane(&mut self, object: ObjectId, lane: Lane, only: Option<Api>) {
+        let family = self.policy.family;
+        let Some(obj) = self.objects.get_mut(&object) else {
+            return;
+        };
+        let queue = &mut obj.queues[lane.index()];
+        if only.is_some_and(|api| queue.front().map(|op| op.api) != Some(api)) {
+            return;
+        }
+        let ops: Vec<PendingOp> = queue.drain(..).collect();
+        let (value, context) = (obj.value, obj.context);
+        if let Some(head) = ops.first() {
+            self.outputs.push_back(Output::CancelIo {
+                object,
+                lane,
+                api: head.api,
+            });
+        }
+        #[cfg(feature = "mutants")]
+        if self.mutant == Some(Mutant::CancelWithoutCompletion) {
+            return;
+        }
+        let result = IoResult::Err(operation_cancelled(family));
+        for op in ops {
+            if op.blocking {
+                self.outputs.push_back(Output::CallReturned {
                     object,
-                    lane,
-                    api: head.api,
+                    api: op.api,
+                    result,
                 });
-            }
-            #[cfg(feature = "mutants")]
-            if self.mutant == Some(Mutant::CancelWithoutCompletion) {
-                continue;
-            }
-            let result = IoResult::Err(operation_cancelled(family));
-            for op in ops {
-                if op.blocking {
-                    self.outputs.push_back(Output::CallReturned {
-                        object,
-                        api: op.api,
-                        result,
-                    });
-                } else if let Some(spec) = op.api.op_spec() {
-                    let (status, info) = completion(family, op.api, spec, result);
-                    self.emit(object, value, context, status, info);
-                }
+            } else if let Some(spec) = op.api.op_spec() {
+                let (status, info) = completion(family, op.api, spec, result, op.arg);
+                self.emit(object, value, context, status, info);
             }
         }
     }
@@ -977,14 +1471,32 @@ impl Machine {
 }
 
 /// The completion notification of an operation of `spec` ending with `result`.
-fn completion(family: Family, api: Api, spec: OpSpec, result: IoResult) -> (u32, Info) {
+fn completion(
+    family: Family,
+    api: Api,
+    spec: OpSpec,
+    result: IoResult,
+    arg: CallArg,
+) -> (u32, Info) {
     match (family, result) {
+        // WH-R41 / §2.5: websocket reads and writes report WINHTTP_WEB_SOCKET_STATUS.
+        (Family::WinHttp, IoResult::Ok(bytes))
+            if matches!(
+                spec.success,
+                winhttp::READ_COMPLETE | winhttp::WRITE_COMPLETE
+            ) && spec.ws_operation.is_some() =>
+        {
+            let buffer_type = match arg {
+                CallArg::WsBuffer(t) => t,
+                _ => WsBufferType::BinaryMessage,
+            };
+            (spec.success, Info::WebSocketStatus { bytes, buffer_type })
+        }
         (Family::WinHttp, IoResult::Ok(bytes)) => {
-            let info = if spec.ws_operation.is_some()
-                || matches!(
-                    spec.success,
-                    winhttp::DATA_AVAILABLE | winhttp::READ_COMPLETE | winhttp::WRITE_COMPLETE
-                ) {
+            let info = if matches!(
+                spec.success,
+                winhttp::DATA_AVAILABLE | winhttp::READ_COMPLETE | winhttp::WRITE_COMPLETE
+            ) {
                 Info::Bytes(bytes)
             } else {
                 Info::None
