@@ -5,8 +5,8 @@ mod protocol_support;
 
 use hinternet_core::wininet::*;
 use hinternet_core::{
-    Api, CreateApi, HandleValue, Info, Input, IoResult, Lane, Outcome, Policy, ProtocolEvent,
-    Ret, Service, ERROR_FTP_TRANSFER_IN_PROGRESS as BUSY, ERROR_IO_PENDING,
+    Api, CreateApi, HandleValue, Info, Input, IoResult, Lane, Outcome, Policy, ProtocolEvent, Ret,
+    Service, ERROR_FTP_TRANSFER_IN_PROGRESS as BUSY, ERROR_IO_PENDING,
 };
 use protocol_support::*;
 

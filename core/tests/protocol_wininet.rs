@@ -90,7 +90,11 @@ fn wi_r10_read_family_codes_for_bad_and_wrong_kind_handles() {
         Some(ERROR_INVALID_HANDLE),
     );
     // Ftp* on a non-FTP handle: 12018; on NULL: 6.
-    expect(t.h.call(Api::FtpCreateDirectory, t.connect), FAIL, Some(TYPE));
+    expect(
+        t.h.call(Api::FtpCreateDirectory, t.connect),
+        FAIL,
+        Some(TYPE),
+    );
     expect(
         t.h.call(Api::FtpCreateDirectory, HandleValue::NULL),
         FAIL,
@@ -377,7 +381,10 @@ fn wi_r21_read_at_the_end_of_the_body_returns_true_with_nothing() {
     t.h.complete(t.o, Lane::Main, IoResult::Ok(4));
     assert_eq!(
         t.h.notes(),
-        vec![none(RECEIVING_RESPONSE), (RESPONSE_RECEIVED, Info::Bytes(4))]
+        vec![
+            none(RECEIVING_RESPONSE),
+            (RESPONSE_RECEIVED, Info::Bytes(4))
+        ]
     );
 }
 

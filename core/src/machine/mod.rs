@@ -646,6 +646,13 @@ impl Machine {
                 None => false,
             };
         let notify = facts.async_mode && family == Family::WinHttp;
+        // An operation finishing inside its call reports success like an immediate call;
+        // DWORD-returning (websocket) functions leave the last error alone, as when they
+        // pend.
+        let inline_error = match rule.returns {
+            ReturnStyle::Bool => self.success_error(),
+            ReturnStyle::Dword => None,
+        };
         let depth = self.objects.get(&object).map_or(0, |o| o.callbacks);
         if ready && (!notify || depth < protocol::INLINE_NESTING_LIMIT) {
             let op = PendingOp {
@@ -658,7 +665,7 @@ impl Machine {
                 self.finish_op(object, op, IoResult::Ok(before.avail), true, Finish::Full);
                 return Ok(Reply {
                     ret: ok_ret,
-                    last_error: Some(ERROR_SUCCESS),
+                    last_error: inline_error,
                     outcome: Outcome::CompletedInline { object },
                 });
             }
@@ -671,7 +678,7 @@ impl Machine {
             self.finish_op(object, op, IoResult::Ok(before.avail), true, finish);
             return Ok(Reply {
                 ret: ok_ret,
-                last_error: self.success_error(),
+                last_error: inline_error,
                 outcome: Outcome::Done { object },
             });
         }
