@@ -30,7 +30,7 @@ mod imp {
         pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
             self.0
                 .lock()
-                .unwrap_or_else(loom::sync::PoisonError::into_inner)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
         }
     }
 

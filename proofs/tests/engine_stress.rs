@@ -7,7 +7,7 @@
 
 mod engine_support;
 
-use std::sync::{Arc, Barrier};
+use std::sync::Barrier;
 
 use engine_support::{check_linearizable, check_trace, handle_of, History, Op, Res};
 use hinternet_core::{
@@ -192,13 +192,12 @@ fn racing_closes_and_callbacks_keep_the_laws() {
             Policy::winhttp_documented()
         }
         .with_max_handles(32);
-        let engine = Arc::new(EngineBuilder::new(policy).record(true).build());
-        let weak = Arc::downgrade(&engine);
+        let engine = EngineBuilder::new(policy).record(true).build();
         let family = policy.family;
         // The callback closes every third handle it sees created, from inside.
-        let cb = engine.register_callback(move |n| {
+        let cb = engine.register_callback(move |engine, n| {
             if n.status == hinternet_core::handle_created(family) {
-                if let (Info::Handle(h), Some(engine)) = (n.info, weak.upgrade()) {
+                if let Info::Handle(h) = n.info {
                     if h.0 % 3 == 0 {
                         let closed = engine.close(h);
                         assert!(closed.is_ok());

@@ -9,10 +9,11 @@
 //!
 //! - **Validate-and-pin without a lock** ([`Engine::pin`]): a lookup of a handle value
 //!   that checks liveness and kind and holds the slot for the call, through one atomic
-//!   state word per slot (see [`slot`](self) rules 1–6 in `engine/slot.rs`). Immediate
-//!   calls ([`Shape::Immediate`]) on a live handle of an accepted kind are answered from
-//!   the pin alone, without the lock. The table mirrors the machine's value table under
-//!   the lock, so a pin is linearizable to the machine's lookup.
+//!   state word per slot (rules 1–6 in `engine/slot.rs`). The table mirrors the
+//!   machine's value table under the lock, so a pin is linearizable to the machine's
+//!   lookup. A shim pins a handle to work on its own per-object state (headers, options)
+//!   without the lock; every API call that the machine models is one locked step, since
+//!   even immediate functions depend on the handle's protocol state.
 //! - **Callbacks outside every lock, serially per object** (laws 9 and 10). Drained
 //!   notifications go to a per-object queue; the thread that finds a queue without an
 //!   owner owns it and delivers its notifications one at a time, in emission order, with
@@ -76,14 +77,15 @@ use crate::driver::{drain_into, CallbackMode, OutputSink};
 use crate::machine::Ret;
 use crate::machine::{
     Api, CallbackId, CreateApi, Family, HandleKind, HandleValue, Input, InputError, IoResult, Lane,
-    Machine, Notification, ObjectId, Outcome, Output, ParentClose, Policy, Reply, ReturnStyle,
-    Shape, ERROR_SUCCESS,
+    Machine, Notification, ObjectId, Outcome, Output, ParentClose, Policy, Reply,
 };
 use crate::sync::{thread_local, Mutex};
 use slot::{FastPin, Placement, Table};
 
-/// A status callback: invoked outside every lock with one delivered notification.
-pub type Callback = dyn Fn(&Notification) + Send + Sync;
+/// A status callback: invoked outside every lock with the engine (so it can call back
+/// into it without holding a reference to it, which would be a cycle) and one delivered
+/// notification.
+pub type Callback = dyn Fn(&Engine, &Notification) + Send + Sync;
 
 /// The executor's I/O handler: receives `StartIo`, `CancelIo` and `CallReturned`.
 pub type IoHandler = dyn Fn(&Output) + Send + Sync;
@@ -133,8 +135,7 @@ impl EngineBuilder {
         self
     }
 
-    /// Record the trace (tests). Immediate calls then take the locked path so that they
-    /// are recorded too.
+    /// Record the trace (tests).
     pub fn record(mut self, record: bool) -> EngineBuilder {
         self.record = record;
         self
@@ -174,7 +175,6 @@ impl EngineBuilder {
             table,
             io: self.io,
             family: self.policy.family,
-            record: self.record,
         }
     }
 
@@ -196,7 +196,6 @@ pub struct Engine {
     table: Table,
     io: Option<SharedFn<IoHandler>>,
     family: Family,
-    record: bool,
 }
 
 impl core::fmt::Debug for Engine {
@@ -404,8 +403,10 @@ thread_local! {
     /// The engines this thread is delivering for, each with the objects that calls made
     /// from inside its callbacks handed over (law 9: delivered after the callback
     /// returns, by the outer delivery loop).
+    // Not `const`: loom's `thread_local!` takes a plain initializer only.
+    #[allow(clippy::missing_const_for_thread_local)]
     static DELIVERING: std::cell::RefCell<Vec<(usize, Vec<ObjectId>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+        std::cell::RefCell::new(Vec::new());
 }
 
 /// Ends this thread's delivery loop for one engine, also when a callback unwinds.
@@ -458,6 +459,10 @@ impl Pin<'_> {
 
 impl Drop for Pin<'_> {
     fn drop(&mut self) {
+        if std::thread::panicking() && !self.is_intact() {
+            // Unwinding from a broken table (a planted mutant): do not panic again.
+            return;
+        }
         if let Some((slot, generation)) = self.slot {
             self.table.unpin(slot, generation);
         }
@@ -478,7 +483,7 @@ impl Engine {
     /// Register a status callback; pass the id to [`Engine::set_status_callback`].
     pub fn register_callback(
         &self,
-        callback: impl Fn(&Notification) + Send + Sync + 'static,
+        callback: impl Fn(&Engine, &Notification) + Send + Sync + 'static,
     ) -> CallbackId {
         let mut core = self.core.lock();
         core.callbacks.push(SharedFn::new(callback));
@@ -490,11 +495,6 @@ impl Engine {
     pub fn apply(&self, input: Input) -> Result<Reply, InputError> {
         if let Input::CallbackReturned { object } = input {
             return Err(InputError::NoRunningCallback(object));
-        }
-        if let Input::Call { api, handle } = input {
-            if let Some(reply) = self.immediate(api, handle) {
-                return Ok(reply);
-            }
         }
         let mut work = Work::default();
         let reply = self.core.lock().apply(&self.table, input, &mut work)?;
@@ -521,8 +521,8 @@ impl Engine {
         })
     }
 
-    /// Any other function on a handle. Immediate functions on a live handle of an
-    /// accepted kind are answered lock-free from a pin.
+    /// Any other function on a handle. Every call is a machine step: even immediate
+    /// functions depend on the handle's protocol state, which only the machine knows.
     pub fn call(&self, api: Api, handle: HandleValue) -> Result<Reply, InputError> {
         self.apply(Input::Call { api, handle })
     }
@@ -601,29 +601,6 @@ impl Engine {
             kind,
             value,
         })
-    }
-
-    /// The lock-free answer to an immediate call on a live handle of an accepted kind;
-    /// `None` sends the call to the machine (rejections, operations, recording).
-    fn immediate(&self, api: Api, handle: HandleValue) -> Option<Reply> {
-        if self.record || api.family() != self.family {
-            return None;
-        }
-        let rule = api.rule();
-        if !matches!(rule.shape, Shape::Immediate) {
-            return None;
-        }
-        let pin = self.pin(handle)?;
-        if !api.accepts(pin.kind()) {
-            return None;
-        }
-        // A call whose answer depends on the protocol state (or changes it) goes
-        // through the machine under the lock.
-        let call = crate::machine::protocol::Call::Api(api);
-        if !crate::machine::protocol::is_state_free(call, pin.kind()) {
-            return None;
-        }
-        Some(immediate_reply(self.family, rule.returns, pin.object()))
     }
 
     /// Read the machine under the lock (tests, diagnostics).
@@ -741,7 +718,7 @@ impl Engine {
                 .and_then(|id| core.callbacks.get(id.0 as usize).cloned());
             drop(core);
             let panicked = callback.is_some_and(|cb| {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(&n))).is_err()
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(self, &n))).is_err()
             });
             self.take_nested(list);
             core = self.core.lock();
@@ -776,22 +753,6 @@ fn extend_unique(list: &mut VecDeque<ObjectId>, objects: Vec<ObjectId>) {
         if !list.contains(&object) {
             list.push_back(object);
         }
-    }
-}
-
-/// The machine's reply to an immediate call on a live handle of an accepted kind
-/// (checked against the machine for every function by `immediate_replies_match`).
-fn immediate_reply(family: Family, returns: ReturnStyle, object: ObjectId) -> Reply {
-    Reply {
-        ret: match returns {
-            ReturnStyle::Bool => crate::machine::Ret::Bool(true),
-            ReturnStyle::Dword => crate::machine::Ret::Dword(ERROR_SUCCESS),
-        },
-        last_error: match family {
-            Family::WinHttp => Some(ERROR_SUCCESS),
-            Family::WinInet => None,
-        },
-        outcome: Outcome::Done { object },
     }
 }
 

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex as StdMutex};
 
 use super::*;
 use crate::laws::{check_invariants, LawMonitor};
-use crate::machine::{handle_closing, winhttp, Api, Policy, Ret, API_TABLE, HIERARCHY};
+use crate::machine::{handle_closing, winhttp, Api, Policy, Ret, Shape, API_TABLE, HIERARCHY};
 
 fn handle(reply: Result<Reply, InputError>) -> HandleValue {
     match reply.expect("accepted input").ret {
@@ -32,7 +32,7 @@ fn tree_with_callbacks_closes_every_object_once() {
     let engine = EngineBuilder::new(policy).record(true).build();
     let seen = Arc::new(StdMutex::new(Vec::new()));
     let log = seen.clone();
-    let cb = engine.register_callback(move |n| log.lock().expect("log").push(n.status));
+    let cb = engine.register_callback(move |_, n| log.lock().expect("log").push(n.status));
     let session = handle(engine.open(CreateApi::WinHttpOpen, true));
     engine
         .set_status_callback(session, Some(cb), u32::MAX)
@@ -57,20 +57,18 @@ fn tree_with_callbacks_closes_every_object_once() {
 #[test]
 fn close_inside_callback_is_delivered_after_it_returns() {
     let policy = Policy::winhttp();
-    let engine = Arc::new(EngineBuilder::new(policy).record(true).build());
+    let engine = EngineBuilder::new(policy).record(true).build();
     let inside = Arc::new(StdMutex::new(false));
     let order = Arc::new(StdMutex::new(Vec::new()));
-    let (e, flag, log) = (Arc::downgrade(&engine), inside.clone(), order.clone());
-    let cb = engine.register_callback(move |n| {
+    let (flag, log) = (inside.clone(), order.clone());
+    let cb = engine.register_callback(move |engine, n| {
         log.lock().expect("log").push(n.status);
         if n.status == winhttp::HANDLE_CREATED {
             *flag.lock().expect("flag") = true;
-            if let Some(engine) = e.upgrade() {
-                // Close the new handle from inside the callback it was announced in.
-                if let Info::Handle(h) = n.info {
-                    let reply = engine.close(h).expect("close");
-                    assert_eq!(reply.ret, Ret::Bool(true));
-                }
+            // Close the new handle from inside the callback it was announced in.
+            if let Info::Handle(h) = n.info {
+                let reply = engine.close(h).expect("close");
+                assert_eq!(reply.ret, Ret::Bool(true));
             }
             *flag.lock().expect("flag") = false;
         } else {
@@ -100,7 +98,7 @@ use crate::machine::Info;
 fn a_panicking_callback_counts_as_returned() {
     let policy = Policy::winhttp();
     let engine = EngineBuilder::new(policy).record(true).build();
-    let cb = engine.register_callback(|n| {
+    let cb = engine.register_callback(|_, n| {
         if n.status == winhttp::HANDLE_CREATED {
             panic!("callback bug");
         }
@@ -166,7 +164,7 @@ fn strict_and_monotonic_values_beyond_the_map_still_pin() {
 }
 
 #[test]
-fn immediate_replies_match_the_machine() {
+fn immediate_calls_answer_as_the_machine() {
     for (_, policy) in Policy::PRESETS {
         for rule in API_TABLE.iter().filter(|r| r.api.family() == policy.family) {
             if !matches!(rule.shape, Shape::Immediate) {
