@@ -210,6 +210,11 @@ impl LawMonitor {
                 let Some(w) = self.objects.get_mut(&object) else {
                     return violation(3, format!("operation accepted on unknown object {object}"));
                 };
+                // Law 12: with nothing else outstanding, a new operation starts its own
+                // progress sequence (an immediate call before it may have reported some).
+                if w.ops == 0 {
+                    w.progress = 0;
+                }
                 w.ops += 1;
             }
             // Law 12: an immediate call (or an operation returning at once) on an object

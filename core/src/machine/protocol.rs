@@ -546,6 +546,8 @@ pub const PROTOCOL_TABLE: &[ProtoRule] = &[
         "WI-R18 [T]; WI-R23 [T test_persistent_connection]: legal in any state, re-send drains"),
     row(A(Api::HttpSendRequestEx), WIR, ALWAYS, Proceed,
         to_with(ExSending, Effect::ResetResponse), "WI-R18 [T test_async_HttpSendRequestEx]"),
+    row(A(Api::InternetWriteFile), WIR, busy(Lane::Main), Fail(ERROR_INTERNET_INTERNAL_ERROR),
+        KEEP, "WI-R24 by analogy [I]: the request is in use by a pending read"),
     row(A(Api::InternetWriteFile), WIR, in_(&[ExOpen]), Proceed, KEEP,
         "WI-R20 [T test_async_HttpSendRequestEx]; seed 002"),
     row(A(Api::InternetWriteFile), WIR, ALWAYS, Fail(WI_STATE), KEEP,
