@@ -9,8 +9,9 @@
 //! invariants.
 
 use hinternet_core::{
-    Api, CallbackId, CallbackMode, CreateApi, DriveError, Driver, Family, HandleKind, HandleValue,
-    Input, IoResult, Lane, Machine, ObjectId, Policy, Ret, ValueReuse, HIERARCHY,
+    Api, CallArg, CallbackId, CallbackMode, CreateApi, DriveError, Driver, Family, HandleKind,
+    HandleValue, Input, IoResult, Lane, Machine, ObjectId, Policy, ProtocolEvent, Ret, ValueReuse,
+    WsBufferType, HIERARCHY,
 };
 
 /// One thing the application or the environment does.
@@ -36,6 +37,16 @@ pub enum Op {
         api: u8,
         /// Handle pick.
         handle: u8,
+        /// Argument selector ([`call_arg`]).
+        arg: u8,
+    },
+    /// The environment reports a protocol fact (data buffered, end of data, a redirect,
+    /// a websocket frame) about a picked object.
+    Protocol {
+        /// Which existing object.
+        pick: u8,
+        /// Event selector ([`protocol_event`]).
+        event: u8,
     },
     /// Close a picked handle.
     Close {
@@ -107,6 +118,7 @@ pub fn op_from(b: [u8; 4]) -> Op {
         4..=7 => Op::Call {
             api: b[1],
             handle: b[2],
+            arg: b[3],
         },
         8 | 9 => Op::Close { handle: b[1] },
         10 => Op::SetCallback {
@@ -123,6 +135,10 @@ pub fn op_from(b: [u8; 4]) -> Op {
         },
         _ => match b[3] % 4 {
             1 => Op::ReturnCallback { pick: b[1] },
+            2 => Op::Protocol {
+                pick: b[1],
+                event: b[2],
+            },
             3 => Op::SetCallbackMode {
                 leave_running: b[1] % 2 == 0,
             },
@@ -130,6 +146,33 @@ pub fn op_from(b: [u8; 4]) -> Op {
                 handle: b[1],
                 via_complete: b[2] % 2 == 0,
             },
+        },
+    }
+}
+
+/// The call argument a selector byte stands for: mostly none, sometimes each of the
+/// arguments the protocol rules look at.
+pub fn call_arg(selector: u8) -> CallArg {
+    match selector % 8 {
+        4 => CallArg::BodyToWrite,
+        5 => CallArg::RequestHeaders,
+        6 => CallArg::WsBuffer(
+            WsBufferType::ALL[usize::from(selector / 8) % WsBufferType::ALL.len()],
+        ),
+        7 => CallArg::Option(u32::from(selector / 8)),
+        _ => CallArg::None,
+    }
+}
+
+/// The protocol event a selector byte stands for.
+pub fn protocol_event(selector: u8) -> ProtocolEvent {
+    match selector % 4 {
+        0 => ProtocolEvent::DataBuffered(u32::from(selector / 4)),
+        1 => ProtocolEvent::EndOfData,
+        2 => ProtocolEvent::Redirect,
+        _ => ProtocolEvent::Frame {
+            buffer_type: WsBufferType::ALL[usize::from(selector / 4) % WsBufferType::ALL.len()],
+            bytes: u32::from(selector / 16),
         },
     }
 }
@@ -252,20 +295,31 @@ fn input_for(driver: &Driver, op: Op) -> Option<Input> {
                 context: takes_context.then_some(u64::from(context)),
             }
         }
-        Op::Call { api, handle } => {
+        Op::Protocol { pick, event } => {
+            let objects: Vec<ObjectId> = driver.machine.objects().map(|(id, _)| id).collect();
+            if objects.is_empty() {
+                return None;
+            }
+            Input::Protocol {
+                object: objects[usize::from(pick) % objects.len()],
+                event: protocol_event(event),
+            }
+        }
+        Op::Call { api, handle, arg } => {
             let target = pick_handle(driver, handle);
             let all = family_apis(family);
             let fitting: Vec<Api> = match live_kind(driver, target) {
                 Some(kind) => all.iter().copied().filter(|a| a.accepts(kind)).collect(),
                 None => Vec::new(),
             };
-            Input::Call {
+            Input::CallWith {
                 api: if api < 224 && !fitting.is_empty() {
                     fitting[usize::from(api) % fitting.len()]
                 } else {
                     all[usize::from(api) % all.len()]
                 },
                 handle: target,
+                arg: call_arg(arg),
             }
         }
         Op::Close { handle } | Op::CloseInCallback { handle, .. } => Input::Close {
@@ -369,6 +423,24 @@ pub fn apply(driver: &mut Driver, op: Op) -> Result<(), DriveError> {
             }
             if !done {
                 driver.step(input)?;
+            }
+        }
+        Op::Protocol { .. } => {
+            // A random event may not apply to the picked object: that is the embedder's
+            // fault (an `InputError`), and it must leave the machine unchanged.
+            let before = driver.machine.clone();
+            match driver.step(input) {
+                Err(DriveError::Input(_)) if driver.machine == before => {}
+                Err(DriveError::Input(e)) => {
+                    return Err(hinternet_core::Violation {
+                        law: 8,
+                        message: format!("rejected event {input:?} ({e}) changed the machine"),
+                    }
+                    .into())
+                }
+                other => {
+                    other?;
+                }
             }
         }
         _ => {
