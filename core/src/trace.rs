@@ -131,6 +131,7 @@ fn fmt_arg(arg: CallArg) -> String {
         CallArg::RequestHeaders => "arg=request-headers".into(),
         CallArg::WsBuffer(t) => format!("arg=ws:{}", t.name()),
         CallArg::Option(o) => format!("arg=option:{o}"),
+        CallArg::QueryLevel(l) => format!("arg=level:{l:#x}"),
         CallArg::Context(c) => format!("arg=ctx:{c:#x}"),
     }
 }
@@ -144,6 +145,9 @@ fn parse_arg(line: &str, text: &str) -> Result<CallArg, ParseError> {
         _ => match text.split_once(':') {
             Some(("ws", t)) => CallArg::WsBuffer(WsBufferType::from_name(t).ok_or_else(bad)?),
             Some(("option", o)) => CallArg::Option(o.parse().map_err(|_| bad())?),
+            Some(("level", l)) => {
+                CallArg::QueryLevel(num(l).and_then(|n| u32::try_from(n).ok()).ok_or_else(bad)?)
+            }
             Some(("ctx", c)) => CallArg::Context(num(c).ok_or_else(bad)?),
             _ => return Err(bad()),
         },
@@ -491,6 +495,11 @@ mod tests {
                 api: Api::WinHttpQueryOption,
                 handle: HandleValue(3),
                 arg: CallArg::Context(0x55),
+            },
+            Input::CallWith {
+                api: Api::WinHttpQueryHeaders,
+                handle: HandleValue(3),
+                arg: CallArg::QueryLevel(0x8000_002d),
             },
             Input::CallWith {
                 api: Api::WinHttpQueryOption,

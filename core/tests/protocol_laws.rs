@@ -38,12 +38,31 @@ fn pick<T: Copy>(items: &[T], i: u8) -> Option<T> {
 }
 
 fn arg(x: u8) -> CallArg {
-    match x % 10 {
+    use hinternet_core::{winhttp as wh, wininet as wi};
+    const OPTIONS: [u32; 7] = [
+        wh::OPTION_CONNECTION_INFO,
+        wi::OPTION_CALLBACK,
+        wi::OPTION_REQUEST_FLAGS,
+        wi::OPTION_SECURITY_CERTIFICATE,
+        wi::OPTION_REFRESH,
+        wi::OPTION_USER_AGENT,
+        wi::OPTION_SERVER_CERT_CHAIN_CONTEXT,
+    ];
+    const LEVELS: [u32; 5] = [
+        wh::QUERY_MAX + 1,
+        wh::QUERY_REQUEST_METHOD,
+        wh::QUERY_FLAG_REQUEST_HEADERS | 1,
+        wi::QUERY_STATUS_TEXT,
+        wi::QUERY_STATUS_CODE,
+    ];
+    let i = usize::from(x / 12);
+    match x % 12 {
         0..=2 => CallArg::None,
         3 => CallArg::BodyToWrite,
         4 => CallArg::RequestHeaders,
-        5 => CallArg::Option(hinternet_core::winhttp::OPTION_CONNECTION_INFO),
-        _ => CallArg::WsBuffer(WsBufferType::ALL[usize::from(x / 10) % 5]),
+        5 | 6 => CallArg::Option(OPTIONS[i % OPTIONS.len()]),
+        7 => CallArg::QueryLevel(LEVELS[i % LEVELS.len()]),
+        _ => CallArg::WsBuffer(WsBufferType::ALL[i % 5]),
     }
 }
 

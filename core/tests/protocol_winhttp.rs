@@ -647,3 +647,46 @@ fn state_free_calls_are_marked_for_engines() {
         HandleKind::WinHttpRequest
     ));
 }
+
+#[test]
+fn wh_r25_query_levels_above_max_give_87_request_method_is_always_allowed() {
+    use hinternet_core::winhttp::{QUERY_FLAG_REQUEST_HEADERS, QUERY_MAX, QUERY_REQUEST_METHOD};
+    let (mut h, r, o) = request(false);
+    let level = |l| CallArg::QueryLevel(l);
+    let q = h.call_with(Api::WinHttpQueryHeaders, r, level(QUERY_MAX + 1));
+    expect(q, FAIL, Some(ERROR_INVALID_PARAMETER));
+    assert!(rejected(&q, ERROR_INVALID_PARAMETER));
+    // Before any send: the request method and request headers, never response headers.
+    expect(
+        h.call_with(Api::WinHttpQueryHeaders, r, level(QUERY_REQUEST_METHOD)),
+        OK,
+        Some(ERROR_SUCCESS),
+    );
+    expect(
+        h.call_with(
+            Api::WinHttpQueryHeaders,
+            r,
+            level(QUERY_FLAG_REQUEST_HEADERS | 1),
+        ),
+        OK,
+        Some(ERROR_SUCCESS),
+    );
+    expect(
+        h.call_with(Api::WinHttpQueryHeaders, r, level(1)),
+        FAIL,
+        Some(STATE),
+    );
+    h.call(Api::WinHttpSendRequest, r);
+    h.complete(o, Lane::Main, IoResult::Ok(200));
+    h.call(Api::WinHttpReceiveResponse, r);
+    expect(
+        h.call_with(Api::WinHttpQueryHeaders, r, level(1)),
+        OK,
+        Some(ERROR_SUCCESS),
+    );
+    expect(
+        h.call_with(Api::WinHttpQueryHeaders, r, level(QUERY_MAX + 1)),
+        FAIL,
+        Some(ERROR_INVALID_PARAMETER),
+    );
+}

@@ -465,3 +465,104 @@ fn wi_r24_read_while_a_read_is_pending_gives_12004() {
         Some(ERROR_IO_PENDING),
     );
 }
+
+#[test]
+fn wi_r23_status_text_before_the_send_gives_12150_status_code_succeeds() {
+    use hinternet_core::CallArg;
+    let mut t = request(true);
+    let q = t.h.call_with(
+        Api::HttpQueryInfo,
+        t.req,
+        CallArg::QueryLevel(QUERY_STATUS_TEXT),
+    );
+    expect(q, FAIL, Some(ERROR_HTTP_HEADER_NOT_FOUND));
+    let flag_number = 0x2000_0000;
+    let q = t.h.call_with(
+        Api::HttpQueryInfo,
+        t.req,
+        CallArg::QueryLevel(QUERY_STATUS_CODE | flag_number),
+    );
+    expect(q, OK, None);
+    responded(&mut t);
+    let q = t.h.call_with(
+        Api::HttpQueryInfo,
+        t.req,
+        CallArg::QueryLevel(QUERY_STATUS_TEXT),
+    );
+    expect(q, OK, None);
+}
+
+#[test]
+fn wi_r23_certificate_options_before_a_connection() {
+    use hinternet_core::{CallArg, ERROR_INTERNET_INVALID_OPERATION};
+    let mut t = request(true);
+    let cert = CallArg::Option(OPTION_SECURITY_CERTIFICATE);
+    let chain = CallArg::Option(OPTION_SERVER_CERT_CHAIN_CONTEXT);
+    expect(
+        t.h.call_with(Api::InternetQueryOption, t.req, cert),
+        FAIL,
+        Some(ERROR_INTERNET_INVALID_OPERATION),
+    );
+    expect(
+        t.h.call_with(Api::InternetQueryOption, t.req, chain),
+        FAIL,
+        Some(STATE),
+    );
+    responded(&mut t);
+    expect(
+        t.h.call_with(Api::InternetQueryOption, t.req, cert),
+        OK,
+        None,
+    );
+}
+
+#[test]
+fn wi_r10_options_not_valid_for_the_kind_give_12018() {
+    use hinternet_core::{CallArg, ERROR_INTERNET_OPTION_NOT_SETTABLE};
+    let mut t = request(false);
+    for o in [OPTION_USER_AGENT, OPTION_REQUEST_FLAGS] {
+        expect(
+            t.h.call_with(Api::InternetQueryOption, t.connect, CallArg::Option(o)),
+            FAIL,
+            Some(TYPE),
+        );
+        expect(
+            t.h.call_with(Api::InternetQueryOption, t.root, CallArg::Option(o)),
+            OK,
+            None,
+        );
+    }
+    for h in [t.connect, t.req] {
+        let r =
+            t.h.call_with(Api::InternetSetOption, h, CallArg::Option(OPTION_REFRESH));
+        expect(r, FAIL, Some(TYPE));
+    }
+    expect(
+        t.h.call_with(
+            Api::InternetSetOption,
+            t.root,
+            CallArg::Option(OPTION_REFRESH),
+        ),
+        OK,
+        None,
+    );
+    // WI-R14: the callback cannot be set as an option on a handle (12011).
+    let r = t.h.call_with(
+        Api::InternetSetOption,
+        t.req,
+        CallArg::Option(OPTION_CALLBACK),
+    );
+    expect(r, FAIL, Some(ERROR_INTERNET_OPTION_NOT_SETTABLE));
+    assert_eq!(t.h.notes(), vec![]);
+}
+
+#[test]
+fn wi_r10_ftp_get_file_with_a_null_session_gives_invalid_handle() {
+    // Windows may answer 12172 before any InternetOpen; 6 is the other accepted answer.
+    let mut h = H::new(Policy::wininet());
+    expect(
+        h.call(Api::FtpGetFile, HandleValue::NULL),
+        FAIL,
+        Some(ERROR_INVALID_HANDLE),
+    );
+}

@@ -196,8 +196,12 @@ pub enum CallArg {
     /// `WinHttpWebSocketSend`'s buffer type (WH-R39); [`CallArg::None`] means
     /// `BINARY_MESSAGE`. Also what a pending receive records when a frame completes it.
     WsBuffer(WsBufferType),
-    /// `WinHttpQueryOption` / `WinHttpSetOption` with this option id (WH-R29).
+    /// `WinHttpQueryOption` / `WinHttpSetOption` / `InternetQueryOption` /
+    /// `InternetSetOption` with this option id (WH-R29, WI-R10, WI-R23).
     Option(u32),
+    /// `WinHttpQueryHeaders` / `HttpQueryInfo` with this info level (modifier flags
+    /// included) (WH-R25, WI-R23).
+    QueryLevel(u32),
     /// The context of an asynchronous `InternetOpenUrl`, carried by its pending
     /// operation until the handle is created (WI-R18). Not meaningful on a call.
     Context(u64),

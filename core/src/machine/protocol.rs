@@ -36,9 +36,10 @@ use core::fmt::Write as _;
 use super::api::{Api, Lane, Shape};
 use super::codes::{
     winhttp as wh, wininet as wi, ERROR_FTP_TRANSFER_IN_PROGRESS, ERROR_HTTP_HEADER_NOT_FOUND,
-    ERROR_INTERNET_INCORRECT_HANDLE_STATE, ERROR_INTERNET_INTERNAL_ERROR,
-    ERROR_INTERNET_OPERATION_CANCELLED, ERROR_INVALID_OPERATION, ERROR_INVALID_PARAMETER,
-    ERROR_WINHTTP_INCORRECT_HANDLE_STATE,
+    ERROR_INTERNET_INCORRECT_HANDLE_STATE, ERROR_INTERNET_INCORRECT_HANDLE_TYPE,
+    ERROR_INTERNET_INTERNAL_ERROR, ERROR_INTERNET_INVALID_OPERATION,
+    ERROR_INTERNET_OPERATION_CANCELLED, ERROR_INTERNET_OPTION_NOT_SETTABLE,
+    ERROR_INVALID_OPERATION, ERROR_INVALID_PARAMETER, ERROR_WINHTTP_INCORRECT_HANDLE_STATE,
 };
 use super::io::{CallArg, WsBufferType};
 use super::kind::{CreateApi, HandleKind, Service};
@@ -245,6 +246,12 @@ pub enum ArgIs {
     WsBinary,
     /// A websocket send of the `CLOSE` type.
     WsClose,
+    /// A query level with this modifier flag set.
+    LevelFlag(u32),
+    /// A query level whose header index (modifiers removed) is this one.
+    Level(u32),
+    /// A query level whose header index is above this one.
+    LevelAbove(u32),
 }
 
 impl ArgIs {
@@ -260,6 +267,13 @@ impl ArgIs {
             ArgIs::WsUtf8 => ws.is_some_and(WsBufferType::is_utf8),
             ArgIs::WsBinary => ws.is_some_and(WsBufferType::is_binary),
             ArgIs::WsClose => ws == Some(WsBufferType::Close),
+            ArgIs::LevelFlag(f) => matches!(arg, CallArg::QueryLevel(l) if l & f != 0),
+            ArgIs::Level(x) => {
+                matches!(arg, CallArg::QueryLevel(l) if l & !wh::QUERY_MODIFIERS == x)
+            }
+            ArgIs::LevelAbove(x) => {
+                matches!(arg, CallArg::QueryLevel(l) if l & !wh::QUERY_MODIFIERS > x)
+            }
         }
     }
 }
@@ -313,6 +327,19 @@ const fn busy(lane: Lane) -> When {
 }
 const fn arg(arg: ArgIs) -> When {
     When { arg, ..ALWAYS }
+}
+const fn option(id: u32) -> When {
+    When {
+        arg: ArgIs::Exactly(CallArg::Option(id)),
+        ..ALWAYS
+    }
+}
+const fn option_in(phases: &'static [Phase], id: u32) -> When {
+    When {
+        phases,
+        arg: ArgIs::Exactly(CallArg::Option(id)),
+        ..ALWAYS
+    }
 }
 const FTP_BUSY: When = When {
     ftp_busy: true,
@@ -447,6 +474,19 @@ const WI_HTTP: &[HandleKind] = &[HandleKind::HttpRequest, HandleKind::UrlResourc
 const FTPC: &[HandleKind] = &[HandleKind::InternetConnect(Service::Ftp)];
 const GOPHERC: &[HandleKind] = &[HandleKind::InternetConnect(Service::Gopher)];
 const ROOT: &[HandleKind] = &[HandleKind::InternetRoot];
+const CONNECTS: &[HandleKind] = &[
+    HandleKind::InternetConnect(Service::Http),
+    HandleKind::InternetConnect(Service::Ftp),
+    HandleKind::InternetConnect(Service::Gopher),
+];
+const CONNECTS_AND_REQUESTS: &[HandleKind] = &[
+    HandleKind::InternetConnect(Service::Http),
+    HandleKind::InternetConnect(Service::Ftp),
+    HandleKind::InternetConnect(Service::Gopher),
+    HandleKind::HttpRequest,
+    HandleKind::UrlResource,
+];
+const WI_TYPE: u32 = ERROR_INTERNET_INCORRECT_HANDLE_TYPE;
 const ANY_KIND: &[HandleKind] = &[];
 
 const WH_STATE: u32 = ERROR_WINHTTP_INCORRECT_HANDLE_STATE;
@@ -487,6 +527,13 @@ pub const PROTOCOL_TABLE: &[ProtoRule] = &[
         "WH-R23, WH-R24 [T test_async]"),
     row(A(Api::WinHttpReceiveResponse), WHR, ALWAYS, FailInline(WH_STATE), KEEP,
         "WH-R22 [T test_resolve_timeout], WH-R23 [T test_async, test_recursion]"),
+    row(A(Api::WinHttpQueryHeaders), WHR, arg(ArgIs::LevelAbove(wh::QUERY_MAX)),
+        Fail(ERROR_INVALID_PARAMETER), KEEP,
+        "WH-R25 [T test_WinHttpSendRequest]: level above WINHTTP_QUERY_MAX"),
+    row(A(Api::WinHttpQueryHeaders), WHR, arg(ArgIs::LevelFlag(wh::QUERY_FLAG_REQUEST_HEADERS)),
+        Proceed, KEEP, "WH-R25 [T test_WinHttpSendRequest]: request headers always"),
+    row(A(Api::WinHttpQueryHeaders), WHR, arg(ArgIs::Level(wh::QUERY_REQUEST_METHOD)),
+        Proceed, KEEP, "WH-R25 [T test_WinHttpSendRequest]: the request method always"),
     row(A(Api::WinHttpQueryHeaders), WHR, arg(ArgIs::Exactly(CallArg::RequestHeaders)),
         Proceed, KEEP, "WH-R25 [T test_WinHttpSendRequest]: request headers always"),
     row(A(Api::WinHttpQueryHeaders), WHR, in_(&[Response]), Proceed, KEEP, "WH-R25"),
@@ -565,6 +612,10 @@ pub const PROTOCOL_TABLE: &[ProtoRule] = &[
         "WI-R22 [TW test_async_HttpSendRequestEx]"),
     row(A(Api::HttpQueryInfo), WIR, in_(&[Failed]), Fail(ERROR_HTTP_HEADER_NOT_FOUND), KEEP,
         "WI-R22 [T]: after a failed resolve"),
+    row(A(Api::HttpQueryInfo), WIR,
+        When { phases: &[Idle], arg: ArgIs::Level(wi::QUERY_STATUS_TEXT), ..ALWAYS },
+        Fail(ERROR_HTTP_HEADER_NOT_FOUND), KEEP,
+        "WI-R23 [T test_HttpQueryInfo]: STATUS_TEXT before the send"),
     row(A(Api::HttpQueryInfo), WIR, ALWAYS, Proceed, KEEP,
         "WI-R23 [T InternetReadFile_test]: before the send STATUS_CODE is 0, RAW_HEADERS empty"),
     row(A(Api::InternetReadFile), WI_HTTP, busy(Lane::Main), Fail(ERROR_INTERNET_INTERNAL_ERROR),
@@ -586,6 +637,23 @@ pub const PROTOCOL_TABLE: &[ProtoRule] = &[
     row(A(Api::InternetSetFilePointer), WIR, in_(&[Response]), Proceed, KEEP, "seed 002"),
     row(A(Api::InternetSetFilePointer), WIR, ALWAYS, Fail(WI_STATE), KEEP,
         "seed 002 [D]: after HttpSendRequest or HttpEndRequest"),
+    // ----- WinINet options by kind and state (WI-R10, WI-R14, WI-R23) ----------------
+    row(A(Api::InternetQueryOption), WIR,
+        option_in(&[Idle, Failed], wi::OPTION_SECURITY_CERTIFICATE),
+        Fail(ERROR_INTERNET_INVALID_OPERATION), KEEP,
+        "WI-R23 [T test_cert_string]: SECURITY_CERTIFICATE before a connection"),
+    row(A(Api::InternetQueryOption), WIR,
+        option_in(&[Idle, Failed], wi::OPTION_SERVER_CERT_CHAIN_CONTEXT), Fail(WI_STATE), KEEP,
+        "WI-R23 [T test_cert_string]: SERVER_CERT_CHAIN_CONTEXT before a connection"),
+    row(A(Api::InternetQueryOption), CONNECTS, option(wi::OPTION_USER_AGENT), Fail(WI_TYPE),
+        KEEP, "WI-R10 [T test_InternetQueryOptionA]: USER_AGENT on a connect handle"),
+    row(A(Api::InternetQueryOption), CONNECTS, option(wi::OPTION_REQUEST_FLAGS), Fail(WI_TYPE),
+        KEEP, "WI-R10 [T test_InternetQueryOptionA]: REQUEST_FLAGS on a connect handle"),
+    row(A(Api::InternetSetOption), CONNECTS_AND_REQUESTS, option(wi::OPTION_REFRESH),
+        Fail(WI_TYPE), KEEP, "WI-R10 [T test_InternetSetOption]: REFRESH on connect/request"),
+    row(A(Api::InternetSetOption), ANY_KIND, option(wi::OPTION_CALLBACK),
+        Fail(ERROR_INTERNET_OPTION_NOT_SETTABLE), KEEP,
+        "WI-R14 [T test_open_url_async]: CALLBACK is not settable through InternetSetOption"),
     // ----- WinINet InternetOpenUrl (WI-R18) -------------------------------------------
     row(C(CreateApi::InternetOpenUrl), ROOT, in_async(&[]), PendCreate, KEEP,
         "WI-R18 [T test_open_url_async]: NULL + 997, handle in REQUEST_COMPLETE"),
@@ -947,6 +1015,9 @@ fn code_name(code: u32) -> &'static str {
         ERROR_INTERNET_OPERATION_CANCELLED => "ERROR_*_OPERATION_CANCELLED",
         ERROR_HTTP_HEADER_NOT_FOUND => "ERROR_HTTP_HEADER_NOT_FOUND",
         ERROR_FTP_TRANSFER_IN_PROGRESS => "ERROR_FTP_TRANSFER_IN_PROGRESS",
+        WI_TYPE => "ERROR_*_INCORRECT_HANDLE_TYPE",
+        ERROR_INTERNET_INVALID_OPERATION => "ERROR_INTERNET_INVALID_OPERATION",
+        ERROR_INTERNET_OPTION_NOT_SETTABLE => "ERROR_INTERNET_OPTION_NOT_SETTABLE",
         _ => "?",
     }
 }
@@ -987,6 +1058,7 @@ fn arg_text(arg: CallArg) -> String {
         CallArg::RequestHeaders => "request headers".into(),
         CallArg::WsBuffer(t) => format!("buffer type {}", t.name()),
         CallArg::Option(o) => format!("option {o}"),
+        CallArg::QueryLevel(l) => format!("level {l:#x}"),
         CallArg::Context(c) => format!("context {c:#x}"),
     }
 }
@@ -1016,6 +1088,9 @@ fn when_text(w: &When) -> String {
         ArgIs::WsUtf8 => parts.push("UTF8 buffer type".into()),
         ArgIs::WsBinary => parts.push("BINARY buffer type".into()),
         ArgIs::WsClose => parts.push("CLOSE buffer type".into()),
+        ArgIs::LevelFlag(f) => parts.push(format!("level has flag {f:#x}")),
+        ArgIs::Level(l) => parts.push(format!("level {l}")),
+        ArgIs::LevelAbove(l) => parts.push(format!("level above {l}")),
     }
     if parts.is_empty() {
         "always".into()
