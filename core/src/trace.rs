@@ -159,6 +159,9 @@ fn fmt_event(event: ProtocolEvent) -> String {
         ProtocolEvent::DataBuffered(n) => format!("data={n}"),
         ProtocolEvent::EndOfData => "eof".into(),
         ProtocolEvent::Redirect => "redirect".into(),
+        ProtocolEvent::Connecting { resolve: true } => "connecting resolve".into(),
+        ProtocolEvent::Connecting { resolve: false } => "connecting".into(),
+        ProtocolEvent::ConnectionClosed => "connection-closed".into(),
         ProtocolEvent::Frame { buffer_type, bytes } => {
             format!("frame={} bytes={bytes}", buffer_type.name())
         }
@@ -170,6 +173,10 @@ fn parse_event(line: &str, words: &[&str]) -> Result<ProtocolEvent, ParseError> 
     match words.get(2).copied() {
         Some("eof") => Ok(ProtocolEvent::EndOfData),
         Some("redirect") => Ok(ProtocolEvent::Redirect),
+        Some("connecting") => Ok(ProtocolEvent::Connecting {
+            resolve: words.get(3) == Some(&"resolve"),
+        }),
+        Some("connection-closed") => Ok(ProtocolEvent::ConnectionClosed),
         _ => {
             if let Some(n) = field(words, "data") {
                 return Ok(ProtocolEvent::DataBuffered(n.parse().map_err(|_| bad())?));
@@ -517,6 +524,18 @@ mod tests {
             Input::Protocol {
                 object: ObjectId(2),
                 event: ProtocolEvent::Redirect,
+            },
+            Input::Protocol {
+                object: ObjectId(2),
+                event: ProtocolEvent::Connecting { resolve: true },
+            },
+            Input::Protocol {
+                object: ObjectId(2),
+                event: ProtocolEvent::Connecting { resolve: false },
+            },
+            Input::Protocol {
+                object: ObjectId(2),
+                event: ProtocolEvent::ConnectionClosed,
             },
         ]
         .into_iter()

@@ -67,12 +67,16 @@ fn arg(x: u8) -> CallArg {
 }
 
 fn event(x: u8) -> ProtocolEvent {
-    match x % 6 {
-        0 => ProtocolEvent::DataBuffered(u32::from(x / 6 % 3) * 8),
+    match x % 8 {
+        0 => ProtocolEvent::DataBuffered(u32::from(x / 8 % 3) * 8),
         1 => ProtocolEvent::EndOfData,
         2 => ProtocolEvent::Redirect,
+        3 => ProtocolEvent::Connecting {
+            resolve: x / 8 % 2 == 0,
+        },
+        4 => ProtocolEvent::ConnectionClosed,
         _ => ProtocolEvent::Frame {
-            buffer_type: WsBufferType::ALL[usize::from(x / 6) % 5],
+            buffer_type: WsBufferType::ALL[usize::from(x / 8) % 5],
             bytes: u32::from(x % 4),
         },
     }

@@ -690,3 +690,71 @@ fn wh_r25_query_levels_above_max_give_87_request_method_is_always_allowed() {
         Some(ERROR_INVALID_PARAMETER),
     );
 }
+
+#[test]
+fn wh_r30_resolve_and_connect_come_before_the_send_progress() {
+    let (mut h, r, o) = request(true);
+    h.call(Api::WinHttpSendRequest, r);
+    h.event(o, ProtocolEvent::Connecting { resolve: true });
+    // At most once per send.
+    assert!(h
+        .d
+        .step(Input::Protocol {
+            object: o,
+            event: ProtocolEvent::Connecting { resolve: false }
+        })
+        .is_err());
+    h.complete(o, Lane::Main, IoResult::Ok(200));
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![
+            RESOLVING_NAME,
+            NAME_RESOLVED,
+            CONNECTING_TO_SERVER,
+            CONNECTED_TO_SERVER,
+            SENDING_REQUEST,
+            REQUEST_SENT,
+            SENDREQUEST_COMPLETE
+        ]
+    );
+    // Re-send: the name is cached, a new connection is made.
+    h.call(Api::WinHttpSendRequest, r);
+    h.event(o, ProtocolEvent::Connecting { resolve: false });
+    h.complete(o, Lane::Main, IoResult::Ok(200));
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![
+            CONNECTING_TO_SERVER,
+            CONNECTED_TO_SERVER,
+            SENDING_REQUEST,
+            REQUEST_SENT,
+            SENDREQUEST_COMPLETE
+        ]
+    );
+    // Connect progress only belongs to a send.
+    h.call(Api::WinHttpReceiveResponse, r);
+    assert!(h
+        .d
+        .step(Input::Protocol {
+            object: o,
+            event: ProtocolEvent::Connecting { resolve: false }
+        })
+        .is_err());
+}
+
+#[test]
+fn wh_r32_read_path_closes_the_connection_before_read_complete() {
+    let (mut h, r, o) = request(true);
+    responded(&mut h, r, o);
+    h.call(Api::WinHttpReadData, r);
+    h.event(o, ProtocolEvent::ConnectionClosed);
+    h.complete(o, Lane::Main, IoResult::Ok(0));
+    assert_eq!(
+        h.notes(),
+        vec![
+            none(CLOSING_CONNECTION),
+            none(CONNECTION_CLOSED),
+            (READ_COMPLETE, Info::Bytes(0))
+        ]
+    );
+}

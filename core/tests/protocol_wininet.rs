@@ -566,3 +566,60 @@ fn wi_r10_ftp_get_file_with_a_null_session_gives_invalid_handle() {
         Some(ERROR_INVALID_HANDLE),
     );
 }
+
+#[test]
+fn wi_r20_send_request_ex_strict_order_with_a_new_connection() {
+    let mut h = H::new(Policy::wininet());
+    let root = h.open(CreateApi::InternetOpen, true);
+    let connect = h.create(CreateApi::InternetConnect(Service::Http), root);
+    let req = h.create(CreateApi::HttpOpenRequest, connect);
+    let o = h.obj(req);
+    h.call(Api::HttpSendRequestEx, req);
+    h.event(o, ProtocolEvent::Connecting { resolve: false });
+    h.complete(o, Lane::Main, IoResult::Ok(0));
+    h.call(Api::InternetWriteFile, req);
+    h.call(Api::HttpEndRequest, req);
+    h.complete(o, Lane::Main, IoResult::Ok(0));
+    for v in [req, connect, root] {
+        h.step(Input::Close { handle: v });
+    }
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![
+            HANDLE_CREATED,
+            HANDLE_CREATED,
+            CONNECTING_TO_SERVER,
+            CONNECTED_TO_SERVER,
+            SENDING_REQUEST,
+            REQUEST_SENT,
+            REQUEST_COMPLETE,
+            SENDING_REQUEST,
+            REQUEST_SENT,
+            RECEIVING_RESPONSE,
+            RESPONSE_RECEIVED,
+            REQUEST_COMPLETE,
+            HANDLE_CLOSING,
+            HANDLE_CLOSING,
+            HANDLE_CLOSING,
+        ]
+    );
+}
+
+#[test]
+fn wi_r21_a_connection_that_cannot_be_kept_closes_before_the_completion() {
+    let mut t = request(true);
+    responded(&mut t);
+    t.h.call(Api::InternetReadFile, t.req);
+    t.h.event(t.o, ProtocolEvent::ConnectionClosed);
+    t.h.complete(t.o, Lane::Main, IoResult::Ok(0));
+    assert_eq!(
+        t.h.notes(),
+        vec![
+            none(RECEIVING_RESPONSE),
+            none(CLOSING_CONNECTION),
+            none(CONNECTION_CLOSED),
+            (RESPONSE_RECEIVED, Info::Bytes(0)),
+            done(1, 0)
+        ]
+    );
+}

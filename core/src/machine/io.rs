@@ -222,6 +222,18 @@ pub enum ProtocolEvent {
     /// response so far, `REDIRECT`, and the progress of the re-send (WH-R28, WH-R31,
     /// WI-R20). The operation stays pending.
     Redirect,
+    /// The send at the head of the main lane resolves the server name (when `resolve`)
+    /// and opens a new connection: `[RESOLVING_NAME, NAME_RESOLVED]`,
+    /// `CONNECTING_TO_SERVER`, `CONNECTED_TO_SERVER`, before its send progress (WH-R30,
+    /// WI-R20). Whether to resolve or connect at all (caches, pooled connections) is the
+    /// executor's decision; at most once per send.
+    Connecting {
+        /// The name is resolved first.
+        resolve: bool,
+    },
+    /// The request's connection is being closed (the body ended on a connection that
+    /// cannot be kept): `CLOSING_CONNECTION`, `CONNECTION_CLOSED` (WH-R32, WI-R21).
+    ConnectionClosed,
     /// A websocket frame arrived for the pending receive (or, with type `Close`, for a
     /// pending close): it completes that operation. A `Close` frame sets the
     /// close-frame-received flag (WH-R39, WH-R41).

@@ -781,6 +781,7 @@ impl Machine {
             return;
         };
         let phase = obj.proto.phase;
+        obj.proto.flags &= !protocol::flag::CONNECT_REPORTED;
         let rule = protocol::completion_rule(op.api, phase);
         match result {
             IoResult::Ok(n) => {
@@ -1040,6 +1041,7 @@ impl Machine {
                         wininet::REDIRECT,
                     ),
                 };
+                obj.proto.flags &= !protocol::flag::CONNECT_REPORTED;
                 // WH-R31 / WI-R20: the response so far, REDIRECT, then the re-send.
                 for &status in progress {
                     self.emit(object, value, context, status, Info::None);
@@ -1049,6 +1051,52 @@ impl Machine {
                     self.emit(object, value, context, sending, Info::None);
                     self.emit(object, value, context, sent, Info::None);
                 }
+            }
+            ProtocolEvent::Connecting { resolve } => {
+                let sending = obj.queues[Lane::Main.index()].front().is_some_and(|op| {
+                    matches!(
+                        op.api,
+                        Api::WinHttpSendRequest | Api::HttpSendRequest | Api::HttpSendRequestEx
+                    )
+                });
+                if !sending || obj.proto.has(protocol::flag::CONNECT_REPORTED) {
+                    return Err(bad);
+                }
+                obj.proto.flags |= protocol::flag::CONNECT_REPORTED;
+                let (value, context) = (obj.value, obj.context);
+                let statuses: [u32; 4] = match family {
+                    Family::WinHttp => [
+                        winhttp::RESOLVING_NAME,
+                        winhttp::NAME_RESOLVED,
+                        winhttp::CONNECTING_TO_SERVER,
+                        winhttp::CONNECTED_TO_SERVER,
+                    ],
+                    Family::WinInet => [
+                        wininet::RESOLVING_NAME,
+                        wininet::NAME_RESOLVED,
+                        wininet::CONNECTING_TO_SERVER,
+                        wininet::CONNECTED_TO_SERVER,
+                    ],
+                };
+                // WH-R30 / WI-R20: [resolve] connect, before the send progress (law 12).
+                let skip = if resolve { 0 } else { 2 };
+                for &status in &statuses[skip..] {
+                    self.emit(object, value, context, status, Info::None);
+                }
+            }
+            ProtocolEvent::ConnectionClosed
+                if matches!(
+                    obj.kind,
+                    HandleKind::WinHttpRequest | HandleKind::HttpRequest | HandleKind::UrlResource
+                ) =>
+            {
+                let (value, context) = (obj.value, obj.context);
+                let (closing, closed) = match family {
+                    Family::WinHttp => (winhttp::CLOSING_CONNECTION, winhttp::CONNECTION_CLOSED),
+                    Family::WinInet => (wininet::CLOSING_CONNECTION, wininet::CONNECTION_CLOSED),
+                };
+                self.emit(object, value, context, closing, Info::None);
+                self.emit(object, value, context, closed, Info::None);
             }
             ProtocolEvent::Frame { buffer_type, bytes }
                 if obj.kind == HandleKind::WinHttpWebSocket =>

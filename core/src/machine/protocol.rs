@@ -178,13 +178,18 @@ pub mod flag {
     /// Websocket: the last send was a `UTF8_FRAGMENT`.
     pub const FRAG_UTF8: u8 = 16;
 
+    /// The running send has reported its resolve/connect progress (cleared when an
+    /// operation ends or a redirect re-sends).
+    pub const CONNECT_REPORTED: u8 = 32;
+
     /// `(flag, name)` for the generated table.
-    pub const NAMES: [(u8, &str); 5] = [
+    pub const NAMES: [(u8, &str); 6] = [
         (CHALLENGED, "CHALLENGED"),
         (EOF, "EOF"),
         (CLOSE_RECEIVED, "CLOSE_RECEIVED"),
         (FRAG_BINARY, "FRAG_BINARY"),
         (FRAG_UTF8, "FRAG_UTF8"),
+        (CONNECT_REPORTED, "CONNECT_REPORTED"),
     ];
 }
 
