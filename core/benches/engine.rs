@@ -1,2 +1,457 @@
-//! Placeholder.
-fn main() {}
+//! `cargo bench -p hinternet-core --bench engine`: the engine against a Wine-style
+//! baseline (one global `Mutex` around a `Vec`, lowest-free reuse, a refcount per entry
+//! kept under the lock) and `sharded-slab`, measured in the same run, then one line per
+//! goal of issue 5: `goal NAME measured=X target=Y ok|short`.
+//!
+//! Method (peers-and-perf.md §B.2): 1024 live handles pre-populated; each figure is the
+//! median of `RUNS` runs; "ns/op" is wall time / total operations, so with 2 threads a
+//! perfectly scaling operation halves ("aggregate"). 2-thread figures are only
+//! meaningful on an otherwise idle machine. Memory is read from `/proc/self/statm`
+//! (resident set) before and after creating many handles, first thing in the process,
+//! plus the lock-free table's preallocated bytes per value.
+
+use std::hint::black_box;
+use std::sync::{Barrier, Mutex};
+use std::time::Instant;
+
+use hinternet_core::{
+    drain, CreateApi, Engine, EngineBuilder, HandleValue, Input, Machine, Policy, Ret,
+};
+use sharded_slab::Slab;
+
+const RUNS: usize = 3;
+const LIVE: u32 = 1024;
+
+/// The entry every table stores (16 bytes, as in the reference measurements).
+#[derive(Clone, Copy, Default)]
+struct Entry {
+    kind: u32,
+    refs: u32,
+    object: u64,
+}
+
+/// Design (d1): Wine-style, one global lock, lowest-free reuse, refcount under the lock.
+struct Wine {
+    table: Mutex<WineTable>,
+}
+
+#[derive(Default)]
+struct WineTable {
+    slots: Vec<Option<Entry>>,
+    /// Lowest index that may be free (Wine's `next_handle` cursor).
+    cursor: usize,
+}
+
+impl Wine {
+    fn new() -> Wine {
+        Wine {
+            table: Mutex::new(WineTable {
+                slots: Vec::with_capacity(16),
+                cursor: 0,
+            }),
+        }
+    }
+    fn lock(&self) -> std::sync::MutexGuard<'_, WineTable> {
+        self.table
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+    fn insert(&self, object: u64) -> usize {
+        let mut t = self.lock();
+        let mut i = t.cursor;
+        while i < t.slots.len() && t.slots[i].is_some() {
+            i += 1;
+        }
+        let entry = Entry {
+            kind: 1,
+            refs: 1,
+            object,
+        };
+        if i == t.slots.len() {
+            t.slots.push(Some(entry));
+        } else {
+            t.slots[i] = Some(entry);
+        }
+        t.cursor = i + 1;
+        i + 1
+    }
+    fn remove(&self, handle: usize) {
+        let mut t = self.lock();
+        let i = handle - 1;
+        if let Some(slot) = t.slots.get_mut(i) {
+            *slot = None;
+        }
+        if i < t.cursor {
+            t.cursor = i;
+        }
+    }
+    /// Lock + addref + read + unlock, then lock + release + unlock.
+    fn lookup(&self, handle: usize) -> u64 {
+        let object = {
+            let mut t = self.lock();
+            match t.slots.get_mut(handle - 1) {
+                Some(Some(e)) => {
+                    e.refs += 1;
+                    e.object
+                }
+                _ => return 0,
+            }
+        };
+        let mut t = self.lock();
+        if let Some(Some(e)) = t.slots.get_mut(handle - 1) {
+            e.refs -= 1;
+            black_box(e.kind);
+        }
+        object
+    }
+}
+
+/// Run `per_thread` operations on each of `threads` threads (`op(thread, i)`), `RUNS`
+/// times; the median aggregate ns/op.
+fn measure(threads: usize, per_thread: usize, op: &(dyn Fn(usize, usize) + Sync)) -> f64 {
+    let mut runs: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            let barrier = Barrier::new(threads + 1);
+            std::thread::scope(|s| {
+                for t in 0..threads {
+                    let barrier = &barrier;
+                    s.spawn(move || {
+                        barrier.wait();
+                        for i in 0..per_thread {
+                            op(t, i);
+                        }
+                        barrier.wait();
+                    });
+                }
+                barrier.wait();
+                let start = Instant::now();
+                barrier.wait();
+                start.elapsed().as_nanos() as f64 / (threads * per_thread) as f64
+            })
+        })
+        .collect();
+    runs.sort_by(f64::total_cmp);
+    runs[RUNS / 2]
+}
+
+/// One thread, `FnMut`: the median ns/op of `RUNS` runs of `n` calls.
+fn measure_mut(n: usize, mut op: impl FnMut()) -> f64 {
+    let mut runs: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..n {
+                op();
+            }
+            start.elapsed().as_nanos() as f64 / n as f64
+        })
+        .collect();
+    runs.sort_by(f64::total_cmp);
+    runs[RUNS / 2]
+}
+
+/// The bare machine (no engine): one input, then the drain.
+fn step(machine: &mut Machine, input: Input) -> HandleValue {
+    let reply = machine.handle_input(input);
+    black_box(drain(machine, |_, _| {}).is_ok());
+    match reply {
+        Ok(r) => match r.ret {
+            Ret::Handle(v) => v,
+            _ => HandleValue::NULL,
+        },
+        Err(_) => HandleValue::NULL,
+    }
+}
+
+fn handle(reply: Result<hinternet_core::Reply, hinternet_core::InputError>) -> HandleValue {
+    match reply {
+        Ok(r) => match r.ret {
+            Ret::Handle(v) if !v.is_null() => v,
+            // The bench creates sessions only, far below max_handles.
+            other => panic!("bench: no handle: {other:?}"),
+        },
+        Err(e) => panic!("bench: {e}"),
+    }
+}
+
+fn engine_with_live(policy: Policy) -> (Engine, Vec<HandleValue>) {
+    let engine = Engine::new(policy);
+    let live = (0..LIVE)
+        .map(|_| handle(engine.open(CreateApi::WinHttpOpen, false)))
+        .collect();
+    (engine, live)
+}
+
+fn resident_bytes() -> Option<usize> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: usize = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+/// Bytes per idle live handle: resident growth while creating `n` sessions, per
+/// handle, plus the lock-free table's preallocated bytes per value.
+fn bytes_per_handle() -> Option<(f64, f64)> {
+    let n: u32 = 60_000;
+    let engine = Engine::new(Policy::winhttp().with_max_handles(65_536));
+    let before = resident_bytes()?;
+    let live: Vec<HandleValue> = (0..n)
+        .map(|_| handle(engine.open(CreateApi::WinHttpOpen, false)))
+        .collect();
+    let after = resident_bytes()?;
+    black_box(&live);
+    let incremental = (after.saturating_sub(before)) as f64 / f64::from(n);
+    let table = engine.table_bytes() as f64 / 65_536.0;
+    Some((incremental, table))
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; any other argument is ignored.
+    let memory = bytes_per_handle();
+    let policy = Policy::winhttp();
+    let n = 200_000;
+
+    // --- single thread: create + close pair -------------------------------------------
+    let (engine, live) = engine_with_live(policy);
+    let engine_pair = measure(1, n / 4, &|_, _| {
+        let h = handle(engine.open(CreateApi::WinHttpOpen, false));
+        black_box(engine.close(h).is_ok());
+    });
+    let empty = Engine::new(policy);
+    let engine_pair_empty = measure(1, n / 4, &|_, _| {
+        let h = handle(empty.open(CreateApi::WinHttpOpen, false));
+        black_box(empty.close(h).is_ok());
+    });
+    let wine = Wine::new();
+    for i in 0..LIVE {
+        wine.insert(u64::from(i));
+    }
+    let wine_pair = measure(1, n, &|_, i| {
+        let h = wine.insert(i as u64);
+        wine.remove(h);
+    });
+    let slab: Slab<Entry> = Slab::new();
+    let slab_live: Vec<usize> = (0..LIVE)
+        .filter_map(|i| {
+            slab.insert(Entry {
+                kind: 1,
+                refs: 0,
+                object: u64::from(i),
+            })
+        })
+        .collect();
+    let slab_pair = measure(1, n, &|_, i| {
+        if let Some(k) = slab.insert(Entry {
+            kind: 1,
+            refs: 0,
+            object: i as u64,
+        }) {
+            black_box(slab.remove(k));
+        }
+    });
+
+    // --- single thread: lookup + pin + unpin ------------------------------------------
+    let engine_pin = measure(1, n * 5, &|_, i| {
+        let pin = engine.pin(live[i % LIVE as usize]);
+        black_box(pin.map(|p| p.object()));
+    });
+    let wine_pin = measure(1, n * 5, &|_, i| {
+        black_box(wine.lookup(i % LIVE as usize + 1));
+    });
+    let slab_pin = measure(1, n * 5, &|_, i| {
+        black_box(slab.get(slab_live[i % LIVE as usize]).map(|e| e.object));
+    });
+
+    // --- 2 threads: create + close on disjoint handles --------------------------------
+    let engine_pair2 = measure(2, n / 4, &|_, _| {
+        let h = handle(engine.open(CreateApi::WinHttpOpen, false));
+        black_box(engine.close(h).is_ok());
+    });
+    let wine_pair2 = measure(2, n, &|_, i| {
+        let h = wine.insert(i as u64);
+        wine.remove(h);
+    });
+    let slab_pair2 = measure(2, n, &|_, i| {
+        if let Some(k) = slab.insert(Entry {
+            kind: 1,
+            refs: 0,
+            object: i as u64,
+        }) {
+            black_box(slab.remove(k));
+        }
+    });
+
+    // --- 2 threads: lookup on disjoint handles ----------------------------------------
+    let half = LIVE as usize / 2;
+    let engine_pin2 = measure(2, n * 5, &|t, i| {
+        let pin = engine.pin(live[t * half + i % half]);
+        black_box(pin.map(|p| p.object()));
+    });
+    let wine_pin2 = measure(2, n * 5, &|t, i| {
+        black_box(wine.lookup(t * half + i % half + 1));
+    });
+    let slab_half = LIVE as usize / 2;
+    let slab_pin2 = measure(2, n * 5, &|t, i| {
+        black_box(
+            slab.get(slab_live[t * slab_half + i % slab_half])
+                .map(|e| e.object),
+        );
+    });
+
+    // --- 2 threads: the same handle ---------------------------------------------------
+    let hot = live[0];
+    let engine_hot = measure(2, n * 5, &|_, _| {
+        let pin = engine.pin(hot);
+        black_box(pin.map(|p| p.object()));
+    });
+    let wine_hot = measure(2, n * 5, &|_, _| {
+        black_box(wine.lookup(1));
+    });
+    let slab_hot = measure(2, n * 5, &|_, _| {
+        black_box(slab.get(slab_live[0]).map(|e| e.object));
+    });
+
+    // --- one full WinHTTP tree with callbacks -----------------------------------------
+    let tree_engine = EngineBuilder::new(policy).build();
+    let noop = tree_engine.register_callback(|_, n| {
+        black_box(n.status);
+    });
+    let tree = measure(1, n / 20, &|_, _| {
+        let e = &tree_engine;
+        let session = handle(e.open(CreateApi::WinHttpOpen, true));
+        black_box(e.set_status_callback(session, Some(noop), u32::MAX).is_ok());
+        let connect = handle(e.create(CreateApi::WinHttpConnect, session, None));
+        let request = handle(e.create(CreateApi::WinHttpOpenRequest, connect, None));
+        for h in [request, connect, session] {
+            black_box(e.close(h).is_ok());
+        }
+    });
+    let tree_with_live = measure(1, n / 20, &|_, _| {
+        let e = &engine;
+        let session = handle(e.open(CreateApi::WinHttpOpen, true));
+        black_box(e.set_status_callback(session, Some(noop), u32::MAX).is_ok());
+        let connect = handle(e.create(CreateApi::WinHttpConnect, session, None));
+        let request = handle(e.create(CreateApi::WinHttpOpenRequest, connect, None));
+        for h in [request, connect, session] {
+            black_box(e.close(h).is_ok());
+        }
+    });
+
+    // --- the bare machine, for attributing the engine's figures ------------------------
+    let open = Input::Open {
+        api: CreateApi::WinHttpOpen,
+        async_mode: false,
+    };
+    let mut machine = Machine::new(policy);
+    let machine_pair_empty = measure_mut(n / 4, || {
+        let h = step(&mut machine, open);
+        step(&mut machine, Input::Close { handle: h });
+    });
+    for _ in 0..LIVE {
+        step(&mut machine, open);
+    }
+    let machine_pair = measure_mut(n / 40, || {
+        let h = step(&mut machine, open);
+        step(&mut machine, Input::Close { handle: h });
+    });
+
+    println!("# ns/op, median of {RUNS} runs; 2-thread figures are aggregate (wall / all ops)");
+    println!("# {LIVE} live handles pre-populated unless noted");
+    println!(
+        "{:<44} {:>10} {:>10} {:>12}",
+        "case", "engine", "wine-style", "sharded-slab"
+    );
+    let row = |name: &str, e: f64, w: f64, s: f64| {
+        println!("{name:<44} {e:>10.1} {w:>10.1} {s:>12.1}");
+    };
+    row(
+        "1 thread: create+close pair",
+        engine_pair,
+        wine_pair,
+        slab_pair,
+    );
+    println!(
+        "{:<44} {:>10.1}",
+        "1 thread: create+close pair, empty engine", engine_pair_empty
+    );
+    row("1 thread: lookup+pin+unpin", engine_pin, wine_pin, slab_pin);
+    row(
+        "2 threads: create+close, disjoint",
+        engine_pair2,
+        wine_pair2,
+        slab_pair2,
+    );
+    row(
+        "2 threads: lookup+pin, disjoint",
+        engine_pin2,
+        wine_pin2,
+        slab_pin2,
+    );
+    row(
+        "2 threads: lookup+pin, same handle",
+        engine_hot,
+        wine_hot,
+        slab_hot,
+    );
+    println!(
+        "{:<44} {:>10.1}",
+        "bare machine: create+close pair", machine_pair
+    );
+    println!(
+        "{:<44} {:>10.1}",
+        "bare machine: create+close pair, empty", machine_pair_empty
+    );
+    println!(
+        "{:<44} {:>10.1}",
+        "full WinHTTP tree + callbacks, empty engine", tree
+    );
+    println!(
+        "{:<44} {:>10.1}",
+        "full WinHTTP tree + callbacks, 1024 live", tree_with_live
+    );
+    if let Some((incremental, table)) = memory {
+        println!(
+            "# memory: {incremental:.1} bytes/handle resident growth + {table:.1} bytes/value lock-free table"
+        );
+    }
+
+    let goal = |name: &str, measured: f64, target: &str, ok: bool, unit: &str| {
+        println!(
+            "goal {name} measured={measured:.1}{unit} target={target} {}",
+            if ok { "ok" } else { "short" }
+        );
+    };
+    goal("pair", engine_pair, "<=30ns", engine_pair <= 30.0, "ns");
+    goal("pin", engine_pin, "<=10ns", engine_pin <= 10.0, "ns");
+    let ratio_pair = wine_pair2 / engine_pair2;
+    goal(
+        "disjoint-create-close-2t",
+        ratio_pair,
+        ">=4x-wine",
+        ratio_pair >= 4.0,
+        "x",
+    );
+    let ratio_pin = wine_pin2 / engine_pin2;
+    goal(
+        "disjoint-lookup-2t",
+        ratio_pin,
+        ">=6x-wine",
+        ratio_pin >= 6.0,
+        "x",
+    );
+    // Per-thread latency on the hot handle is twice the aggregate figure.
+    let hot_ratio = 2.0 * engine_hot / engine_pin;
+    goal(
+        "same-handle-lookup-2t",
+        hot_ratio,
+        "<=2x-single-thread",
+        hot_ratio <= 2.0,
+        "x",
+    );
+    goal("full-tree", tree, "<=1000ns", tree <= 1000.0, "ns");
+    match memory {
+        Some((incremental, table)) => {
+            let bytes = incremental + table;
+            goal("bytes-per-handle", bytes, "<=128B", bytes <= 128.0, "B");
+        }
+        None => println!("goal bytes-per-handle measured=unavailable target=<=128B short"),
+    }
+}

@@ -315,7 +315,9 @@ impl Table {
             value.0
         };
         let key = key.checked_sub(1)? as usize;
-        Some(key % self.vmap.len())
+        let len = self.vmap.len();
+        // No division on the common path: values up to max_handles index directly.
+        Some(if key < len { key } else { key % len })
     }
 
     fn pin_without_recheck(&self) -> bool {
@@ -396,9 +398,24 @@ impl Table {
         let Some(s) = self.slots.get(slot as usize) else {
             return;
         };
-        if s.fetch_update_action(|snap| transition_to_unpinned(snap, generation))
-            == TransitionToUnpinned::Recycle
-        {
+        // One RMW instead of a CAS loop (tokio's `ref_dec`): a pinned slot is never
+        // recycled (rule 3), so the decrement cannot land on another use of it. The pure
+        // transition, applied to the previous snapshot, says whether we were the last.
+        let previous = Snapshot(s.state.fetch_sub(REF_ONE, Ordering::AcqRel));
+        let (action, next) = transition_to_unpinned(previous, generation);
+        if let (TransitionToUnpinned::Recycle, Some(recycled)) = (action, next) {
+            // "Not LIVE, no REF" is reached once, by us: pins fail on it without writing
+            // and the close is done, so nothing else changes the word meanwhile.
+            let swapped = s.state.compare_exchange(
+                previous.0 - REF_ONE,
+                recycled.0,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            );
+            debug_assert!(
+                swapped.is_ok(),
+                "rule 3: a closed slot changed under its last pin"
+            );
             self.release_slot(slot);
         }
     }
