@@ -13,6 +13,19 @@
 //! [`Output::StartIo`] and its end reported with [`Input::Complete`]; a delivered
 //! notification holds its object until [`Input::CallbackReturned`].
 //!
+//! # Protocol states
+//!
+//! Besides its lifetime, every object carries a small protocol state
+//! ([`ProtoState`]): which call is legal when, for its kind (the request state machine
+//! of WinHTTP and WinINet, websocket states, the FTP busy rule). Every call and creation
+//! is judged by the tables of [`protocol`] after the handle lookup: a call the table
+//! rejects returns its error and changes nothing (law 8); an accepted asynchronous
+//! operation may complete inside the call ([`Outcome::CompletedInline`]) when it cannot
+//! block and the object's callbacks nest less than
+//! [`protocol::INLINE_NESTING_LIMIT`] deep (WH-R20). Protocol facts only the executor
+//! knows (data buffered, end of body, redirects, connects, websocket frames) come in as
+//! [`Input::Protocol`]. `docs/protocol-table.md` is generated from these tables.
+//!
 //! # The laws
 //!
 //! Stated over the logical notification stream (before mask/context filtering), per

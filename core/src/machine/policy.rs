@@ -11,11 +11,11 @@ use super::kind::Family;
 /// What closing a parent does to its children (law 5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ParentClose {
-    /// Every descendant is invalidated (WinINet, WI-R5 [T]; WinHTTP documentation,
+    /// Every descendant is invalidated (WinINet, WI-R5 \[T\]; WinHTTP documentation,
     /// seed `001`).
     Cascade,
     /// Children stay valid and keep the parent object alive; the parent's
-    /// `HANDLE_CLOSING` follows its last child's (observed WinHTTP, WH-R6 [T]).
+    /// `HANDLE_CLOSING` follows its last child's (observed WinHTTP, WH-R6 \[T\]).
     KeepChildren,
 }
 
