@@ -153,26 +153,31 @@ pub fn op_from(b: [u8; 4]) -> Op {
 /// The call argument a selector byte stands for: mostly none, sometimes each of the
 /// arguments the protocol rules look at.
 pub fn call_arg(selector: u8) -> CallArg {
+    let high = selector / 8;
     match selector % 8 {
+        3 => CallArg::QueryLevel(u32::from(high)),
         4 => CallArg::BodyToWrite,
         5 => CallArg::RequestHeaders,
-        6 => CallArg::WsBuffer(
-            WsBufferType::ALL[usize::from(selector / 8) % WsBufferType::ALL.len()],
-        ),
-        7 => CallArg::Option(u32::from(selector / 8)),
+        6 => CallArg::WsBuffer(WsBufferType::ALL[usize::from(high) % WsBufferType::ALL.len()]),
+        7 => CallArg::Option(u32::from(high)),
         _ => CallArg::None,
     }
 }
 
 /// The protocol event a selector byte stands for.
 pub fn protocol_event(selector: u8) -> ProtocolEvent {
-    match selector % 4 {
-        0 => ProtocolEvent::DataBuffered(u32::from(selector / 4)),
-        1 => ProtocolEvent::EndOfData,
-        2 => ProtocolEvent::Redirect,
+    let high = selector / 8;
+    match selector % 8 {
+        0 | 1 => ProtocolEvent::DataBuffered(u32::from(high)),
+        2 => ProtocolEvent::EndOfData,
+        3 => ProtocolEvent::Redirect,
+        4 => ProtocolEvent::Connecting {
+            resolve: high % 2 == 0,
+        },
+        5 => ProtocolEvent::ConnectionClosed,
         _ => ProtocolEvent::Frame {
-            buffer_type: WsBufferType::ALL[usize::from(selector / 4) % WsBufferType::ALL.len()],
-            bytes: u32::from(selector / 16),
+            buffer_type: WsBufferType::ALL[usize::from(high) % WsBufferType::ALL.len()],
+            bytes: u32::from(high / 5),
         },
     }
 }
