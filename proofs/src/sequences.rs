@@ -372,6 +372,60 @@ fn input_for(driver: &Driver, op: Op) -> Option<Input> {
     })
 }
 
+/// What one op does, decided from the driver's current state. `apply` and the engine
+/// differential fuzz target both feed exactly this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Planned {
+    /// The input to feed.
+    pub input: Input,
+    /// For `CloseInCallback`: close this handle from inside the first delivered callback
+    /// of this object during the step; if no such callback comes, close it right after.
+    pub close_inside: Option<(ObjectId, HandleValue)>,
+}
+
+/// Decide the input `op` stands for in the driver's current state (`None`: nothing to
+/// do). `SetCallbackMode` and `ReturnCallback` are driver-side and plan nothing.
+pub fn plan(driver: &Driver, op: Op) -> Option<Planned> {
+    let input = input_for(driver, op)?;
+    let Op::CloseInCallback {
+        handle,
+        via_complete,
+    } = op
+    else {
+        return Some(Planned {
+            input,
+            close_inside: None,
+        });
+    };
+    let target = pick_handle(driver, handle);
+    let carrier = driver.machine.resolve(target).and_then(|object| {
+        // A step that delivers to `object`: completing its own operation.
+        busy_queues(&driver.machine)
+            .into_iter()
+            .find(|&(o, _)| via_complete && o == object)
+            .map(|(object, lane)| {
+                (
+                    Input::Complete {
+                        object,
+                        lane,
+                        result: IoResult::Ok(0),
+                    },
+                    object,
+                )
+            })
+    });
+    Some(match carrier {
+        Some((carrier, object)) => Planned {
+            input: carrier,
+            close_inside: Some((object, target)),
+        },
+        None => Planned {
+            input,
+            close_inside: None,
+        },
+    })
+}
+
 /// Apply one op through the driver (every law checked).
 pub fn apply(driver: &mut Driver, op: Op) -> Result<(), DriveError> {
     if let Op::SetCallbackMode { leave_running } = op {
@@ -385,35 +439,15 @@ pub fn apply(driver: &mut Driver, op: Op) -> Result<(), DriveError> {
         });
         return Ok(());
     }
-    let Some(input) = input_for(driver, op) else {
+    let Some(Planned {
+        input,
+        close_inside,
+    }) = plan(driver, op)
+    else {
         return Ok(());
     };
-    match op {
-        Op::CloseInCallback {
-            handle,
-            via_complete,
-        } => {
-            let target = pick_handle(driver, handle);
-            let Some(object) = driver.machine.resolve(target) else {
-                driver.step(input)?;
-                return Ok(());
-            };
-            // Carry the close inside a callback of some step that delivers to `object`.
-            let carrier = if via_complete {
-                busy_queues(&driver.machine)
-                    .into_iter()
-                    .find(|&(o, _)| o == object)
-                    .map(|(object, lane)| Input::Complete {
-                        object,
-                        lane,
-                        result: IoResult::Ok(0),
-                    })
-            } else {
-                Some(Input::SetContext {
-                    handle: target,
-                    context: 1,
-                })
-            };
+    match (op, close_inside) {
+        (_, Some((object, target))) => {
             let mut done = false;
             let mut close_inside = |n: &hinternet_core::Notification| {
                 if !done && n.object == object {
@@ -423,14 +457,12 @@ pub fn apply(driver: &mut Driver, op: Op) -> Result<(), DriveError> {
                     Vec::new()
                 }
             };
-            if let Some(carrier) = carrier {
-                driver.step_with(carrier, &mut close_inside)?;
-            }
+            driver.step_with(input, &mut close_inside)?;
             if !done {
-                driver.step(input)?;
+                driver.step(Input::Close { handle: target })?;
             }
         }
-        Op::Protocol { .. } => {
+        (Op::Protocol { .. }, None) => {
             // A random event may not apply to the picked object: that is the embedder's
             // fault (an `InputError`), and it must leave the machine unchanged.
             let before = driver.machine.clone();

@@ -26,6 +26,16 @@ proptest! {
     }
 }
 
+proptest! {
+    /// The thread-safe engine (one thread) answers and notifies exactly as the machine.
+    #[test]
+    fn engine_matches_the_machine_step_for_step(selector in any::<u8>(), raw in ops()) {
+        let mut data = vec![selector];
+        data.extend(raw.iter().flatten());
+        hinternet_proofs::fuzz_bodies::engine_differential(&data);
+    }
+}
+
 #[test]
 fn decode_reads_four_bytes_per_op() {
     assert_eq!(decode(&[0; 9]).len(), 2);
