@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg loom -C debug-assertions=on"
 export LOOM_MAX_PREEMPTIONS="${LOOM_MAX_PREEMPTIONS:-2}"
+# The mutant tests panic on purpose; keep their reports short.
+export RUST_BACKTRACE="${RUST_BACKTRACE:-0}"
 # A separate target directory: --cfg loom rebuilds every crate.
 export CARGO_TARGET_DIR="${LOOM_TARGET_DIR:-${CARGO_TARGET_DIR:-target}/loom}"
 start=$(date +%s)

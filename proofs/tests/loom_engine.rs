@@ -12,7 +12,7 @@
 
 mod engine_support;
 
-use engine_support::{check_linearizable, check_trace, handle_of, History, Op};
+use engine_support::{check_linearizable, check_trace, handle_of, History, Op, Res};
 use hinternet_core::engine::EngineMutant;
 use hinternet_core::{
     winhttp, Api, CreateApi, Engine, EngineBuilder, HandleValue, Info, Input, IoResult, Lane,
@@ -184,6 +184,53 @@ fn close_inside_callback(mutant: Option<EngineMutant>) {
     assert!(
         engine.pin(request).is_none(),
         "closed from inside its callback"
+    );
+    finish(&engine, &policy);
+}
+
+/// Three threads: a completion whose callback closes its request, a thread closing the
+/// same request directly, and one closing the parent connect. Exactly one of the two
+/// request closes wins; every object closes once, children first.
+fn callback_close_races_direct_close(mutant: Option<EngineMutant>) {
+    let policy = winhttp();
+    let engine = engine(policy, mutant);
+    let complete = winhttp::SENDREQUEST_COMPLETE;
+    let wins = Arc::new(AtomicUsize::new(0));
+    let counter = wins.clone();
+    let cb = serial_callback(&engine, move |engine, n| {
+        if n.status == complete {
+            if let Ok(r) = engine.close(n.handle) {
+                if r.ret == Ret::Bool(true) {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        }
+    });
+    let session = handle_of(engine.open(CreateApi::WinHttpOpen, true));
+    set_callback(&engine, session, cb);
+    let connect = handle_of(engine.create(CreateApi::WinHttpConnect, session, None));
+    let request = handle_of(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
+    let pending = engine.call(Api::WinHttpSendRequest, request);
+    let (object, lane) = in_flight(&pending).expect("accepted asynchronously");
+    let e = engine.clone();
+    let completer = thread::spawn(move || e.complete(object, lane, IoResult::Ok(0)));
+    let (e, counter) = (engine.clone(), wins.clone());
+    let direct = thread::spawn(move || {
+        if let Ok(r) = e.close(request) {
+            if r.ret == Ret::Bool(true) {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    });
+    let e = engine.clone();
+    let parent = thread::spawn(move || e.close(connect));
+    assert!(completer.join().expect("completer").is_ok());
+    direct.join().expect("direct closer");
+    assert!(parent.join().expect("parent closer").is_ok());
+    assert_eq!(
+        wins.load(Ordering::SeqCst),
+        1,
+        "exactly one request close wins"
     );
     finish(&engine, &policy);
 }
@@ -370,27 +417,62 @@ fn pin_races_close_and_reuse(mutant: Option<EngineMutant>) {
     finish(&engine, &policy);
 }
 
-/// A cascading close is atomic for readers (rule 5): a thread that finds the child
-/// invalid then never finds its parent valid.
+/// A cascading close is atomic for readers (rule 5): a thread that finds the root
+/// invalid then never finds its child valid, and the pins and the close linearize to
+/// the machine.
 fn cascade_is_atomic_for_pins(mutant: Option<EngineMutant>) {
     let policy = wininet();
     let engine = engine(policy, mutant);
     let root = handle_of(engine.open(CreateApi::InternetOpen, false));
     let connect =
         handle_of(engine.create(CreateApi::InternetConnect(Service::Http), root, Some(1)));
-    let e = engine.clone();
+    let start = engine.inspect(Clone::clone);
+    let history = Arc::new(History::default());
+    let (e, h) = (engine.clone(), history.clone());
     let reader = thread::spawn(move || {
-        let child = e.pin(connect).is_some();
-        let parent = e.pin(root).is_some();
+        let parent = h.run(&e, 1, Op::Pin(root)) != Res::Pin(None);
+        let child = h.run(&e, 1, Op::Pin(connect)) != Res::Pin(None);
         assert!(
-            child || !parent,
-            "child invalid but parent still valid afterwards"
+            parent || !child,
+            "root invalid but its child still valid afterwards"
         );
     });
-    let e = engine.clone();
-    let closer = thread::spawn(move || e.close(root));
+    let (e, h) = (engine.clone(), history.clone());
+    let closer = thread::spawn(move || h.run(&e, 0, Op::Apply(Input::Close { handle: root })));
     reader.join().expect("reader");
-    assert!(closer.join().expect("closer").is_ok());
+    closer.join().expect("closer");
+    if let Err(e) = check_linearizable(&start, &history.entries()) {
+        panic!("{e}");
+    }
+    finish(&engine, &policy);
+}
+
+/// Two threads close one handle while a third pins it; linearizable to the machine.
+fn two_closes_and_a_pin_linearize(mutant: Option<EngineMutant>) {
+    let policy = winhttp();
+    let engine = engine(policy, mutant);
+    let session = handle_of(engine.open(CreateApi::WinHttpOpen, false));
+    let start = engine.inspect(Clone::clone);
+    let history = Arc::new(History::default());
+    let threads: Vec<_> = (0..3)
+        .map(|t| {
+            let (e, h) = (engine.clone(), history.clone());
+            thread::spawn(move || {
+                let op = if t < 2 {
+                    Op::Apply(Input::Close { handle: session })
+                } else {
+                    Op::Pin(session)
+                };
+                h.run(&e, t, op);
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("thread");
+    }
+    if let Err(e) = check_linearizable(&start, &history.entries()) {
+        panic!("{e}");
+    }
     finish(&engine, &policy);
 }
 
@@ -458,6 +540,20 @@ fn loom_pin_races_close_and_reuse() {
 }
 
 #[test]
+fn loom_two_closes_and_a_pin_linearize() {
+    model("loom_two_closes_and_a_pin_linearize", || {
+        two_closes_and_a_pin_linearize(None)
+    });
+}
+
+#[test]
+fn loom_callback_close_races_direct_close() {
+    model("loom_callback_close_races_direct_close", || {
+        callback_close_races_direct_close(None)
+    });
+}
+
+#[test]
 fn loom_cascade_is_atomic_for_pins() {
     model("loom_cascade_is_atomic_for_pins", || {
         cascade_is_atomic_for_pins(None)
@@ -495,5 +591,13 @@ fn loom_catches_delivery_without_an_owner() {
             EngineMutant::DeliverWithoutOwner
         ),
         "loom missed two threads delivering one object's callbacks"
+    );
+}
+
+#[test]
+fn loom_catches_a_cascade_without_closing_marks() {
+    assert!(
+        caught(cascade_is_atomic_for_pins, EngineMutant::CascadeWithoutMark),
+        "loom missed the cascade that readers can see half done"
     );
 }

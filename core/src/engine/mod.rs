@@ -80,7 +80,7 @@ use crate::machine::{
     Machine, Notification, ObjectId, Outcome, Output, ParentClose, Policy, Reply,
 };
 use crate::sync::{thread_local, Mutex};
-use slot::{FastPin, Placement, Table};
+use slot::{FastPin, Placement, SlotAlloc, Table};
 
 /// A status callback: invoked outside every lock with the engine (so it can call back
 /// into it without holding a reference to it, which would be a cycle) and one delivered
@@ -162,6 +162,7 @@ impl EngineBuilder {
             core: CachePadded::new(Mutex::new(Core {
                 machine: Machine::new(self.policy),
                 placements: BTreeMap::new(),
+                alloc: SlotAlloc::default(),
                 queues: BTreeMap::new(),
                 parents: BTreeMap::new(),
                 closing_children: BTreeMap::new(),
@@ -211,6 +212,8 @@ struct Core {
     machine: Machine,
     /// Open objects: their value and slot.
     placements: BTreeMap<ObjectId, (HandleValue, Option<Placement>)>,
+    /// The table's free slots (rule 3).
+    alloc: SlotAlloc,
     /// Per-object delivery queues. An entry exists exactly while some thread owns the
     /// object's delivery (law 10) or it is parked; the owner removes it when it finds it
     /// empty.
@@ -325,7 +328,7 @@ impl Core {
                     self.parents.insert(object, parent);
                 }
                 // Rule 1: published in the step's critical section.
-                let placement = table.install(value, object, kind);
+                let placement = table.install(&mut self.alloc, value, object, kind);
                 self.placements.insert(object, (value, placement));
             }
             Outcome::Closed { object } => self.invalidate(table, object),
@@ -349,7 +352,7 @@ impl Core {
     fn invalidate(&mut self, table: &Table, object: ObjectId) {
         if !self.cascade {
             if let Some((value, placement)) = self.placements.remove(&object) {
-                table.close(value, placement);
+                table.close(&mut self.alloc, value, placement);
             }
             return;
         }
@@ -373,7 +376,7 @@ impl Core {
             }
         }
         for (value, placement) in entries {
-            table.close(value, placement);
+            table.close(&mut self.alloc, value, placement);
         }
     }
 

@@ -31,8 +31,9 @@
 //!    expected generation, and does so in the same CAS that checked it: check and
 //!    increment are one atomic step, so a pin never lands on a closed or recycled slot.
 //! 3. A slot is recycled (generation + 1, every other bit clear) exactly once per use, by
-//!    whoever makes it "not `LIVE` and no `REF`": the close when no pin is out, otherwise
-//!    the last unpin. The recycler pushes it on the free list.
+//!    whoever makes it "not `LIVE` and no `REF`": the close when no pin is out (onto the
+//!    free list the engine lock owns), otherwise the last unpin (onto a deferred list
+//!    the next install drains).
 //! 4. A slot is installed (`LIVE`, kind, same generation) only from the free state, under
 //!    the engine lock, after `meta` was written (published by the Release CAS, read after
 //!    a pin's Acquire CAS).
@@ -71,6 +72,9 @@ pub enum EngineMutant {
     /// Deliveries do not take per-object ownership: two threads may run one object's
     /// callbacks at once (breaks law 10).
     DeliverWithoutOwner,
+    /// A cascading close clears each slot's `LIVE` without first marking the whole
+    /// subtree `CLOSING` (breaks rule 5: readers can see the cascade half done).
+    CascadeWithoutMark,
 }
 
 /// A copy of one slot's state word.
@@ -237,13 +241,16 @@ pub(crate) fn transition_to_closed(
 }
 
 /// Rule 4, as a pure function.
-pub(crate) fn transition_to_installed(s: Snapshot, kind: HandleKind) -> ((), Option<Snapshot>) {
+pub(crate) fn transition_to_installed(
+    s: Snapshot,
+    kind: HandleKind,
+) -> (Snapshot, Option<Snapshot>) {
     assert!(
         s.refs() == 0 && !s.is_live() && !s.is_closing(),
         "install on a slot that is not free: {s:?}"
     );
-    let next = (s.0 & !KIND_MASK) | LIVE | (kind_index(kind) << KIND_SHIFT);
-    ((), Some(Snapshot(next)))
+    let next = Snapshot((s.0 & !KIND_MASK) | LIVE | (kind_index(kind) << KIND_SHIFT));
+    (next, Some(next))
 }
 
 /// Where an open object lives in the table.
@@ -255,13 +262,24 @@ pub(crate) struct Placement {
     pub(crate) mapped: bool,
 }
 
+/// The free slots, owned by the engine lock: the close recycles into it directly (rule
+/// 3). Slots recycled by a last unpin, which runs without the lock, wait in the table's
+/// `deferred` list until an install under the lock takes them.
+#[derive(Debug, Default)]
+pub(crate) struct SlotAlloc {
+    free: Vec<u32>,
+    /// The next never-used slot.
+    fresh: u32,
+}
+
 /// The table: slots, the value map and the free list.
 #[derive(Debug)]
 pub(crate) struct Table {
     slots: Box<[Slot]>,
     vmap: Box<[AtomicU64]>,
-    /// Recycled slots (rule 3) and the next never-used one.
-    free: Mutex<(Vec<u32>, u32)>,
+    /// Slots recycled by a last unpin (rule 3), and how many.
+    deferred: Mutex<Vec<u32>>,
+    deferred_len: AtomicUsize,
     /// Open objects whose value the map does not hold (rule 6).
     unmapped: AtomicUsize,
     strict: bool,
@@ -291,7 +309,8 @@ impl Table {
         Table {
             slots: (0..slots.max(1)).map(|_| Slot::new()).collect(),
             vmap: (0..values.max(1)).map(|_| AtomicU64::new(0)).collect(),
-            free: Mutex::new((Vec::new(), 0)),
+            deferred: Mutex::new(Vec::new()),
+            deferred_len: AtomicUsize::new(0),
             unmapped: AtomicUsize::new(0),
             strict: reuse == ValueReuse::Strict,
             #[cfg(feature = "engine-mutants")]
@@ -416,33 +435,44 @@ impl Table {
                 swapped.is_ok(),
                 "rule 3: a closed slot changed under its last pin"
             );
-            self.release_slot(slot);
+            self.defer_slot(slot);
         }
     }
 
-    fn release_slot(&self, slot: u32) {
-        self.free.lock().0.push(slot);
+    fn defer_slot(&self, slot: u32) {
+        self.deferred.lock().push(slot);
+        self.deferred_len.fetch_add(1, Ordering::Release);
+    }
+
+    fn take_slot(&self, alloc: &mut SlotAlloc) -> Option<u32> {
+        if let Some(slot) = alloc.free.pop() {
+            return Some(slot);
+        }
+        if self.deferred_len.load(Ordering::Acquire) > 0 {
+            let mut deferred = self.deferred.lock();
+            self.deferred_len
+                .fetch_sub(deferred.len(), Ordering::AcqRel);
+            alloc.free.append(&mut deferred);
+            if let Some(slot) = alloc.free.pop() {
+                return Some(slot);
+            }
+        }
+        if (alloc.fresh as usize) < self.slots.len() {
+            alloc.fresh += 1;
+            return Some(alloc.fresh - 1);
+        }
+        None
     }
 
     /// Install a newly created object (rules 1 and 4). Called under the engine lock.
     pub(crate) fn install(
         &self,
+        alloc: &mut SlotAlloc,
         value: HandleValue,
         object: ObjectId,
         kind: HandleKind,
     ) -> Option<Placement> {
-        let slot = {
-            let mut free = self.free.lock();
-            match free.0.pop() {
-                Some(slot) => Some(slot),
-                None if (free.1 as usize) < self.slots.len() => {
-                    free.1 += 1;
-                    Some(free.1 - 1)
-                }
-                None => None,
-            }
-        };
-        let Some(slot) = slot else {
+        let Some(slot) = self.take_slot(alloc) else {
             self.unmapped.fetch_add(1, Ordering::AcqRel);
             return None;
         };
@@ -451,14 +481,16 @@ impl Table {
             u64::from(value.0) | (u64::from(object.0) << 32),
             Ordering::Release,
         );
-        s.fetch_update_action(|snap| transition_to_installed(snap, kind));
-        let generation = Snapshot(s.state.load(Ordering::Acquire)).generation();
+        let installed = s.fetch_update_action(|snap| transition_to_installed(snap, kind));
+        let generation = installed.generation();
         let entry = u64::from(slot + 1) | (u64::from(generation) << 32);
+        // The value map is written only under the engine lock: no RMW needed.
         let mapped = match self.index(value) {
-            Some(index) => self.vmap[index]
-                .compare_exchange(0, entry, Ordering::AcqRel, Ordering::Acquire)
-                .is_ok(),
-            None => false,
+            Some(index) if self.vmap[index].load(Ordering::Acquire) == 0 => {
+                self.vmap[index].store(entry, Ordering::Release);
+                true
+            }
+            _ => false,
         };
         if !mapped {
             self.unmapped.fetch_add(1, Ordering::AcqRel);
@@ -472,6 +504,10 @@ impl Table {
 
     /// Rule 5, phase one, for one slot of a cascade. Called under the engine lock.
     pub(crate) fn mark_closing(&self, placement: Placement) {
+        #[cfg(feature = "engine-mutants")]
+        if self.mutant == Some(EngineMutant::CascadeWithoutMark) {
+            return;
+        }
         if let Some(s) = self.slots.get(placement.slot as usize) {
             s.fetch_update_action(transition_to_closing);
         }
@@ -479,7 +515,12 @@ impl Table {
 
     /// Invalidate a closed object's slot and value (rules 1 and 3). Called under the
     /// engine lock.
-    pub(crate) fn close(&self, value: HandleValue, placement: Option<Placement>) {
+    pub(crate) fn close(
+        &self,
+        alloc: &mut SlotAlloc,
+        value: HandleValue,
+        placement: Option<Placement>,
+    ) {
         let Some(p) = placement else {
             self.unmapped.fetch_sub(1, Ordering::AcqRel);
             return;
@@ -489,18 +530,15 @@ impl Table {
         if s.fetch_update_action(|snap| transition_to_closed(snap, ignore))
             == TransitionToClosed::Recycle
         {
-            self.release_slot(p.slot);
+            alloc.free.push(p.slot);
         }
         if p.mapped {
             if let Some(index) = self.index(value) {
                 let entry = u64::from(p.slot + 1) | (u64::from(p.generation) << 32);
-                // Only our own entry is cleared; a failed exchange means nothing to do.
-                let _ = self.vmap[index].compare_exchange(
-                    entry,
-                    0,
-                    Ordering::AcqRel,
-                    Ordering::Acquire,
-                );
+                // Only our own entry is cleared (written only under the engine lock).
+                if self.vmap[index].load(Ordering::Acquire) == entry {
+                    self.vmap[index].store(0, Ordering::Release);
+                }
             }
         } else {
             self.unmapped.fetch_sub(1, Ordering::AcqRel);
@@ -522,7 +560,7 @@ mod tests {
     #[test]
     fn transitions_follow_the_rules() {
         let free = Snapshot(0);
-        let ((), live) = transition_to_installed(free, HandleKind::WinHttpRequest);
+        let (_, live) = transition_to_installed(free, HandleKind::WinHttpRequest);
         let live = live.expect("install writes");
         assert!(live.is_live());
         assert_eq!(live.kind(), HandleKind::WinHttpRequest);
