@@ -26,8 +26,9 @@
 //!   the `HANDLE_CLOSING` callbacks of its children have returned; the thread that
 //!   finishes the last of them delivers it (law 6).
 //! - **I/O requests** ([`Output::StartIo`], [`Output::CancelIo`], [`Output::CallReturned`])
-//!   go, outside the lock and in drain order, to the I/O handler given to
-//!   [`EngineBuilder::io`]; the executor reports the end with [`Engine::complete`]. A
+//!   go through the same per-object queues, so they reach the I/O handler given to
+//!   [`EngineBuilder::io`] outside the lock and, per object, in emission order (a
+//!   `CancelIo` never overtakes its `StartIo`); the executor reports the end with [`Engine::complete`]. A
 //!   synchronous call answers [`Ret::Blocked`]; the embedder blocks its thread until the
 //!   matching `CallReturned`.
 //!
@@ -58,8 +59,9 @@
 //! # Trace
 //!
 //! With [`EngineBuilder::record`] the engine records, in one order consistent with its
-//! lock, every machine step with its reply, every output that is not a callback
-//! invocation (at drain), and every callback invocation (when its deliverer takes it).
+//! lock, every machine step with its reply, every I/O request and callback invocation
+//! (when its deliverer takes it from the object's queue), and every filtered
+//! notification (at drain).
 //! [`LawMonitor`](crate::LawMonitor) can check the laws on that stream.
 
 mod slot;
@@ -100,9 +102,10 @@ pub enum Event {
         /// Its reply.
         reply: Reply,
     },
-    /// An output that invokes no callback (I/O, or a notification filtered out), when
-    /// it was drained. A filtered notification is ordered against the machine's steps
-    /// only, not against the deliveries of other objects (no callback observes it).
+    /// An output that invokes no callback: an I/O request when it was handed to the
+    /// I/O handler (in its object's queue order), or a notification filtered out when it
+    /// was drained (ordered against the machine's steps only, not against other objects'
+    /// deliveries: no callback observes it).
     Output(Output),
     /// A callback invocation, when its deliverer took it from the object's queue.
     Deliver(Notification),
@@ -172,6 +175,7 @@ impl EngineBuilder {
                 panics: 0,
                 cascade: self.policy.parent_close == ParentClose::Cascade,
                 shared_delivery: self.shared_delivery(),
+                io_wanted: self.io.is_some() || self.record,
             })),
             table,
             io: self.io,
@@ -231,12 +235,15 @@ struct Core {
     cascade: bool,
     /// Mutant: every enqueuing thread delivers, owner or not.
     shared_delivery: bool,
+    /// I/O requests are queued (an I/O handler or the trace wants them).
+    io_wanted: bool,
 }
 
 /// One object's queued deliveries.
 #[derive(Debug, Default)]
 struct Queue {
-    items: VecDeque<Notification>,
+    /// Notifications with a callback, and I/O requests, in emission order.
+    items: VecDeque<Output>,
     /// Its front is a `HANDLE_CLOSING` waiting for children's (law 6): no thread owns
     /// it; the thread that delivers the last child's takes it over.
     parked: bool,
@@ -245,7 +252,6 @@ struct Queue {
 /// What a step left for the calling thread to do outside the lock.
 #[derive(Default)]
 struct Work {
-    io: Vec<Output>,
     /// Objects whose delivery this thread now owns.
     objects: Vec<ObjectId>,
 }
@@ -255,6 +261,7 @@ struct Sink<'a> {
     parents: &'a mut BTreeMap<ObjectId, ObjectId>,
     closing_children: &'a mut BTreeMap<ObjectId, u32>,
     closing_status: u32,
+    io_wanted: bool,
     trace: &'a mut Option<Vec<Event>>,
     work: &'a mut Work,
     shared_delivery: bool,
@@ -278,32 +285,39 @@ impl OutputSink for Sink<'_> {
                 }
             }
         }
-        match *output {
-            Output::Notify(n) if n.callback.is_some() => match self.queues.get_mut(&n.object) {
-                // Law 10: an owner exists; it delivers this after its current callback.
-                Some(queue) => {
-                    queue.items.push_back(n);
-                    if self.shared_delivery {
-                        self.work.objects.push(n.object);
-                    }
-                }
-                None => {
-                    let items = VecDeque::from([n]);
-                    let queue = Queue {
-                        items,
-                        parked: false,
-                    };
-                    self.queues.insert(n.object, queue);
-                    self.work.objects.push(n.object);
-                }
-            },
-            other => {
+        let object = match *output {
+            Output::Notify(n) if n.callback.is_some() => n.object,
+            Output::Notify(_) => {
+                // Filtered out: no callback observes it.
                 if let Some(trace) = self.trace.as_mut() {
-                    trace.push(Event::Output(other));
+                    trace.push(Event::Output(*output));
                 }
-                if !matches!(other, Output::Notify(_)) {
-                    self.work.io.push(other);
+                return Ok(());
+            }
+            Output::StartIo { object, .. }
+            | Output::CancelIo { object, .. }
+            | Output::CallReturned { object, .. } => {
+                if !self.io_wanted {
+                    return Ok(());
                 }
+                object
+            }
+        };
+        match self.queues.get_mut(&object) {
+            // Law 10: an owner exists; it delivers this after its current callback.
+            Some(queue) => {
+                queue.items.push_back(*output);
+                if self.shared_delivery {
+                    self.work.objects.push(object);
+                }
+            }
+            None => {
+                let queue = Queue {
+                    items: VecDeque::from([*output]),
+                    parked: false,
+                };
+                self.queues.insert(object, queue);
+                self.work.objects.push(object);
             }
         }
         Ok(())
@@ -339,6 +353,7 @@ impl Core {
             parents: &mut self.parents,
             closing_children: &mut self.closing_children,
             closing_status: self.closing_status,
+            io_wanted: self.io_wanted,
             trace: &mut self.trace,
             work,
             shared_delivery: self.shared_delivery,
@@ -631,18 +646,9 @@ impl Engine {
         self.table.bytes()
     }
 
-    /// Dispatch I/O, then deliver the objects this thread owns.
+    /// Deliver the objects this thread now owns.
     fn finish(&self, work: Work) {
-        self.dispatch_io(&work.io);
         self.deliver(work.objects);
-    }
-
-    fn dispatch_io(&self, io: &[Output]) {
-        if let Some(handler) = &self.io {
-            for output in io {
-                handler(output);
-            }
-        }
     }
 
     fn key(&self) -> usize {
@@ -701,19 +707,32 @@ impl Engine {
             let Some(queue) = core.queues.get_mut(&object) else {
                 return;
             };
-            if waiting > 0
-                && queue
-                    .items
-                    .front()
-                    .is_some_and(|n| n.status == closing_status)
-            {
+            let closing_next = matches!(
+                queue.items.front(),
+                Some(Output::Notify(n)) if n.status == closing_status
+            );
+            if waiting > 0 && closing_next {
                 // Law 6: park; the thread delivering the last child's closing resumes it.
                 queue.parked = true;
                 return;
             }
-            let Some(n) = queue.items.pop_front() else {
-                core.queues.remove(&object);
-                return;
+            let n = match queue.items.pop_front() {
+                None => {
+                    core.queues.remove(&object);
+                    return;
+                }
+                Some(Output::Notify(n)) => n,
+                Some(io) => {
+                    // I/O requests reach the executor in emission order per object, from
+                    // the owner, outside the lock.
+                    core.record(Event::Output(io));
+                    drop(core);
+                    if let Some(handler) = &self.io {
+                        handler(&io);
+                    }
+                    core = self.core.lock();
+                    continue;
+                }
             };
             core.record(Event::Deliver(n));
             let callback = n
@@ -741,11 +760,6 @@ impl Engine {
                 let returned = core.apply(&self.table, input, &mut work);
                 debug_assert!(returned.is_ok(), "callback return refused: {returned:?}");
                 extend_unique(list, work.objects);
-                if !work.io.is_empty() {
-                    drop(core);
-                    self.dispatch_io(&work.io);
-                    core = self.core.lock();
-                }
             }
         }
     }
