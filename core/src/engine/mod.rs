@@ -451,19 +451,23 @@ pub struct Pin<'a> {
 
 impl Pin<'_> {
     /// The object the value addressed.
+    #[inline]
     pub fn object(&self) -> ObjectId {
         self.object
     }
     /// Its kind.
+    #[inline]
     pub fn kind(&self) -> HandleKind {
         self.kind
     }
     /// The value pinned.
+    #[inline]
     pub fn value(&self) -> HandleValue {
         self.value
     }
     /// True while the slot still holds this object (always, unless a planted mutant
     /// broke the table): the guard's own check of rules 2 and 3.
+    #[inline]
     pub fn is_intact(&self) -> bool {
         match self.slot {
             Some((slot, generation)) => self
@@ -476,6 +480,7 @@ impl Pin<'_> {
 }
 
 impl Drop for Pin<'_> {
+    #[inline]
     fn drop(&mut self) {
         if std::thread::panicking() && !self.is_intact() {
             // Unwinding from a broken table (a planted mutant): do not panic again.
@@ -580,6 +585,7 @@ impl Engine {
 
     /// Validate-and-pin `value` (lock-free unless the value map cannot hold it): `None`
     /// when it addresses no live object.
+    #[inline]
     pub fn pin(&self, value: HandleValue) -> Option<Pin<'_>> {
         match self.table.pin(value) {
             FastPin::Pinned {

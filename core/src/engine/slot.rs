@@ -97,6 +97,7 @@ impl Snapshot {
     fn kind_index(self) -> usize {
         ((self.0 & KIND_MASK) >> KIND_SHIFT) as usize
     }
+    #[inline]
     pub(crate) fn kind(self) -> HandleKind {
         // Only installed slots are read for their kind, and install stores an index
         // taken from `HandleKind::ALL` (rule 4).
@@ -162,6 +163,7 @@ impl Slot {
 
     /// Apply `f` to the current snapshot in one CAS loop: `f` returns the action and the
     /// next snapshot (`None` leaves the word untouched).
+    #[inline]
     fn fetch_update_action<A>(&self, mut f: impl FnMut(Snapshot) -> (A, Option<Snapshot>)) -> A {
         let mut current = self.state.load(Ordering::Acquire);
         loop {
@@ -177,6 +179,7 @@ impl Slot {
         }
     }
 
+    #[inline]
     fn meta(&self) -> (HandleValue, ObjectId) {
         let m = self.meta.load(Ordering::Acquire);
         (HandleValue(m as u32), ObjectId((m >> 32) as u32))
@@ -184,6 +187,7 @@ impl Slot {
 }
 
 /// Rule 2, as a pure function.
+#[inline]
 pub(crate) fn transition_to_pinned(
     s: Snapshot,
     generation: u32,
@@ -200,6 +204,7 @@ pub(crate) fn transition_to_pinned(
 }
 
 /// Rule 3 (unpin side), as a pure function.
+#[inline]
 pub(crate) fn transition_to_unpinned(
     s: Snapshot,
     generation: u32,
@@ -324,6 +329,7 @@ impl Table {
             + self.vmap.len() * core::mem::size_of::<AtomicU64>()
     }
 
+    #[inline]
     fn index(&self, value: HandleValue) -> Option<usize> {
         if value.is_null() {
             return None;
@@ -339,6 +345,7 @@ impl Table {
         Some(if key < len { key } else { key % len })
     }
 
+    #[inline]
     fn pin_without_recheck(&self) -> bool {
         #[cfg(feature = "engine-mutants")]
         {
@@ -362,6 +369,7 @@ impl Table {
     }
 
     /// Try to pin `slot` at `generation` (rule 2), waiting out a cascade (rule 5).
+    #[inline]
     pub(crate) fn pin_slot(&self, slot: u32, generation: u32) -> Option<Snapshot> {
         let s = self.slots.get(slot as usize)?;
         if self.pin_without_recheck() {
@@ -384,6 +392,7 @@ impl Table {
     }
 
     /// Validate-and-pin `value` without a lock.
+    #[inline]
     pub(crate) fn pin(&self, value: HandleValue) -> FastPin {
         let Some(index) = self.index(value) else {
             return FastPin::Invalid;
@@ -413,6 +422,7 @@ impl Table {
     }
 
     /// Release a pin (rule 3).
+    #[inline]
     pub(crate) fn unpin(&self, slot: u32, generation: u32) {
         let Some(s) = self.slots.get(slot as usize) else {
             return;
@@ -546,6 +556,7 @@ impl Table {
     }
 
     /// The current snapshot of `slot` (tests and debugging).
+    #[inline]
     pub(crate) fn snapshot(&self, slot: u32) -> Option<Snapshot> {
         self.slots
             .get(slot as usize)
