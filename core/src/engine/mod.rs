@@ -39,7 +39,8 @@
 //! that panics is caught (`catch_unwind`), counted ([`Engine::callback_panics`]) and
 //! treated as having returned: the engine feeds `CallbackReturned` as usual, so the
 //! object's lifetime and every law still hold, and the panic never crosses into the
-//! embedder (no panic may cross an FFI boundary).
+//! embedder (no panic may cross an FFI boundary). A panicking I/O handler is caught and
+//! counted the same way, so no object's queue is left without an owner.
 //!
 //! # Value map sizing
 //!
@@ -642,7 +643,7 @@ impl Engine {
             .unwrap_or_default()
     }
 
-    /// Callbacks that panicked (each treated as returned).
+    /// Callbacks (and I/O handler calls) that panicked, each treated as returned.
     pub fn callback_panics(&self) -> u64 {
         self.core.lock().panics
     }
@@ -733,10 +734,15 @@ impl Engine {
                     // the owner, outside the lock.
                     core.record(Event::Output(io));
                     drop(core);
-                    if let Some(handler) = &self.io {
-                        handler(&io);
-                    }
+                    // A panicking handler must not leave this queue owned by nobody.
+                    let panicked = self.io.as_ref().is_some_and(|handler| {
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(&io)))
+                            .is_err()
+                    });
                     core = self.core.lock();
+                    if panicked {
+                        core.panics += 1;
+                    }
                     continue;
                 }
             };

@@ -278,3 +278,43 @@ fn sync_calls_block_and_return_through_the_io_handler() {
     assert!(matches!(io.first(), Some(Output::StartIo { .. })));
     assert!(matches!(io.last(), Some(Output::CallReturned { .. })));
 }
+
+#[test]
+fn a_panicking_io_handler_leaves_the_queue_delivered() {
+    let policy = Policy::winhttp();
+    let seen = Arc::new(StdMutex::new(Vec::new()));
+    let log = seen.clone();
+    let engine = EngineBuilder::new(policy)
+        .io(move |o| {
+            log.lock().expect("io log").push(*o);
+            if matches!(o, Output::StartIo { .. }) {
+                panic!("executor bug");
+            }
+        })
+        .build();
+    let session = handle(engine.open(CreateApi::WinHttpOpen, false));
+    let connect = handle(engine.create(CreateApi::WinHttpConnect, session, None));
+    let request = handle(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
+    let reply = engine
+        .call(Api::WinHttpSendRequest, request)
+        .expect("call");
+    let Outcome::InFlight { object, lane } = reply.outcome else {
+        panic!("in flight: {reply:?}");
+    };
+    assert_eq!(engine.callback_panics(), 1);
+    // The object's queue is not stuck: the completion's CallReturned still goes out and
+    // the object closes.
+    engine.close(request).expect("close");
+    engine
+        .complete(object, lane, IoResult::Ok(0))
+        .expect("complete");
+    for h in [connect, session] {
+        engine.close(h).expect("close");
+    }
+    assert!(engine.inspect(Machine::is_empty));
+    let seen = seen.lock().expect("io log");
+    assert!(
+        matches!(seen.last(), Some(Output::CallReturned { .. })),
+        "the call's return was dispatched after the panic: {seen:?}"
+    );
+}
