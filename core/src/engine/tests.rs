@@ -295,9 +295,7 @@ fn a_panicking_io_handler_leaves_the_queue_delivered() {
     let session = handle(engine.open(CreateApi::WinHttpOpen, false));
     let connect = handle(engine.create(CreateApi::WinHttpConnect, session, None));
     let request = handle(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
-    let reply = engine
-        .call(Api::WinHttpSendRequest, request)
-        .expect("call");
+    let reply = engine.call(Api::WinHttpSendRequest, request).expect("call");
     let Outcome::InFlight { object, lane } = reply.outcome else {
         panic!("in flight: {reply:?}");
     };
