@@ -28,9 +28,9 @@
 //! - **I/O requests** ([`Output::StartIo`], [`Output::CancelIo`], [`Output::CallReturned`])
 //!   go through the same per-object queues, so they reach the I/O handler given to
 //!   [`EngineBuilder::io`] outside the lock and, per object, in emission order (a
-//!   `CancelIo` never overtakes its `StartIo`); the executor reports the end with [`Engine::complete`]. A
-//!   synchronous call answers [`Ret::Blocked`]; the embedder blocks its thread until the
-//!   matching `CallReturned`.
+//!   `CancelIo` never overtakes its `StartIo`); the executor reports the end with
+//!   [`Engine::complete`]. A synchronous call answers [`Ret::Blocked`]; the embedder
+//!   blocks its thread until the matching `CallReturned`.
 //!
 //! # Callbacks that misbehave
 //!
