@@ -488,6 +488,16 @@ pub fn check_invariants(machine: &Machine) -> Result<(), Violation> {
                 format!("object {id} counts {} children, has {want}", o.children()),
             );
         }
+        if let Some(kid) = o
+            .child_ids()
+            .iter()
+            .find(|k| machine.object(**k).and_then(|c| c.parent()) != Some(id))
+        {
+            return violation(
+                0,
+                format!("object {id} lists {kid} as a child, which is not its child"),
+            );
+        }
     }
     for (value, state) in machine.values().iter() {
         let id = match state {

@@ -133,7 +133,7 @@ pub struct Object {
     /// Delivered notifications whose callback has not returned.
     callbacks: u16,
     /// Children (and websockets) holding this object.
-    children: u16,
+    kids: Vec<ObjectId>,
     queues: [VecDeque<PendingOp>; 2],
     /// Protocol state (see [`protocol`]).
     proto: ProtoState,
@@ -178,7 +178,11 @@ impl Object {
     }
     /// Children holding it.
     pub fn children(&self) -> u16 {
-        self.children
+        u16::try_from(self.kids.len()).unwrap_or(u16::MAX)
+    }
+    /// The children (and websockets) holding it, in creation order.
+    pub fn child_ids(&self) -> &[ObjectId] {
+        &self.kids
     }
     /// The operations queued in `lane`, head first.
     pub fn queue(&self, lane: Lane) -> &VecDeque<PendingOp> {
@@ -194,10 +198,7 @@ impl Object {
     }
     /// Everything holding the object alive; it is destroyed when this reaches zero.
     pub fn holds(&self) -> usize {
-        usize::from(self.open)
-            + self.pending_ops()
-            + usize::from(self.callbacks)
-            + usize::from(self.children)
+        usize::from(self.open) + self.pending_ops() + usize::from(self.callbacks) + self.kids.len()
     }
 }
 
@@ -528,7 +529,7 @@ impl Machine {
             // The parent exists: it is the live source or the source's parent, which the
             // source holds (children hold their parent).
             if let Some(parent) = self.objects.get_mut(&p) {
-                parent.children += 1;
+                parent.kids.push(id);
             }
         }
         self.objects.insert(
@@ -547,7 +548,7 @@ impl Machine {
                     mask
                 },
                 callbacks: 0,
-                children: 0,
+                kids: Vec::new(),
                 queues: [VecDeque::new(), VecDeque::new()],
                 proto: ProtoState::new(kind),
             },
@@ -1240,14 +1241,12 @@ impl Machine {
 
     /// The open descendants of `root` and `root` itself, deepest first.
     fn post_order(&self, root: ObjectId, out: &mut Vec<ObjectId>) {
-        let children: Vec<ObjectId> = self
-            .objects
-            .iter()
-            .filter(|(_, o)| o.parent == Some(root) && o.open)
-            .map(|(&id, _)| id)
-            .collect();
-        for child in children {
-            self.post_order(child, out);
+        if let Some(obj) = self.objects.get(&root) {
+            for &child in &obj.kids {
+                if self.objects.get(&child).is_some_and(|c| c.open) {
+                    self.post_order(child, out);
+                }
+            }
         }
         out.push(root);
     }
@@ -1371,7 +1370,7 @@ impl Machine {
             };
             #[cfg(feature = "mutants")]
             if self.mutant == Some(Mutant::ParentClosingFirst)
-                && obj.holds() - usize::from(obj.children) == 0
+                && obj.holds() - obj.kids.len() == 0
                 && obj.holds() > 0
             {
                 let (value, context) = (obj.value, obj.context);
@@ -1406,7 +1405,7 @@ impl Machine {
                     return;
                 }
                 if let Some(parent) = self.objects.get_mut(&p) {
-                    parent.children = parent.children.saturating_sub(1);
+                    parent.kids.retain(|&k| k != id);
                     current = Some(p);
                 }
             }
