@@ -1,0 +1,404 @@
+//! Running the checker: which models a run covers, the per-run report, shortest
+//! counterexamples (iterative deepening) and mutant hunting.
+//!
+//! Owns: [`RunOptions`], [`RunReport`] and [`PropertyReport`] (verdicts and figures as the
+//! CLI prints them), [`default_models`] (every preset and knob of the default `check`),
+//! [`run`], [`shortest_counterexample`] and [`hunt`]. Counterexamples are replayed through
+//! [`replay`] so they print in the core's text trace format.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+#[cfg(feature = "mutants")]
+use hinternet_core::Mutant;
+use hinternet_core::{Family, Input, Policy, ValueReuse, Violation};
+use stateright::{Checker, Expectation, HasDiscoveries, Model, UniformChooser};
+
+use crate::model::{replay, Bounds, HinternetModel, State};
+
+/// How to run the checker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Checker threads (1 gives the shortest discovery paths, pitfall S11).
+    pub threads: usize,
+    /// Depth-first instead of breadth-first (less memory for deep runs, pitfall S4).
+    pub dfs: bool,
+    /// Stop at the first broken law.
+    pub stop_at_failure: bool,
+    /// Skip states at this stateright depth or deeper (init state = depth 1).
+    pub max_depth: Option<usize>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            threads: 2,
+            dfs: false,
+            stop_at_failure: false,
+            max_depth: None,
+        }
+    }
+}
+
+/// The verdict on one property.
+#[derive(Clone, Debug)]
+pub struct PropertyReport {
+    /// Its name.
+    pub name: &'static str,
+    /// Always or sometimes.
+    pub expectation: Expectation,
+    /// The path of the discovery: a counterexample for `always`, an example for
+    /// `sometimes`.
+    pub path: Option<Vec<Input>>,
+}
+
+impl PropertyReport {
+    /// True when the property holds (`always`) or was reached (`sometimes`).
+    pub fn ok(&self) -> bool {
+        match self.expectation {
+            Expectation::Always | Expectation::Eventually => self.path.is_none(),
+            Expectation::Sometimes => self.path.is_some(),
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self.expectation {
+            Expectation::Always => "always",
+            Expectation::Eventually => "eventually",
+            Expectation::Sometimes => "sometimes",
+        }
+    }
+}
+
+/// The result of checking one model.
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    /// The model.
+    pub model: HinternetModel,
+    /// Every property, in the model's order.
+    pub properties: Vec<PropertyReport>,
+    /// States generated, repeats included.
+    pub states: usize,
+    /// Unique states.
+    pub unique: usize,
+    /// Deepest path explored.
+    pub max_depth: usize,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+impl RunReport {
+    /// True when every `always` holds and every `sometimes` was reached.
+    pub fn ok(&self) -> bool {
+        self.properties.iter().all(PropertyReport::ok)
+    }
+
+    /// The first broken `always` property and its counterexample.
+    pub fn counterexample(&self) -> Option<(&'static str, &[Input])> {
+        self.properties
+            .iter()
+            .filter(|p| p.expectation != Expectation::Sometimes)
+            .find_map(|p| p.path.as_deref().map(|path| (p.name, path)))
+    }
+
+    /// Unique states per second.
+    pub fn rate(&self) -> f64 {
+        self.unique as f64 / self.seconds.max(1e-9)
+    }
+
+    /// The report as the CLI prints it: each property with its verdict, then the figures.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        let b = &self.model.bounds;
+        let _ = writeln!(
+            s,
+            "== {} (handles {}, depth {}, roots {}, queue {}, callbacks {}, {:?} APIs{})",
+            self.model.name,
+            b.handles,
+            b.depth,
+            b.roots,
+            b.queue,
+            b.callbacks,
+            b.apis,
+            if b.sync_roots {
+                ", sync+async roots"
+            } else {
+                ", async roots"
+            }
+        );
+        for p in &self.properties {
+            let verdict = match (p.ok(), p.expectation == Expectation::Sometimes) {
+                (true, true) => format!("reached ({} steps)", p.path.as_ref().map_or(0, Vec::len)),
+                (true, false) => "holds".to_string(),
+                (false, true) => "NOT REACHED".to_string(),
+                (false, false) => format!("BROKEN ({} steps)", p.path.as_ref().map_or(0, Vec::len)),
+            };
+            let _ = writeln!(s, "  {:<9} {:<78} {}", p.kind(), p.name, verdict);
+        }
+        let _ = writeln!(
+            s,
+            "  states {}, unique states {}, max depth {}, {:.2} s, {:.0} unique states/s ({:.0} states/s)",
+            self.states,
+            self.unique,
+            self.max_depth,
+            self.seconds,
+            self.rate(),
+            self.states as f64 / self.seconds.max(1e-9)
+        );
+        s
+    }
+}
+
+/// The models of the default `check`: every preset (observed and documented behaviour of
+/// both families), plus value-reuse knobs that change laws 4 and 7 (strict generations,
+/// LIFO, monotonic values), each within `bounds(family)`. `family` restricts to one
+/// family.
+pub fn default_models(
+    bounds: &dyn Fn(Family) -> Bounds,
+    family: Option<Family>,
+) -> Vec<HinternetModel> {
+    let mut policies: Vec<(String, Policy)> = Policy::PRESETS
+        .iter()
+        .map(|&(name, policy)| (name.to_string(), policy))
+        .collect();
+    policies.push((
+        "winhttp+strict-values".into(),
+        Policy::winhttp().with_reuse(ValueReuse::Strict),
+    ));
+    policies.push((
+        "winhttp+lifo-values".into(),
+        Policy::winhttp().with_reuse(ValueReuse::Lifo),
+    ));
+    policies.push((
+        "wininet+lifo-values".into(),
+        Policy::wininet().with_reuse(ValueReuse::Lifo),
+    ));
+    policies.push((
+        "wininet+monotonic-values".into(),
+        Policy::wininet().with_reuse(ValueReuse::Monotonic),
+    ));
+    policies
+        .into_iter()
+        .filter(|(_, p)| !matches!(family, Some(f) if f != p.family))
+        .map(|(name, policy)| HinternetModel::new(name, policy, bounds(policy.family)))
+        .collect()
+}
+
+/// The model of one named preset (or knob variant) of [`default_models`].
+pub fn model_named(name: &str, bounds: &dyn Fn(Family) -> Bounds) -> Option<HinternetModel> {
+    default_models(bounds, None)
+        .into_iter()
+        .find(|m| m.name == name)
+}
+
+fn collect<C: Checker<HinternetModel>>(
+    checker: C,
+    model: HinternetModel,
+    started: Instant,
+) -> RunReport {
+    let discoveries = checker.discoveries();
+    let properties = model
+        .properties()
+        .into_iter()
+        .map(|p| PropertyReport {
+            name: p.name,
+            expectation: p.expectation.clone(),
+            path: discoveries
+                .get(p.name)
+                .map(|path| path.clone().into_actions()),
+        })
+        .collect();
+    RunReport {
+        properties,
+        states: checker.state_count(),
+        unique: checker.unique_state_count(),
+        max_depth: checker.max_depth(),
+        seconds: started.elapsed().as_secs_f64(),
+        model,
+    }
+}
+
+/// Check one model exhaustively within its bounds.
+pub fn run(model: HinternetModel, opts: &RunOptions) -> RunReport {
+    let started = Instant::now();
+    let mut builder = model.clone().checker().threads(opts.threads.max(1));
+    if let Some(depth) = opts.max_depth {
+        builder = builder.target_max_depth(depth);
+    }
+    if opts.stop_at_failure {
+        builder = builder.finish_when(HasDiscoveries::AnyFailures);
+    }
+    if opts.dfs {
+        collect(builder.spawn_dfs().join(), model, started)
+    } else {
+        collect(builder.spawn_bfs().join(), model, started)
+    }
+}
+
+/// A counterexample replayed as a text trace.
+#[derive(Clone, Debug)]
+pub struct Counterexample {
+    /// The model it breaks.
+    pub model: String,
+    /// The broken property.
+    pub property: &'static str,
+    /// The actions.
+    pub actions: Vec<Input>,
+    /// The violation the replay ends in.
+    pub violation: Option<Violation>,
+    /// The trace, in the core's text format.
+    pub trace: String,
+}
+
+impl Counterexample {
+    /// Replay `actions` on `model` to build the trace.
+    pub fn new(model: &HinternetModel, property: &'static str, actions: Vec<Input>) -> Self {
+        let (trace, violation) = replay(model, &actions);
+        Counterexample {
+            model: model.name.clone(),
+            property,
+            actions,
+            violation,
+            trace: trace.to_string(),
+        }
+    }
+}
+
+/// The shortest counterexample across `models` by iterative deepening (pitfall S3): BFS
+/// on one thread capped at `k` actions for k = 1, 2, … up to `max_steps`. A model whose
+/// state space is exhausted before the cap stops being searched. Returns the
+/// counterexample and the number of states generated.
+pub fn shortest_counterexample(
+    models: &[HinternetModel],
+    max_steps: usize,
+) -> (Option<Counterexample>, usize) {
+    let mut alive: Vec<(&HinternetModel, usize)> = models.iter().map(|m| (m, 0)).collect();
+    let mut states = 0;
+    for k in 1..=max_steps {
+        let mut still = Vec::new();
+        for (model, last_unique) in alive {
+            let opts = RunOptions {
+                threads: 1,
+                dfs: false,
+                stop_at_failure: true,
+                // Off by one twice: the initial state is depth 1, and states at the cap
+                // are skipped before their properties are checked.
+                max_depth: Some(k + 2),
+            };
+            let report = run(model.clone(), &opts);
+            states += report.states;
+            if let Some((property, path)) = report.counterexample() {
+                return (
+                    Some(Counterexample::new(model, property, path.to_vec())),
+                    states,
+                );
+            }
+            if report.unique != last_unique {
+                still.push((model, report.unique));
+            }
+        }
+        if still.is_empty() {
+            break;
+        }
+        alive = still;
+    }
+    (None, states)
+}
+
+/// What hunting one mutant found.
+#[cfg(feature = "mutants")]
+#[derive(Clone, Debug)]
+pub struct MutantReport {
+    /// The mutant.
+    pub mutant: Mutant,
+    /// The shortest counterexample, if caught.
+    pub caught: Option<Counterexample>,
+    /// States generated while hunting.
+    pub states: usize,
+    /// Seconds spent.
+    pub seconds: f64,
+}
+
+/// Hunt `mutant` over every model of [`default_models`] (restricted to `family`) within
+/// `bounds`, for the shortest counterexample of at most `max_steps` actions.
+#[cfg(feature = "mutants")]
+pub fn hunt(
+    mutant: Mutant,
+    bounds: &dyn Fn(Family) -> Bounds,
+    family: Option<Family>,
+    max_steps: usize,
+) -> MutantReport {
+    let started = Instant::now();
+    let models: Vec<HinternetModel> = default_models(bounds, family)
+        .into_iter()
+        .map(|m| m.with_mutant(mutant))
+        .collect();
+    let (caught, states) = shortest_counterexample(&models, max_steps);
+    MutantReport {
+        mutant,
+        caught,
+        states,
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// The result of a random simulation.
+#[derive(Clone, Debug)]
+pub struct SimulationReport {
+    /// Verdicts and figures of stateright's simulation checker.
+    pub run: RunReport,
+    /// One random walk of the same seed, as a text trace.
+    pub walk: String,
+}
+
+/// Random walks of at most `steps` actions from seed `seed` (stateright's simulation
+/// checker, stopped after `budget` states), plus one walk replayed as a trace.
+pub fn simulate(model: HinternetModel, seed: u64, steps: usize, budget: usize) -> SimulationReport {
+    let started = Instant::now();
+    let checker = model
+        .clone()
+        .checker()
+        .target_max_depth(steps.max(1))
+        .target_state_count(budget.max(1))
+        .timeout(Duration::from_secs(600))
+        .spawn_simulation(seed, UniformChooser)
+        .join();
+    let run = collect(checker, model.clone(), started);
+    SimulationReport {
+        walk: random_walk(&model, seed, steps),
+        run,
+    }
+}
+
+/// One random walk (splitmix64 choices, reproducible from `seed`) as a text trace.
+pub fn random_walk(model: &HinternetModel, seed: u64, steps: usize) -> String {
+    let mut rng = seed;
+    let mut next = move || {
+        rng = rng.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let mut state = State::new(model.machine());
+    let mut trace = hinternet_core::Trace::new();
+    let mut actions = Vec::new();
+    for _ in 0..steps {
+        actions.clear();
+        model.actions(&state, &mut actions);
+        if actions.is_empty() {
+            break;
+        }
+        let pick = (next() % actions.len() as u64) as usize;
+        let candidate = model.step(&state, actions[pick], Some(&mut trace));
+        if !model.within_boundary(&candidate) {
+            trace.comment("outside the bounds: walk ends");
+            break;
+        }
+        state = candidate;
+        if state.violation.is_some() {
+            break;
+        }
+    }
+    trace.to_string()
+}

@@ -1,0 +1,26 @@
+//! # hinternet-model
+//!
+//! A [stateright](https://docs.rs/stateright) model of the REAL lifecycle machine of
+//! `hinternet-core`: the model's state is the core's [`Machine`](hinternet_core::Machine)
+//! plus the core's bounded [`LawMonitor`](hinternet_core::LawMonitor), its actions are the
+//! core's own [`Input`](hinternet_core::Input)s, and every step goes through the core's one
+//! drain helper, so the proof is about the code that ships.
+//!
+//! - [`model`] owns the state, the actions, the step and the properties (laws 1–12 and the
+//!   structural invariants as `always`; the interesting scenarios as `sometimes`).
+//! - [`check`] owns running it: the models of the default `check`, reports, shortest
+//!   counterexamples as text traces, and mutant hunting.
+//!
+//! ```
+//! use hinternet_model::{check::{run, RunOptions}, Bounds, HinternetModel};
+//! use hinternet_core::{Family, Policy};
+//!
+//! let bounds = Bounds { handles: 2, ..Bounds::small_for(Family::WinHttp) };
+//! let report = run(HinternetModel::new("winhttp", Policy::winhttp(), bounds), &RunOptions::default());
+//! assert!(report.properties.iter().filter(|p| p.name.starts_with("law")).all(|p| p.ok()));
+//! ```
+
+pub mod check;
+pub mod model;
+
+pub use model::{ApiSet, Bounds, HinternetModel, State};

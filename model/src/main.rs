@@ -1,0 +1,441 @@
+//! `hinternet-model`: the model checker's command line.
+//!
+//! Owns the CLI only: parsing, choosing models and bounds, printing reports and setting
+//! the exit status (0 only when every `always` property holds and every `sometimes`
+//! property was reached; 1 when a law broke or a scenario was not reached; 2 for usage
+//! errors). The checking itself lives in the library ([`hinternet_model::check`]).
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+use hinternet_core::Family;
+use hinternet_model::check::{
+    default_models, model_named, run, shortest_counterexample, simulate, Counterexample,
+    RunOptions, RunReport,
+};
+use hinternet_model::model::State;
+use hinternet_model::{ApiSet, Bounds, HinternetModel};
+use stateright::Model;
+
+#[derive(Parser)]
+#[command(
+    name = "hinternet-model",
+    about = "Model-check the real hinternet-core lifecycle machine with stateright"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check every law on every preset within the bounds (the CI job).
+    Check(CheckArgs),
+    /// Iterative deepening: the shortest counterexample of any law, if one exists.
+    CheckIterative {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Longest counterexample searched for, in actions.
+        #[arg(long, default_value_t = 12)]
+        max_steps: usize,
+    },
+    /// List the deliberately broken machines (`check --mutant NAME`).
+    Mutants,
+    /// Serve stateright's web explorer (default 127.0.0.1:3000).
+    Explore {
+        /// Address to listen on.
+        addr: Option<String>,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Random walks: stateright's simulation checker, and one walk printed as a trace.
+    Simulate {
+        /// Random seed.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Longest walk, in actions.
+        #[arg(long, default_value_t = 50)]
+        steps: usize,
+        /// States to generate before stopping.
+        #[arg(long, default_value_t = 200_000)]
+        budget: usize,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+}
+
+/// Which models and bounds.
+#[derive(Args, Clone)]
+struct ConfigArgs {
+    /// Only this family: winhttp or wininet.
+    #[arg(long)]
+    family: Option<String>,
+    /// Only this preset (winhttp, winhttp-documented, wininet, wininet-wine-close,
+    /// winhttp+strict-values, winhttp+lifo-values, wininet+lifo-values,
+    /// wininet+monotonic-values).
+    #[arg(long)]
+    preset: Option<String>,
+    /// Handles created over a run.
+    #[arg(long)]
+    handles: Option<u8>,
+    /// Deepest hierarchy level created (1 = roots only, 4 = websockets).
+    #[arg(long)]
+    depth: Option<u8>,
+    /// Roots opened over a run.
+    #[arg(long)]
+    roots: Option<u8>,
+    /// Operations queued per object and lane.
+    #[arg(long)]
+    queue: Option<u8>,
+    /// Callbacks running at once per object.
+    #[arg(long)]
+    callbacks: Option<u8>,
+    /// Call every function of the family, not one representative per lane.
+    #[arg(long)]
+    all_apis: bool,
+    /// The deep preset (not run in CI): 5 handles, 2 roots, queues of 2, every function;
+    /// aims at 50,000,000 unique states or more. Use with --dfs.
+    #[arg(long)]
+    deep: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// Checker threads.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Depth-first search (less memory; for --deep).
+    #[arg(long)]
+    dfs: bool,
+    /// Check a deliberately broken machine: print the shortest counterexample and exit 1.
+    #[arg(long)]
+    mutant: Option<String>,
+    /// Longest counterexample searched for with --mutant, in actions.
+    #[arg(long, default_value_t = 12)]
+    max_steps: usize,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Check(CheckArgs {
+        config: ConfigArgs {
+            family: None,
+            preset: None,
+            handles: None,
+            depth: None,
+            roots: None,
+            queue: None,
+            callbacks: None,
+            all_apis: false,
+            deep: false,
+        },
+        threads: 2,
+        dfs: false,
+        mutant: None,
+        max_steps: 12,
+    }));
+    let result = match command {
+        Command::Check(args) => match args.mutant.clone() {
+            Some(name) => check_mutant(&args, &name),
+            None => check(&args),
+        },
+        Command::CheckIterative { config, max_steps } => check_iterative(&config, max_steps),
+        Command::Mutants => list_mutants(),
+        Command::Explore { addr, config } => explore(addr, &config),
+        Command::Simulate {
+            seed,
+            steps,
+            budget,
+            config,
+        } => run_simulation(&config, seed, steps, budget),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(message) => {
+            eprintln!("hinternet-model: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The bounds for `family`: `base`, or the deep preset, with the command line's overrides.
+fn bounds(config: &ConfigArgs, base: fn(Family) -> Bounds, family: Family) -> Bounds {
+    let mut b = if config.deep {
+        Bounds::deep_for(family)
+    } else {
+        base(family)
+    };
+    if let Some(n) = config.handles {
+        b.handles = n;
+    }
+    if let Some(n) = config.depth {
+        b.depth = n;
+    }
+    if let Some(n) = config.roots {
+        b.roots = n;
+    }
+    if let Some(n) = config.queue {
+        b.queue = n;
+    }
+    if let Some(n) = config.callbacks {
+        b.callbacks = n;
+    }
+    if config.all_apis {
+        b.apis = ApiSet::All;
+    }
+    b
+}
+
+fn family(config: &ConfigArgs) -> Result<Option<Family>, String> {
+    match config.family.as_deref() {
+        None => Ok(None),
+        Some("winhttp") => Ok(Some(Family::WinHttp)),
+        Some("wininet") => Ok(Some(Family::WinInet)),
+        Some(other) => Err(format!("unknown family {other:?}: use winhttp or wininet")),
+    }
+}
+
+fn models(config: &ConfigArgs, base: fn(Family) -> Bounds) -> Result<Vec<HinternetModel>, String> {
+    let for_family = |f: Family| bounds(config, base, f);
+    match &config.preset {
+        Some(name) => model_named(name, &for_family)
+            .map(|m| vec![m])
+            .ok_or_else(|| {
+                let names: Vec<String> = default_models(&for_family, None)
+                    .into_iter()
+                    .map(|m| m.name)
+                    .collect();
+                format!("unknown preset {name:?}; known: {}", names.join(", "))
+            }),
+        None => {
+            let ms = default_models(&for_family, family(config)?);
+            if ms.is_empty() {
+                return Err("no model matches".into());
+            }
+            Ok(ms)
+        }
+    }
+}
+
+/// The largest estimated state along the longest example path of `report`.
+fn state_bytes(report: &RunReport) -> (usize, usize) {
+    let longest = report
+        .properties
+        .iter()
+        .filter_map(|p| p.path.as_ref())
+        .max_by_key(|p| p.len());
+    let model = &report.model;
+    let mut state = State::new(model.machine());
+    let mut best = state.estimated_bytes();
+    for &action in longest.map(Vec::as_slice).unwrap_or_default() {
+        state = model.step(&state, action, None);
+        let bytes = state.estimated_bytes();
+        if bytes.0 + bytes.1 > best.0 + best.1 {
+            best = bytes;
+        }
+    }
+    best
+}
+
+fn check(args: &CheckArgs) -> Result<bool, String> {
+    let ms = models(&args.config, Bounds::default_for)?;
+    let opts = RunOptions {
+        threads: args.threads,
+        dfs: args.dfs,
+        ..RunOptions::default()
+    };
+    let started = Instant::now();
+    let (mut states, mut unique, mut max_depth, mut all_ok) = (0, 0, 0, true);
+    let mut bytes = (0, 0);
+    for model in ms {
+        let report = run(model, &opts);
+        print!("{}", report.render());
+        if let Some((property, path)) = report.counterexample() {
+            let cx = Counterexample::new(&report.model, property, path.to_vec());
+            println!("  counterexample for {property}:");
+            for line in cx.trace.lines() {
+                println!("    {line}");
+            }
+        }
+        let b = state_bytes(&report);
+        if b.0 + b.1 > bytes.0 + bytes.1 {
+            bytes = b;
+        }
+        states += report.states;
+        unique += report.unique;
+        max_depth = max_depth.max(report.max_depth);
+        all_ok &= report.ok();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(cpu) = cpu_seconds() {
+        println!(
+            "cpu: {cpu:.2} s of CPU time: {:.0} unique states and {:.0} states per CPU-second \
+             (per core, whatever else the machine runs)",
+            unique as f64 / cpu.max(1e-9),
+            states as f64 / cpu.max(1e-9)
+        );
+    }
+    println!(
+        "bytes per state: {} inline + ~{} heap = ~{} (largest state on the longest example path; \
+         the checker also keeps a 16-byte fingerprint entry per unique state)",
+        bytes.0,
+        bytes.1,
+        bytes.0 + bytes.1
+    );
+    println!(
+        "total: states {states}, unique states {unique}, max depth {max_depth}, {seconds:.2} s, \
+         {:.0} unique states/s ({:.0} states/s) on {} thread(s)",
+        unique as f64 / seconds.max(1e-9),
+        states as f64 / seconds.max(1e-9),
+        args.threads
+    );
+    println!(
+        "{}",
+        if all_ok {
+            "OK: every law holds and every scenario was reached"
+        } else {
+            "FAILED"
+        }
+    );
+    Ok(all_ok)
+}
+
+/// CPU seconds this process used (user + system), from `/proc/self/stat` on Linux.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    // USER_HZ is 100 on every Linux this runs on.
+    Some((utime + stime) / 100.0)
+}
+
+fn print_counterexample(cx: &Counterexample) {
+    println!(
+        "counterexample ({} actions) in model {}: {}",
+        cx.actions.len(),
+        cx.model,
+        cx.property
+    );
+    if let Some(v) = &cx.violation {
+        println!("{v}");
+    }
+    print!("{}", cx.trace);
+}
+
+#[cfg(feature = "mutants")]
+fn check_mutant(args: &CheckArgs, name: &str) -> Result<bool, String> {
+    use hinternet_core::Mutant;
+    let mutant = Mutant::from_name(name).ok_or_else(|| {
+        let names: Vec<String> = Mutant::ALL.iter().map(|m| m.name()).collect();
+        format!("unknown mutant {name:?}; known: {}", names.join(", "))
+    })?;
+    let config = args.config.clone();
+    let for_family = move |f: Family| bounds(&config, Bounds::small_for, f);
+    let report =
+        hinternet_model::check::hunt(mutant, &for_family, family(&args.config)?, args.max_steps);
+    match &report.caught {
+        Some(cx) => {
+            println!(
+                "mutant {} CAUGHT (states {}, {:.2} s)",
+                mutant.name(),
+                report.states,
+                report.seconds
+            );
+            print_counterexample(cx);
+            Ok(false)
+        }
+        None => {
+            println!(
+                "mutant {} SURVIVED: no law broke within {} actions (states {}, {:.2} s)",
+                mutant.name(),
+                args.max_steps,
+                report.states,
+                report.seconds
+            );
+            Ok(true)
+        }
+    }
+}
+
+#[cfg(not(feature = "mutants"))]
+fn check_mutant(_args: &CheckArgs, _name: &str) -> Result<bool, String> {
+    Err("built without the `mutants` feature".into())
+}
+
+#[cfg(feature = "mutants")]
+fn list_mutants() -> Result<bool, String> {
+    for m in hinternet_core::Mutant::ALL {
+        let laws: Vec<String> = m.laws().iter().map(u8::to_string).collect();
+        println!("{:<34} law {}", m.name(), laws.join(", "));
+    }
+    Ok(true)
+}
+
+#[cfg(not(feature = "mutants"))]
+fn list_mutants() -> Result<bool, String> {
+    Err("built without the `mutants` feature".into())
+}
+
+fn check_iterative(config: &ConfigArgs, max_steps: usize) -> Result<bool, String> {
+    let ms = models(config, Bounds::default_for)?;
+    let started = Instant::now();
+    let (cx, states) = shortest_counterexample(&ms, max_steps);
+    let seconds = started.elapsed().as_secs_f64();
+    match cx {
+        Some(cx) => {
+            print_counterexample(&cx);
+            println!("states {states}, {seconds:.2} s");
+            Ok(false)
+        }
+        None => {
+            println!(
+                "no counterexample of at most {max_steps} actions in {} model(s); states {states}, {seconds:.2} s",
+                ms.len()
+            );
+            Ok(true)
+        }
+    }
+}
+
+fn explore(addr: Option<String>, config: &ConfigArgs) -> Result<bool, String> {
+    let addr = addr.unwrap_or_else(|| "127.0.0.1:3000".to_string());
+    let model = models(config, Bounds::default_for)?
+        .into_iter()
+        .next()
+        .ok_or("no model")?;
+    println!("Exploring model {} on http://{addr}/", model.name);
+    // Blocks: the explorer serves until the process is stopped.
+    let _checker = model.checker().serve(addr);
+    Ok(true)
+}
+
+fn run_simulation(
+    config: &ConfigArgs,
+    seed: u64,
+    steps: usize,
+    budget: usize,
+) -> Result<bool, String> {
+    let mut ok = true;
+    for model in models(config, Bounds::default_for)? {
+        let report = simulate(model, seed, steps, budget);
+        print!("{}", report.run.render());
+        // Sometimes-properties are not a failure of a random walk; broken laws are.
+        if let Some((property, path)) = report.run.counterexample() {
+            ok = false;
+            let cx = Counterexample::new(&report.run.model, property, path.to_vec());
+            print_counterexample(&cx);
+        }
+        println!("  one walk of seed {seed}:");
+        for line in report.walk.lines() {
+            println!("    {line}");
+        }
+    }
+    Ok(ok)
+}

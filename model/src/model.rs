@@ -1,0 +1,767 @@
+//! The stateright [`Model`] of the real machine.
+//!
+//! Owns: the model's [`State`] (the real [`Machine`], the core's bounded [`LawMonitor`], a
+//! creation counter, the "reached" bits of the last step and the first violation), its
+//! actions (the core's own [`Input`]s, listed in a deterministic order), the one
+//! [`HinternetModel::step`] that applies an input exactly as the engine would (through the
+//! core's [`drain_into`] helper, callbacks left running so that their returns are
+//! environment choices), and the properties: laws 1–12 and the structural invariants as
+//! `always` properties, and the interesting scenarios as `sometimes` properties.
+//!
+//! Invariant: the state never carries a log. Everything in it is bounded by
+//! [`Bounds`]: objects by `handles`, queues by `queue`, running callbacks by `callbacks`
+//! (pitfall S1). The liveness laws (1, 3, 11) are checked as safety on quiescent states by
+//! [`LawMonitor::on_quiescent`] after every step (pitfall S5).
+
+use std::mem::size_of;
+
+#[cfg(feature = "mutants")]
+use hinternet_core::Mutant;
+use hinternet_core::{
+    check_invariants, drain_into, handle_closing, handle_created, is_completion, Api, CallbackId,
+    CallbackMode, CreateApi, DriveError, Family, HandleKind, HandleValue, Input, IoResult, Lane,
+    LawMonitor, Machine, Object, ObjectId, Outcome, Output, OutputSink, PendingOp, Policy,
+    ReturnStyle, Shape, SlotState, Trace, ValueRelease, ValueReuse, Violation, HIERARCHY,
+};
+use stateright::{Model, Property};
+
+/// Which API functions the model calls on a live handle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ApiSet {
+    /// Per handle kind: the first operation of each lane the kind accepts (in [`Api::ALL`]
+    /// order), one wrong-kind call, and no immediate call (an accepted immediate call
+    /// changes nothing). Keeps the branching small.
+    Representative,
+    /// Every function of the family the kind accepts, one wrong-kind call and one
+    /// wrong-kind creation, callback removal and context toggling.
+    All,
+}
+
+/// The bounds of one model: what makes its state space finite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Bounds {
+    /// Handles (objects) created over the whole run, roots included.
+    pub handles: u8,
+    /// Deepest level of the handle hierarchy created (1 = roots only; a WinHTTP websocket
+    /// is level 4: session, connect, request, websocket).
+    pub depth: u8,
+    /// Roots opened over the whole run.
+    pub roots: u8,
+    /// Operations queued per object and lane.
+    pub queue: u8,
+    /// Callbacks running at once per object (states beyond are outside the boundary).
+    pub callbacks: u8,
+    /// Which functions are called.
+    pub apis: ApiSet,
+    /// Also open synchronous roots (operations then block their caller).
+    pub sync_roots: bool,
+}
+
+impl Bounds {
+    /// The bounds of the default `check` for `family`. WinHTTP gets 4 handles (session,
+    /// connect, request, websocket: the websocket lanes and their cancel-on-close need all
+    /// four) and one root; WinINet, whose roots have four kinds of children, gets 3 handles
+    /// and 2 roots (so that a value can be reissued to a new root while the old one lives).
+    pub const fn default_for(family: Family) -> Bounds {
+        let (handles, roots) = match family {
+            Family::WinHttp => (4, 1),
+            Family::WinInet => (3, 2),
+        };
+        Bounds {
+            handles,
+            depth: 4,
+            roots,
+            queue: 1,
+            callbacks: 2,
+            apis: ApiSet::Representative,
+            sync_roots: true,
+        }
+    }
+
+    /// Small bounds for `family`: the pinned checks of `proofs/` and mutant hunting.
+    pub const fn small_for(family: Family) -> Bounds {
+        let handles = match family {
+            Family::WinHttp => 4,
+            Family::WinInet => 3,
+        };
+        Bounds {
+            handles,
+            depth: 4,
+            roots: 1,
+            queue: 1,
+            callbacks: 1,
+            apis: ApiSet::Representative,
+            sync_roots: false,
+        }
+    }
+
+    /// The `--deep` preset (not run in CI, use DFS): 5 handles, 2 roots, queues of 2,
+    /// every function of the family. Aims at 50,000,000 unique states or more per family
+    /// (WinINet at 4 handles and one root alone has 8.9 million).
+    pub const fn deep_for(_family: Family) -> Bounds {
+        Bounds {
+            handles: 5,
+            depth: 4,
+            roots: 2,
+            queue: 2,
+            callbacks: 2,
+            apis: ApiSet::All,
+            sync_roots: true,
+        }
+    }
+}
+
+/// Bits of [`State::reached`]: what the step that produced a state did. Only the last
+/// step's bits are kept, so they split few states (a sticky flag would double them).
+pub mod reached {
+    /// A close accepted while the closed object had an operation pending.
+    pub const CLOSE_WHILE_PENDING: u8 = 1 << 0;
+    /// A close accepted while the closed object still had live children.
+    pub const PARENT_CLOSED_WITH_LIVE_CHILDREN: u8 = 1 << 1;
+    /// A value reissued while the object that had it before still lives.
+    pub const VALUE_REISSUED_WHILE_OLD_LIVES: u8 = 1 << 2;
+    /// A value reissued after the object that had it before was destroyed.
+    pub const VALUE_REISSUED: u8 = 1 << 3;
+    /// A close accepted while a callback of the closed object was running.
+    pub const CLOSE_INSIDE_CALLBACK: u8 = 1 << 4;
+    /// A `HANDLE_CLOSING` followed, in the same step, by its parent's.
+    pub const CLOSING_CASCADE: u8 = 1 << 5;
+    /// A call on a stale (closed, not reissued) value was rejected.
+    pub const STALE_VALUE_REJECTED: u8 = 1 << 6;
+}
+
+/// One state of the model: the real machine plus a bounded observer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct State {
+    /// The real machine of `hinternet-core`.
+    pub machine: Machine,
+    /// The core's law monitor, fed every input, reply and output.
+    pub monitor: LawMonitor,
+    /// Handles created so far (bounded by [`Bounds::handles`]).
+    pub created: u8,
+    /// Roots opened so far (bounded by [`Bounds::roots`]).
+    pub roots: u8,
+    /// The [`reached`] bits of the step that produced this state.
+    pub reached: u8,
+    /// The first law or invariant broken on the path to this state (a terminal state).
+    pub violation: Option<Violation>,
+}
+
+impl State {
+    /// A fresh state around `machine`.
+    pub fn new(machine: Machine) -> State {
+        let monitor = LawMonitor::new(machine.policy());
+        State {
+            machine,
+            monitor,
+            created: 0,
+            roots: 0,
+            reached: 0,
+            violation: None,
+        }
+    }
+
+    /// An estimate of the bytes one stored copy of this state takes: its inline size plus
+    /// the heap behind its maps and queues (B-tree leaves of 11 entries, queue buffers).
+    pub fn estimated_bytes(&self) -> (usize, usize) {
+        fn btree(entries: usize, entry: usize) -> usize {
+            entries.div_ceil(11) * (11 * entry + 16)
+        }
+        let m = &self.machine;
+        let objects = m.objects().count();
+        let mut heap = btree(objects, size_of::<ObjectId>() + size_of::<Object>());
+        for (_, o) in m.objects() {
+            for lane in Lane::ALL {
+                heap += o.queue(lane).capacity() * size_of::<PendingOp>();
+            }
+        }
+        let values = m.values().iter().count();
+        heap += btree(values, size_of::<u32>() + size_of::<SlotState>());
+        // The monitor keeps a small summary per object seen (kind, parent, value, flags and
+        // counters: about 24 bytes) and the object each value was last issued to.
+        heap += btree(usize::from(self.created), size_of::<ObjectId>() + 24);
+        heap += btree(
+            self.monitor.issued_values().count(),
+            size_of::<HandleValue>() + size_of::<ObjectId>(),
+        );
+        if let Some(v) = &self.violation {
+            heap += v.message.capacity();
+        }
+        (size_of::<State>(), heap)
+    }
+}
+
+/// One model: a policy, its bounds and optionally a planted bug.
+#[derive(Clone, Debug)]
+pub struct HinternetModel {
+    /// A label for reports (the preset's name and knobs).
+    pub name: String,
+    /// The machine's policy.
+    pub policy: Policy,
+    /// The bounds.
+    pub bounds: Bounds,
+    /// The planted bug, if any.
+    #[cfg(feature = "mutants")]
+    pub mutant: Option<Mutant>,
+}
+
+/// The names of the `always` properties, index = law number (0 = structural invariants).
+pub const LAW_PROPERTIES: [&str; 13] = [
+    "invariants: the machine's structure is consistent",
+    "law 1: HANDLE_CLOSING exactly once, once nothing holds the object",
+    "law 2: nothing is emitted after HANDLE_CLOSING",
+    "law 3: every accepted operation completes once, before HANDLE_CLOSING",
+    "law 4: a closed value is invalid unless reissued",
+    "law 5: parent close cascades or keeps children, per policy",
+    "law 6: a child's HANDLE_CLOSING precedes its parent's",
+    "law 7: no value is reissued while reserved",
+    "law 8: a rejected call changes nothing; wrong kind gives the family's code",
+    "law 9: HANDLE_CLOSING caused inside a callback comes after it returns",
+    "law 10: one object's notifications arrive in emission order",
+    "law 11: every handle closed and quiescent means an empty table",
+    "law 12: progress notifications in protocol order",
+];
+
+/// `sometimes`: close while an operation is pending.
+pub const SOMETIMES_CLOSE_PENDING: &str = "close while an operation is pending";
+/// `sometimes`: a parent closed with live children.
+pub const SOMETIMES_PARENT_CLOSED: &str = "a parent closed with live children";
+/// `sometimes`: a value reissued while its old object lives.
+pub const SOMETIMES_REISSUED_LIVE: &str = "a value reissued while the old object lives";
+/// `sometimes`: a value reissued after its old object died (policies that reserve values).
+pub const SOMETIMES_REISSUED: &str = "a value reissued after its old object died";
+/// `sometimes`: a stale value rejected (policies that never reissue a value).
+pub const SOMETIMES_STALE: &str = "a call on a stale value is rejected";
+/// `sometimes`: close inside a callback.
+pub const SOMETIMES_CLOSE_IN_CALLBACK: &str = "close inside a callback";
+/// `sometimes`: a `HANDLE_CLOSING` cascade.
+pub const SOMETIMES_CASCADE: &str = "a HANDLE_CLOSING cascade (child, then parent)";
+
+fn law_holds<const LAW: u8>(_: &HinternetModel, s: &State) -> bool {
+    !matches!(&s.violation, Some(v) if v.law == LAW)
+}
+
+fn reached_bit<const BIT: u8>(_: &HinternetModel, s: &State) -> bool {
+    s.reached & BIT != 0
+}
+
+/// The hierarchy level of a kind: 1 for roots, 1 + its source's level otherwise.
+pub fn level(kind: HandleKind) -> u8 {
+    let source = HIERARCHY
+        .iter()
+        .find(|r| r.child == kind)
+        .and_then(|r| r.source.first().copied());
+    match source {
+        Some(src) if src != kind => 1 + level(src),
+        _ => 1,
+    }
+}
+
+/// The error the environment reports for a failed I/O.
+fn io_error(family: Family) -> u32 {
+    match family {
+        Family::WinHttp => windows_sys::Win32::Networking::WinHttp::ERROR_WINHTTP_TIMEOUT,
+        Family::WinInet => windows_sys::Win32::Networking::WinInet::ERROR_INTERNET_TIMEOUT,
+    }
+}
+
+fn is_operation(api: Api) -> bool {
+    matches!(api.rule().shape, Shape::Operation(_))
+}
+
+fn family_apis(family: Family) -> impl Iterator<Item = Api> {
+    Api::ALL
+        .iter()
+        .copied()
+        .filter(move |a| a.family() == family)
+}
+
+impl HinternetModel {
+    /// A model of `policy` within `bounds`, labelled `name`.
+    pub fn new(name: impl Into<String>, policy: Policy, bounds: Bounds) -> HinternetModel {
+        HinternetModel {
+            name: name.into(),
+            policy,
+            bounds,
+            #[cfg(feature = "mutants")]
+            mutant: None,
+        }
+    }
+
+    /// This model with a planted bug.
+    #[cfg(feature = "mutants")]
+    pub fn with_mutant(mut self, mutant: Mutant) -> HinternetModel {
+        self.name = format!("{} [mutant {}]", self.name, mutant.name());
+        self.mutant = Some(mutant);
+        self
+    }
+
+    /// The initial machine.
+    pub fn machine(&self) -> Machine {
+        #[cfg(feature = "mutants")]
+        if let Some(m) = self.mutant {
+            return Machine::with_mutant(self.policy, m);
+        }
+        Machine::new(self.policy)
+    }
+
+    /// The family.
+    pub fn family(&self) -> Family {
+        self.policy.family
+    }
+
+    fn root_api(&self) -> CreateApi {
+        match self.family() {
+            Family::WinHttp => CreateApi::WinHttpOpen,
+            Family::WinInet => CreateApi::InternetOpen,
+        }
+    }
+
+    /// The context argument the model passes to a creating function: WinINet creators take
+    /// one (non-zero, so that WinINet's context-0 filter does not hide everything);
+    /// WinHTTP's inherit per policy.
+    fn create_context(&self) -> Option<u64> {
+        match self.family() {
+            Family::WinHttp => None,
+            Family::WinInet => Some(1),
+        }
+    }
+
+    /// The operations called on a live handle of `kind`.
+    fn calls_for(&self, kind: HandleKind, out: &mut Vec<Api>) {
+        let family = self.family();
+        match self.bounds.apis {
+            ApiSet::All => out.extend(family_apis(family).filter(|a| a.accepts(kind))),
+            ApiSet::Representative => {
+                for lane in Lane::ALL {
+                    if let Some(api) = family_apis(family)
+                        .find(|a| a.accepts(kind) && a.op_spec().is_some_and(|s| s.lane == lane))
+                    {
+                        out.push(api);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The `always` and `sometimes` properties of this model's policy.
+    pub fn property_list(&self) -> Vec<Property<HinternetModel>> {
+        let mut props = vec![
+            Property::always(LAW_PROPERTIES[0], law_holds::<0>),
+            Property::always(LAW_PROPERTIES[1], law_holds::<1>),
+            Property::always(LAW_PROPERTIES[2], law_holds::<2>),
+            Property::always(LAW_PROPERTIES[3], law_holds::<3>),
+            Property::always(LAW_PROPERTIES[4], law_holds::<4>),
+            Property::always(LAW_PROPERTIES[5], law_holds::<5>),
+            Property::always(LAW_PROPERTIES[6], law_holds::<6>),
+            Property::always(LAW_PROPERTIES[7], law_holds::<7>),
+            Property::always(LAW_PROPERTIES[8], law_holds::<8>),
+            Property::always(LAW_PROPERTIES[9], law_holds::<9>),
+            Property::always(LAW_PROPERTIES[10], law_holds::<10>),
+            Property::always(LAW_PROPERTIES[11], law_holds::<11>),
+            Property::always(LAW_PROPERTIES[12], law_holds::<12>),
+            Property::sometimes(
+                SOMETIMES_CLOSE_PENDING,
+                reached_bit::<{ reached::CLOSE_WHILE_PENDING }>,
+            ),
+            Property::sometimes(
+                SOMETIMES_PARENT_CLOSED,
+                reached_bit::<{ reached::PARENT_CLOSED_WITH_LIVE_CHILDREN }>,
+            ),
+        ];
+        let reuses = !matches!(
+            self.policy.value_reuse,
+            ValueReuse::Monotonic | ValueReuse::Strict
+        );
+        props.push(match (reuses, self.policy.value_release) {
+            (true, ValueRelease::AtClose) => Property::sometimes(
+                SOMETIMES_REISSUED_LIVE,
+                reached_bit::<{ reached::VALUE_REISSUED_WHILE_OLD_LIVES }>,
+            ),
+            (true, ValueRelease::AtDestroy) => Property::sometimes(
+                SOMETIMES_REISSUED,
+                reached_bit::<{ reached::VALUE_REISSUED }>,
+            ),
+            (false, _) => Property::sometimes(
+                SOMETIMES_STALE,
+                reached_bit::<{ reached::STALE_VALUE_REJECTED }>,
+            ),
+        });
+        props.push(Property::sometimes(
+            SOMETIMES_CLOSE_IN_CALLBACK,
+            reached_bit::<{ reached::CLOSE_INSIDE_CALLBACK }>,
+        ));
+        props.push(Property::sometimes(
+            SOMETIMES_CASCADE,
+            reached_bit::<{ reached::CLOSING_CASCADE }>,
+        ));
+        props
+    }
+
+    /// Apply `input` to a copy of `last` exactly as the engine would: the input, the law-8
+    /// check of a rejection, the law monitor, the one drain helper (callbacks left
+    /// running), the structural invariants and the quiescent-state liveness check. A broken
+    /// law ends in [`State::violation`]. With `trace`, every input, reply and output is
+    /// recorded in the core's text trace format.
+    pub fn step(&self, last: &State, input: Input, mut trace: Option<&mut Trace>) -> State {
+        let mut next = last.clone();
+        next.reached = 0;
+        if let Err(e) = self.apply(last, &mut next, input, trace.as_deref_mut()) {
+            let violation = match e {
+                DriveError::Law(v) => v,
+                DriveError::Input(e) => Violation {
+                    law: 0,
+                    message: format!("the machine refused an event its own state offered: {e}"),
+                },
+            };
+            if let Some(t) = trace {
+                t.comment(&violation.to_string());
+            }
+            next.violation = Some(violation);
+        }
+        next
+    }
+
+    fn apply(
+        &self,
+        last: &State,
+        next: &mut State,
+        input: Input,
+        mut trace: Option<&mut Trace>,
+    ) -> Result<(), DriveError> {
+        if let Some(t) = trace.as_deref_mut() {
+            t.input(&input);
+        }
+        let reply = next.machine.handle_input(input)?;
+        if let Some(t) = trace.as_deref_mut() {
+            t.reply(&reply);
+        }
+        // Law 8: a rejected call leaves the machine unchanged (the previous state is the
+        // copy to compare with; no extra clone).
+        if reply.is_rejected() && next.machine != last.machine {
+            return Err(Violation {
+                law: 8,
+                message: format!("rejected {input:?} changed the machine's state"),
+            }
+            .into());
+        }
+        next.monitor.on_input(&input, &reply)?;
+        next.reached |= self.input_events(last, &input, &reply.outcome);
+        if let Outcome::Created { parent: None, .. } = reply.outcome {
+            next.roots = next.roots.saturating_add(1);
+        }
+        let mut sink = Sink {
+            monitor: &mut next.monitor,
+            trace,
+            family: self.family(),
+            last: &last.machine,
+            classes: Vec::new(),
+            closed: Vec::new(),
+            reached: 0,
+        };
+        drain_into(&mut next.machine, CallbackMode::LeaveRunning, &mut sink)?;
+        next.reached |= sink.reached;
+        // Handles created so far, however they were created (an asynchronous
+        // `InternetOpenUrl` creates its handle when its operation completes): object ids
+        // are issued in order from 0.
+        if let Some((id, _)) = next.machine.objects().last() {
+            let count = u8::try_from(id.0.saturating_add(1)).unwrap_or(u8::MAX);
+            next.created = next.created.max(count);
+        }
+        check_invariants(&next.machine)?;
+        next.monitor.on_quiescent(&next.machine)?;
+        Ok(())
+    }
+
+    /// The [`reached`] bits an input sets, judged on the state before it.
+    fn input_events(&self, last: &State, input: &Input, outcome: &Outcome) -> u8 {
+        let m = &last.machine;
+        let mut bits = 0;
+        match (*input, *outcome) {
+            (Input::Close { handle }, Outcome::Closed { .. }) => {
+                if let Some(o) = m.resolve(handle).and_then(|id| m.object(id)) {
+                    if o.pending_ops() > 0 {
+                        bits |= reached::CLOSE_WHILE_PENDING;
+                    }
+                    if o.children() > 0 {
+                        bits |= reached::PARENT_CLOSED_WITH_LIVE_CHILDREN;
+                    }
+                    if o.running_callbacks() > 0 {
+                        bits |= reached::CLOSE_INSIDE_CALLBACK;
+                    }
+                }
+            }
+            (_, Outcome::Created { value, .. }) => {
+                if m.objects().any(|(_, o)| o.value() == value) {
+                    bits |= reached::VALUE_REISSUED_WHILE_OLD_LIVES;
+                } else if last.monitor.issued_values().any(|v| v == value) {
+                    bits |= reached::VALUE_REISSUED;
+                }
+            }
+            (
+                Input::Close { handle } | Input::Call { handle, .. },
+                Outcome::Rejected(hinternet_core::ApiError::InvalidHandle(_)),
+            ) if last.monitor.issued_values().any(|v| v == handle) => {
+                bits |= reached::STALE_VALUE_REJECTED;
+            }
+            _ => {}
+        }
+        bits
+    }
+}
+
+/// The drain's sink: feeds the monitor, records the trace, checks law 10's order and notes
+/// `HANDLE_CLOSING` cascades.
+struct Sink<'a> {
+    monitor: &'a mut LawMonitor,
+    trace: Option<&'a mut Trace>,
+    family: Family,
+    /// The machine before the step (parents of objects destroyed in it).
+    last: &'a Machine,
+    /// Per object, the class of its last notification in this drain (law 10).
+    classes: Vec<(ObjectId, u8)>,
+    /// Objects whose `HANDLE_CLOSING` came in this drain.
+    closed: Vec<ObjectId>,
+    reached: u8,
+}
+
+impl Sink<'_> {
+    /// The place of a notification in the order one step emits them for one object:
+    /// creation and progress, then completions, then `HANDLE_CLOSING`.
+    fn class(&self, status: u32) -> u8 {
+        if status == handle_closing(self.family) {
+            3
+        } else if is_completion(self.family, status) {
+            2
+        } else if status == handle_created(self.family) {
+            0
+        } else {
+            1
+        }
+    }
+}
+
+impl OutputSink for Sink<'_> {
+    type Error = DriveError;
+
+    fn output(&mut self, _machine: &mut Machine, output: &Output) -> Result<(), DriveError> {
+        if let Some(t) = self.trace.as_deref_mut() {
+            t.output(self.family, output);
+        }
+        if let Output::Notify(n) = output {
+            // Law 10 (order part): within one step, an object's notifications come in the
+            // order the machine emits them — progress, then its completion, then
+            // HANDLE_CLOSING. Concurrency of callbacks is the engine's (loom-checked).
+            let class = self.class(n.status);
+            match self.classes.iter_mut().find(|(id, _)| *id == n.object) {
+                Some((_, previous)) if class < *previous => {
+                    return Err(Violation {
+                        law: 10,
+                        message: format!(
+                            "notification {:#x} on {} delivered after a later-stage one in the same step",
+                            n.status, n.object
+                        ),
+                    }
+                    .into());
+                }
+                Some((_, previous)) => *previous = class,
+                None => self.classes.push((n.object, class)),
+            }
+            if n.status == handle_closing(self.family) {
+                let last = self.last;
+                if self
+                    .closed
+                    .iter()
+                    .any(|c| last.object(*c).and_then(Object::parent) == Some(n.object))
+                {
+                    self.reached |= reached::CLOSING_CASCADE;
+                }
+                self.closed.push(n.object);
+            }
+        }
+        self.monitor.on_output(output)?;
+        Ok(())
+    }
+}
+
+impl Model for HinternetModel {
+    type State = State;
+    type Action = Input;
+
+    fn init_states(&self) -> Vec<State> {
+        vec![State::new(self.machine())]
+    }
+
+    fn actions(&self, s: &State, out: &mut Vec<Input>) {
+        if s.violation.is_some() {
+            return;
+        }
+        let m = &s.machine;
+        let family = self.family();
+        let b = &self.bounds;
+        // Environment: I/O completions (ok or error) at every queue head, callback returns.
+        for (object, o) in m.objects() {
+            for lane in Lane::ALL {
+                if !o.queue(lane).is_empty() {
+                    for result in [IoResult::Ok(1), IoResult::Err(io_error(family))] {
+                        out.push(Input::Complete {
+                            object,
+                            lane,
+                            result,
+                        });
+                    }
+                }
+            }
+            if o.running_callbacks() > 0 {
+                out.push(Input::CallbackReturned { object });
+            }
+        }
+        // Handles created, plus creations still pending (an asynchronous
+        // `InternetOpenUrl` queues an operation that creates its handle on completion).
+        let pending_creations = m
+            .objects()
+            .flat_map(|(_, o)| Lane::ALL.into_iter().flat_map(move |l| o.queue(l).iter()))
+            .filter(|op| CreateApi::from_name(op.api.name()).is_some())
+            .count();
+        let can_create = usize::from(s.created) + pending_creations < usize::from(b.handles);
+        if can_create && s.roots < b.roots {
+            out.push(Input::Open {
+                api: self.root_api(),
+                async_mode: true,
+            });
+            if b.sync_roots {
+                out.push(Input::Open {
+                    api: self.root_api(),
+                    async_mode: false,
+                });
+            }
+        }
+        let mut apis = Vec::new();
+        for (_, o) in m.objects().filter(|(_, o)| o.is_open()) {
+            let (handle, kind) = (o.value(), o.kind());
+            if can_create {
+                for rule in HIERARCHY.iter().filter(|r| r.source.contains(&kind)) {
+                    if level(rule.child) <= b.depth {
+                        out.push(Input::Create {
+                            api: rule.api,
+                            source: handle,
+                            context: self.create_context(),
+                        });
+                    }
+                }
+                if b.apis == ApiSet::All {
+                    if let Some(rule) = HIERARCHY.iter().find(|r| {
+                        r.child.family() == family
+                            && !r.source.is_empty()
+                            && !r.source.contains(&kind)
+                    }) {
+                        out.push(Input::Create {
+                            api: rule.api,
+                            source: handle,
+                            context: self.create_context(),
+                        });
+                    }
+                }
+            }
+            apis.clear();
+            self.calls_for(kind, &mut apis);
+            for &api in &apis {
+                let full = api
+                    .op_spec()
+                    .is_some_and(|spec| o.queue(spec.lane).len() >= usize::from(b.queue));
+                if !full {
+                    out.push(Input::Call { api, handle });
+                }
+            }
+            // One wrong-kind call (law 8's code check).
+            if let Some(api) = family_apis(family).find(|a| !a.accepts(kind)) {
+                out.push(Input::Call { api, handle });
+            }
+            // Representative mode sets the callback on roots only (children inherit it at
+            // creation) and the context only where it matters to delivery (WinINet roots:
+            // the context-0 filter); every other combination multiplies states without
+            // reaching new lifecycle behaviour.
+            let root = o.parent().is_none() && level(kind) == 1;
+            match (o.callback(), b.apis) {
+                (None, ApiSet::All) => out.push(Input::SetStatusCallback {
+                    handle,
+                    callback: Some(CallbackId(1)),
+                    mask: u32::MAX,
+                }),
+                (None, ApiSet::Representative) if root => out.push(Input::SetStatusCallback {
+                    handle,
+                    callback: Some(CallbackId(1)),
+                    mask: u32::MAX,
+                }),
+                (Some(_), ApiSet::All) => out.push(Input::SetStatusCallback {
+                    handle,
+                    callback: None,
+                    mask: 0,
+                }),
+                _ => {}
+            }
+            match (o.context(), b.apis) {
+                (0, ApiSet::All) => out.push(Input::SetContext { handle, context: 1 }),
+                (0, ApiSet::Representative) if root && self.policy.drop_zero_context => {
+                    out.push(Input::SetContext { handle, context: 1 })
+                }
+                (_, ApiSet::All) => out.push(Input::SetContext { handle, context: 0 }),
+                _ => {}
+            }
+            out.push(Input::Close { handle });
+        }
+        // Stale values: closed and not reissued (laws 4 and 5).
+        let stale_api = family_apis(family)
+            .find(|a| !is_operation(*a) && a.rule().returns == ReturnStyle::Bool)
+            .or_else(|| family_apis(family).next());
+        for handle in s.monitor.issued_values() {
+            if m.resolve(handle).is_none() {
+                out.push(Input::Close { handle });
+                if let Some(api) = stale_api {
+                    out.push(Input::Call { api, handle });
+                }
+            }
+        }
+    }
+
+    fn next_state(&self, last: &State, action: Input) -> Option<State> {
+        let next = self.step(last, action, None);
+        // A rejected call that broke nothing and reached nothing leaves the state as it was
+        // (up to the last step's reached bits, which no successor depends on): tell the
+        // checker "no change" instead of hashing a copy.
+        let unchanged = next.violation.is_none()
+            && next.reached == 0
+            && next.machine == last.machine
+            && next.monitor == last.monitor;
+        (!unchanged).then_some(next)
+    }
+
+    fn format_action(&self, action: &Input) -> String {
+        hinternet_core::format_input(action)
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        self.property_list()
+    }
+
+    fn within_boundary(&self, s: &State) -> bool {
+        let limit = u16::from(self.bounds.callbacks);
+        s.machine
+            .objects()
+            .all(|(_, o)| o.running_callbacks() <= limit)
+    }
+}
+
+/// Replay `actions` from the initial state, recording the text trace. Returns the trace
+/// and the violation the path ends in, if any.
+pub fn replay(model: &HinternetModel, actions: &[Input]) -> (Trace, Option<Violation>) {
+    let mut trace = Trace::new();
+    let mut state = State::new(model.machine());
+    for &action in actions {
+        state = model.step(&state, action, Some(&mut trace));
+        if state.violation.is_some() {
+            break;
+        }
+    }
+    (trace, state.violation)
+}
