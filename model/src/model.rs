@@ -21,7 +21,8 @@ use hinternet_core::{
     check_invariants, drain_into, handle_closing, handle_created, is_completion, Api, CallbackId,
     CallbackMode, CreateApi, DriveError, Family, HandleKind, HandleValue, Input, IoResult, Lane,
     LawMonitor, Machine, Object, ObjectId, Outcome, Output, OutputSink, PendingOp, Policy,
-    ReturnStyle, Shape, SlotState, Trace, ValueRelease, ValueReuse, Violation, HIERARCHY,
+    ProtocolEvent, ReturnStyle, Shape, SlotState, Trace, ValueRelease, ValueReuse, Violation,
+    WsBufferType, HIERARCHY,
 };
 use stateright::{Model, Property};
 
@@ -333,6 +334,11 @@ impl HinternetModel {
         match self.bounds.apis {
             ApiSet::All => out.extend(family_apis(family).filter(|a| a.accepts(kind))),
             ApiSet::Representative => {
+                // A WinHTTP request also receives its response: the response phase, and
+                // the redirects that only a pending receive can get.
+                if kind == HandleKind::WinHttpRequest {
+                    out.push(Api::WinHttpReceiveResponse);
+                }
                 for lane in Lane::ALL {
                     if let Some(api) = family_apis(family)
                         .find(|a| a.accepts(kind) && a.op_spec().is_some_and(|s| s.lane == lane))
@@ -341,6 +347,50 @@ impl HinternetModel {
                     }
                 }
             }
+        }
+    }
+
+    /// Environment protocol facts about `object` (the machine refuses those its state does
+    /// not allow, and the model then drops them): the send at the head connects, the
+    /// response at the head is redirected, a websocket frame arrives for the pending
+    /// receive, the peer closes an idle request's connection. With every function, also
+    /// buffered data and the end of the body.
+    fn protocol_events(&self, object: ObjectId, o: &Object, out: &mut Vec<Input>) {
+        let mut event = |event| out.push(Input::Protocol { object, event });
+        if let Some(head) = o.queue(Lane::Main).front() {
+            if matches!(
+                head.api,
+                Api::WinHttpSendRequest | Api::HttpSendRequest | Api::HttpSendRequestEx
+            ) {
+                event(ProtocolEvent::Connecting { resolve: true });
+                if self.bounds.apis == ApiSet::All {
+                    event(ProtocolEvent::Connecting { resolve: false });
+                }
+            }
+            if matches!(
+                head.api,
+                Api::WinHttpReceiveResponse | Api::HttpSendRequest | Api::HttpEndRequest
+            ) {
+                event(ProtocolEvent::Redirect);
+            }
+        }
+        let kind = o.kind();
+        if kind == HandleKind::WinHttpWebSocket && !o.queue(Lane::Receive).is_empty() {
+            event(ProtocolEvent::Frame {
+                buffer_type: WsBufferType::BinaryMessage,
+                bytes: 1,
+            });
+        }
+        let request = matches!(
+            kind,
+            HandleKind::WinHttpRequest | HandleKind::HttpRequest | HandleKind::UrlResource
+        );
+        if request && o.is_open() && o.pending_ops() == 0 && o.running_callbacks() == 0 {
+            event(ProtocolEvent::ConnectionClosed);
+        }
+        if self.bounds.apis == ApiSet::All && request && o.is_open() {
+            event(ProtocolEvent::DataBuffered(1));
+            event(ProtocolEvent::EndOfData);
         }
     }
 
@@ -402,24 +452,37 @@ impl HinternetModel {
     /// check of a rejection, the law monitor, the one drain helper (callbacks left
     /// running), the structural invariants and the quiescent-state liveness check. A broken
     /// law ends in [`State::violation`]. With `trace`, every input, reply and output is
-    /// recorded in the core's text trace format.
-    pub fn step(&self, last: &State, input: Input, mut trace: Option<&mut Trace>) -> State {
+    /// recorded in the core's text trace format. Returns `None` when `input` is a protocol
+    /// event the machine's state does not allow (the environment could not have made it).
+    pub fn try_step(
+        &self,
+        last: &State,
+        input: Input,
+        mut trace: Option<&mut Trace>,
+    ) -> Option<State> {
         let mut next = last.clone();
         next.reached = 0;
-        if let Err(e) = self.apply(last, &mut next, input, trace.as_deref_mut()) {
-            let violation = match e {
-                DriveError::Law(v) => v,
-                DriveError::Input(e) => Violation {
-                    law: 0,
-                    message: format!("the machine refused an event its own state offered: {e}"),
-                },
-            };
-            if let Some(t) = trace {
-                t.comment(&violation.to_string());
-            }
-            next.violation = Some(violation);
+        let violation = match self.apply(last, &mut next, input, trace.as_deref_mut()) {
+            Ok(()) => return Some(next),
+            Err(StepError::NotApplicable) => return None,
+            Err(StepError::Drive(DriveError::Law(v))) => v,
+            Err(StepError::Drive(DriveError::Input(e))) => Violation {
+                law: 0,
+                message: format!("the machine refused an event its own state offered: {e}"),
+            },
+        };
+        if let Some(t) = trace {
+            t.comment(&violation.to_string());
         }
-        next
+        next.violation = Some(violation);
+        Some(next)
+    }
+
+    /// [`HinternetModel::try_step`] for an action the model offered in `last`; a protocol
+    /// event that does not apply leaves the state as it was.
+    pub fn step(&self, last: &State, input: Input, trace: Option<&mut Trace>) -> State {
+        self.try_step(last, input, trace)
+            .unwrap_or_else(|| last.clone())
     }
 
     fn apply(
@@ -428,11 +491,17 @@ impl HinternetModel {
         next: &mut State,
         input: Input,
         mut trace: Option<&mut Trace>,
-    ) -> Result<(), DriveError> {
+    ) -> Result<(), StepError> {
+        let result = next.machine.handle_input(input);
+        // The environment offers protocol events liberally; the machine decides whether
+        // one can happen (an event it refuses changes nothing).
+        if result.is_err() && matches!(input, Input::Protocol { .. }) {
+            return Err(StepError::NotApplicable);
+        }
         if let Some(t) = trace.as_deref_mut() {
             t.input(&input);
         }
-        let reply = next.machine.handle_input(input)?;
+        let reply = result?;
         if let Some(t) = trace.as_deref_mut() {
             t.reply(&reply);
         }
@@ -507,6 +576,20 @@ impl HinternetModel {
             _ => {}
         }
         bits
+    }
+}
+
+/// Why a step produced no ordinary next state.
+enum StepError {
+    /// A protocol event the machine's state does not allow.
+    NotApplicable,
+    /// A broken law, or an event the machine refused.
+    Drive(DriveError),
+}
+
+impl<E: Into<DriveError>> From<E> for StepError {
+    fn from(e: E) -> Self {
+        StepError::Drive(e.into())
     }
 }
 
@@ -615,6 +698,7 @@ impl Model for HinternetModel {
             if o.running_callbacks() > 0 {
                 out.push(Input::CallbackReturned { object });
             }
+            self.protocol_events(object, o, out);
         }
         // Handles created, plus creations still pending (an asynchronous
         // `InternetOpenUrl` queues an operation that creates its handle on completion).
@@ -725,7 +809,7 @@ impl Model for HinternetModel {
     }
 
     fn next_state(&self, last: &State, action: Input) -> Option<State> {
-        let next = self.step(last, action, None);
+        let next = self.try_step(last, action, None)?;
         // A rejected call that broke nothing and reached nothing leaves the state as it was
         // (up to the last step's reached bits, which no successor depends on): tell the
         // checker "no change" instead of hashing a copy.
