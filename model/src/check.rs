@@ -27,6 +27,8 @@ pub struct RunOptions {
     pub stop_at_failure: bool,
     /// Skip states at this stateright depth or deeper (init state = depth 1).
     pub max_depth: Option<usize>,
+    /// Stop after this long; the report is then marked incomplete.
+    pub timeout: Option<Duration>,
 }
 
 impl Default for RunOptions {
@@ -36,6 +38,7 @@ impl Default for RunOptions {
             dfs: false,
             stop_at_failure: false,
             max_depth: None,
+            timeout: None,
         }
     }
 }
@@ -85,12 +88,15 @@ pub struct RunReport {
     pub max_depth: usize,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// False when a timeout stopped the run before the bounded space was exhausted.
+    pub complete: bool,
 }
 
 impl RunReport {
-    /// True when every `always` holds and every `sometimes` was reached.
+    /// True when the run completed, every `always` holds and every `sometimes` was
+    /// reached.
     pub fn ok(&self) -> bool {
-        self.properties.iter().all(PropertyReport::ok)
+        self.complete && self.properties.iter().all(PropertyReport::ok)
     }
 
     /// The first broken `always` property and its counterexample.
@@ -134,6 +140,9 @@ impl RunReport {
                 (false, false) => format!("BROKEN ({} steps)", p.path.as_ref().map_or(0, Vec::len)),
             };
             let _ = writeln!(s, "  {:<9} {:<78} {}", p.kind(), p.name, verdict);
+        }
+        if !self.complete {
+            let _ = writeln!(s, "  INCOMPLETE: stopped by the timeout");
         }
         let _ = writeln!(
             s,
@@ -195,6 +204,7 @@ fn collect<C: Checker<HinternetModel>>(
     checker: C,
     model: HinternetModel,
     started: Instant,
+    timeout: Option<Duration>,
 ) -> RunReport {
     let discoveries = checker.discoveries();
     let properties = model
@@ -214,6 +224,11 @@ fn collect<C: Checker<HinternetModel>>(
         unique: checker.unique_state_count(),
         max_depth: checker.max_depth(),
         seconds: started.elapsed().as_secs_f64(),
+        // A run that ends clearly before its timeout exhausted its space.
+        complete: match timeout {
+            None => true,
+            Some(limit) => started.elapsed() + Duration::from_millis(200) < limit,
+        },
         model,
     }
 }
@@ -228,10 +243,13 @@ pub fn run(model: HinternetModel, opts: &RunOptions) -> RunReport {
     if opts.stop_at_failure {
         builder = builder.finish_when(HasDiscoveries::AnyFailures);
     }
+    if let Some(limit) = opts.timeout {
+        builder = builder.timeout(limit);
+    }
     if opts.dfs {
-        collect(builder.spawn_dfs().join(), model, started)
+        collect(builder.spawn_dfs().join(), model, started, opts.timeout)
     } else {
-        collect(builder.spawn_bfs().join(), model, started)
+        collect(builder.spawn_bfs().join(), model, started, opts.timeout)
     }
 }
 
@@ -284,6 +302,7 @@ pub fn shortest_counterexample(
                 // Off by one twice: the initial state is depth 1, and states at the cap
                 // are skipped before their properties are checked.
                 max_depth: Some(k + 2),
+                timeout: None,
             };
             let report = run(model.clone(), &opts);
             states += report.states;
@@ -363,7 +382,8 @@ pub fn simulate(model: HinternetModel, seed: u64, steps: usize, budget: usize) -
         .timeout(Duration::from_secs(600))
         .spawn_simulation(seed, UniformChooser)
         .join();
-    let run = collect(checker, model.clone(), started);
+    // A simulation samples the space; it is never "incomplete".
+    let run = collect(checker, model.clone(), started, None);
     SimulationReport {
         walk: random_walk(&model, seed, steps),
         run,

@@ -116,6 +116,9 @@ struct CheckArgs {
     /// Longest counterexample searched for with --mutant, in actions.
     #[arg(long, default_value_t = 12)]
     max_steps: usize,
+    /// Stop each model after this many seconds (reported as incomplete; exit 1).
+    #[arg(long)]
+    timeout: Option<u64>,
 }
 
 fn main() -> ExitCode {
@@ -136,6 +139,7 @@ fn main() -> ExitCode {
         dfs: false,
         mutant: None,
         max_steps: 12,
+        timeout: None,
     }));
     let result = match command {
         Command::Check(args) => match args.mutant.clone() {
@@ -246,6 +250,7 @@ fn check(args: &CheckArgs) -> Result<bool, String> {
     let opts = RunOptions {
         threads: args.threads,
         dfs: args.dfs,
+        timeout: args.timeout.map(std::time::Duration::from_secs),
         ..RunOptions::default()
     };
     let started = Instant::now();

@@ -270,11 +270,14 @@ fn is_operation(api: Api) -> bool {
     matches!(api.rule().shape, Shape::Operation(_))
 }
 
+/// The functions of `family` an application calls: every [`Api`] except the internal
+/// halves of creating functions (the pending part of an asynchronous `InternetOpenUrl` is
+/// started by `Input::Create` only).
 fn family_apis(family: Family) -> impl Iterator<Item = Api> {
     Api::ALL
         .iter()
         .copied()
-        .filter(move |a| a.family() == family)
+        .filter(move |a| a.family() == family && CreateApi::from_name(a.name()).is_none())
 }
 
 impl HinternetModel {
