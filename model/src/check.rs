@@ -159,8 +159,8 @@ impl RunReport {
 }
 
 /// The models of the default `check`: every preset (observed and documented behaviour of
-/// both families), plus value-reuse knobs that change laws 4 and 7 (strict generations,
-/// LIFO, monotonic values), each within `bounds(family)`. `family` restricts to one
+/// both families), plus value-reuse knobs that change laws 4 and 7 (strict generations
+/// for WinHTTP; LIFO and monotonic values for WinINet), each within `bounds(family)`. `family` restricts to one
 /// family.
 pub fn default_models(
     bounds: &dyn Fn(Family) -> Bounds,
@@ -173,10 +173,6 @@ pub fn default_models(
     policies.push((
         "winhttp+strict-values".into(),
         Policy::winhttp().with_reuse(ValueReuse::Strict),
-    ));
-    policies.push((
-        "winhttp+lifo-values".into(),
-        Policy::winhttp().with_reuse(ValueReuse::Lifo),
     ));
     policies.push((
         "wininet+lifo-values".into(),

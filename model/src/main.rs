@@ -72,7 +72,7 @@ struct ConfigArgs {
     #[arg(long)]
     family: Option<String>,
     /// Only this preset (winhttp, winhttp-documented, wininet, wininet-wine-close,
-    /// winhttp+strict-values, winhttp+lifo-values, wininet+lifo-values,
+    /// winhttp+strict-values, wininet+lifo-values,
     /// wininet+monotonic-values).
     #[arg(long)]
     preset: Option<String>,
