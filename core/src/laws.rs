@@ -42,6 +42,8 @@ struct Watch {
     by_cascade: bool,
     /// Its `HANDLE_CLOSING` was seen.
     gone: bool,
+    /// Its `HANDLE_CLOSING` was filtered, or delivered and its callback has returned.
+    closing_returned: bool,
     /// Accepted operations not yet completed (async) or returned (blocking).
     ops: u16,
     /// Delivered notifications whose callback has not returned.
@@ -171,8 +173,10 @@ impl LawMonitor {
             } => {
                 // Law 7: the value must be free.
                 if let Some((old, w)) = self.watch(value) {
+                    // Reserved until destroyed means: until its HANDLE_CLOSING is out and
+                    // no callback still runs that may carry the value (WI-R2).
                     let free = if self.reserve_until_destroyed {
-                        w.gone
+                        w.gone && w.closing_returned
                     } else {
                         w.closed
                     };
@@ -195,6 +199,7 @@ impl LawMonitor {
                         closed: false,
                         by_cascade: false,
                         gone: false,
+                        closing_returned: false,
                         ops: 0,
                         running: 0,
                         progress: 0,
@@ -252,7 +257,11 @@ impl LawMonitor {
         }
         if let Input::CallbackReturned { object } = *input {
             if let Some(w) = self.objects.get_mut(&object) {
-                w.running = w.running.saturating_sub(1);
+                if w.gone {
+                    w.closing_returned = true;
+                } else {
+                    w.running = w.running.saturating_sub(1);
+                }
             }
         }
         Ok(())
@@ -357,6 +366,7 @@ impl LawMonitor {
             }
             if let Some(w) = self.objects.get_mut(&object) {
                 w.gone = true;
+                w.closing_returned = !n.needs_return;
             }
             return Ok(());
         }
@@ -503,8 +513,11 @@ pub fn check_invariants(machine: &Machine) -> Result<(), Violation> {
         let id = match state {
             crate::machine::SlotState::Live(id) | crate::machine::SlotState::Reserved(id) => id,
         };
+        let lingering = matches!(state, crate::machine::SlotState::Reserved(_))
+            && machine.lingering().any(|(l, v)| l == id && v == value);
         match machine.object(id) {
             Some(o) if o.value() == value => {}
+            None if lingering => {}
             _ => {
                 return violation(
                     0,

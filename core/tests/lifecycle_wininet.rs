@@ -531,3 +531,73 @@ fn wi_r18_async_operations_return_false_with_io_pending() {
         );
     }
 }
+
+#[test]
+fn wi_r2_value_stays_reserved_until_the_handle_closing_callback_returned() {
+    // A callback closes an idle connect (destroyed at once) and creates a new one in the
+    // same callback: the old value must not be reissued while its HANDLE_CLOSING has not
+    // been delivered — late callbacks may still carry it (WI-R2).
+    let mut d = driver(Policy::wininet());
+    let (root, _) = open(&mut d, CreateApi::InternetOpen, true);
+    set_callback(&mut d, root, 0);
+    let (http, _) = create(
+        &mut d,
+        CreateApi::InternetConnect(Service::Http),
+        root,
+        Some(1),
+    );
+    let (idle, _) = create(
+        &mut d,
+        CreateApi::InternetConnect(Service::Http),
+        root,
+        Some(2),
+    );
+    let (req, ro) = create(&mut d, CreateApi::HttpOpenRequest, http, Some(3));
+    call(&mut d, Api::HttpSendRequest, req);
+    let mut acted = false;
+    d.step_with(
+        Input::Complete {
+            object: ro,
+            lane: Lane::Main,
+            result: IoResult::Ok(0),
+        },
+        &mut |n| {
+            if n.status == st::REQUEST_COMPLETE && !acted {
+                acted = true;
+                vec![
+                    Input::Close { handle: idle },
+                    Input::Create {
+                        api: CreateApi::InternetConnect(Service::Http),
+                        source: root,
+                        context: Some(4),
+                    },
+                ]
+            } else {
+                Vec::new()
+            }
+        },
+    )
+    .expect("the laws hold");
+    assert!(acted);
+    let created = d
+        .trace
+        .lines()
+        .iter()
+        .rev()
+        .find(|l| l.contains("created") && l.contains("connect-http"))
+        .cloned()
+        .expect("a connect was created");
+    assert!(
+        !created.contains(&format!("h={idle} ")),
+        "reserved value reissued: {created}\n{}",
+        d.trace
+    );
+    // Once the closing callback has returned, the value is free again.
+    let (next, _) = create(
+        &mut d,
+        CreateApi::InternetConnect(Service::Http),
+        root,
+        Some(5),
+    );
+    assert_eq!(next, idle);
+}

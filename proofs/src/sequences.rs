@@ -254,12 +254,15 @@ fn root_api(family: Family) -> CreateApi {
     }
 }
 
-/// Objects with delivered callbacks still running, in a stable order.
+/// Objects with delivered callbacks still running, in a stable order: live objects with
+/// running callbacks, then destroyed objects whose `HANDLE_CLOSING` callback has not
+/// returned (they keep a reserved value until it does).
 fn running_callbacks(machine: &Machine) -> Vec<ObjectId> {
     machine
         .objects()
         .filter(|(_, o)| o.running_callbacks() > 0)
         .map(|(id, _)| id)
+        .chain(machine.lingering().map(|(id, _)| id))
         .collect()
 }
 

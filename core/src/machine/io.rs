@@ -487,9 +487,11 @@ pub struct Notification {
     /// The callback that must be invoked, or `None` when filtered out (no callback,
     /// masked out, or context 0 under WinINet).
     pub callback: Option<CallbackId>,
-    /// True when the object is held until the embedder reports
-    /// [`Input::CallbackReturned`] for this delivery (every delivered notification
-    /// except `HANDLE_CLOSING`, after which the object no longer exists).
+    /// True when the embedder must report [`Input::CallbackReturned`] when this
+    /// delivery's callback returns. Every delivered notification holds its object until
+    /// then, except `HANDLE_CLOSING` (the object no longer exists); a delivered
+    /// `HANDLE_CLOSING` needs the return only under `ValueRelease::AtDestroy`, where it
+    /// frees the object's reserved value (law 7).
     pub needs_return: bool,
 }
 

@@ -210,6 +210,11 @@ pub struct Machine {
     objects: BTreeMap<ObjectId, Object>,
     next_object: u32,
     outputs: VecDeque<Output>,
+    /// Destroyed objects whose value is still reserved (`ValueRelease::AtDestroy`, law 7):
+    /// until their `HANDLE_CLOSING` is handed out when nobody receives it, or until its
+    /// callback has returned when it is delivered — late callbacks may still carry the
+    /// value (WI-R2).
+    lingering: BTreeMap<ObjectId, HandleValue>,
     #[cfg(feature = "mutants")]
     mutant: Option<Mutant>,
 }
@@ -243,6 +248,7 @@ impl Machine {
             objects: BTreeMap::new(),
             next_object: 0,
             outputs: VecDeque::new(),
+            lingering: BTreeMap::new(),
             #[cfg(feature = "mutants")]
             mutant: None,
         }
@@ -287,6 +293,7 @@ impl Machine {
     /// running, no output undrained.
     pub fn is_quiescent(&self) -> bool {
         self.outputs.is_empty()
+            && self.lingering.is_empty()
             && self
                 .objects
                 .values()
@@ -296,10 +303,32 @@ impl Machine {
     /// The next output, in emission order.
     pub fn poll_output(&mut self) -> Option<Output> {
         #[cfg(feature = "mutants")]
-        if self.mutant == Some(Mutant::OutputsLifo) {
-            return self.outputs.pop_back();
+        let output = if self.mutant == Some(Mutant::OutputsLifo) {
+            self.outputs.pop_back()
+        } else {
+            self.outputs.pop_front()
+        };
+        #[cfg(not(feature = "mutants"))]
+        let output = self.outputs.pop_front();
+        // Law 7: a HANDLE_CLOSING nobody receives frees its reserved value as it leaves.
+        if let Some(Output::Notify(n)) = output {
+            if n.status == handle_closing(self.policy.family) && !n.needs_return {
+                self.release_lingering(n.object);
+            }
         }
-        self.outputs.pop_front()
+        output
+    }
+
+    /// Destroyed objects whose `HANDLE_CLOSING` callback has not returned yet, with the
+    /// value they keep reserved (`ValueRelease::AtDestroy`).
+    pub fn lingering(&self) -> impl Iterator<Item = (ObjectId, HandleValue)> + '_ {
+        self.lingering.iter().map(|(&id, &v)| (id, v))
+    }
+
+    fn release_lingering(&mut self, object: ObjectId) {
+        if let Some(value) = self.lingering.remove(&object) {
+            self.values.release(value);
+        }
     }
 
     /// True when outputs wait to be drained.
@@ -1184,6 +1213,15 @@ impl Machine {
     }
 
     fn transition_to_callback_returned(&mut self, object: ObjectId) -> Result<Reply, InputError> {
+        if !self.objects.contains_key(&object) && self.lingering.contains_key(&object) {
+            // The HANDLE_CLOSING callback returned: the reserved value is free (law 7).
+            self.release_lingering(object);
+            return Ok(Reply {
+                ret: Ret::None,
+                last_error: None,
+                outcome: Outcome::Event,
+            });
+        }
         #[cfg(feature = "mutants")]
         if self.mutant == Some(Mutant::CallbackHoldIgnored) {
             // The planted bug took no hold, so there is nothing to release.
@@ -1398,7 +1436,13 @@ impl Machine {
                 self.emit(id, value, context, closing, Info::Handle(value));
             }
             self.objects.remove(&id);
-            self.values.release(value);
+            if self.policy.value_release == ValueRelease::AtDestroy {
+                // Law 7: still reserved until the HANDLE_CLOSING just emitted is handed
+                // out (nobody receives it) or its callback returns.
+                self.lingering.insert(id, value);
+            } else {
+                self.values.release(value);
+            }
             if let Some(p) = parent {
                 #[cfg(feature = "mutants")]
                 if self.mutant == Some(Mutant::ParentHoldLeaked) {
@@ -1502,6 +1546,7 @@ impl Machine {
         let family = self.policy.family;
         let drop_zero = self.policy.drop_zero_context;
         let closing = status == handle_closing(family);
+        let linger = self.policy.value_release == ValueRelease::AtDestroy;
         let Some(obj) = self.objects.get_mut(&object) else {
             return;
         };
@@ -1509,11 +1554,12 @@ impl Machine {
         let callback = obj
             .callback
             .filter(|_| !(masked_out || (drop_zero && context == 0)));
-        let needs_return = callback.is_some() && !closing;
+        // A delivered HANDLE_CLOSING holds nothing (the object is gone), but under
+        // `AtDestroy` its return frees the reserved value (law 7).
+        let needs_return = callback.is_some() && (!closing || linger);
+        let hold = needs_return && !closing;
         #[cfg(feature = "mutants")]
-        let hold = needs_return && self.mutant != Some(Mutant::CallbackHoldIgnored);
-        #[cfg(not(feature = "mutants"))]
-        let hold = needs_return;
+        let hold = hold && self.mutant != Some(Mutant::CallbackHoldIgnored);
         if hold {
             obj.callbacks += 1;
         }
