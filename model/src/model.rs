@@ -703,6 +703,11 @@ impl Model for HinternetModel {
             }
             self.protocol_events(object, o, out);
         }
+        // The HANDLE_CLOSING callbacks of destroyed objects that keep their value reserved
+        // until they return (WinINet, law 7).
+        for (object, _) in m.lingering() {
+            out.push(Input::CallbackReturned { object });
+        }
         // Handles created, plus creations still pending (an asynchronous
         // `InternetOpenUrl` queues an operation that creates its handle on completion).
         let pending_creations = m

@@ -63,8 +63,8 @@ fn wininet_wine_close_small_bound_is_pinned() {
 
 const WINHTTP_UNIQUE: usize = 55_614;
 const WINHTTP_DOCUMENTED_UNIQUE: usize = 20_458;
-const WININET_UNIQUE: usize = 24_139;
-const WININET_WINE_CLOSE_UNIQUE: usize = 24_139;
+const WININET_UNIQUE: usize = 31_955;
+const WININET_WINE_CLOSE_UNIQUE: usize = 31_955;
 
 /// `hinternet-model check --mutant NAME` through the library: every mutant breaks a law
 /// within the small bounds, and its shortest counterexample replays, as a text trace, to
