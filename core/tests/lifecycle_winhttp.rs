@@ -161,11 +161,7 @@ fn wh_r6_documented_knob_invalidates_children() {
         assert!(is_rejected_with(&q, ERROR_INVALID_HANDLE));
         assert!(is_rejected_with(&close(&mut d, h), ERROR_INVALID_HANDLE));
     }
-    let order: Vec<_> = stream(&d)
-        .into_iter()
-        .filter(|n| n.0 == st::HANDLE_CLOSING)
-        .map(|n| n.2)
-        .collect();
+    let order = closing_order(&d);
     assert_eq!(order, [ro, co, so]);
 }
 
@@ -534,11 +530,7 @@ fn wh_r33_close_order_and_websocket_cancellations_before_handle_closing() {
     close(&mut d, r);
     close(&mut d, c);
     close(&mut d, s);
-    let order: Vec<_> = stream(&d)
-        .into_iter()
-        .filter(|n| n.0 == st::HANDLE_CLOSING)
-        .map(|n| n.2)
-        .collect();
+    let order = closing_order(&d);
     assert_eq!(order, [ro, co, so]);
 }
 

@@ -151,11 +151,7 @@ fn wi_r6_idle_tree_is_destroyed_deepest_first() {
     let mut d = driver(Policy::wininet());
     let ([root, _, _], [rooto, co, ro]) = wininet_tree(&mut d, false);
     close(&mut d, root);
-    let order: Vec<_> = stream(&d)
-        .into_iter()
-        .filter(|n| n.0 == st::HANDLE_CLOSING)
-        .map(|n| n.2)
-        .collect();
+    let order = closing_order(&d);
     assert_eq!(order, [ro, co, rooto]);
 }
 

@@ -97,6 +97,15 @@ pub fn closing_of(d: &Driver, object: ObjectId) -> usize {
         .count()
 }
 
+/// The objects whose `HANDLE_CLOSING` was emitted, in emission order.
+pub fn closing_order(d: &Driver) -> Vec<ObjectId> {
+    let closing = closing_status(d);
+    d.notifications()
+        .filter(|n| n.status == closing)
+        .map(|n| n.object)
+        .collect()
+}
+
 pub fn created_status(d: &Driver) -> u32 {
     handle_created(d.machine.family())
 }
