@@ -8,7 +8,11 @@
 //! machine cannot hide from it. The proptests, the model checker and the fuzz targets all
 //! use these two checks.
 
-use std::collections::BTreeMap;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+
+use alloc::collections::BTreeMap;
 
 use crate::machine::{
     handle_closing, is_completion, winhttp, wininet, ApiError, Family, HandleKind, HandleValue,

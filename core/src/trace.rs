@@ -16,6 +16,10 @@
 //! Owns: [`Trace`] and the line format. Invariant: `format_input` and `parse_input` are
 //! inverse on every input (tested).
 
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
 use core::fmt::{self, Write as _};
 
 use crate::machine::{

@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use hinternet_core::{
-    CallbackMode, Driver, Engine, EngineBuilder, Event, Family, HandleValue, Machine, Notification,
-    ObjectId, Output, Policy, ValueReuse,
+    CallbackMode, Driver, Family, HandleValue, Machine, Notification, ObjectId, Output, Policy,
+    ValueReuse,
 };
+use hinternet_engine::{Engine, EngineBuilder, Event};
 
 use crate::sequences::{decode, plan, policies, run, Op, Planned};
 

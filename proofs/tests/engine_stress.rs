@@ -11,9 +11,9 @@ use std::sync::Barrier;
 
 use engine_support::{check_linearizable, check_trace, handle_of, History, Op, Res};
 use hinternet_core::{
-    CreateApi, Engine, EngineBuilder, Family, HandleValue, Info, Input, Policy, Service, Shape,
-    API_TABLE,
+    CreateApi, Family, HandleValue, Info, Input, Policy, Service, Shape, API_TABLE,
 };
+use hinternet_engine::{Engine, EngineBuilder};
 
 /// A small deterministic generator (xorshift64*), so failures replay.
 struct Rng(u64);

@@ -13,11 +13,12 @@
 mod engine_support;
 
 use engine_support::{check_linearizable, check_trace, handle_of, History, Op, Res};
-use hinternet_core::engine::EngineMutant;
 use hinternet_core::{
-    winhttp, Api, CreateApi, Engine, EngineBuilder, HandleValue, Info, Input, IoResult, Lane,
-    Notification, ObjectId, Outcome, Policy, Reply, Ret, Service, ERROR_INVALID_HANDLE,
+    winhttp, Api, CreateApi, HandleValue, Info, Input, IoResult, Lane, Notification, ObjectId,
+    Outcome, Policy, Reply, Ret, Service, ERROR_INVALID_HANDLE,
 };
+use hinternet_engine::EngineMutant;
+use hinternet_engine::{Engine, EngineBuilder};
 use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::sync::{Arc, Mutex};
 use loom::thread;
@@ -61,7 +62,7 @@ fn set_callback(engine: &Engine, handle: HandleValue, cb: hinternet_core::Callba
 
 /// Close every value that may still be open, then check the trace and the final
 /// state; returns the trace.
-fn finish(engine: &Engine, policy: &Policy) -> Vec<hinternet_core::Event> {
+fn finish(engine: &Engine, policy: &Policy) -> Vec<hinternet_engine::Event> {
     for v in 1..=6 {
         let _ = engine.close(HandleValue(v));
     }
@@ -370,7 +371,7 @@ fn callbacks_serialize_per_object(mutant: Option<EngineMutant>) {
     let created: Vec<Info> = trace
         .iter()
         .filter_map(|e| match e {
-            hinternet_core::Event::Step {
+            hinternet_engine::Event::Step {
                 reply:
                     Reply {
                         outcome: Outcome::Created { value, .. },

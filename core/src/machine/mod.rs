@@ -65,6 +65,8 @@
 //! which may destroy the parent next, so a child's `HANDLE_CLOSING` always precedes its
 //! parent's.
 
+use alloc::vec::Vec;
+
 mod api;
 mod codes;
 mod io;
@@ -93,7 +95,7 @@ pub use policy::{ParentClose, Policy, ValueRelease, ValueReuse, STRICT_MAX_SLOTS
 use protocol::{Call, Effect, Facts, InlineWhen, Verdict};
 pub use values::{HandleValue, SlotState, ValueTable};
 
-use std::collections::{BTreeMap, VecDeque};
+use alloc::collections::{BTreeMap, VecDeque};
 
 /// The identity of an object inside the machine. Never reused within one machine, so
 /// it stays meaningful after the handle value is reissued.

@@ -2,6 +2,9 @@
 //! the `mutants` feature so they never ship. The model checker, the proptests and the
 //! tests must catch every one: a checker that cannot fail proves nothing.
 
+use alloc::format;
+use alloc::string::String;
+
 /// A planted bug, named for what it breaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Mutant {

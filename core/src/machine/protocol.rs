@@ -31,6 +31,10 @@
 //!   again when they reach the head of their lane (a `ReceiveResponse` queued behind a
 //!   failed send then fails with `REQUEST_ERROR{1, 12019}`, WH-R22).
 
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use core::fmt::Write as _;
 
 use super::api::{Api, Lane, Shape};

@@ -12,7 +12,7 @@
 //!   every reuse, and a slot whose generation would wrap is retired.
 //! - V4: value 0 (NULL) is never issued.
 
-use std::collections::{BTreeMap, VecDeque};
+use alloc::collections::{BTreeMap, VecDeque};
 
 use super::policy::{ValueReuse, STRICT_MAX_SLOTS};
 use super::ObjectId;
@@ -225,6 +225,7 @@ impl ValueTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec::Vec;
 
     fn issue_n(t: &mut ValueTable, n: u32) -> Vec<HandleValue> {
         (0..n)
@@ -294,7 +295,7 @@ mod tests {
     #[test]
     fn strict_retires_a_slot_instead_of_wrapping() {
         let mut t = ValueTable::new(ValueReuse::Strict, 1);
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = alloc::collections::BTreeSet::new();
         for _ in 0..MAX_GENERATION + 3 {
             let v = t
                 .issue(ObjectId(0))

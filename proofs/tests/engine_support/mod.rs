@@ -10,9 +10,10 @@
 use std::collections::{BTreeMap, HashSet};
 
 use hinternet_core::{
-    drain, handle_closing, CreateApi, Engine, Event, HandleKind, HandleValue, Input, InputError,
-    LawMonitor, Machine, ObjectId, Output, Policy, Reply, Ret,
+    drain, handle_closing, CreateApi, HandleKind, HandleValue, Input, InputError, LawMonitor,
+    Machine, ObjectId, Output, Policy, Reply, Ret,
 };
+use hinternet_engine::{Engine, Event};
 
 #[cfg(loom)]
 use loom::sync::{

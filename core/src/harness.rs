@@ -1,91 +1,17 @@
-//! Driving the machine: the one drain helper, and a checked, recording driver.
+//! A checked, recording driver: the deterministic test harness.
 //!
-//! Owns: [`drain`]/[`drain_into`] (the only code that empties the output stream; the
-//! engine, the model, the tests and the fuzz targets all go through it) and [`Driver`]
-//! (a deterministic harness in the spirit of quinn-proto's `Pair`: it applies inputs,
-//! drains, plays the application's callbacks, records the text trace and checks the laws
-//! and invariants after every step).
-//!
-//! Invariant: callbacks are never invoked re-entrantly. An input made inside a callback
-//! is applied at once, but the outputs it causes are queued behind the ones being drained
-//! and delivered after the callback returns (law 9); for each object, callbacks run one
-//! at a time in emission order (law 10).
+//! Owns: [`Driver`] (in the spirit of quinn-proto's `Pair`: it applies inputs, drains
+//! through [`crate::drain`], plays the application's callbacks, records the text trace
+//! and checks the laws and invariants after every step). The shipped engine does not
+//! use this module; it drains through [`crate::drain`] directly.
 
+use alloc::format;
+use alloc::vec::Vec;
+
+use crate::drain::{drain_into, CallbackMode, OutputSink};
 use crate::laws::{check_invariants, LawMonitor, Violation};
 use crate::machine::{Input, InputError, Machine, Notification, Output, Policy, Reply};
 use crate::trace::Trace;
-
-/// What the drain does after handing a delivered notification to the sink.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CallbackMode {
-    /// The callback has returned when the sink returns: feed
-    /// [`Input::CallbackReturned`] at once.
-    ReturnAtOnce,
-    /// The callback keeps running; the caller reports its return later (the model
-    /// checker makes that an environment choice).
-    LeaveRunning,
-}
-
-/// Where drained outputs go.
-pub trait OutputSink {
-    /// The sink's error; machine input errors convert into it.
-    type Error: From<InputError>;
-    /// One output, in order. A `Notify` with a callback is the callback's invocation:
-    /// the sink may feed further inputs to `machine` (an application calling the API
-    /// from inside its callback).
-    fn output(&mut self, machine: &mut Machine, output: &Output) -> Result<(), Self::Error>;
-    /// A callback return the drain fed (mode [`CallbackMode::ReturnAtOnce`]).
-    fn callback_returned(&mut self, _input: &Input, _reply: &Reply) -> Result<(), Self::Error> {
-        Ok(())
-    }
-}
-
-/// Drain every queued output into `sink`, in order, until the stream is empty.
-pub fn drain_into<S: OutputSink>(
-    machine: &mut Machine,
-    mode: CallbackMode,
-    sink: &mut S,
-) -> Result<(), S::Error> {
-    while let Some(output) = machine.poll_output() {
-        sink.output(machine, &output)?;
-        if let (CallbackMode::ReturnAtOnce, Output::Notify(n)) = (mode, output) {
-            if n.needs_return {
-                let input = Input::CallbackReturned { object: n.object };
-                let reply = machine.handle_input(input)?;
-                sink.callback_returned(&input, &reply)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-struct FnSink<F>(F);
-
-impl<F: FnMut(&mut Machine, &Output)> OutputSink for FnSink<F> {
-    type Error = InputError;
-    fn output(&mut self, machine: &mut Machine, output: &Output) -> Result<(), InputError> {
-        (self.0)(machine, output);
-        Ok(())
-    }
-}
-
-/// Drain every queued output, calling `on_output` for each (callbacks return at once),
-/// and return them all in order.
-pub fn drain(
-    machine: &mut Machine,
-    mut on_output: impl FnMut(&mut Machine, &Output),
-) -> Result<Vec<Output>, InputError> {
-    let mut seen = Vec::new();
-    drain_into(
-        machine,
-        CallbackMode::ReturnAtOnce,
-        &mut FnSink(|m: &mut Machine, o: &Output| {
-            seen.push(*o);
-            on_output(m, o);
-        }),
-    )?;
-    Ok(seen)
-}
 
 /// Why a driven step failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -185,7 +111,7 @@ impl Driver {
 
     /// Forget the outputs recorded so far (the trace keeps them).
     pub fn take_outputs(&mut self) -> Vec<Output> {
-        std::mem::take(&mut self.outputs)
+        core::mem::take(&mut self.outputs)
     }
 }
 

@@ -48,8 +48,8 @@
 
 use crossbeam_utils::Backoff;
 
-use crate::machine::{HandleKind, HandleValue, ObjectId, ValueReuse};
 use crate::sync::{spin, AtomicU64, AtomicUsize, Mutex, Ordering};
+use hinternet_core::{HandleKind, HandleValue, ObjectId, ValueReuse};
 
 const REF_ONE: u64 = 1;
 const REF_MASK: u64 = (1 << 24) - 1;

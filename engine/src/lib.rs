@@ -1,4 +1,7 @@
-//! The thread-safe engine: the face shims embed and call from many threads at once.
+//! # hinternet-engine
+//!
+//! The thread-safe engine around [`hinternet_core`]'s machine: the face shims embed and
+//! call from many threads at once.
 //!
 //! # Contract
 //!
@@ -9,7 +12,7 @@
 //!
 //! - **Validate-and-pin without a lock** ([`Engine::pin`]): a lookup of a handle value
 //!   that checks liveness and kind and holds the slot for the call, through one atomic
-//!   state word per slot (rules 1–6 in `engine/slot.rs`). The table mirrors the
+//!   state word per slot (rules 1–6 in `slot.rs`). The table mirrors the
 //!   machine's value table under the lock, so a pin is linearizable to the machine's
 //!   lookup. A shim pins a handle to work on its own per-object state (headers, options)
 //!   without the lock; every API call that the machine models is one locked step, since
@@ -63,26 +66,27 @@
 //! lock, every machine step with its reply, every I/O request and callback invocation
 //! (when its deliverer takes it from the object's queue), and every filtered
 //! notification (at drain).
-//! [`LawMonitor`](crate::LawMonitor) can check the laws on that stream.
+//! [`LawMonitor`](hinternet_core::LawMonitor) can check the laws on that stream.
 
 mod slot;
+mod sync;
 
 use std::collections::{BTreeMap, VecDeque};
 
 use crossbeam_utils::CachePadded;
 
-pub use crate::sync::SharedFn;
 #[cfg(feature = "engine-mutants")]
 pub use slot::EngineMutant;
+pub use sync::SharedFn;
 
-use crate::driver::{drain_into, CallbackMode, OutputSink};
+use crate::sync::{thread_local, Mutex};
+use hinternet_core::drain::{drain_into, CallbackMode, OutputSink};
 #[cfg(doc)]
-use crate::machine::Ret;
-use crate::machine::{
+use hinternet_core::Ret;
+use hinternet_core::{
     Api, CallbackId, CreateApi, Family, HandleKind, HandleValue, Input, InputError, IoResult, Lane,
     Machine, Notification, ObjectId, Outcome, Output, ParentClose, Policy, Reply,
 };
-use crate::sync::{thread_local, Mutex};
 use slot::{FastPin, Placement, SlotAlloc, Table};
 
 /// A status callback: invoked outside every lock with the engine (so it can call back
@@ -170,7 +174,7 @@ impl EngineBuilder {
                 queues: BTreeMap::new(),
                 parents: BTreeMap::new(),
                 closing_children: BTreeMap::new(),
-                closing_status: crate::machine::handle_closing(self.policy.family),
+                closing_status: hinternet_core::handle_closing(self.policy.family),
                 callbacks: Vec::new(),
                 trace: self.record.then(Vec::new),
                 panics: 0,

@@ -3,8 +3,8 @@
 use std::sync::{Arc, Mutex as StdMutex};
 
 use super::*;
-use crate::laws::{check_invariants, LawMonitor};
-use crate::machine::{handle_closing, winhttp, Api, Policy, Ret, Shape, API_TABLE, HIERARCHY};
+use hinternet_core::{check_invariants, LawMonitor};
+use hinternet_core::{handle_closing, winhttp, Api, Policy, Ret, Shape, API_TABLE, HIERARCHY};
 
 fn handle(reply: Result<Reply, InputError>) -> HandleValue {
     match reply.expect("accepted input").ret {
@@ -92,7 +92,7 @@ fn close_inside_callback_is_delivered_after_it_returns() {
     assert!(engine.inspect(Machine::is_empty));
 }
 
-use crate::machine::Info;
+use hinternet_core::Info;
 
 #[test]
 fn a_panicking_callback_counts_as_returned() {
@@ -147,7 +147,7 @@ fn pins_follow_the_machine() {
 
 #[test]
 fn strict_and_monotonic_values_beyond_the_map_still_pin() {
-    use crate::machine::ValueReuse;
+    use hinternet_core::ValueReuse;
     for reuse in [ValueReuse::Monotonic, ValueReuse::Strict] {
         let policy = Policy::winhttp().with_reuse(reuse).with_max_handles(2);
         let engine = Engine::new(policy);
@@ -194,7 +194,7 @@ fn immediate_calls_answer_as_the_machine() {
                     };
                     let a = handle(engine.apply(input));
                     let b = handle(machine.handle_input(input));
-                    crate::drain(&mut machine, |_, _| {}).expect("drain");
+                    hinternet_core::drain(&mut machine, |_, _| {}).expect("drain");
                     last = (a, b);
                 }
                 assert_eq!(last.0, last.1);
@@ -231,7 +231,7 @@ fn cascade_close_invalidates_the_subtree_in_the_table() {
     let engine = EngineBuilder::new(policy).record(true).build();
     let root = handle(engine.open(CreateApi::InternetOpen, false));
     let connect = handle(engine.create(
-        CreateApi::InternetConnect(crate::machine::Service::Http),
+        CreateApi::InternetConnect(hinternet_core::Service::Http),
         root,
         Some(1),
     ));
@@ -247,7 +247,7 @@ fn cascade_close_invalidates_the_subtree_in_the_table() {
     assert!(engine.inspect(|m| m.is_empty() && check_invariants(m).is_ok()));
     assert_eq!(
         handle_closing(policy.family),
-        crate::machine::wininet::HANDLE_CLOSING
+        hinternet_core::wininet::HANDLE_CLOSING
     );
 }
 

@@ -1,4 +1,4 @@
-//! `cargo bench -p hinternet-core --bench engine`: the engine against a Wine-style
+//! `cargo bench -p hinternet-engine --bench engine`: the engine against a Wine-style
 //! baseline (one global `Mutex` around a `Vec`, lowest-free reuse, a refcount per entry
 //! kept under the lock) and `sharded-slab`, measured in the same run, then one line per
 //! goal of issue 5: `goal NAME measured=X target=Y ok|short`.
@@ -14,9 +14,8 @@ use std::hint::black_box;
 use std::sync::{Barrier, Mutex};
 use std::time::Instant;
 
-use hinternet_core::{
-    drain, CreateApi, Engine, EngineBuilder, HandleValue, Input, Machine, Policy, Ret,
-};
+use hinternet_core::{drain, CreateApi, HandleValue, Input, Machine, Policy, Ret};
+use hinternet_engine::{Engine, EngineBuilder};
 use sharded_slab::Slab;
 
 const RUNS: usize = 3;
