@@ -83,11 +83,6 @@ impl LawMonitor {
         }
     }
 
-    /// Objects seen so far whose `HANDLE_CLOSING` has not come.
-    pub fn alive(&self) -> usize {
-        self.objects.values().filter(|w| !w.gone).count()
-    }
-
     fn watch(&self, value: HandleValue) -> Option<(ObjectId, &Watch)> {
         let id = *self.values.get(&value)?;
         self.objects.get(&id).map(|w| (id, w))

@@ -627,28 +627,6 @@ fn wh_r32_read_path_completion() {
 }
 
 #[test]
-fn state_free_calls_are_marked_for_engines() {
-    use hinternet_core::machine::protocol::{is_state_free, Call};
-    use hinternet_core::HandleKind;
-    assert!(is_state_free(
-        Call::Api(Api::WinHttpAddRequestHeaders),
-        HandleKind::WinHttpRequest
-    ));
-    assert!(is_state_free(
-        Call::Api(Api::WinHttpSetTimeouts),
-        HandleKind::WinHttpSession
-    ));
-    assert!(!is_state_free(
-        Call::Api(Api::WinHttpQueryHeaders),
-        HandleKind::WinHttpRequest
-    ));
-    assert!(!is_state_free(
-        Call::Api(Api::WinHttpQueryOption),
-        HandleKind::WinHttpRequest
-    ));
-}
-
-#[test]
 fn wh_r25_query_levels_above_max_give_87_request_method_is_always_allowed() {
     use hinternet_core::winhttp::{QUERY_FLAG_REQUEST_HEADERS, QUERY_MAX, QUERY_REQUEST_METHOD};
     let (mut h, r, o) = request(false);

@@ -1,0 +1,115 @@
+//! The objects behind handles, and what holds them.
+//!
+//! Owns: [`ObjectId`], [`Object`] (kind, parent, value, mode, callback, children, lane
+//! queues, protocol state) and [`PendingOp`]. Invariant: an object's hold count
+//! ([`Object::holds`]) is derived from its table entry, queued operations, running
+//! callbacks and children, never stored (see the lifetime section of the module docs).
+
+use super::*;
+
+/// The identity of an object inside the machine. Never reused within one machine, so
+/// it stays meaningful after the handle value is reissued.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectId(pub u32);
+
+impl core::fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// One queued operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PendingOp {
+    /// The function that started it.
+    pub api: Api,
+    /// True when a synchronous caller is blocked on it (a call in flight); false for an
+    /// accepted asynchronous operation.
+    pub blocking: bool,
+    /// The argument the protocol rules looked at (re-checked when the operation
+    /// reaches the head of its lane after a failure, protocol invariant P4).
+    pub arg: CallArg,
+}
+
+/// One object behind a handle.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Object {
+    pub(super) kind: HandleKind,
+    pub(super) parent: Option<ObjectId>,
+    pub(super) value: HandleValue,
+    pub(super) open: bool,
+    pub(super) async_mode: bool,
+    pub(super) context: u64,
+    pub(super) callback: Option<CallbackId>,
+    pub(super) mask: u32,
+    /// Delivered notifications whose callback has not returned.
+    pub(super) callbacks: u16,
+    /// Children (and websockets) holding this object.
+    pub(super) kids: Vec<ObjectId>,
+    pub(super) queues: [VecDeque<PendingOp>; 2],
+    /// Protocol state (see [`protocol`]).
+    pub(super) proto: ProtoState,
+}
+
+impl Object {
+    /// Its kind.
+    pub fn kind(&self) -> HandleKind {
+        self.kind
+    }
+    /// Its lifetime parent.
+    pub fn parent(&self) -> Option<ObjectId> {
+        self.parent
+    }
+    /// The value it was issued (kept after close: late notifications carry it).
+    pub fn value(&self) -> HandleValue {
+        self.value
+    }
+    /// True until its handle is closed or invalidated.
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+    /// Asynchronous mode (inherited from the root).
+    pub fn is_async(&self) -> bool {
+        self.async_mode
+    }
+    /// Its context value.
+    pub fn context(&self) -> u64 {
+        self.context
+    }
+    /// Its status callback.
+    pub fn callback(&self) -> Option<CallbackId> {
+        self.callback
+    }
+    /// Its notification mask (WinHTTP).
+    pub fn mask(&self) -> u32 {
+        self.mask
+    }
+    /// Delivered notifications whose callback has not returned.
+    pub fn running_callbacks(&self) -> u16 {
+        self.callbacks
+    }
+    /// Children holding it.
+    pub fn children(&self) -> u16 {
+        u16::try_from(self.kids.len()).unwrap_or(u16::MAX)
+    }
+    /// The children (and websockets) holding it, in creation order.
+    pub fn child_ids(&self) -> &[ObjectId] {
+        &self.kids
+    }
+    /// The operations queued in `lane`, head first.
+    pub fn queue(&self, lane: Lane) -> &VecDeque<PendingOp> {
+        &self.queues[lane.index()]
+    }
+    /// Queued operations in both lanes.
+    pub fn pending_ops(&self) -> usize {
+        self.queues.iter().map(VecDeque::len).sum()
+    }
+    /// Its protocol state (see [`protocol`]).
+    pub fn protocol(&self) -> ProtoState {
+        self.proto
+    }
+    /// Everything holding the object alive; it is destroyed when this reaches zero.
+    pub fn holds(&self) -> usize {
+        usize::from(self.open) + self.pending_ops() + usize::from(self.callbacks) + self.kids.len()
+    }
+}

@@ -1,0 +1,398 @@
+//! Queued operations: the lane queues, their I/O requests, completion and cancellation.
+//!
+//! Owns: enqueueing (only a lane's head does I/O, WH-R19), [`Machine::complete_operation`]
+//! (the executor's completion of a lane's head), the completion notification and
+//! progress an operation emits, and cancellation at close. Invariant: every accepted
+//! asynchronous operation completes exactly once, before its object's
+//! `HANDLE_CLOSING` (law 3).
+
+use super::*;
+
+impl Machine {
+    /// The protocol side of an operation's end (invariant P4) and its data accounting:
+    /// a read consumes the buffered data; a receive (or a send that read the reply)
+    /// reports the HTTP status code as its count, and 401/407 mark a challenge.
+    pub(super) fn complete_protocol(
+        &mut self,
+        object: ObjectId,
+        op: PendingOp,
+        result: IoResult,
+        last: bool,
+    ) {
+        let Some(obj) = self.objects.get_mut(&object) else {
+            return;
+        };
+        let phase = obj.proto.phase;
+        obj.proto.flags &= !protocol::flag::CONNECT_REPORTED;
+        let rule = protocol::completion_rule(op.api, phase);
+        match result {
+            IoResult::Ok(n) => {
+                if matches!(
+                    op.api,
+                    Api::WinHttpReadData | Api::InternetReadFile | Api::InternetReadFileEx
+                ) {
+                    obj.proto.avail = 0;
+                }
+                if matches!(
+                    op.api,
+                    Api::WinHttpReceiveResponse | Api::WinHttpSendRequest
+                ) && (n == HTTP_STATUS_DENIED || n == HTTP_STATUS_PROXY_AUTH_REQ)
+                {
+                    obj.proto.flags |= protocol::flag::CHALLENGED;
+                }
+                if let Some(r) = rule.filter(|r| last && r.from.contains(&phase)) {
+                    obj.proto.phase = r.ok;
+                }
+            }
+            IoResult::Err(_) => {
+                if let Some(err) = rule.and_then(|r| r.err) {
+                    obj.proto.phase = err;
+                }
+            }
+        }
+    }
+
+    /// End one operation (already out of its queue): protocol transitions, progress
+    /// (law 12), then the completion (law 3) — a notification, or the blocked call's
+    /// return. `last`: nothing is queued behind it. `finish`: what is reported (see
+    /// [`Finish`]). Returns the creation outcome of an asynchronous `InternetOpenUrl`.
+    pub(super) fn finish_op(
+        &mut self,
+        object: ObjectId,
+        op: PendingOp,
+        result: IoResult,
+        last: bool,
+        finish: Finish,
+    ) -> Option<Outcome> {
+        let progress = finish != Finish::Silent;
+        if op.api == Api::InternetOpenUrl {
+            return self.finish_open_url(object, op, result);
+        }
+        self.complete_protocol(object, op, result, last);
+        let obj = self.objects.get(&object)?;
+        let (value, context, kind, family) = (obj.value, obj.context, obj.kind, self.policy.family);
+        let spec = op.api.op_spec();
+        if let (Some(spec), IoResult::Ok(n), true) = (spec, result, progress) {
+            let (_, statuses) = protocol::progress(op.api, kind, spec.progress);
+            let info_of = |status: u32| {
+                if family == Family::WinInet && status == wininet::RESPONSE_RECEIVED {
+                    Info::Bytes(n)
+                } else {
+                    Info::None
+                }
+            };
+            #[cfg(feature = "mutants")]
+            if self.mutant == Some(Mutant::ProgressOutOfOrder) {
+                for &status in statuses.iter().rev() {
+                    self.emit(object, value, context, status, info_of(status));
+                }
+            }
+            #[cfg(feature = "mutants")]
+            let skip = self.mutant == Some(Mutant::ProgressOutOfOrder);
+            #[cfg(not(feature = "mutants"))]
+            let skip = false;
+            // Law 12: progress in protocol order, before the completion.
+            for &status in statuses.iter().filter(|_| !skip) {
+                self.emit(object, value, context, status, info_of(status));
+            }
+        }
+        if finish != Finish::Full {
+            // Returned by the call itself: no completion to report.
+        } else if op.blocking {
+            self.outputs.push_back(Output::CallReturned {
+                object,
+                api: op.api,
+                result,
+            });
+        } else if let Some(spec) = spec {
+            // Law 3: the one completion of this operation.
+            let (status, info) = completion(family, op.api, spec, result, op.arg);
+            self.emit(object, value, context, status, info);
+            #[cfg(feature = "mutants")]
+            if self.mutant == Some(Mutant::CompletionTwice) {
+                self.emit(object, value, context, status, info);
+            }
+        }
+        None
+    }
+
+    /// The end of an asynchronous `InternetOpenUrl` pending on the root `object`: on
+    /// success the handle is created now, `HANDLE_CREATED` is routed as for any
+    /// `InternetOpenUrl`, and `REQUEST_COMPLETE` carries the handle as `dwResult`, with
+    /// the context given to `InternetOpenUrl` (WI-R18, WI-R19). A root closed meanwhile
+    /// cancels the creation.
+    pub(super) fn finish_open_url(
+        &mut self,
+        object: ObjectId,
+        op: PendingOp,
+        result: IoResult,
+    ) -> Option<Outcome> {
+        let ctx = match op.arg {
+            CallArg::Context(c) => c,
+            _ => 0,
+        };
+        let family = self.policy.family;
+        let root = self.objects.get(&object)?;
+        let (value, open, async_mode, callback, mask) = (
+            root.value,
+            root.open,
+            root.async_mode,
+            root.callback,
+            root.mask,
+        );
+        let mut error = match result {
+            IoResult::Err(e) => e,
+            IoResult::Ok(_) if !open => operation_cancelled(family),
+            IoResult::Ok(_) => ERROR_SUCCESS,
+        };
+        let mut created = None;
+        if error == ERROR_SUCCESS {
+            let kind = CreateApi::InternetOpenUrl.rule().child;
+            match self.new_object(kind, Some(object), async_mode, ctx, callback, mask) {
+                Ok((child, child_value)) => {
+                    let status = handle_created(family);
+                    self.emit(object, value, ctx, status, Info::Handle(child_value));
+                    self.emit(
+                        object,
+                        value,
+                        ctx,
+                        wininet::REQUEST_COMPLETE,
+                        Info::InternetResult {
+                            result: u64::from(child_value.0),
+                            error: ERROR_SUCCESS,
+                        },
+                    );
+                    created = Some(Outcome::Created {
+                        object: child,
+                        kind,
+                        parent: Some(object),
+                        value: child_value,
+                    });
+                }
+                Err(_) => error = out_of_handles(family),
+            }
+        }
+        if created.is_none() {
+            self.emit(
+                object,
+                value,
+                ctx,
+                wininet::REQUEST_COMPLETE,
+                Info::InternetResult { result: 0, error },
+            );
+        }
+        created
+    }
+
+    /// Start the operation at the head of `lane`. After a failure (`recheck`), each head
+    /// is decided again by the protocol table first: one that is no longer legal
+    /// completes at once with its error (invariant P4).
+    pub(super) fn start_head(&mut self, object: ObjectId, lane: Lane, recheck: bool) {
+        let family = self.policy.family;
+        loop {
+            let Some(obj) = self.objects.get(&object) else {
+                return;
+            };
+            let Some(&head) = obj.queues[lane.index()].front() else {
+                return;
+            };
+            if recheck {
+                let mut facts = self.facts(object, head.arg);
+                // Judge the head as if it were being called now, behind nothing.
+                facts.lanes_busy[lane.index()] = obj.queues[lane.index()].len() > 1;
+                let decision = protocol::decide(Call::Api(head.api), &facts);
+                match decision.map(|r| r.verdict) {
+                    Some(Verdict::Fail(code)) | Some(Verdict::FailInline(code)) => {
+                        let (value, context) = (obj.value, obj.context);
+                        if let Some(o) = self.objects.get_mut(&object) {
+                            o.queues[lane.index()].pop_front();
+                        }
+                        if head.blocking {
+                            self.outputs.push_back(Output::CallReturned {
+                                object,
+                                api: head.api,
+                                result: IoResult::Err(code),
+                            });
+                        } else if let Some(spec) = head.api.op_spec() {
+                            let (status, info) =
+                                completion(family, head.api, spec, IoResult::Err(code), head.arg);
+                            self.emit(object, value, context, status, info);
+                        }
+                        continue;
+                    }
+                    _ => {
+                        if let Some(next) = decision.map(|r| r.next) {
+                            self.apply_next(object, &next, head.arg);
+                        }
+                    }
+                }
+            }
+            self.outputs.push_back(Output::StartIo {
+                object,
+                lane,
+                api: head.api,
+            });
+            return;
+        }
+    }
+
+    pub(super) fn enqueue(&mut self, object: ObjectId, lane: Lane, op: PendingOp) {
+        let Some(obj) = self.objects.get_mut(&object) else {
+            return;
+        };
+        let queue = &mut obj.queues[lane.index()];
+        queue.push_back(op);
+        // One FIFO queue per lane (WH-R19): only the head does I/O.
+        if queue.len() == 1 {
+            self.outputs.push_back(Output::StartIo {
+                object,
+                lane,
+                api: op.api,
+            });
+        }
+    }
+
+    pub(super) fn complete_operation(
+        &mut self,
+        object: ObjectId,
+        lane: Lane,
+        result: IoResult,
+    ) -> Result<Reply, InputError> {
+        let missing = InputError::NoPendingOperation { object, lane };
+        let obj = self.objects.get_mut(&object).ok_or(missing)?;
+        let op = obj.queues[lane.index()].pop_front().ok_or(missing)?;
+        let last = obj.queues[lane.index()].is_empty();
+        let created = self.finish_op(object, op, result, last, Finish::Full);
+        self.start_head(object, lane, matches!(result, IoResult::Err(_)));
+        self.destroy_if_unheld(object);
+        Ok(Reply {
+            ret: Ret::None,
+            last_error: None,
+            outcome: created.unwrap_or(Outcome::Event),
+        })
+    }
+
+    /// Cancel the operations a close cancels (websocket operations, WH-R40): each
+    /// completes now with `REQUEST_ERROR`/`OPERATION_CANCELLED` (law 3), before the
+    /// object's `HANDLE_CLOSING`.
+    pub(super) fn cancel_operations(&mut self, object: ObjectId) {
+        for lane in Lane::ALL {
+            let cancel = self
+                .objects
+                .get(&object)
+                .and_then(|o| o.queues[lane.index()].front())
+                .and_then(|op| op.api.op_spec())
+                .is_some_and(|s| s.cancel_on_close);
+            if cancel {
+                self.cancel_lane(object, lane, None);
+            }
+        }
+    }
+
+    /// Cancel every operation in `lane` (only if its head is `only`, when given): the
+    /// head's I/O is abandoned and each completes with `OPERATION_CANCELLED`.
+    pub(super) fn cancel_lane(&mut self, object: ObjectId, lane: Lane, only: Option<Api>) {
+        let family = self.policy.family;
+        let Some(obj) = self.objects.get_mut(&object) else {
+            return;
+        };
+        let queue = &mut obj.queues[lane.index()];
+        if only.is_some_and(|api| queue.front().map(|op| op.api) != Some(api)) {
+            return;
+        }
+        let ops: Vec<PendingOp> = queue.drain(..).collect();
+        let (value, context) = (obj.value, obj.context);
+        if let Some(head) = ops.first() {
+            self.outputs.push_back(Output::CancelIo {
+                object,
+                lane,
+                api: head.api,
+            });
+        }
+        #[cfg(feature = "mutants")]
+        if self.mutant == Some(Mutant::CancelWithoutCompletion) {
+            return;
+        }
+        let result = IoResult::Err(operation_cancelled(family));
+        for op in ops {
+            if op.blocking {
+                self.outputs.push_back(Output::CallReturned {
+                    object,
+                    api: op.api,
+                    result,
+                });
+            } else if let Some(spec) = op.api.op_spec() {
+                let (status, info) = completion(family, op.api, spec, result, op.arg);
+                self.emit(object, value, context, status, info);
+            }
+        }
+    }
+}
+
+/// The completion notification of an operation of `spec` ending with `result`.
+pub(super) fn completion(
+    family: Family,
+    api: Api,
+    spec: OpSpec,
+    result: IoResult,
+    arg: CallArg,
+) -> (u32, Info) {
+    match (family, result) {
+        // WH-R41 / §2.5: websocket reads and writes report WINHTTP_WEB_SOCKET_STATUS.
+        (Family::WinHttp, IoResult::Ok(bytes))
+            if matches!(
+                spec.success,
+                winhttp::READ_COMPLETE | winhttp::WRITE_COMPLETE
+            ) && spec.ws_operation.is_some() =>
+        {
+            let buffer_type = match arg {
+                CallArg::WsBuffer(t) => t,
+                _ => WsBufferType::BinaryMessage,
+            };
+            (spec.success, Info::WebSocketStatus { bytes, buffer_type })
+        }
+        (Family::WinHttp, IoResult::Ok(bytes)) => {
+            let info = if matches!(
+                spec.success,
+                winhttp::DATA_AVAILABLE | winhttp::READ_COMPLETE | winhttp::WRITE_COMPLETE
+            ) {
+                Info::Bytes(bytes)
+            } else {
+                Info::None
+            };
+            (spec.success, info)
+        }
+        (Family::WinHttp, IoResult::Err(error)) => {
+            let info = match spec.ws_operation {
+                Some(operation) => Info::WebSocketResult {
+                    result: spec.api_id,
+                    error,
+                    operation,
+                },
+                None => Info::AsyncResult {
+                    api: spec.api_id,
+                    error,
+                },
+            };
+            (winhttp::REQUEST_ERROR, info)
+        }
+        // WI-R19: dwResult 1 and dwError 0 on success (the byte count in dwError after
+        // InternetQueryDataAvailable, carried here as the Ok value); 0 and the code on
+        // failure.
+        (Family::WinInet, IoResult::Ok(bytes)) => (
+            wininet::REQUEST_COMPLETE,
+            Info::InternetResult {
+                result: 1,
+                error: if api == Api::InternetQueryDataAvailable {
+                    bytes
+                } else {
+                    ERROR_SUCCESS
+                },
+            },
+        ),
+        (Family::WinInet, IoResult::Err(error)) => (
+            wininet::REQUEST_COMPLETE,
+            Info::InternetResult { result: 0, error },
+        ),
+    }
+}

@@ -1,0 +1,148 @@
+//! Protocol facts only the executor knows, applied to an object.
+//!
+//! Owns: [`Machine::protocol_event`] (data buffered, end of data, redirect, connect,
+//! connection closed, websocket frame). Invariant: an event that does not fit the
+//! object's kind or queue is an input error and changes nothing.
+
+use crate::machine::*;
+
+impl Machine {
+    /// A protocol fact from the executor ([`ProtocolEvent`]).
+    pub(in crate::machine) fn protocol_event(
+        &mut self,
+        object: ObjectId,
+        event: ProtocolEvent,
+    ) -> Result<Reply, InputError> {
+        let bad = InputError::UnexpectedEvent(object);
+        let family = self.policy.family;
+        let obj = self.objects.get_mut(&object).ok_or(bad)?;
+        let streams = matches!(
+            obj.kind,
+            HandleKind::WinHttpRequest
+                | HandleKind::HttpRequest
+                | HandleKind::UrlResource
+                | HandleKind::FtpFile
+                | HandleKind::GopherFile
+        );
+        match event {
+            ProtocolEvent::DataBuffered(n) if streams => obj.proto.avail = n,
+            ProtocolEvent::EndOfData if streams => obj.proto.flags |= protocol::flag::EOF,
+            ProtocolEvent::Redirect => {
+                let head = obj.queues[Lane::Main.index()]
+                    .front()
+                    .copied()
+                    .filter(|op| {
+                        matches!(
+                            op.api,
+                            Api::WinHttpReceiveResponse
+                                | Api::HttpSendRequest
+                                | Api::HttpEndRequest
+                        )
+                    })
+                    .ok_or(bad)?;
+                let (value, context) = (obj.value, obj.context);
+                let progress = head.api.op_spec().map_or(&[][..], |s| s.progress);
+                let (sending, sent, redirect) = match family {
+                    Family::WinHttp => (
+                        winhttp::SENDING_REQUEST,
+                        winhttp::REQUEST_SENT,
+                        winhttp::REDIRECT,
+                    ),
+                    Family::WinInet => (
+                        wininet::SENDING_REQUEST,
+                        wininet::REQUEST_SENT,
+                        wininet::REDIRECT,
+                    ),
+                };
+                obj.proto.flags &= !protocol::flag::CONNECT_REPORTED;
+                // WH-R31 / WI-R20: the response so far, REDIRECT, then the re-send.
+                for &status in progress {
+                    self.emit(object, value, context, status, Info::None);
+                }
+                self.emit(object, value, context, redirect, Info::None);
+                if progress.first() != Some(&sending) {
+                    self.emit(object, value, context, sending, Info::None);
+                    self.emit(object, value, context, sent, Info::None);
+                }
+            }
+            ProtocolEvent::Connecting { resolve } => {
+                let sending = obj.queues[Lane::Main.index()].front().is_some_and(|op| {
+                    matches!(
+                        op.api,
+                        Api::WinHttpSendRequest | Api::HttpSendRequest | Api::HttpSendRequestEx
+                    )
+                });
+                if !sending || obj.proto.has(protocol::flag::CONNECT_REPORTED) {
+                    return Err(bad);
+                }
+                obj.proto.flags |= protocol::flag::CONNECT_REPORTED;
+                let (value, context) = (obj.value, obj.context);
+                let statuses: [u32; 4] = match family {
+                    Family::WinHttp => [
+                        winhttp::RESOLVING_NAME,
+                        winhttp::NAME_RESOLVED,
+                        winhttp::CONNECTING_TO_SERVER,
+                        winhttp::CONNECTED_TO_SERVER,
+                    ],
+                    Family::WinInet => [
+                        wininet::RESOLVING_NAME,
+                        wininet::NAME_RESOLVED,
+                        wininet::CONNECTING_TO_SERVER,
+                        wininet::CONNECTED_TO_SERVER,
+                    ],
+                };
+                // WH-R30 / WI-R20: [resolve] connect, before the send progress (law 12).
+                let skip = if resolve { 0 } else { 2 };
+                for &status in &statuses[skip..] {
+                    self.emit(object, value, context, status, Info::None);
+                }
+            }
+            ProtocolEvent::ConnectionClosed
+                if matches!(
+                    obj.kind,
+                    HandleKind::WinHttpRequest | HandleKind::HttpRequest | HandleKind::UrlResource
+                ) =>
+            {
+                let (value, context) = (obj.value, obj.context);
+                let (closing, closed) = match family {
+                    Family::WinHttp => (winhttp::CLOSING_CONNECTION, winhttp::CONNECTION_CLOSED),
+                    Family::WinInet => (wininet::CLOSING_CONNECTION, wininet::CONNECTION_CLOSED),
+                };
+                self.emit(object, value, context, closing, Info::None);
+                self.emit(object, value, context, closed, Info::None);
+            }
+            ProtocolEvent::Frame { buffer_type, bytes }
+                if obj.kind == HandleKind::WinHttpWebSocket =>
+            {
+                let queue = &mut obj.queues[Lane::Receive.index()];
+                let head = queue.front().copied().ok_or(bad)?;
+                let fits = match head.api {
+                    Api::WinHttpWebSocketReceive => true,
+                    Api::WinHttpWebSocketClose => buffer_type == WsBufferType::Close,
+                    _ => false,
+                };
+                if !fits {
+                    return Err(bad);
+                }
+                queue.pop_front();
+                let last = queue.is_empty();
+                if buffer_type == WsBufferType::Close {
+                    obj.proto.flags |= protocol::flag::CLOSE_RECEIVED;
+                }
+                let op = PendingOp {
+                    arg: CallArg::WsBuffer(buffer_type),
+                    ..head
+                };
+                self.finish_op(object, op, IoResult::Ok(bytes), last, Finish::Full);
+                self.start_head(object, Lane::Receive, false);
+                self.destroy_if_unheld(object);
+            }
+            _ => return Err(bad),
+        }
+        Ok(Reply {
+            ret: Ret::None,
+            last_error: None,
+            outcome: Outcome::Event,
+        })
+    }
+}
