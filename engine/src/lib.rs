@@ -75,7 +75,6 @@ use std::collections::{BTreeMap, VecDeque};
 
 use crossbeam_utils::CachePadded;
 
-#[cfg(feature = "engine-mutants")]
 pub use slot::EngineMutant;
 pub use sync::SharedFn;
 
@@ -87,7 +86,7 @@ use hinternet_core::{
     Api, CallbackId, CreateApi, Family, HandleKind, HandleValue, Input, InputError, IoResult, Lane,
     Machine, Notification, ObjectId, Outcome, Output, ParentClose, Policy, Reply,
 };
-use slot::{FastPin, Placement, SlotAlloc, Table};
+use slot::{FastPin, Placement, Planted, SlotAlloc, Table};
 
 /// A status callback: invoked outside every lock with the engine (so it can call back
 /// into it without holding a reference to it, which would be a cycle) and one delivered
@@ -121,8 +120,7 @@ pub struct EngineBuilder {
     policy: Policy,
     io: Option<SharedFn<IoHandler>>,
     record: bool,
-    #[cfg(feature = "engine-mutants")]
-    mutant: Option<EngineMutant>,
+    planted: Planted,
 }
 
 impl EngineBuilder {
@@ -132,8 +130,7 @@ impl EngineBuilder {
             policy,
             io: None,
             record: false,
-            #[cfg(feature = "engine-mutants")]
-            mutant: None,
+            planted: Planted::default(),
         }
     }
 
@@ -152,7 +149,7 @@ impl EngineBuilder {
     /// Plant a deliberate bug (for checking that loom catches it).
     #[cfg(feature = "engine-mutants")]
     pub fn mutant(mut self, mutant: EngineMutant) -> EngineBuilder {
-        self.mutant = Some(mutant);
+        self.planted = Planted::new(mutant);
         self
     }
 
@@ -160,12 +157,8 @@ impl EngineBuilder {
     pub fn build(self) -> Engine {
         let values = self.policy.max_handles.max(1) as usize;
         let slots = values + (values / 8).max(4);
-        #[allow(unused_mut)]
         let mut table = Table::new(values, slots, self.policy.value_reuse);
-        #[cfg(feature = "engine-mutants")]
-        {
-            table.mutant = self.mutant;
-        }
+        table.planted = self.planted;
         Engine {
             core: CachePadded::new(Mutex::new(Core {
                 machine: Machine::new(self.policy),
@@ -189,14 +182,7 @@ impl EngineBuilder {
     }
 
     fn shared_delivery(&self) -> bool {
-        #[cfg(feature = "engine-mutants")]
-        {
-            self.mutant == Some(EngineMutant::DeliverWithoutOwner)
-        }
-        #[cfg(not(feature = "engine-mutants"))]
-        {
-            false
-        }
+        self.planted.is(EngineMutant::DeliverWithoutOwner)
     }
 }
 

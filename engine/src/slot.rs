@@ -59,8 +59,8 @@ const KIND_SHIFT: u32 = 27;
 const KIND_MASK: u64 = 0x1F << KIND_SHIFT;
 const GEN_SHIFT: u32 = 32;
 
-/// Deliberately broken table behaviour, for checking that loom catches it.
-#[cfg(feature = "engine-mutants")]
+/// Deliberately broken table behaviour, for checking that loom catches it. Always
+/// defined; only the `engine-mutants` feature can plant one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EngineMutant {
     /// The pin checks `LIVE` on a loaded snapshot, then increments with a separate
@@ -75,6 +75,33 @@ pub enum EngineMutant {
     /// A cascading close clears each slot's `LIVE` without first marking the whole
     /// subtree `CLOSING` (breaks rule 5: readers can see the cascade half done).
     CascadeWithoutMark,
+}
+
+/// Which engine bug is planted. Zero-sized without the `engine-mutants` feature, where
+/// [`Planted::is`] is a constant `false` and every planted branch is dead code.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Planted(#[cfg(feature = "engine-mutants")] Option<EngineMutant>);
+
+impl Planted {
+    /// An engine carrying `mutant`.
+    #[cfg(feature = "engine-mutants")]
+    pub(crate) fn new(mutant: EngineMutant) -> Planted {
+        Planted(Some(mutant))
+    }
+
+    /// True when `mutant` is the planted bug; a constant `false` in shipped builds.
+    #[inline(always)]
+    pub(crate) fn is(self, mutant: EngineMutant) -> bool {
+        #[cfg(feature = "engine-mutants")]
+        {
+            self.0 == Some(mutant)
+        }
+        #[cfg(not(feature = "engine-mutants"))]
+        {
+            let _ = mutant;
+            false
+        }
+    }
 }
 
 /// A copy of one slot's state word.
@@ -288,8 +315,8 @@ pub(crate) struct Table {
     /// Open objects whose value the map does not hold (rule 6).
     unmapped: AtomicUsize,
     strict: bool,
-    #[cfg(feature = "engine-mutants")]
-    pub(crate) mutant: Option<EngineMutant>,
+    /// The planted bug, if any (zero-sized without the `engine-mutants` feature).
+    pub(crate) planted: Planted,
 }
 
 /// The result of a lock-free pin attempt.
@@ -318,8 +345,7 @@ impl Table {
             deferred_len: AtomicUsize::new(0),
             unmapped: AtomicUsize::new(0),
             strict: reuse == ValueReuse::Strict,
-            #[cfg(feature = "engine-mutants")]
-            mutant: None,
+            planted: Planted::default(),
         }
     }
 
@@ -347,25 +373,11 @@ impl Table {
 
     #[inline]
     fn pin_without_recheck(&self) -> bool {
-        #[cfg(feature = "engine-mutants")]
-        {
-            self.mutant == Some(EngineMutant::PinWithoutRecheck)
-        }
-        #[cfg(not(feature = "engine-mutants"))]
-        {
-            false
-        }
+        self.planted.is(EngineMutant::PinWithoutRecheck)
     }
 
     fn close_ignores_pins(&self) -> bool {
-        #[cfg(feature = "engine-mutants")]
-        {
-            self.mutant == Some(EngineMutant::CloseIgnoresPins)
-        }
-        #[cfg(not(feature = "engine-mutants"))]
-        {
-            false
-        }
+        self.planted.is(EngineMutant::CloseIgnoresPins)
     }
 
     /// Try to pin `slot` at `generation` (rule 2), waiting out a cascade (rule 5).
@@ -514,8 +526,7 @@ impl Table {
 
     /// Rule 5, phase one, for one slot of a cascade. Called under the engine lock.
     pub(crate) fn mark_closing(&self, placement: Placement) {
-        #[cfg(feature = "engine-mutants")]
-        if self.mutant == Some(EngineMutant::CascadeWithoutMark) {
+        if self.planted.is(EngineMutant::CascadeWithoutMark) {
             return;
         }
         if let Some(s) = self.slots.get(placement.slot as usize) {
@@ -567,6 +578,32 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shipped configuration (CI: `cargo test -p hinternet-core -p hinternet-engine`
+    /// with `HINTERNET_EXPECT_SHIPPED=1`) must build no planted engine bug.
+    #[test]
+    fn shipped_builds_carry_no_planted_bug() {
+        const ALL: [EngineMutant; 4] = [
+            EngineMutant::PinWithoutRecheck,
+            EngineMutant::CloseIgnoresPins,
+            EngineMutant::DeliverWithoutOwner,
+            EngineMutant::CascadeWithoutMark,
+        ];
+        #[cfg(feature = "engine-mutants")]
+        assert!(
+            std::env::var_os("HINTERNET_EXPECT_SHIPPED").is_none(),
+            "the shipped configuration was built with the `engine-mutants` feature"
+        );
+        for m in ALL {
+            assert!(!Planted::default().is(m));
+        }
+        #[cfg(not(feature = "engine-mutants"))]
+        assert_eq!(core::mem::size_of::<Planted>(), 0);
+        #[cfg(feature = "engine-mutants")]
+        for m in ALL {
+            assert!(Planted::new(m).is(m));
+        }
+    }
 
     #[test]
     fn transitions_follow_the_rules() {

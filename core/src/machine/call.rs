@@ -29,8 +29,7 @@ impl Machine {
         let object = match self.lookup(handle, |k| api.accepts(k), codes) {
             Ok(id) => id,
             Err((code, error)) => {
-                #[cfg(feature = "mutants")]
-                if self.mutant == Some(Mutant::RejectMutatesState) {
+                if self.planted.is(Mutant::RejectMutatesState) {
                     self.next_object += 1;
                 }
                 let last_error = match rule.returns {

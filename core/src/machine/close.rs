@@ -26,8 +26,7 @@ impl Machine {
         };
         let mut invalidated = Vec::new();
         let cascade = self.policy.parent_close == ParentClose::Cascade;
-        #[cfg(feature = "mutants")]
-        let cascade = cascade && self.mutant != Some(Mutant::NoCascade);
+        let cascade = cascade && !self.planted.is(Mutant::NoCascade);
         if cascade {
             self.post_order(object, &mut invalidated);
         } else {
@@ -68,14 +67,12 @@ impl Machine {
             }
         };
         let reserve = self.policy.value_release == ValueRelease::AtDestroy;
-        #[cfg(feature = "mutants")]
-        let reserve = reserve && self.mutant != Some(Mutant::ReleaseReservedAtClose);
+        let reserve = reserve && !self.planted.is(Mutant::ReleaseReservedAtClose);
         for &id in &decision.invalidated {
             let Some(obj) = self.objects.get_mut(&id) else {
                 continue;
             };
-            #[cfg(feature = "mutants")]
-            if self.mutant == Some(Mutant::CloseKeepsValue) && id == decision.object {
+            if self.planted.is(Mutant::CloseKeepsValue) && id == decision.object {
                 obj.open = false;
                 self.cancel_operations(id);
                 continue;
@@ -85,8 +82,7 @@ impl Machine {
             self.values.close(value, reserve);
             self.cancel_operations(id);
         }
-        #[cfg(feature = "mutants")]
-        if self.mutant == Some(Mutant::ClosingDespitePending) {
+        if self.planted.is(Mutant::ClosingDespitePending) {
             for &id in &decision.invalidated {
                 if let Some(obj) = self.objects.get_mut(&id) {
                     obj.queues = [VecDeque::new(), VecDeque::new()];
@@ -121,8 +117,7 @@ impl Machine {
             let Some(obj) = self.objects.get(&id) else {
                 return;
             };
-            #[cfg(feature = "mutants")]
-            if self.mutant == Some(Mutant::ParentClosingFirst)
+            if self.planted.is(Mutant::ParentClosingFirst)
                 && obj.holds() - obj.kids.len() == 0
                 && obj.holds() > 0
             {
@@ -146,8 +141,7 @@ impl Machine {
             let closing = handle_closing(self.policy.family);
             // Law 1: the one HANDLE_CLOSING of this object, its last output (law 2).
             self.emit(id, value, context, closing, Info::Handle(value));
-            #[cfg(feature = "mutants")]
-            if self.mutant == Some(Mutant::ClosingTwice) {
+            if self.planted.is(Mutant::ClosingTwice) {
                 self.emit(id, value, context, closing, Info::Handle(value));
             }
             self.objects.remove(&id);
@@ -159,8 +153,7 @@ impl Machine {
                 self.values.release(value);
             }
             if let Some(p) = parent {
-                #[cfg(feature = "mutants")]
-                if self.mutant == Some(Mutant::ParentHoldLeaked) {
+                if self.planted.is(Mutant::ParentHoldLeaked) {
                     return;
                 }
                 if let Some(parent) = self.objects.get_mut(&p) {

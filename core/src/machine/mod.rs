@@ -81,7 +81,6 @@ mod policy;
 pub mod protocol;
 mod values;
 
-#[cfg(feature = "mutants")]
 mod mutants;
 
 pub use api::{Api, ApiRule, Lane, OpSpec, ReturnStyle, Shape, API_TABLE};
@@ -95,8 +94,8 @@ pub use protocol::{Phase, ProtoState};
 pub use kind::{
     CreateApi, CreateRule, CreatedRouting, Family, HandleKind, LifetimeParent, Service, HIERARCHY,
 };
-#[cfg(feature = "mutants")]
 pub use mutants::Mutant;
+use mutants::Planted;
 pub use object::{Object, ObjectId, PendingOp};
 pub use policy::{ParentClose, Policy, ValueRelease, ValueReuse, STRICT_MAX_SLOTS};
 use protocol::{Call, Effect, Facts, InlineWhen, Verdict};
@@ -117,8 +116,8 @@ pub struct Machine {
     /// callback has returned when it is delivered — late callbacks may still carry the
     /// value (WI-R2).
     lingering: BTreeMap<ObjectId, HandleValue>,
-    #[cfg(feature = "mutants")]
-    mutant: Option<Mutant>,
+    /// The planted bug, if any (zero-sized and never set without the `mutants` feature).
+    planted: Planted,
 }
 
 /// What the end of an operation reports.
@@ -142,8 +141,7 @@ impl Machine {
             next_object: 0,
             outputs: VecDeque::new(),
             lingering: BTreeMap::new(),
-            #[cfg(feature = "mutants")]
-            mutant: None,
+            planted: Planted::default(),
         }
     }
 
@@ -258,8 +256,7 @@ impl Machine {
             return Err((codes.1, ApiError::InvalidHandle(value)));
         };
         if !accepts(kind) {
-            #[cfg(feature = "mutants")]
-            if self.mutant == Some(Mutant::WrongKindGivesInvalidHandle) {
+            if self.planted.is(Mutant::WrongKindGivesInvalidHandle) {
                 return Err((ERROR_INVALID_HANDLE, ApiError::WrongKind { value, kind }));
             }
             return Err((codes.2, ApiError::WrongKind { value, kind }));
@@ -271,7 +268,7 @@ impl Machine {
     /// A machine with a deliberately planted bug, for checking that the checkers catch it.
     pub fn with_mutant(policy: Policy, mutant: Mutant) -> Machine {
         let mut m = Machine::new(policy);
-        m.mutant = Some(mutant);
+        m.planted = Planted::new(mutant);
         m
     }
 }

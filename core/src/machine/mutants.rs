@@ -1,6 +1,11 @@
-//! Deliberately broken variants of the machine, one or more per law, compiled only with
-//! the `mutants` feature so they never ship. The model checker, the proptests and the
-//! tests must catch every one: a checker that cannot fail proves nothing.
+//! Deliberately broken variants of the machine, one or more per law. The model checker,
+//! the proptests and the tests must catch every one: a checker that cannot fail proves
+//! nothing.
+//!
+//! Owns: [`Mutant`] (always defined, so the planted checks read as plain code) and the
+//! machine's `Planted` field. Invariant: without the `mutants` feature `Planted` is
+//! zero-sized and `Planted::is` is a constant `false`, so every planted branch is dead
+//! code in a shipped build, and [`Machine::with_mutant`](crate::Machine) does not exist.
 
 use alloc::format;
 use alloc::string::String;
@@ -98,6 +103,68 @@ impl Mutant {
             Mutant::CallbackHoldIgnored => &[9],
             Mutant::OutputsLifo => &[10, 12, 3, 2],
             Mutant::ProgressOutOfOrder => &[12],
+        }
+    }
+}
+
+/// Which bug a machine carries. Zero-sized without the `mutants` feature.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Planted(#[cfg(feature = "mutants")] Option<Mutant>);
+
+impl Planted {
+    /// A machine carrying `mutant`.
+    #[cfg(feature = "mutants")]
+    pub(crate) fn new(mutant: Mutant) -> Planted {
+        Planted(Some(mutant))
+    }
+
+    /// True when `mutant` is the planted bug; a constant `false` in shipped builds.
+    #[inline(always)]
+    pub(crate) fn is(self, mutant: Mutant) -> bool {
+        #[cfg(feature = "mutants")]
+        {
+            self.0 == Some(mutant)
+        }
+        #[cfg(not(feature = "mutants"))]
+        {
+            let _ = mutant;
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped configuration (CI: `cargo test -p hinternet-core -p hinternet-engine`
+    /// with `HINTERNET_EXPECT_SHIPPED=1`) must build no planted bug path.
+    #[test]
+    fn shipped_builds_carry_no_planted_bug() {
+        #[cfg(feature = "mutants")]
+        assert!(
+            std::env::var_os("HINTERNET_EXPECT_SHIPPED").is_none(),
+            "the shipped configuration was built with the `mutants` feature"
+        );
+        #[cfg(not(feature = "mutants"))]
+        {
+            assert_eq!(core::mem::size_of::<Planted>(), 0);
+            for m in Mutant::ALL {
+                assert!(
+                    !Planted::default().is(m),
+                    "{m:?} planted in a shipped build"
+                );
+            }
+        }
+        #[cfg(feature = "mutants")]
+        for m in Mutant::ALL {
+            assert!(!Planted::default().is(m));
+            assert!(Planted::new(m).is(m));
+            let others = Mutant::ALL
+                .iter()
+                .filter(|&&o| Planted::new(m).is(o))
+                .count();
+            assert_eq!(others, 1, "{m:?} plants exactly one bug");
         }
     }
 }

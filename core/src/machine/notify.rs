@@ -10,14 +10,11 @@ use super::*;
 impl Machine {
     /// The next output, in emission order.
     pub fn poll_output(&mut self) -> Option<Output> {
-        #[cfg(feature = "mutants")]
-        let output = if self.mutant == Some(Mutant::OutputsLifo) {
+        let output = if self.planted.is(Mutant::OutputsLifo) {
             self.outputs.pop_back()
         } else {
             self.outputs.pop_front()
         };
-        #[cfg(not(feature = "mutants"))]
-        let output = self.outputs.pop_front();
         // Law 7: a HANDLE_CLOSING nobody receives frees its reserved value as it leaves.
         if let Some(Output::Notify(n)) = output {
             if n.status == handle_closing(self.policy.family) && !n.needs_return {
@@ -37,8 +34,7 @@ impl Machine {
                 outcome: Outcome::Event,
             });
         }
-        #[cfg(feature = "mutants")]
-        if self.mutant == Some(Mutant::CallbackHoldIgnored) {
+        if self.planted.is(Mutant::CallbackHoldIgnored) {
             // The planted bug took no hold, so there is nothing to release.
             return Ok(Reply {
                 ret: Ret::None,
@@ -88,8 +84,7 @@ impl Machine {
         // `AtDestroy` its return frees the reserved value (law 7).
         let needs_return = callback.is_some() && (!closing || linger);
         let hold = needs_return && !closing;
-        #[cfg(feature = "mutants")]
-        let hold = hold && self.mutant != Some(Mutant::CallbackHoldIgnored);
+        let hold = hold && !self.planted.is(Mutant::CallbackHoldIgnored);
         if hold {
             obj.callbacks += 1;
         }

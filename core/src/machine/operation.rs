@@ -81,16 +81,12 @@ impl Machine {
                     Info::None
                 }
             };
-            #[cfg(feature = "mutants")]
-            if self.mutant == Some(Mutant::ProgressOutOfOrder) {
+            if self.planted.is(Mutant::ProgressOutOfOrder) {
                 for &status in statuses.iter().rev() {
                     self.emit(object, value, context, status, info_of(status));
                 }
             }
-            #[cfg(feature = "mutants")]
-            let skip = self.mutant == Some(Mutant::ProgressOutOfOrder);
-            #[cfg(not(feature = "mutants"))]
-            let skip = false;
+            let skip = self.planted.is(Mutant::ProgressOutOfOrder);
             // Law 12: progress in protocol order, before the completion.
             for &status in statuses.iter().filter(|_| !skip) {
                 self.emit(object, value, context, status, info_of(status));
@@ -108,8 +104,7 @@ impl Machine {
             // Law 3: the one completion of this operation.
             let (status, info) = completion(family, op.api, spec, result, op.arg);
             self.emit(object, value, context, status, info);
-            #[cfg(feature = "mutants")]
-            if self.mutant == Some(Mutant::CompletionTwice) {
+            if self.planted.is(Mutant::CompletionTwice) {
                 self.emit(object, value, context, status, info);
             }
         }
@@ -309,8 +304,7 @@ impl Machine {
                 api: head.api,
             });
         }
-        #[cfg(feature = "mutants")]
-        if self.mutant == Some(Mutant::CancelWithoutCompletion) {
+        if self.planted.is(Mutant::CancelWithoutCompletion) {
             return;
         }
         let result = IoResult::Err(operation_cancelled(family));
