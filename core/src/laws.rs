@@ -101,7 +101,6 @@ impl LawMonitor {
         let handle = match *input {
             Input::Create { source, .. } => Some(source),
             Input::Call { handle, .. }
-            | Input::CallWith { handle, .. }
             | Input::Close { handle }
             | Input::SetStatusCallback { handle, .. }
             | Input::SetContext { handle, .. }
@@ -132,7 +131,7 @@ impl LawMonitor {
                             format!("call on closed handle {value} was not rejected as invalid: {reply:?}"),
                         );
                     }
-                    if let Input::Call { api, .. } | Input::CallWith { api, .. } = *input {
+                    if let Input::Call { api, .. } = *input {
                         let want = api.bad_handle_error(false);
                         if Self::reported_code(reply) != Some(want) {
                             return violation(
@@ -532,9 +531,7 @@ pub fn check_invariants(machine: &Machine) -> Result<(), Violation> {
 /// function does not accept that kind.
 fn wrong_kind_code(input: &Input, kind: HandleKind) -> Option<u32> {
     match *input {
-        Input::Call { api, .. } | Input::CallWith { api, .. } if !api.accepts(kind) => {
-            Some(api.rule().wrong_kind)
-        }
+        Input::Call { api, .. } if !api.accepts(kind) => Some(api.rule().wrong_kind),
         Input::Create { api, .. } if !api.rule().source.contains(&kind) => {
             Some(api.rule().wrong_kind)
         }

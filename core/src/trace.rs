@@ -105,7 +105,11 @@ pub fn format_input(input: &Input) -> String {
             Some(c) => format!("Create {api} source={source} ctx={c:#x}"),
             None => format!("Create {api} source={source}"),
         },
-        Input::Call { api, handle } => format!("Call {api} h={handle}"),
+        Input::Call {
+            api,
+            handle,
+            arg: CallArg::None,
+        } => format!("Call {api} h={handle}"),
         Input::Close { handle } => format!("Close h={handle}"),
         Input::SetStatusCallback {
             handle,
@@ -123,7 +127,7 @@ pub fn format_input(input: &Input) -> String {
             result,
         } => format!("Complete {object} {} {}", lane.name(), fmt_io(result)),
         Input::CallbackReturned { object } => format!("CallbackReturned {object}"),
-        Input::CallWith { api, handle, arg } => format!("Call {api} h={handle} {}", fmt_arg(arg)),
+        Input::Call { api, handle, arg } => format!("Call {api} h={handle} {}", fmt_arg(arg)),
         Input::Protocol { object, event } => format!("Event {object} {}", fmt_event(event)),
     }
 }
@@ -364,14 +368,11 @@ pub fn parse_input(line: &str) -> Result<Input, ParseError> {
                 .and_then(|n| Api::from_name(n))
                 .ok_or_else(|| err(line, "unknown function"))?;
             let handle = handle_field(line, &words, "h")?;
-            match field(&words, "arg") {
-                Some(a) => Input::CallWith {
-                    api,
-                    handle,
-                    arg: parse_arg(line, a)?,
-                },
-                None => Input::Call { api, handle },
-            }
+            let arg = match field(&words, "arg") {
+                Some(a) => parse_arg(line, a)?,
+                None => CallArg::None,
+            };
+            Input::Call { api, handle, arg }
         }
         "Event" => Input::Protocol {
             object: object_word(line, words.get(1))?,
@@ -453,6 +454,7 @@ mod tests {
             Input::Call {
                 api: Api::WinHttpSendRequest,
                 handle: HandleValue(3),
+                arg: CallArg::None,
             },
             Input::Close {
                 handle: HandleValue(0),
@@ -487,32 +489,32 @@ mod tests {
             Input::CallbackReturned {
                 object: ObjectId(9),
             },
-            Input::CallWith {
+            Input::Call {
                 api: Api::WinHttpSendRequest,
                 handle: HandleValue(3),
                 arg: CallArg::BodyToWrite,
             },
-            Input::CallWith {
+            Input::Call {
                 api: Api::WinHttpQueryHeaders,
                 handle: HandleValue(3),
                 arg: CallArg::RequestHeaders,
             },
-            Input::CallWith {
+            Input::Call {
                 api: Api::WinHttpQueryOption,
                 handle: HandleValue(3),
                 arg: CallArg::Option(93),
             },
-            Input::CallWith {
+            Input::Call {
                 api: Api::WinHttpQueryOption,
                 handle: HandleValue(3),
                 arg: CallArg::Context(0x55),
             },
-            Input::CallWith {
+            Input::Call {
                 api: Api::WinHttpQueryHeaders,
                 handle: HandleValue(3),
                 arg: CallArg::QueryLevel(0x8000_002d),
             },
-            Input::CallWith {
+            Input::Call {
                 api: Api::WinHttpQueryOption,
                 handle: HandleValue(3),
                 arg: CallArg::None,
@@ -545,7 +547,7 @@ mod tests {
         .into_iter()
         .chain(WsBufferType::ALL.into_iter().flat_map(|t| {
             [
-                Input::CallWith {
+                Input::Call {
                     api: Api::WinHttpWebSocketSend,
                     handle: HandleValue(5),
                     arg: CallArg::WsBuffer(t),

@@ -142,7 +142,7 @@ fn input(d: &Driver, s: Step) -> Option<Input> {
         }
         Step::Call(a, h, x) => {
             let api = pick(&apis, a)?;
-            Input::CallWith {
+            Input::Call {
                 api,
                 handle: fitting(&|k| api.accepts(k), h)?,
                 arg: arg(x),

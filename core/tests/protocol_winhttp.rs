@@ -132,6 +132,7 @@ fn wh_r20_inline_completion_nests_at_most_three_callbacks_deep() {
     let read = Input::Call {
         api: Api::WinHttpReadData,
         handle: r,
+        arg: CallArg::None,
     };
     // Every READ_COMPLETE callback reads again.
     let reply = hh.step_with(read, &mut |n| {

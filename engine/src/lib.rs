@@ -83,8 +83,8 @@ use hinternet_core::drain::{drain_into, CallbackMode, OutputSink};
 #[cfg(doc)]
 use hinternet_core::Ret;
 use hinternet_core::{
-    Api, CallbackId, CreateApi, Family, HandleKind, HandleValue, Input, InputError, IoResult, Lane,
-    Machine, Notification, ObjectId, Outcome, Output, ParentClose, Policy, Reply,
+    Api, CallArg, CallbackId, CreateApi, Family, HandleKind, HandleValue, Input, InputError,
+    IoResult, Lane, Machine, Notification, ObjectId, Outcome, Output, ParentClose, Policy, Reply,
 };
 use slot::{FastPin, Placement, Planted, SlotAlloc, Table};
 
@@ -538,7 +538,11 @@ impl Engine {
     /// Any other function on a handle. Every call is a machine step: even immediate
     /// functions depend on the handle's protocol state, which only the machine knows.
     pub fn call(&self, api: Api, handle: HandleValue) -> Result<Reply, InputError> {
-        self.apply(Input::Call { api, handle })
+        self.apply(Input::Call {
+            api,
+            handle,
+            arg: CallArg::None,
+        })
     }
 
     /// `WinHttpCloseHandle` / `InternetCloseHandle`.

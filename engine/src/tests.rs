@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex as StdMutex};
 
 use super::*;
-use hinternet_core::{check_invariants, LawMonitor};
+use hinternet_core::{check_invariants, CallArg, LawMonitor};
 use hinternet_core::{handle_closing, winhttp, Api, Policy, Ret, Shape, API_TABLE, HIERARCHY};
 
 fn handle(reply: Result<Reply, InputError>) -> HandleValue {
@@ -199,6 +199,7 @@ fn immediate_calls_answer_as_the_machine() {
                 }
                 assert_eq!(last.0, last.1);
                 let input = Input::Call {
+                    arg: CallArg::None,
                     api: rule.api,
                     handle: last.0,
                 };

@@ -18,11 +18,11 @@ use std::mem::size_of;
 #[cfg(feature = "mutants")]
 use hinternet_core::Mutant;
 use hinternet_core::{
-    check_invariants, drain_into, handle_closing, handle_created, is_completion, Api, CallbackId,
-    CallbackMode, CreateApi, DriveError, Family, HandleKind, HandleValue, Input, IoResult, Lane,
-    LawMonitor, Machine, Object, ObjectId, Outcome, Output, OutputSink, PendingOp, Policy,
-    ProtocolEvent, ReturnStyle, Shape, SlotState, Trace, ValueRelease, ValueReuse, Violation,
-    WsBufferType, HIERARCHY,
+    check_invariants, drain_into, handle_closing, handle_created, is_completion, Api, CallArg,
+    CallbackId, CallbackMode, CreateApi, DriveError, Family, HandleKind, HandleValue, Input,
+    IoResult, Lane, LawMonitor, Machine, Object, ObjectId, Outcome, Output, OutputSink, PendingOp,
+    Policy, ProtocolEvent, ReturnStyle, Shape, SlotState, Trace, ValueRelease, ValueReuse,
+    Violation, WsBufferType, HIERARCHY,
 };
 use stateright::{Model, Property};
 
@@ -762,12 +762,20 @@ impl Model for HinternetModel {
                     .op_spec()
                     .is_some_and(|spec| o.queue(spec.lane).len() >= usize::from(b.queue));
                 if !full {
-                    out.push(Input::Call { api, handle });
+                    out.push(Input::Call {
+                        api,
+                        handle,
+                        arg: CallArg::None,
+                    });
                 }
             }
             // One wrong-kind call (law 8's code check).
             if let Some(api) = family_apis(family).find(|a| !a.accepts(kind)) {
-                out.push(Input::Call { api, handle });
+                out.push(Input::Call {
+                    api,
+                    handle,
+                    arg: CallArg::None,
+                });
             }
             // Representative mode sets the callback on roots only (children inherit it at
             // creation) and the context only where it matters to delivery (WinINet roots:
@@ -810,7 +818,11 @@ impl Model for HinternetModel {
             if m.resolve(handle).is_none() {
                 out.push(Input::Close { handle });
                 if let Some(api) = stale_api {
-                    out.push(Input::Call { api, handle });
+                    out.push(Input::Call {
+                        api,
+                        handle,
+                        arg: CallArg::None,
+                    });
                 }
             }
         }

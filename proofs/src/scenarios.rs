@@ -4,7 +4,7 @@
 //! scenario of the broken law fails. `tests/laws.rs` runs both directions.
 
 use hinternet_core::{
-    handle_closing, Api, CallbackId, CallbackMode, CreateApi, DriveError, Driver, Family,
+    handle_closing, Api, CallArg, CallbackId, CallbackMode, CreateApi, DriveError, Driver, Family,
     HandleValue, Input, IoResult, Lane, Machine, ObjectId, Outcome, Output, ParentClose, Ret,
     Service, ValueRelease, Violation,
 };
@@ -130,6 +130,7 @@ fn complete(driver: &mut Driver, object: ObjectId) -> Result<(), DriveError> {
 fn law_01(d: &mut Driver) -> Result<(), DriveError> {
     let [(root, ro), (_, co), (req, qo)] = tree(d, true)?;
     d.step(Input::Call {
+        arg: CallArg::None,
         api: send_api(d.machine.family()),
         handle: req,
     })?;
@@ -154,6 +155,7 @@ fn law_02(d: &mut Driver) -> Result<(), DriveError> {
     let [(root, _), _, (req, qo)] = tree(d, true)?;
     let family = d.machine.family();
     d.step(Input::Call {
+        arg: CallArg::None,
         api: send_api(family),
         handle: req,
     })?;
@@ -168,6 +170,7 @@ fn law_03(d: &mut Driver) -> Result<(), DriveError> {
     let family = d.machine.family();
     for _ in 0..2 {
         d.step(Input::Call {
+            arg: CallArg::None,
             api: send_api(family),
             handle: req,
         })?;
@@ -183,10 +186,12 @@ fn law_03(d: &mut Driver) -> Result<(), DriveError> {
             },
         )?;
         d.step(Input::Call {
+            arg: CallArg::None,
             api: Api::WinHttpWebSocketReceive,
             handle: ws,
         })?;
         d.step(Input::Call {
+            arg: CallArg::None,
             api: Api::WinHttpWebSocketSend,
             handle: ws,
         })?;
@@ -205,12 +210,14 @@ fn law_04(d: &mut Driver) -> Result<(), DriveError> {
     let family = d.machine.family();
     // Closed while an operation keeps the object alive: the value must still be dead.
     d.step(Input::Call {
+        arg: CallArg::None,
         api: send_api(family),
         handle: req,
     })?;
     d.step(Input::Close { handle: req })?;
     for api in Api::ALL.iter().filter(|a| a.family() == family) {
         d.step(Input::Call {
+            arg: CallArg::None,
             api: *api,
             handle: req,
         })?;
@@ -258,6 +265,7 @@ fn law_05(d: &mut Driver) -> Result<(), DriveError> {
 fn law_06(d: &mut Driver) -> Result<(), DriveError> {
     let [(root, ro), (connect, co), (req, qo)] = tree(d, true)?;
     d.step(Input::Call {
+        arg: CallArg::None,
         api: send_api(d.machine.family()),
         handle: req,
     })?;
@@ -284,6 +292,7 @@ fn law_07(d: &mut Driver) -> Result<(), DriveError> {
     let [(root, _), (connect, _), (req, qo)] = tree(d, true)?;
     let family = d.machine.family();
     d.step(Input::Call {
+        arg: CallArg::None,
         api: send_api(family),
         handle: req,
     })?;
@@ -326,6 +335,7 @@ fn law_08(d: &mut Driver) -> Result<(), DriveError> {
     for api in Api::ALL.iter().filter(|a| a.family() == family) {
         for h in [root, connect, req, HandleValue::NULL, HandleValue(0xbeef)] {
             d.step(Input::Call {
+                arg: CallArg::None,
                 api: *api,
                 handle: h,
             })?;
@@ -350,6 +360,7 @@ fn law_08(d: &mut Driver) -> Result<(), DriveError> {
 fn law_09(d: &mut Driver) -> Result<(), DriveError> {
     let [(root, _), (connect, _), (req, qo)] = tree(d, true)?;
     d.step(Input::Call {
+        arg: CallArg::None,
         api: send_api(d.machine.family()),
         handle: req,
     })?;
@@ -388,6 +399,7 @@ fn law_10(d: &mut Driver) -> Result<(), DriveError> {
     let [(root, _), (connect, _), (req, qo)] = tree(d, true)?;
     let family = d.machine.family();
     d.step(Input::Call {
+        arg: CallArg::None,
         api: send_api(family),
         handle: req,
     })?;
@@ -414,6 +426,7 @@ fn law_10(d: &mut Driver) -> Result<(), DriveError> {
 fn law_11(d: &mut Driver) -> Result<(), DriveError> {
     let [(root, _), (connect, _), (req, qo)] = tree(d, true)?;
     d.step(Input::Call {
+        arg: CallArg::None,
         api: send_api(d.machine.family()),
         handle: req,
     })?;
@@ -431,6 +444,7 @@ fn law_12(d: &mut Driver) -> Result<(), DriveError> {
     let [(root, _), (connect, _), (req, qo)] = tree(d, false)?;
     // Sync mode: progress notifications, then the call returns.
     let reply = d.step(Input::Call {
+        arg: CallArg::None,
         api: send_api(d.machine.family()),
         handle: req,
     })?;

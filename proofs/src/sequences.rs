@@ -320,7 +320,7 @@ fn input_for(driver: &Driver, op: Op) -> Option<Input> {
                 Some(kind) => all.iter().copied().filter(|a| a.accepts(kind)).collect(),
                 None => Vec::new(),
             };
-            Input::CallWith {
+            Input::Call {
                 api: if api < 224 && !fitting.is_empty() {
                     fitting[usize::from(api) % fitting.len()]
                 } else {

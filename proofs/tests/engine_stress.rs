@@ -11,7 +11,7 @@ use std::sync::Barrier;
 
 use engine_support::{check_linearizable, check_trace, handle_of, History, Op, Res};
 use hinternet_core::{
-    CreateApi, Family, HandleValue, Info, Input, Policy, Service, Shape, API_TABLE,
+    CallArg, CreateApi, Family, HandleValue, Info, Input, Policy, Service, Shape, API_TABLE,
 };
 use hinternet_engine::{Engine, EngineBuilder};
 
@@ -87,6 +87,7 @@ fn random_op(rng: &mut Rng, family: Family, values: [HandleValue; 3]) -> Op {
             async_mode: false,
         }),
         7 => Op::Apply(Input::Call {
+            arg: CallArg::None,
             api: immediate,
             handle: any,
         }),

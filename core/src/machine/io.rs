@@ -46,12 +46,15 @@ pub enum Input {
         /// `WinHttpWebSocketCompleteUpgrade`). `None` inherits per policy.
         context: Option<u64>,
     },
-    /// Any other function on a handle.
+    /// Any other function on a handle, with the one extra argument its protocol rule
+    /// looks at ([`CallArg::None`] when there is none).
     Call {
         /// The function.
         api: Api,
         /// The handle passed to it.
         handle: HandleValue,
+        /// The argument the protocol rules depend on.
+        arg: CallArg,
     },
     /// `WinHttpCloseHandle` / `InternetCloseHandle`.
     Close {
@@ -92,16 +95,6 @@ pub enum Input {
     CallbackReturned {
         /// The object the notification was delivered through.
         object: ObjectId,
-    },
-    /// A function on a handle with the one extra argument its protocol rule looks at
-    /// (see [`CallArg`]). `Call { api, handle }` is `CallWith` with [`CallArg::None`].
-    CallWith {
-        /// The function.
-        api: Api,
-        /// The handle passed to it.
-        handle: HandleValue,
-        /// The argument the protocol rules depend on.
-        arg: CallArg,
     },
     /// Environment: a protocol fact about `object` that the executor observed
     /// (data buffered, end of body, a redirect, a websocket frame).
@@ -182,9 +175,10 @@ impl WsBufferType {
 
 /// The one extra argument of a call that its protocol rule depends on. Everything
 /// else about the arguments (buffers, header names) is the executor's business.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CallArg {
     /// No argument the protocol looks at (the default of [`Input::Call`]).
+    #[default]
     None,
     /// `WinHttpSendRequest` whose `dwTotalLength` exceeds the optional data passed with
     /// it: the body is still to be written with `WinHttpWriteData`, so the reply is not

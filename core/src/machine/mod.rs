@@ -202,8 +202,7 @@ impl Machine {
                 source,
                 context,
             } => self.create_child(api, source, context),
-            Input::Call { api, handle } => self.call(api, handle, CallArg::None),
-            Input::CallWith { api, handle, arg } => self.call(api, handle, arg),
+            Input::Call { api, handle, arg } => self.call(api, handle, arg),
             Input::Protocol { object, event } => self.protocol_event(object, event),
             Input::Close { handle } => Ok(self.close_handle(handle)),
             Input::SetStatusCallback {

@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use hinternet_core::{
-    handle_closing, handle_created, Api, CallbackId, CreateApi, Driver, HandleValue, Input,
-    IoResult, Lane, Notification, ObjectId, Outcome, Policy, Reply, Ret,
+    handle_closing, handle_created, Api, CallArg, CallbackId, CreateApi, Driver, HandleValue,
+    Input, IoResult, Lane, Notification, ObjectId, Outcome, Policy, Reply, Ret,
 };
 
 /// A callback id the tests register.
@@ -50,7 +50,12 @@ pub fn create(
 }
 
 pub fn call(d: &mut Driver, api: Api, handle: HandleValue) -> Reply {
-    d.step(Input::Call { api, handle }).expect("call")
+    d.step(Input::Call {
+        api,
+        handle,
+        arg: CallArg::None,
+    })
+    .expect("call")
 }
 
 pub fn close(d: &mut Driver, handle: HandleValue) -> Reply {

@@ -81,7 +81,11 @@ impl H {
 
     /// A call.
     pub fn call(&mut self, api: hinternet_core::Api, handle: HandleValue) -> Reply {
-        self.step(Input::Call { api, handle })
+        self.step(Input::Call {
+            api,
+            handle,
+            arg: CallArg::None,
+        })
     }
 
     /// A call with its protocol argument.
@@ -91,7 +95,7 @@ impl H {
         handle: HandleValue,
         arg: CallArg,
     ) -> Reply {
-        self.step(Input::CallWith { api, handle, arg })
+        self.step(Input::Call { api, handle, arg })
     }
 
     /// The environment finishes the head operation of `lane`.
