@@ -531,7 +531,7 @@ pub fn check_invariants(machine: &Machine) -> Result<(), Violation> {
 /// function does not accept that kind.
 fn wrong_kind_code(input: &Input, kind: HandleKind) -> Option<u32> {
     match *input {
-        Input::Call { api, .. } if !api.accepts(kind) => Some(api.rule().wrong_kind),
+        Input::Call { api, .. } if !api.accepts(kind) => Some(api.rule().bad_handle.wrong_kind),
         Input::Create { api, .. } if !api.rule().source.contains(&kind) => {
             Some(api.rule().wrong_kind)
         }

@@ -223,7 +223,7 @@ fn a_live_handle_of_every_wrong_kind_gives_the_functions_wrong_kind_code() {
                 assert_rejected(
                     &reply,
                     &format!("{api} on {kind}"),
-                    api.rule().wrong_kind,
+                    api.rule().bad_handle.wrong_kind,
                     api.rule().returns,
                 );
                 assert!(matches!(

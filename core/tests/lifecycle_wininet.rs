@@ -308,13 +308,13 @@ fn wi_r10_every_api_gives_its_own_code_for_null_stale_and_wrong_kind_handles() {
     {
         let null = call(&mut d, rule.api, HandleValue::NULL);
         assert!(
-            is_rejected_with(&null, rule.null_handle),
+            is_rejected_with(&null, rule.bad_handle.null),
             "{} NULL: {null:?}",
             rule.api
         );
         let stale = call(&mut d, rule.api, root2);
         assert!(
-            is_rejected_with(&stale, rule.invalid_handle),
+            is_rejected_with(&stale, rule.bad_handle.invalid),
             "{} stale: {stale:?}",
             rule.api
         );
@@ -324,7 +324,7 @@ fn wi_r10_every_api_gives_its_own_code_for_null_stale_and_wrong_kind_handles() {
             }
             let reply = call(&mut d, rule.api, h);
             assert!(
-                is_rejected_with(&reply, rule.wrong_kind),
+                is_rejected_with(&reply, rule.bad_handle.wrong_kind),
                 "{} on {kind}: {reply:?}",
                 rule.api
             );
@@ -336,15 +336,15 @@ fn wi_r10_every_api_gives_its_own_code_for_null_stale_and_wrong_kind_handles() {
     // [T InternetReadFile_test, InternetSetFilePointer_test]; FTP calls on non-FTP handles
     // give 12018 [T ftp.c].
     assert_eq!(
-        Api::InternetReadFile.rule().null_handle,
+        Api::InternetReadFile.rule().bad_handle.null,
         ERROR_INVALID_HANDLE
     );
     assert_eq!(
-        Api::InternetSetFilePointer.rule().null_handle,
+        Api::InternetSetFilePointer.rule().bad_handle.null,
         ERROR_INVALID_HANDLE
     );
     assert_eq!(
-        Api::FtpCreateDirectory.rule().wrong_kind,
+        Api::FtpCreateDirectory.rule().bad_handle.wrong_kind,
         ERROR_INTERNET_INCORRECT_HANDLE_TYPE
     );
     // InternetConnect needs the root: 6 for a wrong kind; HttpOpenRequest gives 12018.

@@ -149,6 +149,28 @@ apis!(
     InternetOpenUrl,
 );
 
+/// The last errors a function gives for a handle it cannot use (law 8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BadHandleCodes {
+    /// Error for a NULL handle.
+    pub null: u32,
+    /// Error for an unknown, closed or invalidated handle.
+    pub invalid: u32,
+    /// Error for a live handle of the wrong kind.
+    pub wrong_kind: u32,
+}
+
+impl BadHandleCodes {
+    /// The same code for every bad handle.
+    pub const fn all(code: u32) -> BadHandleCodes {
+        BadHandleCodes {
+            null: code,
+            invalid: code,
+            wrong_kind: code,
+        }
+    }
+}
+
 /// One row of [`API_TABLE`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ApiRule {
@@ -156,12 +178,8 @@ pub struct ApiRule {
     pub api: Api,
     /// The kinds it accepts; empty means every kind of its family.
     pub accepts: &'static [HandleKind],
-    /// Error for a NULL handle.
-    pub null_handle: u32,
-    /// Error for an unknown, closed or invalidated handle.
-    pub invalid_handle: u32,
-    /// Error for a live handle of the wrong kind.
-    pub wrong_kind: u32,
+    /// The errors for a handle it cannot use.
+    pub bad_handle: BadHandleCodes,
     /// Immediate or operation.
     pub shape: Shape,
     /// BOOL or DWORD.
@@ -212,7 +230,7 @@ const fn wi_op(progress: &'static [u32]) -> Shape {
 const fn row(
     api: Api,
     accepts: &'static [HandleKind],
-    codes: (u32, u32, u32),
+    bad_handle: BadHandleCodes,
     shape: Shape,
     returns: ReturnStyle,
     evidence: &'static str,
@@ -220,9 +238,7 @@ const fn row(
     ApiRule {
         api,
         accepts,
-        null_handle: codes.0,
-        invalid_handle: codes.1,
-        wrong_kind: codes.2,
+        bad_handle,
         shape,
         returns,
         evidence,
@@ -232,7 +248,28 @@ const fn row(
 use ReturnStyle::{Bool, Dword};
 use Shape::Immediate;
 
-const WH_CODES: (u32, u32, u32) = (INVALID, INVALID, WH_TYPE);
+/// WinHTTP: `ERROR_INVALID_HANDLE`, or the wrong-type code for a live handle.
+const WH_CODES: BadHandleCodes = BadHandleCodes {
+    null: INVALID,
+    invalid: INVALID,
+    wrong_kind: WH_TYPE,
+};
+/// WinINet functions that check the handle's existence before its type.
+const WI_CODES: BadHandleCodes = BadHandleCodes {
+    null: INVALID,
+    invalid: INVALID,
+    wrong_kind: WI_TYPE,
+};
+/// WinINet functions that answer the wrong-type code for every bad handle.
+const WI_TYPE_CODES: BadHandleCodes = BadHandleCodes::all(WI_TYPE);
+/// Functions that answer `ERROR_INVALID_HANDLE` for every bad handle.
+const INVALID_CODES: BadHandleCodes = BadHandleCodes::all(INVALID);
+/// A NULL handle gives the wrong-type code, any other bad handle `ERROR_INVALID_HANDLE`.
+const WI_NULL_TYPE_CODES: BadHandleCodes = BadHandleCodes {
+    null: WI_TYPE,
+    invalid: INVALID,
+    wrong_kind: WI_TYPE,
+};
 const SEND_PROGRESS_WH: &[u32] = &[wh::SENDING_REQUEST, wh::REQUEST_SENT];
 const RECV_PROGRESS_WH: &[u32] = &[wh::RECEIVING_RESPONSE, wh::RESPONSE_RECEIVED];
 const SEND_PROGRESS_WI: &[u32] = &[wi::SENDING_REQUEST, wi::REQUEST_SENT];
@@ -429,7 +466,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::HttpAddRequestHeaders,
         WI_REQ,
-        (WI_TYPE, WI_TYPE, WI_TYPE),
+        WI_TYPE_CODES,
         Immediate,
         Bool,
         "WI-R10 [I, by analogy]",
@@ -437,7 +474,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::HttpSendRequest,
         WI_REQ,
-        (WI_TYPE, WI_TYPE, WI_TYPE),
+        WI_TYPE_CODES,
         wi_op(SEND_RECV_PROGRESS_WI),
         Bool,
         "WI-R10 [I], WI-R18, WI-R20",
@@ -445,7 +482,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::HttpSendRequestEx,
         WI_REQ,
-        (WI_TYPE, WI_TYPE, WI_TYPE),
+        WI_TYPE_CODES,
         wi_op(SEND_PROGRESS_WI),
         Bool,
         "WI-R10 [I], WI-R20 [T]",
@@ -453,7 +490,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::HttpEndRequest,
         WI_REQ,
-        (WI_TYPE, WI_TYPE, WI_TYPE),
+        WI_TYPE_CODES,
         wi_op(RECV_PROGRESS_WI),
         Bool,
         "WI-R10 [I], WI-R20 [T]",
@@ -461,7 +498,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::HttpQueryInfo,
         &[HandleKind::HttpRequest, HandleKind::UrlResource],
-        (WI_TYPE, WI_TYPE, WI_TYPE),
+        WI_TYPE_CODES,
         Immediate,
         Bool,
         "WI-R10 [I, by analogy]",
@@ -469,7 +506,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::InternetReadFile,
         WI_READABLE,
-        (INVALID, INVALID, WI_TYPE),
+        WI_CODES,
         wi_op(RECV_PROGRESS_WI),
         Bool,
         "WI-R10 [T InternetReadFile_test], WI-R21",
@@ -477,7 +514,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::InternetReadFileEx,
         WI_READABLE,
-        (INVALID, INVALID, WI_TYPE),
+        WI_CODES,
         wi_op(RECV_PROGRESS_WI),
         Bool,
         "WI-R10, WI-R21",
@@ -485,7 +522,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::InternetQueryDataAvailable,
         WI_READABLE,
-        (INVALID, INVALID, WI_TYPE),
+        WI_CODES,
         wi_op(&[]),
         Bool,
         "WI-R10, WI-R19",
@@ -493,7 +530,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::InternetSetFilePointer,
         &[HandleKind::HttpRequest, HandleKind::UrlResource],
-        (INVALID, INVALID, INVALID),
+        INVALID_CODES,
         Immediate,
         Bool,
         "WI-R10 [T InternetSetFilePointer_test]",
@@ -501,7 +538,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::InternetWriteFile,
         &[HandleKind::HttpRequest, HandleKind::FtpFile],
-        (INVALID, INVALID, INVALID),
+        INVALID_CODES,
         Immediate,
         Bool,
         "WI-R10 [I]; WI-R20 (progress on the calling thread)",
@@ -509,7 +546,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::InternetFindNextFile,
         &[HandleKind::FtpFind, HandleKind::GopherFind],
-        (INVALID, INVALID, WI_TYPE),
+        WI_CODES,
         wi_op(&[]),
         Bool,
         "WI-R10",
@@ -517,7 +554,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::InternetQueryOption,
         ANY,
-        (WI_TYPE, INVALID, WI_TYPE),
+        WI_NULL_TYPE_CODES,
         Immediate,
         Bool,
         "WI-R10 [T test_InternetQueryOptionA]",
@@ -525,7 +562,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::InternetSetOption,
         ANY,
-        (WI_TYPE, WI_TYPE, WI_TYPE),
+        WI_TYPE_CODES,
         Immediate,
         Bool,
         "WI-R10 [T test_InternetSetOption]",
@@ -533,7 +570,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::FtpCreateDirectory,
         WI_FTP,
-        (INVALID, INVALID, WI_TYPE),
+        WI_CODES,
         wi_op(&[]),
         Bool,
         "WI-R10 [T test_createdir]",
@@ -541,7 +578,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::FtpDeleteFile,
         WI_FTP,
-        (INVALID, INVALID, WI_TYPE),
+        WI_CODES,
         wi_op(&[]),
         Bool,
         "WI-R10 [T test_deletefile]",
@@ -549,7 +586,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::FtpGetCurrentDirectory,
         WI_FTP,
-        (INVALID, INVALID, WI_TYPE),
+        WI_CODES,
         wi_op(&[]),
         Bool,
         "WI-R10 [T test_get_current_dir]",
@@ -557,7 +594,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::FtpGetFile,
         WI_FTP,
-        (INVALID, INVALID, WI_TYPE),
+        WI_CODES,
         wi_op(&[]),
         Bool,
         "WI-R10 [T ftp.c]",
@@ -565,7 +602,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::FtpPutFile,
         WI_FTP,
-        (INVALID, INVALID, WI_TYPE),
+        WI_CODES,
         wi_op(&[]),
         Bool,
         "WI-R10 [T ftp.c]",
@@ -573,7 +610,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::FtpRemoveDirectory,
         WI_FTP,
-        (INVALID, INVALID, WI_TYPE),
+        WI_CODES,
         wi_op(&[]),
         Bool,
         "WI-R10 [T ftp.c]",
@@ -581,7 +618,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::FtpRenameFile,
         WI_FTP,
-        (INVALID, INVALID, WI_TYPE),
+        WI_CODES,
         wi_op(&[]),
         Bool,
         "WI-R10 [T ftp.c]",
@@ -589,7 +626,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::FtpSetCurrentDirectory,
         WI_FTP,
-        (INVALID, INVALID, WI_TYPE),
+        WI_CODES,
         wi_op(&[]),
         Bool,
         "WI-R10 [T ftp.c]",
@@ -597,7 +634,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::GopherGetAttribute,
         &[HandleKind::InternetConnect(Service::Gopher)],
-        (INVALID, INVALID, WI_TYPE),
+        WI_CODES,
         wi_op(&[]),
         Bool,
         "seed 002 [D]",
@@ -605,7 +642,7 @@ pub const API_TABLE: &[ApiRule] = &[
     row(
         Api::InternetOpenUrl,
         &[HandleKind::InternetRoot],
-        (WI_TYPE, WI_TYPE, WI_TYPE),
+        WI_TYPE_CODES,
         wi_op(&[]),
         Bool,
         "WI-R18 [T test_open_url_async]: the pending part of an asynchronous \
@@ -642,9 +679,9 @@ impl Api {
     pub fn bad_handle_error(self, null: bool) -> u32 {
         let rule = self.rule();
         if null {
-            rule.null_handle
+            rule.bad_handle.null
         } else {
-            rule.invalid_handle
+            rule.bad_handle.invalid
         }
     }
 

@@ -25,7 +25,7 @@ impl Machine {
             ReturnStyle::Bool => |_| Ret::Bool(false),
             ReturnStyle::Dword => Ret::Dword,
         };
-        let codes = (rule.null_handle, rule.invalid_handle, rule.wrong_kind);
+        let codes = rule.bad_handle;
         let object = match self.lookup(handle, |k| api.accepts(k), codes) {
             Ok(id) => id,
             Err((code, error)) => {
@@ -248,9 +248,9 @@ impl Machine {
         mask: u32,
     ) -> Reply {
         let invalid = Ret::Callback(CallbackRet::Invalid);
-        let object = match self.lookup(handle, |_| true, (0, 0, 0)) {
+        let object = match self.find_live(handle, |_| true) {
             Ok(id) => id,
-            Err((_, error)) => {
+            Err(error) => {
                 // WH-R8/R17: WinHTTP sets 6; WinINet leaves the last error (WI-R10).
                 let code = match self.policy.family {
                     Family::WinHttp => Some(ERROR_INVALID_HANDLE),
@@ -284,7 +284,7 @@ impl Machine {
             (Family::WinInet, false) => Api::InternetQueryOption,
         };
         let rule = api.rule();
-        let codes = (rule.null_handle, rule.invalid_handle, rule.wrong_kind);
+        let codes = rule.bad_handle;
         let object = match self.lookup(handle, |_| true, codes) {
             Ok(id) => id,
             Err((code, error)) => return self.reject(Ret::Bool(false), Some(code), error),

@@ -20,10 +20,7 @@ impl Machine {
     // ----- close ---------------------------------------------------------------------
 
     pub(super) fn decide_close(&self, handle: HandleValue) -> Result<CloseDecision, ApiError> {
-        let object = match self.lookup(handle, |_| true, (0, 0, 0)) {
-            Ok(id) => id,
-            Err((_, error)) => return Err(error),
-        };
+        let object = self.find_live(handle, |_| true)?;
         let mut invalidated = Vec::new();
         let cascade = self.policy.parent_close == ParentClose::Cascade;
         let cascade = cascade && !self.planted.is(Mutant::NoCascade);

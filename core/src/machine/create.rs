@@ -51,7 +51,11 @@ impl Machine {
         }
         let rule = api.rule();
         let null = Ret::Handle(HandleValue::NULL);
-        let codes = (rule.invalid_handle, rule.invalid_handle, rule.wrong_kind);
+        let codes = BadHandleCodes {
+            null: rule.invalid_handle,
+            invalid: rule.invalid_handle,
+            wrong_kind: rule.wrong_kind,
+        };
         let src = match self.lookup(source, |k| rule.source.contains(&k), codes) {
             Ok(id) => id,
             Err((code, error)) => return Ok(self.reject(null, Some(code), error)),
@@ -83,7 +87,7 @@ impl Machine {
             }
         }
         let Some(src_obj) = self.objects.get(&src) else {
-            return Ok(self.reject(null, Some(codes.1), ApiError::InvalidHandle(source)));
+            return Ok(self.reject(null, Some(codes.invalid), ApiError::InvalidHandle(source)));
         };
         let parent = match rule.parent {
             LifetimeParent::None => None,

@@ -83,7 +83,7 @@ mod values;
 
 mod mutants;
 
-pub use api::{Api, ApiRule, Lane, OpSpec, ReturnStyle, Shape, API_TABLE};
+pub use api::{Api, ApiRule, BadHandleCodes, Lane, OpSpec, ReturnStyle, Shape, API_TABLE};
 pub use codes::*;
 pub use io::{
     ApiError, CallArg, CallbackId, CallbackRet, Info, Input, InputError, IoResult, Notification,
@@ -238,29 +238,48 @@ impl Machine {
         }
     }
 
-    /// Classify a handle for a function: the live object, or the rejection.
+    /// Classify a handle: the live object it addresses, or why it addresses none.
+    fn find_live(
+        &self,
+        value: HandleValue,
+        accepts: impl Fn(HandleKind) -> bool,
+    ) -> Result<ObjectId, ApiError> {
+        if value.is_null() {
+            return Err(ApiError::NullHandle);
+        }
+        let Some(id) = self.values.live(value) else {
+            return Err(ApiError::InvalidHandle(value));
+        };
+        let Some(kind) = self.objects.get(&id).map(|o| o.kind) else {
+            return Err(ApiError::InvalidHandle(value));
+        };
+        if !accepts(kind) {
+            return Err(ApiError::WrongKind { value, kind });
+        }
+        Ok(id)
+    }
+
+    /// Classify a handle for a function: the live object, or the rejection with the
+    /// function's last error from `codes`.
     fn lookup(
         &self,
         value: HandleValue,
         accepts: impl Fn(HandleKind) -> bool,
-        codes: (u32, u32, u32),
+        codes: BadHandleCodes,
     ) -> Result<ObjectId, (u32, ApiError)> {
-        if value.is_null() {
-            return Err((codes.0, ApiError::NullHandle));
-        }
-        let Some(id) = self.values.live(value) else {
-            return Err((codes.1, ApiError::InvalidHandle(value)));
-        };
-        let Some(kind) = self.objects.get(&id).map(|o| o.kind) else {
-            return Err((codes.1, ApiError::InvalidHandle(value)));
-        };
-        if !accepts(kind) {
-            if self.planted.is(Mutant::WrongKindGivesInvalidHandle) {
-                return Err((ERROR_INVALID_HANDLE, ApiError::WrongKind { value, kind }));
-            }
-            return Err((codes.2, ApiError::WrongKind { value, kind }));
-        }
-        Ok(id)
+        self.find_live(value, accepts).map_err(|error| {
+            let code = match error {
+                ApiError::NullHandle => codes.null,
+                ApiError::WrongKind { .. }
+                    if self.planted.is(Mutant::WrongKindGivesInvalidHandle) =>
+                {
+                    ERROR_INVALID_HANDLE
+                }
+                ApiError::WrongKind { .. } => codes.wrong_kind,
+                _ => codes.invalid, // `InvalidHandle`, the only other answer
+            };
+            (code, error)
+        })
     }
 
     #[cfg(feature = "mutants")]
