@@ -1,9 +1,9 @@
 //! A checked, recording driver: the deterministic test harness.
 //!
 //! Owns: [`Driver`] (in the spirit of quinn-proto's `Pair`: it applies inputs, drains
-//! through [`crate::drain`], plays the application's callbacks, records the text trace
+//! through [`crate::drain`](mod@crate::drain), plays the application's callbacks, records the text trace
 //! and checks the laws and invariants after every step). The shipped engine does not
-//! use this module; it drains through [`crate::drain`] directly.
+//! use this module; it drains through [`crate::drain`](mod@crate::drain) directly.
 
 use alloc::format;
 use alloc::vec::Vec;

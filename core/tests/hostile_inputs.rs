@@ -6,14 +6,14 @@
 //! machine unchanged (the `Driver` compares the state before and after every rejection,
 //! law 8). Running out of handle values is a clean `ERROR_*_OUT_OF_HANDLES`.
 
-mod common;
+mod support;
 
-use common::*;
 use hinternet_core::{
     out_of_handles, Api, ApiError, CallbackRet, CreateApi, Driver, Family, HandleKind, HandleValue,
     Input, IoResult, Lane, Outcome, Policy, Reply, Ret, ReturnStyle, Service, ValueReuse,
     API_TABLE, ERROR_INVALID_HANDLE, HIERARCHY,
 };
+use support::*;
 
 /// One live handle of every kind of the driver's family (async roots, so operations pend).
 fn one_of_each(d: &mut Driver) -> Vec<(HandleKind, HandleValue)> {

@@ -2,14 +2,14 @@
 //! rule, named by its id. Every step goes through `Driver`, which also checks the laws and
 //! the machine's invariants after each input.
 
-mod common;
+mod support;
 
-use common::*;
 use hinternet_core::{
     winhttp as st, Api, CallbackRet, CreateApi, HandleValue, Info, Input, IoResult, Lane, Outcome,
     Policy, Ret, ERROR_INVALID_HANDLE, ERROR_IO_PENDING, ERROR_SUCCESS,
     ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, ERROR_WINHTTP_OPERATION_CANCELLED,
 };
+use support::*;
 
 #[test]
 fn wh_r1_values_are_small_and_lowest_free_is_reissued_next() {

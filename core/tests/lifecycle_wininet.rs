@@ -2,14 +2,14 @@
 //! per rule, named by its id. Every step goes through `Driver`, which also checks the laws
 //! and the machine's invariants after each input.
 
-mod common;
+mod support;
 
-use common::*;
 use hinternet_core::{
     wininet as st, Api, CallbackRet, CreateApi, HandleKind, HandleValue, Info, Input, IoResult,
     Lane, Outcome, Policy, Ret, Service, API_TABLE, ERROR_INTERNET_INCORRECT_HANDLE_TYPE,
     ERROR_INVALID_HANDLE, ERROR_IO_PENDING,
 };
+use support::*;
 
 #[test]
 fn wi_r1_values_start_at_one_lowest_free_first() {

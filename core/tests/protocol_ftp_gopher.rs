@@ -1,14 +1,14 @@
 //! FTP (WI-R11, seed 002) and Gopher (seed 002, WI-R25) protocol rules through the
 //! checked driver.
 
-mod protocol_support;
+mod support;
 
 use hinternet_core::wininet::*;
 use hinternet_core::{
     Api, CreateApi, HandleValue, Info, Input, IoResult, Lane, Outcome, Policy, ProtocolEvent, Ret,
     Service, ERROR_FTP_TRANSFER_IN_PROGRESS as BUSY, ERROR_IO_PENDING,
 };
-use protocol_support::*;
+use support::*;
 
 const FAIL: Ret = Ret::Bool(false);
 

@@ -1,7 +1,7 @@
 //! WinHTTP websocket protocol (hinternet-rules.md WH-R37…R41): return value, last error
 //! and the exact notification sequence of each rule, through the checked driver.
 
-mod protocol_support;
+mod support;
 
 use hinternet_core::winhttp::*;
 use hinternet_core::{
@@ -9,7 +9,7 @@ use hinternet_core::{
     Phase, Policy, ProtocolEvent, Ret, WsBufferType, ERROR_INVALID_OPERATION,
     ERROR_INVALID_PARAMETER, ERROR_WINHTTP_OPERATION_CANCELLED as CANCELLED,
 };
-use protocol_support::*;
+use support::*;
 
 const ZERO: Ret = Ret::Dword(0);
 const INVALID_OP: Ret = Ret::Dword(ERROR_INVALID_OPERATION);
@@ -30,7 +30,7 @@ fn upgrade(h: &mut H, r: HandleValue) -> HandleValue {
     h.call(Api::WinHttpSendRequest, r);
     h.complete(ro, Lane::Main, IoResult::Ok(101));
     h.call(Api::WinHttpReceiveResponse, r);
-    handle(h.create_reply(CreateApi::WinHttpWebSocketCompleteUpgrade, r))
+    handle_of(&h.create_reply(CreateApi::WinHttpWebSocketCompleteUpgrade, r))
 }
 
 fn socket(async_mode: bool) -> Ws {
@@ -88,7 +88,7 @@ fn wh_r37_upgrade_path_send_receive_then_complete_upgrade() {
     let q = h.call(Api::WinHttpQueryDataAvailable, r);
     assert!(inline(&q));
     assert_eq!(h.notes(), vec![(DATA_AVAILABLE, Info::Bytes(0))]);
-    let ws = handle(h.create_reply(CreateApi::WinHttpWebSocketCompleteUpgrade, r));
+    let ws = handle_of(&h.create_reply(CreateApi::WinHttpWebSocketCompleteUpgrade, r));
     // HANDLE_CREATED through the request.
     assert_eq!(h.notes(), vec![(HANDLE_CREATED, Info::Handle(ws))]);
     let o = h.obj(ws);

@@ -1,7 +1,7 @@
 //! WinHTTP request protocol (hinternet-rules.md WH-R20…R32): return value, last error
 //! and the exact notification sequence of each rule, through the checked driver.
 
-mod protocol_support;
+mod support;
 
 use hinternet_core::winhttp::*;
 use hinternet_core::{
@@ -9,7 +9,7 @@ use hinternet_core::{
     Phase, Policy, ProtocolEvent, Ret, ERROR_INVALID_OPERATION, ERROR_INVALID_PARAMETER,
     ERROR_IO_PENDING, ERROR_SUCCESS, ERROR_WINHTTP_INCORRECT_HANDLE_STATE as STATE,
 };
-use protocol_support::*;
+use support::*;
 
 const OK: Ret = Ret::Bool(true);
 const FAIL: Ret = Ret::Bool(false);
@@ -104,16 +104,16 @@ fn wh_r20_inline_completion_nests_at_most_three_callbacks_deep() {
     // Build without callbacks (no holds), then install one on the request only, with
     // callbacks left running: a call from inside a callback is nested in it.
     let mut hh = H::leave_running(Policy::winhttp());
-    let s = handle(hh.step(Input::Open {
+    let s = handle_of(&hh.step(Input::Open {
         api: CreateApi::WinHttpOpen,
         async_mode: true,
     }));
-    let c = handle(hh.step(Input::Create {
+    let c = handle_of(&hh.step(Input::Create {
         api: CreateApi::WinHttpConnect,
         source: s,
         context: None,
     }));
-    let r = handle(hh.step(Input::Create {
+    let r = handle_of(&hh.step(Input::Create {
         api: CreateApi::WinHttpOpenRequest,
         source: c,
         context: None,

@@ -1,7 +1,7 @@
 //! WinINet HTTP protocol (hinternet-rules.md WI-R10, WI-R17…R24): return value, last
 //! error and the exact notification sequence of each rule, through the checked driver.
 
-mod protocol_support;
+mod support;
 
 use hinternet_core::wininet::*;
 use hinternet_core::{
@@ -11,7 +11,7 @@ use hinternet_core::{
     ERROR_INTERNET_INTERNAL_ERROR, ERROR_INTERNET_OPERATION_CANCELLED as CANCELLED,
     ERROR_INVALID_HANDLE, ERROR_IO_PENDING,
 };
-use protocol_support::*;
+use support::*;
 
 const OK: Ret = Ret::Bool(true);
 const FAIL: Ret = Ret::Bool(false);

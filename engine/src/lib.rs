@@ -51,14 +51,14 @@
 //! still pinned). Handle values the map cannot hold (monotonic values wrapping the
 //! map, retired strict slots, no free slot) still work: their pins take the lock.
 //!
-//! # Known gap: WinINet reserved values and delayed delivery
+//! # Reserved values and delayed delivery
 //!
-//! The machine releases a reserved value (WinINet, law 7) in the step that emits the
-//! object's `HANDLE_CLOSING`. The engine delivers that notification after the step, so
-//! another thread's create can receive the value before the old object's
-//! `HANDLE_CLOSING` callback has run. The engine is linearizable to the machine here;
-//! closing the gap needs a machine knob that keeps the value reserved until the
-//! embedder reports the `HANDLE_CLOSING` delivered.
+//! Under WinINet a closed value stays reserved until its object's `HANDLE_CLOSING`
+//! callback has returned (law 7). The engine delivers that notification after the
+//! machine step that emits it, so the machine keeps the value reserved
+//! ([`Machine::lingering`]) until the engine feeds the callback's return: another
+//! thread's create cannot receive the value while the old object's `HANDLE_CLOSING`
+//! callback may still run.
 //!
 //! # Trace
 //!

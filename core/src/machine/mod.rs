@@ -6,7 +6,7 @@
 //! Feed one [`Input`] with [`Machine::handle_input`]; it answers synchronously with a
 //! [`Reply`] (the Win32 return value, last error and what happened). Then drain
 //! [`Machine::poll_output`] until it returns `None` before the next input — the
-//! [`drain`](crate::drain) helper does exactly that and is what the tests, the model
+//! [`drain`](fn@crate::drain) helper does exactly that and is what the tests, the model
 //! and the engine use. Rejected API calls change nothing but the reply (law 8).
 //!
 //! Time, threads and sockets are not here: I/O is requested through

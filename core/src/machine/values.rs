@@ -6,8 +6,9 @@
 //!
 //! Invariants:
 //! - V1: a value maps to at most one object, and an object is mapped by at most one value.
-//! - V2: a value is free (may be issued) only when no object holds it — neither live in
-//!   the table nor reserved (law 7).
+//! - V2: a value is free (may be issued) only when it is neither live nor reserved; a
+//!   reserved value stays reserved past its object's destruction until the machine
+//!   releases it (law 7, [`Machine::lingering`](super::Machine::lingering)).
 //! - V3: in strict mode a value is never issued twice: the slot's generation changes on
 //!   every reuse, and a slot whose generation would wrap is retired.
 //! - V4: value 0 (NULL) is never issued.
@@ -46,8 +47,11 @@ const MAX_GENERATION: u32 = (1 << 15) - 1;
 pub enum SlotState {
     /// Addresses a live object: API calls with this value reach it.
     Live(ObjectId),
-    /// Closed, but not yet free: the object still lives and the policy keeps the value
-    /// reserved (WinINet, WI-R2).
+    /// Closed, but not yet free (WinINet, WI-R2, law 7): the policy keeps the value
+    /// reserved while the object lives on, and after its destruction until its
+    /// `HANDLE_CLOSING` has been handed out (or, when delivered, its callback has
+    /// returned; see [`Machine::lingering`](super::Machine::lingering)). The object may
+    /// therefore already be gone.
     Reserved(ObjectId),
 }
 
@@ -167,7 +171,8 @@ impl ValueTable {
         }
     }
 
-    /// Release a reserved `value` (its object was destroyed).
+    /// Release a reserved `value`: its object is gone and its `HANDLE_CLOSING` is out
+    /// (handed out undelivered, or delivered and its callback returned).
     pub fn release(&mut self, value: HandleValue) {
         let Some(slot) = self.slot_of(value) else {
             return;

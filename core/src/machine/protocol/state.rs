@@ -163,7 +163,7 @@ pub struct ProtoState {
     /// [`flag`] bits.
     pub flags: u8,
     /// Response bytes buffered and readable without blocking (reported by
-    /// [`ProtocolEvent::DataBuffered`](super::ProtocolEvent::DataBuffered)).
+    /// [`ProtocolEvent::DataBuffered`](crate::ProtocolEvent::DataBuffered)).
     pub avail: u32,
 }
 
