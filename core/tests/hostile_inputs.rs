@@ -2,7 +2,7 @@
 //! program may pass instead of a good handle — NULL (0), all-ones, a value never issued, a
 //! value just closed, a reissued value (default and strict value modes), a live handle of
 //! every wrong kind, a handle invalidated by its parent's cascade close — gets the exact
-//! return value and last error of `hinternet-rules.md` (WH-R8/R9, WI-R10), and leaves the
+//! return value and last error of `docs/behaviour.md` (WH-R8/R9, WI-R10), and leaves the
 //! machine unchanged (the `Driver` compares the state before and after every rejection,
 //! law 8). Running out of handle values is a clean `ERROR_*_OUT_OF_HANDLES`.
 

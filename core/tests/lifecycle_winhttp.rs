@@ -1,4 +1,4 @@
-//! WinHTTP lifecycle rules (WH-R1…R19, WH-R33…R36 of `hinternet-rules.md`), one test per
+//! WinHTTP lifecycle rules (WH-R1…R19, WH-R33…R36 of `docs/behaviour.md`), one test per
 //! rule, named by its id. Every step goes through `Driver`, which also checks the laws and
 //! the machine's invariants after each input.
 

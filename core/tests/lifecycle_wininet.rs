@@ -1,4 +1,4 @@
-//! WinINet lifecycle rules (WI-R1…R16 of `hinternet-rules.md` and seed `000`), one test
+//! WinINet lifecycle rules (WI-R1…R16 of `docs/behaviour.md` and seed `000`), one test
 //! per rule, named by its id. Every step goes through `Driver`, which also checks the laws
 //! and the machine's invariants after each input.
 

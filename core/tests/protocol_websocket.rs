@@ -1,4 +1,4 @@
-//! WinHTTP websocket protocol (hinternet-rules.md WH-R37…R41): return value, last error
+//! WinHTTP websocket protocol (docs/behaviour.md WH-R37…R41): return value, last error
 //! and the exact notification sequence of each rule, through the checked driver.
 
 mod support;

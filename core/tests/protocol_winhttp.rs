@@ -1,4 +1,4 @@
-//! WinHTTP request protocol (hinternet-rules.md WH-R20…R32): return value, last error
+//! WinHTTP request protocol (docs/behaviour.md WH-R20…R32): return value, last error
 //! and the exact notification sequence of each rule, through the checked driver.
 
 mod support;

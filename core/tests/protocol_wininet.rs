@@ -1,4 +1,4 @@
-//! WinINet HTTP protocol (hinternet-rules.md WI-R10, WI-R17…R24): return value, last
+//! WinINet HTTP protocol (docs/behaviour.md WI-R10, WI-R17…R24): return value, last
 //! error and the exact notification sequence of each rule, through the checked driver.
 
 mod support;

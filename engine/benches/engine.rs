@@ -3,7 +3,7 @@
 //! kept under the lock) and `sharded-slab`, measured in the same run, then one line per
 //! goal of issue 5: `goal NAME measured=X target=Y ok|short`.
 //!
-//! Method (peers-and-perf.md §B.2): 1024 live handles pre-populated; each figure is the
+//! Method (the design study's reference method): 1024 live handles pre-populated; each figure is the
 //! median of `RUNS` runs; "ns/op" is wall time / total operations, so with 2 threads a
 //! perfectly scaling operation halves ("aggregate"). 2-thread figures are only
 //! meaningful on an otherwise idle machine. Memory is read from `/proc/self/statm`

@@ -184,7 +184,7 @@ pub struct ApiRule {
     pub shape: Shape,
     /// BOOL or DWORD.
     pub returns: ReturnStyle,
-    /// Evidence tag from `hinternet-rules.md`.
+    /// Evidence tag from `docs/behaviour.md`.
     pub evidence: &'static str,
 }
 

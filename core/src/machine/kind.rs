@@ -189,7 +189,7 @@ pub struct CreateRule {
     pub invalid_handle: u32,
     /// Error for a source handle of the wrong kind (WH-R9, WI-R10).
     pub wrong_kind: u32,
-    /// Evidence tag from `hinternet-rules.md`.
+    /// Evidence tag from `docs/behaviour.md`.
     pub evidence: &'static str,
 }
 

@@ -231,7 +231,7 @@ pub struct ProtoRule {
     pub verdict: Verdict,
     /// The state after an accepted call.
     pub next: Next,
-    /// Evidence from `hinternet-rules.md` or the seeds.
+    /// Evidence from `docs/behaviour.md` or the seeds.
     pub evidence: &'static str,
 }
 
