@@ -108,7 +108,7 @@ pub fn decode(bytes: &[u8]) -> Vec<Op> {
 pub fn op_from(b: [u8; 4]) -> Op {
     match b[0] % 16 {
         0 => Op::Open {
-            async_mode: b[1] % 2 == 0,
+            async_mode: b[1].is_multiple_of(2),
         },
         1..=3 => Op::Create {
             api: b[1],
@@ -131,7 +131,7 @@ pub fn op_from(b: [u8; 4]) -> Op {
         },
         12..=14 => Op::Complete {
             pick: b[1],
-            ok: b[2] % 4 != 0,
+            ok: !b[2].is_multiple_of(4),
         },
         _ => match b[3] % 4 {
             1 => Op::ReturnCallback { pick: b[1] },
@@ -140,11 +140,11 @@ pub fn op_from(b: [u8; 4]) -> Op {
                 event: b[2],
             },
             3 => Op::SetCallbackMode {
-                leave_running: b[1] % 2 == 0,
+                leave_running: b[1].is_multiple_of(2),
             },
             _ => Op::CloseInCallback {
                 handle: b[1],
-                via_complete: b[2] % 2 == 0,
+                via_complete: b[2].is_multiple_of(2),
             },
         },
     }
@@ -172,7 +172,7 @@ pub fn protocol_event(selector: u8) -> ProtocolEvent {
         2 => ProtocolEvent::EndOfData,
         3 => ProtocolEvent::Redirect,
         4 => ProtocolEvent::Connecting {
-            resolve: high % 2 == 0,
+            resolve: high.is_multiple_of(2),
         },
         5 => ProtocolEvent::ConnectionClosed,
         _ => ProtocolEvent::Frame {
