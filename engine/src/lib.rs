@@ -96,9 +96,9 @@ pub type Callback = dyn Fn(&Engine, &Notification) + Send + Sync;
 /// The executor's I/O handler: receives `StartIo`, `CancelIo` and `CallReturned`.
 pub type IoHandler = dyn Fn(&Output) + Send + Sync;
 
-/// One recorded event (see the module docs, "Trace").
+/// One entry of the recorded trace (see the module docs, "Trace").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Event {
+pub enum TraceEntry {
     /// A machine step and its reply, in machine order.
     Step {
         /// The input.
@@ -221,7 +221,7 @@ struct Core {
     closing_children: BTreeMap<ObjectId, u32>,
     closing_status: u32,
     callbacks: Vec<SharedFn<Callback>>,
-    trace: Option<Vec<Event>>,
+    trace: Option<Vec<TraceEntry>>,
     panics: u64,
     cascade: bool,
     /// Mutant: every enqueuing thread delivers, owner or not.
@@ -253,7 +253,7 @@ struct Sink<'a> {
     closing_children: &'a mut BTreeMap<ObjectId, u32>,
     closing_status: u32,
     io_wanted: bool,
-    trace: &'a mut Option<Vec<Event>>,
+    trace: &'a mut Option<Vec<TraceEntry>>,
     work: &'a mut Work,
     shared_delivery: bool,
 }
@@ -281,7 +281,7 @@ impl OutputSink for Sink<'_> {
             Output::Notify(_) => {
                 // Filtered out: no callback observes it.
                 if let Some(trace) = self.trace.as_mut() {
-                    trace.push(Event::Output(*output));
+                    trace.push(TraceEntry::Output(*output));
                 }
                 return Ok(());
             }
@@ -320,7 +320,7 @@ impl Core {
     fn apply(&mut self, table: &Table, input: Input, work: &mut Work) -> Result<Reply, InputError> {
         let reply = self.machine.handle_input(input)?;
         if let Some(trace) = self.trace.as_mut() {
-            trace.push(Event::Step { input, reply });
+            trace.push(TraceEntry::Step { input, reply });
         }
         match reply.outcome {
             Outcome::Created {
@@ -401,7 +401,7 @@ impl Core {
         Some(parent)
     }
 
-    fn record(&mut self, event: Event) {
+    fn record(&mut self, event: TraceEntry) {
         if let Some(trace) = self.trace.as_mut() {
             trace.push(event);
         }
@@ -628,7 +628,7 @@ impl Engine {
     }
 
     /// Take the recorded trace (empty unless built with [`EngineBuilder::record`]).
-    pub fn take_trace(&self) -> Vec<Event> {
+    pub fn take_trace(&self) -> Vec<TraceEntry> {
         self.core
             .lock()
             .trace
@@ -726,7 +726,7 @@ impl Engine {
                 Some(io) => {
                     // I/O requests reach the executor in emission order per object, from
                     // the owner, outside the lock.
-                    core.record(Event::Output(io));
+                    core.record(TraceEntry::Output(io));
                     drop(core);
                     // A panicking handler must not leave this queue owned by nobody.
                     let panicked = self.io.as_ref().is_some_and(|handler| {
@@ -740,7 +740,7 @@ impl Engine {
                     continue;
                 }
             };
-            core.record(Event::Deliver(n));
+            core.record(TraceEntry::Deliver(n));
             let callback = n
                 .callback
                 .and_then(|id| core.callbacks.get(id.0 as usize).cloned());

@@ -14,13 +14,13 @@ fn handle(reply: Result<Reply, InputError>) -> HandleValue {
 }
 
 /// Feed the trace to a fresh monitor, as the loom tests do.
-fn check_trace(policy: &Policy, trace: &[Event]) {
+fn check_trace(policy: &Policy, trace: &[TraceEntry]) {
     let mut monitor = LawMonitor::new(policy);
     for event in trace {
         match event {
-            Event::Step { input, reply } => monitor.on_input(input, reply),
-            Event::Output(o) => monitor.on_output(o),
-            Event::Deliver(n) => monitor.on_output(&Output::Notify(*n)),
+            TraceEntry::Step { input, reply } => monitor.on_input(input, reply),
+            TraceEntry::Output(o) => monitor.on_output(o),
+            TraceEntry::Deliver(n) => monitor.on_output(&Output::Notify(*n)),
         }
         .unwrap_or_else(|v| panic!("{v} in {trace:#?}"));
     }

@@ -14,7 +14,7 @@ use hinternet_core::{
     CallbackMode, Driver, Family, HandleValue, Machine, Notification, ObjectId, Output, Policy,
     ValueReuse,
 };
-use hinternet_engine::{Engine, EngineBuilder, Event};
+use hinternet_engine::{Engine, EngineBuilder, TraceEntry};
 
 use crate::sequences::{decode, plan, policies, run, Op, Planned};
 
@@ -178,7 +178,7 @@ pub fn engine_differential(data: &[u8]) {
         }));
         let trace = engine.take_trace();
         let have = per_object(trace.iter().filter_map(|e| match e {
-            Event::Deliver(n) | Event::Output(Output::Notify(n)) => Some(n),
+            TraceEntry::Deliver(n) | TraceEntry::Output(Output::Notify(n)) => Some(n),
             _ => None,
         }));
         assert_eq!(

@@ -62,7 +62,7 @@ fn set_callback(engine: &Engine, handle: HandleValue, cb: hinternet_core::Callba
 
 /// Close every value that may still be open, then check the trace and the final
 /// state; returns the trace.
-fn finish(engine: &Engine, policy: &Policy) -> Vec<hinternet_engine::Event> {
+fn finish(engine: &Engine, policy: &Policy) -> Vec<hinternet_engine::TraceEntry> {
     for v in 1..=6 {
         let _ = engine.close(HandleValue(v));
     }
@@ -371,7 +371,7 @@ fn callbacks_serialize_per_object(mutant: Option<EngineMutant>) {
     let created: Vec<Info> = trace
         .iter()
         .filter_map(|e| match e {
-            hinternet_engine::Event::Step {
+            hinternet_engine::TraceEntry::Step {
                 reply:
                     Reply {
                         outcome: Outcome::Created { value, .. },

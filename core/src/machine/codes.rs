@@ -253,36 +253,106 @@ pub fn status_name(family: Family, status: u32) -> Option<&'static str> {
     table.iter().find(|(v, _)| *v == status).map(|(_, n)| *n)
 }
 
+/// The notification statuses both families emit, by meaning: one table per family
+/// ([`Family::statuses`]) instead of a `match family` at every use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Statuses {
+    /// `RESOLVING_NAME`.
+    pub resolving_name: u32,
+    /// `NAME_RESOLVED`.
+    pub name_resolved: u32,
+    /// `CONNECTING_TO_SERVER`.
+    pub connecting_to_server: u32,
+    /// `CONNECTED_TO_SERVER`.
+    pub connected_to_server: u32,
+    /// `SENDING_REQUEST`.
+    pub sending_request: u32,
+    /// `REQUEST_SENT`.
+    pub request_sent: u32,
+    /// `RECEIVING_RESPONSE`.
+    pub receiving_response: u32,
+    /// `RESPONSE_RECEIVED`.
+    pub response_received: u32,
+    /// `CLOSING_CONNECTION`.
+    pub closing_connection: u32,
+    /// `CONNECTION_CLOSED`.
+    pub connection_closed: u32,
+    /// `HANDLE_CREATED`.
+    pub handle_created: u32,
+    /// `HANDLE_CLOSING`.
+    pub handle_closing: u32,
+    /// `REDIRECT`.
+    pub redirect: u32,
+    /// `ERROR_*_OPERATION_CANCELLED` (both are 12017).
+    pub operation_cancelled: u32,
+    /// `ERROR_*_OUT_OF_HANDLES` (both are 12001).
+    pub out_of_handles: u32,
+}
+
+const WINHTTP_STATUSES: Statuses = Statuses {
+    resolving_name: winhttp::RESOLVING_NAME,
+    name_resolved: winhttp::NAME_RESOLVED,
+    connecting_to_server: winhttp::CONNECTING_TO_SERVER,
+    connected_to_server: winhttp::CONNECTED_TO_SERVER,
+    sending_request: winhttp::SENDING_REQUEST,
+    request_sent: winhttp::REQUEST_SENT,
+    receiving_response: winhttp::RECEIVING_RESPONSE,
+    response_received: winhttp::RESPONSE_RECEIVED,
+    closing_connection: winhttp::CLOSING_CONNECTION,
+    connection_closed: winhttp::CONNECTION_CLOSED,
+    handle_created: winhttp::HANDLE_CREATED,
+    handle_closing: winhttp::HANDLE_CLOSING,
+    redirect: winhttp::REDIRECT,
+    operation_cancelled: ERROR_WINHTTP_OPERATION_CANCELLED,
+    out_of_handles: ERROR_WINHTTP_OUT_OF_HANDLES,
+};
+
+const WININET_STATUSES: Statuses = Statuses {
+    resolving_name: wininet::RESOLVING_NAME,
+    name_resolved: wininet::NAME_RESOLVED,
+    connecting_to_server: wininet::CONNECTING_TO_SERVER,
+    connected_to_server: wininet::CONNECTED_TO_SERVER,
+    sending_request: wininet::SENDING_REQUEST,
+    request_sent: wininet::REQUEST_SENT,
+    receiving_response: wininet::RECEIVING_RESPONSE,
+    response_received: wininet::RESPONSE_RECEIVED,
+    closing_connection: wininet::CLOSING_CONNECTION,
+    connection_closed: wininet::CONNECTION_CLOSED,
+    handle_created: wininet::HANDLE_CREATED,
+    handle_closing: wininet::HANDLE_CLOSING,
+    redirect: wininet::REDIRECT,
+    operation_cancelled: ERROR_INTERNET_OPERATION_CANCELLED,
+    out_of_handles: ERROR_INTERNET_OUT_OF_HANDLES,
+};
+
+impl Family {
+    /// The family's status table.
+    pub const fn statuses(self) -> &'static Statuses {
+        match self {
+            Family::WinHttp => &WINHTTP_STATUSES,
+            Family::WinInet => &WININET_STATUSES,
+        }
+    }
+}
+
 /// The status value of `HANDLE_CREATED` in `family`.
 pub const fn handle_created(family: Family) -> u32 {
-    match family {
-        Family::WinHttp => winhttp::HANDLE_CREATED,
-        Family::WinInet => wininet::HANDLE_CREATED,
-    }
+    family.statuses().handle_created
 }
 
 /// The status value of `HANDLE_CLOSING` in `family`.
 pub const fn handle_closing(family: Family) -> u32 {
-    match family {
-        Family::WinHttp => winhttp::HANDLE_CLOSING,
-        Family::WinInet => wininet::HANDLE_CLOSING,
-    }
+    family.statuses().handle_closing
 }
 
 /// `ERROR_*_OPERATION_CANCELLED` of `family` (both are 12017).
 pub const fn operation_cancelled(family: Family) -> u32 {
-    match family {
-        Family::WinHttp => ERROR_WINHTTP_OPERATION_CANCELLED,
-        Family::WinInet => ERROR_INTERNET_OPERATION_CANCELLED,
-    }
+    family.statuses().operation_cancelled
 }
 
 /// `ERROR_*_OUT_OF_HANDLES` of `family` (both are 12001).
 pub const fn out_of_handles(family: Family) -> u32 {
-    match family {
-        Family::WinHttp => ERROR_WINHTTP_OUT_OF_HANDLES,
-        Family::WinInet => ERROR_INTERNET_OUT_OF_HANDLES,
-    }
+    family.statuses().out_of_handles
 }
 
 /// True for the statuses that end an asynchronous operation (law 3).

@@ -13,7 +13,7 @@ use hinternet_core::{
     drain, handle_closing, CreateApi, HandleKind, HandleValue, Input, InputError, LawMonitor,
     Machine, ObjectId, Output, Policy, Reply, Ret,
 };
-use hinternet_engine::{Engine, Event};
+use hinternet_engine::{Engine, TraceEntry};
 
 #[cfg(loom)]
 use loom::sync::{
@@ -197,7 +197,7 @@ fn search(
 /// when every handle was closed. Returns the number of `HANDLE_CLOSING`s per object.
 pub fn check_trace(
     policy: &Policy,
-    trace: &[Event],
+    trace: &[TraceEntry],
     engine: &Engine,
 ) -> Result<BTreeMap<ObjectId, usize>, String> {
     let mut monitor = LawMonitor::new(policy);
@@ -206,13 +206,13 @@ pub fn check_trace(
     let mut created = Vec::new();
     for event in trace {
         let checked = match event {
-            Event::Step { input, reply } => {
+            TraceEntry::Step { input, reply } => {
                 if let Some(object) = created_object(reply) {
                     created.push(object);
                 }
                 monitor.on_input(input, reply)
             }
-            Event::Output(o) => {
+            TraceEntry::Output(o) => {
                 if let Output::Notify(n) = o {
                     if n.status == closing {
                         *closings.entry(n.object).or_default() += 1;
@@ -220,7 +220,7 @@ pub fn check_trace(
                 }
                 monitor.on_output(o)
             }
-            Event::Deliver(n) => {
+            TraceEntry::Deliver(n) => {
                 if n.status == closing {
                     *closings.entry(n.object).or_default() += 1;
                 }

@@ -42,18 +42,8 @@ impl Machine {
                     .ok_or(bad)?;
                 let (value, context) = (obj.value, obj.context);
                 let progress = head.api.op_spec().map_or(&[][..], |s| s.progress);
-                let (sending, sent, redirect) = match family {
-                    Family::WinHttp => (
-                        winhttp::SENDING_REQUEST,
-                        winhttp::REQUEST_SENT,
-                        winhttp::REDIRECT,
-                    ),
-                    Family::WinInet => (
-                        wininet::SENDING_REQUEST,
-                        wininet::REQUEST_SENT,
-                        wininet::REDIRECT,
-                    ),
-                };
+                let st = family.statuses();
+                let (sending, sent, redirect) = (st.sending_request, st.request_sent, st.redirect);
                 obj.proto.flags &= !protocol::flag::CONNECT_REPORTED;
                 // WH-R31 / WI-R20: the response so far, REDIRECT, then the re-send.
                 for &status in progress {
@@ -77,20 +67,13 @@ impl Machine {
                 }
                 obj.proto.flags |= protocol::flag::CONNECT_REPORTED;
                 let (value, context) = (obj.value, obj.context);
-                let statuses: [u32; 4] = match family {
-                    Family::WinHttp => [
-                        winhttp::RESOLVING_NAME,
-                        winhttp::NAME_RESOLVED,
-                        winhttp::CONNECTING_TO_SERVER,
-                        winhttp::CONNECTED_TO_SERVER,
-                    ],
-                    Family::WinInet => [
-                        wininet::RESOLVING_NAME,
-                        wininet::NAME_RESOLVED,
-                        wininet::CONNECTING_TO_SERVER,
-                        wininet::CONNECTED_TO_SERVER,
-                    ],
-                };
+                let st = family.statuses();
+                let statuses: [u32; 4] = [
+                    st.resolving_name,
+                    st.name_resolved,
+                    st.connecting_to_server,
+                    st.connected_to_server,
+                ];
                 // WH-R30 / WI-R20: [resolve] connect, before the send progress (law 12).
                 let skip = if resolve { 0 } else { 2 };
                 for &status in &statuses[skip..] {
@@ -104,10 +87,8 @@ impl Machine {
                 ) =>
             {
                 let (value, context) = (obj.value, obj.context);
-                let (closing, closed) = match family {
-                    Family::WinHttp => (winhttp::CLOSING_CONNECTION, winhttp::CONNECTION_CLOSED),
-                    Family::WinInet => (wininet::CLOSING_CONNECTION, wininet::CONNECTION_CLOSED),
-                };
+                let st = family.statuses();
+                let (closing, closed) = (st.closing_connection, st.connection_closed);
                 self.emit(object, value, context, closing, Info::None);
                 self.emit(object, value, context, closed, Info::None);
             }
