@@ -104,13 +104,7 @@ impl Machine {
             .objects
             .get(&object)
             .is_some_and(|o| o.queues[spec.lane.index()].is_empty());
-        let ready = lane_empty
-            && match protocol::inline_when(api) {
-                Some(InlineWhen::DataReady) => before.data_ready(),
-                Some(InlineWhen::ReplyReady) => before.phase == Phase::ReplyReady,
-                Some(InlineWhen::CloseReceived) => before.has(protocol::flag::CLOSE_RECEIVED),
-                None => false,
-            };
+        let ready = lane_empty && before.ready_inline(api);
         let notify = facts.async_mode && family == Family::WinHttp;
         // An operation finishing inside its call reports success like an immediate call;
         // DWORD-returning (websocket) functions leave the last error alone, as when they
@@ -225,17 +219,10 @@ impl Machine {
         }
     }
 
-    /// Apply an accepted row's next state (phase and flags).
+    /// Apply an accepted row's next state to `object`'s protocol state.
     pub(super) fn apply_next(&mut self, object: ObjectId, next: &protocol::Next, arg: CallArg) {
-        let Some(obj) = self.objects.get_mut(&object) else {
-            return;
-        };
-        if let Some(phase) = next.phase {
-            obj.proto.phase = phase;
-        }
-        obj.proto.flags = protocol::next_flags(obj.proto.flags, next, arg);
-        if next.effect == Effect::ResetResponse {
-            obj.proto.avail = 0;
+        if let Some(obj) = self.objects.get_mut(&object) {
+            obj.proto.accept(next, arg);
         }
     }
 

@@ -98,7 +98,7 @@ pub use mutants::Mutant;
 use mutants::Planted;
 pub use object::{Object, ObjectId, PendingOp};
 pub use policy::{ParentClose, Policy, ValueRelease, ValueReuse, STRICT_MAX_SLOTS};
-use protocol::{Call, Effect, Facts, InlineWhen, Verdict};
+use protocol::{Call, Effect, Facts, Verdict};
 pub use values::{HandleValue, SlotState, ValueTable};
 
 use alloc::collections::{BTreeMap, VecDeque};

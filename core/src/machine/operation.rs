@@ -9,9 +9,7 @@
 use super::*;
 
 impl Machine {
-    /// The protocol side of an operation's end (invariant P4) and its data accounting:
-    /// a read consumes the buffered data; a receive (or a send that read the reply)
-    /// reports the HTTP status code as its count, and 401/407 mark a challenge.
+    /// The protocol side of an operation's end ([`ProtoState::complete`]).
     pub(super) fn complete_protocol(
         &mut self,
         object: ObjectId,
@@ -19,36 +17,8 @@ impl Machine {
         result: IoResult,
         last: bool,
     ) {
-        let Some(obj) = self.objects.get_mut(&object) else {
-            return;
-        };
-        let phase = obj.proto.phase;
-        obj.proto.flags &= !protocol::flag::CONNECT_REPORTED;
-        let rule = protocol::completion_rule(op.api, phase);
-        match result {
-            IoResult::Ok(n) => {
-                if matches!(
-                    op.api,
-                    Api::WinHttpReadData | Api::InternetReadFile | Api::InternetReadFileEx
-                ) {
-                    obj.proto.avail = 0;
-                }
-                if matches!(
-                    op.api,
-                    Api::WinHttpReceiveResponse | Api::WinHttpSendRequest
-                ) && (n == HTTP_STATUS_DENIED || n == HTTP_STATUS_PROXY_AUTH_REQ)
-                {
-                    obj.proto.flags |= protocol::flag::CHALLENGED;
-                }
-                if let Some(r) = rule.filter(|r| last && r.from.contains(&phase)) {
-                    obj.proto.phase = r.ok;
-                }
-            }
-            IoResult::Err(_) => {
-                if let Some(err) = rule.and_then(|r| r.err) {
-                    obj.proto.phase = err;
-                }
-            }
+        if let Some(obj) = self.objects.get_mut(&object) {
+            obj.proto.complete(op.api, result, last);
         }
     }
 

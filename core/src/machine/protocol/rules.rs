@@ -340,3 +340,61 @@ pub fn next_flags(flags: u8, next: &Next, arg: CallArg) -> u8 {
         Effect::None | Effect::CancelReceive => flags,
     }
 }
+
+impl ProtoState {
+    /// Apply an accepted row's next state: its phase, its flag effect and, for a new
+    /// response, the buffered-data count.
+    pub fn accept(&mut self, next: &Next, arg: CallArg) {
+        if let Some(phase) = next.phase {
+            self.phase = phase;
+        }
+        self.flags = next_flags(self.flags, next, arg);
+        if next.effect == Effect::ResetResponse {
+            self.avail = 0;
+        }
+    }
+
+    /// True when an operation of `api`, accepted in this state with its lane empty,
+    /// completes inside its call ([`INLINE_TABLE`]).
+    pub fn ready_inline(&self, api: Api) -> bool {
+        match inline_when(api) {
+            Some(InlineWhen::DataReady) => self.data_ready(),
+            Some(InlineWhen::ReplyReady) => self.phase == Phase::ReplyReady,
+            Some(InlineWhen::CloseReceived) => self.has(flag::CLOSE_RECEIVED),
+            None => false,
+        }
+    }
+
+    /// The protocol side of an operation's end (invariant P4) and its data accounting:
+    /// a read consumes the buffered data; a receive (or a send that read the reply)
+    /// reports the HTTP status code as its count, and 401/407 mark a challenge. `last`:
+    /// nothing is queued behind the operation.
+    pub fn complete(&mut self, api: Api, result: IoResult, last: bool) {
+        let phase = self.phase;
+        self.flags &= !flag::CONNECT_REPORTED;
+        let rule = completion_rule(api, phase);
+        match result {
+            IoResult::Ok(n) => {
+                if matches!(
+                    api,
+                    Api::WinHttpReadData | Api::InternetReadFile | Api::InternetReadFileEx
+                ) {
+                    self.avail = 0;
+                }
+                if matches!(api, Api::WinHttpReceiveResponse | Api::WinHttpSendRequest)
+                    && (n == HTTP_STATUS_DENIED || n == HTTP_STATUS_PROXY_AUTH_REQ)
+                {
+                    self.flags |= flag::CHALLENGED;
+                }
+                if let Some(r) = rule.filter(|r| last && r.from.contains(&phase)) {
+                    self.phase = r.ok;
+                }
+            }
+            IoResult::Err(_) => {
+                if let Some(err) = rule.and_then(|r| r.err) {
+                    self.phase = err;
+                }
+            }
+        }
+    }
+}
