@@ -5,8 +5,14 @@
 //! state), the completion table [`COMPLETION_TABLE`] (how the end of an operation moves
 //! the state), the progress table [`PROGRESS_TABLE`] (progress emitted at accept and at
 //! completion where it differs from the API table), the inline table [`INLINE_TABLE`]
-//! (when an operation completes inside its call), and [`render_markdown`], which
-//! generates `docs/protocol-table.md` from these tables.
+//! (when an operation completes inside its call), the state changes they imply
+//! ([`ProtoState::accept`], [`ProtoState::complete`], [`ProtoState::ready_inline`]), the
+//! protocol facts only the executor knows (`Machine::protocol_event`), and
+//! [`render_markdown`], which generates `docs/protocol-table.md` from these tables.
+//!
+//! Rooms: `state.rs` (the state), `rules.rs` (row types and the decisions that read the
+//! tables), `tables.rs` (the tables), `events.rs` (executor facts), `render.rs` (the
+//! Markdown rendering).
 //!
 //! # How a call is decided
 //!
