@@ -83,8 +83,8 @@ use hinternet_core::drain::{drain_into, CallbackMode, OutputSink};
 #[cfg(doc)]
 use hinternet_core::Ret;
 use hinternet_core::{
-    Api, CallArg, CallbackId, CreateApi, Family, HandleKind, HandleValue, Input, InputError,
-    IoResult, Lane, Machine, Notification, ObjectId, Outcome, Output, ParentClose, Policy, Reply,
+    Api, CallArg, CallbackId, Completion, CreateApi, Family, HandleKind, HandleValue, Input,
+    InputError, Machine, Notification, ObjectId, OpId, Outcome, Output, ParentClose, Policy, Reply,
 };
 use slot::{FastPin, Placement, Planted, SlotAlloc, Table};
 
@@ -97,7 +97,7 @@ pub type Callback = dyn Fn(&Engine, &Notification) + Send + Sync;
 pub type IoHandler = dyn Fn(&Output) + Send + Sync;
 
 /// One entry of the recorded trace (see the module docs, "Trace").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TraceEntry {
     /// A machine step and its reply, in machine order.
     Step {
@@ -320,7 +320,10 @@ impl Core {
     fn apply(&mut self, table: &Table, input: Input, work: &mut Work) -> Result<Reply, InputError> {
         let reply = self.machine.handle_input(input)?;
         if let Some(trace) = self.trace.as_mut() {
-            trace.push(TraceEntry::Step { input, reply });
+            trace.push(TraceEntry::Step {
+                input,
+                reply: reply.clone(),
+            });
         }
         match reply.outcome {
             Outcome::Created {
@@ -336,7 +339,7 @@ impl Core {
                 let placement = table.install(&mut self.alloc, value, object, kind);
                 self.placements.insert(object, (value, placement));
             }
-            Outcome::Closed { object } => self.invalidate(table, object),
+            Outcome::Closed { object, .. } => self.invalidate(table, object),
             _ => {}
         }
         let mut sink = Sink {
@@ -564,17 +567,19 @@ impl Engine {
         })
     }
 
-    /// The executor reports that the I/O at the head of `object`'s `lane` finished.
+    /// The executor reports that operation `op` of `object` finished with `completion`
+    /// (a completion for an operation already cancelled or finished is answered
+    /// [`Outcome::Stale`] and changes nothing).
     pub fn complete(
         &self,
         object: ObjectId,
-        lane: Lane,
-        result: IoResult,
+        op: OpId,
+        completion: Completion,
     ) -> Result<Reply, InputError> {
         self.apply(Input::Complete {
             object,
-            lane,
-            result,
+            op,
+            completion,
         })
     }
 

@@ -265,14 +265,14 @@ fn sync_calls_block_and_return_through_the_io_handler() {
     let request = handle(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
     let reply = engine.call(Api::WinHttpSendRequest, request).expect("call");
     assert_eq!(reply.ret, Ret::Blocked);
-    let Outcome::InFlight { object, lane } = reply.outcome else {
+    let Outcome::InFlight { object, op, .. } = reply.outcome else {
         panic!("in flight: {reply:?}");
     };
     // Closing while the call is in flight: the object lives until the call returns.
     engine.close(request).expect("close");
     assert!(engine.inspect(|m| m.object(object).is_some()));
     engine
-        .complete(object, lane, IoResult::Ok(0))
+        .complete(object, op, Completion::Http { status: None })
         .expect("complete");
     assert!(engine.inspect(|m| m.object(object).is_none()));
     let io = io.lock().expect("io");
@@ -297,7 +297,7 @@ fn a_panicking_io_handler_leaves_the_queue_delivered() {
     let connect = handle(engine.create(CreateApi::WinHttpConnect, session, None));
     let request = handle(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
     let reply = engine.call(Api::WinHttpSendRequest, request).expect("call");
-    let Outcome::InFlight { object, lane } = reply.outcome else {
+    let Outcome::InFlight { object, op, .. } = reply.outcome else {
         panic!("in flight: {reply:?}");
     };
     assert_eq!(engine.callback_panics(), 1);
@@ -305,7 +305,7 @@ fn a_panicking_io_handler_leaves_the_queue_delivered() {
     // the object closes.
     engine.close(request).expect("close");
     engine
-        .complete(object, lane, IoResult::Ok(0))
+        .complete(object, op, Completion::Http { status: None })
         .expect("complete");
     for h in [connect, session] {
         engine.close(h).expect("close");

@@ -14,7 +14,7 @@ mod engine_support;
 
 use engine_support::{check_linearizable, check_trace, handle_of, History, Op, Res};
 use hinternet_core::{
-    winhttp, Api, CreateApi, HandleValue, Info, Input, IoResult, Lane, Notification, ObjectId,
+    winhttp, Api, Completion, CreateApi, HandleValue, Info, Input, Notification, ObjectId, OpId,
     Outcome, Policy, Reply, Ret, Service, ERROR_INVALID_HANDLE,
 };
 use hinternet_engine::EngineMutant;
@@ -87,15 +87,18 @@ fn model(name: &str, f: impl Fn() + Sync + Send + 'static) {
     );
 }
 
-fn in_flight(reply: &Result<Reply, hinternet_core::InputError>) -> Option<(ObjectId, Lane)> {
+fn in_flight(reply: &Result<Reply, hinternet_core::InputError>) -> Option<(ObjectId, OpId)> {
     match reply {
         Ok(Reply {
-            outcome: Outcome::InFlight { object, lane } | Outcome::Pending { object, lane },
+            outcome: Outcome::InFlight { object, op, .. } | Outcome::Pending { object, op, .. },
             ..
-        }) => Some((*object, *lane)),
+        }) => Some((*object, *op)),
         _ => None,
     }
 }
+
+/// What the executor reports for a finished send: the request went out.
+const SENT: Completion = Completion::Http { status: None };
 
 // ----- the scenarios -------------------------------------------------------------------
 
@@ -116,11 +119,11 @@ fn close_vs_in_flight_call(mutant: Option<EngineMutant>) {
     let call = caller.join().expect("caller");
     let close = closer.join().expect("closer");
     assert_eq!(close.map(|r| r.ret), Ok(Ret::Bool(true)));
-    if let Some((object, lane)) = in_flight(&call) {
+    if let Some((object, op)) = in_flight(&call) {
         assert_eq!(call.map(|r| r.ret), Ok(Ret::Blocked));
         // The executor finishes the I/O: the call returns, then the object closes.
         assert!(engine.inspect(|m| m.object(object).is_some()));
-        let done = engine.complete(object, lane, IoResult::Ok(0));
+        let done = engine.complete(object, op, SENT);
         assert!(done.is_ok());
     } else {
         assert_eq!(
@@ -175,9 +178,9 @@ fn close_inside_callback(mutant: Option<EngineMutant>) {
     let connect = handle_of(engine.create(CreateApi::WinHttpConnect, session, None));
     let request = handle_of(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
     let pending = engine.call(Api::WinHttpSendRequest, request);
-    let (object, lane) = in_flight(&pending).expect("accepted asynchronously");
+    let (object, op) = in_flight(&pending).expect("accepted asynchronously");
     let e = engine.clone();
-    let completer = thread::spawn(move || e.complete(object, lane, IoResult::Ok(0)));
+    let completer = thread::spawn(move || e.complete(object, op, SENT));
     let e = engine.clone();
     let closer = thread::spawn(move || e.close(connect));
     assert!(completer.join().expect("completer").is_ok());
@@ -212,9 +215,9 @@ fn callback_close_races_direct_close(mutant: Option<EngineMutant>) {
     let connect = handle_of(engine.create(CreateApi::WinHttpConnect, session, None));
     let request = handle_of(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
     let pending = engine.call(Api::WinHttpSendRequest, request);
-    let (object, lane) = in_flight(&pending).expect("accepted asynchronously");
+    let (object, op) = in_flight(&pending).expect("accepted asynchronously");
     let e = engine.clone();
-    let completer = thread::spawn(move || e.complete(object, lane, IoResult::Ok(0)));
+    let completer = thread::spawn(move || e.complete(object, op, SENT));
     let (e, counter) = (engine.clone(), wins.clone());
     let direct = thread::spawn(move || {
         if let Ok(r) = e.close(request) {
@@ -330,9 +333,9 @@ fn completion_while_closing(mutant: Option<EngineMutant>) {
     let connect = handle_of(engine.create(CreateApi::WinHttpConnect, session, None));
     let request = handle_of(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
     let pending = engine.call(Api::WinHttpSendRequest, request);
-    let (object, lane) = in_flight(&pending).expect("accepted asynchronously");
+    let (object, op) = in_flight(&pending).expect("accepted asynchronously");
     let e = engine.clone();
-    let completer = thread::spawn(move || e.complete(object, lane, IoResult::Ok(0)));
+    let completer = thread::spawn(move || e.complete(object, op, SENT));
     let e = engine.clone();
     let closer = thread::spawn(move || e.close(request));
     assert!(completer.join().expect("completer").is_ok());

@@ -36,7 +36,7 @@ pub enum Op {
 }
 
 /// What an operation returned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Res {
     /// The reply of an input.
     Reply(Result<Reply, InputError>),
@@ -45,7 +45,7 @@ pub enum Res {
 }
 
 /// One completed operation with its invocation and response times.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Entry {
     /// The recording thread.
     pub thread: usize,
@@ -83,7 +83,7 @@ impl History {
         self.entries.lock().expect("history lock").push(Entry {
             thread,
             op,
-            res,
+            res: res.clone(),
             call,
             ret,
         });
