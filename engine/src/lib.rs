@@ -442,7 +442,8 @@ impl<X: Executor> Engine<X> {
     /// the websocket functions), the last error (WinHTTP: `ERROR_SUCCESS` on success;
     /// WinINet leaves it on success; the error code on failure, for BOOL functions) and
     /// [`Outcome::Returned`] with the operation's completion. Every other call returns
-    /// the machine's reply at once.
+    /// the machine's reply at once. A synchronous call may be made from a status
+    /// callback, not from an executor hook (hooks never block).
     pub fn call(
         &self,
         api: Api,
@@ -525,8 +526,8 @@ impl<X: Executor> Engine<X> {
         let input = Input::Protocol { object, event };
         {
             let core = self.core.lock();
-            let blocked = core.rest.blocked.values().find(|b| b.object == object);
-            if let Some(b) = blocked.filter(|b| b.started) {
+            let mut blocked = core.rest.blocked.values();
+            if let Some(b) = blocked.find(|b| b.object == object && b.started) {
                 return Ok(hand_over(b, input));
             }
         }

@@ -45,7 +45,8 @@ pub trait Executor: Send + Sync + Sized + 'static {
     /// `object` was destroyed: its `HANDLE_CLOSING` was delivered (after that callback
     /// returned) or filtered out (no callback installed, masked, or context 0). `data` is
     /// what was attached at creation, handed back exactly once; also called, with
-    /// `None`, for objects created without data. Default: drop it.
+    /// `None`, for objects created without data. Objects still open when the engine is
+    /// dropped are not reported: their data is dropped with it. Default: drop it.
     fn destroyed(&self, engine: &Engine<Self>, object: ObjectId, data: Option<Arc<Self::Object>>) {
         let _ = (engine, object, data);
     }
