@@ -209,7 +209,7 @@ impl LawMonitor {
             // by the completion notification drained after this reply.
             Outcome::Pending { object, .. }
             | Outcome::InFlight { object, .. }
-            | Outcome::CompletedInline { object } => {
+            | Outcome::CompletedInline { object, .. } => {
                 let Some(w) = self.objects.get_mut(&object) else {
                     return violation(3, format!("operation accepted on unknown object {object}"));
                 };
@@ -228,7 +228,7 @@ impl LawMonitor {
                     w.progress = 0;
                 }
             }
-            Outcome::Closed { object } => {
+            Outcome::Closed { object, .. } => {
                 let mut closing = vec![object];
                 if self.cascade {
                     // Law 5: every descendant is invalid from now on.

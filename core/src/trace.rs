@@ -23,8 +23,8 @@ use alloc::vec::Vec;
 use core::fmt::{self, Write as _};
 
 use crate::machine::{
-    status_name, Api, CallArg, CallbackId, CallbackRet, CreateApi, Family, HandleValue, Info,
-    Input, IoResult, Lane, ObjectId, Outcome, Output, ProtocolEvent, Reply, Ret, WsBufferType,
+    status_name, Api, CallArg, CallbackId, CallbackRet, Completion, CreateApi, Family, HandleValue,
+    Info, Input, ObjectId, OpId, Outcome, Output, ProtocolEvent, Reply, Ret, WsBufferType,
 };
 
 /// An ordered text trace of a run.
@@ -123,9 +123,9 @@ pub fn format_input(input: &Input) -> String {
         Input::QueryContext { handle } => format!("QueryContext h={handle}"),
         Input::Complete {
             object,
-            lane,
-            result,
-        } => format!("Complete {object} {} {}", lane.name(), fmt_io(result)),
+            op,
+            completion,
+        } => format!("Complete {object} {op} {}", fmt_completion(completion)),
         Input::CallbackReturned { object } => format!("CallbackReturned {object}"),
         Input::Call { api, handle, arg } => format!("Call {api} h={handle} {}", fmt_arg(arg)),
         Input::Protocol { object, event } => format!("Event {object} {}", fmt_event(event)),
@@ -141,6 +141,7 @@ fn fmt_arg(arg: CallArg) -> String {
         CallArg::Option(o) => format!("arg=option:{o}"),
         CallArg::QueryLevel(l) => format!("arg=level:{l:#x}"),
         CallArg::Context(c) => format!("arg=ctx:{c:#x}"),
+        CallArg::Buffer(n) => format!("arg=buffer:{n}"),
     }
 }
 
@@ -157,6 +158,7 @@ fn parse_arg(line: &str, text: &str) -> Result<CallArg, ParseError> {
                 CallArg::QueryLevel(num(l).and_then(|n| u32::try_from(n).ok()).ok_or_else(bad)?)
             }
             Some(("ctx", c)) => CallArg::Context(num(c).ok_or_else(bad)?),
+            Some(("buffer", n)) => CallArg::Buffer(n.parse().map_err(|_| bad())?),
             _ => return Err(bad()),
         },
     })
@@ -170,9 +172,6 @@ fn fmt_event(event: ProtocolEvent) -> String {
         ProtocolEvent::Connecting { resolve: true } => "connecting resolve".into(),
         ProtocolEvent::Connecting { resolve: false } => "connecting".into(),
         ProtocolEvent::ConnectionClosed => "connection-closed".into(),
-        ProtocolEvent::Frame { buffer_type, bytes } => {
-            format!("frame={} bytes={bytes}", buffer_type.name())
-        }
     }
 }
 
@@ -185,26 +184,65 @@ fn parse_event(line: &str, words: &[&str]) -> Result<ProtocolEvent, ParseError> 
             resolve: words.get(3) == Some(&"resolve"),
         }),
         Some("connection-closed") => Ok(ProtocolEvent::ConnectionClosed),
-        _ => {
-            if let Some(n) = field(words, "data") {
-                return Ok(ProtocolEvent::DataBuffered(n.parse().map_err(|_| bad())?));
-            }
-            let buffer_type = field(words, "frame")
-                .and_then(WsBufferType::from_name)
-                .ok_or_else(bad)?;
-            let bytes = field(words, "bytes")
-                .and_then(|b| b.parse().ok())
-                .ok_or_else(bad)?;
-            Ok(ProtocolEvent::Frame { buffer_type, bytes })
-        }
+        _ => field(words, "data")
+            .and_then(|n| n.parse().ok())
+            .map(ProtocolEvent::DataBuffered)
+            .ok_or_else(bad),
     }
 }
 
-fn fmt_io(result: IoResult) -> String {
-    match result {
-        IoResult::Ok(n) => format!("ok={n}"),
-        IoResult::Err(e) => format!("err={e}"),
+/// A completion as trace words: `http`, `http=200`, `bytes=5`, `frame=close bytes=2`,
+/// `done`, `err=12030`.
+fn fmt_completion(completion: Completion) -> String {
+    match completion {
+        Completion::Http { status: None } => "http".into(),
+        Completion::Http { status: Some(code) } => format!("http={code}"),
+        Completion::Bytes(n) => format!("bytes={n}"),
+        Completion::WebSocket { buffer_type, bytes } => {
+            format!("frame={} bytes={bytes}", buffer_type.name())
+        }
+        Completion::Done => "done".into(),
+        Completion::Error(e) => format!("err={e}"),
     }
+}
+
+fn parse_completion(line: &str, words: &[&str]) -> Result<Completion, ParseError> {
+    let bad = || {
+        err(
+            line,
+            "need http[=N], bytes=N, frame=T bytes=N, done or err=N",
+        )
+    };
+    let number = |key: &str| field(words, key).map(|n| n.parse::<u32>().map_err(|_| bad()));
+    if words.contains(&"done") {
+        return Ok(Completion::Done);
+    }
+    if words.contains(&"http") {
+        return Ok(Completion::Http { status: None });
+    }
+    if let Some(code) = field(words, "http") {
+        let status = code.parse().map_err(|_| bad())?;
+        return Ok(Completion::Http {
+            status: Some(status),
+        });
+    }
+    if let Some(e) = number("err") {
+        return Ok(Completion::Error(e?));
+    }
+    if let Some(t) = field(words, "frame") {
+        let buffer_type = WsBufferType::from_name(t).ok_or_else(bad)?;
+        let bytes = number("bytes").ok_or_else(bad)??;
+        return Ok(Completion::WebSocket { buffer_type, bytes });
+    }
+    match number("bytes") {
+        Some(n) => Ok(Completion::Bytes(n?)),
+        None => Err(bad()),
+    }
+}
+
+fn fmt_objects(objects: &[ObjectId]) -> String {
+    let names: Vec<String> = objects.iter().map(ToString::to_string).collect();
+    names.join(",")
 }
 
 /// One reply as a trace line (without the `= ` prefix).
@@ -243,11 +281,26 @@ pub fn format_reply(reply: &Reply) -> String {
             None => write!(s, " created {object} {kind} h={value}"),
         },
         Outcome::Done { object } => write!(s, " done {object}"),
-        Outcome::Pending { object, lane } => write!(s, " pending {object} {}", lane.name()),
-        Outcome::InFlight { object, lane } => write!(s, " in-flight {object} {}", lane.name()),
-        Outcome::Closed { object } => write!(s, " closed {object}"),
+        Outcome::Pending { object, lane, op } => {
+            write!(s, " pending {object} {} {op}", lane.name())
+        }
+        Outcome::InFlight { object, lane, op } => {
+            write!(s, " in-flight {object} {} {op}", lane.name())
+        }
+        Outcome::Closed {
+            object,
+            ref invalidated,
+        } => write!(
+            s,
+            " closed {object} invalidated={}",
+            fmt_objects(invalidated)
+        ),
         Outcome::Context { object, context } => write!(s, " context {object} {context:#x}"),
-        Outcome::CompletedInline { object } => write!(s, " completed-inline {object}"),
+        Outcome::CompletedInline { object, op } => write!(s, " completed-inline {object} {op}"),
+        Outcome::Stale { object, op } => write!(s, " stale {object} {op}"),
+        Outcome::Returned { object, op, result } => {
+            write!(s, " returned {object} {op} {}", fmt_completion(result))
+        }
         Outcome::Event => Ok(()),
     };
     s
@@ -294,15 +347,38 @@ pub fn format_output(family: Family, output: &Output) -> String {
             }
             s
         }
-        Output::StartIo { object, lane, api } => format!("StartIo {object} {} {api}", lane.name()),
-        Output::CancelIo { object, lane, api } => {
-            format!("CancelIo {object} {} {api}", lane.name())
+        Output::StartIo {
+            object,
+            lane,
+            op,
+            api,
+            blocking,
+            arg,
+        } => {
+            let mut s = format!("StartIo {object} {} {op} {api}", lane.name());
+            if blocking {
+                s.push_str(" blocking");
+            }
+            if arg != CallArg::None {
+                let _ = write!(s, " {}", fmt_arg(arg));
+            }
+            s
         }
+        Output::CancelIo {
+            object,
+            lane,
+            op,
+            api,
+        } => format!("CancelIo {object} {} {op} {api}", lane.name()),
         Output::CallReturned {
             object,
+            op,
             api,
             result,
-        } => format!("CallReturned {object} {api} {}", fmt_io(result)),
+        } => format!(
+            "CallReturned {object} {op} {api} {}",
+            fmt_completion(result)
+        ),
     }
 }
 
@@ -405,18 +481,13 @@ pub fn parse_input(line: &str) -> Result<Input, ParseError> {
         },
         "Complete" => Input::Complete {
             object: object_word(line, words.get(1))?,
-            lane: match words.get(2) {
-                Some(&"main") => Lane::Main,
-                Some(&"recv") => Lane::Receive,
-                _ => return Err(err(line, "lane must be main or recv")),
-            },
-            result: match (field(&words, "ok"), field(&words, "err")) {
-                (Some(n), None) => IoResult::Ok(n.parse().map_err(|_| err(line, "bad ok count"))?),
-                (None, Some(e)) => {
-                    IoResult::Err(e.parse().map_err(|_| err(line, "bad error code"))?)
-                }
-                _ => return Err(err(line, "need ok=N or err=N")),
-            },
+            op: words
+                .get(2)
+                .and_then(|w| w.strip_prefix("op"))
+                .and_then(|n| n.parse().ok())
+                .map(OpId)
+                .ok_or_else(|| err(line, "missing or bad operation id (opN)"))?,
+            completion: parse_completion(line, &words[3.min(words.len())..])?,
         },
         "CallbackReturned" => Input::CallbackReturned {
             object: object_word(line, words.get(1))?,
@@ -478,13 +549,33 @@ mod tests {
             },
             Input::Complete {
                 object: ObjectId(4),
-                lane: Lane::Receive,
-                result: IoResult::Err(12017),
+                op: OpId(7),
+                completion: Completion::Error(12017),
             },
             Input::Complete {
                 object: ObjectId(4),
-                lane: Lane::Main,
-                result: IoResult::Ok(10),
+                op: OpId(0),
+                completion: Completion::Bytes(10),
+            },
+            Input::Complete {
+                object: ObjectId(4),
+                op: OpId(3),
+                completion: Completion::Http { status: None },
+            },
+            Input::Complete {
+                object: ObjectId(4),
+                op: OpId(3),
+                completion: Completion::Http { status: Some(401) },
+            },
+            Input::Complete {
+                object: ObjectId(4),
+                op: OpId(12),
+                completion: Completion::Done,
+            },
+            Input::Call {
+                api: Api::WinHttpReadData,
+                handle: HandleValue(3),
+                arg: CallArg::Buffer(4096),
             },
             Input::CallbackReturned {
                 object: ObjectId(9),
@@ -552,9 +643,10 @@ mod tests {
                     handle: HandleValue(5),
                     arg: CallArg::WsBuffer(t),
                 },
-                Input::Protocol {
+                Input::Complete {
                     object: ObjectId(6),
-                    event: ProtocolEvent::Frame {
+                    op: OpId(2),
+                    completion: Completion::WebSocket {
                         buffer_type: t,
                         bytes: 7,
                     },
@@ -574,7 +666,12 @@ mod tests {
             "Open",
             "Call Nope h=1",
             "Close",
-            "Complete #x main ok=1",
+            "Complete #x op1 bytes=1",
+            "Complete #1 main ok=1",
+            "Complete #1 op1",
+            "Complete #1 op1 frame=nope bytes=1",
+            "Complete #1 op1 frame=close",
+            "Complete #1 op1 http=99999",
             "Close h=-1",
             "Call WinHttpSendRequest h=1 arg=bogus",
             "Event #1",

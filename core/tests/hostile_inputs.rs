@@ -10,8 +10,8 @@ mod support;
 
 use hinternet_core::{
     out_of_handles, Api, ApiError, CallbackRet, CreateApi, Driver, Family, HandleKind, HandleValue,
-    Input, IoResult, Lane, Outcome, Policy, Reply, Ret, ReturnStyle, Service, ValueReuse,
-    API_TABLE, ERROR_INVALID_HANDLE, HIERARCHY,
+    Input, Lane, Outcome, Policy, Reply, Ret, ReturnStyle, Service, ValueReuse, API_TABLE,
+    ERROR_INVALID_HANDLE, HIERARCHY,
 };
 use support::*;
 
@@ -84,11 +84,7 @@ fn open_url_async(d: &mut Driver, root: HandleValue) -> HandleValue {
         })
         .expect("open url");
     let done = d
-        .step(Input::Complete {
-            object: object_of(&r),
-            lane: Lane::Main,
-            result: IoResult::Ok(0),
-        })
+        .step(success_of(&d.machine, object_of(&r), Lane::Main, 0))
         .expect("open url completes");
     match done.outcome {
         Outcome::Created { value, .. } => value,

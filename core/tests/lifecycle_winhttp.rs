@@ -5,8 +5,8 @@
 mod support;
 
 use hinternet_core::{
-    winhttp as st, Api, CallbackRet, CreateApi, HandleValue, Info, Input, IoResult, Lane, Outcome,
-    Policy, Ret, ERROR_INVALID_HANDLE, ERROR_IO_PENDING, ERROR_SUCCESS,
+    winhttp as st, Api, CallbackRet, Completion, CreateApi, HandleValue, Info, Input, Lane, OpId,
+    Outcome, Policy, Ret, ERROR_INVALID_HANDLE, ERROR_IO_PENDING, ERROR_SUCCESS,
     ERROR_WINHTTP_INCORRECT_HANDLE_TYPE, ERROR_WINHTTP_OPERATION_CANCELLED,
 };
 use support::*;
@@ -35,7 +35,8 @@ fn wh_r2_value_released_at_close_while_object_lives_and_late_notifications_carry
         sent.outcome,
         Outcome::Pending {
             object: ro,
-            lane: Lane::Main
+            lane: Lane::Main,
+            op: OpId(0),
         }
     );
     close(&mut d, r);
@@ -45,7 +46,7 @@ fn wh_r2_value_released_at_close_while_object_lives_and_late_notifications_carry
     assert_eq!(again, r);
     assert_ne!(new_obj, ro);
     d.take_outputs();
-    complete(&mut d, ro, Lane::Main, IoResult::Ok(0));
+    complete_ok(&mut d, ro, Lane::Main, 0);
     let late: Vec<_> = delivered(&d)
         .iter()
         .map(|n| (n.status, n.handle, n.object))
@@ -80,7 +81,7 @@ fn wh_r3_children_pending_tasks_and_websockets_hold_their_objects() {
     close(&mut d, s);
     // The request is held by its pending send; nothing closed yet.
     assert_eq!(closing_of(&d, ro), 0);
-    complete(&mut d, ro, Lane::Main, IoResult::Ok(0));
+    complete_ok(&mut d, ro, Lane::Main, 0);
     assert_eq!(closing_of(&d, ro), 1);
     // The connect and session are still held by the websocket.
     assert_eq!(closing_of(&d, co), 0);
@@ -180,7 +181,13 @@ fn wh_r7_double_close_fails_unless_the_value_was_reissued() {
     let (again, other) = create(&mut d, CreateApi::WinHttpOpenRequest, c, None);
     assert_eq!(again, r);
     let reply = close(&mut d, r);
-    assert_eq!(reply.outcome, Outcome::Closed { object: other });
+    assert_eq!(
+        reply.outcome,
+        Outcome::Closed {
+            object: other,
+            invalidated: vec![other]
+        }
+    );
     assert_ne!(other, ro);
     close(&mut d, c);
     close(&mut d, s);
@@ -468,7 +475,9 @@ fn wh_r19_one_fifo_queue_per_request_two_per_websocket() {
         .take_outputs()
         .into_iter()
         .filter_map(|o| match o {
-            hinternet_core::Output::StartIo { object, lane, api } => Some((object, lane, api)),
+            hinternet_core::Output::StartIo {
+                object, lane, api, ..
+            } => Some((object, lane, api)),
             _ => None,
         })
         .collect();
@@ -481,7 +490,7 @@ fn wh_r19_one_fifo_queue_per_request_two_per_websocket() {
             (wso, Lane::Receive, Api::WinHttpWebSocketReceive),
         ]
     );
-    complete(&mut d, ro, Lane::Main, IoResult::Ok(0));
+    complete_ok(&mut d, ro, Lane::Main, 0);
     assert!(d.outputs.iter().any(|o| matches!(
         o,
         hinternet_core::Output::StartIo {
@@ -547,7 +556,7 @@ fn wh_r34_closing_a_request_with_a_running_task_lets_it_finish_with_the_old_valu
         ERROR_INVALID_HANDLE
     ));
     d.take_outputs();
-    complete(&mut d, ro, Lane::Main, IoResult::Err(12030));
+    complete(&mut d, ro, Lane::Main, Completion::Error(12030));
     let got: Vec<_> = delivered(&d)
         .iter()
         .map(|n| (n.status, n.handle, n.info))
@@ -637,10 +646,10 @@ fn wh_r36_closing_the_parent_while_a_child_is_busy_does_not_affect_the_child() {
     call(&mut d, Api::WinHttpSendRequest, r);
     close(&mut d, c);
     close(&mut d, s);
-    complete(&mut d, ro, Lane::Main, IoResult::Ok(0));
+    complete_ok(&mut d, ro, Lane::Main, 0);
     let again = call(&mut d, Api::WinHttpReceiveResponse, r);
     // WH-R24: the reply was read during the send, so the receive completes inline.
-    assert_eq!(again.outcome, Outcome::CompletedInline { object: ro });
+    assert!(matches!(again.outcome, Outcome::CompletedInline { object, .. } if object == ro));
     close(&mut d, r);
     assert!(d.machine.is_empty());
 }
@@ -655,17 +664,18 @@ fn sync_mode_call_is_in_flight_until_the_io_returns_and_holds_the_object() {
         reply.outcome,
         Outcome::InFlight {
             object: ro,
-            lane: Lane::Main
+            lane: Lane::Main,
+            op: OpId(0),
         }
     );
     // Another thread closes the handle while the call is in flight.
     close(&mut d, r);
     assert_eq!(closing_of(&d, ro), 0);
-    complete(&mut d, ro, Lane::Main, IoResult::Err(12029));
+    complete(&mut d, ro, Lane::Main, Completion::Error(12029));
     let tail: Vec<_> = d.outputs.iter().rev().take(2).rev().copied().collect();
     assert!(matches!(
         tail[0],
-        hinternet_core::Output::CallReturned { object, result: IoResult::Err(12029), .. } if object == ro
+        hinternet_core::Output::CallReturned { object, result: Completion::Error(12029), .. } if object == ro
     ));
     assert_eq!(closing_of(&d, ro), 1);
 }
@@ -679,8 +689,8 @@ fn environment_events_that_do_not_match_the_state_are_input_errors() {
         .machine
         .handle_input(Input::Complete {
             object: ro,
-            lane: Lane::Main,
-            result: IoResult::Ok(0)
+            op: d.machine.next_op(),
+            completion: Completion::Done,
         })
         .is_err());
     assert!(d

@@ -5,8 +5,8 @@ mod support;
 
 use hinternet_core::wininet::*;
 use hinternet_core::{
-    Api, CreateApi, HandleValue, Info, Input, IoResult, Lane, Outcome, Policy, ProtocolEvent, Ret,
-    Service, ERROR_FTP_TRANSFER_IN_PROGRESS as BUSY, ERROR_IO_PENDING,
+    Api, Completion, CreateApi, HandleValue, Info, Input, Lane, Outcome, Policy, ProtocolEvent,
+    Ret, Service, ERROR_FTP_TRANSFER_IN_PROGRESS as BUSY, ERROR_IO_PENDING,
 };
 use support::*;
 
@@ -38,21 +38,21 @@ fn wi_r11_an_open_file_makes_every_other_ftp_call_fail_12110() {
     h.clear();
     for api in CONNECT_LEVEL {
         let r = h.call(api, c);
-        expect(r, FAIL, Some(BUSY));
+        expect(&r, FAIL, Some(BUSY));
         assert!(rejected(&r, BUSY), "{api}");
     }
     for api in [CreateApi::FtpFindFirstFile, CreateApi::FtpOpenFile] {
         let r = h.create_reply(api, c);
-        expect(r, Ret::Handle(HandleValue::NULL), Some(BUSY));
+        expect(&r, Ret::Handle(HandleValue::NULL), Some(BUSY));
     }
     assert_eq!(h.notes(), vec![]);
     // The transfer ends: the session is free again.
     h.step(Input::Close { handle: file });
     for api in CONNECT_LEVEL {
         let r = h.call(api, c);
-        expect(r, FAIL, Some(ERROR_IO_PENDING));
+        expect(&r, FAIL, Some(ERROR_IO_PENDING));
         let o = h.obj(c);
-        h.complete(o, Lane::Main, IoResult::Ok(0));
+        h.complete_ok(o, Lane::Main, 0);
     }
     let notes = h.notes();
     assert_eq!(notes.len(), 1 + CONNECT_LEVEL.len());
@@ -73,7 +73,7 @@ fn wi_r11_a_second_find_first_file_while_a_find_is_open_gives_12110() {
         let (mut h, c) = ftp(async_mode);
         let find = h.create(CreateApi::FtpFindFirstFile, c);
         let r = h.create_reply(CreateApi::FtpFindFirstFile, c);
-        expect(r, Ret::Handle(HandleValue::NULL), Some(BUSY));
+        expect(&r, Ret::Handle(HandleValue::NULL), Some(BUSY));
         expect(h.call(Api::FtpGetCurrentDirectory, c), FAIL, Some(BUSY));
         h.step(Input::Close { handle: find });
         let again = h.create_reply(CreateApi::FtpFindFirstFile, c);
@@ -98,8 +98,8 @@ fn seed_002_ftp_find_first_then_find_next() {
     let o = h.obj(find);
     h.clear();
     let r = h.call(Api::InternetFindNextFile, find);
-    expect(r, FAIL, Some(ERROR_IO_PENDING));
-    h.complete(o, Lane::Main, IoResult::Err(18));
+    expect(&r, FAIL, Some(ERROR_IO_PENDING));
+    h.complete(o, Lane::Main, Completion::Error(18));
     assert_eq!(
         h.notes(),
         vec![(
@@ -120,8 +120,8 @@ fn seed_002_ftp_open_file_then_read_and_write_without_http_progress() {
     h.clear();
     expect(h.call(Api::InternetWriteFile, file), Ret::Bool(true), None);
     let r = h.call(Api::InternetReadFile, file);
-    expect(r, FAIL, Some(ERROR_IO_PENDING));
-    h.complete(o, Lane::Main, IoResult::Ok(8));
+    expect(&r, FAIL, Some(ERROR_IO_PENDING));
+    h.complete_ok(o, Lane::Main, 8);
     assert_eq!(
         h.notes(),
         vec![(
@@ -150,7 +150,7 @@ fn wi_r25_gopher_follows_the_documented_tree() {
     // GopherGetAttribute on the connect handle.
     let (mut h, c) = gopher();
     let r = h.call(Api::GopherGetAttribute, c);
-    expect(r, FAIL, Some(ERROR_IO_PENDING));
+    expect(&r, FAIL, Some(ERROR_IO_PENDING));
     // GopherFindFirstFile -> InternetFindNextFile.
     let find = h.create(CreateApi::GopherFindFirstFile, c);
     expect(
@@ -167,7 +167,7 @@ fn wi_r25_gopher_follows_the_documented_tree() {
         FAIL,
         Some(ERROR_IO_PENDING),
     );
-    h.complete(o, Lane::Main, IoResult::Ok(4));
+    h.complete_ok(o, Lane::Main, 4);
     assert_eq!(
         h.notes(),
         vec![(

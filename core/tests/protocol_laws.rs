@@ -5,8 +5,8 @@
 //! leave the machine empty (law 11).
 
 use hinternet_core::{
-    Api, CallArg, CallbackId, CreateApi, DriveError, Driver, HandleValue, Input, IoResult, Lane,
-    ObjectId, Policy, ProtocolEvent, WsBufferType, HIERARCHY,
+    Api, CallArg, CallbackId, Completion, CreateApi, DriveError, Driver, HandleValue, Input, Lane,
+    Machine, ObjectId, Policy, ProtocolEvent, WsBufferType, HIERARCHY,
 };
 use proptest::prelude::*;
 
@@ -66,7 +66,30 @@ fn arg(x: u8) -> CallArg {
     }
 }
 
-fn event(x: u8) -> ProtocolEvent {
+/// A protocol event, or (for `x % 8 >= 5`) a websocket frame completing the head of
+/// `object`'s receive lane (naming an unissued operation when nothing is pending there).
+fn event(m: &Machine, object: ObjectId, x: u8) -> Input {
+    let frame = Completion::WebSocket {
+        buffer_type: WsBufferType::ALL[usize::from(x / 8) % 5],
+        bytes: u32::from(x % 4),
+    };
+    match x % 8 {
+        5.. => Input::Complete {
+            object,
+            op: m
+                .object(object)
+                .and_then(|o| o.queue(Lane::Receive).front())
+                .map_or(m.next_op(), |op| op.id),
+            completion: frame,
+        },
+        _ => Input::Protocol {
+            object,
+            event: protocol_event(x),
+        },
+    }
+}
+
+fn protocol_event(x: u8) -> ProtocolEvent {
     match x % 8 {
         0 => ProtocolEvent::DataBuffered(u32::from(x / 8 % 3) * 8),
         1 => ProtocolEvent::EndOfData,
@@ -74,11 +97,24 @@ fn event(x: u8) -> ProtocolEvent {
         3 => ProtocolEvent::Connecting {
             resolve: x / 8 % 2 == 0,
         },
-        4 => ProtocolEvent::ConnectionClosed,
-        _ => ProtocolEvent::Frame {
-            buffer_type: WsBufferType::ALL[usize::from(x / 8) % 5],
-            bytes: u32::from(x % 4),
-        },
+        _ => ProtocolEvent::ConnectionClosed,
+    }
+}
+
+/// The input finishing the head of `object`'s `lane`: successfully with `n` in the shape
+/// its API reports, or (`None`) with a network error.
+fn finish(m: &Machine, object: ObjectId, lane: Lane, n: Option<u32>) -> Input {
+    let head = m.object(object).and_then(|o| o.queue(lane).front());
+    let op = head.map_or(m.next_op(), |h| h.id);
+    let fit = head.and_then(|h| h.api.completion_fit());
+    let completion = match (n, fit) {
+        (Some(n), Some(fit)) => fit.success(n),
+        _ => Completion::Error(12030),
+    };
+    Input::Complete {
+        object,
+        op,
+        completion,
     }
 }
 
@@ -158,20 +194,14 @@ fn input(d: &Driver, s: Step) -> Option<Input> {
         },
         Step::Complete(q, ok) => {
             let (object, lane) = pick(&busy(d), q)?;
-            Input::Complete {
+            finish(
+                &d.machine,
                 object,
                 lane,
-                result: if ok {
-                    IoResult::Ok(u32::from(q % 3) * 200)
-                } else {
-                    IoResult::Err(12030)
-                },
-            }
+                ok.then_some(u32::from(q % 3) * 200),
+            )
         }
-        Step::Event(o, e) => Input::Protocol {
-            object: pick(&objects, o)?,
-            event: event(e),
-        },
+        Step::Event(o, e) => event(&d.machine, pick(&objects, o)?, e),
     })
 }
 
@@ -241,14 +271,8 @@ fn run(policy: Policy, async_mode: bool, steps: &[Step]) -> Result<(), String> {
             let Some(&(object, lane)) = busy(&d).first() else {
                 break;
             };
-            apply(
-                &mut d,
-                Input::Complete {
-                    object,
-                    lane,
-                    result: IoResult::Ok(0),
-                },
-            )?;
+            let done = finish(&d.machine, object, lane, Some(0));
+            apply(&mut d, done)?;
         }
         if round == 0 {
             let live: Vec<HandleValue> = d.monitor.open_values().map(|(v, _)| v).collect();

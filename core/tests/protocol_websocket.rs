@@ -5,7 +5,7 @@ mod support;
 
 use hinternet_core::winhttp::*;
 use hinternet_core::{
-    Api, CallArg, CreateApi, HandleValue, Info, Input, IoResult, Lane, ObjectId, Outcome, Output,
+    Api, CallArg, Completion, CreateApi, HandleValue, Info, Input, Lane, ObjectId, Outcome, Output,
     Phase, Policy, ProtocolEvent, Ret, WsBufferType, ERROR_INVALID_OPERATION,
     ERROR_INVALID_PARAMETER, ERROR_WINHTTP_OPERATION_CANCELLED as CANCELLED,
 };
@@ -28,7 +28,7 @@ fn upgrade(h: &mut H, r: HandleValue) -> HandleValue {
     let ro = h.obj(r);
     h.call(Api::WinHttpSetOption, r);
     h.call(Api::WinHttpSendRequest, r);
-    h.complete(ro, Lane::Main, IoResult::Ok(101));
+    h.complete_ok(ro, Lane::Main, 101);
     h.call(Api::WinHttpReceiveResponse, r);
     handle_of(&h.create_reply(CreateApi::WinHttpWebSocketCompleteUpgrade, r))
 }
@@ -64,7 +64,7 @@ fn send(w: &mut Ws, t: WsBufferType) -> hinternet_core::Reply {
 }
 
 fn frame(w: &mut Ws, buffer_type: WsBufferType, bytes: u32) {
-    w.h.event(w.o, ProtocolEvent::Frame { buffer_type, bytes });
+    w.h.frame(w.o, buffer_type, bytes);
 }
 
 fn ws_phase(w: &Ws) -> Phase {
@@ -80,7 +80,7 @@ fn wh_r37_upgrade_path_send_receive_then_complete_upgrade() {
     let ro = h.obj(r);
     expect(h.call(Api::WinHttpSetOption, r), Ret::Bool(true), Some(0));
     h.call(Api::WinHttpSendRequest, r);
-    h.complete(ro, Lane::Main, IoResult::Ok(101));
+    h.complete_ok(ro, Lane::Main, 101);
     h.call(Api::WinHttpReceiveResponse, r);
     // A 101 response has no body: QueryDataAvailable reports 0.
     h.event(ro, ProtocolEvent::EndOfData);
@@ -106,11 +106,11 @@ fn wh_r38_the_socket_outlives_its_request_connection_and_session() {
     }
     assert_eq!(statuses(&w.h.notes()), vec![HANDLE_CLOSING], "the request");
     expect(send(&mut w, WsBufferType::BinaryMessage), ZERO, None);
-    w.h.complete(w.o, Lane::Main, IoResult::Ok(5));
+    w.h.complete_ok(w.o, Lane::Main, 5);
     expect(w.h.call(Api::WinHttpWebSocketReceive, w.ws), ZERO, None);
-    w.h.complete(w.o, Lane::Receive, IoResult::Ok(3));
+    w.h.complete_ok(w.o, Lane::Receive, 3);
     expect(w.h.call(Api::WinHttpWebSocketShutdown, w.ws), ZERO, None);
-    w.h.complete(w.o, Lane::Main, IoResult::Ok(0));
+    w.h.complete_ok(w.o, Lane::Main, 0);
     expect(w.h.call(Api::WinHttpWebSocketClose, w.ws), ZERO, None);
     frame(&mut w, WsBufferType::Close, 0);
     assert_eq!(
@@ -148,7 +148,7 @@ fn wh_r39_send_only_while_open() {
     expect(w.h.call(Api::WinHttpWebSocketShutdown, w.ws), ZERO, None);
     assert_eq!(ws_phase(&w), Phase::WsShutdown);
     let r = send(&mut w, WsBufferType::BinaryMessage);
-    expect(r, INVALID_OP, None);
+    expect(&r, INVALID_OP, None);
     assert!(rejected(&r, ERROR_INVALID_OPERATION));
     // Receive is still allowed after our shutdown.
     expect(w.h.call(Api::WinHttpWebSocketReceive, w.ws), ZERO, None);
@@ -183,7 +183,7 @@ fn wh_r39_one_pending_receive_and_one_pending_send() {
     );
     expect(send(&mut w, WsBufferType::BinaryMessage), ZERO, None);
     expect(send(&mut w, WsBufferType::BinaryMessage), INVALID_OP, None);
-    w.h.complete(w.o, Lane::Main, IoResult::Ok(1));
+    w.h.complete_ok(w.o, Lane::Main, 1);
     expect(send(&mut w, WsBufferType::BinaryMessage), ZERO, None);
 }
 
@@ -191,17 +191,17 @@ fn wh_r39_one_pending_receive_and_one_pending_send() {
 fn wh_r39_utf8_after_a_binary_fragment_gives_87() {
     let mut w = socket(true);
     expect(send(&mut w, WsBufferType::BinaryFragment), ZERO, None);
-    w.h.complete(w.o, Lane::Main, IoResult::Ok(2));
+    w.h.complete_ok(w.o, Lane::Main, 2);
     for t in [WsBufferType::Utf8Message, WsBufferType::Utf8Fragment] {
         let r = send(&mut w, t);
-        expect(r, Ret::Dword(ERROR_INVALID_PARAMETER), None);
+        expect(&r, Ret::Dword(ERROR_INVALID_PARAMETER), None);
         assert!(rejected(&r, ERROR_INVALID_PARAMETER));
     }
     // The binary message ends the fragmented one; UTF-8 is allowed again.
     expect(send(&mut w, WsBufferType::BinaryMessage), ZERO, None);
-    w.h.complete(w.o, Lane::Main, IoResult::Ok(2));
+    w.h.complete_ok(w.o, Lane::Main, 2);
     expect(send(&mut w, WsBufferType::Utf8Message), ZERO, None);
-    w.h.complete(w.o, Lane::Main, IoResult::Ok(2));
+    w.h.complete_ok(w.o, Lane::Main, 2);
     assert_eq!(
         w.h.notes(),
         vec![
@@ -240,7 +240,7 @@ fn wh_r39_shutdown_and_close_states() {
 fn wh_r39_query_close_status_needs_the_close_frame() {
     let mut w = socket(true);
     let q = w.h.call(Api::WinHttpWebSocketQueryCloseStatus, w.ws);
-    expect(q, INVALID_OP, None);
+    expect(&q, INVALID_OP, None);
     w.h.call(Api::WinHttpWebSocketReceive, w.ws);
     frame(&mut w, WsBufferType::Close, 0);
     // Immediate calls report success through the last error too (machine convention).
@@ -254,15 +254,22 @@ fn wh_r39_query_close_status_needs_the_close_frame() {
 #[test]
 fn wh_r40_close_cancels_a_pending_receive_inside_the_call_then_close_completes() {
     let mut w = socket(true);
-    w.h.call(Api::WinHttpWebSocketReceive, w.ws);
+    let receive =
+        w.h.call(Api::WinHttpWebSocketReceive, w.ws)
+            .op()
+            .expect("receive op");
     w.h.clear();
-    w.h.call(Api::WinHttpWebSocketClose, w.ws);
+    let close =
+        w.h.call(Api::WinHttpWebSocketClose, w.ws)
+            .op()
+            .expect("close op");
     assert_eq!(
         w.h.outputs(),
         vec![
             Output::CancelIo {
                 object: w.o,
                 lane: Lane::Receive,
+                op: receive,
                 api: Api::WinHttpWebSocketReceive
             },
             Output::Notify(hinternet_core::Notification {
@@ -281,7 +288,10 @@ fn wh_r40_close_cancels_a_pending_receive_inside_the_call_then_close_completes()
             Output::StartIo {
                 object: w.o,
                 lane: Lane::Receive,
-                api: Api::WinHttpWebSocketClose
+                op: close,
+                api: Api::WinHttpWebSocketClose,
+                blocking: false,
+                arg: CallArg::None,
             },
         ]
     );
@@ -294,7 +304,7 @@ fn wh_r40_close_cancels_a_pending_receive_inside_the_call_then_close_completes()
 fn wh_r40_close_after_the_close_frame_completes_inline() {
     let mut w = socket(true);
     w.h.call(Api::WinHttpWebSocketShutdown, w.ws);
-    w.h.complete(w.o, Lane::Main, IoResult::Ok(0));
+    w.h.complete_ok(w.o, Lane::Main, 0);
     w.h.call(Api::WinHttpWebSocketReceive, w.ws);
     frame(&mut w, WsBufferType::Close, 0);
     assert_eq!(
@@ -305,8 +315,8 @@ fn wh_r40_close_after_the_close_frame_completes_inline() {
         ]
     );
     let r = w.h.call(Api::WinHttpWebSocketClose, w.ws);
-    expect(r, ZERO, None);
-    assert_eq!(r.outcome, Outcome::CompletedInline { object: w.o });
+    expect(&r, ZERO, None);
+    assert!(matches!(r.outcome, Outcome::CompletedInline { object, .. } if object == w.o));
     assert_eq!(w.h.notes(), vec![(CLOSE_COMPLETE, Info::None)]);
 }
 
@@ -350,25 +360,35 @@ fn wh_r41_sync_websocket_returns_results_directly() {
         Ret::Blocked
     );
     w.h.clear();
-    w.h.complete(w.o, Lane::Receive, IoResult::Ok(3));
+    let op = head_op(&w.h.d.machine, w.o, Lane::Receive).id;
+    w.h.complete_ok(w.o, Lane::Receive, 3);
     assert_eq!(
         w.h.outputs(),
         vec![Output::CallReturned {
             object: w.o,
+            op,
             api: Api::WinHttpWebSocketReceive,
-            result: IoResult::Ok(3)
+            result: Completion::WebSocket {
+                buffer_type: WsBufferType::BinaryMessage,
+                bytes: 3
+            }
         }]
     );
     // The peer's close frame ends a blocked receive the same way.
     w.h.call(Api::WinHttpWebSocketReceive, w.ws);
+    let op = head_op(&w.h.d.machine, w.o, Lane::Receive).id;
     w.h.clear();
     frame(&mut w, WsBufferType::Close, 0);
     assert_eq!(
         w.h.outputs(),
         vec![Output::CallReturned {
             object: w.o,
+            op,
             api: Api::WinHttpWebSocketReceive,
-            result: IoResult::Ok(0)
+            result: Completion::WebSocket {
+                buffer_type: WsBufferType::Close,
+                bytes: 0
+            }
         }]
     );
     expect(
@@ -392,13 +412,14 @@ fn wh_r41_peer_close_frame_arrives_as_read_complete_with_close_type() {
             (READ_COMPLETE, status(0, WsBufferType::Close)),
         ]
     );
-    // A frame with no receive pending is the embedder's error.
+    // A frame naming an operation never issued is the embedder's error.
     assert!(w
         .h
         .d
-        .step(Input::Protocol {
+        .step(Input::Complete {
             object: w.o,
-            event: ProtocolEvent::Frame {
+            op: w.h.d.machine.next_op(),
+            completion: Completion::WebSocket {
                 buffer_type: WsBufferType::BinaryMessage,
                 bytes: 1
             }

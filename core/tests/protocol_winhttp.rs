@@ -5,7 +5,7 @@ mod support;
 
 use hinternet_core::winhttp::*;
 use hinternet_core::{
-    Api, CallArg, CreateApi, HandleValue, Info, Input, IoResult, Lane, ObjectId, Outcome, Output,
+    Api, CallArg, Completion, CreateApi, HandleValue, Info, Input, Lane, ObjectId, Outcome, Output,
     Phase, Policy, ProtocolEvent, Ret, ERROR_INVALID_OPERATION, ERROR_INVALID_PARAMETER,
     ERROR_IO_PENDING, ERROR_SUCCESS, ERROR_WINHTTP_INCORRECT_HANDLE_STATE as STATE,
 };
@@ -39,7 +39,7 @@ fn phase(h: &H, o: ObjectId) -> Phase {
 /// Async: send with the whole body and let it finish (the reply is read inside).
 fn sent_full(h: &mut H, r: HandleValue, o: ObjectId) {
     assert!(pending(&h.call(Api::WinHttpSendRequest, r)));
-    h.complete(o, Lane::Main, IoResult::Ok(200));
+    h.complete_ok(o, Lane::Main, 200);
     assert_eq!(phase(h, o), Phase::ReplyReady);
     h.clear();
 }
@@ -59,12 +59,12 @@ fn wh_r20_read_data_with_buffered_data_completes_inline() {
     h.event(o, ProtocolEvent::DataBuffered(10));
     h.clear();
     let reply = h.call(Api::WinHttpReadData, r);
-    expect(reply, OK, Some(ERROR_SUCCESS));
+    expect(&reply, OK, Some(ERROR_SUCCESS));
     assert!(inline(&reply));
     assert_eq!(h.notes(), vec![(READ_COMPLETE, Info::Bytes(10))]);
     // The data was consumed: the next read pends.
     let reply = h.call(Api::WinHttpReadData, r);
-    expect(reply, OK, Some(ERROR_IO_PENDING));
+    expect(&reply, OK, Some(ERROR_IO_PENDING));
     assert!(pending(&reply));
 }
 
@@ -75,7 +75,7 @@ fn wh_r20_query_data_available_at_end_of_data_completes_inline() {
     h.event(o, ProtocolEvent::EndOfData);
     h.clear();
     let reply = h.call(Api::WinHttpQueryDataAvailable, r);
-    expect(reply, OK, Some(ERROR_SUCCESS));
+    expect(&reply, OK, Some(ERROR_SUCCESS));
     assert!(inline(&reply));
     assert_eq!(h.notes(), vec![(DATA_AVAILABLE, Info::Bytes(0))]);
 }
@@ -85,17 +85,20 @@ fn wh_r20_read_data_that_must_wait_is_queued_with_io_pending() {
     let (mut h, r, o) = request(true);
     responded(&mut h, r, o);
     let reply = h.call(Api::WinHttpReadData, r);
-    expect(reply, OK, Some(ERROR_IO_PENDING));
+    expect(&reply, OK, Some(ERROR_IO_PENDING));
     assert!(pending(&reply));
     assert_eq!(
         h.outputs(),
         vec![Output::StartIo {
             object: o,
             lane: Lane::Main,
-            api: Api::WinHttpReadData
+            op: reply.op().expect("pending op"),
+            api: Api::WinHttpReadData,
+            blocking: false,
+            arg: CallArg::None,
         }]
     );
-    h.complete(o, Lane::Main, IoResult::Ok(5));
+    h.complete_ok(o, Lane::Main, 5);
     assert_eq!(h.notes(), vec![(READ_COMPLETE, Info::Bytes(5))]);
 }
 
@@ -120,7 +123,7 @@ fn wh_r20_inline_completion_nests_at_most_three_callbacks_deep() {
     }));
     let o = hh.obj(r);
     hh.call(Api::WinHttpSendRequest, r);
-    hh.complete(o, Lane::Main, IoResult::Ok(200));
+    hh.complete_ok(o, Lane::Main, 200);
     hh.call(Api::WinHttpReceiveResponse, r);
     hh.event(o, ProtocolEvent::EndOfData);
     hh.step(Input::SetStatusCallback {
@@ -150,14 +153,15 @@ fn wh_r20_inline_completion_nests_at_most_three_callbacks_deep() {
         .count();
     // Depth 0, 1, 2 complete inline; the call made three callbacks deep is queued.
     assert_eq!(completes, 3, "{}", hh.d.trace);
-    assert_eq!(
+    assert!(matches!(
         out.last(),
         Some(&Output::StartIo {
-            object: o,
+            object,
             lane: Lane::Main,
-            api: Api::WinHttpReadData
-        })
-    );
+            api: Api::WinHttpReadData,
+            ..
+        }) if object == o
+    ));
     let obj = hh.d.machine.object(o).expect("request");
     assert_eq!(obj.running_callbacks(), 3);
     assert_eq!(obj.queue(Lane::Main).len(), 1);
@@ -171,7 +175,7 @@ fn wh_r20_inline_completion_nests_at_most_three_callbacks_deep() {
     for _ in 0..3 {
         hh.step(Input::CallbackReturned { object: o });
     }
-    hh.complete(o, Lane::Main, IoResult::Ok(0));
+    hh.complete_ok(o, Lane::Main, 0);
     assert_eq!(hh.notes(), vec![(READ_COMPLETE, Info::Bytes(0))]);
 }
 
@@ -182,7 +186,7 @@ fn wh_r21_send_request_is_legal_in_every_state_and_resends() {
     responded(&mut h, r, o);
     h.event(o, ProtocolEvent::DataBuffered(100));
     let reply = h.call(Api::WinHttpSendRequest, r);
-    expect(reply, OK, Some(ERROR_SUCCESS));
+    expect(&reply, OK, Some(ERROR_SUCCESS));
     assert!(pending(&reply));
     let p = h.d.machine.object(o).expect("request").protocol();
     assert_eq!(
@@ -192,8 +196,8 @@ fn wh_r21_send_request_is_legal_in_every_state_and_resends() {
     );
     let again = h.call(Api::WinHttpSendRequest, r);
     assert!(pending(&again));
-    h.complete(o, Lane::Main, IoResult::Ok(200));
-    h.complete(o, Lane::Main, IoResult::Ok(200));
+    h.complete_ok(o, Lane::Main, 200);
+    h.complete_ok(o, Lane::Main, 200);
     assert_eq!(
         h.notes(),
         vec![
@@ -213,16 +217,16 @@ fn wh_r21_send_with_body_to_write_leaves_request_sent_then_write_and_receive() {
     let (mut h, r, o) = request(true);
     let reply = h.call_with(Api::WinHttpSendRequest, r, CallArg::BodyToWrite);
     assert!(pending(&reply));
-    h.complete(o, Lane::Main, IoResult::Ok(0));
+    h.complete_ok(o, Lane::Main, 0);
     assert_eq!(phase(&h, o), Phase::Sent);
     let w = h.call(Api::WinHttpWriteData, r);
-    expect(w, OK, Some(ERROR_SUCCESS));
-    h.complete(o, Lane::Main, IoResult::Ok(4));
+    expect(&w, OK, Some(ERROR_SUCCESS));
+    h.complete_ok(o, Lane::Main, 4);
     // The reply was not read during the send: the receive is queued, not inline.
     let rr = h.call(Api::WinHttpReceiveResponse, r);
-    expect(rr, OK, Some(ERROR_SUCCESS));
+    expect(&rr, OK, Some(ERROR_SUCCESS));
     assert!(pending(&rr));
-    h.complete(o, Lane::Main, IoResult::Ok(200));
+    h.complete_ok(o, Lane::Main, 200);
     assert_eq!(
         h.notes(),
         vec![
@@ -242,12 +246,12 @@ fn wh_r21_send_with_body_to_write_leaves_request_sent_then_write_and_receive() {
 fn wh_r22_async_send_failure_gives_request_error_then_receive_fails_12019() {
     let (mut h, r, o) = request(true);
     let reply = h.call(Api::WinHttpSendRequest, r);
-    expect(reply, OK, Some(ERROR_SUCCESS));
-    h.complete(o, Lane::Main, IoResult::Err(12007));
+    expect(&reply, OK, Some(ERROR_SUCCESS));
+    h.complete(o, Lane::Main, Completion::Error(12007));
     assert_eq!(h.notes(), vec![err(API_SEND_REQUEST, 12007)]);
     assert_eq!(phase(&h, o), Phase::Idle);
     let rr = h.call(Api::WinHttpReceiveResponse, r);
-    expect(rr, OK, Some(ERROR_SUCCESS));
+    expect(&rr, OK, Some(ERROR_SUCCESS));
     assert!(inline(&rr));
     assert_eq!(h.notes(), vec![err(API_RECEIVE_RESPONSE, STATE)]);
 }
@@ -258,17 +262,18 @@ fn wh_r22_sync_send_failure_returns_the_error() {
     let reply = h.call(Api::WinHttpSendRequest, r);
     assert_eq!(reply.ret, Ret::Blocked);
     h.clear();
-    h.complete(o, Lane::Main, IoResult::Err(12029));
+    h.complete(o, Lane::Main, Completion::Error(12029));
     assert_eq!(
         h.outputs(),
         vec![Output::CallReturned {
             object: o,
+            op: reply.op().expect("in-flight op"),
             api: Api::WinHttpSendRequest,
-            result: IoResult::Err(12029)
+            result: Completion::Error(12029)
         }]
     );
     let rr = h.call(Api::WinHttpReceiveResponse, r);
-    expect(rr, FAIL, Some(STATE));
+    expect(&rr, FAIL, Some(STATE));
     assert!(rejected(&rr, STATE));
     assert_eq!(h.notes(), vec![]);
 }
@@ -280,7 +285,7 @@ fn wh_r22_receive_queued_behind_a_failing_send_fails_12019() {
     let rr = h.call(Api::WinHttpReceiveResponse, r);
     assert!(pending(&rr), "queued behind the running send");
     h.clear();
-    h.complete(o, Lane::Main, IoResult::Err(12029));
+    h.complete(o, Lane::Main, Completion::Error(12029));
     assert_eq!(
         h.notes(),
         vec![
@@ -295,7 +300,7 @@ fn wh_r22_receive_queued_behind_a_failing_send_fails_12019() {
 fn wh_r23_receive_response_before_send_async_gives_inline_request_error() {
     let (mut h, r, _o) = request(true);
     let reply = h.call(Api::WinHttpReceiveResponse, r);
-    expect(reply, OK, Some(ERROR_SUCCESS));
+    expect(&reply, OK, Some(ERROR_SUCCESS));
     assert!(inline(&reply));
     // Delivered in the same step, before the next input.
     assert_eq!(h.notes(), vec![err(API_RECEIVE_RESPONSE, STATE)]);
@@ -305,7 +310,7 @@ fn wh_r23_receive_response_before_send_async_gives_inline_request_error() {
 fn wh_r23_receive_response_before_send_sync_fails_12019() {
     let (mut h, r, _o) = request(false);
     let reply = h.call(Api::WinHttpReceiveResponse, r);
-    expect(reply, FAIL, Some(STATE));
+    expect(&reply, FAIL, Some(STATE));
     assert!(rejected(&reply, STATE));
     assert_eq!(h.notes(), vec![]);
 }
@@ -315,7 +320,7 @@ fn wh_r23_second_receive_response_async_gives_inline_request_error() {
     let (mut h, r, o) = request(true);
     responded(&mut h, r, o);
     let reply = h.call(Api::WinHttpReceiveResponse, r);
-    expect(reply, OK, Some(ERROR_SUCCESS));
+    expect(&reply, OK, Some(ERROR_SUCCESS));
     assert!(inline(&reply));
     assert_eq!(h.notes(), vec![err(API_RECEIVE_RESPONSE, STATE)]);
     assert_eq!(phase(&h, o), Phase::Response, "the error changes nothing");
@@ -326,10 +331,10 @@ fn wh_r23_receive_response_while_the_send_runs_is_queued_async_only() {
     let (mut h, r, o) = request(true);
     h.call(Api::WinHttpSendRequest, r);
     let rr = h.call(Api::WinHttpReceiveResponse, r);
-    expect(rr, OK, Some(ERROR_SUCCESS));
+    expect(&rr, OK, Some(ERROR_SUCCESS));
     assert!(pending(&rr));
-    h.complete(o, Lane::Main, IoResult::Ok(200));
-    h.complete(o, Lane::Main, IoResult::Ok(200));
+    h.complete_ok(o, Lane::Main, 200);
+    h.complete_ok(o, Lane::Main, 200);
     assert_eq!(
         statuses(&h.notes()),
         vec![
@@ -345,20 +350,20 @@ fn wh_r23_receive_response_while_the_send_runs_is_queued_async_only() {
     let (mut h, r, _o) = request(false);
     h.call(Api::WinHttpSendRequest, r);
     let rr = h.call(Api::WinHttpReceiveResponse, r);
-    expect(rr, FAIL, Some(STATE));
+    expect(&rr, FAIL, Some(STATE));
 }
 
 #[test]
 fn wh_r24_receive_after_reply_read_during_send_completes_inline() {
     let (mut h, r, o) = request(true);
     h.call(Api::WinHttpSendRequest, r);
-    h.complete(o, Lane::Main, IoResult::Ok(200));
+    h.complete_ok(o, Lane::Main, 200);
     assert_eq!(
         statuses(&h.notes()),
         vec![SENDING_REQUEST, REQUEST_SENT, SENDREQUEST_COMPLETE]
     );
     let reply = h.call(Api::WinHttpReceiveResponse, r);
-    expect(reply, OK, Some(ERROR_SUCCESS));
+    expect(&reply, OK, Some(ERROR_SUCCESS));
     assert!(inline(&reply));
     assert_eq!(
         h.notes(),
@@ -371,10 +376,10 @@ fn wh_r24_receive_after_reply_read_during_send_completes_inline() {
     // Sync: the same progress before the call returns, no completion.
     let (mut h, r, o) = request(false);
     h.call(Api::WinHttpSendRequest, r);
-    h.complete(o, Lane::Main, IoResult::Ok(200));
+    h.complete_ok(o, Lane::Main, 200);
     h.clear();
     let reply = h.call(Api::WinHttpReceiveResponse, r);
-    expect(reply, OK, Some(ERROR_SUCCESS));
+    expect(&reply, OK, Some(ERROR_SUCCESS));
     assert_eq!(reply.outcome, Outcome::Done { object: o });
     assert_eq!(
         h.notes(),
@@ -387,11 +392,11 @@ fn wh_r25_response_headers_need_a_response_request_headers_never() {
     let (mut h, r, o) = request(true);
     expect(h.call(Api::WinHttpQueryHeaders, r), FAIL, Some(STATE));
     let q = h.call_with(Api::WinHttpQueryHeaders, r, CallArg::RequestHeaders);
-    expect(q, OK, Some(ERROR_SUCCESS));
+    expect(&q, OK, Some(ERROR_SUCCESS));
     sent_full(&mut h, r, o);
     // After the send but before the receive: still 12019.
     let q = h.call(Api::WinHttpQueryHeaders, r);
-    expect(q, FAIL, Some(STATE));
+    expect(&q, FAIL, Some(STATE));
     assert!(rejected(&q, STATE));
     h.call(Api::WinHttpReceiveResponse, r);
     expect(h.call(Api::WinHttpQueryHeaders, r), OK, Some(ERROR_SUCCESS));
@@ -405,7 +410,7 @@ fn wh_r26_query_data_available_before_send_fails_12019() {
     for async_mode in [false, true] {
         let (mut h, r, _o) = request(async_mode);
         let q = h.call(Api::WinHttpQueryDataAvailable, r);
-        expect(q, FAIL, Some(STATE));
+        expect(&q, FAIL, Some(STATE));
         assert!(rejected(&q, STATE));
         assert_eq!(h.notes(), vec![]);
     }
@@ -416,9 +421,9 @@ fn wh_r26_read_errors_are_request_errors_async_and_returns_sync() {
     let (mut h, r, o) = request(true);
     responded(&mut h, r, o);
     h.call(Api::WinHttpQueryDataAvailable, r);
-    h.complete(o, Lane::Main, IoResult::Err(12030));
+    h.complete(o, Lane::Main, Completion::Error(12030));
     h.call(Api::WinHttpReadData, r);
-    h.complete(o, Lane::Main, IoResult::Err(12030));
+    h.complete(o, Lane::Main, Completion::Error(12030));
     assert_eq!(
         h.notes(),
         vec![
@@ -445,14 +450,14 @@ fn wh_r27_write_data_completes_with_bytes_and_after_a_full_send_gives_87() {
     expect(h.call(Api::WinHttpWriteData, r), FAIL, Some(STATE));
     sent_full(&mut h, r, o);
     let w = h.call(Api::WinHttpWriteData, r);
-    expect(w, FAIL, Some(ERROR_INVALID_PARAMETER));
+    expect(&w, FAIL, Some(ERROR_INVALID_PARAMETER));
     assert!(rejected(&w, ERROR_INVALID_PARAMETER));
     let (mut h, r, o) = request(true);
     h.call_with(Api::WinHttpSendRequest, r, CallArg::BodyToWrite);
-    h.complete(o, Lane::Main, IoResult::Ok(0));
+    h.complete_ok(o, Lane::Main, 0);
     h.clear();
     expect(h.call(Api::WinHttpWriteData, r), OK, Some(ERROR_SUCCESS));
-    h.complete(o, Lane::Main, IoResult::Err(12030));
+    h.complete(o, Lane::Main, Completion::Error(12030));
     assert_eq!(h.notes(), vec![err(API_WRITE_DATA, 12030)]);
 }
 
@@ -461,12 +466,12 @@ fn redirected(redirects: usize) -> Vec<(u32, Info)> {
     let (mut h, r, o) = request(true);
     h.call(Api::WinHttpSendRequest, r);
     h.call(Api::WinHttpReceiveResponse, r);
-    h.complete(o, Lane::Main, IoResult::Ok(0));
+    h.complete_ok(o, Lane::Main, 0);
     h.clear();
     for _ in 0..redirects {
         h.event(o, ProtocolEvent::Redirect);
     }
-    h.complete(o, Lane::Main, IoResult::Ok(200));
+    h.complete_ok(o, Lane::Main, 200);
     h.notes()
 }
 
@@ -494,10 +499,10 @@ fn wh_r28_redirects_are_a_loop_of_progress_notifications() {
     let (mut h, r, o) = request(true);
     h.call(Api::WinHttpSendRequest, r);
     h.call(Api::WinHttpReceiveResponse, r);
-    h.complete(o, Lane::Main, IoResult::Ok(0));
+    h.complete_ok(o, Lane::Main, 0);
     h.clear();
     h.event(o, ProtocolEvent::Redirect);
-    h.complete(o, Lane::Main, IoResult::Err(12156));
+    h.complete(o, Lane::Main, Completion::Error(12156));
     assert_eq!(
         h.notes(),
         vec![
@@ -529,10 +534,10 @@ fn wh_r29_query_auth_schemes_needs_a_challenge() {
     );
     responded(&mut h, r, o);
     let q = h.call(Api::WinHttpQueryAuthSchemes, r);
-    expect(q, FAIL, Some(ERROR_INVALID_OPERATION));
+    expect(&q, FAIL, Some(ERROR_INVALID_OPERATION));
     // A 401 reply carries a challenge.
     h.call(Api::WinHttpSendRequest, r);
-    h.complete(o, Lane::Main, IoResult::Ok(401));
+    h.complete_ok(o, Lane::Main, 401);
     h.call(Api::WinHttpReceiveResponse, r);
     h.clear();
     expect(
@@ -548,9 +553,9 @@ fn wh_r29_connection_info_before_a_connection_gives_12019() {
     let (mut h, r, o) = request(false);
     let info = CallArg::Option(hinternet_core::winhttp::OPTION_CONNECTION_INFO);
     let q = h.call_with(Api::WinHttpQueryOption, r, info);
-    expect(q, FAIL, Some(STATE));
+    expect(&q, FAIL, Some(STATE));
     h.call(Api::WinHttpSendRequest, r);
-    h.complete(o, Lane::Main, IoResult::Ok(200));
+    h.complete_ok(o, Lane::Main, 200);
     expect(
         h.call_with(Api::WinHttpQueryOption, r, info),
         OK,
@@ -563,7 +568,7 @@ fn wh_r30_send_path_progress_then_completion() {
     let (mut h, r, o) = request(true);
     h.call(Api::WinHttpSendRequest, r);
     assert_eq!(h.notes(), vec![], "nothing before the I/O");
-    h.complete(o, Lane::Main, IoResult::Ok(200));
+    h.complete_ok(o, Lane::Main, 200);
     assert_eq!(
         h.notes(),
         vec![
@@ -575,7 +580,7 @@ fn wh_r30_send_path_progress_then_completion() {
     // Sync: the progress only, then the call returns.
     let (mut h, r, o) = request(false);
     h.call(Api::WinHttpSendRequest, r);
-    h.complete(o, Lane::Main, IoResult::Ok(200));
+    h.complete_ok(o, Lane::Main, 200);
     let out = h.outputs();
     assert_eq!(
         statuses(
@@ -591,7 +596,7 @@ fn wh_r30_send_path_progress_then_completion() {
     assert!(matches!(
         out.last(),
         Some(Output::CallReturned {
-            result: IoResult::Ok(_),
+            result: Completion::Http { .. },
             ..
         })
     ));
@@ -615,9 +620,9 @@ fn wh_r32_read_path_completion() {
     let (mut h, r, o) = request(true);
     responded(&mut h, r, o);
     h.call(Api::WinHttpReadData, r);
-    h.complete(o, Lane::Main, IoResult::Ok(16));
+    h.complete_ok(o, Lane::Main, 16);
     h.call(Api::WinHttpReadData, r);
-    h.complete(o, Lane::Main, IoResult::Ok(0));
+    h.complete_ok(o, Lane::Main, 0);
     assert_eq!(
         h.notes(),
         vec![
@@ -633,7 +638,7 @@ fn wh_r25_query_levels_above_max_give_87_request_method_is_always_allowed() {
     let (mut h, r, o) = request(false);
     let level = |l| CallArg::QueryLevel(l);
     let q = h.call_with(Api::WinHttpQueryHeaders, r, level(QUERY_MAX + 1));
-    expect(q, FAIL, Some(ERROR_INVALID_PARAMETER));
+    expect(&q, FAIL, Some(ERROR_INVALID_PARAMETER));
     assert!(rejected(&q, ERROR_INVALID_PARAMETER));
     // Before any send: the request method and request headers, never response headers.
     expect(
@@ -656,7 +661,7 @@ fn wh_r25_query_levels_above_max_give_87_request_method_is_always_allowed() {
         Some(STATE),
     );
     h.call(Api::WinHttpSendRequest, r);
-    h.complete(o, Lane::Main, IoResult::Ok(200));
+    h.complete_ok(o, Lane::Main, 200);
     h.call(Api::WinHttpReceiveResponse, r);
     expect(
         h.call_with(Api::WinHttpQueryHeaders, r, level(1)),
@@ -683,7 +688,7 @@ fn wh_r30_resolve_and_connect_come_before_the_send_progress() {
             event: ProtocolEvent::Connecting { resolve: false }
         })
         .is_err());
-    h.complete(o, Lane::Main, IoResult::Ok(200));
+    h.complete_ok(o, Lane::Main, 200);
     assert_eq!(
         statuses(&h.notes()),
         vec![
@@ -699,7 +704,7 @@ fn wh_r30_resolve_and_connect_come_before_the_send_progress() {
     // Re-send: the name is cached, a new connection is made.
     h.call(Api::WinHttpSendRequest, r);
     h.event(o, ProtocolEvent::Connecting { resolve: false });
-    h.complete(o, Lane::Main, IoResult::Ok(200));
+    h.complete_ok(o, Lane::Main, 200);
     assert_eq!(
         statuses(&h.notes()),
         vec![
@@ -727,7 +732,7 @@ fn wh_r32_read_path_closes_the_connection_before_read_complete() {
     responded(&mut h, r, o);
     h.call(Api::WinHttpReadData, r);
     h.event(o, ProtocolEvent::ConnectionClosed);
-    h.complete(o, Lane::Main, IoResult::Ok(0));
+    h.complete_ok(o, Lane::Main, 0);
     assert_eq!(
         h.notes(),
         vec![

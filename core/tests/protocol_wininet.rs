@@ -5,7 +5,7 @@ mod support;
 
 use hinternet_core::wininet::*;
 use hinternet_core::{
-    Api, CreateApi, HandleValue, Info, Input, IoResult, Lane, ObjectId, Outcome, Phase, Policy,
+    Api, Completion, CreateApi, HandleValue, Info, Input, Lane, ObjectId, Outcome, Phase, Policy,
     ProtocolEvent, Ret, Service, ERROR_HTTP_HEADER_NOT_FOUND,
     ERROR_INTERNET_INCORRECT_HANDLE_STATE as STATE, ERROR_INTERNET_INCORRECT_HANDLE_TYPE as TYPE,
     ERROR_INTERNET_INTERNAL_ERROR, ERROR_INTERNET_OPERATION_CANCELLED as CANCELLED,
@@ -55,7 +55,7 @@ fn phase(t: &Tree) -> Phase {
 /// Send and let the response arrive.
 fn responded(t: &mut Tree) {
     t.h.call(Api::HttpSendRequest, t.req);
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(0));
+    t.h.complete_ok(t.o, Lane::Main, 0);
     assert_eq!(phase(t), Phase::Response);
     t.h.clear();
 }
@@ -104,12 +104,12 @@ fn wi_r10_read_family_codes_for_bad_and_wrong_kind_handles() {
     let q = t.h.step(Input::QueryContext {
         handle: HandleValue::NULL,
     });
-    expect(q, FAIL, Some(TYPE));
+    expect(&q, FAIL, Some(TYPE));
     let s = t.h.step(Input::SetContext {
         handle: HandleValue::NULL,
         context: 5,
     });
-    expect(s, FAIL, Some(TYPE));
+    expect(&s, FAIL, Some(TYPE));
     assert_eq!(t.h.notes(), vec![]);
 }
 
@@ -117,7 +117,7 @@ fn wi_r10_read_family_codes_for_bad_and_wrong_kind_handles() {
 fn wi_r17_asynchrony_is_a_property_of_the_root() {
     let mut t = request(true);
     let r = t.h.call(Api::HttpSendRequest, t.req);
-    expect(r, FAIL, Some(ERROR_IO_PENDING));
+    expect(&r, FAIL, Some(ERROR_IO_PENDING));
     assert!(pending(&r));
     let mut t = request(false);
     assert_eq!(t.h.call(Api::HttpSendRequest, t.req).ret, Ret::Blocked);
@@ -128,8 +128,8 @@ fn wi_r17_asynchrony_is_a_property_of_the_root() {
 fn wi_r18_send_request_async_returns_false_io_pending_then_request_complete() {
     let mut t = request(true);
     let r = t.h.call(Api::HttpSendRequest, t.req);
-    expect(r, FAIL, Some(ERROR_IO_PENDING));
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(0));
+    expect(&r, FAIL, Some(ERROR_IO_PENDING));
+    t.h.complete_ok(t.o, Lane::Main, 0);
     assert_eq!(
         t.h.notes(),
         vec![
@@ -156,14 +156,14 @@ fn wi_r18_send_request_ex_and_end_request_return_false_io_pending() {
         FAIL,
         Some(ERROR_IO_PENDING),
     );
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(0));
+    t.h.complete_ok(t.o, Lane::Main, 0);
     assert_eq!(phase(&t), Phase::ExOpen);
     expect(
         t.h.call(Api::HttpEndRequest, t.req),
         FAIL,
         Some(ERROR_IO_PENDING),
     );
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(0));
+    t.h.complete_ok(t.o, Lane::Main, 0);
     assert_eq!(
         statuses(&t.h.notes()),
         vec![
@@ -185,16 +185,17 @@ fn wi_r18_open_url_async_returns_null_io_pending_and_delivers_the_handle() {
     let ro = h.obj(root);
     h.clear();
     let r = h.create_reply(CreateApi::InternetOpenUrl, root);
-    expect(r, Ret::Handle(HandleValue::NULL), Some(ERROR_IO_PENDING));
-    assert_eq!(
+    expect(&r, Ret::Handle(HandleValue::NULL), Some(ERROR_IO_PENDING));
+    assert!(matches!(
         r.outcome,
         Outcome::Pending {
-            object: ro,
-            lane: Lane::Main
-        }
-    );
+            object,
+            lane: Lane::Main,
+            ..
+        } if object == ro
+    ));
     assert_eq!(h.notes(), vec![], "nothing before the I/O");
-    let c = h.complete(ro, Lane::Main, IoResult::Ok(0));
+    let c = h.complete_ok(ro, Lane::Main, 0);
     let Outcome::Created { value, .. } = c.outcome else {
         panic!("no handle created: {c:?}");
     };
@@ -213,7 +214,7 @@ fn wi_r18_open_url_async_returns_null_io_pending_and_delivers_the_handle() {
     let before = h.d.machine.objects().count();
     h.create_reply(CreateApi::InternetOpenUrl, root);
     h.clear();
-    let c = h.complete(ro, Lane::Main, IoResult::Err(12007));
+    let c = h.complete(ro, Lane::Main, Completion::Error(12007));
     assert_eq!(c.outcome, Outcome::Event);
     assert_eq!(h.notes(), vec![done(0, 12007)]);
     assert_eq!(h.d.machine.objects().count(), before);
@@ -232,7 +233,7 @@ fn wi_r18_read_with_buffered_data_returns_true_at_once_without_notifications() {
     t.h.event(t.o, ProtocolEvent::DataBuffered(16));
     t.h.clear();
     let r = t.h.call(Api::InternetReadFile, t.req);
-    expect(r, OK, None);
+    expect(&r, OK, None);
     assert_eq!(r.outcome, Outcome::Done { object: t.o });
     assert_eq!(t.h.notes(), vec![]);
     // QueryDataAvailable at the end of the body: TRUE at once as well.
@@ -246,9 +247,9 @@ fn wi_r18_read_that_must_wait_sends_receiving_response_then_pends() {
     let mut t = request(true);
     responded(&mut t);
     let r = t.h.call(Api::InternetReadFile, t.req);
-    expect(r, FAIL, Some(ERROR_IO_PENDING));
+    expect(&r, FAIL, Some(ERROR_IO_PENDING));
     assert_eq!(t.h.notes(), vec![none(RECEIVING_RESPONSE)]);
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(16));
+    t.h.complete_ok(t.o, Lane::Main, 16);
     assert_eq!(
         t.h.notes(),
         vec![(RESPONSE_RECEIVED, Info::Bytes(16)), done(1, 0)]
@@ -260,9 +261,9 @@ fn wi_r19_pending_query_data_available_reports_the_count_in_dw_error() {
     let mut t = request(true);
     responded(&mut t);
     let r = t.h.call(Api::InternetQueryDataAvailable, t.req);
-    expect(r, FAIL, Some(ERROR_IO_PENDING));
+    expect(&r, FAIL, Some(ERROR_IO_PENDING));
     assert_eq!(t.h.notes(), vec![none(RECEIVING_RESPONSE)]);
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(10));
+    t.h.complete_ok(t.o, Lane::Main, 10);
     assert_eq!(t.h.notes(), vec![done(1, 10)]);
 }
 
@@ -270,19 +271,19 @@ fn wi_r19_pending_query_data_available_reports_the_count_in_dw_error() {
 fn wi_r19_failed_send_ex_then_end_request_gives_12017() {
     let mut t = request(true);
     t.h.call(Api::HttpSendRequestEx, t.req);
-    t.h.complete(t.o, Lane::Main, IoResult::Err(12007));
+    t.h.complete(t.o, Lane::Main, Completion::Error(12007));
     assert_eq!(t.h.notes(), vec![done(0, 12007)]);
     let r = t.h.call(Api::HttpEndRequest, t.req);
-    expect(r, FAIL, Some(CANCELLED));
+    expect(&r, FAIL, Some(CANCELLED));
     assert!(inline(&r));
     assert_eq!(t.h.notes(), vec![done(0, CANCELLED)]);
     // Synchronous: the same error, returned.
     let mut t = request(false);
     t.h.call(Api::HttpSendRequestEx, t.req);
-    t.h.complete(t.o, Lane::Main, IoResult::Err(12007));
+    t.h.complete(t.o, Lane::Main, Completion::Error(12007));
     t.h.clear();
     let r = t.h.call(Api::HttpEndRequest, t.req);
-    expect(r, FAIL, Some(CANCELLED));
+    expect(&r, FAIL, Some(CANCELLED));
     assert!(rejected(&r, CANCELLED));
     assert_eq!(t.h.notes(), vec![]);
 }
@@ -291,14 +292,14 @@ fn wi_r19_failed_send_ex_then_end_request_gives_12017() {
 fn wi_r20_send_request_ex_write_end_close_in_order() {
     let mut t = request(true);
     t.h.call(Api::HttpSendRequestEx, t.req);
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(0));
+    t.h.complete_ok(t.o, Lane::Main, 0);
     assert_eq!(
         t.h.notes(),
         vec![none(SENDING_REQUEST), none(REQUEST_SENT), done(1, 0)]
     );
     for _ in 0..2 {
         let w = t.h.call(Api::InternetWriteFile, t.req);
-        expect(w, OK, None);
+        expect(&w, OK, None);
         assert_eq!(
             t.h.notes(),
             vec![none(SENDING_REQUEST), none(REQUEST_SENT)],
@@ -306,7 +307,7 @@ fn wi_r20_send_request_ex_write_end_close_in_order() {
         );
     }
     t.h.call(Api::HttpEndRequest, t.req);
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(0));
+    t.h.complete_ok(t.o, Lane::Main, 0);
     assert_eq!(
         t.h.notes(),
         vec![
@@ -329,7 +330,7 @@ fn wi_r20_redirect_repeats_the_send_progress() {
     let mut t = request(true);
     t.h.call(Api::HttpSendRequest, t.req);
     t.h.event(t.o, ProtocolEvent::Redirect);
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(0));
+    t.h.complete_ok(t.o, Lane::Main, 0);
     assert_eq!(
         statuses(&t.h.notes()),
         vec![
@@ -351,7 +352,7 @@ fn wi_r20_redirect_repeats_the_send_progress() {
 fn wi_r20_sync_mode_sends_the_progress_but_no_request_complete() {
     let mut t = request(false);
     t.h.call(Api::HttpSendRequest, t.req);
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(0));
+    t.h.complete_ok(t.o, Lane::Main, 0);
     assert_eq!(
         statuses(&t.h.notes()),
         vec![
@@ -371,14 +372,14 @@ fn wi_r21_read_at_the_end_of_the_body_returns_true_with_nothing() {
     t.h.clear();
     for _ in 0..2 {
         let r = t.h.call(Api::InternetReadFileEx, t.req);
-        expect(r, OK, None);
+        expect(&r, OK, None);
     }
     assert_eq!(t.h.notes(), vec![]);
     // Sync, data not yet there: RECEIVING_RESPONSE, blocked, RESPONSE_RECEIVED, return.
     let mut t = request(false);
     responded(&mut t);
     assert_eq!(t.h.call(Api::InternetReadFile, t.req).ret, Ret::Blocked);
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(4));
+    t.h.complete_ok(t.o, Lane::Main, 4);
     assert_eq!(
         t.h.notes(),
         vec![
@@ -393,12 +394,12 @@ fn wi_r22_query_info_between_send_ex_and_end_request_gives_12019() {
     let mut t = request(true);
     t.h.call(Api::HttpSendRequestEx, t.req);
     let q = t.h.call(Api::HttpQueryInfo, t.req);
-    expect(q, FAIL, Some(STATE));
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(0));
+    expect(&q, FAIL, Some(STATE));
+    t.h.complete_ok(t.o, Lane::Main, 0);
     expect(t.h.call(Api::HttpQueryInfo, t.req), FAIL, Some(STATE));
     t.h.call(Api::HttpEndRequest, t.req);
     expect(t.h.call(Api::HttpQueryInfo, t.req), FAIL, Some(STATE));
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(0));
+    t.h.complete_ok(t.o, Lane::Main, 0);
     expect(t.h.call(Api::HttpQueryInfo, t.req), OK, None);
 }
 
@@ -406,9 +407,9 @@ fn wi_r22_query_info_between_send_ex_and_end_request_gives_12019() {
 fn wi_r22_query_info_after_a_failed_resolve_gives_12150() {
     let mut t = request(true);
     t.h.call(Api::HttpSendRequestEx, t.req);
-    t.h.complete(t.o, Lane::Main, IoResult::Err(12007));
+    t.h.complete(t.o, Lane::Main, Completion::Error(12007));
     let q = t.h.call(Api::HttpQueryInfo, t.req);
-    expect(q, FAIL, Some(ERROR_HTTP_HEADER_NOT_FOUND));
+    expect(&q, FAIL, Some(ERROR_HTTP_HEADER_NOT_FOUND));
     assert!(rejected(&q, ERROR_HTTP_HEADER_NOT_FOUND));
 }
 
@@ -455,10 +456,10 @@ fn wi_r24_read_while_a_read_is_pending_gives_12004() {
         Api::InternetQueryDataAvailable,
     ] {
         let r = t.h.call(api, t.req);
-        expect(r, FAIL, Some(ERROR_INTERNET_INTERNAL_ERROR));
+        expect(&r, FAIL, Some(ERROR_INTERNET_INTERNAL_ERROR));
     }
     assert_eq!(t.h.notes(), vec![]);
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(1));
+    t.h.complete_ok(t.o, Lane::Main, 1);
     expect(
         t.h.call(Api::InternetReadFile, t.req),
         FAIL,
@@ -475,21 +476,21 @@ fn wi_r23_status_text_before_the_send_gives_12150_status_code_succeeds() {
         t.req,
         CallArg::QueryLevel(QUERY_STATUS_TEXT),
     );
-    expect(q, FAIL, Some(ERROR_HTTP_HEADER_NOT_FOUND));
+    expect(&q, FAIL, Some(ERROR_HTTP_HEADER_NOT_FOUND));
     let flag_number = 0x2000_0000;
     let q = t.h.call_with(
         Api::HttpQueryInfo,
         t.req,
         CallArg::QueryLevel(QUERY_STATUS_CODE | flag_number),
     );
-    expect(q, OK, None);
+    expect(&q, OK, None);
     responded(&mut t);
     let q = t.h.call_with(
         Api::HttpQueryInfo,
         t.req,
         CallArg::QueryLevel(QUERY_STATUS_TEXT),
     );
-    expect(q, OK, None);
+    expect(&q, OK, None);
 }
 
 #[test]
@@ -535,7 +536,7 @@ fn wi_r10_options_not_valid_for_the_kind_give_12018() {
     for h in [t.connect, t.req] {
         let r =
             t.h.call_with(Api::InternetSetOption, h, CallArg::Option(OPTION_REFRESH));
-        expect(r, FAIL, Some(TYPE));
+        expect(&r, FAIL, Some(TYPE));
     }
     expect(
         t.h.call_with(
@@ -552,7 +553,7 @@ fn wi_r10_options_not_valid_for_the_kind_give_12018() {
         t.req,
         CallArg::Option(OPTION_CALLBACK),
     );
-    expect(r, FAIL, Some(ERROR_INTERNET_OPTION_NOT_SETTABLE));
+    expect(&r, FAIL, Some(ERROR_INTERNET_OPTION_NOT_SETTABLE));
     assert_eq!(t.h.notes(), vec![]);
 }
 
@@ -576,10 +577,10 @@ fn wi_r20_send_request_ex_strict_order_with_a_new_connection() {
     let o = h.obj(req);
     h.call(Api::HttpSendRequestEx, req);
     h.event(o, ProtocolEvent::Connecting { resolve: false });
-    h.complete(o, Lane::Main, IoResult::Ok(0));
+    h.complete_ok(o, Lane::Main, 0);
     h.call(Api::InternetWriteFile, req);
     h.call(Api::HttpEndRequest, req);
-    h.complete(o, Lane::Main, IoResult::Ok(0));
+    h.complete_ok(o, Lane::Main, 0);
     for v in [req, connect, root] {
         h.step(Input::Close { handle: v });
     }
@@ -611,7 +612,7 @@ fn wi_r21_a_connection_that_cannot_be_kept_closes_before_the_completion() {
     responded(&mut t);
     t.h.call(Api::InternetReadFile, t.req);
     t.h.event(t.o, ProtocolEvent::ConnectionClosed);
-    t.h.complete(t.o, Lane::Main, IoResult::Ok(0));
+    t.h.complete_ok(t.o, Lane::Main, 0);
     assert_eq!(
         t.h.notes(),
         vec![

@@ -730,5 +730,11 @@ fn hand_over(blocked: &Blocked, input: Input) -> Reply {
     }
 }
 
+/// The README's examples (embedding the machine, embedding the engine), compiled and
+/// run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 #[cfg(all(test, not(loom)))]
 mod tests;

@@ -19,10 +19,10 @@ use std::mem::size_of;
 use hinternet_core::Mutant;
 use hinternet_core::{
     check_invariants, drain_into, handle_closing, handle_created, is_completion, Api, CallArg,
-    CallbackId, CallbackMode, CreateApi, DriveError, Family, HandleKind, HandleValue, Input,
-    IoResult, Lane, LawMonitor, Machine, Object, ObjectId, Outcome, Output, OutputSink, PendingOp,
+    CallbackId, CallbackMode, Completion, CreateApi, DriveError, Family, HandleKind, HandleValue,
+    Input, Lane, LawMonitor, Machine, Object, ObjectId, Outcome, Output, OutputSink, PendingOp,
     Policy, ProtocolEvent, ReturnStyle, Shape, SlotState, Trace, ValueRelease, ValueReuse,
-    Violation, WsBufferType, HIERARCHY,
+    Violation, HIERARCHY,
 };
 use stateright::{Model, Property};
 
@@ -266,6 +266,13 @@ fn io_error(family: Family) -> u32 {
     }
 }
 
+/// The success the environment reports for an operation of `api`: status 200, 200 bytes,
+/// a 200-byte binary frame, or done, in the shape its API reports.
+fn success(api: Api) -> Completion {
+    api.completion_fit()
+        .map_or(Completion::Done, |fit| fit.success(200))
+}
+
 fn is_operation(api: Api) -> bool {
     matches!(api.rule().shape, Shape::Operation(_))
 }
@@ -355,8 +362,8 @@ impl HinternetModel {
 
     /// Environment protocol facts about `object` (the machine refuses those its state does
     /// not allow, and the model then drops them): the send at the head connects, the
-    /// response at the head is redirected, a websocket frame arrives for the pending
-    /// receive, the peer closes an idle request's connection. With every function, also
+    /// response at the head is redirected, the peer closes an idle request's connection.
+    /// (A websocket frame for the pending receive is that receive's completion.) With every function, also
     /// buffered data and the end of the body.
     fn protocol_events(&self, object: ObjectId, o: &Object, out: &mut Vec<Input>) {
         let mut event = |event| out.push(Input::Protocol { object, event });
@@ -378,12 +385,6 @@ impl HinternetModel {
             }
         }
         let kind = o.kind();
-        if kind == HandleKind::WinHttpWebSocket && !o.queue(Lane::Receive).is_empty() {
-            event(ProtocolEvent::Frame {
-                buffer_type: WsBufferType::BinaryMessage,
-                bytes: 1,
-            });
-        }
         let request = matches!(
             kind,
             HandleKind::WinHttpRequest | HandleKind::HttpRequest | HandleKind::UrlResource
@@ -549,7 +550,7 @@ impl HinternetModel {
     fn input_events(&self, last: &State, input: &Input, outcome: &Outcome) -> u8 {
         let m = &last.machine;
         let mut bits = 0;
-        match (*input, *outcome) {
+        match (*input, outcome) {
             (Input::Close { handle }, Outcome::Closed { .. }) => {
                 if let Some(o) = m.resolve(handle).and_then(|id| m.object(id)) {
                     if o.pending_ops() > 0 {
@@ -563,7 +564,7 @@ impl HinternetModel {
                     }
                 }
             }
-            (_, Outcome::Created { value, .. }) => {
+            (_, &Outcome::Created { value, .. }) => {
                 if m.objects().any(|(_, o)| o.value() == value) {
                     bits |= reached::VALUE_REISSUED_WHILE_OLD_LIVES;
                 } else if last.monitor.issued_values().any(|v| v == value) {
@@ -685,15 +686,16 @@ impl Model for HinternetModel {
         let m = &s.machine;
         let family = self.family();
         let b = &self.bounds;
-        // Environment: I/O completions (ok or error) at every queue head, callback returns.
+        // Environment: I/O completions (success or error) of every started operation (the
+        // head of each lane), callback returns.
         for (object, o) in m.objects() {
             for lane in Lane::ALL {
-                if !o.queue(lane).is_empty() {
-                    for result in [IoResult::Ok(1), IoResult::Err(io_error(family))] {
+                if let Some(head) = o.queue(lane).front() {
+                    for completion in [success(head.api), Completion::Error(io_error(family))] {
                         out.push(Input::Complete {
                             object,
-                            lane,
-                            result,
+                            op: head.id,
+                            completion,
                         });
                     }
                 }

@@ -5,8 +5,8 @@
 
 use hinternet_core::{
     handle_closing, Api, CallArg, CallbackId, CallbackMode, CreateApi, DriveError, Driver, Family,
-    HandleValue, Input, IoResult, Lane, Machine, ObjectId, Outcome, Output, ParentClose, Ret,
-    Service, ValueRelease, Violation,
+    HandleValue, Input, Lane, Machine, ObjectId, Outcome, Output, ParentClose, Ret, Service,
+    ValueRelease, Violation,
 };
 
 /// A scenario: its name (starting with the law number) and its script.
@@ -119,11 +119,8 @@ fn closings(driver: &Driver, object: ObjectId) -> usize {
 }
 
 fn complete(driver: &mut Driver, object: ObjectId) -> Result<(), DriveError> {
-    driver.step(Input::Complete {
-        object,
-        lane: Lane::Main,
-        result: IoResult::Ok(0),
-    })?;
+    let done = crate::sequences::finish_head(&driver.machine, object, Lane::Main, Some(0));
+    driver.step(done)?;
     Ok(())
 }
 

@@ -9,9 +9,9 @@
 //! invariants.
 
 use hinternet_core::{
-    Api, CallArg, CallbackId, CallbackMode, CreateApi, DriveError, Driver, Family, HandleKind,
-    HandleValue, Input, IoResult, Lane, Machine, ObjectId, Policy, ProtocolEvent, Ret, ValueReuse,
-    WsBufferType, HIERARCHY,
+    Api, CallArg, CallbackId, CallbackMode, Completion, CreateApi, DriveError, Driver, Family,
+    HandleKind, HandleValue, Input, Lane, Machine, ObjectId, Policy, ProtocolEvent, Ret,
+    ValueReuse, WsBufferType, HIERARCHY,
 };
 
 /// One thing the application or the environment does.
@@ -164,21 +164,52 @@ pub fn call_arg(selector: u8) -> CallArg {
     }
 }
 
-/// The protocol event a selector byte stands for.
-pub fn protocol_event(selector: u8) -> ProtocolEvent {
+/// The protocol event a selector byte stands for, on `object` of `machine`: selectors
+/// 6 and 7 stand for a websocket frame completing the head of the object's receive lane
+/// (naming an unissued operation when nothing is pending there, which the machine
+/// refuses).
+pub fn protocol_event(machine: &Machine, object: ObjectId, selector: u8) -> Input {
     let high = selector / 8;
-    match selector % 8 {
+    if selector % 8 >= 6 {
+        let completion = Completion::WebSocket {
+            buffer_type: WsBufferType::ALL[usize::from(high) % WsBufferType::ALL.len()],
+            bytes: u32::from(high / 5),
+        };
+        let op = machine
+            .object(object)
+            .and_then(|o| o.queue(Lane::Receive).front())
+            .map_or(machine.next_op(), |head| head.id);
+        return Input::Complete {
+            object,
+            op,
+            completion,
+        };
+    }
+    let event = match selector % 8 {
         0 | 1 => ProtocolEvent::DataBuffered(u32::from(high)),
         2 => ProtocolEvent::EndOfData,
         3 => ProtocolEvent::Redirect,
         4 => ProtocolEvent::Connecting {
             resolve: high.is_multiple_of(2),
         },
-        5 => ProtocolEvent::ConnectionClosed,
-        _ => ProtocolEvent::Frame {
-            buffer_type: WsBufferType::ALL[usize::from(high) % WsBufferType::ALL.len()],
-            bytes: u32::from(high / 5),
-        },
+        _ => ProtocolEvent::ConnectionClosed,
+    };
+    Input::Protocol { object, event }
+}
+
+/// The input finishing the head operation of `object`'s `lane`: successfully with `n`
+/// (the status code, byte count or frame length, in the shape its API reports), or
+/// (`None`) with a network error. Names an unissued operation when the lane is empty.
+pub fn finish_head(machine: &Machine, object: ObjectId, lane: Lane, n: Option<u32>) -> Input {
+    let head = machine.object(object).and_then(|o| o.queue(lane).front());
+    let completion = match (n, head.and_then(|h| h.api.completion_fit())) {
+        (Some(n), Some(fit)) => fit.success(n),
+        _ => Completion::Error(12030),
+    };
+    Input::Complete {
+        object,
+        op: head.map_or(machine.next_op(), |h| h.id),
+        completion,
     }
 }
 
@@ -308,10 +339,8 @@ fn input_for(driver: &Driver, op: Op) -> Option<Input> {
             if objects.is_empty() {
                 return None;
             }
-            Input::Protocol {
-                object: objects[usize::from(pick) % objects.len()],
-                event: protocol_event(event),
-            }
+            let object = objects[usize::from(pick) % objects.len()];
+            protocol_event(&driver.machine, object, event)
         }
         Op::Call { api, handle, arg } => {
             let target = pick_handle(driver, handle);
@@ -362,15 +391,7 @@ fn input_for(driver: &Driver, op: Op) -> Option<Input> {
                 return None;
             }
             let (object, lane) = busy[usize::from(pick) % busy.len()];
-            Input::Complete {
-                object,
-                lane,
-                result: if ok {
-                    IoResult::Ok(u32::from(pick))
-                } else {
-                    IoResult::Err(12030)
-                },
-            }
+            finish_head(&driver.machine, object, lane, ok.then_some(u32::from(pick)))
         }
     })
 }
@@ -406,16 +427,7 @@ pub fn plan(driver: &Driver, op: Op) -> Option<Planned> {
         busy_queues(&driver.machine)
             .into_iter()
             .find(|&(o, _)| via_complete && o == object)
-            .map(|(object, lane)| {
-                (
-                    Input::Complete {
-                        object,
-                        lane,
-                        result: IoResult::Ok(0),
-                    },
-                    object,
-                )
-            })
+            .map(|(object, lane)| (finish_head(&driver.machine, object, lane, Some(0)), object))
     });
     Some(match carrier {
         Some((carrier, object)) => Planned {
@@ -507,11 +519,8 @@ pub fn wind_down(driver: &mut Driver) -> Result<(), DriveError> {
     // bound only guards against a machine that never drains (which law 11 then reports).
     for _ in 0..10_000 {
         if let Some(&(object, lane)) = busy_queues(&driver.machine).first() {
-            driver.step(Input::Complete {
-                object,
-                lane,
-                result: IoResult::Ok(0),
-            })?;
+            let done = finish_head(&driver.machine, object, lane, Some(0));
+            driver.step(done)?;
             continue;
         }
         let open: Vec<HandleValue> = driver.monitor.open_values().map(|(v, _)| v).collect();

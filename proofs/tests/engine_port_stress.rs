@@ -73,7 +73,7 @@ fn sync_and_async_calls_with_a_network_thread_keep_the_laws() {
                     let is_request = engine
                         .pin(h)
                         .is_some_and(|p| p.kind() == hinternet_core::HandleKind::WinHttpRequest);
-                    if is_request && h.0 % 2 == 0 {
+                    if is_request && h.0.is_multiple_of(2) {
                         let _ = engine.call(Api::WinHttpSendRequest, h, CallArg::None, Some(1));
                     }
                 }
@@ -113,7 +113,7 @@ fn sync_and_async_calls_with_a_network_thread_keep_the_laws() {
                     let first = engine.complete(object, op, completion(api));
                     assert!(first.is_ok(), "{op}: {first:?}");
                     n += 1;
-                    if (n + round) % 3 == 0 {
+                    if (n + round).is_multiple_of(3) {
                         let late = engine.complete(object, op, completion(api));
                         match late {
                             Ok(r) if matches!(r.outcome, Outcome::Stale { .. }) => {
@@ -148,7 +148,7 @@ fn sync_and_async_calls_with_a_network_thread_keep_the_laws() {
                             }
                             let read = CallArg::Buffer(8);
                             let _ = engine.call(Api::WinHttpReadData, r, read, Some(3));
-                            if (i + t + round) % 2 == 0 {
+                            if (i + t + round).is_multiple_of(2) {
                                 let _ = engine.close(r);
                             }
                         }

@@ -44,6 +44,15 @@ impl Machine {
             ReturnStyle::Dword => Ret::Dword(ERROR_SUCCESS),
         };
         let family = self.policy.family;
+        if matches!(rule.shape, Shape::Operation(_)) && self.ops_exhausted() {
+            // No operation id left to name it by: refuse before anything changes.
+            let code = out_of_handles(family);
+            let last_error = match rule.returns {
+                ReturnStyle::Bool => Some(code),
+                ReturnStyle::Dword => None,
+            };
+            return Ok(self.reject(fail_ret(code), last_error, ApiError::OutOfHandles));
+        }
         let facts = self.facts(object, arg);
         let reject_state = |m: &Machine, code: u32| {
             let last_error = match rule.returns {
@@ -66,7 +75,8 @@ impl Machine {
                 // WH-R23 / WI-R22: accepted, and the error completion is delivered inside
                 // the call (law 3: accepted and completed in this step).
                 let (value, context) = self.value_context(object);
-                let (status, info) = completion(family, api, spec, IoResult::Err(code), arg);
+                let op = self.issue_op();
+                let (status, info) = completion(family, api, spec, Completion::Error(code), arg);
                 self.emit(object, value, context, status, info);
                 let (ret, last_error) = match family {
                     Family::WinHttp => (ok_ret, Some(ERROR_SUCCESS)),
@@ -75,7 +85,7 @@ impl Machine {
                 return Ok(Reply {
                     ret,
                     last_error,
-                    outcome: Outcome::CompletedInline { object },
+                    outcome: Outcome::CompletedInline { object, op },
                 });
             }
             Some(Verdict::Proceed) | None => {}
@@ -116,17 +126,19 @@ impl Machine {
         let depth = self.objects.get(&object).map_or(0, |o| o.callbacks);
         if ready && (!notify || depth < protocol::INLINE_NESTING_LIMIT) {
             let op = PendingOp {
+                id: self.issue_op(),
                 api,
                 blocking: false,
                 arg,
             };
+            let result = before.inline_completion(api, arg);
             if notify {
                 // WH-R20/R24/R40: the completion callback runs before the call returns.
-                self.finish_op(object, op, IoResult::Ok(before.avail), true, Finish::Full);
+                self.finish_op(object, op, result, true, Finish::Full);
                 return Ok(Reply {
                     ret: ok_ret,
                     last_error: inline_error,
-                    outcome: Outcome::CompletedInline { object },
+                    outcome: Outcome::CompletedInline { object, op: op.id },
                 });
             }
             // Synchronous, or WinINet reading its buffer (WI-R21): returns at once with
@@ -135,7 +147,7 @@ impl Machine {
                 Family::WinHttp => Finish::ProgressOnly,
                 Family::WinInet => Finish::Silent,
             };
-            self.finish_op(object, op, IoResult::Ok(before.avail), true, finish);
+            self.finish_op(object, op, result, true, finish);
             return Ok(Reply {
                 ret: ok_ret,
                 last_error: inline_error,
@@ -148,7 +160,14 @@ impl Machine {
         for &status in at_accept {
             self.emit(object, value, context, status, Info::None);
         }
-        self.enqueue(object, spec.lane, PendingOp { api, blocking, arg });
+        let op = self.issue_op();
+        let pending = PendingOp {
+            id: op,
+            api,
+            blocking,
+            arg,
+        };
+        self.enqueue(object, spec.lane, pending);
         if blocking {
             return Ok(Reply {
                 ret: Ret::Blocked,
@@ -156,6 +175,7 @@ impl Machine {
                 outcome: Outcome::InFlight {
                     object,
                     lane: spec.lane,
+                    op,
                 },
             });
         }
@@ -179,6 +199,7 @@ impl Machine {
             outcome: Outcome::Pending {
                 object,
                 lane: spec.lane,
+                op,
             },
         })
     }

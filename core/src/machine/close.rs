@@ -11,7 +11,8 @@ use super::*;
 #[must_use]
 pub(super) struct CloseDecision {
     object: ObjectId,
-    /// The objects that lose their table entry, deepest first (post-order).
+    /// The objects that lose their table entry, deepest first (post-order; the closed
+    /// object last).
     invalidated: Vec<ObjectId>,
     io_outstanding: bool,
 }
@@ -97,11 +98,22 @@ impl Machine {
             }
             Family::WinInet => None,
         };
+        // The reply names the closed object first, then the cascade deepest first.
+        let mut invalidated = Vec::with_capacity(decision.invalidated.len());
+        invalidated.push(decision.object);
+        invalidated.extend(
+            decision
+                .invalidated
+                .iter()
+                .copied()
+                .filter(|&id| id != decision.object),
+        );
         Reply {
             ret: Ret::Bool(true),
             last_error,
             outcome: Outcome::Closed {
                 object: decision.object,
+                invalidated,
             },
         }
     }

@@ -60,7 +60,12 @@ impl Machine {
             Ok(id) => id,
             Err((code, error)) => return Ok(self.reject(null, Some(code), error)),
         };
-        if let Some(r) = protocol::decide(Call::Create(api), &self.facts(src, CallArg::None)) {
+        let decision = protocol::decide(Call::Create(api), &self.facts(src, CallArg::None));
+        if decision.is_some_and(|r| r.verdict == Verdict::PendCreate) && self.ops_exhausted() {
+            let code = out_of_handles(self.policy.family);
+            return Ok(self.reject(null, Some(code), ApiError::OutOfHandles));
+        }
+        if let Some(r) = decision {
             match r.verdict {
                 Verdict::Fail(code) | Verdict::FailInline(code) => {
                     return Ok(self.reject(null, Some(code), ApiError::Protocol(code)));
@@ -68,7 +73,9 @@ impl Machine {
                 Verdict::PendCreate => {
                     // WI-R18: the handle comes with REQUEST_COMPLETE; the operation pends
                     // on the source and carries the new handle's context.
+                    let id = self.issue_op();
                     let op = PendingOp {
+                        id,
                         api: Api::InternetOpenUrl,
                         blocking: false,
                         arg: CallArg::Context(context.unwrap_or(0)),
@@ -80,6 +87,7 @@ impl Machine {
                         outcome: Outcome::Pending {
                             object: src,
                             lane: Lane::Main,
+                            op: id,
                         },
                     });
                 }

@@ -7,23 +7,74 @@
 //! [`ApiError`] (the application's fault: rejected, state unchanged) and [`InputError`]
 //! (the embedder's fault: an event that does not match the machine's state).
 
+use alloc::vec::Vec;
+
 use super::api::{Api, Lane};
 use super::kind::{CreateApi, HandleKind};
 use super::values::HandleValue;
-use super::ObjectId;
+use super::{ObjectId, OpId};
 
 /// An opaque token for a status callback function: the embedder maps it to the real
 /// function pointer. The machine only compares and copies it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CallbackId(pub u32);
 
-/// The result of a finished I/O, reported by the environment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum IoResult {
-    /// Success, with a byte count (bytes read, written or available; 0 when not relevant).
-    Ok(u32),
-    /// Failure with a Win32 error code.
-    Err(u32),
+/// How an operation ended, reported by the executor with [`Input::Complete`] (and handed
+/// back to a blocked caller in [`Output::CallReturned`]). Each operation accepts only the
+/// variants its API reports (the fit table [`Api::completion_fit`], data next to the op
+/// spec); [`Completion::Error`] fits every operation. A completion that does not fit is
+/// rejected with [`InputError::WrongCompletion`] and changes nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Completion {
+    /// An HTTP exchange finished. `WinHttpSendRequest`: `None` when the request was sent
+    /// and the reply not read yet, `Some(code)` when the reply head was read inside the
+    /// send (headers available). `WinHttpReceiveResponse`, `HttpSendRequest`,
+    /// `HttpEndRequest` and an `InternetOpenUrl` of an HTTP URL: `Some(code)`, the status
+    /// code of the reply (`HttpSendRequestEx` may give `None`: nothing read yet). A 401
+    /// or 407 marks the request challenged.
+    Http {
+        /// The reply's status code, when its head was read.
+        status: Option<u16>,
+    },
+    /// Bytes transferred: read (`WinHttpReadData`, `InternetReadFile(Ex)`), written
+    /// (`WinHttpWriteData`, `InternetWriteFile`, `WinHttpWebSocketSend`), or available
+    /// (`WinHttpQueryDataAvailable`, `InternetQueryDataAvailable`); FTP and Gopher
+    /// transfers and directory listings report their byte count too. A read never
+    /// reports more than the buffer it was given ([`CallArg::Buffer`]).
+    Bytes(u32),
+    /// `WinHttpWebSocketReceive`: a frame (or fragment) of this buffer type and length
+    /// arrived. A `Close` buffer type means the peer's close frame arrived (sets the
+    /// close-received flag, WH-R41). `WinHttpWebSocketClose` may also complete this way,
+    /// with a `Close` buffer type: the peer's close frame answered ours.
+    WebSocket {
+        /// The frame's buffer type.
+        buffer_type: WsBufferType,
+        /// Its length in bytes.
+        bytes: u32,
+    },
+    /// Finished with no value: `WinHttpWebSocketClose` and `WinHttpWebSocketShutdown`,
+    /// FTP commands (`FtpCreateDirectory`, `FtpDeleteFile`, …), `InternetSetFilePointer`,
+    /// an `InternetOpenUrl` of a non-HTTP URL.
+    Done,
+    /// Failed with this Win32 error code.
+    Error(u32),
+}
+
+impl Completion {
+    /// True unless it is an [`Completion::Error`].
+    pub const fn is_success(self) -> bool {
+        !matches!(self, Completion::Error(_))
+    }
+
+    /// The number a success reports in notifications and progress: the status code, the
+    /// byte count or frame length; 0 for `Done` and errors.
+    pub const fn count(self) -> u32 {
+        match self {
+            Completion::Http { status: Some(s) } => s as u32,
+            Completion::Bytes(n) | Completion::WebSocket { bytes: n, .. } => n,
+            Completion::Http { status: None } | Completion::Done | Completion::Error(_) => 0,
+        }
+    }
 }
 
 /// One input to the machine: an API call or an environment event.
@@ -82,14 +133,18 @@ pub enum Input {
         /// The handle.
         handle: HandleValue,
     },
-    /// Environment: the I/O at the head of `object`'s `lane` finished.
+    /// Environment: the operation `op` of `object` finished. `op` must be the started
+    /// head of one of `object`'s lanes (it is then completed, exactly that operation); a
+    /// completion for an operation already cancelled or finished is benign and changes
+    /// nothing ([`Outcome::Stale`], law 13); one still queued behind another, or never
+    /// issued, is an [`InputError`].
     Complete {
         /// The object whose operation finished.
         object: ObjectId,
-        /// The queue it was in.
-        lane: Lane,
-        /// How it ended.
-        result: IoResult,
+        /// The operation, as named by its [`Output::StartIo`].
+        op: OpId,
+        /// How it ended (must fit the operation's API).
+        completion: Completion,
     },
     /// Environment: the callback delivering one notification of `object` returned.
     CallbackReturned {
@@ -97,7 +152,7 @@ pub enum Input {
         object: ObjectId,
     },
     /// Environment: a protocol fact about `object` that the executor observed
-    /// (data buffered, end of body, a redirect, a websocket frame).
+    /// (data buffered, end of body, a redirect, a connect, a closed connection).
     Protocol {
         /// The object.
         object: ObjectId,
@@ -196,6 +251,12 @@ pub enum CallArg {
     /// `WinHttpQueryHeaders` / `HttpQueryInfo` with this info level (modifier flags
     /// included) (WH-R25, WI-R23).
     QueryLevel(u32),
+    /// The application's buffer length of a read: `dwNumberOfBytesToRead` of
+    /// `WinHttpReadData`, `InternetReadFile(Ex)`, or the buffer length of
+    /// `WinHttpWebSocketReceive`. A read completing inside its call takes at most this
+    /// many of the buffered bytes; the executor completes it with at most this many.
+    /// [`CallArg::None`] on a read means "as many as are buffered".
+    Buffer(u32),
     /// The context of an asynchronous `InternetOpenUrl`, carried by its pending
     /// operation until the handle is created (WI-R18). Not meaningful on a call.
     Context(u64),
@@ -228,15 +289,6 @@ pub enum ProtocolEvent {
     /// The request's connection is being closed (the body ended on a connection that
     /// cannot be kept): `CLOSING_CONNECTION`, `CONNECTION_CLOSED` (WH-R32, WI-R21).
     ConnectionClosed,
-    /// A websocket frame arrived for the pending receive (or, with type `Close`, for a
-    /// pending close): it completes that operation. A `Close` frame sets the
-    /// close-frame-received flag (WH-R39, WH-R41).
-    Frame {
-        /// The frame's buffer type.
-        buffer_type: WsBufferType,
-        /// Its length.
-        bytes: u32,
-    },
 }
 
 impl Input {
@@ -277,7 +329,7 @@ pub enum Ret {
 }
 
 /// What an accepted input did, or why it was rejected.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Outcome {
     /// Rejected; the machine's state is unchanged (law 8).
     Rejected(ApiError),
@@ -304,19 +356,26 @@ pub enum Outcome {
         object: ObjectId,
         /// The queue it waits in.
         lane: Lane,
+        /// The operation's identity (its `StartIo`, `CancelIo` and completion name it).
+        op: OpId,
     },
     /// A synchronous operation is in flight: the calling thread is blocked until
-    /// [`Output::CallReturned`].
+    /// [`Output::CallReturned`] for `op`.
     InFlight {
         /// The object.
         object: ObjectId,
         /// The queue it waits in.
         lane: Lane,
+        /// The operation's identity.
+        op: OpId,
     },
     /// `object`'s handle was closed.
     Closed {
         /// The object.
         object: ObjectId,
+        /// Every object whose handle the close invalidated: `object` first, then the
+        /// cascade in post-order (deepest first); just `[object]` under keep-children.
+        invalidated: Vec<ObjectId>,
     },
     /// The context of `object` was read.
     Context {
@@ -334,11 +393,33 @@ pub enum Outcome {
     CompletedInline {
         /// The object.
         object: ObjectId,
+        /// The operation's identity (already finished; a completion naming it is stale).
+        op: OpId,
+    },
+    /// A completion named an operation that was already cancelled or finished: benign,
+    /// nothing changed (law 13).
+    Stale {
+        /// The object the completion named.
+        object: ObjectId,
+        /// The operation it named.
+        op: OpId,
+    },
+    /// A synchronous call that blocked returned: the final reply of the engine's
+    /// blocking call (`hinternet-engine`), once the operation's [`Output::CallReturned`]
+    /// arrived. The machine itself never answers it (it answers [`Ret::Blocked`] and
+    /// [`Outcome::InFlight`]).
+    Returned {
+        /// The object.
+        object: ObjectId,
+        /// The operation.
+        op: OpId,
+        /// How it ended (the value the call reports: bytes read, status code…).
+        result: Completion,
     },
 }
 
 /// The synchronous answer to an input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Reply {
     /// The Win32 return value.
     pub ret: Ret,
@@ -361,10 +442,25 @@ impl Reply {
             | Outcome::Done { object }
             | Outcome::Pending { object, .. }
             | Outcome::InFlight { object, .. }
-            | Outcome::Closed { object }
+            | Outcome::Closed { object, .. }
             | Outcome::Context { object, .. }
-            | Outcome::CompletedInline { object } => Some(object),
+            | Outcome::CompletedInline { object, .. }
+            | Outcome::Stale { object, .. }
+            | Outcome::Returned { object, .. } => Some(object),
             Outcome::Rejected(_) | Outcome::Event => None,
+        }
+    }
+
+    /// The operation the input accepted (pending, in flight or completed inline) or
+    /// named (stale), if any.
+    pub fn op(&self) -> Option<OpId> {
+        match self.outcome {
+            Outcome::Pending { op, .. }
+            | Outcome::InFlight { op, .. }
+            | Outcome::CompletedInline { op, .. }
+            | Outcome::Stale { op, .. }
+            | Outcome::Returned { op, .. } => Some(op),
+            _ => None,
         }
     }
 }
@@ -405,13 +501,36 @@ pub enum InputError {
     /// `Open` named a function that is not a root creator, or `Create` a root creator.
     #[error("{0} is not used that way: roots come from Open, children from Create")]
     NotACreator(&'static str),
-    /// `Complete` for a queue with no operation in it.
-    #[error("object {object} has no operation pending in lane {lane:?}")]
-    NoPendingOperation {
+    /// `Complete` whose completion does not fit the operation's API (see
+    /// [`Api::completion_fit`]), or a read reporting more bytes than its buffer.
+    #[error("{completion:?} does not fit {api} ({op} of object {object})")]
+    WrongCompletion {
+        /// The operation's function.
+        api: Api,
         /// The object.
         object: ObjectId,
-        /// The lane.
-        lane: Lane,
+        /// The operation.
+        op: OpId,
+        /// The completion given.
+        completion: Completion,
+    },
+    /// `Complete` for an operation of `object` still queued behind another: its I/O has
+    /// not been started.
+    #[error("{op} of object {object} has not been started")]
+    NotStarted {
+        /// The object.
+        object: ObjectId,
+        /// The operation.
+        op: OpId,
+    },
+    /// `Complete` for an operation this machine never issued, or one pending on another
+    /// object.
+    #[error("{op} is not an operation of object {object}")]
+    UnknownOperation {
+        /// The object named.
+        object: ObjectId,
+        /// The operation named.
+        op: OpId,
     },
     /// `CallbackReturned` for an object with no callback running.
     #[error("object {0} has no callback running")]
@@ -494,34 +613,46 @@ pub struct Notification {
 pub enum Output {
     /// Deliver a notification (or record that it was filtered out).
     Notify(Notification),
-    /// Start the I/O of the operation now at the head of `object`'s `lane`; report its
-    /// end with [`Input::Complete`].
+    /// Start the I/O of operation `op`, now at the head of `object`'s `lane`; report its
+    /// end with [`Input::Complete`] naming `op`.
     StartIo {
         /// The object.
         object: ObjectId,
         /// The lane.
         lane: Lane,
+        /// The operation.
+        op: OpId,
         /// The function whose I/O it is.
         api: Api,
+        /// True when a synchronous caller is blocked on it (its end comes back as
+        /// [`Output::CallReturned`]).
+        blocking: bool,
+        /// The argument the call was accepted with (the buffer length of a read).
+        arg: CallArg,
     },
-    /// Abandon the I/O at the head of `object`'s `lane`: the operation was cancelled and
-    /// has already been reported; do not send `Complete` for it.
+    /// Abandon the I/O of operation `op` (the head of `object`'s `lane`): it was cancelled
+    /// and has already been reported; a completion still sent for it is stale.
     CancelIo {
         /// The object.
         object: ObjectId,
         /// The lane.
         lane: Lane,
+        /// The operation.
+        op: OpId,
         /// The function whose I/O it was.
         api: Api,
     },
-    /// A blocked synchronous call finished: return TRUE (or 0 for DWORD functions) on
-    /// `Ok`, FALSE with the error (or the error as DWORD) on `Err`.
+    /// The blocked synchronous call `op` finished: return TRUE (or 0 for DWORD
+    /// functions) on success, FALSE with the error (or the error as DWORD) on
+    /// [`Completion::Error`].
     CallReturned {
         /// The object.
         object: ObjectId,
+        /// The operation.
+        op: OpId,
         /// The function.
         api: Api,
         /// How it ended.
-        result: IoResult,
+        result: Completion,
     },
 }

@@ -10,7 +10,8 @@
 //! and the engine use. Rejected API calls change nothing but the reply (law 8).
 //!
 //! Time, threads and sockets are not here: I/O is requested through
-//! [`Output::StartIo`] and its end reported with [`Input::Complete`]; a delivered
+//! [`Output::StartIo`] (naming the operation's [`OpId`]) and its end reported with
+//! [`Input::Complete`] naming that same operation; a delivered
 //! notification holds its object until [`Input::CallbackReturned`].
 //!
 //! # Protocol states
@@ -83,10 +84,13 @@ mod values;
 
 mod mutants;
 
-pub use api::{Api, ApiRule, BadHandleCodes, Lane, OpSpec, ReturnStyle, Shape, API_TABLE};
+pub use api::{
+    Api, ApiRule, BadHandleCodes, CompletionFit, Lane, OpSpec, ReturnStyle, Shape, API_TABLE,
+    COMPLETION_FIT,
+};
 pub use codes::*;
 pub use io::{
-    ApiError, CallArg, CallbackId, CallbackRet, Info, Input, InputError, IoResult, Notification,
+    ApiError, CallArg, CallbackId, CallbackRet, Completion, Info, Input, InputError, Notification,
     Outcome, Output, ProtocolEvent, Reply, Ret, WsBufferType,
 };
 pub use protocol::{Phase, ProtoState};
@@ -96,7 +100,7 @@ pub use kind::{
 };
 pub use mutants::Mutant;
 use mutants::Planted;
-pub use object::{Object, ObjectId, PendingOp};
+pub use object::{Object, ObjectId, OpId, PendingOp};
 pub use policy::{ParentClose, Policy, ValueRelease, ValueReuse, STRICT_MAX_SLOTS};
 use protocol::{Call, Effect, Facts, Verdict};
 pub use values::{HandleValue, SlotState, ValueTable};
@@ -110,6 +114,8 @@ pub struct Machine {
     values: ValueTable,
     objects: BTreeMap<ObjectId, Object>,
     next_object: u32,
+    /// The identity the next accepted operation gets (ids are never reused).
+    next_op: u32,
     outputs: VecDeque<Output>,
     /// Destroyed objects whose value is still reserved (`ValueRelease::AtDestroy`, law 7):
     /// until their `HANDLE_CLOSING` is handed out when nobody receives it, or until its
@@ -139,10 +145,30 @@ impl Machine {
             values: ValueTable::new(policy.value_reuse, policy.max_handles),
             objects: BTreeMap::new(),
             next_object: 0,
+            next_op: 0,
             outputs: VecDeque::new(),
             lingering: BTreeMap::new(),
             planted: Planted::default(),
         }
+    }
+
+    /// The identity the next accepted operation will get: every id below it was issued.
+    pub fn next_op(&self) -> OpId {
+        OpId(self.next_op)
+    }
+
+    /// Issue the next operation id. The caller has checked [`Machine::ops_exhausted`]
+    /// before changing anything.
+    pub(crate) fn issue_op(&mut self) -> OpId {
+        let id = OpId(self.next_op);
+        self.next_op = self.next_op.saturating_add(1);
+        id
+    }
+
+    /// True when no operation id is left to issue (a call that would start an operation
+    /// is then rejected, state unchanged).
+    pub(crate) fn ops_exhausted(&self) -> bool {
+        self.next_op == u32::MAX
     }
 
     /// The policy.
@@ -214,9 +240,9 @@ impl Machine {
             Input::QueryContext { handle } => Ok(self.context_option(handle, None)),
             Input::Complete {
                 object,
-                lane,
-                result,
-            } => self.complete_operation(object, lane, result),
+                op,
+                completion,
+            } => self.complete_operation(object, op, completion),
             Input::CallbackReturned { object } => self.callback_returned(object),
         }
     }

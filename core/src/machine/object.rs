@@ -1,6 +1,6 @@
 //! The objects behind handles, and what holds them.
 //!
-//! Owns: [`ObjectId`], [`Object`] (kind, parent, value, mode, callback, children, lane
+//! Owns: [`ObjectId`], [`OpId`], [`Object`] (kind, parent, value, mode, callback, children, lane
 //! queues, protocol state) and [`PendingOp`]. Invariant: an object's hold count
 //! ([`Object::holds`]) is derived from its table entry, queued operations, running
 //! callbacks and children, never stored (see the lifetime section of the module docs).
@@ -18,9 +18,24 @@ impl core::fmt::Display for ObjectId {
     }
 }
 
+/// The identity of one accepted operation (pending, in flight, or completed inside its
+/// call). The machine numbers operations from a counter when it accepts them; an id is
+/// never reused within one machine, so a late completion naming a finished operation can
+/// never complete another one (law 13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OpId(pub u32);
+
+impl core::fmt::Display for OpId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "op{}", self.0)
+    }
+}
+
 /// One queued operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PendingOp {
+    /// Its identity.
+    pub id: OpId,
     /// The function that started it.
     pub api: Api,
     /// True when a synchronous caller is blocked on it (a call in flight); false for an

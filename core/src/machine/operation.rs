@@ -1,7 +1,8 @@
 //! Queued operations: the lane queues, their I/O requests, completion and cancellation.
 //!
 //! Owns: enqueueing (only a lane's head does I/O, WH-R19), [`Machine::complete_operation`]
-//! (the executor's completion of a lane's head), the completion notification and
+//! (the executor's completion of one operation, named by its [`OpId`]; stale ones are
+//! benign, law 13), the completion notification and
 //! progress an operation emits, and cancellation at close. Invariant: every accepted
 //! asynchronous operation completes exactly once, before its object's
 //! `HANDLE_CLOSING` (law 3).
@@ -14,7 +15,7 @@ impl Machine {
         &mut self,
         object: ObjectId,
         op: PendingOp,
-        result: IoResult,
+        result: Completion,
         last: bool,
     ) {
         if let Some(obj) = self.objects.get_mut(&object) {
@@ -30,7 +31,7 @@ impl Machine {
         &mut self,
         object: ObjectId,
         op: PendingOp,
-        result: IoResult,
+        result: Completion,
         last: bool,
         finish: Finish,
     ) -> Option<Outcome> {
@@ -42,7 +43,8 @@ impl Machine {
         let obj = self.objects.get(&object)?;
         let (value, context, kind, family) = (obj.value, obj.context, obj.kind, self.policy.family);
         let spec = op.api.op_spec();
-        if let (Some(spec), IoResult::Ok(n), true) = (spec, result, progress) {
+        if let (Some(spec), true, true) = (spec, result.is_success(), progress) {
+            let n = result.count();
             let (_, statuses) = protocol::progress(op.api, kind, spec.progress);
             let info_of = |status: u32| {
                 if family == Family::WinInet && status == wininet::RESPONSE_RECEIVED {
@@ -67,6 +69,7 @@ impl Machine {
         } else if op.blocking {
             self.outputs.push_back(Output::CallReturned {
                 object,
+                op: op.id,
                 api: op.api,
                 result,
             });
@@ -90,7 +93,7 @@ impl Machine {
         &mut self,
         object: ObjectId,
         op: PendingOp,
-        result: IoResult,
+        result: Completion,
     ) -> Option<Outcome> {
         let ctx = match op.arg {
             CallArg::Context(c) => c,
@@ -106,9 +109,9 @@ impl Machine {
             root.mask,
         );
         let mut error = match result {
-            IoResult::Err(e) => e,
-            IoResult::Ok(_) if !open => operation_cancelled(family),
-            IoResult::Ok(_) => ERROR_SUCCESS,
+            Completion::Error(e) => e,
+            _ if !open => operation_cancelled(family),
+            _ => ERROR_SUCCESS,
         };
         let mut created = None;
         if error == ERROR_SUCCESS {
@@ -175,12 +178,14 @@ impl Machine {
                         if head.blocking {
                             self.outputs.push_back(Output::CallReturned {
                                 object,
+                                op: head.id,
                                 api: head.api,
-                                result: IoResult::Err(code),
+                                result: Completion::Error(code),
                             });
                         } else if let Some(spec) = head.api.op_spec() {
+                            let error = Completion::Error(code);
                             let (status, info) =
-                                completion(family, head.api, spec, IoResult::Err(code), head.arg);
+                                completion(family, head.api, spec, error, head.arg);
                             self.emit(object, value, context, status, info);
                         }
                         continue;
@@ -195,7 +200,10 @@ impl Machine {
             self.outputs.push_back(Output::StartIo {
                 object,
                 lane,
+                op: head.id,
                 api: head.api,
+                blocking: head.blocking,
+                arg: head.arg,
             });
             return;
         }
@@ -212,23 +220,71 @@ impl Machine {
             self.outputs.push_back(Output::StartIo {
                 object,
                 lane,
+                op: op.id,
                 api: op.api,
+                blocking: op.blocking,
+                arg: op.arg,
             });
         }
     }
 
+    /// The executor's completion of operation `op` of `object` (law 13): the started head
+    /// of one of its lanes is completed, exactly that operation; an operation already
+    /// cancelled or finished is stale (benign, nothing changes); one queued behind
+    /// another, never issued, or pending on another object is an input error, as is a
+    /// completion that does not fit the operation's API.
     pub(super) fn complete_operation(
         &mut self,
         object: ObjectId,
-        lane: Lane,
-        result: IoResult,
+        op: OpId,
+        result: Completion,
     ) -> Result<Reply, InputError> {
-        let missing = InputError::NoPendingOperation { object, lane };
-        let obj = self.objects.get_mut(&object).ok_or(missing)?;
-        let op = obj.queues[lane.index()].pop_front().ok_or(missing)?;
+        let unknown = InputError::UnknownOperation { object, op };
+        if op.0 >= self.next_op {
+            return Err(unknown);
+        }
+        let position = |o: &Object| {
+            Lane::ALL.into_iter().find_map(|lane| {
+                let queue = &o.queues[lane.index()];
+                queue.iter().position(|p| p.id == op).map(|at| (lane, at))
+            })
+        };
+        let Some((lane, at)) = self.objects.get(&object).and_then(position) else {
+            if self.objects.values().any(|o| position(o).is_some()) {
+                return Err(unknown);
+            }
+            // Law 13: a late completion of a cancelled or finished operation.
+            return Ok(Reply {
+                ret: Ret::None,
+                last_error: None,
+                outcome: Outcome::Stale { object, op },
+            });
+        };
+        if at > 0 {
+            return Err(InputError::NotStarted { object, op });
+        }
+        let obj = self.objects.get_mut(&object).ok_or(unknown)?;
+        let head = *obj.queues[lane.index()].front().ok_or(unknown)?;
+        let fits = head.api.completion_fit().is_some_and(|f| f.fits(result));
+        let within = match (head.arg, result) {
+            (
+                CallArg::Buffer(len),
+                Completion::Bytes(n) | Completion::WebSocket { bytes: n, .. },
+            ) => !head.api.is_bounded_read() || n <= len,
+            _ => true,
+        };
+        if !fits || !within {
+            return Err(InputError::WrongCompletion {
+                api: head.api,
+                object,
+                op,
+                completion: result,
+            });
+        }
+        obj.queues[lane.index()].pop_front();
         let last = obj.queues[lane.index()].is_empty();
-        let created = self.finish_op(object, op, result, last, Finish::Full);
-        self.start_head(object, lane, matches!(result, IoResult::Err(_)));
+        let created = self.finish_op(object, head, result, last, Finish::Full);
+        self.start_head(object, lane, !result.is_success());
         self.destroy_if_unheld(object);
         Ok(Reply {
             ret: Ret::None,
@@ -271,17 +327,19 @@ impl Machine {
             self.outputs.push_back(Output::CancelIo {
                 object,
                 lane,
+                op: head.id,
                 api: head.api,
             });
         }
         if self.planted.is(Mutant::CancelWithoutCompletion) {
             return;
         }
-        let result = IoResult::Err(operation_cancelled(family));
+        let result = Completion::Error(operation_cancelled(family));
         for op in ops {
             if op.blocking {
                 self.outputs.push_back(Output::CallReturned {
                     object,
+                    op: op.id,
                     api: op.api,
                     result,
                 });
@@ -298,35 +356,12 @@ pub(super) fn completion(
     family: Family,
     api: Api,
     spec: OpSpec,
-    result: IoResult,
+    result: Completion,
     arg: CallArg,
 ) -> (u32, Info) {
+    let bytes = result.count();
     match (family, result) {
-        // WH-R41 / §2.5: websocket reads and writes report WINHTTP_WEB_SOCKET_STATUS.
-        (Family::WinHttp, IoResult::Ok(bytes))
-            if matches!(
-                spec.success,
-                winhttp::READ_COMPLETE | winhttp::WRITE_COMPLETE
-            ) && spec.ws_operation.is_some() =>
-        {
-            let buffer_type = match arg {
-                CallArg::WsBuffer(t) => t,
-                _ => WsBufferType::BinaryMessage,
-            };
-            (spec.success, Info::WebSocketStatus { bytes, buffer_type })
-        }
-        (Family::WinHttp, IoResult::Ok(bytes)) => {
-            let info = if matches!(
-                spec.success,
-                winhttp::DATA_AVAILABLE | winhttp::READ_COMPLETE | winhttp::WRITE_COMPLETE
-            ) {
-                Info::Bytes(bytes)
-            } else {
-                Info::None
-            };
-            (spec.success, info)
-        }
-        (Family::WinHttp, IoResult::Err(error)) => {
+        (Family::WinHttp, Completion::Error(error)) => {
             let info = match spec.ws_operation {
                 Some(operation) => Info::WebSocketResult {
                     result: spec.api_id,
@@ -340,10 +375,38 @@ pub(super) fn completion(
             };
             (winhttp::REQUEST_ERROR, info)
         }
+        // WH-R41 / §2.5: websocket reads and writes report WINHTTP_WEB_SOCKET_STATUS.
+        (Family::WinHttp, _)
+            if matches!(
+                spec.success,
+                winhttp::READ_COMPLETE | winhttp::WRITE_COMPLETE
+            ) && spec.ws_operation.is_some() =>
+        {
+            let buffer_type = match (result, arg) {
+                (Completion::WebSocket { buffer_type, .. }, _) => buffer_type,
+                (_, CallArg::WsBuffer(t)) => t,
+                _ => WsBufferType::BinaryMessage,
+            };
+            (spec.success, Info::WebSocketStatus { bytes, buffer_type })
+        }
+        (Family::WinHttp, _) => {
+            let info = if matches!(
+                spec.success,
+                winhttp::DATA_AVAILABLE | winhttp::READ_COMPLETE | winhttp::WRITE_COMPLETE
+            ) {
+                Info::Bytes(bytes)
+            } else {
+                Info::None
+            };
+            (spec.success, info)
+        }
+        (Family::WinInet, Completion::Error(error)) => (
+            wininet::REQUEST_COMPLETE,
+            Info::InternetResult { result: 0, error },
+        ),
         // WI-R19: dwResult 1 and dwError 0 on success (the byte count in dwError after
-        // InternetQueryDataAvailable, carried here as the Ok value); 0 and the code on
-        // failure.
-        (Family::WinInet, IoResult::Ok(bytes)) => (
+        // InternetQueryDataAvailable); 0 and the code on failure.
+        (Family::WinInet, _) => (
             wininet::REQUEST_COMPLETE,
             Info::InternetResult {
                 result: 1,
@@ -353,10 +416,6 @@ pub(super) fn completion(
                     ERROR_SUCCESS
                 },
             },
-        ),
-        (Family::WinInet, IoResult::Err(error)) => (
-            wininet::REQUEST_COMPLETE,
-            Info::InternetResult { result: 0, error },
         ),
     }
 }

@@ -9,9 +9,9 @@
 #![allow(dead_code)]
 
 use hinternet_core::{
-    handle_closing, handle_created, Api, CallArg, CallbackId, CallbackMode, CreateApi, Driver,
-    HandleValue, Info, Input, IoResult, Lane, Machine, Notification, ObjectId, Outcome, Output,
-    Policy, ProtocolEvent, Reply, Ret,
+    handle_closing, handle_created, Api, CallArg, CallbackId, CallbackMode, Completion, CreateApi,
+    Driver, HandleValue, Info, Input, Lane, Machine, Notification, ObjectId, Outcome, Output,
+    PendingOp, Policy, ProtocolEvent, Reply, Ret, WsBufferType,
 };
 
 /// A callback id the tests register.
@@ -81,13 +81,44 @@ pub fn set_callback(d: &mut Driver, handle: HandleValue, mask: u32) -> Reply {
     .expect("set callback")
 }
 
-pub fn complete(d: &mut Driver, object: ObjectId, lane: Lane, result: IoResult) -> Reply {
-    d.step(Input::Complete {
+/// The operation at the head of `object`'s `lane` (the one whose I/O is started).
+pub fn head_op(m: &Machine, object: ObjectId, lane: Lane) -> PendingOp {
+    *m.object(object)
+        .and_then(|o| o.queue(lane).front())
+        .unwrap_or_else(|| panic!("no operation at the head of {object} {lane:?}"))
+}
+
+/// The input completing the head operation of `object`'s `lane` with `completion`.
+pub fn completion_of(m: &Machine, object: ObjectId, lane: Lane, completion: Completion) -> Input {
+    Input::Complete {
         object,
-        lane,
-        result,
-    })
-    .expect("complete")
+        op: head_op(m, object, lane).id,
+        completion,
+    }
+}
+
+/// The input completing the head operation of `lane` successfully with `n` (the status
+/// code, byte count or frame length), in the shape its API reports
+/// ([`CompletionFit::success`](hinternet_core::CompletionFit::success)).
+pub fn success_of(m: &Machine, object: ObjectId, lane: Lane, n: u32) -> Input {
+    let op = head_op(m, object, lane);
+    let fit = op
+        .api
+        .completion_fit()
+        .expect("an operation has a completion fit");
+    completion_of(m, object, lane, fit.success(n))
+}
+
+/// The executor finishes the head operation of `lane` with `completion`.
+pub fn complete(d: &mut Driver, object: ObjectId, lane: Lane, completion: Completion) -> Reply {
+    let input = completion_of(&d.machine, object, lane, completion);
+    d.step(input).expect("complete")
+}
+
+/// The executor finishes the head operation of `lane` successfully with `n`.
+pub fn complete_ok(d: &mut Driver, object: ObjectId, lane: Lane, n: u32) -> Reply {
+    let input = success_of(&d.machine, object, lane, n);
+    d.step(input).expect("complete")
 }
 
 /// (status, handle value, object) of every notification, delivered or not.
@@ -243,13 +274,24 @@ impl H {
         self.step(Input::Call { api, handle, arg })
     }
 
-    /// The environment finishes the head operation of `lane`.
-    pub fn complete(&mut self, object: ObjectId, lane: Lane, result: IoResult) -> Reply {
-        self.step(Input::Complete {
-            object,
-            lane,
-            result,
-        })
+    /// The executor finishes the head operation of `lane` with `completion`.
+    pub fn complete(&mut self, object: ObjectId, lane: Lane, completion: Completion) -> Reply {
+        let input = completion_of(&self.d.machine, object, lane, completion);
+        self.step(input)
+    }
+
+    /// The executor finishes the head operation of `lane` successfully with `n` (in the
+    /// shape its API reports).
+    pub fn complete_ok(&mut self, object: ObjectId, lane: Lane, n: u32) -> Reply {
+        let input = success_of(&self.d.machine, object, lane, n);
+        self.step(input)
+    }
+
+    /// A websocket frame of `buffer_type` and `bytes` completes the head of the receive
+    /// lane (a receive, or a close answered by the peer's close frame).
+    pub fn frame(&mut self, object: ObjectId, buffer_type: WsBufferType, bytes: u32) -> Reply {
+        let completion = Completion::WebSocket { buffer_type, bytes };
+        self.complete(object, Lane::Receive, completion)
     }
 
     /// A protocol event.
@@ -293,7 +335,8 @@ pub fn statuses(notes: &[(u32, Info)]) -> Vec<u32> {
 
 /// Assert a reply's return value, last error and outcome shape.
 #[track_caller]
-pub fn expect(reply: Reply, ret: Ret, last_error: Option<u32>) {
+pub fn expect(reply: impl std::borrow::Borrow<Reply>, ret: Ret, last_error: Option<u32>) {
+    let reply = reply.borrow();
     assert_eq!(
         (reply.ret, reply.last_error),
         (ret, last_error),

@@ -14,11 +14,12 @@ use crate::machine::codes::{
     winhttp as wh, wininet as wi, ERROR_INTERNET_INCORRECT_HANDLE_TYPE as WI_TYPE,
     ERROR_INVALID_HANDLE as INVALID, ERROR_WINHTTP_INCORRECT_HANDLE_TYPE as WH_TYPE,
 };
+use crate::machine::io::{Completion, WsBufferType};
 use crate::machine::kind::{Family, HandleKind, Service};
 
 mod table;
 
-pub use table::API_TABLE;
+pub use table::{API_TABLE, COMPLETION_FIT};
 
 /// A queue of pending operations on one object. A request has one FIFO queue (WH-R19); a
 /// websocket has two, one for sending and one for receiving.
@@ -76,6 +77,82 @@ pub struct OpSpec {
     /// Cancelled with `REQUEST_ERROR`/`OPERATION_CANCELLED` when its handle closes
     /// (websocket operations, WH-R40); otherwise it runs to completion (WH-R34, WI-R7).
     pub cancel_on_close: bool,
+}
+
+/// Which completions an operation accepts ([`Input::Complete`](crate::Input::Complete)):
+/// the variants of [`Completion`] its API reports. [`Completion::Error`] fits every
+/// operation. One row per operation in [`COMPLETION_FIT`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CompletionFit {
+    /// `Http { status }` with or without a status: the request was sent, and the reply
+    /// head may have been read (`WinHttpSendRequest`, `HttpSendRequestEx`).
+    HttpMaybeHead,
+    /// `Http { status: Some(_) }`: the reply head was read (`WinHttpReceiveResponse`,
+    /// `HttpSendRequest`, `HttpEndRequest`).
+    HttpHead,
+    /// `Bytes(n)`: read, written, available or transferred.
+    Bytes,
+    /// `WebSocket { .. }`: a received frame (`WinHttpWebSocketReceive`).
+    WebSocket,
+    /// `Done`, or `WebSocket` with the `Close` buffer type: our close completed, or the
+    /// peer's close frame answered it (`WinHttpWebSocketClose`).
+    DoneOrPeerClose,
+    /// `Http { status: Some(_) }` for an HTTP URL, `Done` for another scheme
+    /// (`InternetOpenUrl`).
+    HttpHeadOrDone,
+    /// `Done`: no value.
+    Done,
+}
+
+impl CompletionFit {
+    /// True when `completion` fits an operation of this kind.
+    pub const fn fits(self, completion: Completion) -> bool {
+        use Completion as C;
+        match (self, completion) {
+            (_, C::Error(_)) => true,
+            (CompletionFit::HttpMaybeHead, C::Http { .. }) => true,
+            (CompletionFit::HttpHead | CompletionFit::HttpHeadOrDone, C::Http { status }) => {
+                status.is_some()
+            }
+            (CompletionFit::Bytes, C::Bytes(_)) => true,
+            (CompletionFit::WebSocket, C::WebSocket { .. }) => true,
+            (CompletionFit::DoneOrPeerClose, C::WebSocket { buffer_type, .. }) => {
+                matches!(buffer_type, WsBufferType::Close)
+            }
+            (CompletionFit::DoneOrPeerClose | CompletionFit::HttpHeadOrDone, C::Done) => true,
+            (CompletionFit::Done, C::Done) => true,
+            _ => false,
+        }
+    }
+
+    /// A successful completion of this kind carrying `n` (the status code, byte count or
+    /// frame length; ignored where there is no value), for generators and harnesses:
+    /// `Http { status: None }` for 0 where a status is optional, else `Some(n)` (clamped
+    /// to `u16`); `Bytes(n)`; a `BinaryMessage` frame of `n` bytes; `Done`.
+    pub const fn success(self, n: u32) -> Completion {
+        let status = if n > u16::MAX as u32 {
+            u16::MAX
+        } else {
+            n as u16
+        };
+        match self {
+            CompletionFit::HttpMaybeHead if n == 0 => Completion::Http { status: None },
+            CompletionFit::HttpMaybeHead | CompletionFit::HttpHead => Completion::Http {
+                status: Some(status),
+            },
+            CompletionFit::Bytes => Completion::Bytes(n),
+            CompletionFit::WebSocket => Completion::WebSocket {
+                buffer_type: WsBufferType::BinaryMessage,
+                bytes: n,
+            },
+            CompletionFit::HttpHeadOrDone if n != 0 => Completion::Http {
+                status: Some(status),
+            },
+            CompletionFit::DoneOrPeerClose
+            | CompletionFit::HttpHeadOrDone
+            | CompletionFit::Done => Completion::Done,
+        }
+    }
 }
 
 /// How the function reports its result.
@@ -232,6 +309,27 @@ impl Api {
         Api::ALL.iter().copied().find(|a| a.name() == name)
     }
 
+    /// Which completions an operation of this function accepts ([`COMPLETION_FIT`]);
+    /// `None` for an immediate function.
+    pub fn completion_fit(self) -> Option<CompletionFit> {
+        COMPLETION_FIT
+            .iter()
+            .find(|(api, _)| *api == self)
+            .map(|&(_, fit)| fit)
+    }
+
+    /// True for the reads whose completion is bounded by the application's buffer
+    /// ([`CallArg::Buffer`](crate::CallArg::Buffer)).
+    pub const fn is_bounded_read(self) -> bool {
+        matches!(
+            self,
+            Api::WinHttpReadData
+                | Api::InternetReadFile
+                | Api::InternetReadFileEx
+                | Api::WinHttpWebSocketReceive
+        )
+    }
+
     /// The operation spec, if this function is an operation.
     pub fn op_spec(self) -> Option<OpSpec> {
         match self.rule().shape {
@@ -261,6 +359,11 @@ mod tests {
                 "{api}"
             );
             assert_eq!(Api::from_name(api.name()), Some(api));
+            assert_eq!(
+                COMPLETION_FIT.iter().filter(|(a, _)| *a == api).count(),
+                usize::from(api.op_spec().is_some()),
+                "{api}: one completion-fit row per operation, none for immediate functions"
+            );
             assert!(
                 api.rule()
                     .accepts

@@ -466,3 +466,35 @@ pub const API_TABLE: &[ApiRule] = &[
          InternetOpenUrl, started by Input::Create; never legal as a call",
     ),
 ];
+
+/// Which completions each operation accepts (one row per operation; errors fit all).
+/// [`Completion`](crate::Completion) documents which API reports which variant.
+pub const COMPLETION_FIT: &[(Api, CompletionFit)] = &[
+    (Api::WinHttpSendRequest, CompletionFit::HttpMaybeHead),
+    (Api::WinHttpWriteData, CompletionFit::Bytes),
+    (Api::WinHttpReceiveResponse, CompletionFit::HttpHead),
+    (Api::WinHttpQueryDataAvailable, CompletionFit::Bytes),
+    (Api::WinHttpReadData, CompletionFit::Bytes),
+    (Api::WinHttpGetProxyForUrl, CompletionFit::Done),
+    (Api::WinHttpWebSocketSend, CompletionFit::Bytes),
+    (Api::WinHttpWebSocketReceive, CompletionFit::WebSocket),
+    (Api::WinHttpWebSocketShutdown, CompletionFit::Done),
+    (Api::WinHttpWebSocketClose, CompletionFit::DoneOrPeerClose),
+    (Api::HttpSendRequest, CompletionFit::HttpHead),
+    (Api::HttpSendRequestEx, CompletionFit::HttpMaybeHead),
+    (Api::HttpEndRequest, CompletionFit::HttpHead),
+    (Api::InternetReadFile, CompletionFit::Bytes),
+    (Api::InternetReadFileEx, CompletionFit::Bytes),
+    (Api::InternetQueryDataAvailable, CompletionFit::Bytes),
+    (Api::InternetFindNextFile, CompletionFit::Done),
+    (Api::FtpCreateDirectory, CompletionFit::Done),
+    (Api::FtpDeleteFile, CompletionFit::Done),
+    (Api::FtpGetCurrentDirectory, CompletionFit::Done),
+    (Api::FtpGetFile, CompletionFit::Bytes),
+    (Api::FtpPutFile, CompletionFit::Bytes),
+    (Api::FtpRemoveDirectory, CompletionFit::Done),
+    (Api::FtpRenameFile, CompletionFit::Done),
+    (Api::FtpSetCurrentDirectory, CompletionFit::Done),
+    (Api::GopherGetAttribute, CompletionFit::Bytes),
+    (Api::InternetOpenUrl, CompletionFit::HttpHeadOrDone),
+];

@@ -1,7 +1,8 @@
 //! Protocol facts only the executor knows, applied to an object.
 //!
 //! Owns: [`Machine::protocol_event`] (data buffered, end of data, redirect, connect,
-//! connection closed, websocket frame). Invariant: an event that does not fit the
+//! connection closed). Websocket frames complete their receive (or close) operation
+//! through [`Input::Complete`] with [`Completion::WebSocket`]. Invariant: an event that does not fit the
 //! object's kind or queue is an input error and changes nothing.
 
 use crate::machine::*;
@@ -91,32 +92,6 @@ impl Machine {
                 let (closing, closed) = (st.closing_connection, st.connection_closed);
                 self.emit(object, value, context, closing, Info::None);
                 self.emit(object, value, context, closed, Info::None);
-            }
-            ProtocolEvent::Frame { buffer_type, bytes }
-                if obj.kind == HandleKind::WinHttpWebSocket =>
-            {
-                let queue = &mut obj.queues[Lane::Receive.index()];
-                let head = queue.front().copied().ok_or(bad)?;
-                let fits = match head.api {
-                    Api::WinHttpWebSocketReceive => true,
-                    Api::WinHttpWebSocketClose => buffer_type == WsBufferType::Close,
-                    _ => false,
-                };
-                if !fits {
-                    return Err(bad);
-                }
-                queue.pop_front();
-                let last = queue.is_empty();
-                if buffer_type == WsBufferType::Close {
-                    obj.proto.flags |= protocol::flag::CLOSE_RECEIVED;
-                }
-                let op = PendingOp {
-                    arg: CallArg::WsBuffer(buffer_type),
-                    ..head
-                };
-                self.finish_op(object, op, IoResult::Ok(bytes), last, Finish::Full);
-                self.start_head(object, Lane::Receive, false);
-                self.destroy_if_unheld(object);
             }
             _ => return Err(bad),
         }

@@ -52,7 +52,7 @@ use super::codes::{
     ERROR_INVALID_OPERATION, ERROR_INVALID_PARAMETER, ERROR_WINHTTP_INCORRECT_HANDLE_STATE,
     HTTP_STATUS_DENIED, HTTP_STATUS_PROXY_AUTH_REQ,
 };
-use super::io::{CallArg, IoResult, WsBufferType};
+use super::io::{CallArg, Completion, WsBufferType};
 use super::kind::{CreateApi, HandleKind, Service};
 
 mod events;

@@ -59,6 +59,7 @@ fn arg_text(arg: CallArg) -> String {
         CallArg::Option(o) => format!("option {o}"),
         CallArg::QueryLevel(l) => format!("level {l:#x}"),
         CallArg::Context(c) => format!("context {c:#x}"),
+        CallArg::Buffer(n) => format!("buffer of {n} bytes"),
     }
 }
 

@@ -365,34 +365,68 @@ impl ProtoState {
         }
     }
 
+    /// The completion of an operation of `api` that [`ProtoState::ready_inline`] lets
+    /// finish inside its call (accepted with argument `arg`): a read takes the buffered
+    /// bytes, at most its buffer's length ([`CallArg::Buffer`]; none given: all of
+    /// them); `QueryDataAvailable` reports them; a receive whose reply head the send
+    /// already read reports no new status; a close answered by the peer is done.
+    pub fn inline_completion(&self, api: Api, arg: CallArg) -> Completion {
+        match inline_when(api) {
+            Some(InlineWhen::DataReady) => match arg {
+                CallArg::Buffer(len) if api.is_bounded_read() => {
+                    Completion::Bytes(self.avail.min(len))
+                }
+                _ => Completion::Bytes(self.avail),
+            },
+            Some(InlineWhen::ReplyReady) => Completion::Http { status: None },
+            Some(InlineWhen::CloseReceived) | None => Completion::Done,
+        }
+    }
+
     /// The protocol side of an operation's end (invariant P4) and its data accounting:
-    /// a read consumes the buffered data; a receive (or a send that read the reply)
-    /// reports the HTTP status code as its count, and 401/407 mark a challenge. `last`:
+    /// a read consumes the bytes it reports from the buffered count; a receive (or a
+    /// send that read the reply) with status 401/407 marks a challenge; a websocket
+    /// frame of the `Close` type sets the close-received flag (WH-R39, WH-R41). `last`:
     /// nothing is queued behind the operation.
-    pub fn complete(&mut self, api: Api, result: IoResult, last: bool) {
+    pub fn complete(&mut self, api: Api, result: Completion, last: bool) {
         let phase = self.phase;
         self.flags &= !flag::CONNECT_REPORTED;
         let rule = completion_rule(api, phase);
         match result {
-            IoResult::Ok(n) => {
+            Completion::Error(_) => {
+                if let Some(err) = rule.and_then(|r| r.err) {
+                    self.phase = err;
+                }
+            }
+            _ => {
                 if matches!(
                     api,
                     Api::WinHttpReadData | Api::InternetReadFile | Api::InternetReadFileEx
                 ) {
-                    self.avail = 0;
+                    self.avail = self.avail.saturating_sub(result.count());
                 }
+                let challenged = matches!(
+                    result,
+                    Completion::Http { status: Some(s) }
+                        if u32::from(s) == HTTP_STATUS_DENIED
+                            || u32::from(s) == HTTP_STATUS_PROXY_AUTH_REQ
+                );
                 if matches!(api, Api::WinHttpReceiveResponse | Api::WinHttpSendRequest)
-                    && (n == HTTP_STATUS_DENIED || n == HTTP_STATUS_PROXY_AUTH_REQ)
+                    && challenged
                 {
                     self.flags |= flag::CHALLENGED;
                 }
+                if matches!(
+                    result,
+                    Completion::WebSocket {
+                        buffer_type: WsBufferType::Close,
+                        ..
+                    }
+                ) {
+                    self.flags |= flag::CLOSE_RECEIVED;
+                }
                 if let Some(r) = rule.filter(|r| last && r.from.contains(&phase)) {
                     self.phase = r.ok;
-                }
-            }
-            IoResult::Err(_) => {
-                if let Some(err) = rule.and_then(|r| r.err) {
-                    self.phase = err;
                 }
             }
         }
