@@ -304,6 +304,9 @@ pub fn format_reply(reply: &Reply) -> String {
         Outcome::Context { object, context } => write!(s, " context {object} {context:#x}"),
         Outcome::CompletedInline { object, op } => write!(s, " completed-inline {object} {op}"),
         Outcome::Stale { object, op } => write!(s, " stale {object} {op}"),
+        Outcome::Returned { object, op, result } => {
+            write!(s, " returned {object} {op} {}", fmt_completion(result))
+        }
         Outcome::Event => Ok(()),
     };
     s

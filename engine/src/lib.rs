@@ -1,7 +1,8 @@
 //! # hinternet-engine
 //!
 //! The thread-safe engine around [`hinternet_core`]'s machine: the face shims embed and
-//! call from many threads at once.
+//! call from many threads at once, and the port an executor (the network, a test's fake)
+//! plugs into.
 //!
 //! # Contract
 //!
@@ -12,38 +13,74 @@
 //!
 //! - **Validate-and-pin without a lock** ([`Engine::pin`]): a lookup of a handle value
 //!   that checks liveness and kind and holds the slot for the call, through one atomic
-//!   state word per slot (rules 1–6 in `slot.rs`). The table mirrors the
-//!   machine's value table under the lock, so a pin is linearizable to the machine's
-//!   lookup. A shim pins a handle to work on its own per-object state (headers, options)
-//!   without the lock; every API call that the machine models is one locked step, since
-//!   even immediate functions depend on the handle's protocol state.
+//!   state word per slot (rules 1–6 in `slot.rs`). The table mirrors the machine's value
+//!   table under the lock (a close's [`Outcome::Closed`] lists every object it
+//!   invalidated), so a pin is linearizable to the machine's lookup.
 //! - **Callbacks outside every lock, serially per object** (laws 9 and 10). Drained
 //!   notifications go to a per-object queue; the thread that finds a queue without an
 //!   owner owns it and delivers its notifications one at a time, in emission order, with
 //!   no lock held, feeding [`Input::CallbackReturned`] after each. A thread whose step
-//!   produced a notification therefore delivers it itself ("inline"), unless another
-//!   thread already delivers that object, which then delivers it after its current
-//!   callback. A call made from inside a callback never delivers re-entrantly: what it
-//!   produces is delivered by the same thread after the callback returns (law 9).
-//!   An object's `HANDLE_CLOSING` waits (its queue is parked, owned by no thread) until
-//!   the `HANDLE_CLOSING` callbacks of its children have returned; the thread that
-//!   finishes the last of them delivers it (law 6).
-//! - **I/O requests** ([`Output::StartIo`], [`Output::CancelIo`], [`Output::CallReturned`])
-//!   go through the same per-object queues, so they reach the I/O handler given to
-//!   [`EngineBuilder::io`] outside the lock and, per object, in emission order (a
-//!   `CancelIo` never overtakes its `StartIo`); the executor reports the end with
-//!   [`Engine::complete`]. A synchronous call answers [`Ret::Blocked`]; the embedder
-//!   blocks its thread until the matching `CallReturned`.
+//!   produced a notification therefore delivers it itself, unless another thread already
+//!   delivers that object, which then delivers it after its current callback. A call
+//!   made from inside a callback never delivers notifications re-entrantly: they are
+//!   delivered by the same thread after the callback returns (law 9). An object's
+//!   `HANDLE_CLOSING` waits (its queue is parked) until the `HANDLE_CLOSING` callbacks of
+//!   its children have returned; the thread that finishes the last of them delivers it
+//!   (law 6).
+//!
+//! # The port
+//!
+//! An embedder implements [`Executor`] and builds the engine with
+//! [`EngineBuilder::executor`]; [`NoExecutor`] (the default) does no I/O.
+//!
+//! - **I/O requests** ([`Start`], [`Cancel`]) name their operation by [`OpId`]. Each is
+//!   handed to the executor by the thread whose engine call produced it, right after that
+//!   call's machine step, outside the lock — also when the call was made inside a status
+//!   callback: law 9's deferral applies to notifications only, so a request is never
+//!   held behind a running callback. Per operation, `cancel` is handed over only after
+//!   `start` for it returned (a cancel drained while the start is still being handed
+//!   over waits for it); requests of different operations carry no order across threads
+//!   beyond the machine's lane order (an operation starts only after the one before it
+//!   in its lane ended).
+//! - **Completions** ([`Engine::complete`]) name the operation. One naming an operation
+//!   already cancelled or finished is benign: nothing changes and it is counted
+//!   ([`Engine::stale_completions`]); it can never complete another operation (law 13).
+//! - **The engine owns blocking.** A synchronous call (the machine answers
+//!   [`Ret::Blocked`]) blocks inside [`Engine::call`] until its operation's
+//!   `CallReturned`, then returns the final return value and last error. While it is
+//!   blocked, the executor's completions for that operation and protocol events for its
+//!   object are handed to the blocked thread (a per-operation mailbox), which applies
+//!   them itself: the notifications they produce are delivered on the calling thread
+//!   (WH-R19), unless another thread is already delivering that object's callbacks
+//!   (law 10 comes first). An input handed over takes effect when the blocked thread
+//!   applies it, in hand-over order; the executor's call returns at once. Two blocked
+//!   calls on one handle each wait for their own operation. [`Engine::apply`] is the raw
+//!   step: it never blocks (a synchronous call answers [`Ret::Blocked`]).
+//! - **Per-object data** is attached in the step that creates the object
+//!   ([`Engine::open_with`], [`Engine::create_with`]), under the lock, before any
+//!   notification of it is delivered, so every callback can look it up
+//!   ([`Engine::data`], [`Pin::data`]). It travels with every request for the object and
+//!   goes back to [`Executor::destroyed`] once the object is destroyed (its
+//!   `HANDLE_CLOSING` delivered — after that callback returned — or filtered out), also
+//!   when no callback was ever installed. Call data ([`Engine::call`]'s `call`) is kept
+//!   by operation until its start is handed over, and dropped when the operation ends
+//!   without starting.
+//! - **Quiescence**: [`Engine::wait_quiescent`] waits until no notification is queued
+//!   or being delivered, no callback runs, no caller is blocked, and every drained
+//!   request and destroyed hook has been handed over; [`Engine::is_empty`] is "no live
+//!   object, and quiescent".
 //!
 //! # Callbacks that misbehave
 //!
 //! A callback may call the engine (close its own handle, close its parent, start an
-//! operation): the lock is not held while it runs, so this cannot deadlock. A callback
-//! that panics is caught (`catch_unwind`), counted ([`Engine::callback_panics`]) and
-//! treated as having returned: the engine feeds `CallbackReturned` as usual, so the
-//! object's lifetime and every law still hold, and the panic never crosses into the
-//! embedder (no panic may cross an FFI boundary). A panicking I/O handler is caught and
-//! counted the same way, so no object's queue is left without an owner.
+//! operation, even a synchronous one): the lock is not held while it runs, so this
+//! cannot deadlock. A callback that panics is caught (`catch_unwind`), counted
+//! ([`Engine::callback_panics`]) and treated as having returned: the engine feeds
+//! `CallbackReturned` as usual, so the object's lifetime and every law still hold, and
+//! the panic never crosses into the embedder (no panic may cross an FFI boundary). A
+//! panicking executor hook is caught and counted the same way. The data closures of
+//! [`Engine::open_with`]/[`Engine::create_with`] run under the lock and must not call
+//! the engine; call data may be dropped under the lock, so its `Drop` must not either.
 //!
 //! # Value map sizing
 //!
@@ -63,38 +100,41 @@
 //! # Trace
 //!
 //! With [`EngineBuilder::record`] the engine records, in one order consistent with its
-//! lock, every machine step with its reply, every I/O request and callback invocation
-//! (when its deliverer takes it from the object's queue), and every filtered
-//! notification (at drain).
-//! [`LawMonitor`](hinternet_core::LawMonitor) can check the laws on that stream.
+//! lock, every machine step with its reply, every I/O request and filtered notification
+//! (when drained, in machine order), and every callback invocation (when its deliverer
+//! takes it from the object's queue). [`LawMonitor`](hinternet_core::LawMonitor) can
+//! check the laws on that stream.
 
+mod deliver;
+mod port;
 mod slot;
+mod state;
 mod sync;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crossbeam_utils::CachePadded;
 
+pub use port::{Cancel, Executor, NoExecutor, Start};
 pub use slot::EngineMutant;
 pub use sync::SharedFn;
 
-use crate::sync::{thread_local, Mutex};
-use hinternet_core::drain::{drain_into, CallbackMode, OutputSink};
+use crate::state::{Blocked, Core, Mailbox, State, Work};
+use crate::sync::{Arc as SyncArc, Condvar, Mutex};
 #[cfg(doc)]
-use hinternet_core::Ret;
+use hinternet_core::drain::drain_into;
 use hinternet_core::{
     Api, CallArg, CallbackId, Completion, CreateApi, Family, HandleKind, HandleValue, Input,
-    InputError, Machine, Notification, ObjectId, OpId, Outcome, Output, ParentClose, Policy, Reply,
+    InputError, Machine, Notification, ObjectId, OpId, Outcome, Policy, ProtocolEvent, Reply, Ret,
+    ReturnStyle, ERROR_SUCCESS,
 };
-use slot::{FastPin, Placement, Planted, SlotAlloc, Table};
+use slot::{FastPin, Planted, SlotAlloc, Table};
 
 /// A status callback: invoked outside every lock with the engine (so it can call back
 /// into it without holding a reference to it, which would be a cycle) and one delivered
 /// notification.
-pub type Callback = dyn Fn(&Engine, &Notification) + Send + Sync;
-
-/// The executor's I/O handler: receives `StartIo`, `CancelIo` and `CallReturned`.
-pub type IoHandler = dyn Fn(&Output) + Send + Sync;
+pub type Callback<X = NoExecutor> = dyn Fn(&Engine<X>, &Notification) + Send + Sync;
 
 /// One entry of the recorded trace (see the module docs, "Trace").
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -106,95 +146,111 @@ pub enum TraceEntry {
         /// Its reply.
         reply: Reply,
     },
-    /// An output that invokes no callback: an I/O request when it was handed to the
-    /// I/O handler (in its object's queue order), or a notification filtered out when it
-    /// was drained (ordered against the machine's steps only, not against other objects'
-    /// deliveries: no callback observes it).
-    Output(Output),
+    /// An output that invokes no callback, when it was drained (machine order): an I/O
+    /// request, a blocked call's return, or a notification filtered out.
+    Output(hinternet_core::Output),
     /// A callback invocation, when its deliverer took it from the object's queue.
     Deliver(Notification),
 }
 
 /// Builds an [`Engine`].
-pub struct EngineBuilder {
+pub struct EngineBuilder<X: Executor = NoExecutor> {
     policy: Policy,
-    io: Option<SharedFn<IoHandler>>,
+    executor: X,
     record: bool,
     planted: Planted,
 }
 
 impl EngineBuilder {
-    /// An engine under `policy`, no I/O handler, no recording.
+    /// An engine under `policy`, no executor, no recording.
     pub fn new(policy: Policy) -> EngineBuilder {
         EngineBuilder {
             policy,
-            io: None,
+            executor: NoExecutor,
             record: false,
             planted: Planted::default(),
         }
     }
+}
 
-    /// The I/O handler (called outside the lock, in drain order).
-    pub fn io(mut self, handler: impl Fn(&Output) + Send + Sync + 'static) -> EngineBuilder {
-        self.io = Some(SharedFn::new(handler));
-        self
+impl<X: Executor> EngineBuilder<X> {
+    /// The executor that receives the I/O requests (see the crate docs, "The port").
+    pub fn executor<Y: Executor>(self, executor: Y) -> EngineBuilder<Y> {
+        EngineBuilder {
+            policy: self.policy,
+            executor,
+            record: self.record,
+            planted: self.planted,
+        }
     }
 
     /// Record the trace (tests).
-    pub fn record(mut self, record: bool) -> EngineBuilder {
+    pub fn record(mut self, record: bool) -> EngineBuilder<X> {
         self.record = record;
         self
     }
 
     /// Plant a deliberate bug (for checking that loom catches it).
     #[cfg(feature = "engine-mutants")]
-    pub fn mutant(mut self, mutant: EngineMutant) -> EngineBuilder {
+    pub fn mutant(mut self, mutant: EngineMutant) -> EngineBuilder<X> {
         self.planted = Planted::new(mutant);
         self
     }
 
     /// The engine.
-    pub fn build(self) -> Engine {
+    pub fn build(self) -> Engine<X> {
         let values = self.policy.max_handles.max(1) as usize;
         let slots = values + (values / 8).max(4);
         let mut table = Table::new(values, slots, self.policy.value_reuse);
         table.planted = self.planted;
+        let rest = State {
+            placements: BTreeMap::new(),
+            alloc: SlotAlloc::default(),
+            queues: BTreeMap::new(),
+            parents: BTreeMap::new(),
+            closing_children: BTreeMap::new(),
+            closing_status: hinternet_core::handle_closing(self.policy.family),
+            callbacks: Vec::new(),
+            trace: self.record.then(Vec::new),
+            panics: 0,
+            shared_delivery: self.planted.is(EngineMutant::DeliverWithoutOwner),
+            return_by_object: self.planted.is(EngineMutant::ReturnByObject),
+            held_io: Vec::new(),
+            data: BTreeMap::new(),
+            calls: BTreeMap::new(),
+            starting: BTreeMap::new(),
+            blocked: BTreeMap::new(),
+            busy: 0,
+            stale: 0,
+            refused_handoffs: 0,
+        };
         Engine {
             core: CachePadded::new(Mutex::new(Core {
                 machine: Machine::new(self.policy),
-                placements: BTreeMap::new(),
-                alloc: SlotAlloc::default(),
-                queues: BTreeMap::new(),
-                parents: BTreeMap::new(),
-                closing_children: BTreeMap::new(),
-                closing_status: hinternet_core::handle_closing(self.policy.family),
-                callbacks: Vec::new(),
-                trace: self.record.then(Vec::new),
-                panics: 0,
-                cascade: self.policy.parent_close == ParentClose::Cascade,
-                shared_delivery: self.shared_delivery(),
-                io_wanted: self.io.is_some() || self.record,
+                rest,
             })),
+            quiet: Condvar::default(),
+            io_behind_callbacks: self.planted.is(EngineMutant::IoBehindCallbacks),
             table,
-            io: self.io,
+            executor: self.executor,
             family: self.policy.family,
         }
     }
-
-    fn shared_delivery(&self) -> bool {
-        self.planted.is(EngineMutant::DeliverWithoutOwner)
-    }
 }
 
-/// The thread-safe engine. See the [module docs](self).
-pub struct Engine {
-    core: CachePadded<Mutex<Core>>,
+/// The thread-safe engine. See the [crate docs](self).
+pub struct Engine<X: Executor = NoExecutor> {
+    core: CachePadded<Mutex<Core<X>>>,
+    /// Signalled (under the lock) when the engine becomes quiescent.
+    quiet: Condvar,
+    /// Mutant: I/O made inside a callback waits for the callback to return.
+    io_behind_callbacks: bool,
     table: Table,
-    io: Option<SharedFn<IoHandler>>,
+    executor: X,
     family: Family,
 }
 
-impl core::fmt::Debug for Engine {
+impl<X: Executor> core::fmt::Debug for Engine<X> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Engine")
             .field("family", &self.family)
@@ -202,248 +258,29 @@ impl core::fmt::Debug for Engine {
     }
 }
 
-/// Everything behind the engine lock.
-struct Core {
-    machine: Machine,
-    /// Open objects: their value and slot.
-    placements: BTreeMap<ObjectId, (HandleValue, Option<Placement>)>,
-    /// The table's free slots (rule 3).
-    alloc: SlotAlloc,
-    /// Per-object delivery queues. An entry exists exactly while some thread owns the
-    /// object's delivery (law 10) or it is parked; the owner removes it when it finds it
-    /// empty.
-    queues: BTreeMap<ObjectId, Queue>,
-    /// The lifetime parent of every object that has one, until its `HANDLE_CLOSING` has
-    /// been delivered.
-    parents: BTreeMap<ObjectId, ObjectId>,
-    /// Per parent: children whose queued `HANDLE_CLOSING` has not finished delivering.
-    /// The parent's own `HANDLE_CLOSING` waits for zero (law 6).
-    closing_children: BTreeMap<ObjectId, u32>,
-    closing_status: u32,
-    callbacks: Vec<SharedFn<Callback>>,
-    trace: Option<Vec<TraceEntry>>,
-    panics: u64,
-    cascade: bool,
-    /// Mutant: every enqueuing thread delivers, owner or not.
-    shared_delivery: bool,
-    /// I/O requests are queued (an I/O handler or the trace wants them).
-    io_wanted: bool,
-}
-
-/// One object's queued deliveries.
-#[derive(Debug, Default)]
-struct Queue {
-    /// Notifications with a callback, and I/O requests, in emission order.
-    items: VecDeque<Output>,
-    /// Its front is a `HANDLE_CLOSING` waiting for children's (law 6): no thread owns
-    /// it; the thread that delivers the last child's takes it over.
-    parked: bool,
-}
-
-/// What a step left for the calling thread to do outside the lock.
-#[derive(Default)]
-struct Work {
-    /// Objects whose delivery this thread now owns.
-    objects: Vec<ObjectId>,
-}
-
-struct Sink<'a> {
-    queues: &'a mut BTreeMap<ObjectId, Queue>,
-    parents: &'a mut BTreeMap<ObjectId, ObjectId>,
-    closing_children: &'a mut BTreeMap<ObjectId, u32>,
-    closing_status: u32,
-    io_wanted: bool,
-    trace: &'a mut Option<Vec<TraceEntry>>,
-    work: &'a mut Work,
-    shared_delivery: bool,
-}
-
-impl OutputSink for Sink<'_> {
-    type Error = InputError;
-
-    fn output(&mut self, _machine: &mut Machine, output: &Output) -> Result<(), InputError> {
-        if let Output::Notify(n) = *output {
-            if n.status == self.closing_status {
-                // Law 6: the parent's HANDLE_CLOSING waits for this one's delivery.
-                match (n.callback, self.parents.get(&n.object)) {
-                    (Some(_), Some(&parent)) => {
-                        *self.closing_children.entry(parent).or_default() += 1;
-                    }
-                    (None, Some(_)) => {
-                        self.parents.remove(&n.object);
-                    }
-                    _ => {}
-                }
-            }
-        }
-        let object = match *output {
-            Output::Notify(n) if n.callback.is_some() => n.object,
-            Output::Notify(_) => {
-                // Filtered out: no callback observes it.
-                if let Some(trace) = self.trace.as_mut() {
-                    trace.push(TraceEntry::Output(*output));
-                }
-                return Ok(());
-            }
-            Output::StartIo { object, .. }
-            | Output::CancelIo { object, .. }
-            | Output::CallReturned { object, .. } => {
-                if !self.io_wanted {
-                    return Ok(());
-                }
-                object
-            }
-        };
-        match self.queues.get_mut(&object) {
-            // Law 10: an owner exists; it delivers this after its current callback.
-            Some(queue) => {
-                queue.items.push_back(*output);
-                if self.shared_delivery {
-                    self.work.objects.push(object);
-                }
-            }
-            None => {
-                let queue = Queue {
-                    items: VecDeque::from([*output]),
-                    parked: false,
-                };
-                self.queues.insert(object, queue);
-                self.work.objects.push(object);
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Core {
-    /// One machine step, the table update it implies, and the drain.
-    fn apply(&mut self, table: &Table, input: Input, work: &mut Work) -> Result<Reply, InputError> {
-        let reply = self.machine.handle_input(input)?;
-        if let Some(trace) = self.trace.as_mut() {
-            trace.push(TraceEntry::Step {
-                input,
-                reply: reply.clone(),
-            });
-        }
-        match reply.outcome {
-            Outcome::Created {
-                object,
-                kind,
-                value,
-                parent,
-            } => {
-                if let Some(parent) = parent {
-                    self.parents.insert(object, parent);
-                }
-                // Rule 1: published in the step's critical section.
-                let placement = table.install(&mut self.alloc, value, object, kind);
-                self.placements.insert(object, (value, placement));
-            }
-            Outcome::Closed { object, .. } => self.invalidate(table, object),
-            _ => {}
-        }
-        let mut sink = Sink {
-            queues: &mut self.queues,
-            parents: &mut self.parents,
-            closing_children: &mut self.closing_children,
-            closing_status: self.closing_status,
-            io_wanted: self.io_wanted,
-            trace: &mut self.trace,
-            work,
-            shared_delivery: self.shared_delivery,
-        };
-        drain_into(&mut self.machine, CallbackMode::LeaveRunning, &mut sink)?;
-        Ok(reply)
-    }
-
-    /// Mirror a close into the table (rules 1 and 5): the closed object, and under the
-    /// cascade policy every descendant the machine invalidated with it.
-    fn invalidate(&mut self, table: &Table, object: ObjectId) {
-        if !self.cascade {
-            if let Some((value, placement)) = self.placements.remove(&object) {
-                table.close(&mut self.alloc, value, placement);
-            }
-            return;
-        }
-        let machine = &self.machine;
-        let closed: Vec<ObjectId> = self
-            .placements
-            .keys()
-            .copied()
-            .filter(|id| !machine.object(*id).is_some_and(|o| o.is_open()))
-            .collect();
-        let entries: Vec<(HandleValue, Option<Placement>)> = closed
-            .iter()
-            .filter_map(|id| self.placements.remove(id))
-            .collect();
-        if entries.len() > 1 {
-            // Rule 5: every slot of the subtree is CLOSING before any stops being LIVE.
-            for &(_, placement) in &entries {
-                if let Some(p) = placement {
-                    table.mark_closing(p);
-                }
-            }
-        }
-        for (value, placement) in entries {
-            table.close(&mut self.alloc, value, placement);
-        }
-    }
-
-    /// `object`'s `HANDLE_CLOSING` finished delivering: release its parent's wait (law
-    /// 6). Returns the parent when this thread must now deliver its parked closing.
-    fn closing_children_done(&mut self, object: ObjectId) -> Option<ObjectId> {
-        let parent = self.parents.remove(&object)?;
-        let count = self.closing_children.get_mut(&parent)?;
-        *count -= 1;
-        if *count > 0 {
-            return None;
-        }
-        self.closing_children.remove(&parent);
-        let queue = self.queues.get_mut(&parent).filter(|q| q.parked)?;
-        queue.parked = false;
-        Some(parent)
-    }
-
-    fn record(&mut self, event: TraceEntry) {
-        if let Some(trace) = self.trace.as_mut() {
-            trace.push(event);
-        }
-    }
-}
-
-thread_local! {
-    /// The engines this thread is delivering for, each with the objects that calls made
-    /// from inside its callbacks handed over (law 9: delivered after the callback
-    /// returns, by the outer delivery loop).
-    // Not `const`: loom's `thread_local!` takes a plain initializer only.
-    #[allow(clippy::missing_const_for_thread_local)]
-    static DELIVERING: std::cell::RefCell<Vec<(usize, Vec<ObjectId>)>> =
-        std::cell::RefCell::new(Vec::new());
-}
-
-/// Ends this thread's delivery loop for one engine, also when a callback unwinds.
-struct DeliveryScope(usize);
-
-impl Drop for DeliveryScope {
-    fn drop(&mut self) {
-        // The thread-local may already be gone at thread exit; nothing to undo then.
-        let _ = DELIVERING.try_with(|d| d.borrow_mut().retain(|(key, _)| *key != self.0));
-    }
-}
-
 /// A pinned handle: the value was live with this object and kind when pinned, and the
 /// slot cannot be recycled for another object until the pin is dropped. The object may
 /// be closed meanwhile; the machine then answers calls on the value as closed.
-#[derive(Debug)]
-pub struct Pin<'a> {
-    table: &'a Table,
+pub struct Pin<'a, X: Executor = NoExecutor> {
+    engine: &'a Engine<X>,
     slot: Option<(u32, u32)>,
     object: ObjectId,
     kind: HandleKind,
     value: HandleValue,
 }
 
-impl Pin<'_> {
+impl<X: Executor> core::fmt::Debug for Pin<'_, X> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Pin")
+            .field("slot", &self.slot)
+            .field("object", &self.object)
+            .field("kind", &self.kind)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+impl<X: Executor> Pin<'_, X> {
     /// The object the value addressed.
     #[inline]
     pub fn object(&self) -> ObjectId {
@@ -459,12 +296,18 @@ impl Pin<'_> {
     pub fn value(&self) -> HandleValue {
         self.value
     }
+    /// The object's data attached at creation (takes the engine lock briefly); `None`
+    /// when it had none or was destroyed meanwhile.
+    pub fn data(&self) -> Option<Arc<X::Object>> {
+        self.engine.data(self.object)
+    }
     /// True while the slot still holds this object (always, unless a planted mutant
     /// broke the table): the guard's own check of rules 2 and 3.
     #[inline]
     pub fn is_intact(&self) -> bool {
         match self.slot {
             Some((slot, generation)) => self
+                .engine
                 .table
                 .snapshot(slot)
                 .is_some_and(|s| s.generation() == generation && s.refs() > 0),
@@ -473,7 +316,7 @@ impl Pin<'_> {
     }
 }
 
-impl Drop for Pin<'_> {
+impl<X: Executor> Drop for Pin<'_, X> {
     #[inline]
     fn drop(&mut self) {
         if std::thread::panicking() && !self.is_intact() {
@@ -481,47 +324,79 @@ impl Drop for Pin<'_> {
             return;
         }
         if let Some((slot, generation)) = self.slot {
-            self.table.unpin(slot, generation);
+            self.engine.table.unpin(slot, generation);
         }
     }
 }
 
 impl Engine {
-    /// An engine under `policy` with no I/O handler (see [`EngineBuilder`]).
+    /// An engine under `policy` with no executor (see [`EngineBuilder`]).
     pub fn new(policy: Policy) -> Engine {
         EngineBuilder::new(policy).build()
     }
+}
 
+/// What to attach to a step before its drain.
+enum Attach<'f, X: Executor> {
+    Nothing,
+    /// Per-object data for the object the step creates.
+    Data(Box<dyn FnOnce(ObjectId, HandleValue) -> X::Object + 'f>),
+    /// A call's data, and whether the caller blocks on a synchronous operation.
+    Call {
+        call: Option<X::Call>,
+        block: bool,
+    },
+}
+
+impl<X: Executor> Engine<X> {
     /// The family of its policy.
     pub fn family(&self) -> Family {
         self.family
     }
 
+    /// The executor it was built with.
+    pub fn executor(&self) -> &X {
+        &self.executor
+    }
+
     /// Register a status callback; pass the id to [`Engine::set_status_callback`].
     pub fn register_callback(
         &self,
-        callback: impl Fn(&Engine, &Notification) + Send + Sync + 'static,
+        callback: impl Fn(&Engine<X>, &Notification) + Send + Sync + 'static,
     ) -> CallbackId {
         let mut core = self.core.lock();
-        core.callbacks.push(SharedFn::new(callback));
-        CallbackId((core.callbacks.len() - 1) as u32)
+        core.rest.callbacks.push(SharedFn::new(callback));
+        CallbackId((core.rest.callbacks.len() - 1) as u32)
     }
 
-    /// Apply one API call or environment event: one machine step, then delivery.
+    /// The raw step: apply one API call or environment event, then deliver. Never
+    /// blocks: a synchronous call answers [`Ret::Blocked`] and its return is only
+    /// drained (use [`Engine::call`] to block); completions and protocol events are
+    /// applied by this thread, never handed to a blocked caller.
     /// `Input::CallbackReturned` is the engine's own business and is refused.
     pub fn apply(&self, input: Input) -> Result<Reply, InputError> {
         if let Input::CallbackReturned { object } = input {
             return Err(InputError::NoRunningCallback(object));
         }
-        let mut work = Work::default();
-        let reply = self.core.lock().apply(&self.table, input, &mut work)?;
-        self.finish(work);
-        Ok(reply)
+        self.run(input, Attach::Nothing)
     }
 
     /// `WinHttpOpen` / `InternetOpen`.
     pub fn open(&self, api: CreateApi, async_mode: bool) -> Result<Reply, InputError> {
-        self.apply(Input::Open { api, async_mode })
+        self.run(Input::Open { api, async_mode }, Attach::Nothing)
+    }
+
+    /// `WinHttpOpen` / `InternetOpen`, attaching `data(object, value)` to the new root in
+    /// the same step (not called when the open fails). `data` runs under the engine lock:
+    /// it must not call the engine.
+    pub fn open_with(
+        &self,
+        api: CreateApi,
+        async_mode: bool,
+        data: impl FnOnce(ObjectId, HandleValue) -> X::Object,
+    ) -> Result<Reply, InputError> {
+        let input = Input::Open { api, async_mode };
+        self.run(input, Attach::Data(Box::new(data)))
     }
 
     /// A function creating a child of `source`.
@@ -531,26 +406,63 @@ impl Engine {
         source: HandleValue,
         context: Option<u64>,
     ) -> Result<Reply, InputError> {
-        self.apply(Input::Create {
+        let input = Input::Create {
             api,
             source,
             context,
-        })
+        };
+        self.run(input, Attach::Nothing)
     }
 
-    /// Any other function on a handle. Every call is a machine step: even immediate
-    /// functions depend on the handle's protocol state, which only the machine knows.
-    pub fn call(&self, api: Api, handle: HandleValue) -> Result<Reply, InputError> {
-        self.apply(Input::Call {
+    /// A function creating a child of `source`, attaching `data(object, value)` to the
+    /// new object in the same step, before its `HANDLE_CREATED` is delivered (not called
+    /// when the create fails). `data` runs under the engine lock: it must not call the
+    /// engine.
+    pub fn create_with(
+        &self,
+        api: CreateApi,
+        source: HandleValue,
+        context: Option<u64>,
+        data: impl FnOnce(ObjectId, HandleValue) -> X::Object,
+    ) -> Result<Reply, InputError> {
+        let input = Input::Create {
             api,
-            handle,
-            arg: CallArg::None,
-        })
+            source,
+            context,
+        };
+        self.run(input, Attach::Data(Box::new(data)))
+    }
+
+    /// Any other function on a handle, with the argument its protocol rule looks at
+    /// ([`CallArg::None`] when none) and the call's data for the executor (handed over
+    /// in [`Start::call`]; dropped when the call completes without starting I/O).
+    ///
+    /// A synchronous operation blocks here until its `CallReturned` (see the crate docs,
+    /// "The port"); the reply then carries the final return value (BOOL, or DWORD for
+    /// the websocket functions), the last error (WinHTTP: `ERROR_SUCCESS` on success;
+    /// WinINet leaves it on success; the error code on failure, for BOOL functions) and
+    /// [`Outcome::Returned`] with the operation's completion. Every other call returns
+    /// the machine's reply at once. A synchronous call may be made from a status
+    /// callback, not from an executor hook (hooks never block).
+    pub fn call(
+        &self,
+        api: Api,
+        handle: HandleValue,
+        arg: CallArg,
+        call: Option<X::Call>,
+    ) -> Result<Reply, InputError> {
+        let input = Input::Call { api, handle, arg };
+        let reply = self.run(input, Attach::Call { call, block: true })?;
+        let Outcome::InFlight { object, op, .. } = reply.outcome else {
+            return Ok(reply);
+        };
+        let result = self.block_on(op);
+        Ok(self.returned(api, object, op, result))
     }
 
     /// `WinHttpCloseHandle` / `InternetCloseHandle`.
     pub fn close(&self, handle: HandleValue) -> Result<Reply, InputError> {
-        self.apply(Input::Close { handle })
+        self.run(Input::Close { handle }, Attach::Nothing)
     }
 
     /// `WinHttpSetStatusCallback` / `InternetSetStatusCallback`.
@@ -560,33 +472,77 @@ impl Engine {
         callback: Option<CallbackId>,
         mask: u32,
     ) -> Result<Reply, InputError> {
-        self.apply(Input::SetStatusCallback {
+        let input = Input::SetStatusCallback {
             handle,
             callback,
             mask,
-        })
+        };
+        self.run(input, Attach::Nothing)
     }
 
-    /// The executor reports that operation `op` of `object` finished with `completion`
-    /// (a completion for an operation already cancelled or finished is answered
-    /// [`Outcome::Stale`] and changes nothing).
+    /// Set the `*_OPTION_CONTEXT_VALUE` option.
+    pub fn set_context(&self, handle: HandleValue, context: u64) -> Result<Reply, InputError> {
+        self.run(Input::SetContext { handle, context }, Attach::Nothing)
+    }
+
+    /// Query the `*_OPTION_CONTEXT_VALUE` option.
+    pub fn query_context(&self, handle: HandleValue) -> Result<Reply, InputError> {
+        self.run(Input::QueryContext { handle }, Attach::Nothing)
+    }
+
+    /// The executor reports that operation `op` of `object` ended. A completion for an
+    /// operation already cancelled or finished is answered [`Outcome::Stale`] and
+    /// counted. When a caller is blocked on `op`, the completion is handed to it (it
+    /// applies it on its own thread) and this returns `Ok` with [`Ret::None`] and
+    /// [`Outcome::Event`] at once; an input the machine then refuses is counted in
+    /// [`Engine::refused_handoffs`].
     pub fn complete(
         &self,
         object: ObjectId,
         op: OpId,
         completion: Completion,
     ) -> Result<Reply, InputError> {
-        self.apply(Input::Complete {
+        let input = Input::Complete {
             object,
             op,
             completion,
-        })
+        };
+        {
+            let core = self.core.lock();
+            if let Some(b) = core.rest.blocked.get(&op) {
+                if b.started && b.object == object {
+                    return Ok(hand_over(b, input));
+                }
+            }
+        }
+        self.run(input, Attach::Nothing)
+    }
+
+    /// The executor reports a protocol fact about `object` (data buffered, end of data,
+    /// a redirect, a connect, a closed connection). While a caller is blocked on one of
+    /// the object's operations, the event is handed to it like a completion (see
+    /// [`Engine::complete`]).
+    pub fn protocol(&self, object: ObjectId, event: ProtocolEvent) -> Result<Reply, InputError> {
+        let input = Input::Protocol { object, event };
+        {
+            let core = self.core.lock();
+            let mut blocked = core.rest.blocked.values();
+            if let Some(b) = blocked.find(|b| b.object == object && b.started) {
+                return Ok(hand_over(b, input));
+            }
+        }
+        self.run(input, Attach::Nothing)
+    }
+
+    /// The data attached to `object` at creation, while it is not destroyed.
+    pub fn data(&self, object: ObjectId) -> Option<Arc<X::Object>> {
+        self.core.lock().rest.data.get(&object).cloned()
     }
 
     /// Validate-and-pin `value` (lock-free unless the value map cannot hold it): `None`
     /// when it addresses no live object.
     #[inline]
-    pub fn pin(&self, value: HandleValue) -> Option<Pin<'_>> {
+    pub fn pin(&self, value: HandleValue) -> Option<Pin<'_, X>> {
         match self.table.pin(value) {
             FastPin::Pinned {
                 slot,
@@ -594,7 +550,7 @@ impl Engine {
                 object,
                 kind,
             } => Some(Pin {
-                table: &self.table,
+                engine: self,
                 slot: Some((slot, generation)),
                 object,
                 kind,
@@ -606,11 +562,11 @@ impl Engine {
     }
 
     /// The pin of a value the map does not hold: ask the machine under the lock.
-    fn pin_locked(&self, value: HandleValue) -> Option<Pin<'_>> {
+    fn pin_locked(&self, value: HandleValue) -> Option<Pin<'_, X>> {
         let core = self.core.lock();
         let object = core.machine.resolve(value)?;
         let kind = core.machine.object(object)?.kind();
-        let slot = match core.placements.get(&object) {
+        let slot = match core.rest.placements.get(&object) {
             Some((_, Some(p))) => {
                 // Under the lock the object is open, so its slot is LIVE (rule 1).
                 self.table.pin_slot(p.slot, p.generation)?;
@@ -619,7 +575,7 @@ impl Engine {
             _ => None,
         };
         Some(Pin {
-            table: &self.table,
+            engine: self,
             slot,
             object,
             kind,
@@ -632,19 +588,61 @@ impl Engine {
         f(&self.core.lock().machine)
     }
 
+    /// True when the machine holds no live object and the engine is quiescent (see
+    /// [`Engine::is_quiescent`]): every `HANDLE_CLOSING` has been delivered and every
+    /// destroyed object's data handed back. A snapshot: another thread may open a handle
+    /// right after.
+    pub fn is_empty(&self) -> bool {
+        let core = self.core.lock();
+        core.machine.is_empty() && core.rest.is_quiescent()
+    }
+
+    /// True when no notification is queued or being delivered (so no callback runs), no
+    /// caller is blocked in a synchronous call, and every drained I/O request and
+    /// destroyed hook has been handed to the executor. A snapshot.
+    pub fn is_quiescent(&self) -> bool {
+        self.core.lock().rest.is_quiescent()
+    }
+
+    /// Block until [`Engine::is_quiescent`] holds, and return true. From inside a
+    /// callback or executor hook of this engine it would wait for itself: there it
+    /// returns false at once.
+    pub fn wait_quiescent(&self) -> bool {
+        if deliver::inside_engine(self.key()) {
+            return false;
+        }
+        let mut core = self.core.lock();
+        while !core.rest.is_quiescent() {
+            core = self.quiet.wait(core);
+        }
+        true
+    }
+
     /// Take the recorded trace (empty unless built with [`EngineBuilder::record`]).
     pub fn take_trace(&self) -> Vec<TraceEntry> {
         self.core
             .lock()
+            .rest
             .trace
             .as_mut()
             .map(std::mem::take)
             .unwrap_or_default()
     }
 
-    /// Callbacks (and I/O handler calls) that panicked, each treated as returned.
+    /// Callbacks and executor hooks that panicked, each treated as returned.
     pub fn callback_panics(&self) -> u64 {
-        self.core.lock().panics
+        self.core.lock().rest.panics
+    }
+
+    /// Completions that named an operation already cancelled or finished (law 13).
+    pub fn stale_completions(&self) -> u64 {
+        self.core.lock().rest.stale
+    }
+
+    /// Completions and protocol events handed to a blocked caller that the machine then
+    /// refused (an executor bug; see [`Engine::complete`]).
+    pub fn refused_handoffs(&self) -> u64 {
+        self.core.lock().rest.refused_handoffs
     }
 
     /// Bytes of the lock-free table (slots and value map), for memory accounting.
@@ -652,137 +650,91 @@ impl Engine {
         self.table.bytes()
     }
 
-    /// Deliver the objects this thread now owns.
-    fn finish(&self, work: Work) {
-        self.deliver(work.objects);
+    /// One locked step with what belongs to it, the drain, then the work outside the
+    /// lock.
+    fn run(&self, input: Input, attach: Attach<'_, X>) -> Result<Reply, InputError> {
+        let mut work = Work::default();
+        let reply = {
+            let mut core = self.core.lock();
+            let reply = core.step(&self.table, input)?;
+            attach_to(&mut core, &reply, attach);
+            core.drain(&mut work)?;
+            reply
+        };
+        if !work.is_empty() {
+            self.finish(work);
+        }
+        Ok(reply)
+    }
+
+    /// The final reply of a synchronous call that returned `result`.
+    fn returned(&self, api: Api, object: ObjectId, op: OpId, result: Completion) -> Reply {
+        let (ret, last_error) = match (api.rule().returns, result) {
+            (ReturnStyle::Bool, Completion::Error(code)) => (Ret::Bool(false), Some(code)),
+            (ReturnStyle::Bool, _) => (
+                Ret::Bool(true),
+                (self.family == Family::WinHttp).then_some(ERROR_SUCCESS),
+            ),
+            (ReturnStyle::Dword, Completion::Error(code)) => (Ret::Dword(code), None),
+            (ReturnStyle::Dword, _) => (Ret::Dword(ERROR_SUCCESS), None),
+        };
+        Reply {
+            ret,
+            last_error,
+            outcome: Outcome::Returned { object, op, result },
+        }
     }
 
     fn key(&self) -> usize {
         // The engine's address identifies it in the thread's delivery stack.
-        self as *const Engine as usize
-    }
-
-    fn deliver(&self, objects: Vec<ObjectId>) {
-        if objects.is_empty() {
-            return;
-        }
-        let key = self.key();
-        let mut objects = Some(objects);
-        let nested = DELIVERING.with(|d| {
-            let mut d = d.borrow_mut();
-            match d.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, pending)) => {
-                    pending.extend(objects.take().into_iter().flatten());
-                    true
-                }
-                None => {
-                    d.push((key, Vec::new()));
-                    false
-                }
-            }
-        });
-        if nested {
-            // Law 9: delivered by this thread's outer loop after the callback returns.
-            return;
-        }
-        let _scope = DeliveryScope(key);
-        let mut list: VecDeque<ObjectId> = objects.into_iter().flatten().collect();
-        while let Some(object) = list.pop_front() {
-            self.deliver_object(object, &mut list);
-        }
-    }
-
-    fn take_nested(&self, list: &mut VecDeque<ObjectId>) {
-        let key = self.key();
-        let handed = DELIVERING.with(|d| {
-            d.borrow_mut()
-                .iter_mut()
-                .find(|(k, _)| *k == key)
-                .map(|(_, pending)| std::mem::take(pending))
-                .unwrap_or_default()
-        });
-        extend_unique(list, handed);
-    }
-
-    /// Deliver `object`'s queue until it is empty (law 10: this thread owns it).
-    fn deliver_object(&self, object: ObjectId, list: &mut VecDeque<ObjectId>) {
-        let mut core = self.core.lock();
-        loop {
-            let closing_status = core.closing_status;
-            let waiting = core.closing_children.get(&object).copied().unwrap_or(0);
-            let Some(queue) = core.queues.get_mut(&object) else {
-                return;
-            };
-            let closing_next = matches!(
-                queue.items.front(),
-                Some(Output::Notify(n)) if n.status == closing_status
-            );
-            if waiting > 0 && closing_next {
-                // Law 6: park; the thread delivering the last child's closing resumes it.
-                queue.parked = true;
-                return;
-            }
-            let n = match queue.items.pop_front() {
-                None => {
-                    core.queues.remove(&object);
-                    return;
-                }
-                Some(Output::Notify(n)) => n,
-                Some(io) => {
-                    // I/O requests reach the executor in emission order per object, from
-                    // the owner, outside the lock.
-                    core.record(TraceEntry::Output(io));
-                    drop(core);
-                    // A panicking handler must not leave this queue owned by nobody.
-                    let panicked = self.io.as_ref().is_some_and(|handler| {
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(&io)))
-                            .is_err()
-                    });
-                    core = self.core.lock();
-                    if panicked {
-                        core.panics += 1;
-                    }
-                    continue;
-                }
-            };
-            core.record(TraceEntry::Deliver(n));
-            let callback = n
-                .callback
-                .and_then(|id| core.callbacks.get(id.0 as usize).cloned());
-            drop(core);
-            let panicked = callback.is_some_and(|cb| {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(self, &n))).is_err()
-            });
-            self.take_nested(list);
-            core = self.core.lock();
-            if panicked {
-                core.panics += 1;
-            }
-            if n.status == closing_status {
-                if let Some(parent) = core.closing_children_done(object) {
-                    list.push_back(parent);
-                }
-            }
-            if n.needs_return {
-                let mut work = Work::default();
-                let input = Input::CallbackReturned { object };
-                // The delivered notification holds the object until this input (the
-                // machine took the hold when it emitted it), so it cannot be refused.
-                let returned = core.apply(&self.table, input, &mut work);
-                debug_assert!(returned.is_ok(), "callback return refused: {returned:?}");
-                extend_unique(list, work.objects);
-            }
-        }
+        self as *const Engine<X> as usize
     }
 }
 
-fn extend_unique(list: &mut VecDeque<ObjectId>, objects: Vec<ObjectId>) {
-    for object in objects {
-        if !list.contains(&object) {
-            list.push_back(object);
+/// Attach the step's data, call data or blocked caller, under the step's lock, before
+/// its drain (so the start and every notification see it).
+fn attach_to<X: Executor>(core: &mut Core<X>, reply: &Reply, attach: Attach<'_, X>) {
+    match (attach, &reply.outcome) {
+        (Attach::Data(data), &Outcome::Created { object, value, .. }) => {
+            core.rest.data.insert(object, Arc::new(data(object, value)));
         }
+        (
+            Attach::Call { call, block },
+            &Outcome::Pending { object, op, .. } | &Outcome::InFlight { object, op, .. },
+        ) => {
+            if let Some(call) = call {
+                core.rest.calls.insert(op, (object, call));
+            }
+            if block && matches!(reply.outcome, Outcome::InFlight { .. }) {
+                let blocked = Blocked {
+                    object,
+                    started: false,
+                    mailbox: SyncArc::new(Mailbox::default()),
+                };
+                core.rest.blocked.insert(op, blocked);
+            }
+        }
+        _ => {}
     }
 }
+
+/// Hand `input` to the caller blocked in `blocked` (under the engine lock).
+fn hand_over(blocked: &Blocked, input: Input) -> Reply {
+    let mut mail = blocked.mailbox.state.lock();
+    mail.inputs.push_back(input);
+    blocked.mailbox.ready.notify_all();
+    Reply {
+        ret: Ret::None,
+        last_error: None,
+        outcome: Outcome::Event,
+    }
+}
+
+/// The README's examples (embedding the machine, embedding the engine), compiled and
+/// run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 
 #[cfg(all(test, not(loom)))]
 mod tests;

@@ -75,6 +75,13 @@ pub enum EngineMutant {
     /// A cascading close clears each slot's `LIVE` without first marking the whole
     /// subtree `CLOSING` (breaks rule 5: readers can see the cascade half done).
     CascadeWithoutMark,
+    /// I/O requests produced by a call made inside a callback wait until the callback
+    /// returns, like its notifications (the port issue's defect: a synchronous call
+    /// inside a callback never reaches the executor).
+    IoBehindCallbacks,
+    /// A blocked call's return goes to the first caller blocked on the same object, not
+    /// to the caller of that operation (two blocked calls on one handle mix up).
+    ReturnByObject,
 }
 
 /// Which engine bug is planted. Zero-sized without the `engine-mutants` feature, where
@@ -583,11 +590,13 @@ mod tests {
     /// with `HINTERNET_EXPECT_SHIPPED=1`) must build no planted engine bug.
     #[test]
     fn shipped_builds_carry_no_planted_bug() {
-        const ALL: [EngineMutant; 4] = [
+        const ALL: [EngineMutant; 6] = [
             EngineMutant::PinWithoutRecheck,
             EngineMutant::CloseIgnoresPins,
             EngineMutant::DeliverWithoutOwner,
             EngineMutant::CascadeWithoutMark,
+            EngineMutant::IoBehindCallbacks,
+            EngineMutant::ReturnByObject,
         ];
         #[cfg(feature = "engine-mutants")]
         assert!(

@@ -15,6 +15,7 @@
 #[cfg(all(loom, feature = "loom"))]
 mod imp {
     pub(crate) use loom::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+    pub(crate) use loom::sync::Arc;
     pub(crate) use loom::thread_local;
 
     /// A mutex whose `lock` returns the guard.
@@ -34,6 +35,33 @@ mod imp {
         }
     }
 
+    impl<T: Default> Default for Mutex<T> {
+        fn default() -> Self {
+            Mutex::new(T::default())
+        }
+    }
+
+    /// A condition variable over [`Mutex`].
+    #[derive(Debug)]
+    pub(crate) struct Condvar(loom::sync::Condvar);
+
+    impl Default for Condvar {
+        fn default() -> Self {
+            Condvar(loom::sync::Condvar::new())
+        }
+    }
+
+    impl Condvar {
+        pub(crate) fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+            self.0
+                .wait(guard)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
+        pub(crate) fn notify_all(&self) {
+            self.0.notify_all();
+        }
+    }
+
     /// One step of a wait loop: let the other (model) threads run.
     pub(crate) fn spin(_backoff: &crossbeam_utils::Backoff) {
         loom::thread::yield_now();
@@ -43,6 +71,7 @@ mod imp {
 #[cfg(not(all(loom, feature = "loom")))]
 mod imp {
     pub(crate) use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+    pub(crate) use std::sync::Arc;
     pub(crate) use std::thread_local;
 
     /// A mutex whose `lock` returns the guard.
@@ -59,6 +88,21 @@ mod imp {
             self.0
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
+    }
+
+    /// A condition variable over [`Mutex`].
+    #[derive(Debug, Default)]
+    pub(crate) struct Condvar(std::sync::Condvar);
+
+    impl Condvar {
+        pub(crate) fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+            self.0
+                .wait(guard)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        }
+        pub(crate) fn notify_all(&self) {
+            self.0.notify_all();
         }
     }
 

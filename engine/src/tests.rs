@@ -3,8 +3,8 @@
 use std::sync::{Arc, Mutex as StdMutex};
 
 use super::*;
-use hinternet_core::{check_invariants, CallArg, LawMonitor};
-use hinternet_core::{handle_closing, winhttp, Api, Policy, Ret, Shape, API_TABLE, HIERARCHY};
+use hinternet_core::{check_invariants, CallArg, LawMonitor, Output};
+use hinternet_core::{handle_closing, winhttp, Policy, Ret, Shape, API_TABLE, HIERARCHY};
 
 fn handle(reply: Result<Reply, InputError>) -> HandleValue {
     match reply.expect("accepted input").ret {
@@ -50,7 +50,7 @@ fn tree_with_callbacks_closes_every_object_once() {
         .filter(|&&s| s == winhttp::HANDLE_CLOSING)
         .count();
     assert_eq!(closings, 3);
-    assert!(engine.inspect(Machine::is_empty));
+    assert!(engine.is_empty());
     check_trace(&policy, &engine.take_trace());
 }
 
@@ -89,7 +89,7 @@ fn close_inside_callback_is_delivered_after_it_returns() {
     );
     engine.close(session).expect("close");
     check_trace(&policy, &engine.take_trace());
-    assert!(engine.inspect(Machine::is_empty));
+    assert!(engine.is_empty());
 }
 
 use hinternet_core::Info;
@@ -111,10 +111,7 @@ fn a_panicking_callback_counts_as_returned() {
     assert_eq!(engine.callback_panics(), 1);
     engine.close(connect).expect("close");
     engine.close(session).expect("close");
-    assert!(
-        engine.inspect(Machine::is_empty),
-        "the panic leaked no hold"
-    );
+    assert!(engine.is_empty(), "the panic leaked no hold");
     check_trace(&policy, &engine.take_trace());
 }
 
@@ -249,71 +246,5 @@ fn cascade_close_invalidates_the_subtree_in_the_table() {
     assert_eq!(
         handle_closing(policy.family),
         hinternet_core::wininet::HANDLE_CLOSING
-    );
-}
-
-#[test]
-fn sync_calls_block_and_return_through_the_io_handler() {
-    let policy = Policy::winhttp();
-    let io = Arc::new(StdMutex::new(Vec::new()));
-    let sink = io.clone();
-    let engine = EngineBuilder::new(policy)
-        .io(move |o| sink.lock().expect("io").push(*o))
-        .build();
-    let session = handle(engine.open(CreateApi::WinHttpOpen, false));
-    let connect = handle(engine.create(CreateApi::WinHttpConnect, session, None));
-    let request = handle(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
-    let reply = engine.call(Api::WinHttpSendRequest, request).expect("call");
-    assert_eq!(reply.ret, Ret::Blocked);
-    let Outcome::InFlight { object, op, .. } = reply.outcome else {
-        panic!("in flight: {reply:?}");
-    };
-    // Closing while the call is in flight: the object lives until the call returns.
-    engine.close(request).expect("close");
-    assert!(engine.inspect(|m| m.object(object).is_some()));
-    engine
-        .complete(object, op, Completion::Http { status: None })
-        .expect("complete");
-    assert!(engine.inspect(|m| m.object(object).is_none()));
-    let io = io.lock().expect("io");
-    assert!(matches!(io.first(), Some(Output::StartIo { .. })));
-    assert!(matches!(io.last(), Some(Output::CallReturned { .. })));
-}
-
-#[test]
-fn a_panicking_io_handler_leaves_the_queue_delivered() {
-    let policy = Policy::winhttp();
-    let seen = Arc::new(StdMutex::new(Vec::new()));
-    let log = seen.clone();
-    let engine = EngineBuilder::new(policy)
-        .io(move |o| {
-            log.lock().expect("io log").push(*o);
-            if matches!(o, Output::StartIo { .. }) {
-                panic!("executor bug");
-            }
-        })
-        .build();
-    let session = handle(engine.open(CreateApi::WinHttpOpen, false));
-    let connect = handle(engine.create(CreateApi::WinHttpConnect, session, None));
-    let request = handle(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
-    let reply = engine.call(Api::WinHttpSendRequest, request).expect("call");
-    let Outcome::InFlight { object, op, .. } = reply.outcome else {
-        panic!("in flight: {reply:?}");
-    };
-    assert_eq!(engine.callback_panics(), 1);
-    // The object's queue is not stuck: the completion's CallReturned still goes out and
-    // the object closes.
-    engine.close(request).expect("close");
-    engine
-        .complete(object, op, Completion::Http { status: None })
-        .expect("complete");
-    for h in [connect, session] {
-        engine.close(h).expect("close");
-    }
-    assert!(engine.inspect(Machine::is_empty));
-    let seen = seen.lock().expect("io log");
-    assert!(
-        matches!(seen.last(), Some(Output::CallReturned { .. })),
-        "the call's return was dispatched after the panic: {seen:?}"
     );
 }

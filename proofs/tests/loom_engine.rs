@@ -14,8 +14,8 @@ mod engine_support;
 
 use engine_support::{check_linearizable, check_trace, handle_of, History, Op, Res};
 use hinternet_core::{
-    winhttp, Api, Completion, CreateApi, HandleValue, Info, Input, Notification, ObjectId, OpId,
-    Outcome, Policy, Reply, Ret, Service, ERROR_INVALID_HANDLE,
+    winhttp, Api, CallArg, Completion, CreateApi, HandleValue, Info, Input, Notification, ObjectId,
+    OpId, Outcome, Policy, Reply, Ret, Service, ERROR_INVALID_HANDLE,
 };
 use hinternet_engine::EngineMutant;
 use hinternet_engine::{Engine, EngineBuilder};
@@ -97,7 +97,16 @@ fn in_flight(reply: &Result<Reply, hinternet_core::InputError>) -> Option<(Objec
     }
 }
 
-/// What the executor reports for a finished send: the request went out.
+/// An asynchronous call (returns at once).
+fn call(
+    engine: &Engine,
+    api: Api,
+    handle: HandleValue,
+) -> Result<Reply, hinternet_core::InputError> {
+    engine.call(api, handle, CallArg::None, None)
+}
+
+/// The send's completion: request sent, reply not read.
 const SENT: Completion = Completion::Http { status: None };
 
 // ----- the scenarios -------------------------------------------------------------------
@@ -113,7 +122,14 @@ fn close_vs_in_flight_call(mutant: Option<EngineMutant>) {
     let connect = handle_of(engine.create(CreateApi::WinHttpConnect, session, None));
     let request = handle_of(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
     let e = engine.clone();
-    let caller = thread::spawn(move || e.call(Api::WinHttpSendRequest, request));
+    // The raw step: the caller does not block (the blocking models are below).
+    let caller = thread::spawn(move || {
+        e.apply(Input::Call {
+            api: Api::WinHttpSendRequest,
+            handle: request,
+            arg: CallArg::None,
+        })
+    });
     let e = engine.clone();
     let closer = thread::spawn(move || e.close(request));
     let call = caller.join().expect("caller");
@@ -177,7 +193,7 @@ fn close_inside_callback(mutant: Option<EngineMutant>) {
     set_callback(&engine, session, cb);
     let connect = handle_of(engine.create(CreateApi::WinHttpConnect, session, None));
     let request = handle_of(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
-    let pending = engine.call(Api::WinHttpSendRequest, request);
+    let pending = call(&engine, Api::WinHttpSendRequest, request);
     let (object, op) = in_flight(&pending).expect("accepted asynchronously");
     let e = engine.clone();
     let completer = thread::spawn(move || e.complete(object, op, SENT));
@@ -214,7 +230,7 @@ fn callback_close_races_direct_close(mutant: Option<EngineMutant>) {
     set_callback(&engine, session, cb);
     let connect = handle_of(engine.create(CreateApi::WinHttpConnect, session, None));
     let request = handle_of(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
-    let pending = engine.call(Api::WinHttpSendRequest, request);
+    let pending = call(&engine, Api::WinHttpSendRequest, request);
     let (object, op) = in_flight(&pending).expect("accepted asynchronously");
     let e = engine.clone();
     let completer = thread::spawn(move || e.complete(object, op, SENT));
@@ -332,7 +348,7 @@ fn completion_while_closing(mutant: Option<EngineMutant>) {
     set_callback(&engine, session, cb);
     let connect = handle_of(engine.create(CreateApi::WinHttpConnect, session, None));
     let request = handle_of(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
-    let pending = engine.call(Api::WinHttpSendRequest, request);
+    let pending = call(&engine, Api::WinHttpSendRequest, request);
     let (object, op) = in_flight(&pending).expect("accepted asynchronously");
     let e = engine.clone();
     let completer = thread::spawn(move || e.complete(object, op, SENT));
@@ -480,6 +496,244 @@ fn two_closes_and_a_pin_linearize(mutant: Option<EngineMutant>) {
     finish(&engine, &policy);
 }
 
+// ----- the port: blocking, callbacks, late completions ----------------------------------
+
+/// A loom executor: once `forward` is set, every start goes over a loom channel to the
+/// thread playing the network, which completes it.
+#[derive(Default)]
+struct LoomExecutor {
+    forward: Mutex<Option<loom::sync::mpsc::Sender<(ObjectId, OpId, Api)>>>,
+}
+
+impl hinternet_engine::Executor for LoomExecutor {
+    type Object = ();
+    type Call = ();
+
+    fn start(&self, _engine: &Engine<Self>, io: hinternet_engine::Start<Self>) {
+        if let Some(tx) = self.forward.lock().expect("forward").as_ref() {
+            let sent = tx.send((io.object, io.op, io.api));
+            assert!(sent.is_ok(), "the network thread is listening");
+        }
+    }
+
+    fn cancel(&self, _engine: &Engine<Self>, _io: hinternet_engine::Cancel<Self>) {}
+}
+
+fn port_engine(policy: Policy, mutant: Option<EngineMutant>) -> Arc<Engine<LoomExecutor>> {
+    let mut builder = EngineBuilder::new(policy)
+        .executor(LoomExecutor::default())
+        .record(true);
+    if let Some(m) = mutant {
+        builder = builder.mutant(m);
+    }
+    Arc::new(builder.build())
+}
+
+/// Start forwarding; returns the network side of the channel.
+fn forward(engine: &Engine<LoomExecutor>) -> loom::sync::mpsc::Receiver<(ObjectId, OpId, Api)> {
+    let (tx, rx) = loom::sync::mpsc::channel();
+    *engine.executor().forward.lock().expect("forward") = Some(tx);
+    rx
+}
+
+fn finish_port(engine: &Engine<LoomExecutor>, policy: &Policy) {
+    for v in (1..=6).rev() {
+        let _ = engine.close(HandleValue(v));
+    }
+    let trace = engine.take_trace();
+    if let Err(e) = check_trace(policy, &trace, engine) {
+        panic!("{e}");
+    }
+}
+
+/// A synchronous `WinHttpSendRequest` made inside the `HANDLE_CREATED` callback of its
+/// request blocks in the engine while another thread (the network) completes it: the
+/// start reaches the executor before the call returns, the call returns its result, and
+/// the create returns after it.
+fn sync_call_inside_callback(mutant: Option<EngineMutant>) {
+    let policy = winhttp();
+    let engine = port_engine(policy, mutant);
+    let returned = Arc::new(Mutex::new(None));
+    let log = returned.clone();
+    let cb = engine.register_callback(move |engine: &Engine<LoomExecutor>, n| {
+        if n.status == winhttp::HANDLE_CREATED {
+            if let Info::Handle(h) = n.info {
+                let is_request = engine
+                    .pin(h)
+                    .is_some_and(|p| p.kind() == hinternet_core::HandleKind::WinHttpRequest);
+                if is_request {
+                    let reply = engine.call(Api::WinHttpSendRequest, h, CallArg::None, None);
+                    *log.lock().expect("log") = Some(reply);
+                }
+            }
+        }
+    });
+    let session = handle_of(engine.open(CreateApi::WinHttpOpen, false));
+    assert!(engine
+        .set_status_callback(session, Some(cb), u32::MAX)
+        .is_ok());
+    let connect = handle_of(engine.create(CreateApi::WinHttpConnect, session, None));
+    let rx = forward(&engine);
+    let e = engine.clone();
+    let network = thread::spawn(move || {
+        let (object, op, api) = rx.recv().expect("one start");
+        assert_eq!(api, Api::WinHttpSendRequest);
+        e.complete(object, op, SENT)
+    });
+    let request = handle_of(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
+    assert!(network.join().expect("network").is_ok());
+    let reply = returned
+        .lock()
+        .expect("log")
+        .take()
+        .expect("the callback ran");
+    let reply = reply.expect("call");
+    assert_eq!(reply.ret, Ret::Bool(true), "{reply:?}");
+    assert!(matches!(
+        reply.outcome,
+        Outcome::Returned { result: SENT, .. }
+    ));
+    assert!(engine.pin(request).is_some());
+    finish_port(&engine, &policy);
+}
+
+/// An asynchronous websocket with a receive pending (set up with the raw step).
+fn websocket_with_pending_receive(
+    engine: &Engine,
+    cb: hinternet_core::CallbackId,
+) -> (HandleValue, ObjectId, OpId) {
+    let session = handle_of(engine.open(CreateApi::WinHttpOpen, true));
+    // Every object inherits the callback, so every HANDLE_CLOSING is delivered and the
+    // trace orders them as delivered (filtered ones are ordered at drain only).
+    set_callback(engine, session, cb);
+    let connect = handle_of(engine.create(CreateApi::WinHttpConnect, session, None));
+    let request = handle_of(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
+    assert!(call(engine, Api::WinHttpSetOption, request).is_ok());
+    let send = call(engine, Api::WinHttpSendRequest, request);
+    let (object, op) = in_flight(&send).expect("pending");
+    let upgraded = Completion::Http { status: Some(101) };
+    assert!(engine.complete(object, op, upgraded).is_ok());
+    let receive = call(engine, Api::WinHttpReceiveResponse, request);
+    if let Some((object, op)) = in_flight(&receive) {
+        assert!(engine.complete(object, op, upgraded).is_ok());
+    }
+    let ws = handle_of(engine.create(CreateApi::WinHttpWebSocketCompleteUpgrade, request, Some(1)));
+    let receive = engine.call(Api::WinHttpWebSocketReceive, ws, CallArg::Buffer(8), None);
+    let (wso, op) = in_flight(&receive).expect("receive pending");
+    (ws, wso, op)
+}
+
+/// Executions of `late_completion_races_close` in which the completion came after the
+/// close (stale) or before it (it finished the receive): the model must reach both.
+static LATE_WAS_STALE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static LATE_WAS_ON_TIME: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// `WinHttpWebSocketClose` (cancelling the pending receive) races the receive's
+/// completion: the completion either finishes the receive or is stale; it never
+/// completes the close, which completes once, with its own operation.
+fn late_completion_races_close(mutant: Option<EngineMutant>) {
+    let policy = winhttp();
+    let engine = engine(policy, mutant);
+    let closes = Arc::new(AtomicUsize::new(0));
+    let counter = closes.clone();
+    let cb = serial_callback(&engine, move |_, n| {
+        if n.status == winhttp::CLOSE_COMPLETE {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let (ws, wso, receive_op) = websocket_with_pending_receive(&engine, cb);
+    let e = engine.clone();
+    let closer = thread::spawn(move || call(&e, Api::WinHttpWebSocketClose, ws));
+    let e = engine.clone();
+    let late = Completion::WebSocket {
+        buffer_type: hinternet_core::WsBufferType::BinaryMessage,
+        bytes: 3,
+    };
+    let network = thread::spawn(move || e.complete(wso, receive_op, late));
+    let close = closer.join().expect("closer");
+    let completed = network.join().expect("network").expect("benign either way");
+    let stale = matches!(completed.outcome, Outcome::Stale { .. });
+    assert_eq!(engine.stale_completions(), u64::from(stale));
+    let seen = if stale {
+        &LATE_WAS_STALE
+    } else {
+        &LATE_WAS_ON_TIME
+    };
+    seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(
+        closes.load(Ordering::SeqCst),
+        0,
+        "no completion of the close yet"
+    );
+    let close = close.expect("close accepted");
+    let close_op = close.op().expect("the close is pending");
+    assert_ne!(close_op, receive_op);
+    assert!(engine.complete(wso, close_op, Completion::Done).is_ok());
+    assert_eq!(closes.load(Ordering::SeqCst), 1, "the close completed once");
+    finish(&engine, &policy);
+}
+
+/// Two synchronous calls on one websocket (send and receive lanes) block at once; the
+/// network completes them in either order: each caller returns its own result.
+fn two_blocked_calls_on_one_handle(mutant: Option<EngineMutant>) {
+    let policy = winhttp();
+    let engine = port_engine(policy, mutant);
+    let session = handle_of(engine.open(CreateApi::WinHttpOpen, false));
+    let connect = handle_of(engine.create(CreateApi::WinHttpConnect, session, None));
+    let request = handle_of(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
+    let raw = |api| {
+        engine.apply(Input::Call {
+            api,
+            handle: request,
+            arg: CallArg::None,
+        })
+    };
+    assert!(raw(Api::WinHttpSetOption).is_ok());
+    let upgraded = Completion::Http { status: Some(101) };
+    for api in [Api::WinHttpSendRequest, Api::WinHttpReceiveResponse] {
+        if let Some((object, op)) = in_flight(&raw(api)) {
+            assert!(engine.complete(object, op, upgraded).is_ok());
+        }
+    }
+    let ws = handle_of(engine.create(CreateApi::WinHttpWebSocketCompleteUpgrade, request, Some(1)));
+    let rx = forward(&engine);
+    let e = engine.clone();
+    let sender = thread::spawn(move || e.call(Api::WinHttpWebSocketSend, ws, CallArg::None, None));
+    let e = engine.clone();
+    let receiver =
+        thread::spawn(move || e.call(Api::WinHttpWebSocketReceive, ws, CallArg::Buffer(8), None));
+    let received = Completion::WebSocket {
+        buffer_type: hinternet_core::WsBufferType::Utf8Message,
+        bytes: 4,
+    };
+    for _ in 0..2 {
+        let (object, op, api) = rx.recv().expect("two starts");
+        let completion = if api == Api::WinHttpWebSocketReceive {
+            received
+        } else {
+            Completion::Bytes(5)
+        };
+        assert!(engine.complete(object, op, completion).is_ok());
+    }
+    let sent = sender.join().expect("sender").expect("send");
+    let got = receiver.join().expect("receiver").expect("receive");
+    assert!(
+        matches!(
+            sent.outcome,
+            Outcome::Returned {
+                result: Completion::Bytes(5),
+                ..
+            }
+        ),
+        "{sent:?}"
+    );
+    assert!(
+        matches!(got.outcome, Outcome::Returned { result, .. } if result == received),
+        "{got:?}"
+    );
+    finish_port(&engine, &policy);
+}
+
 // ----- tests ---------------------------------------------------------------------------
 
 #[test]
@@ -564,6 +818,31 @@ fn loom_cascade_is_atomic_for_pins() {
     });
 }
 
+#[test]
+fn loom_sync_call_inside_a_callback() {
+    model("loom_sync_call_inside_a_callback", || {
+        sync_call_inside_callback(None)
+    });
+}
+
+#[test]
+fn loom_late_completion_races_a_close() {
+    model("loom_late_completion_races_a_close", || {
+        late_completion_races_close(None)
+    });
+    for (what, seen) in [("stale", &LATE_WAS_STALE), ("on time", &LATE_WAS_ON_TIME)] {
+        let n = seen.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(n > 0, "no execution where the completion was {what}");
+    }
+}
+
+#[test]
+fn loom_two_blocked_sync_calls_on_one_handle() {
+    model("loom_two_blocked_sync_calls_on_one_handle", || {
+        two_blocked_calls_on_one_handle(None)
+    });
+}
+
 /// Run `scenario` under loom with `mutant` planted; true when loom found a failing
 /// execution.
 fn caught(scenario: fn(Option<EngineMutant>), mutant: EngineMutant) -> bool {
@@ -603,5 +882,62 @@ fn loom_catches_a_cascade_without_closing_marks() {
     assert!(
         caught(cascade_is_atomic_for_pins, EngineMutant::CascadeWithoutMark),
         "loom missed the cascade that readers can see half done"
+    );
+}
+
+/// Run the ignored test `name` of this binary in a child process; true when loom failed
+/// it there. A mutant that deadlocks the model is caught this way: loom reports the
+/// deadlock with a panic, and its own clean-up then panics again while unwinding, which
+/// aborts the process, so `catch_unwind` cannot see it.
+fn caught_in_child(name: &str) -> bool {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let out = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            name,
+            "--ignored",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
+        .output()
+        .expect("the child test runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("running 1 test"),
+        "the child ran {name}: {text}"
+    );
+    !out.status.success() && (text.contains("deadlock") || text.contains("panicked"))
+}
+
+#[test]
+#[ignore = "run in a child process by loom_catches_io_held_behind_callbacks"]
+fn mutant_io_behind_callbacks() {
+    loom::model(|| sync_call_inside_callback(Some(EngineMutant::IoBehindCallbacks)));
+}
+
+#[test]
+#[ignore = "run in a child process by loom_catches_a_return_to_the_wrong_blocked_caller"]
+fn mutant_return_by_object() {
+    loom::model(|| two_blocked_calls_on_one_handle(Some(EngineMutant::ReturnByObject)));
+}
+
+#[test]
+fn loom_catches_io_held_behind_callbacks() {
+    assert!(
+        caught_in_child("mutant_io_behind_callbacks"),
+        "loom missed the sync call inside a callback whose start waits for the callback"
+    );
+}
+
+#[test]
+fn loom_catches_a_return_to_the_wrong_blocked_caller() {
+    assert!(
+        caught_in_child("mutant_return_by_object"),
+        "loom missed two blocked calls on one handle getting each other's results"
     );
 }

@@ -404,6 +404,18 @@ pub enum Outcome {
         /// The operation it named.
         op: OpId,
     },
+    /// A synchronous call that blocked returned: the final reply of the engine's
+    /// blocking call (`hinternet-engine`), once the operation's [`Output::CallReturned`]
+    /// arrived. The machine itself never answers it (it answers [`Ret::Blocked`] and
+    /// [`Outcome::InFlight`]).
+    Returned {
+        /// The object.
+        object: ObjectId,
+        /// The operation.
+        op: OpId,
+        /// How it ended (the value the call reports: bytes read, status code…).
+        result: Completion,
+    },
 }
 
 /// The synchronous answer to an input.
@@ -433,7 +445,8 @@ impl Reply {
             | Outcome::Closed { object, .. }
             | Outcome::Context { object, .. }
             | Outcome::CompletedInline { object, .. }
-            | Outcome::Stale { object, .. } => Some(object),
+            | Outcome::Stale { object, .. }
+            | Outcome::Returned { object, .. } => Some(object),
             Outcome::Rejected(_) | Outcome::Event => None,
         }
     }
@@ -445,7 +458,8 @@ impl Reply {
             Outcome::Pending { op, .. }
             | Outcome::InFlight { op, .. }
             | Outcome::CompletedInline { op, .. }
-            | Outcome::Stale { op, .. } => Some(op),
+            | Outcome::Stale { op, .. }
+            | Outcome::Returned { op, .. } => Some(op),
             _ => None,
         }
     }

@@ -13,7 +13,7 @@ use hinternet_core::{
     drain, handle_closing, CreateApi, HandleKind, HandleValue, Input, InputError, LawMonitor,
     Machine, ObjectId, Output, Policy, Reply, Ret,
 };
-use hinternet_engine::{Engine, TraceEntry};
+use hinternet_engine::{Engine, Executor, TraceEntry};
 
 #[cfg(loom)]
 use loom::sync::{
@@ -195,10 +195,10 @@ fn search(
 /// Check a recorded engine trace with the law monitor, then the final state: every
 /// object created and closed got exactly one `HANDLE_CLOSING`, and the machine is empty
 /// when every handle was closed. Returns the number of `HANDLE_CLOSING`s per object.
-pub fn check_trace(
+pub fn check_trace<X: Executor>(
     policy: &Policy,
     trace: &[TraceEntry],
-    engine: &Engine,
+    engine: &Engine<X>,
 ) -> Result<BTreeMap<ObjectId, usize>, String> {
     let mut monitor = LawMonitor::new(policy);
     let closing = handle_closing(policy.family);
@@ -235,6 +235,11 @@ pub fn check_trace(
             monitor.on_quiescent(m)
         })
         .map_err(|v| format!("{v}\ntrace:\n{trace:#?}"))?;
+    if !engine.is_quiescent() {
+        return Err(format!(
+            "every thread finished but the engine is not quiescent: {trace:#?}"
+        ));
+    }
     if monitor.all_closed() {
         if !engine.inspect(Machine::is_empty) {
             return Err(format!(
@@ -275,7 +280,10 @@ pub fn handle_of(reply: Result<Reply, InputError>) -> HandleValue {
 }
 
 /// A WinHTTP tree: (session, connect, request) values.
-pub fn winhttp_tree(engine: &Engine, async_mode: bool) -> (HandleValue, HandleValue, HandleValue) {
+pub fn winhttp_tree<X: Executor>(
+    engine: &Engine<X>,
+    async_mode: bool,
+) -> (HandleValue, HandleValue, HandleValue) {
     let session = handle_of(engine.open(CreateApi::WinHttpOpen, async_mode));
     let connect = handle_of(engine.create(CreateApi::WinHttpConnect, session, None));
     let request = handle_of(engine.create(CreateApi::WinHttpOpenRequest, connect, None));

@@ -1,0 +1,350 @@
+//! The work a step leaves outside the lock: handing I/O requests and destroyed objects'
+//! data to the executor, delivering notifications (laws 6, 9, 10), and a blocked
+//! caller's wait.
+//!
+//! Owns: the thread-locals `DELIVERING` (the engines whose delivery loop runs on this
+//! thread, with the objects calls made inside their callbacks handed to it — law 9) and
+//! `HOOKS` (the engines whose executor hook runs on this thread), and the mailbox loop
+//! of [`Engine::call`].
+//!
+//! Invariants: no engine lock is held while a callback or an executor hook runs; I/O
+//! requests are handed over by the thread whose step drained them, before that engine
+//! call returns, nested or not; a cancel waiting in `starting` is handed over by the
+//! thread that handed its start, after the start returned.
+
+use std::collections::VecDeque;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use hinternet_core::{Completion, Input, ObjectId, OpId};
+
+use crate::port::Executor;
+use crate::state::{IoRequest, Work};
+use crate::sync::thread_local;
+use crate::{Engine, TraceEntry};
+
+thread_local! {
+    /// The engines this thread is delivering for, each with the objects that calls made
+    /// from inside its callbacks handed over (law 9: delivered after the callback
+    /// returns, by the outer delivery loop).
+    // Not `const`: loom's `thread_local!` takes a plain initializer only.
+    #[allow(clippy::missing_const_for_thread_local)]
+    static DELIVERING: std::cell::RefCell<Vec<(usize, Vec<ObjectId>)>> =
+        std::cell::RefCell::new(Vec::new());
+    /// The engines whose executor hook runs on this thread (one entry per nesting).
+    #[allow(clippy::missing_const_for_thread_local)]
+    static HOOKS: std::cell::RefCell<Vec<usize>> = std::cell::RefCell::new(Vec::new());
+}
+
+/// True when this thread runs a delivery loop (a callback) of the engine `key`.
+fn inside_delivery(key: usize) -> bool {
+    DELIVERING
+        .try_with(|d| d.borrow().iter().any(|(k, _)| *k == key))
+        .unwrap_or(false)
+}
+
+/// True when this thread runs a callback or an executor hook of the engine `key`.
+pub(crate) fn inside_engine(key: usize) -> bool {
+    inside_delivery(key)
+        || HOOKS
+            .try_with(|h| h.borrow().contains(&key))
+            .unwrap_or(false)
+}
+
+/// Ends this thread's delivery loop for one engine, also when a callback unwinds.
+struct DeliveryScope(usize);
+
+impl Drop for DeliveryScope {
+    fn drop(&mut self) {
+        // The thread-local may already be gone at thread exit; nothing to undo then.
+        let _ = DELIVERING.try_with(|d| d.borrow_mut().retain(|(key, _)| *key != self.0));
+    }
+}
+
+/// Marks an executor hook running on this thread, also when it unwinds.
+struct HookScope(usize);
+
+impl HookScope {
+    fn enter(key: usize) -> HookScope {
+        let _ = HOOKS.try_with(|h| h.borrow_mut().push(key));
+        HookScope(key)
+    }
+}
+
+impl Drop for HookScope {
+    fn drop(&mut self) {
+        let _ = HOOKS.try_with(|h| {
+            let mut h = h.borrow_mut();
+            if let Some(i) = h.iter().rposition(|k| *k == self.0) {
+                h.remove(i);
+            }
+        });
+    }
+}
+
+impl<X: Executor> Engine<X> {
+    /// The work of a step, outside the lock: I/O first (never deferred), then the
+    /// destroyed hooks, then the notifications this thread now owns.
+    pub(crate) fn finish(&self, work: Work<X>) {
+        let Work {
+            objects,
+            mut io,
+            destroyed,
+        } = work;
+        if self.io_behind_callbacks && !io.is_empty() && inside_delivery(self.key()) {
+            // The planted bug: held like a notification until the callback returns.
+            self.core.lock().rest.held_io.append(&mut io);
+        }
+        if !io.is_empty() || !destroyed.is_empty() {
+            self.hand_over(io, destroyed);
+        }
+        self.deliver(objects);
+    }
+
+    /// Run one executor hook, catching a panic; true when it panicked.
+    fn hook(&self, f: impl FnOnce()) -> bool {
+        let _scope = HookScope::enter(self.key());
+        catch_unwind(AssertUnwindSafe(f)).is_err()
+    }
+
+    /// Hand I/O requests and destroyed objects' data to the executor, then the cancels
+    /// that waited for the starts handed here.
+    fn hand_over(
+        &self,
+        mut io: Vec<IoRequest<X>>,
+        mut destroyed: Vec<(ObjectId, Option<std::sync::Arc<X::Object>>)>,
+    ) {
+        loop {
+            let mut started: Vec<OpId> = Vec::new();
+            let mut panics = 0;
+            let handed = io.len() + destroyed.len();
+            for request in io.drain(..) {
+                let panicked = match request {
+                    IoRequest::Start(start) => {
+                        started.push(start.op);
+                        self.hook(|| self.executor.start(self, start))
+                    }
+                    IoRequest::Cancel(cancel) => self.hook(|| self.executor.cancel(self, cancel)),
+                };
+                panics += u64::from(panicked);
+            }
+            for (object, data) in destroyed.drain(..) {
+                panics += u64::from(self.hook(|| self.executor.destroyed(self, object, data)));
+            }
+            let mut core = self.core.lock();
+            let rest = &mut core.rest;
+            rest.panics += panics;
+            rest.busy -= handed;
+            for op in started {
+                if let Some(Some(cancel)) = rest.starting.remove(&op) {
+                    rest.busy += 1;
+                    io.push(IoRequest::Cancel(cancel));
+                }
+            }
+            if io.is_empty() {
+                if rest.is_quiescent() {
+                    self.quiet.notify_all();
+                }
+                return;
+            }
+        }
+    }
+
+    /// Deliver the objects this thread now owns (or hand them to this thread's outer
+    /// delivery loop when called from inside a callback: law 9).
+    fn deliver(&self, objects: Vec<ObjectId>) {
+        if objects.is_empty() {
+            return;
+        }
+        let key = self.key();
+        let mut objects = Some(objects);
+        let nested = DELIVERING.with(|d| {
+            let mut d = d.borrow_mut();
+            match d.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, pending)) => {
+                    pending.extend(objects.take().into_iter().flatten());
+                    true
+                }
+                None => {
+                    d.push((key, Vec::new()));
+                    false
+                }
+            }
+        });
+        if nested {
+            // Law 9: delivered by this thread's outer loop after the callback returns.
+            return;
+        }
+        let _scope = DeliveryScope(key);
+        let mut list: VecDeque<ObjectId> = objects.into_iter().flatten().collect();
+        while let Some(object) = list.pop_front() {
+            self.deliver_object(object, &mut list);
+        }
+    }
+
+    fn take_nested(&self, list: &mut VecDeque<ObjectId>) {
+        let key = self.key();
+        let handed = DELIVERING.with(|d| {
+            d.borrow_mut()
+                .iter_mut()
+                .find(|(k, _)| *k == key)
+                .map(|(_, pending)| std::mem::take(pending))
+                .unwrap_or_default()
+        });
+        extend_unique(list, handed);
+    }
+
+    /// Deliver `object`'s queue until it is empty (law 10: this thread owns it).
+    fn deliver_object(&self, object: ObjectId, list: &mut VecDeque<ObjectId>) {
+        let mut core = self.core.lock();
+        loop {
+            let rest = &mut core.rest;
+            let closing_status = rest.closing_status;
+            let waiting = rest.closing_children.get(&object).copied().unwrap_or(0);
+            let Some(queue) = rest.queues.get_mut(&object) else {
+                return;
+            };
+            let closing_next = queue
+                .items
+                .front()
+                .is_some_and(|n| n.status == closing_status);
+            if waiting > 0 && closing_next {
+                // Law 6: park; the thread delivering the last child's closing resumes it.
+                queue.parked = true;
+                return;
+            }
+            let Some(n) = queue.items.pop_front() else {
+                rest.queues.remove(&object);
+                if rest.is_quiescent() {
+                    self.quiet.notify_all();
+                }
+                return;
+            };
+            rest.record(TraceEntry::Deliver(n));
+            let callback = n
+                .callback
+                .and_then(|id| rest.callbacks.get(id.0 as usize).cloned());
+            drop(core);
+            let panicked =
+                callback.is_some_and(|cb| catch_unwind(AssertUnwindSafe(|| cb(self, &n))).is_err());
+            self.take_nested(list);
+            core = self.core.lock();
+            if panicked {
+                core.rest.panics += 1;
+            }
+            if !core.rest.held_io.is_empty() {
+                // Only the `IoBehindCallbacks` mutant holds I/O back.
+                let held = std::mem::take(&mut core.rest.held_io);
+                drop(core);
+                self.hand_over(held, Vec::new());
+                core = self.core.lock();
+            }
+            if n.status == closing_status {
+                if let Some(parent) = core.rest.closing_children_done(object) {
+                    list.push_back(parent);
+                }
+                // Destroyed, and its HANDLE_CLOSING callback returned: the data goes
+                // back (the queue is still owned, so the engine is not quiescent yet).
+                let data = core.rest.take_destroyed(object);
+                drop(core);
+                if self.hook(|| self.executor.destroyed(self, object, data)) {
+                    self.core.lock().rest.panics += 1;
+                }
+                core = self.core.lock();
+            }
+            if n.needs_return {
+                let mut work = Work::default();
+                let input = Input::CallbackReturned { object };
+                // The delivered notification holds the object until this input (the
+                // machine took the hold when it emitted it), so it cannot be refused.
+                let returned = core
+                    .step(&self.table, input)
+                    .and_then(|_| core.drain(&mut work));
+                debug_assert!(returned.is_ok(), "callback return refused: {returned:?}");
+                if !work.io.is_empty() || !work.destroyed.is_empty() {
+                    // A callback's return can start I/O (a lane's next operation) or
+                    // destroy an object: hand those over now, outside the lock.
+                    drop(core);
+                    self.hand_over(work.io, work.destroyed);
+                    core = self.core.lock();
+                }
+                extend_unique(list, work.objects);
+            }
+        }
+    }
+
+    /// Block until operation `op`'s `CallReturned`, applying the inputs handed to this
+    /// caller in order. Returns the operation's result.
+    pub(crate) fn block_on(&self, op: OpId) -> Completion {
+        let Some(mailbox) = self
+            .core
+            .lock()
+            .rest
+            .blocked
+            .get(&op)
+            .map(|b| b.mailbox.clone())
+        else {
+            // Registered in the call's own step and removed only here.
+            unreachable!("blocked call {op} lost its mailbox");
+        };
+        loop {
+            let next = {
+                let mut mail = mailbox.state.lock();
+                loop {
+                    if let Some(input) = mail.inputs.pop_front() {
+                        break Some(input);
+                    }
+                    if mail.returned.is_some() {
+                        break None;
+                    }
+                    mail = mailbox.ready.wait(mail);
+                }
+            };
+            match next {
+                Some(input) => {
+                    // Applied on this thread: its callbacks run here (WH-R19).
+                    if self.apply_raw(input).is_err() {
+                        self.core.lock().rest.refused_handoffs += 1;
+                    }
+                }
+                None => {
+                    // Returned. Leave only with an empty mailbox, checked under the
+                    // engine lock that every hand-over takes.
+                    let mut core = self.core.lock();
+                    let mut mail = mailbox.state.lock();
+                    if !mail.inputs.is_empty() {
+                        continue;
+                    }
+                    let result = mail.returned.take();
+                    drop(mail);
+                    core.rest.blocked.remove(&op);
+                    if core.rest.is_quiescent() {
+                        self.quiet.notify_all();
+                    }
+                    // Checked `is_some` above, under the mailbox lock, and only this
+                    // thread takes it.
+                    return result.unwrap_or(Completion::Done);
+                }
+            }
+        }
+    }
+
+    /// One step applied by this thread, never handed to a blocked caller.
+    fn apply_raw(&self, input: Input) -> Result<(), hinternet_core::InputError> {
+        let mut work = Work::default();
+        {
+            let mut core = self.core.lock();
+            core.step(&self.table, input)?;
+            core.drain(&mut work)?;
+        }
+        self.finish(work);
+        Ok(())
+    }
+}
+
+fn extend_unique(list: &mut VecDeque<ObjectId>, objects: Vec<ObjectId>) {
+    for object in objects {
+        if !list.contains(&object) {
+            list.push_back(object);
+        }
+    }
+}
