@@ -87,7 +87,10 @@ pub async fn connect_tcp(addrs: &[SocketAddr], limit: Option<Duration>) -> NetRe
             match TcpStream::connect(addr).await {
                 Ok(tcp) => {
                     let _ = tcp.set_nodelay(true);
-                    return Ok(Connection::new(Transport::Tcp(tcp), Some(*addr)));
+                    let local = tcp.local_addr().ok();
+                    let mut conn = Connection::new(Transport::Tcp(tcp), Some(*addr));
+                    conn.local = local;
+                    return Ok(conn);
                 }
                 Err(err) => last = format!("{addr}: {err}"),
             }
@@ -109,6 +112,7 @@ pub async fn start_tls(
     let Connection {
         transport,
         peer,
+        local,
         send_timeout,
         receive_timeout,
         ..
@@ -139,6 +143,7 @@ pub async fn start_tls(
         .unwrap_or_default();
     let mut conn = Connection::new(Transport::Tls(Box::new(tls)), peer);
     conn.peer_certificates = certificates;
+    conn.local = local;
     conn.send_timeout = send_timeout;
     conn.receive_timeout = receive_timeout;
     Ok(conn)
@@ -234,6 +239,7 @@ pub struct Connection {
     transport: Transport,
     read_ahead: BytesMut,
     peer: Option<SocketAddr>,
+    local: Option<SocketAddr>,
     peer_certificates: Vec<CertificateDer<'static>>,
     reused: bool,
     send_timeout: Option<Duration>,
@@ -246,6 +252,7 @@ impl Connection {
             transport,
             read_ahead: BytesMut::new(),
             peer,
+            local: None,
             peer_certificates: Vec::new(),
             reused: false,
             send_timeout: None,
@@ -277,6 +284,11 @@ impl Connection {
     /// The server's address, if this is a socket.
     pub fn peer_addr(&self) -> Option<SocketAddr> {
         self.peer
+    }
+
+    /// The local address of the socket, if this is a socket.
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.local
     }
 
     /// Whether the connection runs TLS.
