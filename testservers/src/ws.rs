@@ -26,16 +26,14 @@ where
 {
     for _ in 0..MAX_MESSAGES {
         match tokio::time::timeout(IDLE_LIMIT, ws.next()).await {
-            Ok(Some(Ok(message))) => match message {
-                Message::Text(_) | Message::Binary(_) => {
-                    if ws.send(message).await.is_err() {
-                        return;
-                    }
-                }
+            Ok(Some(Ok(message))) => {
+                let is_data = matches!(message, Message::Text(_) | Message::Binary(_));
                 // Close: tungstenite queued its reply; the next poll flushes it and then
-                // reports the end of the stream.
-                _ => {}
-            },
+                // reports the end of the stream. Pings are answered the same way.
+                if is_data && ws.send(message).await.is_err() {
+                    return;
+                }
+            }
             _ => return,
         }
     }
