@@ -1,0 +1,104 @@
+//! The servers themselves: websocket echo and close reply, the upgrade route, shutdown with
+//! connections still open, and the script server's recording.
+
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use hinternet_testservers::script::{self, Step};
+use hinternet_testservers::{http, ws};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::Message;
+
+#[tokio::test]
+async fn websocket_echo_and_close_reply_is_flushed() {
+    let server = ws::start();
+    let tcp = tokio::net::TcpStream::connect(server.addr())
+        .await
+        .expect("connect");
+    let url = format!("ws://127.0.0.1:{}/", server.port());
+    let (mut socket, _) = tokio_tungstenite::client_async(url, tcp)
+        .await
+        .expect("handshake");
+    socket.send(Message::text("ping me")).await.expect("send");
+    let echoed = socket.next().await.expect("message").expect("ok");
+    assert_eq!(echoed, Message::text("ping me"));
+    socket
+        .send(Message::binary(vec![1u8, 2, 3]))
+        .await
+        .expect("send");
+    assert_eq!(
+        socket.next().await.expect("message").expect("ok"),
+        Message::binary(vec![1u8, 2, 3])
+    );
+    let close = CloseFrame {
+        code: CloseCode::Away,
+        reason: "bye".into(),
+    };
+    socket
+        .send(Message::Close(Some(close)))
+        .await
+        .expect("close");
+    let reply = tokio::time::timeout(Duration::from_secs(5), socket.next())
+        .await
+        .expect("reply in time");
+    match reply {
+        Some(Ok(Message::Close(Some(frame)))) => assert_eq!(frame.code, CloseCode::Away),
+        other => panic!("expected the server's close reply, got {other:?}"),
+    }
+}
+
+#[test]
+fn http_server_counts_connections_and_stops_with_silent_requests_open() {
+    let server = http::start();
+    let mut silent = std::net::TcpStream::connect(server.addr()).expect("connect");
+    silent
+        .write_all(b"GET /silent HTTP/1.1\r\nHost: x\r\n\r\n")
+        .expect("send");
+    let mut fixed = std::net::TcpStream::connect(server.addr()).expect("connect");
+    fixed
+        .write_all(b"GET /fixed HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .expect("send");
+    let mut reply = String::new();
+    fixed.read_to_string(&mut reply).expect("reply");
+    assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
+    assert!(reply.ends_with("\r\n\r\nhello, world"), "{reply}");
+    assert_eq!(server.accepted(), 2);
+    let started = Instant::now();
+    drop(server);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "drop does not wait for /silent"
+    );
+    silent
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .expect("timeout");
+    let mut rest = Vec::new();
+    assert_eq!(
+        silent.read_to_end(&mut rest).expect("closed by the server"),
+        0
+    );
+}
+
+#[test]
+fn script_server_records_what_it_read_and_resets() {
+    let server = script::start(vec![vec![
+        Step::ReadUntil(b"END".to_vec()),
+        Step::Write(b"reply".to_vec()),
+        Step::Sleep(Duration::from_millis(20)),
+        Step::Reset,
+    ]]);
+    let mut client = std::net::TcpStream::connect(server.handle.addr()).expect("connect");
+    client.write_all(b"some bytes END").expect("send");
+    client
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut got = [0u8; 5];
+    client.read_exact(&mut got).expect("reply");
+    assert_eq!(&got, b"reply");
+    let mut rest = [0u8; 8];
+    let err = client.read(&mut rest).expect_err("reset");
+    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset);
+    assert_eq!(server.received(0), b"some bytes END");
+}
