@@ -5,6 +5,7 @@
 //! [`NetError::secure_failure_flags`] the `WINHTTP_CALLBACK_STATUS_FLAG_*` bits that go with
 //! `ERROR_WINHTTP_SECURE_FAILURE` in the `SECURE_FAILURE` notification.
 
+use windows_sys::Win32::Foundation::ERROR_INVALID_PARAMETER;
 use windows_sys::Win32::Networking::WinHttp::{
     ERROR_WINHTTP_CANNOT_CONNECT, ERROR_WINHTTP_CONNECTION_ERROR, ERROR_WINHTTP_HEADER_NOT_FOUND,
     ERROR_WINHTTP_INVALID_HEADER, ERROR_WINHTTP_INVALID_SERVER_RESPONSE,
@@ -69,6 +70,11 @@ pub enum NetError {
     /// empty or non-token name): `ERROR_WINHTTP_INVALID_HEADER` (12153).
     #[error("invalid request header: {0}")]
     InvalidHeader(String),
+    /// The caller asked for something the exchange cannot do (upload data beyond the declared
+    /// `Content-Length`, after the last chunk, or for a request without a body; a step out
+    /// of order): `ERROR_INVALID_PARAMETER` (87). Nothing was written.
+    #[error("invalid parameter: {0}")]
+    InvalidParameter(&'static str),
     /// A response header that was asked for is absent: `ERROR_WINHTTP_HEADER_NOT_FOUND`
     /// (12150).
     #[error("the header was not found")]
@@ -91,6 +97,7 @@ impl NetError {
             NetError::SecureChannelError(_) => ERROR_WINHTTP_SECURE_CHANNEL_ERROR,
             NetError::Cancelled => ERROR_WINHTTP_OPERATION_CANCELLED,
             NetError::InvalidHeader(_) => ERROR_WINHTTP_INVALID_HEADER,
+            NetError::InvalidParameter(_) => ERROR_INVALID_PARAMETER,
             NetError::HeaderNotFound => ERROR_WINHTTP_HEADER_NOT_FOUND,
         }
     }
@@ -131,6 +138,7 @@ mod tests {
             (NetError::SecureChannelError("x".into()), 12157),
             (NetError::Cancelled, 12017),
             (NetError::InvalidHeader("x".into()), 12153),
+            (NetError::InvalidParameter("x"), 87),
             (NetError::HeaderNotFound, 12150),
         ];
         for (err, code) in cases {

@@ -433,3 +433,114 @@ async fn websocket_upgrade_hands_over_the_connection() {
     }
     assert_eq!(&conn.take_read_ahead()[..], &[0x81, 0x02, b'h', b'i']);
 }
+
+#[tokio::test]
+async fn http10_response_from_hyper_is_not_reused() {
+    let server = routes::start();
+    let (status, body, exchange) = fetch(server.addr(), "GET", "/http10").await.expect("fetch");
+    assert_eq!((status, body.as_slice()), (200, &b"old school"[..]));
+    let head = exchange.head().expect("head");
+    assert_eq!(head.version, HttpVersion::Http10);
+    assert!(head.status_line.starts_with("HTTP/1.0 200"));
+    assert!(!exchange.is_reusable());
+}
+
+#[tokio::test]
+async fn uploads_beyond_their_framing_are_refused_before_the_wire() {
+    let server = script::start(vec![vec![Step::ReadUntil(b"abc".to_vec()), Step::Hang]]);
+    let addr = server.handle.addr();
+    let host = host(addr);
+    let mut exchange = Exchange::new(open(addr).await.expect("connect"), "POST");
+    assert_eq!(
+        exchange
+            .write_body(b"early")
+            .await
+            .expect_err("no head")
+            .code(),
+        87
+    );
+    let head = RequestHead {
+        method: "POST",
+        target: "/",
+        host: &host,
+        headers: &[],
+        framing: UploadFraming::ContentLength(3),
+    };
+    exchange.send_head(&head).await.expect("head");
+    assert_eq!(
+        exchange
+            .write_body(b"abcd")
+            .await
+            .expect_err("too long")
+            .code(),
+        87
+    );
+    assert_eq!(exchange.write_body(b"abc").await.expect("fits"), 3);
+    assert_eq!(
+        exchange.write_body(b"x").await.expect_err("beyond").code(),
+        87
+    );
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let received = String::from_utf8_lossy(&server.received(0)).into_owned();
+    assert!(
+        received.ends_with("\r\n\r\nabc"),
+        "only the declared bytes went out: {received:?}"
+    );
+
+    let mut exchange = Exchange::new(open(addr).await.expect("connect"), "GET");
+    let head = RequestHead {
+        method: "GET",
+        framing: UploadFraming::None,
+        ..head
+    };
+    exchange.send_head(&head).await.expect("head");
+    assert_eq!(
+        exchange
+            .write_body(b"data")
+            .await
+            .expect_err("no body")
+            .code(),
+        87
+    );
+
+    let mut exchange = Exchange::new(open(addr).await.expect("connect"), "PUT");
+    let head = RequestHead {
+        method: "PUT",
+        framing: UploadFraming::Chunked,
+        ..head
+    };
+    exchange.send_head(&head).await.expect("head");
+    exchange.write_body(b"one").await.expect("chunk");
+    exchange.finish_body().await.expect("finish");
+    assert_eq!(
+        exchange
+            .write_body(b"late")
+            .await
+            .expect_err("finished")
+            .code(),
+        87
+    );
+}
+
+#[tokio::test]
+async fn nothing_received_tells_a_stale_connection_from_a_bad_reply() {
+    let server = script::start(vec![
+        vec![Step::ReadHead, Step::Close],
+        vec![
+            Step::ReadHead,
+            Step::Write(b"HTTP/1.1 2".to_vec()),
+            Step::Close,
+        ],
+    ]);
+    let addr = server.handle.addr();
+    for expect_nothing in [true, false] {
+        let mut exchange = send(open(addr).await.expect("connect"), "GET", "/", addr)
+            .await
+            .expect("send");
+        assert_eq!(
+            exchange.read_head().await.expect_err("closed").code(),
+            12152
+        );
+        assert_eq!(exchange.nothing_received(), expect_nothing);
+    }
+}

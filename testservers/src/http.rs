@@ -10,6 +10,7 @@
 //! - `/redirect?code=301&to=/fixed`: that status with `Location: <to>` (relative, absolute or
 //!   another port's URL as given);
 //! - `/close`: a body with `Connection: close` (the server then closes);
+//! - `/http10`: an `HTTP/1.0` response with `Content-Length` (the server then closes);
 //! - `/status?code=204`: an empty response with that status;
 //! - `/slow?ms=300`: waits, then `slow`; `/slow-body?ms=300`: the head at once, the body
 //!   after the wait;
@@ -168,6 +169,11 @@ async fn route(req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
             response
                 .headers_mut()
                 .insert(CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
+        "/http10" => {
+            let mut response = respond(StatusCode::OK, full("old school"));
+            *response.version_mut() = hyper::Version::HTTP_10;
             response
         }
         "/status" => {

@@ -50,6 +50,7 @@ pub struct Exchange {
     head: Option<ResponseHead>,
     decoder: Option<BodyDecoder>,
     failed: bool,
+    response_bytes: bool,
 }
 
 impl Exchange {
@@ -62,6 +63,7 @@ impl Exchange {
             head: None,
             decoder: None,
             failed: false,
+            response_bytes: false,
         }
     }
 
@@ -96,17 +98,31 @@ impl Exchange {
     }
 
     /// Writes upload data (framed as a chunk for a chunked upload); returns the data bytes
-    /// accepted. Sending more than a declared `Content-Length` makes the connection
-    /// unusable for reuse.
+    /// written. Data beyond a declared `Content-Length`, after the last chunk, or for a
+    /// request without a body is refused (`ERROR_INVALID_PARAMETER`) and nothing is written,
+    /// so no stray bytes can be taken by the server for another request.
     pub async fn write_body(&mut self, data: &[u8]) -> NetResult<usize> {
         let Some(upload) = self.upload.as_mut() else {
-            return Err(NetError::ConnectionError("request head not sent".into()));
+            return Err(NetError::InvalidParameter("request head not sent"));
         };
-        upload.sent = upload.sent.saturating_add(data.len() as u64);
-        let wire = match &upload.chunked {
-            Some(encoder) => encoder.encode(data),
-            None => data.to_vec(),
+        let sent = upload.sent.saturating_add(data.len() as u64);
+        let wire = match (&upload.chunked, upload.framing) {
+            (Some(encoder), _) if encoder.is_finished() && !data.is_empty() => {
+                return Err(NetError::InvalidParameter("upload already finished"))
+            }
+            (Some(encoder), _) => encoder.encode(data),
+            (None, UploadFraming::ContentLength(declared)) if sent > declared => {
+                return Err(NetError::InvalidParameter("more data than Content-Length"))
+            }
+            (None, UploadFraming::None) if !data.is_empty() => {
+                return Err(NetError::InvalidParameter("the request declared no body"))
+            }
+            (None, _) => data.to_vec(),
         };
+        upload.sent = sent;
+        if wire.is_empty() {
+            return Ok(0);
+        }
         let result = self.conn.write_all(&wire).await;
         self.note(result)?;
         Ok(data.len())
@@ -168,6 +184,9 @@ impl Exchange {
         let mut interim_seen = 0usize;
         // Each pass reads at least one byte or ends; the head limit ends it within 64 KiB.
         loop {
+            if !self.conn.buffered().is_empty() {
+                self.response_bytes = true;
+            }
             if self.take_buffered_head(&mut interim_seen, false)?.is_some() {
                 return Ok(());
             }
@@ -222,6 +241,13 @@ impl Exchange {
             Err(_) => Ok(ContinueOutcome::NoReply),
         };
         self.note(result)
+    }
+
+    /// Whether no byte of a response arrived before the head read failed: on a connection
+    /// taken from the pool this means the server closed it just as it was reused, and the
+    /// executor may resend the request on a new connection (as WinHTTP does).
+    pub fn nothing_received(&self) -> bool {
+        self.head.is_none() && !self.response_bytes && self.conn.buffered().is_empty()
     }
 
     /// The response head, once read.
