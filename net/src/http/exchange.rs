@@ -20,7 +20,9 @@ use crate::error::{NetError, NetResult, TimeoutPhase};
 use crate::http::body::{response_framing, BodyDecoder, BodyFraming};
 use crate::http::conn::{with_timeout, Connection};
 use crate::http::request::{ChunkedEncoder, RequestHead, UploadFraming};
-use crate::http::response::{parse_head, ResponseHead, MAX_INTERIM_RESPONSES};
+use crate::http::response::{
+    contains_head_end, parse_head, ResponseHead, MAX_HEAD_BYTES, MAX_INTERIM_RESPONSES,
+};
 
 /// What [`Exchange::await_continue`] saw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +53,9 @@ pub struct Exchange {
     decoder: Option<BodyDecoder>,
     failed: bool,
     response_bytes: bool,
+    /// Buffered bytes already searched for the end of a head (so a trickling server costs
+    /// linear, not quadratic, work).
+    head_scanned: usize,
 }
 
 impl Exchange {
@@ -64,6 +69,7 @@ impl Exchange {
             decoder: None,
             failed: false,
             response_bytes: false,
+            head_scanned: 0,
         }
     }
 
@@ -149,14 +155,30 @@ impl Exchange {
         }
     }
 
-    /// Takes the next head from the buffer if complete; skips interim responses.
-    /// Returns true once a final head is stored.
+    /// Takes the next head from the buffer if complete; skips interim responses. Returns the
+    /// status of the final head once stored (or 100 when `stop_at_100` and one was skipped),
+    /// `None` while more bytes are needed.
     fn take_buffered_head(
         &mut self,
         interim_seen: &mut usize,
         stop_at_100: bool,
     ) -> NetResult<Option<u16>> {
-        while let Some((head, used)) = parse_head(self.conn.buffered())? {
+        loop {
+            let buffered = self.conn.buffered();
+            let resume = self.head_scanned.saturating_sub(2).min(buffered.len());
+            let looks_like_status = b"HTTP/".starts_with(&buffered[..buffered.len().min(5)]);
+            if looks_like_status
+                && buffered.len() < MAX_HEAD_BYTES
+                && !contains_head_end(&buffered[resume..])
+            {
+                self.head_scanned = buffered.len();
+                return Ok(None);
+            }
+            let Some((head, used)) = parse_head(buffered)? else {
+                self.head_scanned = buffered.len();
+                return Ok(None);
+            };
+            self.head_scanned = 0;
             if head.is_interim() {
                 self.conn.consume(used);
                 *interim_seen += 1;
@@ -177,7 +199,6 @@ impl Exchange {
             self.head = Some(head);
             return Ok(Some(status));
         }
-        Ok(None)
     }
 
     async fn read_head_inner(&mut self) -> NetResult<()> {
@@ -387,5 +408,45 @@ impl Exchange {
     /// after the head are in [`Connection::take_read_ahead`]).
     pub fn into_connection(self) -> Connection {
         self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::conn::MemoryStream;
+
+    fn run<T>(fut: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("runtime")
+            .block_on(fut)
+    }
+
+    #[test]
+    fn heads_and_bodies_split_at_every_byte() {
+        let wire: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nX-A: 1\r\n\
+                            Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+        for read_chunk in [1usize, 2, 3, 5, 1000] {
+            let conn = Connection::from_memory(MemoryStream::new(wire.to_vec(), read_chunk));
+            let mut exchange = Exchange::new(conn, "GET");
+            let (status, body) = run(async {
+                let status = exchange.read_head().await.expect("head").status;
+                let mut body = Vec::new();
+                let mut buf = [0u8; 2];
+                for _ in 0..100 {
+                    let n = exchange.read_body(&mut buf).await.expect("body");
+                    if n == 0 {
+                        break;
+                    }
+                    body.extend_from_slice(&buf[..n]);
+                }
+                (status, body)
+            });
+            assert_eq!(status, 200, "read size {read_chunk}");
+            assert_eq!(body, b"abcde", "read size {read_chunk}");
+            assert_eq!(exchange.head().and_then(|h| h.header("x-a")), Some("1"));
+        }
     }
 }

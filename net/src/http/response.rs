@@ -95,7 +95,8 @@ impl ResponseHead {
     }
 }
 
-fn contains_head_end(buf: &[u8]) -> bool {
+/// Whether `buf` holds the blank line that ends a head (`\n\n` or `\n\r\n`).
+pub(crate) fn contains_head_end(buf: &[u8]) -> bool {
     buf.windows(2).any(|w| w == b"\n\n") || buf.windows(3).any(|w| w == b"\n\r\n")
 }
 
