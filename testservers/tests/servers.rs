@@ -102,3 +102,51 @@ fn script_server_records_what_it_read_and_resets() {
     assert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset);
     assert_eq!(server.received(0), b"some bytes END");
 }
+
+fn raw_request(addr: std::net::SocketAddr, request: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).expect("reply");
+    reply
+}
+
+#[test]
+fn redirect_slow_and_headers_routes() {
+    let server = http::start();
+    let other = http::start();
+    for code in [301u16, 302, 303, 307, 308] {
+        let to = format!("http://127.0.0.1:{}/fixed", other.port());
+        let reply = raw_request(
+            server.addr(),
+            &format!("GET /redirect?code={code}&to={to} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(reply.starts_with(&format!("HTTP/1.1 {code} ")), "{reply}");
+        assert!(
+            reply
+                .to_ascii_lowercase()
+                .contains(&format!("location: {to}\r\n")),
+            "{reply}"
+        );
+    }
+    let started = Instant::now();
+    let reply = raw_request(
+        server.addr(),
+        "GET /slow?ms=200 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    assert!(reply.ends_with("\r\n\r\nslow"), "{reply}");
+    let reply = raw_request(
+        server.addr(),
+        "GET /headers HTTP/1.1\r\nHost: x\r\nX-Probe: 42\r\nConnection: close\r\n\r\n",
+    );
+    assert!(reply.contains("\nx-probe: 42\n"), "{reply}");
+    let reply = raw_request(
+        server.addr(),
+        "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(reply.starts_with("HTTP/1.1 404 "), "{reply}");
+}
