@@ -18,6 +18,11 @@
 //! `ERROR_WINHTTP_INVALID_URL`), an empty port means the scheme's default, a port above 65535
 //! is invalid, the extra info starts at the first `?` or `#` after the path's `/` — and when
 //! the caller does not ask for the extra info, the path runs to the end of the URL.
+//!
+//! The WinINet variants (`InternetCrackUrl`, `InternetCreateUrl`, `InternetCanonicalizeUrl`,
+//! `InternetCombineUrl`) are in [`wininet`].
+
+pub mod wininet;
 
 use windows_sys::Win32::Foundation::{ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_PARAMETER};
 use windows_sys::Win32::Networking::WinHttp::{
