@@ -63,11 +63,39 @@ fn is_blank(c: char) -> bool {
     c == ' ' || c == '\t'
 }
 
+/// Whether `c` may appear in a field name (an RFC 7230 token character: no controls, blanks
+/// or separators).
+fn is_token_char(c: char) -> bool {
+    c.is_ascii()
+        && !c.is_ascii_control()
+        && !matches!(
+            c,
+            '(' | ')'
+                | '<'
+                | '>'
+                | '@'
+                | ','
+                | ';'
+                | ':'
+                | '\\'
+                | '"'
+                | '/'
+                | '['
+                | ']'
+                | '?'
+                | '='
+                | '{'
+                | '}'
+                | ' '
+                | '\t'
+        )
+}
+
 /// Splits `Name: value` (the `AddRequestHeaders` syntax). `None` for a line without a colon,
-/// an empty name, or a name with blanks/controls (e.g. `:b`, `cd`, ` e :f`).
+/// an empty name, or a name that is not a token (e.g. `:b`, `cd`, ` e :f`).
 fn split_header_line(line: &str) -> Option<(&str, &str)> {
     let (name, value) = line.split_once(':')?;
-    if name.is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if name.is_empty() || !name.chars().all(is_token_char) {
         return None;
     }
     Some((name, value.trim_matches(is_blank)))
@@ -834,7 +862,7 @@ mod tests {
     #[test]
     fn malformed_lines_and_empty_values() {
         let mut store = req();
-        for bad in [":", ":b", "cd", " e :f"] {
+        for bad in [":", ":b", "cd", " e :f", "a b: c", "x/y: z", "caf\u{e9}: 1"] {
             assert_eq!(
                 store.add_request_headers(bad, wh::WINHTTP_ADDREQ_FLAG_ADD),
                 Err(wh::ERROR_WINHTTP_INVALID_HEADER),

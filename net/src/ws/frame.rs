@@ -13,8 +13,9 @@
 //!   close (status 1005 when the frame has no body; delivered as buffer type CLOSE, WH-R41);
 //! * the upgrade-handshake helpers (`Sec-WebSocket-Key`, `Sec-WebSocket-Accept`).
 //!
-//! Invariants: the decoder never panics and never buffers more than one frame header plus one
-//! chunk beyond what it was fed; a protocol violation is reported once as
+//! Invariants: the decoder never panics on any input; it holds only the bytes fed and not yet
+//! consumed, and a frame's declared length is checked against the limit before any of its
+//! payload is awaited; a protocol violation is reported once as
 //! `ERROR_WINHTTP_INVALID_SERVER_RESPONSE` together with the close status a client should send
 //! (1002 protocol error, 1007 invalid UTF-8, 1009 too big) and the decoder then stays failed.
 
