@@ -231,22 +231,36 @@ impl HeaderStore {
         (parts.next(), parts.next(), parts.next())
     }
 
-    /// `WinHttpAddRequestHeaders` / `HttpAddRequestHeaders`: `headers` may hold several
-    /// CRLF- (or LF-) separated lines; empty lines are skipped. Empty input is
+    /// `WinHttpAddRequestHeaders` / `HttpAddRequestHeaders`: `headers` may hold several lines
+    /// separated by any mix of CR and LF; empty lines are skipped. Empty input is
     /// `ERROR_INVALID_PARAMETER`; a malformed line `ERROR_WINHTTP_INVALID_HEADER`; lines before
     /// a failing one stay applied.
-    pub fn add_request_headers(&mut self, headers: &str, modifiers: u32) -> Result<(), u32> {
+    ///
+    /// `REPLACE` differs between the APIs (both observed on Windows by Wine's tests): WinHTTP
+    /// replaces the first occurrence in place, WinINet removes it and appends the new line.
+    pub fn add_request_headers(
+        &mut self,
+        api: Api,
+        headers: &str,
+        modifiers: u32,
+    ) -> Result<(), u32> {
         if headers.is_empty() {
             return Err(ERROR_INVALID_PARAMETER);
         }
         for line in headers.split(['\r', '\n']).filter(|l| !l.is_empty()) {
             let (name, value) = split_header_line(line).ok_or(wh::ERROR_WINHTTP_INVALID_HEADER)?;
-            self.apply_modifier(name, value, modifiers)?;
+            self.apply_modifier(api, name, value, modifiers)?;
         }
         Ok(())
     }
 
-    fn apply_modifier(&mut self, name: &str, value: &str, modifiers: u32) -> Result<(), u32> {
+    fn apply_modifier(
+        &mut self,
+        api: Api,
+        name: &str,
+        value: &str,
+        modifiers: u32,
+    ) -> Result<(), u32> {
         let existing = self.position(name);
         if modifiers & wh::WINHTTP_ADDREQ_FLAG_ADD_IF_NEW != 0 && existing.is_some() {
             return Err(wh::ERROR_WINHTTP_HEADER_ALREADY_EXISTS);
@@ -263,7 +277,13 @@ impl HeaderStore {
                     Ok(())
                 }
                 Some(i) => {
-                    self.lines[i] = new_line();
+                    match api {
+                        Api::WinHttp => self.lines[i] = new_line(),
+                        Api::WinInet => {
+                            self.lines.remove(i);
+                            self.lines.push(new_line());
+                        }
+                    }
                     Ok(())
                 }
                 None if modifiers & wh::WINHTTP_ADDREQ_FLAG_ADD != 0 => {
@@ -613,7 +633,9 @@ pub fn query_headers(
     let mut iterates = false;
     let value: String = match level {
         Level::RequestMethod => verb.to_owned(),
-        Level::RawHeaders | Level::RawHeadersCrlf if pre_response => String::new(),
+        // WI-R23: before a response WinINet answers an empty head (Windows 10 gives CRLF CRLF).
+        Level::RawHeaders if pre_response => String::new(),
+        Level::RawHeadersCrlf if pre_response => "\r\n\r\n".to_owned(),
         Level::RawHeaders => store.raw_nul(),
         Level::RawHeadersCrlf => store.raw_crlf(),
         Level::StatusCode if pre_response => "0".to_owned(),
@@ -748,7 +770,7 @@ mod tests {
             Err(wh::ERROR_WINHTTP_HEADER_NOT_FOUND)
         );
         store
-            .add_request_headers("Warning:test1", wh::WINHTTP_ADDREQ_FLAG_ADD)
+            .add_request_headers(Api::WinHttp, "Warning:test1", wh::WINHTTP_ADDREQ_FLAG_ADD)
             .expect("adds");
         let got =
             query_headers(&store, None, "POST", &custom("Warning", Some(0), 520)).expect("found");
@@ -774,7 +796,7 @@ mod tests {
     fn raw_headers_crlf_and_nul_forms() {
         let mut store = req();
         store
-            .add_request_headers("Warning:test1", wh::WINHTTP_ADDREQ_FLAG_ADD)
+            .add_request_headers(Api::WinHttp, "Warning:test1", wh::WINHTTP_ADDREQ_FLAG_ADD)
             .expect("adds");
         let crlf_query = |buffer| QueryRequest {
             api: Api::WinHttp,
@@ -816,14 +838,18 @@ mod tests {
     fn add_modifiers_follow_windows_order() {
         let mut store = req();
         store
-            .add_request_headers("Warning:test1", wh::WINHTTP_ADDREQ_FLAG_ADD)
+            .add_request_headers(Api::WinHttp, "Warning:test1", wh::WINHTTP_ADDREQ_FLAG_ADD)
             .expect("adds");
         store
-            .add_request_headers("Warning:test2", wh::WINHTTP_ADDREQ_FLAG_ADD)
+            .add_request_headers(Api::WinHttp, "Warning:test2", wh::WINHTTP_ADDREQ_FLAG_ADD)
             .expect("duplicate");
         assert_eq!(warnings(&store), ["test1", "test2"]);
         store
-            .add_request_headers("Warning:test3", wh::WINHTTP_ADDREQ_FLAG_REPLACE)
+            .add_request_headers(
+                Api::WinHttp,
+                "Warning:test3",
+                wh::WINHTTP_ADDREQ_FLAG_REPLACE,
+            )
             .expect("replaces");
         assert_eq!(
             warnings(&store),
@@ -831,20 +857,33 @@ mod tests {
             "first occurrence replaced in place"
         );
         assert_eq!(
-            store.add_request_headers("Warning:test4", wh::WINHTTP_ADDREQ_FLAG_ADD_IF_NEW),
+            store.add_request_headers(
+                Api::WinHttp,
+                "Warning:test4",
+                wh::WINHTTP_ADDREQ_FLAG_ADD_IF_NEW
+            ),
             Err(wh::ERROR_WINHTTP_HEADER_ALREADY_EXISTS)
         );
         assert_eq!(warnings(&store), ["test3", "test2"]);
         store
-            .add_request_headers("Warning:test4", wh::WINHTTP_ADDREQ_FLAG_COALESCE)
+            .add_request_headers(
+                Api::WinHttp,
+                "Warning:test4",
+                wh::WINHTTP_ADDREQ_FLAG_COALESCE,
+            )
             .expect("coalesces");
         assert_eq!(warnings(&store), ["test3, test4", "test2"]);
         store
-            .add_request_headers("Warning:test5", wh::WINHTTP_ADDREQ_FLAG_COALESCE_WITH_COMMA)
+            .add_request_headers(
+                Api::WinHttp,
+                "Warning:test5",
+                wh::WINHTTP_ADDREQ_FLAG_COALESCE_WITH_COMMA,
+            )
             .expect("comma");
         assert_eq!(warnings(&store), ["test3, test4, test5", "test2"]);
         store
             .add_request_headers(
+                Api::WinHttp,
                 "Warning:test6",
                 wh::WINHTTP_ADDREQ_FLAG_COALESCE_WITH_SEMICOLON,
             )
@@ -852,6 +891,7 @@ mod tests {
         assert_eq!(warnings(&store), ["test3, test4, test5; test6", "test2"]);
         store
             .add_request_headers(
+                Api::WinHttp,
                 "Warning:test4",
                 wh::WINHTTP_ADDREQ_FLAG_ADD | wh::WINHTTP_ADDREQ_FLAG_REPLACE,
             )
@@ -860,26 +900,122 @@ mod tests {
     }
 
     #[test]
+    fn wininet_replace_moves_the_line_to_the_end() {
+        // Wine http.c :: HttpHeaders_test (passes on Windows).
+        let mut store = req();
+        let add = |s: &mut HeaderStore, line: &str, flags: u32| {
+            s.add_request_headers(Api::WinInet, line, flags)
+        };
+        add(&mut store, "Warning:test1", wi::HTTP_ADDREQ_FLAG_ADD).expect("adds");
+        add(&mut store, "Warning:test2", wi::HTTP_ADDREQ_FLAG_ADD).expect("adds");
+        add(&mut store, "Warning:test3", wi::HTTP_ADDREQ_FLAG_REPLACE).expect("replaces");
+        assert_eq!(warnings(&store), ["test2", "test3"]);
+        assert_eq!(
+            add(&mut store, "Warning:test4", wi::HTTP_ADDREQ_FLAG_ADD_IF_NEW),
+            Err(wi::ERROR_HTTP_HEADER_ALREADY_EXISTS)
+        );
+        add(&mut store, "Warning:test4", wi::HTTP_ADDREQ_FLAG_COALESCE).expect("coalesces");
+        add(
+            &mut store,
+            "Warning:test5",
+            wi::HTTP_ADDREQ_FLAG_COALESCE_WITH_COMMA,
+        )
+        .expect("comma");
+        add(
+            &mut store,
+            "Warning:test6",
+            wi::HTTP_ADDREQ_FLAG_COALESCE_WITH_SEMICOLON,
+        )
+        .expect("semicolon");
+        assert_eq!(warnings(&store), ["test2, test4, test5; test6", "test3"]);
+        add(
+            &mut store,
+            "Warning:test7",
+            wi::HTTP_ADDREQ_FLAG_ADD | wi::HTTP_ADDREQ_FLAG_REPLACE,
+        )
+        .expect("add|replace");
+        assert_eq!(warnings(&store), ["test3", "test7"]);
+        add(
+            &mut store,
+            "\r\nBlankTest:value\r\n\r\n",
+            wi::HTTP_ADDREQ_FLAG_ADD_IF_NEW,
+        )
+        .expect("blank lines skipped");
+        assert_eq!(store.get("BlankTest"), Some("value"));
+        add(
+            &mut store,
+            "\r\rMalformedTest:value\n\nMalformedTestTwo: value2\rMalformedTestThree: value3\n\n\r\r\n",
+            wi::HTTP_ADDREQ_FLAG_ADD | wi::HTTP_ADDREQ_FLAG_REPLACE,
+        )
+        .expect("odd separators");
+        assert_eq!(
+            (
+                store.get("MalformedTest"),
+                store.get("MalformedTestTwo"),
+                store.get("MalformedTestThree")
+            ),
+            (Some("value"), Some("value2"), Some("value3"))
+        );
+        add(
+            &mut store,
+            "Authorization: Basic\r\n",
+            wi::HTTP_ADDREQ_FLAG_ADD,
+        )
+        .expect("adds");
+        let auth = QueryRequest {
+            api: Api::WinInet,
+            info_level: wi::HTTP_QUERY_AUTHORIZATION | wi::HTTP_QUERY_FLAG_REQUEST_HEADERS,
+            name: None,
+            buffer: OutBuffer::bytes(256),
+            index: Some(0),
+        };
+        assert_eq!(
+            query_headers(&store, None, "POST", &auth).map(|a| (text(&a), a.next_index)),
+            Ok(("Basic".into(), Some(1)))
+        );
+        add(
+            &mut store,
+            "Authorization:\r\n",
+            wi::HTTP_ADDREQ_FLAG_REPLACE,
+        )
+        .expect("removes");
+        assert_eq!(
+            query_headers(&store, None, "POST", &auth),
+            Err(QueryError::Code(wi::ERROR_HTTP_HEADER_NOT_FOUND))
+        );
+        // Before a response, the response head reads as CRLF CRLF.
+        let raw = QueryRequest {
+            info_level: wi::HTTP_QUERY_RAW_HEADERS_CRLF,
+            index: None,
+            ..auth
+        };
+        assert_eq!(
+            query_headers(&store, None, "POST", &raw).map(|a| (text(&a), a.bytes)),
+            Ok(("\r\n\r\n".into(), 8))
+        );
+    }
+
+    #[test]
     fn malformed_lines_and_empty_values() {
         let mut store = req();
         for bad in [":", ":b", "cd", " e :f", "a b: c", "x/y: z", "caf\u{e9}: 1"] {
             assert_eq!(
-                store.add_request_headers(bad, wh::WINHTTP_ADDREQ_FLAG_ADD),
+                store.add_request_headers(Api::WinHttp, bad, wh::WINHTTP_ADDREQ_FLAG_ADD),
                 Err(wh::ERROR_WINHTTP_INVALID_HEADER),
                 "{bad:?}"
             );
         }
         store
-            .add_request_headers("a:", wh::WINHTTP_ADDREQ_FLAG_ADD)
+            .add_request_headers(Api::WinHttp, "a:", wh::WINHTTP_ADDREQ_FLAG_ADD)
             .expect("empty value is fine");
         let got = query_headers(&store, None, "POST", &custom("a", Some(0), 520)).expect("found");
         assert_eq!(text(&got), "");
         store
-            .add_request_headers("field: value ", wh::WINHTTP_ADDREQ_FLAG_ADD)
+            .add_request_headers(Api::WinHttp, "field: value ", wh::WINHTTP_ADDREQ_FLAG_ADD)
             .expect("adds");
         assert_eq!(store.get("field"), Some("value"));
         assert_eq!(
-            store.add_request_headers("", wh::WINHTTP_ADDREQ_FLAG_ADD),
+            store.add_request_headers(Api::WinHttp, "", wh::WINHTTP_ADDREQ_FLAG_ADD),
             Err(ERROR_INVALID_PARAMETER)
         );
     }
@@ -889,6 +1025,7 @@ mod tests {
         let mut store = req();
         store
             .add_request_headers(
+                Api::WinHttp,
                 "Range: bytes=0-773\r\n",
                 wh::WINHTTP_ADDREQ_FLAG_ADD | wh::WINHTTP_ADDREQ_FLAG_REPLACE,
             )
@@ -898,22 +1035,26 @@ mod tests {
         assert_eq!(text(&got), "bytes=0-773");
         assert_eq!(got.bytes, 22);
         assert_eq!(
-            store.add_request_headers("name: value", wh::WINHTTP_ADDREQ_FLAG_REPLACE),
+            store.add_request_headers(Api::WinHttp, "name: value", wh::WINHTTP_ADDREQ_FLAG_REPLACE),
             Err(wh::ERROR_WINHTTP_HEADER_NOT_FOUND)
         );
         store
-            .add_request_headers("name: value", wh::WINHTTP_ADDREQ_FLAG_ADD)
+            .add_request_headers(Api::WinHttp, "name: value", wh::WINHTTP_ADDREQ_FLAG_ADD)
             .expect("adds");
         store
-            .add_request_headers("name:", wh::WINHTTP_ADDREQ_FLAG_REPLACE)
+            .add_request_headers(Api::WinHttp, "name:", wh::WINHTTP_ADDREQ_FLAG_REPLACE)
             .expect("removes");
         assert_eq!(store.get("name"), None);
         store
-            .add_request_headers("name: value", 0)
+            .add_request_headers(Api::WinHttp, "name: value", 0)
             .expect("flags 0 adds");
         assert_eq!(store.get("name"), Some("value"));
         store
-            .add_request_headers("A: 1\r\nB: 2\nC: 3\r\n\r\n", wh::WINHTTP_ADDREQ_FLAG_ADD)
+            .add_request_headers(
+                Api::WinHttp,
+                "A: 1\r\nB: 2\nC: 3\r\n\r\n",
+                wh::WINHTTP_ADDREQ_FLAG_ADD,
+            )
             .expect("three lines");
         assert_eq!(
             (store.get("a"), store.get("b"), store.get("c")),
