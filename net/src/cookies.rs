@@ -5,18 +5,32 @@
 //! It owns no policy switch: the executor simply does not call it for a request sent with
 //! `WINHTTP_DISABLE_COOKIES` or `INTERNET_FLAG_NO_COOKIES`.
 //!
-//! Invariants: cookies are kept in insertion order (`preserve_order`), and the `Cookie` header
-//! lists longer paths first, then older cookies first (RFC 6265 §5.4); nothing here panics on a
-//! malformed URL or cookie string — those are reported as Windows errors.
+//! Two matching rules: [`CookieJar::cookie_header`] (WinHTTP requests) follows RFC 6265;
+//! the WinINet calls ([`CookieJar::set_cookie`], [`CookieJar::get_cookie`],
+//! [`CookieJar::wininet_cookie_header`]) follow what Windows does in Wine's tests — a missing
+//! `Path` defaults to the URL's directory and a cookie path only has to be a string prefix of
+//! the request's directory.
+//!
+//! Invariants: cookies are kept in insertion order (`preserve_order`), and the RFC `Cookie`
+//! header lists longer paths first, then older cookies first (RFC 6265 §5.4); nothing here
+//! panics on a malformed URL or cookie string — those are reported as Windows errors.
 
 use cookie_store::{CookieStore, RawCookie};
 use url::Url;
-use windows_sys::Win32::Foundation::{ERROR_INVALID_PARAMETER, ERROR_NO_MORE_ITEMS};
+use windows_sys::Win32::Foundation::{
+    ERROR_INVALID_OPERATION, ERROR_INVALID_PARAMETER, ERROR_NO_MORE_ITEMS,
+};
 
 /// One session's cookies.
 #[derive(Debug, Default)]
 pub struct CookieJar {
     store: CookieStore,
+}
+
+/// The path of `url` up to and including its last `/`.
+fn directory_of(url: &Url) -> &str {
+    let path = url.path();
+    path.rfind('/').map_or("/", |i| &path[..=i])
 }
 
 fn parse_url(url: &str) -> Result<Url, u32> {
@@ -60,36 +74,66 @@ impl CookieJar {
     }
 
     /// `InternetSetCookie(url, name, data)`: with a name the cookie is `name=data`, without
-    /// one `data` is a whole `name=value; attributes` string. A URL or cookie that does not
-    /// parse, or that the storage rules refuse, is `ERROR_INVALID_PARAMETER`.
+    /// one `data` is a whole `name=value; attributes` string; without a `Path` the cookie's
+    /// path is the URL's directory. A URL or cookie that does not
+    /// parse, or a `Domain` the URL's host is not in, is `ERROR_INVALID_PARAMETER`; an
+    /// `HttpOnly` cookie is `ERROR_INVALID_OPERATION` (only `InternetSetCookieEx` with
+    /// `INTERNET_COOKIE_HTTPONLY` may set one). An unparsable `Expires` makes a session
+    /// cookie, as on Windows.
     pub fn set_cookie(&mut self, url: &str, name: Option<&str>, data: &str) -> Result<(), u32> {
         let url = parse_url(url)?;
         let text = match name {
             Some(name) if !name.is_empty() => format!("{name}={data}"),
             _ => data.to_owned(),
         };
-        let cookie = RawCookie::parse(text).map_err(|_| ERROR_INVALID_PARAMETER)?;
+        let mut cookie = RawCookie::parse(text).map_err(|_| ERROR_INVALID_PARAMETER)?;
+        if cookie.http_only() == Some(true) {
+            return Err(ERROR_INVALID_OPERATION);
+        }
+        if cookie.path().is_none() {
+            // WinINet's default path is the URL's directory with its trailing '/' (a cookie set
+            // from `/bar/` is not sent to `/barfoo/`), not RFC 6265's default-path.
+            cookie.set_path(directory_of(&url).to_owned());
+        }
         self.store
             .insert_raw(&cookie, &url)
             .map(|_| ())
             .map_err(|_| ERROR_INVALID_PARAMETER)
     }
 
-    /// `InternetGetCookie(url, name)`: every cookie for `url` as `a=1; b=2`, or only the one
-    /// called `name`; none is `ERROR_NO_MORE_ITEMS`. (The caller sizes the answer: WinINet
-    /// needs `len + 1` characters.)
-    pub fn get_cookie(&self, url: &str, name: Option<&str>) -> Result<String, u32> {
+    /// The cookies WinINet sends to `url`: domain rules and `Secure` as RFC 6265, but a
+    /// cookie's path only has to be a string prefix of the URL's directory (the path up to
+    /// and including its last `/`) — Windows returns a `path=/foo` cookie for `/foobar/` but
+    /// not for `/foobar`.
+    fn wininet_matches(&self, url: &Url) -> Vec<String> {
+        let directory = directory_of(url);
+        let secure = url.scheme().eq_ignore_ascii_case("https");
+        self.store
+            .iter_unexpired()
+            .filter(|c| c.domain.matches(url))
+            .filter(|c| secure || c.secure() != Some(true))
+            .filter(|c| directory.starts_with(c.path.as_ref()))
+            .map(|c| format!("{}={}", c.name(), c.value()))
+            .collect()
+    }
+
+    /// `InternetGetCookie(url, name)`: every cookie for `url` as `a=1; b=2` (WinINet's path
+    /// rule, see above); the name argument is ignored, as on Windows ("not implemented"). None
+    /// is `ERROR_NO_MORE_ITEMS`. (The caller sizes the answer: the A variant reports
+    /// `len + 1` characters.)
+    pub fn get_cookie(&self, url: &str, _name: Option<&str>) -> Result<String, u32> {
         let parsed = parse_url(url)?;
-        match name.filter(|n| !n.is_empty()) {
-            None => self.cookie_header(url).ok_or(ERROR_NO_MORE_ITEMS),
-            Some(name) => self
-                .store
-                .matches(&parsed)
-                .into_iter()
-                .find(|c| c.name() == name)
-                .map(|c| format!("{}={}", c.name(), c.value()))
-                .ok_or(ERROR_NO_MORE_ITEMS),
+        let pairs = self.wininet_matches(&parsed);
+        if pairs.is_empty() {
+            return Err(ERROR_NO_MORE_ITEMS);
         }
+        Ok(pairs.join("; "))
+    }
+
+    /// The `Cookie` header WinINet's `HttpSendRequest` sends to `url` (WinINet matching, see
+    /// [`CookieJar::get_cookie`]); `None` when no cookie applies.
+    pub fn wininet_cookie_header(&self, url: &str) -> Option<String> {
+        self.get_cookie(url, None).ok()
     }
 
     /// Forgets every cookie.
@@ -179,11 +223,8 @@ mod tests {
         );
         assert_eq!(
             jar.get_cookie(url, Some("theme")).as_deref(),
-            Ok("theme=dark")
-        );
-        assert_eq!(
-            jar.get_cookie(url, Some("missing")),
-            Err(ERROR_NO_MORE_ITEMS)
+            Ok("lang=en; theme=dark"),
+            "name is ignored"
         );
         assert_eq!(
             jar.set_cookie("::bad::", Some("a"), "b"),
@@ -198,8 +239,120 @@ mod tests {
             Err(ERROR_INVALID_PARAMETER)
         );
         jar.set_cookie(url, Some("lang"), "fr").expect("replaces");
-        assert_eq!(jar.get_cookie(url, Some("lang")).as_deref(), Ok("lang=fr"));
+        assert_eq!(
+            jar.get_cookie(url, None).as_deref(),
+            Ok("lang=fr; theme=dark")
+        );
+        assert_eq!(
+            jar.wininet_cookie_header(url).as_deref(),
+            Some("lang=fr; theme=dark")
+        );
         jar.clear();
         assert_eq!(jar.get_cookie(url, None), Err(ERROR_NO_MORE_ITEMS));
+        assert_eq!(jar.wininet_cookie_header(url), None);
+    }
+
+    /// Wine's `wininet/tests/internet.c :: test_complicated_cookie` (passes on Windows).
+    #[test]
+    fn wininet_complicated_cookie() {
+        let mut jar = CookieJar::new();
+        for (url, cookie) in [
+            ("http://www.example.com/bar", "A=B; domain=.example.com"),
+            (
+                "http://www.example.com/bar",
+                "C=D; domain=.example.com; path=/",
+            ),
+            ("http://www.example.com", "E=F; domain=example.com"),
+            (
+                "http://www.example.com",
+                "G=H; domain=.example.com; invalid=attr; path=/foo",
+            ),
+            (
+                "http://www.example.com/bar.html",
+                "I=J; domain=.example.com",
+            ),
+            ("http://www.example.com/bar/", "K=L; domain=.example.com"),
+            (
+                "http://www.example.com/bar/",
+                "M=N; domain=.example.com; path=/foo/",
+            ),
+            ("http://www.example.com/bar/", "O=P; secure; path=/bar"),
+        ] {
+            jar.set_cookie(url, None, cookie)
+                .unwrap_or_else(|e| panic!("{cookie}: {e}"));
+        }
+        let present = |jar: &CookieJar, url: &str| -> Vec<String> {
+            let got = jar.get_cookie(url, None).expect("some cookies");
+            let mut names: Vec<String> = got
+                .split("; ")
+                .map(|p| p.split('=').next().unwrap_or("").to_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(
+            present(&jar, "http://testing.example.com"),
+            ["A", "C", "E", "I"]
+        );
+        assert_eq!(
+            jar.get_cookie("http://testing.example.com", None)
+                .map(|s| s.len()),
+            Ok(18)
+        );
+        assert_eq!(
+            present(&jar, "http://testing.example.com/foobar"),
+            ["A", "C", "E", "I"]
+        );
+        assert_eq!(
+            present(&jar, "http://testing.example.com/foobar/"),
+            ["A", "C", "E", "G", "I"]
+        );
+        assert_eq!(
+            present(&jar, "http://testing.example.com/foo/bar"),
+            ["A", "C", "E", "G", "I", "M"]
+        );
+        assert_eq!(
+            present(&jar, "http://testing.example.com/barfoo"),
+            ["A", "C", "E", "I"]
+        );
+        assert_eq!(
+            present(&jar, "http://testing.example.com/barfoo/"),
+            ["A", "C", "E", "I"]
+        );
+        assert_eq!(
+            present(&jar, "http://testing.example.com/bar/foo"),
+            ["A", "C", "E", "I", "K"]
+        );
+        assert_eq!(
+            jar.get_cookie("http://testing.example.com/bar/foo", Some("A"))
+                .map(|s| s.len() + 1),
+            Ok(24)
+        );
+
+        jar.set_cookie("http://testing.example.com", None, "Q=R; expires=")
+            .expect("bad expires: session cookie");
+        assert!(present(&jar, "http://testing.example.com/").contains(&"Q".to_owned()));
+        assert_eq!(
+            jar.set_cookie(
+                "http://www.aaa.example.com/bar",
+                None,
+                "E=F; domain=different.com"
+            ),
+            Err(ERROR_INVALID_PARAMETER)
+        );
+        jar.set_cookie(
+            "http://www.aaa.example.com.pl/bar",
+            None,
+            "E=F; domain=example.com.pl",
+        )
+        .expect("parent domain");
+        assert_eq!(
+            jar.set_cookie("http://cookie.attrs.com/bar", None, "A=data; httponly"),
+            Err(ERROR_INVALID_OPERATION)
+        );
+        assert_eq!(
+            jar.get_cookie("http://cookie.attrs.com/", None),
+            Err(ERROR_NO_MORE_ITEMS)
+        );
     }
 }
