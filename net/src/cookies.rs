@@ -11,9 +11,10 @@
 //! `Path` defaults to the URL's directory and a cookie path only has to be a string prefix of
 //! the request's directory.
 //!
-//! Invariants: cookies are kept in insertion order (`preserve_order`), and the RFC `Cookie`
-//! header lists longer paths first, then older cookies first (RFC 6265 §5.4); nothing here
-//! panics on a malformed URL or cookie string — those are reported as Windows errors.
+//! Invariants: cookies are kept in insertion order (`preserve_order`); the WinHTTP `Cookie`
+//! header lists longer paths first, then the most recently stored cookie first (what Windows
+//! sends); nothing here panics on a malformed URL or cookie string — those are reported as
+//! Windows errors.
 
 use cookie_store::{CookieStore, RawCookie};
 use url::Url;
@@ -59,17 +60,36 @@ impl CookieJar {
             .count()
     }
 
-    /// The `Cookie` request header value for `url` (`a=1; b=2`), or `None` when no cookie
-    /// applies (then no header is sent).
+    /// The `Cookie` request header value WinHTTP sends to `url` (`a=1; b=2`), or `None` when
+    /// no cookie applies (then no header is sent). Longer paths come first; among equal paths
+    /// the most recently stored cookie comes first — Windows sends `NAME=value; name=value`
+    /// after `Set-Cookie: name = value` then `Set-Cookie: NAME = value` (Wine's
+    /// `winhttp.c :: test_cookies`). Names are case-sensitive; blanks around them go.
     pub fn cookie_header(&self, url: &str) -> Option<String> {
-        let url = parse_url(url).ok()?;
-        let mut matching = self.store.matches(&url);
-        // Stable: equal path lengths keep their insertion order.
+        self.cookie_header_with(url, None)
+    }
+
+    /// [`CookieJar::cookie_header`] merged after a `Cookie` value the application added
+    /// itself (`app=1; stored=2`), as WinHTTP does.
+    pub fn cookie_header_with(&self, url: &str, app_cookie: Option<&str>) -> Option<String> {
+        let parsed = parse_url(url).ok();
+        let mut matching = parsed
+            .as_ref()
+            .map(|u| self.store.matches(u))
+            .unwrap_or_default();
+        matching.reverse();
+        // Stable: equal path lengths keep newest-first order.
         matching.sort_by_key(|c| std::cmp::Reverse(c.path.as_ref().len()));
-        let pairs: Vec<String> = matching
-            .iter()
-            .map(|c| format!("{}={}", c.name(), c.value()))
+        let mut pairs: Vec<String> = app_cookie
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .into_iter()
             .collect();
+        pairs.extend(
+            matching
+                .iter()
+                .map(|c| format!("{}={}", c.name(), c.value())),
+        );
         (!pairs.is_empty()).then(|| pairs.join("; "))
     }
 
@@ -171,13 +191,41 @@ mod tests {
         );
     }
 
+    /// Wine's `winhttp.c :: test_cookies` (passes on Windows).
+    #[test]
+    fn winhttp_cookie_order_case_and_merge() {
+        let mut jar = CookieJar::new();
+        let stored = jar.store_response_cookies(
+            "http://localhost:8080/cookie",
+            ["name = value ", "NAME = value "],
+        );
+        assert_eq!(stored, 2);
+        assert_eq!(
+            jar.cookie_header("http://localhost:8080/cookie2")
+                .as_deref(),
+            Some("NAME=value; name=value")
+        );
+        assert_eq!(
+            jar.cookie_header_with("http://localhost:8080/cookie3", Some("name=value2"))
+                .as_deref(),
+            Some("name=value2; NAME=value; name=value")
+        );
+        assert_eq!(
+            jar.cookie_header_with("http://other:8080/", Some("a=1"))
+                .as_deref(),
+            Some("a=1")
+        );
+        assert_eq!(jar.cookie_header_with("http://other:8080/", None), None);
+    }
+
     #[test]
     fn expired_set_cookie_deletes_and_secure_needs_https() {
         let mut jar = CookieJar::new();
         jar.store_response_cookies("https://example.test/", ["a=1", "s=2; Secure"]);
         assert_eq!(
             jar.cookie_header("https://example.test/").as_deref(),
-            Some("a=1; s=2")
+            Some("s=2; a=1"),
+            "newest first"
         );
         assert_eq!(
             jar.cookie_header("http://example.test/").as_deref(),
