@@ -8,8 +8,8 @@
 //!   `ERROR_INVALID_PARAMETER`), plus close and pong frames;
 //! * [`Decoder`]: an incremental receive decoder fed raw bytes that yields
 //!   `(buffer type, payload chunk)` no larger than the caller's buffer — a message larger than
-//!   the buffer comes back as `*_FRAGMENT` chunks and its last chunk as `*_MESSAGE`, the way
-//!   `WinHttpWebSocketReceive` reports it — plus pings (with the pong to send) and the peer's
+//!   the buffer (or arriving in pieces) comes back as `*_FRAGMENT` chunks and its last chunk as
+//!   `*_MESSAGE`, the way `WinHttpWebSocketReceive` reports it — plus pings (with the pong to send) and the peer's
 //!   close (status 1005 when the frame has no body; delivered as buffer type CLOSE, WH-R41);
 //! * the upgrade-handshake helpers (`Sec-WebSocket-Key`, `Sec-WebSocket-Accept`).
 //!
@@ -313,6 +313,12 @@ impl Decoder {
         self.input.len()
     }
 
+    /// Whether the decoder sits between frames with nothing buffered (a peer that closes the
+    /// connection in any other state broke a frame: `ERROR_WINHTTP_INVALID_SERVER_RESPONSE`).
+    pub fn is_idle(&self) -> bool {
+        self.input.is_empty() && self.frame.is_none()
+    }
+
     /// Whether a data message is partly delivered.
     pub fn in_message(&self) -> bool {
         self.message.is_some()
@@ -325,7 +331,9 @@ impl Decoder {
 
     /// Produces the next event for a receive with a buffer of `buffer_len` bytes, or `None`
     /// when more input is needed. A zero `buffer_len` is `ERROR_INVALID_PARAMETER`. A data
-    /// chunk is produced once `min(buffer_len, rest of frame)` bytes are available.
+    /// chunk is produced as soon as any of the frame's payload is buffered (up to
+    /// `buffer_len` bytes), like the socket read behind `WinHttpWebSocketReceive`; it is a
+    /// `*_FRAGMENT` unless it ends the message.
     pub fn poll(
         &mut self,
         buffer_len: usize,
@@ -384,7 +392,10 @@ impl Decoder {
                 self.frame = None;
                 continue;
             }
-            if self.input.len() < want {
+            // Like a socket read (and Wine's receive path): whatever part of the frame has
+            // arrived is returned at once, at most `buffer_len` bytes, at least one.
+            let want = want.min(self.input.len());
+            if want == 0 && frame.remaining > 0 {
                 return Ok(None);
             }
             let chunk: Vec<u8> = self.input.drain(..want).collect();
@@ -678,7 +689,8 @@ mod tests {
         let mut dec = Decoder::new(1 << 20);
         let mut wire = server_frame(0x01, b"he");
         wire.extend(server_frame(0x80, b"llo"));
-        // Byte by byte: nothing is produced until a chunk is complete.
+        // Byte by byte: every payload byte comes back as soon as it arrives; only the very
+        // last byte of the message is a MESSAGE, the others are FRAGMENTs.
         let mut got = Vec::new();
         for b in &wire {
             dec.feed(&[*b]);
@@ -686,13 +698,34 @@ mod tests {
                 got.push(event);
             }
         }
+        let expected: Vec<Received> = [
+            (BufferType::Utf8Fragment, b"h"),
+            (BufferType::Utf8Fragment, b"e"),
+            (BufferType::Utf8Fragment, b"l"),
+            (BufferType::Utf8Fragment, b"l"),
+            (BufferType::Utf8Message, b"o"),
+        ]
+        .into_iter()
+        .filter_map(|(t, p)| data(t, p))
+        .collect();
+        assert_eq!(got, expected);
+        assert!(dec.is_idle());
+
+        // The same bytes fed at once: one chunk per frame.
+        let mut whole = Decoder::new(1 << 20);
+        whole.feed(&wire);
         assert_eq!(
-            got,
-            [
-                data(BufferType::Utf8Fragment, b"he").expect("some"),
-                data(BufferType::Utf8Message, b"llo").expect("some")
-            ]
+            whole.poll(64, MASK),
+            Ok(data(BufferType::Utf8Fragment, b"he"))
         );
+        assert_eq!(
+            whole.poll(64, MASK),
+            Ok(data(BufferType::Utf8Message, b"llo"))
+        );
+        // A frame cut in its header is not idle: EOF there is a broken frame.
+        whole.feed(&[0x82]);
+        assert_eq!(whole.poll(64, MASK), Ok(None));
+        assert!(!whole.is_idle());
     }
 
     #[test]
