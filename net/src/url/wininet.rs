@@ -366,6 +366,7 @@ fn decode_percent(text: &str) -> String {
         if bytes[i] == b'%' {
             let hex = bytes
                 .get(i + 1..i + 3)
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
                 .and_then(|h| std::str::from_utf8(h).ok());
             if let Some(value) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(value);
@@ -888,6 +889,16 @@ mod tests {
             "http://h/a b"
         );
         assert_eq!(c("http://h/100%", 0), "http://h/100%");
+        assert_eq!(
+            c("http://h/a%+fb", ICU_DECODE | ICU_NO_ENCODE),
+            "http://h/a%+fb",
+            "a sign is not a hex digit"
+        );
+        assert_eq!(
+            c("http://h/%e2%82%ac", ICU_DECODE | ICU_NO_ENCODE),
+            "http://h/\u{20ac}",
+            "UTF-8 sequences decode"
+        );
         assert_eq!(c("http://h/100%", ICU_ENCODE_PERCENT), "http://h/100%25");
         assert_eq!(
             c("http://h/a b?q=x y", ICU_BROWSER_MODE),
