@@ -27,27 +27,24 @@ use windows_sys::Win32::Networking::WinHttp::{
 };
 use windows_sys::Win32::Networking::WinInet::{
     ERROR_INTERNET_INVALID_URL, ERROR_INTERNET_UNRECOGNIZED_SCHEME, INTERNET_DEFAULT_FTP_PORT,
-    INTERNET_DEFAULT_GOPHER_PORT, INTERNET_DEFAULT_SOCKS_PORT, INTERNET_SCHEME,
-    INTERNET_SCHEME_DEFAULT, INTERNET_SCHEME_FILE, INTERNET_SCHEME_FTP, INTERNET_SCHEME_GOPHER,
-    INTERNET_SCHEME_HTTP, INTERNET_SCHEME_HTTPS, INTERNET_SCHEME_JAVASCRIPT,
-    INTERNET_SCHEME_MAILTO, INTERNET_SCHEME_NEWS, INTERNET_SCHEME_RES, INTERNET_SCHEME_SOCKS,
-    INTERNET_SCHEME_UNKNOWN, INTERNET_SCHEME_VBSCRIPT,
+    INTERNET_SCHEME, INTERNET_SCHEME_DEFAULT, INTERNET_SCHEME_FILE, INTERNET_SCHEME_FTP,
+    INTERNET_SCHEME_GOPHER, INTERNET_SCHEME_HTTP, INTERNET_SCHEME_HTTPS,
+    INTERNET_SCHEME_JAVASCRIPT, INTERNET_SCHEME_MAILTO, INTERNET_SCHEME_NEWS, INTERNET_SCHEME_RES,
+    INTERNET_SCHEME_SOCKS, INTERNET_SCHEME_UNKNOWN, INTERNET_SCHEME_VBSCRIPT,
 };
 
 /// Known schemes: name, `INTERNET_SCHEME` value, default port.
 const SCHEMES: &[(&str, INTERNET_SCHEME, u16)] = &[
     ("ftp", INTERNET_SCHEME_FTP, INTERNET_DEFAULT_FTP_PORT),
-    (
-        "gopher",
-        INTERNET_SCHEME_GOPHER,
-        INTERNET_DEFAULT_GOPHER_PORT,
-    ),
+    // Windows reports port 0 for a gopher URL without a port (Wine crack_url_tests); only
+    // http, https and ftp get a default.
+    ("gopher", INTERNET_SCHEME_GOPHER, 0),
     ("http", INTERNET_SCHEME_HTTP, INTERNET_DEFAULT_HTTP_PORT),
     ("https", INTERNET_SCHEME_HTTPS, INTERNET_DEFAULT_HTTPS_PORT),
     ("file", INTERNET_SCHEME_FILE, 0),
     ("news", INTERNET_SCHEME_NEWS, 0),
     ("mailto", INTERNET_SCHEME_MAILTO, 0),
-    ("socks", INTERNET_SCHEME_SOCKS, INTERNET_DEFAULT_SOCKS_PORT),
+    ("socks", INTERNET_SCHEME_SOCKS, 0),
     ("javascript", INTERNET_SCHEME_JAVASCRIPT, 0),
     ("vbscript", INTERNET_SCHEME_VBSCRIPT, 0),
     ("res", INTERNET_SCHEME_RES, 0),
@@ -91,9 +88,19 @@ type Span = Option<(usize, usize)>;
 ///
 /// Same component-request rules as `WinHttpCrackUrl` (pointer mode, buffers with their
 /// required size on `ERROR_INSUFFICIENT_BUFFER`, the path running to the end when the extra
-/// info is not requested; `ICU_DECODE`/`ICU_ESCAPE` need buffers). A URL without a scheme is
-/// `ERROR_INTERNET_UNRECOGNIZED_SCHEME`; a bad port or a hierarchical URL with an empty host
-/// (other than `file:`) is `ERROR_INTERNET_INVALID_URL`.
+/// info is not requested; `ICU_DECODE`/`ICU_ESCAPE` need buffers), with WinINet's answers
+/// (Wine's `crack_url_tests`, which pass on Windows):
+/// * the URL ends at its first NUL (the length is a maximum);
+/// * any scheme name is accepted (`C:\file.txt` has scheme `C`); no `:` is
+///   `ERROR_INTERNET_UNRECOGNIZED_SCHEME`;
+/// * the authority ends at `/`, `?` or `#`; an empty host is `ERROR_INTERNET_INVALID_URL` for
+///   http, https, ftp and gopher only; a bad port is `ERROR_INTERNET_INVALID_URL`; only http
+///   (80), https (443) and ftp (21) get a default port;
+/// * a missing extra info is a NULL pointer (pointer mode), a missing path an empty one at the
+///   end of the URL;
+/// * `file:` URLs have no host; the path is everything after `file://`, and in buffer mode it
+///   is returned as a DOS path (`/` → `\\`, a trailing `.`/`..` segment gets its `\\`, and the
+///   `file:///X:` form is also percent-decoded).
 pub fn internet_crack_url(
     url: &[u16],
     flags: u32,
@@ -102,6 +109,7 @@ pub fn internet_crack_url(
     if request.all().contains(&ComponentRequest::Buffer(0)) {
         return Err(CrackError::Code(ERROR_INVALID_PARAMETER));
     }
+    let url = &url[..find(url, 0).unwrap_or(url.len())];
     let colon = scheme_len_u16(url).ok_or(CrackError::Code(ERROR_INTERNET_UNRECOGNIZED_SCHEME))?;
     let (scheme, default_port) = scheme_of(&url[..colon]);
     let invalid = CrackError::Code(ERROR_INTERNET_INVALID_URL);
@@ -110,7 +118,11 @@ pub fn internet_crack_url(
     let mut host: Span = None;
     let mut port = default_port;
     let mut rest_start = colon + 1;
-    if url.get(colon + 1..colon + 3) == Some(&[SLASH, SLASH][..]) {
+    let has_authority = url.get(colon + 1..colon + 3) == Some(&[SLASH, SLASH][..]);
+    let file_path = scheme == INTERNET_SCHEME_FILE && has_authority;
+    if file_path {
+        rest_start = colon + 3;
+    } else if has_authority {
         let auth_start = colon + 3;
         let auth_end = url[auth_start..]
             .iter()
@@ -148,7 +160,14 @@ pub fn internet_crack_url(
                 .map_err(|_| invalid.clone())?
                 .unwrap_or(default_port);
         }
-        if host_start == host_end && scheme != INTERNET_SCHEME_FILE {
+        let needs_host = [
+            INTERNET_SCHEME_HTTP,
+            INTERNET_SCHEME_HTTPS,
+            INTERNET_SCHEME_FTP,
+            INTERNET_SCHEME_GOPHER,
+        ]
+        .contains(&scheme);
+        if host_start == host_end && needs_host {
             return Err(invalid);
         }
         host = Some((host_start, host_end));
@@ -157,7 +176,7 @@ pub fn internet_crack_url(
         port = 0;
     }
     let want_extra = request.extra_info != ComponentRequest::NotWanted;
-    let split = if want_extra {
+    let split = if want_extra && !file_path {
         url[rest_start..]
             .iter()
             .position(|&c| c == QUESTION || c == HASH)
@@ -165,56 +184,96 @@ pub fn internet_crack_url(
     } else {
         url.len()
     };
+    let extra: Span = (split < url.len()).then_some((split, url.len()));
     let transform = flags & (ICU_DECODE | ICU_ESCAPE) != 0;
     let mut too_small = false;
-    let mut produce =
-        |req: ComponentRequest, span: Span, escapable: bool| -> Result<Component, CrackError> {
-            let raw: &[u16] = span.map_or(&[], |(s, e)| &url[s..e]);
-            match req {
-                ComponentRequest::NotWanted => Ok(Component::NotWanted),
-                ComponentRequest::Pointer => {
-                    if transform && !raw.is_empty() {
-                        return Err(CrackError::Code(ERROR_INVALID_PARAMETER));
-                    }
-                    Ok(span.map_or(Component::Absent, |(s, e)| Component::InUrl {
-                        offset: s,
-                        len: e - s,
-                    }))
+    let mut produce = |req: ComponentRequest,
+                       span: Span,
+                       escapable: bool,
+                       shape: &dyn Fn(Vec<u16>) -> Vec<u16>|
+     -> Result<Component, CrackError> {
+        let raw: &[u16] = span.map_or(&[], |(s, e)| &url[s..e]);
+        match req {
+            ComponentRequest::NotWanted => Ok(Component::NotWanted),
+            ComponentRequest::Pointer => {
+                if transform && !raw.is_empty() {
+                    return Err(CrackError::Code(ERROR_INVALID_PARAMETER));
                 }
-                ComponentRequest::Buffer(capacity) => {
-                    let text = if flags & ICU_ESCAPE != 0 && escapable {
-                        escape_crack(raw).ok_or(CrackError::Code(ERROR_INVALID_PARAMETER))?
-                    } else if flags & ICU_DECODE != 0 {
-                        percent_decode(raw)
-                    } else {
-                        raw.to_vec()
-                    };
-                    let needed = u32::try_from(text.len())
-                        .unwrap_or(u32::MAX)
-                        .saturating_add(1);
-                    if needed > capacity {
-                        too_small = true;
-                        Ok(Component::TooSmall { required: needed })
-                    } else {
-                        Ok(Component::Copied(text))
-                    }
+                Ok(span.map_or(Component::Absent, |(s, e)| Component::InUrl {
+                    offset: s,
+                    len: e - s,
+                }))
+            }
+            ComponentRequest::Buffer(capacity) => {
+                let text = if flags & ICU_ESCAPE != 0 && escapable {
+                    escape_crack(raw).ok_or(CrackError::Code(ERROR_INVALID_PARAMETER))?
+                } else if flags & ICU_DECODE != 0 {
+                    percent_decode(raw)
+                } else {
+                    raw.to_vec()
+                };
+                let text = shape(text);
+                let needed = u32::try_from(text.len())
+                    .unwrap_or(u32::MAX)
+                    .saturating_add(1);
+                if needed > capacity {
+                    too_small = true;
+                    Ok(Component::TooSmall { required: needed })
+                } else {
+                    Ok(Component::Copied(text))
                 }
             }
-        };
+        }
+    };
+    let keep = |text: Vec<u16>| text;
+    let dos_path = |text: Vec<u16>| {
+        if file_path {
+            file_url_path_to_dos(&text)
+        } else {
+            text
+        }
+    };
     let cracked = CrackedUrl {
         scheme,
         port,
-        scheme_name: produce(request.scheme, Some((0, colon)), false)?,
-        user_name: produce(request.user_name, user, false)?,
-        password: produce(request.password, password, false)?,
-        host_name: produce(request.host_name, host, false)?,
-        url_path: produce(request.url_path, Some((rest_start, split)), true)?,
-        extra_info: produce(request.extra_info, Some((split, url.len())), true)?,
+        scheme_name: produce(request.scheme, Some((0, colon)), false, &keep)?,
+        user_name: produce(request.user_name, user, false, &keep)?,
+        password: produce(request.password, password, false, &keep)?,
+        host_name: produce(request.host_name, host, false, &keep)?,
+        url_path: produce(request.url_path, Some((rest_start, split)), true, &dos_path)?,
+        extra_info: produce(request.extra_info, extra, true, &keep)?,
     };
     if too_small {
         return Err(CrackError::InsufficientBuffer(Box::new(cracked)));
     }
     Ok(cracked)
+}
+
+/// The DOS path WinINet returns for the part of a `file://` URL after `file://`:
+/// `/X:/a%20b/..` → `X:\\a b\\..\\` (the `///X:` form is percent-decoded, the `//X:` form is not).
+fn file_url_path_to_dos(path: &[u16]) -> Vec<u16> {
+    let is_drive = |p: &[u16]| {
+        p.len() >= 2 && u8::try_from(p[0]).is_ok_and(|b| b.is_ascii_alphabetic()) && p[1] == COLON
+    };
+    let (body, decode) = match path.split_first() {
+        Some((&SLASH, rest)) if is_drive(rest) => (rest, true),
+        _ => (path, false),
+    };
+    let body = if decode {
+        percent_decode(body)
+    } else {
+        body.to_vec()
+    };
+    let backslash = u16::from(b'\\');
+    let mut out: Vec<u16> = body
+        .iter()
+        .map(|&c| if c == SLASH { backslash } else { c })
+        .collect();
+    let last_segment = out.rsplit(|&c| c == backslash).next().unwrap_or(&[]);
+    if last_segment == [u16::from(b'.')] || last_segment == [u16::from(b'.'), u16::from(b'.')] {
+        out.push(backslash);
+    }
+    out
 }
 
 fn escape_into(out: &mut Vec<u16>, text: &[u16]) -> Result<(), CreateUrlError> {
@@ -607,29 +666,346 @@ mod tests {
     }
 
     #[test]
-    fn crack_file_url_with_decode_and_errors() {
-        let url = w("file:///C:/Program%20Files/Atmel/AVR%20Tools/STK500/STK500.xml");
-        let got = internet_crack_url(
-            &url,
-            ICU_DECODE,
-            &CrackRequest::uniform(ComponentRequest::Buffer(1024)),
-        )
-        .expect("cracks");
-        assert_eq!(got.scheme, INTERNET_SCHEME_FILE);
-        assert_eq!(got.host_name, Component::Copied(Vec::new()));
-        assert_eq!(
-            got.url_path,
-            Component::Copied(w("/C:/Program Files/Atmel/AVR Tools/STK500/STK500.xml"))
-        );
+    fn crack_errors_and_nul_termination() {
         for (bad, code) in [
             ("", ERROR_INTERNET_UNRECOGNIZED_SCHEME),
-            ("../Ritz.xml", ERROR_INTERNET_UNRECOGNIZED_SCHEME),
+            ("file.txt", ERROR_INTERNET_UNRECOGNIZED_SCHEME),
+            ("www.winehq.org", ERROR_INTERNET_UNRECOGNIZED_SCHEME),
             ("http://", ERROR_INTERNET_INVALID_URL),
             ("http://host:99999/", ERROR_INTERNET_INVALID_URL),
         ] {
             let err = internet_crack_url(&w(bad), 0, &CrackRequest::all_pointers());
             assert_eq!(err.map_err(|e| e.code()).err(), Some(code), "{bad:?}");
         }
+        // The length is a maximum: the URL stops at a NUL.
+        let mut with_nul = w("http://x.org");
+        with_nul.push(0);
+        let got = internet_crack_url(
+            &with_nul,
+            0,
+            &CrackRequest::uniform(ComponentRequest::Buffer(64)),
+        )
+        .expect("cracks");
+        assert_eq!(got.host_name.reported_len(), Some(5));
+        let mut nul_path = w("http://x.org");
+        nul_path.push(0);
+        nul_path.extend(w("/x"));
+        let got = internet_crack_url(
+            &nul_path,
+            0,
+            &CrackRequest::uniform(ComponentRequest::Buffer(64)),
+        )
+        .expect("cracks");
+        assert_eq!(got.url_path.reported_len(), Some(0));
+    }
+
+    /// One row of Wine's `crack_url_tests` (wininet/tests/url.c, passes on Windows): pointer
+    /// mode offsets/lengths (`None` = NULL pointer) and the buffer-mode strings.
+    struct Row {
+        url: &'static str,
+        scheme: (Option<usize>, usize),
+        n_scheme: INTERNET_SCHEME,
+        host: (Option<usize>, usize),
+        port: u16,
+        path: (Option<usize>, usize),
+        extra: (Option<usize>, usize),
+        buffers: [&'static str; 4],
+    }
+
+    #[test]
+    fn crack_table_from_wine() {
+        let rows = [
+            Row {
+                url: "http://www.winehq.org/site/about#hi",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_HTTP,
+                host: (Some(7), 14),
+                port: 80,
+                path: (Some(21), 11),
+                extra: (Some(32), 3),
+                buffers: ["http", "www.winehq.org", "/site/about", "#hi"],
+            },
+            Row {
+                url: "http://www.myserver.com/myscript.php?arg=1",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_HTTP,
+                host: (Some(7), 16),
+                port: 80,
+                path: (Some(23), 13),
+                extra: (Some(36), 6),
+                buffers: ["http", "www.myserver.com", "/myscript.php", "?arg=1"],
+            },
+            Row {
+                url: "http://www.winehq.org?test=123",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_HTTP,
+                host: (Some(7), 14),
+                port: 80,
+                path: (Some(21), 0),
+                extra: (Some(21), 9),
+                buffers: ["http", "www.winehq.org", "", "?test=123"],
+            },
+            Row {
+                url: "http://www.winehq.org/myscript.php;test=123",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_HTTP,
+                host: (Some(7), 14),
+                port: 80,
+                path: (Some(21), 22),
+                extra: (None, 0),
+                buffers: ["http", "www.winehq.org", "/myscript.php;test=123", ""],
+            },
+            Row {
+                url: "HtTp://www.winehq.org/scheme",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_HTTP,
+                host: (Some(7), 14),
+                port: 80,
+                path: (Some(21), 7),
+                extra: (None, 0),
+                buffers: ["HtTp", "www.winehq.org", "/scheme", ""],
+            },
+            Row {
+                url: "http://www.winehq.org",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_HTTP,
+                host: (Some(7), 14),
+                port: 80,
+                path: (Some(21), 0),
+                extra: (None, 0),
+                buffers: ["http", "www.winehq.org", "", ""],
+            },
+            Row {
+                url: "file:///C:/Program%20Files/Atmel/AVR%20Tools/STK500/STK500.xml",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_FILE,
+                host: (None, 0),
+                port: 0,
+                path: (Some(7), 55),
+                extra: (None, 0),
+                buffers: [
+                    "file",
+                    "",
+                    "C:\\Program Files\\Atmel\\AVR Tools\\STK500\\STK500.xml",
+                    "",
+                ],
+            },
+            Row {
+                url: "fide:///C:/Program%20Files/Atmel/AVR%20Tools/STK500/STK500.xml",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_UNKNOWN,
+                host: (Some(7), 0),
+                port: 0,
+                path: (Some(7), 55),
+                extra: (None, 0),
+                buffers: [
+                    "fide",
+                    "",
+                    "/C:/Program%20Files/Atmel/AVR%20Tools/STK500/STK500.xml",
+                    "",
+                ],
+            },
+            Row {
+                url: "file://C:/Program%20Files/Atmel/AVR%20Tools/STK500/STK500.xml",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_FILE,
+                host: (None, 0),
+                port: 0,
+                path: (Some(7), 54),
+                extra: (None, 0),
+                buffers: [
+                    "file",
+                    "",
+                    "C:\\Program%20Files\\Atmel\\AVR%20Tools\\STK500\\STK500.xml",
+                    "",
+                ],
+            },
+            Row {
+                url: "file://C:/Program%20Files/Atmel/..",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_FILE,
+                host: (None, 0),
+                port: 0,
+                path: (Some(7), 27),
+                extra: (None, 0),
+                buffers: ["file", "", "C:\\Program%20Files\\Atmel\\..\\", ""],
+            },
+            Row {
+                url: "file://C:/Program%20Files/Atmel/../Asdf.xml",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_FILE,
+                host: (None, 0),
+                port: 0,
+                path: (Some(7), 36),
+                extra: (None, 0),
+                buffers: ["file", "", "C:\\Program%20Files\\Atmel\\..\\Asdf.xml", ""],
+            },
+            Row {
+                url: "file:///C:/Program%20Files/Atmel/..",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_FILE,
+                host: (None, 0),
+                port: 0,
+                path: (Some(7), 28),
+                extra: (None, 0),
+                buffers: ["file", "", "C:\\Program Files\\Atmel\\..\\", ""],
+            },
+            Row {
+                url: "file:///C:/Program%20Files/Atmel/../Asdf.xml",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_FILE,
+                host: (None, 0),
+                port: 0,
+                path: (Some(7), 37),
+                extra: (None, 0),
+                buffers: ["file", "", "C:\\Program Files\\Atmel\\..\\Asdf.xml", ""],
+            },
+            Row {
+                url: "file://C:/Program%20Files/Atmel/.",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_FILE,
+                host: (None, 0),
+                port: 0,
+                path: (Some(7), 26),
+                extra: (None, 0),
+                buffers: ["file", "", "C:\\Program%20Files\\Atmel\\.\\", ""],
+            },
+            Row {
+                url: "file://C:/Program%20Files/Atmel/./Asdf.xml",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_FILE,
+                host: (None, 0),
+                port: 0,
+                path: (Some(7), 35),
+                extra: (None, 0),
+                buffers: ["file", "", "C:\\Program%20Files\\Atmel\\.\\Asdf.xml", ""],
+            },
+            Row {
+                url: "file:///C:/Program%20Files/Atmel/.",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_FILE,
+                host: (None, 0),
+                port: 0,
+                path: (Some(7), 27),
+                extra: (None, 0),
+                buffers: ["file", "", "C:\\Program Files\\Atmel\\.\\", ""],
+            },
+            Row {
+                url: "file:///C:/Program%20Files/Atmel/./Asdf.xml",
+                scheme: (Some(0), 4),
+                n_scheme: INTERNET_SCHEME_FILE,
+                host: (None, 0),
+                port: 0,
+                path: (Some(7), 36),
+                extra: (None, 0),
+                buffers: ["file", "", "C:\\Program Files\\Atmel\\.\\Asdf.xml", ""],
+            },
+            Row {
+                url: "C:\\file.txt",
+                scheme: (Some(0), 1),
+                n_scheme: INTERNET_SCHEME_UNKNOWN,
+                host: (None, 0),
+                port: 0,
+                path: (Some(2), 9),
+                extra: (None, 0),
+                buffers: ["C", "", "\\file.txt", ""],
+            },
+            Row {
+                url: "res://IELib.dll/test.htm",
+                scheme: (Some(0), 3),
+                n_scheme: INTERNET_SCHEME_RES,
+                host: (Some(6), 9),
+                port: 0,
+                path: (Some(15), 9),
+                extra: (None, 0),
+                buffers: ["res", "IELib.dll", "/test.htm", ""],
+            },
+            Row {
+                url: "gopher://www.winehq.org/site/about#hi",
+                scheme: (Some(0), 6),
+                n_scheme: INTERNET_SCHEME_GOPHER,
+                host: (Some(9), 14),
+                port: 0,
+                path: (Some(23), 11),
+                extra: (Some(34), 3),
+                buffers: ["gopher", "www.winehq.org", "/site/about", "#hi"],
+            },
+        ];
+        let pointer = |(offset, len): (Option<usize>, usize)| match offset {
+            Some(offset) => Component::InUrl { offset, len },
+            None => Component::Absent,
+        };
+        for row in rows {
+            let url = w(row.url);
+            let got = internet_crack_url(&url, 0, &CrackRequest::all_pointers())
+                .unwrap_or_else(|e| panic!("{}: {e:?}", row.url));
+            assert_eq!(got.scheme, row.n_scheme, "{}", row.url);
+            assert_eq!(got.port, row.port, "{}", row.url);
+            assert_eq!(got.scheme_name, pointer(row.scheme), "{} scheme", row.url);
+            assert_eq!(got.host_name, pointer(row.host), "{} host", row.url);
+            assert_eq!(got.user_name, Component::Absent, "{} user", row.url);
+            assert_eq!(got.password, Component::Absent, "{} password", row.url);
+            assert_eq!(got.url_path, pointer(row.path), "{} path", row.url);
+            assert_eq!(got.extra_info, pointer(row.extra), "{} extra", row.url);
+
+            let capacity = u32::try_from(url.len()).expect("short") + 1;
+            let got = internet_crack_url(
+                &url,
+                0,
+                &CrackRequest::uniform(ComponentRequest::Buffer(capacity)),
+            )
+            .expect("cracks");
+            let [scheme, host, path, extra] = row.buffers;
+            assert_eq!(got.scheme_name, Component::Copied(w(scheme)), "{}", row.url);
+            assert_eq!(got.host_name, Component::Copied(w(host)), "{}", row.url);
+            assert_eq!(got.user_name, Component::Copied(Vec::new()), "{}", row.url);
+            assert_eq!(got.url_path, Component::Copied(w(path)), "{}", row.url);
+            assert_eq!(got.extra_info, Component::Copied(w(extra)), "{}", row.url);
+        }
+    }
+
+    #[test]
+    fn crack_long_url_and_short_buffers() {
+        let long_path: String = std::iter::once('/')
+            .chain(std::iter::repeat_n('x', 5998))
+            .collect();
+        let url = w(&format!("http://www.winehq.org{long_path}"));
+        let got = internet_crack_url(&url, 0, &CrackRequest::all_pointers()).expect("cracks");
+        assert_eq!(
+            got.url_path,
+            Component::InUrl {
+                offset: 21,
+                len: 5999
+            }
+        );
+        let long_extra: String = std::iter::once('#')
+            .chain(std::iter::repeat_n('x', 5998))
+            .collect();
+        let url = w(&format!("http://www.winehq.org/path/{long_extra}"));
+        let got = internet_crack_url(&url, 0, &CrackRequest::all_pointers()).expect("cracks");
+        assert_eq!(got.url_path, Component::InUrl { offset: 21, len: 6 });
+        assert_eq!(
+            got.extra_info,
+            Component::InUrl {
+                offset: 27,
+                len: 5999
+            }
+        );
+        let mut small = CrackRequest::uniform(ComponentRequest::NotWanted);
+        small.extra_info = ComponentRequest::Buffer(100);
+        let err = internet_crack_url(&url, 0, &small).expect_err("too small");
+        assert_eq!(
+            err.code(),
+            windows_sys::Win32::Foundation::ERROR_INSUFFICIENT_BUFFER
+        );
+        let mut small = CrackRequest::uniform(ComponentRequest::NotWanted);
+        small.scheme = ComponentRequest::Buffer(4);
+        assert_eq!(
+            internet_crack_url(&url, 0, &small)
+                .map_err(|e| e.code())
+                .err(),
+            Some(windows_sys::Win32::Foundation::ERROR_INSUFFICIENT_BUFFER)
+        );
     }
 
     fn comps<'a>(
