@@ -147,6 +147,12 @@ impl HeaderStore {
         Self::response(status, lines.take_while(|l| !l.is_empty()))
     }
 
+    /// Replaces the first line (a redirect changes the request line; a new response its
+    /// status line).
+    pub fn set_first_line(&mut self, line: &str) {
+        line.clone_into(&mut self.first_line);
+    }
+
     /// The first line (request line or status line) as on the wire.
     pub fn first_line(&self) -> &str {
         &self.first_line
@@ -652,11 +658,14 @@ pub fn query_headers(
                 Level::Version if from_request => third,
                 Level::Version => first,
                 Level::StatusCode => second,
-                _ => third,
+                // A status line with a code but no reason phrase has an empty status text.
+                _ => third.or(second.map(|_| "")),
             };
-            part.filter(|p| !p.is_empty())
-                .ok_or(code(not_found))?
-                .to_owned()
+            let part = part.ok_or(code(not_found))?;
+            if part.is_empty() && level != Level::StatusText {
+                return Err(code(not_found));
+            }
+            part.to_owned()
         }
         Level::Unanswerable => return Err(code(not_found)),
         Level::Header(_) | Level::Custom => {
