@@ -1183,6 +1183,7 @@ mod tests {
         );
     }
 
+    /// WH-R25: response levels before a response → 12019; `REQUEST_METHOD` always answers.
     #[test]
     fn winhttp_response_levels_need_a_response_but_request_method_does_not() {
         let none = query_headers(
@@ -1204,6 +1205,8 @@ mod tests {
         assert_eq!(verb.map(|a| text(&a)), Ok("GET".into()));
     }
 
+    /// WI-R23: before a response WinINet answers `STATUS_CODE|NUMBER` with 0, `RAW_HEADERS`
+    /// with an empty string and `STATUS_TEXT` with 12150.
     #[test]
     fn wininet_before_response_and_request_status_levels() {
         let q = |level, buffer| {

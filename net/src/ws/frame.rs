@@ -638,6 +638,7 @@ mod tests {
         assert_eq!(text[1] & 0x80, 0x80, "client frames are masked");
     }
 
+    /// WH-R9 table: a close reason over 123 bytes is 87 (WinHttpWebSocketShutdown / Close).
     #[test]
     fn close_frame_encoding() {
         let bytes = encode_close(1000, b"bye", MASK).expect("encodes");
@@ -830,6 +831,8 @@ mod tests {
         );
     }
 
+    /// WH-R41: the peer's close is reported as buffer type CLOSE; a body-less close frame
+    /// reads as status 1005 (`WINHTTP_WEB_SOCKET_EMPTY_CLOSE_STATUS`).
     #[test]
     fn close_without_body_is_1005_and_bad_reason_is_1007() {
         let mut dec = Decoder::new(1 << 20);
