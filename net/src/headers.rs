@@ -739,6 +739,78 @@ pub fn query_headers(
     })
 }
 
+/// What `WinHttpQueryHeadersEx` returns: parsed `(name, value)` pairs in wire order and the
+/// index written back. (Packing them into the caller's buffer as `WINHTTP_EXTENDED_HEADER`
+/// records is the C layer's job.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExAnswer {
+    /// The headers, names in wire case.
+    pub headers: Vec<(String, String)>,
+    /// `*pdwIndex` after the call (`None` when no index was passed or all headers were asked).
+    pub next_index: Option<u32>,
+}
+
+/// `WinHttpQueryHeadersEx` level handling: `WINHTTP_QUERY_EX_ALL_HEADERS` answers every line;
+/// a named level or `CUSTOM` answers the `index`-th occurrence; the levels and modifiers the
+/// documentation excludes (`VERSION`, `STATUS_CODE`, `STATUS_TEXT`, `RAW_HEADERS_CRLF`,
+/// `FLAG_NUMBER(64)`, `FLAG_SYSTEMTIME`) are `ERROR_INVALID_PARAMETER`. The response head must
+/// be there (WH-R25: `ERROR_WINHTTP_INCORRECT_HANDLE_STATE`) unless `FLAG_REQUEST_HEADERS`.
+pub fn query_headers_ex(
+    request_head: &HeaderStore,
+    response_head: Option<&HeaderStore>,
+    info_level: u32,
+    name: Option<&str>,
+    index: Option<u32>,
+) -> Result<ExAnswer, u32> {
+    let excluded_modifiers = wh::WINHTTP_QUERY_FLAG_NUMBER
+        | wh::WINHTTP_QUERY_FLAG_NUMBER64
+        | wh::WINHTTP_QUERY_FLAG_SYSTEMTIME;
+    if info_level & excluded_modifiers != 0 {
+        return Err(ERROR_INVALID_PARAMETER);
+    }
+    let level = level_of(Api::WinHttp, info_level)?;
+    let store = if info_level & wh::WINHTTP_QUERY_FLAG_REQUEST_HEADERS != 0 {
+        request_head
+    } else {
+        response_head.ok_or(wh::ERROR_WINHTTP_INCORRECT_HANDLE_STATE)?
+    };
+    let wanted = match level {
+        Level::RawHeaders => {
+            let headers = store
+                .lines()
+                .iter()
+                .map(|l| (l.name.clone(), l.value.clone()))
+                .collect();
+            return Ok(ExAnswer {
+                headers,
+                next_index: None,
+            });
+        }
+        Level::Header(name) => name,
+        Level::Custom => name
+            .filter(|n| !n.is_empty())
+            .ok_or(ERROR_INVALID_PARAMETER)?,
+        Level::Version | Level::StatusCode | Level::StatusText | Level::RawHeadersCrlf => {
+            return Err(ERROR_INVALID_PARAMETER)
+        }
+        Level::RequestMethod | Level::Unanswerable => {
+            return Err(wh::ERROR_WINHTTP_HEADER_NOT_FOUND)
+        }
+    };
+    let nth =
+        usize::try_from(index.unwrap_or(0)).map_err(|_| wh::ERROR_WINHTTP_HEADER_NOT_FOUND)?;
+    let line = store
+        .lines()
+        .iter()
+        .filter(|l| l.name.eq_ignore_ascii_case(wanted))
+        .nth(nth)
+        .ok_or(wh::ERROR_WINHTTP_HEADER_NOT_FOUND)?;
+    Ok(ExAnswer {
+        headers: vec![(line.name.clone(), line.value.clone())],
+        next_index: index.map(|i| i.saturating_add(1)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     //! Expectations from Wine's `winhttp/tests/winhttp.c :: test_WinHttpAddHeaders` and
@@ -1272,6 +1344,97 @@ mod tests {
                 "level {level}"
             );
         }
+    }
+
+    #[test]
+    fn query_headers_ex_levels() {
+        let head = response();
+        let all = query_headers_ex(
+            &req(),
+            Some(&head),
+            wh::WINHTTP_QUERY_EX_ALL_HEADERS,
+            None,
+            Some(3),
+        )
+        .expect("all");
+        assert_eq!(all.headers.len(), 6);
+        assert_eq!(
+            all.headers[1],
+            ("content-length".to_owned(), "42".to_owned()),
+            "wire case kept"
+        );
+        assert_eq!(all.next_index, None);
+        let second = query_headers_ex(
+            &req(),
+            Some(&head),
+            wh::WINHTTP_QUERY_SET_COOKIE,
+            None,
+            Some(1),
+        )
+        .expect("found");
+        assert_eq!(
+            second,
+            ExAnswer {
+                headers: vec![("Set-Cookie".into(), "b=2".into())],
+                next_index: Some(2)
+            }
+        );
+        let custom = query_headers_ex(
+            &req(),
+            Some(&head),
+            wh::WINHTTP_QUERY_CUSTOM,
+            Some("x-odd"),
+            None,
+        )
+        .expect("found");
+        assert_eq!(
+            custom.headers,
+            vec![("X-Odd".to_owned(), "nospace".to_owned())]
+        );
+        for excluded in [
+            wh::WINHTTP_QUERY_VERSION,
+            wh::WINHTTP_QUERY_STATUS_CODE,
+            wh::WINHTTP_QUERY_STATUS_TEXT,
+            wh::WINHTTP_QUERY_RAW_HEADERS_CRLF,
+            wh::WINHTTP_QUERY_CONTENT_LENGTH | wh::WINHTTP_QUERY_FLAG_NUMBER,
+            wh::WINHTTP_QUERY_CONTENT_LENGTH | wh::WINHTTP_QUERY_FLAG_NUMBER64,
+            wh::WINHTTP_QUERY_DATE | wh::WINHTTP_QUERY_FLAG_SYSTEMTIME,
+        ] {
+            assert_eq!(
+                query_headers_ex(&req(), Some(&head), excluded, None, None),
+                Err(ERROR_INVALID_PARAMETER),
+                "{excluded:#x}"
+            );
+        }
+        assert_eq!(
+            query_headers_ex(
+                &req(),
+                Some(&head),
+                wh::WINHTTP_QUERY_SET_COOKIE,
+                None,
+                Some(2)
+            ),
+            Err(wh::ERROR_WINHTTP_HEADER_NOT_FOUND)
+        );
+        assert_eq!(
+            query_headers_ex(&req(), None, wh::WINHTTP_QUERY_EX_ALL_HEADERS, None, None),
+            Err(wh::ERROR_WINHTTP_INCORRECT_HANDLE_STATE)
+        );
+        let mut request = req();
+        request
+            .add_request_headers(Api::WinHttp, "A: 1", wh::WINHTTP_ADDREQ_FLAG_ADD)
+            .expect("adds");
+        let own = query_headers_ex(
+            &request,
+            None,
+            wh::WINHTTP_QUERY_EX_ALL_HEADERS | wh::WINHTTP_QUERY_FLAG_REQUEST_HEADERS,
+            None,
+            None,
+        );
+        assert_eq!(
+            own.map(|a| a.headers),
+            Ok(vec![("A".to_owned(), "1".to_owned())])
+        );
     }
 
     #[test]

@@ -522,6 +522,18 @@ pub fn accept_key(key: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(sha.finalize())
 }
 
+/// The request headers WinHTTP adds at send time to a request with
+/// `WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET` (WH-R37: they are absent before the send), in the
+/// order they go on the wire.
+pub fn upgrade_request_headers(key: &str) -> [(&'static str, String); 4] {
+    [
+        ("Upgrade", "websocket".to_owned()),
+        ("Connection", "Upgrade".to_owned()),
+        ("Sec-WebSocket-Version", "13".to_owned()),
+        ("Sec-WebSocket-Key", key.to_owned()),
+    ]
+}
+
 /// Checks the upgrade response for `key`: status 101, `Upgrade: websocket`, a `Connection`
 /// containing `upgrade`, and the right `Sec-WebSocket-Accept`. Any mismatch is
 /// `ERROR_WINHTTP_INVALID_SERVER_RESPONSE`.
@@ -921,6 +933,9 @@ mod tests {
             Err(wh::ERROR_WINHTTP_INVALID_SERVER_RESPONSE)
         );
         assert_eq!(random_mask().map(|m| m.len()), Ok(4));
+        let headers = upgrade_request_headers(&key);
+        assert_eq!(headers[2], ("Sec-WebSocket-Version", "13".to_owned()));
+        assert_eq!(headers[3], ("Sec-WebSocket-Key", key.clone()));
     }
 
     #[test]
