@@ -5,6 +5,9 @@ use hinternet_net::headers::{
     query_headers, Api, HeaderStore, OutBuffer, QueryError, QueryRequest, QueryValue,
 };
 use hinternet_net::time::{day_of_week, format_rfc1123, parse_http_date, SystemTime};
+use hinternet_net::url::wininet::{
+    internet_canonicalize_url, internet_crack_url, internet_create_url,
+};
 use hinternet_net::url::{
     to_wide, win_http_crack_url, win_http_create_url, Component, CrackRequest, UrlComponents,
 };
@@ -135,6 +138,45 @@ proptest! {
         prop_assert_eq!(text(&cracked.host_name), host);
         prop_assert_eq!(text(&cracked.url_path), path);
         prop_assert_eq!(text(&cracked.extra_info), query);
+    }
+
+    /// InternetCreateUrl then InternetCrackUrl gives the components back, for any scheme name
+    /// with an authority; canonicalising the result twice changes nothing more.
+    #[test]
+    fn wininet_create_crack_round_trip_and_canonical_idempotence(
+        scheme in "(http|https|ftp|gopher|res|[a-z][a-z0-9+.-]{0,6})",
+        user in "([a-z0-9]{1,8})?",
+        host in "[a-z][a-z0-9-]{0,15}(\\.[a-z]{2,4}){0,2}",
+        port in 1u16..,
+        path in "(/[A-Za-z0-9._~-]{1,8}){0,4}",
+        extra in "(\\?[A-Za-z0-9=&]{0,12})?",
+    ) {
+        // file: URLs carry no host by design (covered by the unit tests).
+        prop_assume!(scheme != "file");
+        let (s, u, h, p, e) = (to_wide(&scheme), to_wide(&user), to_wide(&host), to_wide(&path), to_wide(&extra));
+        let components = UrlComponents {
+            scheme_name: Some(&s),
+            host_name: Some(&h),
+            port,
+            user_name: (!u.is_empty()).then_some(&u[..]),
+            url_path: Some(&p),
+            extra_info: (!e.is_empty()).then_some(&e[..]),
+            ..UrlComponents::default()
+        };
+        let url = internet_create_url(&components, 0, 4096, true).expect("valid components");
+        let cracked = internet_crack_url(&url, 0, &CrackRequest::all_pointers()).expect("created URL cracks");
+        let text = |c: &Component| c.text(&url).map(|t| String::from_utf16_lossy(&t));
+        prop_assert_eq!(text(&cracked.scheme_name), Some(scheme.clone()));
+        prop_assert_eq!(text(&cracked.host_name), Some(host.clone()));
+        prop_assert_eq!(text(&cracked.user_name), Some(user.clone()));
+        prop_assert_eq!(text(&cracked.url_path), Some(path.clone()));
+        prop_assert_eq!(text(&cracked.extra_info), Some(extra.clone()));
+        // A port equal to the scheme's default is left out and comes back as that default.
+        prop_assert_eq!(cracked.port, port);
+        let url_text = String::from_utf16_lossy(&url);
+        let once = internet_canonicalize_url(&url_text, 0).expect("canonicalises");
+        let twice = internet_canonicalize_url(&once, 0).expect("canonicalises");
+        prop_assert_eq!(once, twice);
     }
 
     /// RFC 1123 formatting then lenient parsing is the identity for valid times.
