@@ -1,17 +1,29 @@
-//! `hinternet-net`: the real-network layer under hinternet's WinHTTP executor.
+//! `hinternet-net`: the real-network side of hinternet (WinHTTP and WinINet).
 //!
-//! This crate owns the bytes on the wire and nothing of the handle lifecycle: it opens TCP and
-//! TLS connections, writes HTTP/1.1 requests, parses responses and decodes their bodies, keeps
-//! idle connections for reuse, and reports every failure as the Windows error code WinHTTP
-//! would report ([`NetError::code`]). The executor that drives the lifecycle engine calls the
-//! step-by-step functions of [`http::Exchange`] and [`http::conn`] and sends the WinHTTP
-//! notifications between the steps.
+//! This crate owns the bytes on the wire and the Windows-compatible data logic, and nothing
+//! of the handle lifecycle (that is the engine's):
+//!
+//! * [`http`]: TCP and TLS connections, HTTP/1.1 requests and responses, body framing, the
+//!   keep-alive pool — the step-by-step functions of [`http::Exchange`] and [`http::conn`]
+//!   between which the executor sends the WinHTTP notifications;
+//! * [`url`]: `WinHttpCrackUrl` / `WinHttpCreateUrl` and the WinINet URL functions;
+//! * [`time`]: HTTP dates ⇄ `SYSTEMTIME` with Windows' lenient parsing;
+//! * [`headers`]: the header store in wire order and the `QueryHeaders` / `HttpQueryInfo`
+//!   engine, plus `AddRequestHeaders` modifiers;
+//! * [`ws`]: the websocket frame codec with WinHTTP buffer types and handshake helpers;
+//! * [`cookies`]: the session cookie jar.
 //!
 //! Invariants kept by every module: no `unsafe`, no panic on anything a peer sends, every
 //! read bounded by a size limit and (on a socket) by a timeout that reports
-//! `ERROR_WINHTTP_TIMEOUT`.
+//! `ERROR_WINHTTP_TIMEOUT`; every failure is a Windows error code taken from `windows-sys`
+//! ([`NetError::code`]).
 
+pub mod cookies;
 pub mod error;
+pub mod headers;
 pub mod http;
+pub mod time;
+pub mod url;
+pub mod ws;
 
 pub use error::{NetError, NetResult};
