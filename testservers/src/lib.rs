@@ -10,7 +10,9 @@
 //! - [`tls`]: the same routes over TLS with certificates generated at start by `rcgen`;
 //! - [`ws`]: a tokio-tungstenite websocket echo server;
 //! - [`script`]: a raw TCP server that plays a script of reads, writes, pauses, closes and
-//!   resets, for byte-exact and malformed replies.
+//!   resets, for byte-exact and malformed replies;
+//! - [`ftp`]: a scripted FTP server over an in-memory tree, with fault injection;
+//! - [`gopher`]: a Gopher / Gopher+ server with good and hostile menus.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -22,6 +24,8 @@ use std::thread::JoinHandle;
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
+pub mod ftp;
+pub mod gopher;
 pub mod http;
 pub mod script;
 pub mod tls;
