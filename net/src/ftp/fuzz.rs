@@ -30,6 +30,12 @@ pub(crate) fn assert_windows_code(err: &InetError) {
 /// Serves `bytes` as an FTP server's control stream and runs the control operations against
 /// it; see the module docs.
 pub fn fuzz_ftp_reply(bytes: &[u8]) {
+    let _ = run_reply_session(bytes);
+}
+
+/// The body of [`fuzz_ftp_reply`]; returns how many control operations succeeded when the
+/// login did (so tests can see the session path is really taken), `None` otherwise.
+fn run_reply_session(bytes: &[u8]) -> Option<usize> {
     // The pure reply parsers first, on the whole input as one reply.
     let text = String::from_utf8_lossy(bytes);
     let _ = reply_code(bytes);
@@ -41,16 +47,12 @@ pub fn fuzz_ftp_reply(bytes: &[u8]) {
         .enable_all()
         .build()
     else {
-        return;
+        return None;
     };
     let server_bytes = bytes.to_vec();
     runtime.block_on(async move {
-        let Ok(listener) = tokio::net::TcpListener::bind("127.0.0.1:0").await else {
-            return;
-        };
-        let Ok(addr) = listener.local_addr() else {
-            return;
-        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.ok()?;
+        let addr = listener.local_addr().ok()?;
         let server = tokio::spawn(async move {
             if let Ok((mut stream, _)) = listener.accept().await {
                 let _ = stream.write_all(&server_bytes).await;
@@ -72,27 +74,36 @@ pub fn fuzz_ftp_reply(bytes: &[u8]) {
             receive_timeout: limit,
             send_timeout: limit,
         };
-        match FtpSession::connect("127.0.0.1", addr.port(), Some("user"), Some("pw"), config).await
-        {
-            Ok(mut session) => {
-                let outcomes = [
-                    session.current_directory().await.map(|_| ()),
-                    session.file_size("f").await.map(|_| ()),
-                    session.set_current_directory("d").await,
-                    session.rename("a", "b").await,
-                    session.command("NOOP").await.map(|_| ()),
-                ];
-                for outcome in outcomes {
-                    if let Err(err) = outcome {
-                        assert_windows_code(&err);
+        let outcome =
+            match FtpSession::connect("127.0.0.1", addr.port(), Some("user"), Some("pw"), config)
+                .await
+            {
+                Ok(mut session) => {
+                    let outcomes = [
+                        session.current_directory().await.map(|_| ()),
+                        session.file_size("f").await.map(|_| ()),
+                        session.set_current_directory("d").await,
+                        session.rename("a", "b").await,
+                        session.command("NOOP").await.map(|_| ()),
+                    ];
+                    let mut succeeded = 0;
+                    for outcome in outcomes {
+                        match outcome {
+                            Ok(()) => succeeded += 1,
+                            Err(err) => assert_windows_code(&err),
+                        }
                     }
+                    assert!(session.last_response().len() <= bytes.len() * 4 + 16);
+                    Some(succeeded)
                 }
-                assert!(session.last_response().len() <= bytes.len() * 4 + 16);
-            }
-            Err(err) => assert_windows_code(&err.error),
-        }
+                Err(err) => {
+                    assert_windows_code(&err.error);
+                    None
+                }
+            };
         server.abort();
-    });
+        outcome
+    })
 }
 
 /// Feeds `bytes` to the listing parsers (whole listing in both formats, with and without a
@@ -138,6 +149,9 @@ mod tests {
         for input in inputs {
             fuzz_ftp_reply(input);
         }
+        // The well-formed script logs in and every operation succeeds; a 530 does not.
+        assert_eq!(run_reply_session(inputs[1]), Some(5));
+        assert_eq!(run_reply_session(inputs[5]), None);
     }
 
     #[test]
