@@ -12,7 +12,9 @@
 //! - [`script`]: a raw TCP server that plays a script of reads, writes, pauses, closes and
 //!   resets, for byte-exact and malformed replies;
 //! - [`ftp`]: a scripted FTP server over an in-memory tree, with fault injection;
-//! - [`gopher`]: a Gopher / Gopher+ server with good and hostile menus.
+//! - [`gopher`]: a Gopher / Gopher+ server with good and hostile menus;
+//! - `unftp` (feature `libunftp-conformance`, off by default): libunftp over a directory, a
+//!   real FTP server for conformance checks.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -29,6 +31,8 @@ pub mod gopher;
 pub mod http;
 pub mod script;
 pub mod tls;
+#[cfg(feature = "libunftp-conformance")]
+pub mod unftp;
 pub mod ws;
 
 /// The most connections one server accepts before its accept loop stops.
