@@ -13,6 +13,10 @@
 //! * [`ws`]: the websocket frame codec with WinHTTP buffer types and handshake helpers;
 //! * [`cookies`]: the session cookie jar.
 //!
+//! For WinINet's FTP and Gopher functions, [`ftp`] (a session on suppaftp) and [`gopher`] (a
+//! hand-written RFC 1436 / Gopher+ client) report failures as [`InetError`] with WinINet's
+//! codes (`ERROR_INTERNET_*`, `ERROR_FTP_*`, `ERROR_GOPHER_*`).
+//!
 //! Invariants kept by every module: no `unsafe`, no panic on anything a peer sends, every
 //! read bounded by a size limit and (on a socket) by a timeout that reports
 //! `ERROR_WINHTTP_TIMEOUT`; every failure is a Windows error code taken from `windows-sys`
@@ -20,10 +24,14 @@
 
 pub mod cookies;
 pub mod error;
+pub mod ftp;
+pub mod gopher;
 pub mod headers;
 pub mod http;
+pub mod inet_error;
 pub mod time;
 pub mod url;
 pub mod ws;
 
 pub use error::{NetError, NetResult};
+pub use inet_error::{InetError, InetResult};

@@ -10,7 +10,11 @@
 //! - [`tls`]: the same routes over TLS with certificates generated at start by `rcgen`;
 //! - [`ws`]: a tokio-tungstenite websocket echo server;
 //! - [`script`]: a raw TCP server that plays a script of reads, writes, pauses, closes and
-//!   resets, for byte-exact and malformed replies.
+//!   resets, for byte-exact and malformed replies;
+//! - [`ftp`]: a scripted FTP server over an in-memory tree, with fault injection;
+//! - [`gopher`]: a Gopher / Gopher+ server with good and hostile menus;
+//! - `unftp` (feature `libunftp-conformance`, off by default): libunftp over a directory, a
+//!   real FTP server for conformance checks.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -22,9 +26,13 @@ use std::thread::JoinHandle;
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
+pub mod ftp;
+pub mod gopher;
 pub mod http;
 pub mod script;
 pub mod tls;
+#[cfg(feature = "libunftp-conformance")]
+pub mod unftp;
 pub mod ws;
 
 /// The most connections one server accepts before its accept loop stops.

@@ -150,3 +150,92 @@ fn redirect_slow_and_headers_routes() {
     );
     assert!(reply.starts_with("HTTP/1.1 404 "), "{reply}");
 }
+
+/// Reads one FTP reply (all lines of a multi-line one) from a blocking control connection.
+fn ftp_reply(control: &mut std::io::BufReader<std::net::TcpStream>) -> String {
+    use std::io::BufRead;
+    let mut reply = String::new();
+    for _ in 0..100 {
+        let mut line = String::new();
+        if control.read_line(&mut line).expect("reply line") == 0 {
+            break;
+        }
+        reply.push_str(&line);
+        let bytes = line.as_bytes();
+        if bytes.len() >= 4 && bytes[3] == b' ' && reply.as_bytes()[..3] == bytes[..3] {
+            break;
+        }
+    }
+    reply
+}
+
+fn ftp_send(control: &mut std::io::BufReader<std::net::TcpStream>, line: &str) -> String {
+    control
+        .get_mut()
+        .write_all(format!("{line}\r\n").as_bytes())
+        .expect("send");
+    ftp_reply(control)
+}
+
+#[test]
+fn ftp_server_speaks_the_protocol() {
+    use hinternet_testservers::ftp::{self, README_BODY};
+    let server = ftp::start(vec![]);
+    let tcp = std::net::TcpStream::connect(server.handle.addr()).expect("connect");
+    tcp.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut control = std::io::BufReader::new(tcp);
+    assert!(ftp_reply(&mut control).starts_with("220 "));
+    assert!(ftp_send(&mut control, "PWD").starts_with("530 "));
+    assert!(ftp_send(&mut control, "USER anonymous").starts_with("331 "));
+    assert!(ftp_send(&mut control, "PASS a@b").starts_with("230 "));
+    assert!(ftp_send(&mut control, "RNTO x").starts_with("503 "));
+    assert!(ftp_send(&mut control, "RETR /readme.txt").starts_with("425 "));
+    let feat = ftp_send(&mut control, "FEAT");
+    assert!(
+        feat.starts_with("211-") && feat.contains(" MLSD\r\n") && feat.ends_with("211 End\r\n")
+    );
+    let epsv = ftp_send(&mut control, "EPSV");
+    let port: u16 = epsv
+        .split("|||")
+        .nth(1)
+        .and_then(|rest| rest.split('|').next())
+        .and_then(|p| p.parse().ok())
+        .expect("EPSV port");
+    let mut data = std::net::TcpStream::connect(("127.0.0.1", port)).expect("data");
+    assert!(ftp_send(&mut control, "RETR /readme.txt").starts_with("150 "));
+    let mut body = Vec::new();
+    data.read_to_end(&mut body).expect("data");
+    assert_eq!(body, README_BODY);
+    assert!(ftp_reply(&mut control).starts_with("226 "));
+    let pasv = ftp_send(&mut control, "PASV");
+    let numbers: Vec<u16> = pasv
+        .split(['(', ')'])
+        .nth(1)
+        .expect("address")
+        .split(',')
+        .map(|n| n.parse().expect("number"))
+        .collect();
+    let mut data =
+        std::net::TcpStream::connect(("127.0.0.1", numbers[4] << 8 | numbers[5])).expect("data");
+    assert!(ftp_send(&mut control, "LIST /pub").starts_with("150 "));
+    let mut listing = String::new();
+    data.read_to_string(&mut listing).expect("listing");
+    assert!(listing.contains(" data.bin\r\n") && listing.starts_with("-rw-r--r--"));
+    assert!(ftp_reply(&mut control).starts_with("226 "));
+    assert!(ftp_send(&mut control, "QUIT").starts_with("221 "));
+}
+
+#[test]
+fn gopher_server_stuffs_dots_on_the_wire() {
+    use hinternet_testservers::gopher;
+    let server = gopher::start();
+    let mut tcp = std::net::TcpStream::connect(server.addr()).expect("connect");
+    tcp.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    tcp.write_all(b"/about.txt\r\n").expect("selector");
+    let mut wire = Vec::new();
+    tcp.read_to_end(&mut wire).expect("body");
+    assert!(wire.windows(5).any(|w| w == b"\n..a "));
+    assert!(wire.ends_with(b"\r\n.\r\n"));
+}
