@@ -11,7 +11,9 @@
 //! * [`headers`]: the header store in wire order and the `QueryHeaders` / `HttpQueryInfo`
 //!   engine, plus `AddRequestHeaders` modifiers;
 //! * [`ws`]: the websocket frame codec with WinHTTP buffer types and handshake helpers;
-//! * [`cookies`]: the session cookie jar.
+//! * [`cookies`]: the session cookie jar;
+//! * [`winhttp`]: the pure decisions of the typed WinHTTP API (option catalogue and stores,
+//!   redirects, authentication schemes, proxy configuration, argument conventions).
 //!
 //! Invariants kept by every module: no `unsafe`, no panic on anything a peer sends, every
 //! read bounded by a size limit and (on a socket) by a timeout that reports
@@ -24,6 +26,7 @@ pub mod headers;
 pub mod http;
 pub mod time;
 pub mod url;
+pub mod winhttp;
 pub mod ws;
 
 pub use error::{NetError, NetResult};
