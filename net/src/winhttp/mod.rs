@@ -55,3 +55,52 @@ impl HandleKind {
         }
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    //! Every decision function takes what a peer or an application may send without
+    //! panicking, and its answers keep their invariants.
+
+    use proptest::prelude::*;
+
+    use super::{auth, proxy, redirect};
+
+    proptest! {
+        #[test]
+        fn header_and_list_parsers_never_panic(text in "\\PC{0,64}", port in any::<u16>()) {
+            let _ = auth::scheme_of_challenge(&text);
+            let _ = proxy::parse_proxy_list(&text);
+            let _ = proxy::should_bypass(&text, "host.example", port);
+            let _ = proxy::parse_pac_result(&text);
+            // A proxy entry always has a host.
+            for entry in proxy::parse_proxy_list(&text) {
+                prop_assert!(!entry.host.is_empty());
+            }
+        }
+
+        #[test]
+        fn redirect_decisions_keep_their_invariants(
+            location in "[ -~]{0,40}",
+            status in 300u32..310,
+            followed in 0u32..12,
+        ) {
+            let input = redirect::RedirectInput {
+                status,
+                location: Some(&location),
+                current_url: "http://host.example:8080/a/b?q",
+                verb: "POST",
+                policy: windows_sys::Win32::Networking::WinHttp::WINHTTP_OPTION_REDIRECT_POLICY_ALWAYS,
+                disable_flags: 0,
+                redirects_followed: followed,
+                max_redirects: 10,
+            };
+            if let Ok(redirect::RedirectDecision::Follow(plan)) = redirect::decide(&input) {
+                prop_assert!(redirect::is_followed_status(status));
+                prop_assert!(followed < 10);
+                prop_assert!(!plan.host.is_empty());
+                prop_assert!(plan.url.starts_with("http://") || plan.url.starts_with("https://"));
+                prop_assert_eq!(plan.reuse_connection, !plan.drop_authorization);
+            }
+        }
+    }
+}

@@ -192,409 +192,68 @@ const CONNECTION_INFO_SIZE: u32 = 4 + 4 + 2 * 128;
 const PROXY_INFO_SIZE: u32 = size_of::<WINHTTP_PROXY_INFO>() as u32;
 const HTTP_VERSION_INFO_SIZE: u32 = size_of::<HTTP_VERSION_INFO>() as u32;
 
-/// The option catalogue. Handle kinds follow Wine's per-type `query_option` / `set_option`
-/// (`dlls/winhttp/session.c`) widened where Wine's tests assert the Windows behaviour (the
-/// connect handle reads timeouts but sets nothing, WH-R10/R12), and Microsoft's option
-/// documentation for options Wine does not implement.
+/// The option catalogue. Handle kinds and query/set columns follow Microsoft's option table
+/// ("Option Flags", Remarks), corrected where Wine's conformance tests assert the Windows
+/// behaviour: a connect handle answers the timeouts (WH-R12) and nothing else but the
+/// generic options, the websocket buffer sizes live on sessions and requests (WH-R10), the
+/// websocket close timeout and keep-alive interval on websocket handles.
+#[rustfmt::skip]
 pub const CATALOGUE: &[OptionSpec] = &[
-    entry(
-        WINHTTP_OPTION_CALLBACK,
-        "CALLBACK",
-        Pointer,
-        Kinds::ANY,
-        S.or(R),
-        Any,
-    ),
-    entry(
-        WINHTTP_OPTION_RESOLVE_TIMEOUT,
-        "RESOLVE_TIMEOUT",
-        Dword,
-        S.or(C).or(R),
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_CONNECT_TIMEOUT,
-        "CONNECT_TIMEOUT",
-        Dword,
-        S.or(C).or(R),
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_CONNECT_RETRIES,
-        "CONNECT_RETRIES",
-        Dword,
-        S.or(R),
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_SEND_TIMEOUT,
-        "SEND_TIMEOUT",
-        Dword,
-        S.or(C).or(R),
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_RECEIVE_TIMEOUT,
-        "RECEIVE_TIMEOUT",
-        Dword,
-        S.or(C).or(R),
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT,
-        "RECEIVE_RESPONSE_TIMEOUT",
-        Dword,
-        S.or(C).or(R),
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_HANDLE_TYPE,
-        "HANDLE_TYPE",
-        Dword,
-        Kinds::ANY,
-        NONE,
-        Any,
-    ),
-    entry(
-        WINHTTP_OPTION_READ_BUFFER_SIZE,
-        "READ_BUFFER_SIZE",
-        Dword,
-        S.or(R),
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_WRITE_BUFFER_SIZE,
-        "WRITE_BUFFER_SIZE",
-        Dword,
-        S.or(R),
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_PARENT_HANDLE,
-        "PARENT_HANDLE",
-        Pointer,
-        C.or(R),
-        NONE,
-        Any,
-    ),
-    entry(
-        WINHTTP_OPTION_EXTENDED_ERROR,
-        "EXTENDED_ERROR",
-        Dword,
-        Kinds::ANY,
-        NONE,
-        Any,
-    ),
-    entry(
-        WINHTTP_OPTION_SECURITY_FLAGS,
-        "SECURITY_FLAGS",
-        Dword,
-        R,
-        R,
-        AtLeastDword122,
-    ),
-    entry(
-        WINHTTP_OPTION_SECURITY_CERTIFICATE_STRUCT,
-        "SECURITY_CERTIFICATE_STRUCT",
-        Struct(CERT_INFO_SIZE),
-        R,
-        NONE,
-        Any,
-    ),
+    entry(WINHTTP_OPTION_CALLBACK, "CALLBACK", Pointer, S.or(R), S.or(R), Any),
+    entry(WINHTTP_OPTION_RESOLVE_TIMEOUT, "RESOLVE_TIMEOUT", Dword, S.or(C).or(R), S.or(R), Dword122),
+    entry(WINHTTP_OPTION_CONNECT_TIMEOUT, "CONNECT_TIMEOUT", Dword, S.or(C).or(R), S.or(R), Dword122),
+    entry(WINHTTP_OPTION_CONNECT_RETRIES, "CONNECT_RETRIES", Dword, S.or(R), S.or(R), Dword122),
+    entry(WINHTTP_OPTION_SEND_TIMEOUT, "SEND_TIMEOUT", Dword, S.or(C).or(R), S.or(R), Dword122),
+    entry(WINHTTP_OPTION_RECEIVE_TIMEOUT, "RECEIVE_TIMEOUT", Dword, S.or(C).or(R), S.or(R), Dword122),
+    entry(WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, "RECEIVE_RESPONSE_TIMEOUT", Dword, S.or(C).or(R), S.or(R), Dword122),
+    entry(WINHTTP_OPTION_HANDLE_TYPE, "HANDLE_TYPE", Dword, Kinds::ANY, NONE, Any),
+    entry(WINHTTP_OPTION_READ_BUFFER_SIZE, "READ_BUFFER_SIZE", Dword, R, R, Dword122),
+    entry(WINHTTP_OPTION_WRITE_BUFFER_SIZE, "WRITE_BUFFER_SIZE", Dword, R, R, Dword122),
+    entry(WINHTTP_OPTION_PARENT_HANDLE, "PARENT_HANDLE", Pointer, S.or(C).or(R), NONE, Any),
+    entry(WINHTTP_OPTION_EXTENDED_ERROR, "EXTENDED_ERROR", Dword, G.or(S).or(R), NONE, Any),
+    entry(WINHTTP_OPTION_SECURITY_FLAGS, "SECURITY_FLAGS", Dword, R, R, AtLeastDword122),
+    entry(WINHTTP_OPTION_SECURITY_CERTIFICATE_STRUCT, "SECURITY_CERTIFICATE_STRUCT", Struct(CERT_INFO_SIZE), R, NONE, Any),
     entry(WINHTTP_OPTION_URL, "URL", Wide, R, NONE, Any),
-    entry(
-        WINHTTP_OPTION_SECURITY_KEY_BITNESS,
-        "SECURITY_KEY_BITNESS",
-        Dword,
-        R,
-        NONE,
-        Any,
-    ),
-    entry(WINHTTP_OPTION_PROXY, "PROXY", Proxy, S.or(R), S.or(R), Any),
+    entry(WINHTTP_OPTION_SECURITY_KEY_BITNESS, "SECURITY_KEY_BITNESS", Dword, R, NONE, Any),
+    entry(WINHTTP_OPTION_PROXY, "PROXY", Proxy, G.or(S).or(R), S.or(R), Any),
     entry(WINHTTP_OPTION_USER_AGENT, "USER_AGENT", Wide, S, S, Any),
-    entry(
-        WINHTTP_OPTION_CONTEXT_VALUE,
-        "CONTEXT_VALUE",
-        Pointer,
-        Kinds::ANY,
-        Kinds::ANY,
-        Pointer122,
-    ),
-    entry(
-        WINHTTP_OPTION_CLIENT_CERT_CONTEXT,
-        "CLIENT_CERT_CONTEXT",
-        Pointer,
-        NONE,
-        R,
-        AtLeastPointer87,
-    ),
-    entry(
-        WINHTTP_OPTION_REQUEST_PRIORITY,
-        "REQUEST_PRIORITY",
-        Dword,
-        R,
-        R,
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_HTTP_VERSION,
-        "HTTP_VERSION",
-        Struct(HTTP_VERSION_INFO_SIZE),
-        G.or(S).or(R),
-        G.or(S).or(R),
-        Any,
-    ),
-    entry(
-        WINHTTP_OPTION_DISABLE_FEATURE,
-        "DISABLE_FEATURE",
-        Dword,
-        NONE,
-        R,
-        Dword122,
-    ),
-    entry(WINHTTP_OPTION_CODEPAGE, "CODEPAGE", Dword, S, S, Dword122),
-    entry(
-        WINHTTP_OPTION_MAX_CONNS_PER_SERVER,
-        "MAX_CONNS_PER_SERVER",
-        Dword,
-        S,
-        S,
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_MAX_CONNS_PER_1_0_SERVER,
-        "MAX_CONNS_PER_1_0_SERVER",
-        Dword,
-        S,
-        S,
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_AUTOLOGON_POLICY,
-        "AUTOLOGON_POLICY",
-        Dword,
-        NONE,
-        R,
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_SERVER_CERT_CONTEXT,
-        "SERVER_CERT_CONTEXT",
-        Pointer,
-        R,
-        NONE,
-        Any,
-    ),
-    entry(
-        WINHTTP_OPTION_ENABLE_FEATURE,
-        "ENABLE_FEATURE",
-        Dword,
-        NONE,
-        R,
-        Dword87,
-    ),
-    entry(
-        WINHTTP_OPTION_WORKER_THREAD_COUNT,
-        "WORKER_THREAD_COUNT",
-        Dword,
-        Kinds::ANY,
-        NONE,
-        Any,
-    ),
-    entry(
-        WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH,
-        "CONFIGURE_PASSPORT_AUTH",
-        Dword,
-        NONE,
-        S,
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_SECURE_PROTOCOLS,
-        "SECURE_PROTOCOLS",
-        Dword,
-        S,
-        S,
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_ENABLETRACING,
-        "ENABLETRACING",
-        Dword,
-        G,
-        G,
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_REDIRECT_POLICY,
-        "REDIRECT_POLICY",
-        Dword,
-        S.or(R),
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS,
-        "MAX_HTTP_AUTOMATIC_REDIRECTS",
-        Dword,
-        R,
-        R,
-        Dword87,
-    ),
-    entry(
-        WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE,
-        "MAX_HTTP_STATUS_CONTINUE",
-        Dword,
-        S.or(R),
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE,
-        "MAX_RESPONSE_HEADER_SIZE",
-        Dword,
-        S.or(R),
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE,
-        "MAX_RESPONSE_DRAIN_SIZE",
-        Dword,
-        S.or(R),
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_CONNECTION_INFO,
-        "CONNECTION_INFO",
-        Struct(CONNECTION_INFO_SIZE),
-        R,
-        NONE,
-        Any,
-    ),
-    entry(
-        WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT,
-        "UNLOAD_NOTIFY_EVENT",
-        Pointer,
-        NONE,
-        S,
-        Any,
-    ),
-    entry(
-        WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET,
-        "UPGRADE_TO_WEB_SOCKET",
-        NoBuffer,
-        NONE,
-        R,
-        Any,
-    ),
-    entry(
-        WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT,
-        "WEB_SOCKET_CLOSE_TIMEOUT",
-        Dword,
-        S.or(R).or(W),
-        S.or(R).or(W),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL,
-        "WEB_SOCKET_KEEPALIVE_INTERVAL",
-        Dword,
-        S.or(W),
-        S.or(W),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_DECOMPRESSION,
-        "DECOMPRESSION",
-        Dword,
-        NONE,
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE,
-        "WEB_SOCKET_RECEIVE_BUFFER_SIZE",
-        Dword,
-        S.or(R),
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE,
-        "WEB_SOCKET_SEND_BUFFER_SIZE",
-        Dword,
-        S.or(R),
-        S.or(R),
-        Dword122,
-    ),
-    entry(
-        WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL,
-        "ENABLE_HTTP_PROTOCOL",
-        Dword,
-        NONE,
-        S.or(R),
-        Dword87,
-    ),
-    entry(
-        WINHTTP_OPTION_HTTP_PROTOCOL_USED,
-        "HTTP_PROTOCOL_USED",
-        Dword,
-        R,
-        NONE,
-        Any,
-    ),
-    entry(
-        WINHTTP_OPTION_CONNECTION_STATS_V0,
-        "CONNECTION_STATS_V0",
-        Bytes,
-        R,
-        NONE,
-        Any,
-    ),
-    entry(
-        WINHTTP_OPTION_CONNECTION_STATS_V1,
-        "CONNECTION_STATS_V1",
-        Bytes,
-        R,
-        NONE,
-        Any,
-    ),
-    entry(
-        WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT,
-        "SERVER_CERT_CHAIN_CONTEXT",
-        Pointer,
-        R,
-        NONE,
-        Any,
-    ),
+    entry(WINHTTP_OPTION_CONTEXT_VALUE, "CONTEXT_VALUE", Pointer, Kinds::ANY, Kinds::ANY, Pointer122),
+    entry(WINHTTP_OPTION_CLIENT_CERT_CONTEXT, "CLIENT_CERT_CONTEXT", Pointer, NONE, R, AtLeastPointer87),
+    entry(WINHTTP_OPTION_REQUEST_PRIORITY, "REQUEST_PRIORITY", Dword, R, R, Dword122),
+    entry(WINHTTP_OPTION_HTTP_VERSION, "HTTP_VERSION", Struct(HTTP_VERSION_INFO_SIZE), G.or(S).or(R), G.or(S).or(R), Any),
+    entry(WINHTTP_OPTION_DISABLE_FEATURE, "DISABLE_FEATURE", Dword, NONE, R, Dword122),
+    entry(WINHTTP_OPTION_CODEPAGE, "CODEPAGE", Dword, NONE, S, Dword122),
+    entry(WINHTTP_OPTION_MAX_CONNS_PER_SERVER, "MAX_CONNS_PER_SERVER", Dword, S, S, Dword122),
+    entry(WINHTTP_OPTION_MAX_CONNS_PER_1_0_SERVER, "MAX_CONNS_PER_1_0_SERVER", Dword, S, S, Dword122),
+    entry(WINHTTP_OPTION_AUTOLOGON_POLICY, "AUTOLOGON_POLICY", Dword, NONE, R, Dword122),
+    entry(WINHTTP_OPTION_SERVER_CERT_CONTEXT, "SERVER_CERT_CONTEXT", Pointer, R, NONE, Any),
+    entry(WINHTTP_OPTION_ENABLE_FEATURE, "ENABLE_FEATURE", Dword, NONE, S.or(R), Dword87),
+    entry(WINHTTP_OPTION_WORKER_THREAD_COUNT, "WORKER_THREAD_COUNT", Dword, Kinds::ANY, G, Dword122),
+    entry(WINHTTP_OPTION_CONFIGURE_PASSPORT_AUTH, "CONFIGURE_PASSPORT_AUTH", Dword, NONE, S, Dword122),
+    entry(WINHTTP_OPTION_SECURE_PROTOCOLS, "SECURE_PROTOCOLS", Dword, NONE, S, Dword122),
+    entry(WINHTTP_OPTION_ENABLETRACING, "ENABLETRACING", Dword, G, G, Dword122),
+    entry(WINHTTP_OPTION_REDIRECT_POLICY, "REDIRECT_POLICY", Dword, S.or(R), S.or(R), Dword122),
+    entry(WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS, "MAX_HTTP_AUTOMATIC_REDIRECTS", Dword, S.or(R), S.or(R), Dword87),
+    entry(WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE, "MAX_HTTP_STATUS_CONTINUE", Dword, S.or(R), S.or(R), Dword122),
+    entry(WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE, "MAX_RESPONSE_HEADER_SIZE", Dword, S.or(R), S.or(R), Dword122),
+    entry(WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE, "MAX_RESPONSE_DRAIN_SIZE", Dword, S.or(R), S.or(R), Dword122),
+    entry(WINHTTP_OPTION_CONNECTION_INFO, "CONNECTION_INFO", Struct(CONNECTION_INFO_SIZE), R, NONE, Any),
+    entry(WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT, "UNLOAD_NOTIFY_EVENT", Pointer, NONE, S, Any),
+    entry(WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, "UPGRADE_TO_WEB_SOCKET", NoBuffer, NONE, R, Any),
+    entry(WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT, "WEB_SOCKET_CLOSE_TIMEOUT", Dword, W, W, Dword122),
+    entry(WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL, "WEB_SOCKET_KEEPALIVE_INTERVAL", Dword, W, W, Dword122),
+    entry(WINHTTP_OPTION_DECOMPRESSION, "DECOMPRESSION", Dword, NONE, S.or(R), Dword122),
+    entry(WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE, "WEB_SOCKET_RECEIVE_BUFFER_SIZE", Dword, S.or(R), S.or(R), Dword122),
+    entry(WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE, "WEB_SOCKET_SEND_BUFFER_SIZE", Dword, S.or(R), S.or(R), Dword122),
+    entry(WINHTTP_OPTION_ENABLE_HTTP_PROTOCOL, "ENABLE_HTTP_PROTOCOL", Dword, NONE, S.or(R), Dword87),
+    entry(WINHTTP_OPTION_HTTP_PROTOCOL_USED, "HTTP_PROTOCOL_USED", Dword, R, NONE, Any),
+    entry(WINHTTP_OPTION_CONNECTION_STATS_V0, "CONNECTION_STATS_V0", Bytes, R, NONE, Any),
+    entry(WINHTTP_OPTION_CONNECTION_STATS_V1, "CONNECTION_STATS_V1", Bytes, R, NONE, Any),
+    entry(WINHTTP_OPTION_SERVER_CERT_CHAIN_CONTEXT, "SERVER_CERT_CHAIN_CONTEXT", Pointer, R, NONE, Any),
     entry(WINHTTP_OPTION_USERNAME, "USERNAME", Wide, R, R, Any),
     entry(WINHTTP_OPTION_PASSWORD, "PASSWORD", Wide, R, R, Any),
-    entry(
-        WINHTTP_OPTION_PROXY_USERNAME,
-        "PROXY_USERNAME",
-        Wide,
-        R,
-        R,
-        Any,
-    ),
-    entry(
-        WINHTTP_OPTION_PROXY_PASSWORD,
-        "PROXY_PASSWORD",
-        Wide,
-        R,
-        R,
-        Any,
-    ),
+    entry(WINHTTP_OPTION_PROXY_USERNAME, "PROXY_USERNAME", Wide, R, R, Any),
+    entry(WINHTTP_OPTION_PROXY_PASSWORD, "PROXY_PASSWORD", Wide, R, R, Any),
 ];
 
 /// The catalogue entry of `option`, if WinHTTP knows it.
@@ -823,6 +482,14 @@ pub struct GlobalOptions {
     pub enable_tracing: u32,
     /// `WINHTTP_OPTION_HTTP_VERSION` (major, minor); default 1.1.
     pub http_version: Option<(u32, u32)>,
+    /// `WINHTTP_OPTION_WORKER_THREAD_COUNT` as set (0 = one per CPU).
+    pub worker_thread_count: u32,
+    /// What `WINHTTP_OPTION_PROXY` on the NULL handle answers: the default proxy
+    /// configuration ([`super::proxy::get_default_proxy_configuration`]).
+    pub default_proxy: ProxyInfo,
+    /// `WINHTTP_OPTION_EXTENDED_ERROR` on the NULL handle: the calling thread's last mapped
+    /// socket error.
+    pub extended_error: u32,
 }
 
 /// The options of a session handle (`WinHttpOpen` defaults, WH-R11).
@@ -846,10 +513,8 @@ pub struct SessionOptions {
     pub websocket_receive_buffer_size: u32,
     /// `WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE` (default 32768).
     pub websocket_send_buffer_size: u32,
-    /// `WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT` in seconds.
-    pub websocket_close_timeout: u32,
-    /// `WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL` in milliseconds.
-    pub websocket_keepalive_interval: u32,
+    /// `WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS` new requests start with (default 10).
+    pub max_redirects: u32,
     /// `WINHTTP_OPTION_SECURE_PROTOCOLS` (0 = the system default).
     pub secure_protocols: u32,
     /// `WINHTTP_OPTION_MAX_CONNS_PER_SERVER`.
@@ -882,8 +547,7 @@ impl SessionOptions {
             proxy,
             websocket_receive_buffer_size: DEFAULT_WEBSOCKET_BUFFER_SIZE,
             websocket_send_buffer_size: DEFAULT_WEBSOCKET_BUFFER_SIZE,
-            websocket_close_timeout: 10,
-            websocket_keepalive_interval: 30_000,
+            max_redirects: DEFAULT_MAX_REDIRECTS,
             secure_protocols: 0,
             max_conns_per_server: u32::MAX,
             max_conns_per_1_0_server: u32::MAX,
@@ -965,8 +629,6 @@ pub struct RequestOptions {
     /// `WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE` as set (copied from the session; checked
     /// against [`MIN_WEBSOCKET_SEND_BUFFER_SIZE`] when an upgrade is sent).
     pub websocket_send_buffer_size: u32,
-    /// `WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT` (copied from the session).
-    pub websocket_close_timeout: u32,
     /// `WINHTTP_OPTION_AUTOLOGON_POLICY`.
     pub autologon_policy: u32,
     /// `WINHTTP_OPTION_CLIENT_CERT_CONTEXT` (certificate pointer bits; `None` = none).
@@ -985,7 +647,8 @@ pub struct RequestOptions {
     pub url: Vec<u16>,
     /// `WINHTTP_OPTION_PARENT_HANDLE`: the connect handle's bits.
     pub parent: u64,
-    /// The remaining plain `DWORD` options, by option number.
+    /// The remaining plain `DWORD` options, by option number (a snapshot of the session's
+    /// at creation).
     pub dwords: Vec<(u32, u32)>,
     /// `WINHTTP_OPTION_HTTP_VERSION` of this request.
     pub http_version: Option<(u32, u32)>,
@@ -996,7 +659,7 @@ pub struct RequestOptions {
 impl RequestOptions {
     /// The snapshot `WinHttpOpenRequest` takes (WH-R13): timeouts and websocket buffer sizes
     /// from the session, context, callback and redirect policy from the connect handle,
-    /// `max_redirects` 10. `url` is the request's URL, `parent` the connect handle's bits.
+    /// `max_redirects` and the plain `DWORD` limits. `url` is the request's URL, `parent` the connect handle's bits.
     pub fn new(
         session: &SessionOptions,
         connect: &ConnectOptions,
@@ -1008,7 +671,7 @@ impl RequestOptions {
             flags,
             timeouts: session.timeouts,
             redirect_policy: connect.redirect_policy,
-            max_redirects: DEFAULT_MAX_REDIRECTS,
+            max_redirects: session.max_redirects,
             disable_flags: 0,
             check_revocation: false,
             security_flags: 0,
@@ -1017,7 +680,6 @@ impl RequestOptions {
             websocket_upgrade: false,
             websocket_receive_buffer_size: session.websocket_receive_buffer_size,
             websocket_send_buffer_size: session.websocket_send_buffer_size,
-            websocket_close_timeout: session.websocket_close_timeout,
             autologon_policy: WINHTTP_AUTOLOGON_SECURITY_LEVEL_MEDIUM,
             client_cert: None,
             proxy: None,
@@ -1027,7 +689,7 @@ impl RequestOptions {
             proxy_password: None,
             url,
             parent,
-            dwords: Vec::new(),
+            dwords: session.dwords.clone(),
             http_version: None,
             connection: ConnectionFacts::default(),
         }
@@ -1059,7 +721,7 @@ pub struct WebSocketOptions {
     pub context: u64,
     /// The callback pointer bits copied from the request.
     pub callback: u64,
-    /// `WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT` in seconds.
+    /// `WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT` in milliseconds (default 10 s).
     pub close_timeout: u32,
     /// `WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL` in milliseconds.
     pub keepalive_interval: u32,
@@ -1071,12 +733,12 @@ pub struct WebSocketOptions {
 
 impl WebSocketOptions {
     /// The options `WinHttpWebSocketCompleteUpgrade(request, context)` gives the new handle.
-    pub fn new(request: &RequestOptions, session: &SessionOptions, context: u64) -> Self {
+    pub fn new(request: &RequestOptions, context: u64) -> Self {
         WebSocketOptions {
             context,
             callback: request.callback,
-            close_timeout: request.websocket_close_timeout,
-            keepalive_interval: session.websocket_keepalive_interval,
+            close_timeout: 10_000,
+            keepalive_interval: 30_000,
             send_buffer_size: request.websocket_send_buffer_size,
             receive_buffer_size: request.websocket_receive_buffer_size,
         }
@@ -1174,14 +836,15 @@ fn wide_required(text: &[u16]) -> u32 {
     u32::try_from(text.len().saturating_add(1).saturating_mul(2)).unwrap_or(u32::MAX)
 }
 
-/// Default values of the plain `DWORD` options kept in the `dwords` lists.
+/// Default values of the plain `DWORD` options kept in the `dwords` lists, as Microsoft
+/// documents them (retries 5, informational responses 10, header bound 64 KB, drain bound
+/// 1 MB); the deprecated read/write buffer sizes answer what was set, 0 before.
 fn dword_default(option: u32) -> u32 {
     match option {
         WINHTTP_OPTION_MAX_HTTP_STATUS_CONTINUE => 10,
         WINHTTP_OPTION_MAX_RESPONSE_HEADER_SIZE => 64 * 1024,
         WINHTTP_OPTION_MAX_RESPONSE_DRAIN_SIZE => 1024 * 1024,
         WINHTTP_OPTION_CONNECT_RETRIES => 5,
-        WINHTTP_OPTION_READ_BUFFER_SIZE | WINHTTP_OPTION_WRITE_BUFFER_SIZE => 8192,
         _ => 0,
     }
 }
@@ -1279,7 +942,6 @@ fn request_answer(request: &RequestOptions, option: u32) -> Result<QueryAnswer, 
             dword(request.websocket_receive_buffer_size)
         }
         WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE => dword(request.websocket_send_buffer_size),
-        WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT => dword(request.websocket_close_timeout),
         WINHTTP_OPTION_HTTP_PROTOCOL_USED => dword(0),
         WINHTTP_OPTION_EXTENDED_ERROR => dword(facts.extended_error),
         WINHTTP_OPTION_CALLBACK => pointer(request.callback),
@@ -1314,8 +976,8 @@ fn session_answer(session: &SessionOptions, option: u32) -> Result<QueryAnswer, 
             dword(session.websocket_receive_buffer_size)
         }
         WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE => dword(session.websocket_send_buffer_size),
-        WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT => dword(session.websocket_close_timeout),
-        WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL => dword(session.websocket_keepalive_interval),
+        WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS => dword(session.max_redirects),
+        WINHTTP_OPTION_PARENT_HANDLE => pointer(0),
         WINHTTP_OPTION_SECURE_PROTOCOLS => dword(session.secure_protocols),
         WINHTTP_OPTION_MAX_CONNS_PER_SERVER => dword(session.max_conns_per_server),
         WINHTTP_OPTION_MAX_CONNS_PER_1_0_SERVER => dword(session.max_conns_per_1_0_server),
@@ -1344,6 +1006,11 @@ fn answer(target: QueryTarget<'_>, option: u32) -> Result<QueryAnswer, QueryErro
     match target {
         QueryTarget::Global(global) => match option {
             WINHTTP_OPTION_ENABLETRACING => dword(global.enable_tracing),
+            WINHTTP_OPTION_EXTENDED_ERROR => dword(global.extended_error),
+            WINHTTP_OPTION_PROXY => Ok(QueryAnswer {
+                value: OptionValue::Proxy(global.default_proxy.clone()),
+                size: PROXY_INFO_SIZE,
+            }),
             WINHTTP_OPTION_HTTP_VERSION => http_version(global.http_version),
             _ => Err(QueryError::Code(ERROR_INVALID_PARAMETER)),
         },
@@ -1446,9 +1113,9 @@ fn validate_dword(option: u32, value: u32) -> Result<(), u32> {
         WINHTTP_OPTION_REDIRECT_POLICY if value > WINHTTP_OPTION_REDIRECT_POLICY_LAST => {
             Err(ERROR_INVALID_PARAMETER)
         }
-        // Documented minimum of 15 s (WINHTTP_WEB_SOCKET_MIN_KEEPALIVE_VALUE).
+        // Documented: below 15 s (WINHTTP_WEB_SOCKET_MIN_KEEPALIVE_VALUE) → 87.
         WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL
-            if value != 0 && value < WINHTTP_WEB_SOCKET_MIN_KEEPALIVE_VALUE =>
+            if value < WINHTTP_WEB_SOCKET_MIN_KEEPALIVE_VALUE =>
         {
             Err(ERROR_INVALID_PARAMETER)
         }
@@ -1506,6 +1173,7 @@ pub fn set_option(
     match target {
         SetTarget::Global(global) => match option {
             WINHTTP_OPTION_ENABLETRACING => global.enable_tracing = want_dword(value)?,
+            WINHTTP_OPTION_WORKER_THREAD_COUNT => global.worker_thread_count = want_dword(value)?,
             WINHTTP_OPTION_HTTP_VERSION => global.http_version = Some(want_version(value)?),
             _ => return Err(ERROR_WINHTTP_INVALID_OPTION),
         },
@@ -1548,9 +1216,14 @@ fn set_session(
                 WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE => {
                     session.websocket_send_buffer_size = v
                 }
-                WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT => session.websocket_close_timeout = v,
-                WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL => {
-                    session.websocket_keepalive_interval = v
+                WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS => session.max_redirects = v,
+                WINHTTP_OPTION_ENABLE_FEATURE => {
+                    // Only the impersonation feature is a session one (Microsoft's table).
+                    if v != WINHTTP_ENABLE_SSL_REVERT_IMPERSONATION {
+                        return Err(ERROR_INVALID_PARAMETER);
+                    }
+                    let old = lookup(&session.dwords, option, 0);
+                    store(&mut session.dwords, option, old | v);
                 }
                 WINHTTP_OPTION_SECURE_PROTOCOLS => session.secure_protocols = v,
                 WINHTTP_OPTION_MAX_CONNS_PER_SERVER => session.max_conns_per_server = v,
@@ -1617,7 +1290,6 @@ fn set_request(
                 WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE => {
                     request.websocket_send_buffer_size = v
                 }
-                WINHTTP_OPTION_WEB_SOCKET_CLOSE_TIMEOUT => request.websocket_close_timeout = v,
                 _ => match request.timeouts.slot(option) {
                     Some(slot) => *slot = v,
                     None => store(&mut request.dwords, option, v),
