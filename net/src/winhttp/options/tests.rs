@@ -1046,11 +1046,13 @@ fn session_limits_flow_into_new_requests_and_documented_defaults() {
 
 #[test]
 fn null_handle_options() {
-    let mut g = GlobalOptions::default();
-    g.default_proxy = ProxyInfo {
-        access_type: WINHTTP_ACCESS_TYPE_NO_PROXY,
-        proxy: None,
-        bypass: None,
+    let mut g = GlobalOptions {
+        default_proxy: ProxyInfo {
+            access_type: WINHTTP_ACCESS_TYPE_NO_PROXY,
+            proxy: None,
+            bypass: None,
+        },
+        ..GlobalOptions::default()
     };
     assert_eq!(
         query_option(
