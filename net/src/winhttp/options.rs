@@ -865,6 +865,18 @@ pub fn query_option(
     if !spec.query.contains(target.kind()) {
         return Err(QueryError::Code(ERROR_WINHTTP_INCORRECT_HANDLE_TYPE));
     }
+    // Fixed-size values: the buffer is checked before the state (Wine `validate_buffer`
+    // comes first, so a short buffer reports the size even with no connection yet).
+    let fixed = match spec.kind {
+        ValueKind::Dword => Some(DWORD_SIZE),
+        ValueKind::Pointer => Some(POINTER_SIZE),
+        ValueKind::Struct(size) => Some(size),
+        ValueKind::Proxy => Some(PROXY_INFO_SIZE),
+        ValueKind::Wide | ValueKind::Bytes | ValueKind::NoBuffer => None,
+    };
+    if let Some(required) = fixed.filter(|&required| capacity < required) {
+        return Err(QueryError::InsufficientBuffer { required });
+    }
     let answer = answer(target, option)?;
     let required = match &answer.value {
         OptionValue::Wide(text) => wide_required(text),

@@ -533,6 +533,16 @@ fn connection_info_and_client_cert_state_wh_r29() {
         query_option(
             QueryTarget::Request(&r),
             WINHTTP_OPTION_CONNECTION_INFO,
+            Some(4)
+        ),
+        Err(QueryError::InsufficientBuffer {
+            required: CONNECTION_INFO_SIZE
+        })
+    );
+    assert_eq!(
+        query_option(
+            QueryTarget::Request(&r),
+            WINHTTP_OPTION_CONNECTION_INFO,
             Some(CONNECTION_INFO_SIZE)
         ),
         Err(QueryError::Code(12019))
