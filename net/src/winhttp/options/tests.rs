@@ -1108,3 +1108,62 @@ fn null_handle_options() {
         Err(12018)
     );
 }
+
+#[test]
+fn boolean_switches_are_stored_per_handle() {
+    let mut s = session();
+    let c = ConnectOptions::new(&s, 1);
+    let mut r = RequestOptions::new(&s, &c, 0, Vec::new(), 2);
+    assert_eq!(
+        set_option(
+            SetTarget::Request(&mut r),
+            WINHTTP_OPTION_REJECT_USERPWD_IN_URL,
+            Some(&d(1)),
+            4
+        ),
+        Ok(())
+    );
+    assert_eq!(r.dwords, vec![(WINHTTP_OPTION_REJECT_USERPWD_IN_URL, 1)]);
+    assert_eq!(
+        set_option(
+            SetTarget::Session(&mut s),
+            WINHTTP_OPTION_REJECT_USERPWD_IN_URL,
+            Some(&d(1)),
+            4
+        ),
+        Err(12018)
+    );
+    assert_eq!(
+        set_option(
+            SetTarget::Session(&mut s),
+            WINHTTP_OPTION_ASSURED_NON_BLOCKING_CALLBACKS,
+            Some(&d(1)),
+            4
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        query_option(
+            QueryTarget::Session(&s),
+            WINHTTP_OPTION_ASSURED_NON_BLOCKING_CALLBACKS,
+            Some(4)
+        ),
+        Err(QueryError::Code(87))
+    );
+    assert_eq!(
+        query_dword(
+            QueryTarget::Request(&r),
+            WINHTTP_OPTION_IS_PROXY_CONNECT_RESPONSE
+        ),
+        Ok(0)
+    );
+    assert_eq!(
+        set_option(
+            SetTarget::Request(&mut r),
+            WINHTTP_OPTION_IS_PROXY_CONNECT_RESPONSE,
+            Some(&d(1)),
+            4
+        ),
+        Err(12011)
+    );
+}
