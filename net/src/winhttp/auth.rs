@@ -500,6 +500,37 @@ mod tests {
     }
 
     #[test]
+    fn set_credentials_win_over_username_password_options() {
+        // test_basic_authentication: SetCredentials(user, pwd) plus the options user/pwd2
+        // authenticates with pwd; the options alone are used when no credentials were set.
+        let mut store = CredentialStore::default();
+        let options = Credential {
+            username: Some(to_wide("user")),
+            password: Some(to_wide("pwd2")),
+        };
+        let c = challenge(401, &["Basic realm=x"], &store, &options);
+        let from_options = basic_authorization(&to_wide("user"), &to_wide("pwd2"));
+        assert!(
+            matches!(respond_to_challenge(&c), ChallengeOutcome::Resend { value, .. } if value == from_options)
+        );
+        store
+            .set(
+                WINHTTP_AUTH_TARGET_SERVER,
+                WINHTTP_AUTH_SCHEME_BASIC,
+                Some(&to_wide("user")),
+                Some(&to_wide("pwd")),
+            )
+            .expect("valid credentials");
+        let c = challenge(401, &["Basic realm=x"], &store, &options);
+        let from_store = basic_authorization(&to_wide("user"), &to_wide("pwd"));
+        assert!(
+            matches!(respond_to_challenge(&c), ChallengeOutcome::Resend { value, .. } if value == from_store)
+        );
+        // The same credentials went out pre-emptively; a second 401 is delivered.
+        assert_eq!(preemptive_authorization(&store), Some(from_store));
+    }
+
+    #[test]
     fn proxy_challenge_uses_proxy_credentials_and_header() {
         let store = CredentialStore::default();
         let fallback = Credential {
