@@ -11,7 +11,9 @@
 //! * [`headers`]: the header store in wire order and the `QueryHeaders` / `HttpQueryInfo`
 //!   engine, plus `AddRequestHeaders` modifiers;
 //! * [`ws`]: the websocket frame codec with WinHTTP buffer types and handshake helpers;
-//! * [`cookies`]: the session cookie jar.
+//! * [`cookies`]: the session cookie jar;
+//! * [`winhttp`]: the pure decisions of the typed WinHTTP API (option catalogue and stores,
+//!   redirects, authentication schemes, proxy configuration, argument conventions).
 //!
 //! For WinINet's FTP and Gopher functions, [`ftp`] (a session on suppaftp) and [`gopher`] (a
 //! hand-written RFC 1436 / Gopher+ client) report failures as [`InetError`] with WinINet's
@@ -31,6 +33,7 @@ pub mod http;
 pub mod inet_error;
 pub mod time;
 pub mod url;
+pub mod winhttp;
 pub mod ws;
 
 pub use error::{NetError, NetResult};
