@@ -11,7 +11,9 @@
 //! * [`headers`]: the header store in wire order and the `QueryHeaders` / `HttpQueryInfo`
 //!   engine, plus `AddRequestHeaders` modifiers;
 //! * [`ws`]: the websocket frame codec with WinHTTP buffer types and handshake helpers;
-//! * [`cookies`]: the session cookie jar.
+//! * [`cookies`]: the session cookie jar;
+//! * [`executor`]: the per-handle data of a WinHTTP executor and its async operations
+//!   (send, receive with redirects, reads, websocket), reporting wire progress as it happens.
 //!
 //! Invariants kept by every module: no `unsafe`, no panic on anything a peer sends, every
 //! read bounded by a size limit and (on a socket) by a timeout that reports
@@ -20,6 +22,7 @@
 
 pub mod cookies;
 pub mod error;
+pub mod executor;
 pub mod headers;
 pub mod http;
 pub mod time;

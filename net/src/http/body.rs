@@ -305,6 +305,28 @@ impl BodyDecoder {
         Ok(total)
     }
 
+    /// Consumes framing that comes before any further body data in `input` (the CRLF after
+    /// a chunk, the last chunk and its trailers) so a body whose end is already buffered is
+    /// seen as done without another read. Stops before anything that would yield data.
+    /// Returns the bytes consumed.
+    pub fn skip_framing(&mut self, input: &[u8]) -> NetResult<usize> {
+        let mut pos = 0usize;
+        // Every committed pass consumes at least one byte.
+        for _ in 0..=input.len() {
+            if self.is_done() {
+                break;
+            }
+            let mut probe = self.clone();
+            let step = probe.decode(&input[pos..], usize::MAX)?;
+            if step.consumed == 0 || !step.data.is_empty() {
+                break;
+            }
+            *self = probe;
+            pos += step.consumed;
+        }
+        Ok(pos)
+    }
+
     /// The peer closed the connection: fine for a close-delimited body (which ends here) or a
     /// finished one; anything else is a body cut short, `ERROR_WINHTTP_CONNECTION_ERROR`.
     pub fn on_eof(&mut self) -> NetResult<()> {
