@@ -263,17 +263,17 @@ impl Target {
     /// The default port of the scheme.
     pub fn default_port(secure: bool) -> u16 {
         if secure {
-            wh::INTERNET_DEFAULT_HTTPS_PORT as u16
+            wh::INTERNET_DEFAULT_HTTPS_PORT
         } else {
-            wh::INTERNET_DEFAULT_HTTP_PORT as u16
+            wh::INTERNET_DEFAULT_HTTP_PORT
         }
     }
 
     /// The `Host` header value: the port is left out when it is 80 or 443 (Wine's
     /// `add_host_header`).
     pub fn host_header(&self) -> String {
-        let default = self.port == wh::INTERNET_DEFAULT_HTTP_PORT as u16
-            || self.port == wh::INTERNET_DEFAULT_HTTPS_PORT as u16;
+        let default = self.port == wh::INTERNET_DEFAULT_HTTP_PORT
+            || self.port == wh::INTERNET_DEFAULT_HTTPS_PORT;
         if default {
             self.host.clone()
         } else {
