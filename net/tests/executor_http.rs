@@ -14,9 +14,11 @@ use hinternet_net::executor::state::{
     ConnectState, DisabledFeatures, RequestState, SessionSettings, SessionState, Timeouts,
 };
 use hinternet_net::headers::{Api, HeaderStore};
+use hinternet_net::http::tls::TlsSettings;
 use hinternet_net::NetError;
 use hinternet_testservers::http::{self, large_body_byte, FIXED_BODY, LARGE_BODY_LEN};
 use hinternet_testservers::script::{self, Step};
+use hinternet_testservers::tls::{self, CertKind};
 use windows_sys::Win32::Foundation::ERROR_INVALID_PARAMETER;
 use windows_sys::Win32::Networking::WinHttp as wh;
 
@@ -757,5 +759,86 @@ fn hostile_and_dead_servers_give_the_wire_layer_codes() {
             [P::Resolving(_), P::Resolved(_), P::Connecting(_)]
         ));
         assert!(matches!(err, NetError::CannotConnect(_)));
+    });
+}
+
+#[test]
+fn https_requests_run_tls_on_new_connections_and_reuse_them() {
+    let server = tls::start(CertKind::Valid);
+    let session = SessionState::new(SessionSettings {
+        timeouts: timeouts(Duration::from_secs(5)),
+        tls: TlsSettings {
+            webpki_roots: false,
+            extra_roots: vec![server.ca_der()],
+        },
+        ..SessionSettings::default()
+    });
+    let connect = ConnectState::new(session, LOCAL, server.handle.port());
+    let progress = RecordingProgress::new();
+    run(async {
+        let mut req = RequestState::new(
+            connect.clone(),
+            None,
+            Some("/fixed"),
+            None,
+            wh::WINHTTP_FLAG_SECURE,
+        );
+        let (status, body) = exchange(&mut req, &progress, b"").await;
+        assert_eq!((status, body.as_slice()), (200, FIXED_BODY));
+        assert!(req.target.secure);
+        assert_eq!(
+            req.url(),
+            format!("https://{LOCAL}:{}/fixed", server.handle.port())
+        );
+        assert!(matches!(
+            notes(&progress.take()).as_slice(),
+            [
+                P::Resolving(_),
+                P::Resolved(_),
+                P::Connecting(_),
+                P::Connected(_),
+                ..
+            ]
+        ));
+        let mut again = RequestState::new(
+            connect.clone(),
+            None,
+            Some("/chunked"),
+            None,
+            wh::WINHTTP_FLAG_SECURE,
+        );
+        send_request(&mut again, &progress, Vec::new(), 0)
+            .await
+            .expect("send");
+        assert_eq!(again.peer_certificates().len(), 2, "leaf and CA as sent");
+        receive_response(&mut again, &progress, &DefaultRedirects::default())
+            .await
+            .expect("receive");
+        assert_eq!(read_all(&mut again, &progress, 7).await, b"hello, world");
+        assert_eq!(
+            notes(&progress.take())[0],
+            P::Sending,
+            "reused TLS connection"
+        );
+    });
+    assert_eq!(server.handle.accepted(), 1);
+
+    // An untrusted certificate fails the send with 12175.
+    let untrusted = tls::start(CertKind::Valid);
+    run(async {
+        let connect = ConnectState::new(
+            SessionState::new(SessionSettings {
+                timeouts: timeouts(Duration::from_secs(5)),
+                tls: TlsSettings::default(),
+                ..SessionSettings::default()
+            }),
+            LOCAL,
+            untrusted.handle.port(),
+        );
+        let mut req = RequestState::new(connect, None, None, None, wh::WINHTTP_FLAG_SECURE);
+        let err = send_request(&mut req, &progress, Vec::new(), 0)
+            .await
+            .expect_err("untrusted");
+        assert_eq!(err.code(), wh::ERROR_WINHTTP_SECURE_FAILURE);
     });
 }

@@ -53,6 +53,10 @@ use super::state::{lock, RedirectPolicy, RequestState, ResponseHeaders, Response
 /// the connection instead.
 pub const MAX_DRAIN_BYTES: u64 = 1 << 20;
 
+/// The most redirects one `ReceiveResponse` follows whatever a [`RedirectDecider`] says
+/// (a guard against a decider that never stops); past it: `ERROR_WINHTTP_REDIRECT_FAILED`.
+pub const HARD_REDIRECT_LIMIT: u32 = 1000;
+
 /// What a [`RedirectDecider`] sees about one 3xx response.
 #[derive(Debug, Clone, Copy)]
 pub struct RedirectContext<'a> {
@@ -514,7 +518,7 @@ pub async fn receive_response(
     redirects: &dyn RedirectDecider,
 ) -> NetResult<u16> {
     // Each pass handles one response; a followed redirect starts the next pass. Bounded by
-    // the decider's limit, and here by u32::MAX passes at most in any case.
+    // the decider's limit and, whatever the decider does, by HARD_REDIRECT_LIMIT.
     loop {
         match std::mem::take(&mut req.phase) {
             ResponsePhase::RequestSent => {
@@ -591,6 +595,9 @@ pub async fn receive_response(
                 return Ok(status);
             }
             RedirectDecision::Fail(err) => return Err(fail(req, err)),
+            RedirectDecision::Follow(_) if req.redirect_count >= HARD_REDIRECT_LIMIT => {
+                return Err(fail(req, NetError::RedirectFailed("redirect limit")));
+            }
             RedirectDecision::Follow(next) => next,
         };
         let Ok(parsed) = url::Url::parse(&next.url) else {
@@ -795,4 +802,99 @@ pub(crate) fn take_exchange(req: &mut RequestState) -> NetResult<Exchange> {
     req.exchange
         .take()
         .ok_or(NetError::IncorrectHandleState("no connection to upgrade"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context<'a>(status: u16, location: Option<&'a str>, url: &'a str) -> RedirectContext<'a> {
+        RedirectContext {
+            status,
+            location,
+            url,
+            method: "POST",
+            redirects_followed: 0,
+            max_redirects: 10,
+            policy: RedirectPolicy::DisallowHttpsToHttp,
+            redirects_disabled: false,
+        }
+    }
+
+    #[test]
+    fn default_redirects_follow_wines_codes_and_resolve_relative_locations() {
+        let decider = DefaultRedirects::default();
+        for status in [301, 302, 307, 308] {
+            let decision = decider.decide(&context(status, Some("b?x=1"), "http://h:81/a/c"));
+            let RedirectDecision::Follow(target) = decision else {
+                panic!("{status} not followed");
+            };
+            assert_eq!(target.url, "http://h:81/a/b?x=1");
+            let keeps = matches!(status, 307 | 308);
+            assert_eq!(target.method, if keeps { "POST" } else { "GET" });
+            assert_eq!(target.keep_body, keeps);
+        }
+        for status in [300, 303, 304, 305, 399] {
+            assert_eq!(
+                decider.decide(&context(status, Some("/x"), "http://h/")),
+                RedirectDecision::Stop,
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn default_redirects_refuse_what_winhttp_refuses() {
+        let decider = DefaultRedirects::default();
+        let code = |d: RedirectDecision| match d {
+            RedirectDecision::Fail(err) => err.code(),
+            other => panic!("expected a failure, got {other:?}"),
+        };
+        // HTTPS → HTTP under the default policy (WH-R28).
+        assert_eq!(
+            code(decider.decide(&context(302, Some("http://h/"), "https://h/"))),
+            wh::ERROR_WINHTTP_REDIRECT_FAILED
+        );
+        let mut always = context(302, Some("http://h/"), "https://h/");
+        always.policy = RedirectPolicy::Always;
+        assert!(matches!(
+            decider.decide(&always),
+            RedirectDecision::Follow(_)
+        ));
+        // No Location: the header query fails (Wine's get_redirect_url).
+        assert_eq!(
+            code(decider.decide(&context(301, None, "http://h/"))),
+            wh::ERROR_WINHTTP_HEADER_NOT_FOUND
+        );
+        // Limit reached.
+        let mut limit = context(301, Some("/x"), "http://h/");
+        limit.redirects_followed = 10;
+        assert_eq!(
+            code(decider.decide(&limit)),
+            wh::ERROR_WINHTTP_REDIRECT_FAILED
+        );
+        // A scheme WinHTTP cannot request.
+        assert_eq!(
+            code(decider.decide(&context(301, Some("ftp://h/x"), "http://h/"))),
+            wh::ERROR_WINHTTP_REDIRECT_FAILED
+        );
+        // Policy NEVER and DISABLE_REDIRECTS return the 3xx to the application.
+        let mut never = context(301, Some("/x"), "http://h/");
+        never.policy = RedirectPolicy::Never;
+        assert_eq!(decider.decide(&never), RedirectDecision::Stop);
+        let mut disabled = context(301, Some("/x"), "http://h/");
+        disabled.redirects_disabled = true;
+        assert_eq!(decider.decide(&disabled), RedirectDecision::Stop);
+    }
+
+    #[test]
+    fn redirected_method_rules() {
+        assert_eq!(redirected_method(301, "POST"), "GET");
+        assert_eq!(redirected_method(302, "POST"), "GET");
+        assert_eq!(redirected_method(301, "PUT"), "PUT");
+        assert_eq!(redirected_method(303, "PUT"), "GET");
+        assert_eq!(redirected_method(303, "HEAD"), "HEAD");
+        assert_eq!(redirected_method(307, "POST"), "POST");
+        assert_eq!(redirected_method(308, "DELETE"), "DELETE");
+    }
 }

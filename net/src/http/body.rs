@@ -505,4 +505,29 @@ mod tests {
         let mut dec = BodyDecoder::new(BodyFraming::Empty);
         assert!(dec.is_done() && dec.on_eof().is_ok());
     }
+
+    #[test]
+    fn skip_framing_consumes_a_buffered_end_of_body_but_never_data() {
+        let framing = response_framing(
+            "GET",
+            &head(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"),
+        )
+        .expect("framing");
+        let mut decoder = BodyDecoder::new(framing);
+        let wire = b"3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n";
+        // Before the data: nothing to skip (the size line comes with data).
+        assert_eq!(decoder.skip_framing(wire).expect("skip"), 0);
+        let step = decoder.decode(wire, 100).expect("data");
+        assert_eq!(&wire[step.data], b"abc");
+        assert!(!decoder.is_done());
+        let rest = &wire[step.consumed..];
+        assert_eq!(decoder.skip_framing(rest).expect("skip"), rest.len());
+        assert!(decoder.is_done());
+        // A partial end waits for more bytes.
+        let mut decoder = BodyDecoder::new(framing);
+        let step = decoder.decode(b"1\r\nz\r\n0\r", 100).expect("data");
+        assert_eq!(step.consumed, 4);
+        assert_eq!(decoder.skip_framing(b"\r\n0\r").expect("skip"), 2);
+        assert!(!decoder.is_done());
+    }
 }
