@@ -842,3 +842,37 @@ fn https_requests_run_tls_on_new_connections_and_reuse_them() {
         assert_eq!(err.code(), wh::ERROR_WINHTTP_SECURE_FAILURE);
     });
 }
+
+#[test]
+fn a_pooled_connection_closed_by_the_server_is_replaced_once() {
+    let reply = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec();
+    let server = script::start(vec![
+        // The first connection answers once, then closes while the next request arrives.
+        vec![
+            Step::ReadHead,
+            Step::Write(reply.clone()),
+            Step::Sleep(Duration::from_millis(300)),
+            Step::Close,
+        ],
+        vec![Step::ReadHead, Step::Write(reply)],
+    ]);
+    let connect = ConnectState::new(session(), LOCAL, server.handle.port());
+    let progress = RecordingProgress::new();
+    run(async {
+        let mut first = request(&connect, "GET", "/one");
+        let (status, body) = exchange(&mut first, &progress, b"").await;
+        assert_eq!((status, body.as_slice()), (200, &b"ok"[..]));
+        progress.take();
+        let mut second = request(&connect, "GET", "/two");
+        let (status, body) = exchange(&mut second, &progress, b"").await;
+        assert_eq!((status, body.as_slice()), (200, &b"ok"[..]));
+        // Sent on the pooled connection, nothing came back, sent again on a new one.
+        match notes(&progress.take()).as_slice() {
+            [P::Sending, P::Sent(_), P::Connecting(_), P::Connected(_), P::Sending, P::Sent(_), P::Receiving, P::Received(_)] =>
+                {}
+            other => panic!("stale connection progress {other:?}"),
+        }
+    });
+    assert_eq!(server.handle.accepted(), 2);
+    assert!(String::from_utf8_lossy(&server.received(1)).starts_with("GET /two "));
+}
