@@ -5,11 +5,12 @@
 //! [`NetError::secure_failure_flags`] the `WINHTTP_CALLBACK_STATUS_FLAG_*` bits that go with
 //! `ERROR_WINHTTP_SECURE_FAILURE` in the `SECURE_FAILURE` notification.
 
-use windows_sys::Win32::Foundation::ERROR_INVALID_PARAMETER;
+use windows_sys::Win32::Foundation::{ERROR_INVALID_OPERATION, ERROR_INVALID_PARAMETER};
 use windows_sys::Win32::Networking::WinHttp::{
     ERROR_WINHTTP_CANNOT_CONNECT, ERROR_WINHTTP_CONNECTION_ERROR, ERROR_WINHTTP_HEADER_NOT_FOUND,
-    ERROR_WINHTTP_INVALID_HEADER, ERROR_WINHTTP_INVALID_SERVER_RESPONSE,
-    ERROR_WINHTTP_NAME_NOT_RESOLVED, ERROR_WINHTTP_OPERATION_CANCELLED,
+    ERROR_WINHTTP_INCORRECT_HANDLE_STATE, ERROR_WINHTTP_INVALID_HEADER,
+    ERROR_WINHTTP_INVALID_SERVER_RESPONSE, ERROR_WINHTTP_NAME_NOT_RESOLVED,
+    ERROR_WINHTTP_OPERATION_CANCELLED, ERROR_WINHTTP_REDIRECT_FAILED,
     ERROR_WINHTTP_SECURE_CHANNEL_ERROR, ERROR_WINHTTP_SECURE_FAILURE, ERROR_WINHTTP_TIMEOUT,
 };
 
@@ -79,6 +80,23 @@ pub enum NetError {
     /// (12150).
     #[error("the header was not found")]
     HeaderNotFound,
+    /// A redirect could not be followed (too many redirects, a refused HTTPS → HTTP
+    /// downgrade, an unusable `Location`): `ERROR_WINHTTP_REDIRECT_FAILED` (12156).
+    #[error("the redirect failed: {0}")]
+    RedirectFailed(&'static str),
+    /// The operation does not fit the handle's state (e.g. `ReceiveResponse` before a send):
+    /// `ERROR_WINHTTP_INCORRECT_HANDLE_STATE` (12019).
+    #[error("incorrect handle state: {0}")]
+    IncorrectHandleState(&'static str),
+    /// The operation is not allowed now (a websocket send after the close frame, a second
+    /// shutdown, a close status query before any close frame): `ERROR_INVALID_OPERATION`
+    /// (4317).
+    #[error("invalid operation: {0}")]
+    InvalidOperation(&'static str),
+    /// A failure a pure module (the websocket codec, the header store) already expressed as
+    /// its Windows code; the code is reported unchanged.
+    #[error("failed with Windows error {0}")]
+    Code(u32),
 }
 
 /// Result of a wire-layer step.
@@ -99,6 +117,10 @@ impl NetError {
             NetError::InvalidHeader(_) => ERROR_WINHTTP_INVALID_HEADER,
             NetError::InvalidParameter(_) => ERROR_INVALID_PARAMETER,
             NetError::HeaderNotFound => ERROR_WINHTTP_HEADER_NOT_FOUND,
+            NetError::RedirectFailed(_) => ERROR_WINHTTP_REDIRECT_FAILED,
+            NetError::IncorrectHandleState(_) => ERROR_WINHTTP_INCORRECT_HANDLE_STATE,
+            NetError::InvalidOperation(_) => ERROR_INVALID_OPERATION,
+            NetError::Code(code) => *code,
         }
     }
 

@@ -13,7 +13,9 @@
 //! * [`ws`]: the websocket frame codec with WinHTTP buffer types and handshake helpers;
 //! * [`cookies`]: the session cookie jar;
 //! * [`winhttp`]: the pure decisions of the typed WinHTTP API (option catalogue and stores,
-//!   redirects, authentication schemes, proxy configuration, argument conventions).
+//!   redirects, authentication schemes, proxy configuration, argument conventions);
+//! * [`executor`]: the per-handle data of a WinHTTP executor and its async operations
+//!   (send, receive with redirects, reads, websocket), reporting wire progress as it happens.
 //!
 //! For WinINet's FTP and Gopher functions, [`ftp`] (a session on suppaftp) and [`gopher`] (a
 //! hand-written RFC 1436 / Gopher+ client) report failures as [`InetError`] with WinINet's
@@ -26,6 +28,7 @@
 
 pub mod cookies;
 pub mod error;
+pub mod executor;
 pub mod ftp;
 pub mod gopher;
 pub mod headers;

@@ -9,6 +9,8 @@
 //! - `/headers`: the request headers as `name: value` lines;
 //! - `/redirect?code=301&to=/fixed`: that status with `Location: <to>` (relative, absolute or
 //!   another port's URL as given);
+//! - `/set-cookie?name=a&value=1`: `200` with `Set-Cookie: a=1; Path=/`;
+//! - `/loop`: `302` to itself, forever;
 //! - `/close`: a body with `Connection: close` (the server then closes);
 //! - `/http10`: an `HTTP/1.0` response with `Content-Length` (the server then closes);
 //! - `/status?code=204`: an empty response with that status;
@@ -161,6 +163,22 @@ async fn route(req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
             let mut response = respond(status, full("redirecting"));
             if let Some(Ok(to)) = query(&req, "to").map(HeaderValue::from_str) {
                 response.headers_mut().insert(LOCATION, to);
+            }
+            response
+        }
+        "/loop" => {
+            let mut response = respond(StatusCode::FOUND, full("again"));
+            response
+                .headers_mut()
+                .insert(LOCATION, HeaderValue::from_static("/loop"));
+            response
+        }
+        "/set-cookie" => {
+            let name = query(&req, "name").unwrap_or("cookie");
+            let value = query(&req, "value").unwrap_or("1");
+            let mut response = respond(StatusCode::OK, full("cookie set"));
+            if let Ok(v) = HeaderValue::from_str(&format!("{name}={value}; Path=/")) {
+                response.headers_mut().insert(hyper::header::SET_COOKIE, v);
             }
             response
         }

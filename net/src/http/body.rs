@@ -305,6 +305,28 @@ impl BodyDecoder {
         Ok(total)
     }
 
+    /// Consumes framing that comes before any further body data in `input` (the CRLF after
+    /// a chunk, the last chunk and its trailers) so a body whose end is already buffered is
+    /// seen as done without another read. Stops before anything that would yield data.
+    /// Returns the bytes consumed.
+    pub fn skip_framing(&mut self, input: &[u8]) -> NetResult<usize> {
+        let mut pos = 0usize;
+        // Every committed pass consumes at least one byte.
+        for _ in 0..=input.len() {
+            if self.is_done() {
+                break;
+            }
+            let mut probe = self.clone();
+            let step = probe.decode(&input[pos..], usize::MAX)?;
+            if step.consumed == 0 || !step.data.is_empty() {
+                break;
+            }
+            *self = probe;
+            pos += step.consumed;
+        }
+        Ok(pos)
+    }
+
     /// The peer closed the connection: fine for a close-delimited body (which ends here) or a
     /// finished one; anything else is a body cut short, `ERROR_WINHTTP_CONNECTION_ERROR`.
     pub fn on_eof(&mut self) -> NetResult<()> {
@@ -482,5 +504,30 @@ mod tests {
         assert_eq!(dec.on_eof().expect_err("short").code(), 12030);
         let mut dec = BodyDecoder::new(BodyFraming::Empty);
         assert!(dec.is_done() && dec.on_eof().is_ok());
+    }
+
+    #[test]
+    fn skip_framing_consumes_a_buffered_end_of_body_but_never_data() {
+        let framing = response_framing(
+            "GET",
+            &head(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"),
+        )
+        .expect("framing");
+        let mut decoder = BodyDecoder::new(framing);
+        let wire = b"3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n";
+        // Before the data: nothing to skip (the size line comes with data).
+        assert_eq!(decoder.skip_framing(wire).expect("skip"), 0);
+        let step = decoder.decode(wire, 100).expect("data");
+        assert_eq!(&wire[step.data], b"abc");
+        assert!(!decoder.is_done());
+        let rest = &wire[step.consumed..];
+        assert_eq!(decoder.skip_framing(rest).expect("skip"), rest.len());
+        assert!(decoder.is_done());
+        // A partial end waits for more bytes.
+        let mut decoder = BodyDecoder::new(framing);
+        let step = decoder.decode(b"1\r\nz\r\n0\r", 100).expect("data");
+        assert_eq!(step.consumed, 4);
+        assert_eq!(decoder.skip_framing(b"\r\n0\r").expect("skip"), 2);
+        assert!(!decoder.is_done());
     }
 }

@@ -244,6 +244,7 @@ pub struct Connection {
     reused: bool,
     send_timeout: Option<Duration>,
     receive_timeout: Option<Duration>,
+    bytes_received: u64,
 }
 
 impl Connection {
@@ -257,6 +258,7 @@ impl Connection {
             reused: false,
             send_timeout: None,
             receive_timeout: None,
+            bytes_received: 0,
         }
     }
 
@@ -355,7 +357,40 @@ impl Connection {
                 Err(e) => Err(NetError::from_io(&e, TimeoutPhase::Receive)),
             }
         };
-        with_timeout(limit, TimeoutPhase::Receive, read).await
+        let n = with_timeout(limit, TimeoutPhase::Receive, read).await?;
+        self.bytes_received = self.bytes_received.saturating_add(n as u64);
+        Ok(n)
+    }
+
+    /// Every byte read from the peer on this connection so far (for the byte counts of
+    /// RESPONSE_RECEIVED).
+    pub fn bytes_received(&self) -> u64 {
+        self.bytes_received
+    }
+
+    /// Writes some of `data` (at least one byte unless `data` is empty) under the send
+    /// timeout; returns how many bytes were taken. Cancel-safe: when the future is dropped
+    /// before it finishes, no byte of `data` was taken, so a caller that keeps its unsent
+    /// bytes never tears a frame. Follow with [`flush`](Self::flush).
+    pub async fn write_some(&mut self, data: &[u8]) -> NetResult<usize> {
+        if data.is_empty() {
+            return Ok(0);
+        }
+        let limit = self.send_timeout;
+        let transport = &mut self.transport;
+        let write = async {
+            let n = transport
+                .write(data)
+                .await
+                .map_err(|e| NetError::from_io(&e, TimeoutPhase::Send))?;
+            if n == 0 {
+                return Err(NetError::ConnectionError(
+                    "the peer stopped accepting data".into(),
+                ));
+            }
+            Ok(n)
+        };
+        with_timeout(limit, TimeoutPhase::Send, write).await
     }
 
     /// Writes all of `data` and flushes, under the send timeout.
@@ -373,6 +408,20 @@ impl Connection {
                 .map_err(|e| NetError::from_io(&e, TimeoutPhase::Send))
         };
         with_timeout(limit, TimeoutPhase::Send, write).await
+    }
+
+    /// Flushes bytes the transport still holds (TLS records), under the send timeout.
+    /// Cancel-safe and idempotent.
+    pub async fn flush(&mut self) -> NetResult<()> {
+        let limit = self.send_timeout;
+        let transport = &mut self.transport;
+        let flush = async {
+            transport
+                .flush()
+                .await
+                .map_err(|e| NetError::from_io(&e, TimeoutPhase::Send))
+        };
+        with_timeout(limit, TimeoutPhase::Send, flush).await
     }
 
     /// Liveness check for an idle connection, without blocking: alive only when nothing is

@@ -41,6 +41,7 @@ struct Upload {
     framing: UploadFraming,
     sent: u64,
     chunked: Option<ChunkedEncoder>,
+    app_framed: bool,
 }
 
 /// One request/response exchange; see the module docs.
@@ -99,6 +100,7 @@ impl Exchange {
             framing: head.framing,
             sent: 0,
             chunked: (head.framing == UploadFraming::Chunked).then(ChunkedEncoder::new),
+            app_framed: false,
         });
         Ok(wire.len())
     }
@@ -134,6 +136,24 @@ impl Exchange {
         Ok(data.len())
     }
 
+    /// Writes upload data exactly as given, for an upload the application frames itself
+    /// (WinHTTP's chunked uploads: the application sends `Transfer-Encoding: chunked` and
+    /// writes the chunk framing with `WriteData`). The exchange cannot tell where such an
+    /// upload ends, so its connection is never reused.
+    pub async fn write_unframed(&mut self, data: &[u8]) -> NetResult<usize> {
+        let Some(upload) = self.upload.as_mut() else {
+            return Err(NetError::InvalidParameter("request head not sent"));
+        };
+        upload.app_framed = true;
+        upload.sent = upload.sent.saturating_add(data.len() as u64);
+        if data.is_empty() {
+            return Ok(0);
+        }
+        let result = self.conn.write_all(data).await;
+        self.note(result)?;
+        Ok(data.len())
+    }
+
     /// Ends the upload: the last chunk for a chunked upload, nothing otherwise.
     pub async fn finish_body(&mut self) -> NetResult<()> {
         let Some(encoder) = self.upload.as_mut().and_then(|u| u.chunked.as_mut()) else {
@@ -147,6 +167,7 @@ impl Exchange {
     fn upload_complete(&self) -> bool {
         match &self.upload {
             None => false,
+            Some(u) if u.app_framed => false,
             Some(u) => match u.framing {
                 UploadFraming::None => u.sent == 0,
                 UploadFraming::ContentLength(n) => u.sent == n,
@@ -276,6 +297,20 @@ impl Exchange {
         self.head.as_ref()
     }
 
+    /// Body bytes that can be read now without any socket read (0 before the head, at the
+    /// end of the body, or while the next chunk header is incomplete).
+    pub fn available_now(&self) -> NetResult<u64> {
+        match &self.decoder {
+            Some(decoder) if !decoder.is_done() => decoder.available(self.conn.buffered()),
+            _ => Ok(0),
+        }
+    }
+
+    /// Whether the head was read and the whole body has been consumed.
+    pub fn is_body_done(&self) -> bool {
+        self.decoder.as_ref().is_some_and(BodyDecoder::is_done)
+    }
+
     /// The body framing, once the head is read.
     pub fn body_framing(&self) -> Option<BodyFraming> {
         self.decoder.as_ref().map(BodyDecoder::framing)
@@ -288,8 +323,22 @@ impl Exchange {
         Ok(())
     }
 
+    /// Consumes buffered framing that precedes any further body data (see
+    /// [`BodyDecoder::skip_framing`]), so [`is_body_done`](Self::is_body_done) sees a body
+    /// whose end is already buffered. No I/O.
+    pub fn settle(&mut self) -> NetResult<()> {
+        let Some(decoder) = self.decoder.as_mut() else {
+            return Ok(());
+        };
+        let result = decoder.skip_framing(self.conn.buffered());
+        let used = self.note(result)?;
+        self.conn.consume(used);
+        Ok(())
+    }
+
     async fn available_inner(&mut self) -> NetResult<u64> {
         loop {
+            self.settle()?;
             let decoder = self
                 .decoder
                 .as_mut()
