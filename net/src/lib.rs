@@ -34,6 +34,7 @@ pub mod inet_error;
 pub mod time;
 pub mod url;
 pub mod winhttp;
+pub mod wininet;
 pub mod ws;
 
 pub use error::{NetError, NetResult};
