@@ -13,7 +13,10 @@
 //! * [`ws`]: the websocket frame codec with WinHTTP buffer types and handshake helpers;
 //! * [`cookies`]: the session cookie jar;
 //! * [`winhttp`]: the pure decisions of the typed WinHTTP API (option catalogue and stores,
-//!   redirects, authentication schemes, proxy configuration, argument conventions).
+//!   redirects, authentication schemes, proxy configuration, argument conventions);
+//! * [`wininet`]: the pure decisions and stores of the typed WinINet API (option catalogue and
+//!   stores, the URL cache and cache policy, the cookie calls, connection state,
+//!   `InternetErrorDlg` without UI, request-file locks).
 //!
 //! For WinINet's FTP and Gopher functions, [`ftp`] (a session on suppaftp) and [`gopher`] (a
 //! hand-written RFC 1436 / Gopher+ client) report failures as [`InetError`] with WinINet's

@@ -27,6 +27,10 @@
 //! accepted → 12018 (`REFRESH` on connect/request); NULL buffer → 87; length rule → 12010
 //! (`ERROR_INTERNET_BAD_OPTION_LENGTH`) or 87; value check → 87 / 160.
 //!
+//! Handle lookup is the caller's: for `InternetSetOption` a NULL *or stale* handle is a
+//! [`SetTarget::Global`] (WI-R10), for `InternetQueryOption` a stale handle is `ERROR_INVALID_HANDLE`
+//! before this module is asked.
+//!
 //! Invariants: a failed set changes nothing; a query never reports a length smaller than the
 //! value it would write; pointer-sized values are 8 bytes (the 64-bit ABI).
 
