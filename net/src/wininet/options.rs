@@ -77,6 +77,17 @@ pub const SETTABLE_ERROR_MASK: u32 = INTERNET_ERROR_MASK_INSERT_CDROM
     | INTERNET_ERROR_MASK_COMBINED_SEC_CERT
     | INTERNET_ERROR_MASK_LOGIN_FAILURE_DISPLAY_ENTITY_BODY;
 
+/// `SECURITY_FLAGS` bit reporting a failed revocation check of the server's certificate.
+/// Undocumented (not in windows-sys); the value Wine's `http.c` tests use.
+pub const SECURITY_FLAG_CERT_REV_FAILED: u32 = 0x0080_0000;
+/// `SECURITY_FLAGS` bit reporting an untrusted certificate authority (undocumented, Wine tests).
+pub const SECURITY_FLAG_CERT_INVALID_CA: u32 = 0x0100_0000;
+/// `SECURITY_FLAGS` bit reporting a certificate name mismatch (undocumented, Wine tests).
+pub const SECURITY_FLAG_CERT_INVALID_CN: u32 = 0x0200_0000;
+/// `SECURITY_FLAGS` bit reporting an expired or not yet valid certificate (undocumented,
+/// Wine tests).
+pub const SECURITY_FLAG_CERT_INVALID_DATE: u32 = 0x0400_0000;
+
 /// A set of handle kinds (and the NULL handle) as a small bit set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Kinds(u8);
@@ -534,6 +545,11 @@ pub struct HandleOptions {
     pub extended_error: u32,
     /// The TLS connection, once there is one.
     pub tls: Option<TlsFacts>,
+    /// `SECURITY_FLAGS` bits the engine learned about the server: the certificate-error bits
+    /// ([`SECURITY_FLAG_CERT_INVALID_CA`] …) of a failed handshake, and the `IGNORE_*` bits a
+    /// previous request to the same server used (Windows keeps them per server: a new
+    /// request reports them before it is sent, Wine `test_security_flags`).
+    pub server_security_flags: u32,
 }
 
 impl HandleOptions {
@@ -572,6 +588,7 @@ impl HandleOptions {
             datafile: None,
             extended_error: 0,
             tls: None,
+            server_security_flags: 0,
         }
     }
 
@@ -616,6 +633,7 @@ impl HandleOptions {
             datafile: None,
             extended_error: 0,
             tls: None,
+            server_security_flags: 0,
         }
     }
 }
@@ -843,15 +861,14 @@ fn handle_value(h: &HandleOptions, option: u32) -> Option<OptionValue> {
     })
 }
 
-/// What `SECURITY_FLAGS` reports on a request: the `IGNORE_*` bits set, `SECURITY_FLAG_SECURE`
-/// for an `INTERNET_FLAG_SECURE` request, and the cipher strength once a TLS connection
-/// exists.
+/// What `SECURITY_FLAGS` reports on a request: the `IGNORE_*` bits set, what the engine
+/// learned about the server, and `SECURITY_FLAG_SECURE` with the cipher strength only once a
+/// TLS connection exists (after a failed handshake Windows reports the certificate-error bits
+/// without `SECURE`, Wine `test_security_flags`).
 pub fn security_flags(h: &HandleOptions) -> u32 {
-    let mut flags = h.security_flags;
-    if h.flags & INTERNET_FLAG_SECURE != 0 {
-        flags |= SECURITY_FLAG_SECURE;
-    }
+    let mut flags = h.security_flags | h.server_security_flags;
     if let Some(tls) = &h.tls {
+        flags |= SECURITY_FLAG_SECURE;
         flags |= if tls.cipher_bits >= 128 {
             SECURITY_FLAG_STRENGTH_STRONG
         } else if tls.cipher_bits >= 56 {

@@ -595,15 +595,24 @@ fn certificate_options_before_and_after_a_connection() {
         q(&connect, INTERNET_OPTION_SECURITY_CERTIFICATE),
         Err(ERROR_INTERNET_INCORRECT_HANDLE_TYPE)
     );
-    assert_eq!(
+    let flags = |h: &HandleOptions| {
         dword_of(query_option(
-            QueryTarget::Handle(&request),
+            QueryTarget::Handle(h),
             INTERNET_OPTION_SECURITY_FLAGS,
             Charset::Ansi,
-            QueryBuffer::of(4)
-        )),
-        SECURITY_FLAG_SECURE
+            QueryBuffer::of(4),
+        ))
+    };
+    assert_eq!(flags(&request), 0, "no SECURE bit before a TLS connection");
+    // Wine test_security_flags: after a failed handshake, the error bits without SECURE.
+    request.server_security_flags = SECURITY_FLAG_CERT_INVALID_CA;
+    request.security_flags = SECURITY_FLAG_IGNORE_REVOCATION;
+    assert_eq!(
+        flags(&request),
+        SECURITY_FLAG_CERT_INVALID_CA | SECURITY_FLAG_IGNORE_REVOCATION
     );
+    request.server_security_flags = 0;
+    request.security_flags = 0;
     request.tls = Some(TlsFacts {
         certificates: vec![vec![0x30]],
         cipher_bits: 256,
