@@ -295,13 +295,16 @@ pub struct RequestFileLocks {
     locks: HashMap<u64, RequestFileLock>,
 }
 
-/// One lock: the file it keeps and, when the file is a committed cache entry, its URL.
+/// One lock: the file it keeps, how many times it was taken, and, when the file is a
+/// committed cache entry, its URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestFileLock {
     /// The locked file (the request's `DATAFILE_NAME`).
     pub file: String,
-    /// The cache entry locked with it (released at unlock).
+    /// The cache entry locked with it (released by the last unlock).
     pub cache_url: Option<String>,
+    /// Outstanding `InternetLockRequestFile` calls on this file.
+    pub count: u32,
 }
 
 impl RequestFileLocks {
@@ -311,10 +314,12 @@ impl RequestFileLocks {
     }
 
     /// `InternetLockRequestFile(request, &lock)`: the request's data file (`datafile`, its
-    /// `DATAFILE_NAME`) is kept until [`RequestFileLocks::unlock`]; when `url` names a
-    /// committed cache entry with that file, the entry is locked too (as
-    /// `RetrieveUrlCacheEntryFile` does, so a delete waits). No file → `ERROR_FILE_NOT_FOUND`
-    /// (Wine `InternetLockRequestFile`). Returns the lock handle (never 0).
+    /// `DATAFILE_NAME`) is kept until the matching [`RequestFileLocks::unlock`], even after the
+    /// request handle is closed. Locking the same file again returns the same handle and
+    /// counts (Wine `InternetLockRequestFile_test`: `lock == lock2`, the file stays until the
+    /// second unlock). When `url` names a committed cache entry with that file, the entry is
+    /// locked too (as `RetrieveUrlCacheEntryFile` does, so a delete waits). No file →
+    /// `ERROR_FILE_NOT_FOUND`. Returns the lock handle (never 0).
     pub fn lock(
         &mut self,
         cache: &mut UrlCache,
@@ -322,6 +327,10 @@ impl RequestFileLocks {
         datafile: Option<&str>,
     ) -> Result<u64, u32> {
         let file = datafile.ok_or(ERROR_FILE_NOT_FOUND)?;
+        if let Some((&handle, lock)) = self.locks.iter_mut().find(|(_, l)| l.file == file) {
+            lock.count = lock.count.saturating_add(1);
+            return Ok(handle);
+        }
         let entry_file = cache
             .get_entry_info(
                 Some(url),
@@ -350,18 +359,25 @@ impl RequestFileLocks {
             RequestFileLock {
                 file: file.to_owned(),
                 cache_url,
+                count: 1,
             },
         );
         Ok(self.next)
     }
 
-    /// `InternetUnlockRequestFile(lock)`: releases a lock (and its cache entry lock). An
-    /// unknown handle → `ERROR_INVALID_HANDLE`.
+    /// `InternetUnlockRequestFile(lock)`: releases one lock; the last one frees the file (and
+    /// its cache entry lock). An unknown handle → `ERROR_INVALID_HANDLE`.
     pub fn unlock(&mut self, cache: &mut UrlCache, handle: u64) -> Result<(), u32> {
-        let lock = self.locks.remove(&handle).ok_or(ERROR_INVALID_HANDLE)?;
-        if let Some(url) = lock.cache_url {
-            // The entry may have been deleted meanwhile; the lock is gone either way.
-            let _ = cache.unlock_entry_file(Some(&url), 0);
+        let lock = self.locks.get_mut(&handle).ok_or(ERROR_INVALID_HANDLE)?;
+        lock.count = lock.count.saturating_sub(1);
+        if lock.count > 0 {
+            return Ok(());
+        }
+        if let Some(lock) = self.locks.remove(&handle) {
+            if let Some(url) = lock.cache_url {
+                // The entry may have been deleted meanwhile; the lock is gone either way.
+                let _ = cache.unlock_entry_file(Some(&url), 0);
+            }
         }
         Ok(())
     }
@@ -371,7 +387,8 @@ impl RequestFileLocks {
         self.locks.get(&handle)
     }
 
-    /// Whether any lock keeps `file`.
+    /// Whether any lock keeps `file` (then deleting it must fail with
+    /// `ERROR_SHARING_VIOLATION`).
     pub fn is_locked(&self, file: &str) -> bool {
         self.locks.values().any(|l| l.file == file)
     }

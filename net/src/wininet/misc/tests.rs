@@ -360,6 +360,11 @@ fn request_file_locks_hold_cache_entries() {
     };
     assert_ne!(handle, 0);
     assert!(locks.is_locked(&file));
+    // Wine InternetLockRequestFile_test: a second lock is the same handle, and the file
+    // stays locked until both are released.
+    assert_eq!(locks.lock(&mut cache, url, Some(&file)), Ok(handle));
+    assert_eq!(locks.unlock(&mut cache, handle), Ok(()));
+    assert!(locks.is_locked(&file));
     assert_eq!(
         cache.delete_entry(Some(url)),
         Err(windows_sys::Win32::Foundation::ERROR_SHARING_VIOLATION)
