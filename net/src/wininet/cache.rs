@@ -24,7 +24,9 @@
 //! cached entry, whether a request is answered from the cache, revalidated or sent, and
 //! whether its response is written to the cache.
 //!
-//! Invariants: metadata and files change together or not at all on every failure path that
+//! Invariants: only files directly inside the cache root are ever written, read, committed
+//! or deleted (a `..` or a sub-directory in a local file name → 87); metadata and files
+//! change together or not at all on every failure path that
 //! reports an error; no panic on any URL or path; every failure is a Windows code.
 
 use std::collections::{BTreeMap, HashMap};
@@ -372,6 +374,15 @@ impl UrlCache {
         }
     }
 
+    /// Whether `path` names a file directly inside the cache (no sub-directories, no `..`):
+    /// only such files are written, read, committed or deleted, so an application cannot make
+    /// the cache touch files elsewhere.
+    fn is_cache_file(&self, path: &str) -> bool {
+        path.strip_prefix(&self.root()).is_some_and(|name| {
+            !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\'])
+        })
+    }
+
     /// Creates `path` if it does not exist; `Ok(false)` when it already exists.
     fn create_new(&mut self, path: &str) -> Result<bool, u32> {
         match &self.storage {
@@ -426,7 +437,7 @@ impl UrlCache {
     /// Writes a cache file's content (the engine's body sink for [`Storage::Memory`]; plain
     /// file I/O for [`Storage::Directory`]). The file must be inside the cache.
     pub fn write_file(&mut self, path: &str, data: &[u8]) -> Result<(), u32> {
-        if !path.starts_with(&self.root()) {
+        if !self.is_cache_file(path) {
             return Err(ERROR_INVALID_PARAMETER);
         }
         match &self.storage {
@@ -452,7 +463,7 @@ impl UrlCache {
                 .cloned()
                 .ok_or(ERROR_FILE_NOT_FOUND),
             Storage::Directory(_) => {
-                if !path.starts_with(&self.root()) {
+                if !self.is_cache_file(path) {
                     return Err(ERROR_INVALID_PARAMETER);
                 }
                 std::fs::read(path).map_err(|e| io_code(&e))
@@ -529,7 +540,7 @@ impl UrlCache {
         let size = match args.local_file {
             Some(file) => {
                 let size = self.file_size(file)?;
-                if !file.starts_with(&self.root()) {
+                if !self.is_cache_file(file) {
                     return Err(ERROR_INVALID_PARAMETER);
                 }
                 size

@@ -297,6 +297,27 @@ fn recommit_replaces_file_and_sticky_rules() {
         Err(ERROR_INVALID_PARAMETER)
     );
     let _ = std::fs::remove_file(&outside);
+    // `..` cannot reach outside the cache either: the file exists, the commit is refused
+    // and a later delete cannot remove it.
+    let victim_name = format!("hinternet-victim-{}", std::process::id());
+    let victim = std::env::temp_dir().join(&victim_name);
+    let _ = std::fs::write(&victim, b"keep");
+    let escape = format!(
+        "{}..{}{victim_name}",
+        cache.root(),
+        std::path::MAIN_SEPARATOR
+    );
+    assert_eq!(
+        cache.commit_entry(commit(URL, Some(&escape), NORMAL_CACHE_ENTRY, None, None)),
+        Err(ERROR_INVALID_PARAMETER)
+    );
+    assert_eq!(
+        cache.write_file(&escape, b"x"),
+        Err(ERROR_INVALID_PARAMETER)
+    );
+    assert_eq!(cache.read_file(&escape), Err(ERROR_INVALID_PARAMETER));
+    assert_eq!(std::fs::read(&victim).ok().as_deref(), Some(&b"keep"[..]));
+    let _ = std::fs::remove_file(&victim);
 }
 
 /// Wine `test_GetUrlCacheEntryInfoExA`, `test_RetrieveUrlCacheEntryA`, `test_trailing_slash`.

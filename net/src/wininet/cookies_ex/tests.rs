@@ -111,6 +111,32 @@ fn complicated_cookie_matching_and_sizes() {
     );
     assert!(get_a(&jar, "http://testing.example.com/foo/bar", 1024)
         .is_ok_and(|a| a.text.contains("M=N") && a.text.contains("G=H")));
+    // Persistent cookie, then an empty `expires` (a session cookie): 29 with both A=B.
+    assert_eq!(
+        set_cookie(
+            &mut jar,
+            Some("http://testing.example.com"),
+            None,
+            Some("A=B; expires=Fri, 01-Jan-2038 00:00:00 GMT")
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        set_cookie(
+            &mut jar,
+            Some("http://testing.example.com"),
+            None,
+            Some("Q=R; expires=")
+        ),
+        Ok(())
+    );
+    let all = get_a(&jar, "http://testing.example.com/", 1024);
+    assert_eq!(all.as_ref().map(|a| a.length), Ok(29));
+    assert!(all.is_ok_and(|a| a.text.contains("Q=R")));
+    assert_eq!(
+        get_a(&jar, "http://testing.example.com/foobar", 1024).map(|a| a.length),
+        Ok(29)
+    );
     // A foreign domain is refused.
     assert_eq!(
         set_cookie(
