@@ -333,6 +333,77 @@ pub enum OptionValue {
     },
 }
 
+impl OptionValue {
+    /// Decodes a set buffer of `kind` from its bytes (little-endian, the 64-bit layout) for
+    /// the `A` or `W` entry point: strings stop at their terminator or at `length` (in
+    /// characters, as `InternetSetOption` counts them; the whole buffer when 0). Returns `None`
+    /// when the bytes are too short for the kind — the caller then passes `None` and the
+    /// length rule answers — or for kinds that hold pointers the shim must follow itself
+    /// (`Proxy`, `Opaque`, certificate structures).
+    pub fn decode(
+        kind: ValueKind,
+        option: u32,
+        bytes: &[u8],
+        charset: Charset,
+        length: u32,
+    ) -> Option<OptionValue> {
+        let dword_at = |at: usize| {
+            bytes
+                .get(at..at + 4)
+                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                .map(u32::from_le_bytes)
+        };
+        match kind {
+            ValueKind::Dword if option == INTERNET_OPTION_CONNECTED_STATE => {
+                Some(OptionValue::ConnectedInfo {
+                    state: dword_at(0)?,
+                    flags: dword_at(4)?,
+                })
+            }
+            ValueKind::Dword => dword_at(0).map(OptionValue::Dword),
+            ValueKind::Pointer => bytes
+                .get(..8)
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map(|b| OptionValue::Pointer(u64::from_le_bytes(b))),
+            ValueKind::Text => {
+                let limit = usize::try_from(length).unwrap_or(usize::MAX);
+                Some(OptionValue::Text(match charset {
+                    Charset::Ansi => {
+                        let text = if limit == 0 {
+                            bytes
+                        } else {
+                            &bytes[..limit.min(bytes.len())]
+                        };
+                        let end = text.iter().position(|&b| b == 0).unwrap_or(text.len());
+                        String::from_utf8_lossy(&text[..end]).into_owned()
+                    }
+                    Charset::Wide => {
+                        let units: Vec<u16> = bytes
+                            .chunks_exact(2)
+                            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                            .take(if limit == 0 { usize::MAX } else { limit })
+                            .take_while(|&u| u != 0)
+                            .collect();
+                        String::from_utf16_lossy(&units)
+                    }
+                }))
+            }
+            ValueKind::Struct(_) => match option {
+                INTERNET_OPTION_HTTP_VERSION => Some(OptionValue::Version {
+                    major: dword_at(0)?,
+                    minor: dword_at(4)?,
+                }),
+                INTERNET_OPTION_CONNECTED_STATE => Some(OptionValue::ConnectedInfo {
+                    state: dword_at(0)?,
+                    flags: dword_at(4)?,
+                }),
+                _ => None,
+            },
+            ValueKind::NoBuffer | ValueKind::Opaque | ValueKind::Proxy => None,
+        }
+    }
+}
+
 /// A failed `InternetQueryOption`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct QueryFailure {

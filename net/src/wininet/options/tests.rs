@@ -876,11 +876,108 @@ fn catalogue_is_consistent() {
     }
 }
 
+/// Set buffers decode per kind and entry point; short buffers give `None`.
+#[test]
+fn decode_set_buffers() {
+    let d = |option: u32, bytes: &[u8], charset, len| {
+        spec(option).and_then(|s| OptionValue::decode(s.kind, option, bytes, charset, len))
+    };
+    assert_eq!(
+        d(
+            INTERNET_OPTION_CONNECT_TIMEOUT,
+            &[0x39, 0x30, 0, 0],
+            Charset::Ansi,
+            4
+        ),
+        Some(OptionValue::Dword(12345))
+    );
+    assert_eq!(
+        d(
+            INTERNET_OPTION_CONNECT_TIMEOUT,
+            &[1, 2, 3],
+            Charset::Ansi,
+            3
+        ),
+        None
+    );
+    assert_eq!(
+        d(
+            INTERNET_OPTION_CONTEXT_VALUE,
+            &7u64.to_le_bytes(),
+            Charset::Ansi,
+            8
+        ),
+        Some(OptionValue::Pointer(7))
+    );
+    assert_eq!(
+        d(INTERNET_OPTION_USER_AGENT, b"agent\0junk", Charset::Ansi, 0),
+        Some(OptionValue::Text("agent".to_owned()))
+    );
+    assert_eq!(
+        d(INTERNET_OPTION_USER_AGENT, b"agent", Charset::Ansi, 2),
+        Some(OptionValue::Text("ag".to_owned()))
+    );
+    let wide: Vec<u8> = "h\u{e9}!"
+        .encode_utf16()
+        .chain([0, 0x41])
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    assert_eq!(
+        d(INTERNET_OPTION_USERNAME, &wide, Charset::Wide, 0),
+        Some(OptionValue::Text("h\u{e9}!".to_owned()))
+    );
+    let version: Vec<u8> = [1u32, 0].iter().flat_map(|v| v.to_le_bytes()).collect();
+    assert_eq!(
+        d(INTERNET_OPTION_HTTP_VERSION, &version, Charset::Ansi, 8),
+        Some(OptionValue::Version { major: 1, minor: 0 })
+    );
+    let info: Vec<u8> = [INTERNET_STATE_DISCONNECTED_BY_USER, 1]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let decoded = d(INTERNET_OPTION_CONNECTED_STATE, &info, Charset::Ansi, 8);
+    assert_eq!(
+        decoded,
+        Some(OptionValue::ConnectedInfo {
+            state: INTERNET_STATE_DISCONNECTED_BY_USER,
+            flags: 1
+        })
+    );
+    let mut global = GlobalOptions::default();
+    assert_eq!(
+        set_option(
+            SetTarget::Global(&mut global),
+            INTERNET_OPTION_CONNECTED_STATE,
+            decoded.as_ref(),
+            8
+        ),
+        Ok(SetOutcome::Stored)
+    );
+    assert_eq!(
+        query_dword(
+            QueryTarget::Global(&global),
+            INTERNET_OPTION_CONNECTED_STATE
+        ),
+        INTERNET_STATE_DISCONNECTED_BY_USER
+    );
+    assert_eq!(d(INTERNET_OPTION_PROXY, &[0; 24], Charset::Ansi, 24), None);
+}
+
 mod robustness {
     use super::*;
     use proptest::prelude::*;
 
     proptest! {
+        /// Decoding any bytes for any catalogued option never panics.
+        #[test]
+        fn decode_never_panics(index in 0usize..64, bytes in proptest::collection::vec(any::<u8>(), 0..24), len in 0u32..40) {
+            if let Some(spec) = CATALOGUE.get(index % CATALOGUE.len()) {
+                for charset in [Charset::Ansi, Charset::Wide] {
+                    let _ = OptionValue::decode(spec.kind, spec.id, &bytes, charset, len);
+                }
+            }
+        }
+
         /// No option number, buffer or value makes the checks panic, a failed set changes
         /// nothing, and a successful value query never reports more than the buffer holds.
         #[test]
