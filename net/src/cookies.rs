@@ -29,7 +29,7 @@ pub struct CookieJar {
 }
 
 /// The path of `url` up to and including its last `/`.
-fn directory_of(url: &Url) -> &str {
+pub(crate) fn directory_of(url: &Url) -> &str {
     let path = url.path();
     path.rfind('/').map_or("/", |i| &path[..=i])
 }
@@ -159,6 +159,17 @@ impl CookieJar {
     /// Forgets every cookie.
     pub fn clear(&mut self) {
         self.store.clear();
+    }
+
+    /// The underlying store, for the WinINet `Ex` calls (`HttpOnly`, session cookies) in
+    /// [`crate::wininet::cookies_ex`].
+    pub(crate) fn store(&self) -> &CookieStore {
+        &self.store
+    }
+
+    /// The underlying store, mutable (see [`CookieJar::store`]).
+    pub(crate) fn store_mut(&mut self) -> &mut CookieStore {
+        &mut self.store
     }
 }
 

@@ -15,7 +15,10 @@
 //! * [`winhttp`]: the pure decisions of the typed WinHTTP API (option catalogue and stores,
 //!   redirects, authentication schemes, proxy configuration, argument conventions);
 //! * [`executor`]: the per-handle data of a WinHTTP executor and its async operations
-//!   (send, receive with redirects, reads, websocket), reporting wire progress as it happens.
+//!   (send, receive with redirects, reads, websocket), reporting wire progress as it happens;
+//! * [`wininet`]: the pure decisions and stores of the typed WinINet API (option catalogue and
+//!   stores, the URL cache and cache policy, the cookie calls, connection state,
+//!   `InternetErrorDlg` without UI, request-file locks).
 //!
 //! For WinINet's FTP and Gopher functions, [`ftp`] (a session on suppaftp) and [`gopher`] (a
 //! hand-written RFC 1436 / Gopher+ client) report failures as [`InetError`] with WinINet's
@@ -37,6 +40,7 @@ pub mod inet_error;
 pub mod time;
 pub mod url;
 pub mod winhttp;
+pub mod wininet;
 pub mod ws;
 
 pub use error::{NetError, NetResult};
