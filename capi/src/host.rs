@@ -28,6 +28,25 @@ use crate::abi::{
     SetLastErrorHook,
 };
 
+/// `set_last_error` hook field (NULL = absent); C: `hinternet_set_last_error_hook`.
+#[allow(non_camel_case_types)]
+pub type hinternet_set_last_error_hook = Option<SetLastErrorHook>;
+/// `get_last_error` hook field (NULL = absent).
+#[allow(non_camel_case_types)]
+pub type hinternet_get_last_error_hook = Option<GetLastErrorHook>;
+/// `create_thread` hook field (NULL = absent).
+#[allow(non_camel_case_types)]
+pub type hinternet_create_thread_hook = Option<CreateThreadHook>;
+/// `global_alloc` hook field (NULL = absent).
+#[allow(non_camel_case_types)]
+pub type hinternet_global_alloc_hook = Option<GlobalAllocHook>;
+/// `global_free` hook field (NULL = absent).
+#[allow(non_camel_case_types)]
+pub type hinternet_global_free_hook = Option<GlobalFreeHook>;
+/// `set_event` hook field (NULL = absent).
+#[allow(non_camel_case_types)]
+pub type hinternet_set_event_hook = Option<SetEventHook>;
+
 /// The only version of [`hinternet_host_hooks`] this library knows.
 pub const HINTERNET_HOST_HOOKS_VERSION: u32 = 1;
 
@@ -44,17 +63,17 @@ pub struct hinternet_host_hooks {
     /// `sizeof(struct hinternet_host_hooks)`.
     pub size: u32,
     /// `SetLastError`: receives every last error the library sets.
-    pub set_last_error: Option<SetLastErrorHook>,
+    pub set_last_error: hinternet_set_last_error_hook,
     /// `GetLastError`: answers `hinternet_get_last_error()`.
-    pub get_last_error: Option<GetLastErrorHook>,
+    pub get_last_error: hinternet_get_last_error_hook,
     /// Starts a detached thread running `start(parameter)`; non-zero when started.
-    pub create_thread: Option<CreateThreadHook>,
+    pub create_thread: hinternet_create_thread_hook,
     /// `GlobalAlloc`, for strings Windows returns in global memory.
-    pub global_alloc: Option<GlobalAllocHook>,
+    pub global_alloc: hinternet_global_alloc_hook,
     /// `GlobalFree`.
-    pub global_free: Option<GlobalFreeHook>,
+    pub global_free: hinternet_global_free_hook,
     /// `SetEvent`, for `WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT`.
-    pub set_event: Option<SetEventHook>,
+    pub set_event: hinternet_set_event_hook,
 }
 
 /// `sizeof(struct hinternet_host_hooks)` on this target.
