@@ -95,7 +95,11 @@ fn hooks_route_errors_and_threads_and_are_sealed_by_the_first_export() {
     hinternet_set_last_error(55);
     assert_eq!(get_error(), 55, "the error went through the host's hook");
     HOST_ERROR.with(|e| e.set(66));
-    assert_eq!(hinternet_get_last_error(), 66, "the error is read through the host's hook");
+    assert_eq!(
+        hinternet_get_last_error(),
+        66,
+        "the error is read through the host's hook"
+    );
 
     // Threads come from the host.
     let spawner = thread_spawner();
@@ -119,7 +123,10 @@ fn hooks_route_errors_and_threads_and_are_sealed_by_the_first_export() {
 
     // The first export seals the hooks.
     // SAFETY: no arguments.
-    assert_eq!(unsafe { hinternet::ffi::winhttp::WinHttpCheckPlatform() }, 1);
+    assert_eq!(
+        unsafe { hinternet::ffi::winhttp::WinHttpCheckPlatform() },
+        1
+    );
     let before = SET_CALLS.load(Ordering::SeqCst);
     // SAFETY: as above.
     assert_eq!(unsafe { hinternet_set_host_hooks(&hooks) }, 0);
