@@ -105,7 +105,13 @@ fn run(exe: &Path, args: &[&str]) -> String {
     } else {
         Command::new(exe)
     };
-    let output = command.args(args).output().expect("the C program runs");
+    // cargo's LD_LIBRARY_PATH lists <profile>/ before deps/, and it wins over the rpath:
+    // the program would load a stale uplifted libhinternet.so from an earlier `cargo build`.
+    let output = command
+        .args(args)
+        .env_remove("LD_LIBRARY_PATH")
+        .output()
+        .expect("the C program runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -2,7 +2,8 @@
 //! families.
 //!
 //! Invariants:
-//! * the structure is checked (`dwStructSize` = 104) before any other field is read, and
+//! * the structure is checked (`dwStructSize` = 104, except for `InternetCrackUrlW`, which
+//!   Windows does not check) before any other field is read, and
 //!   written back only when the call succeeds or fails with `ERROR_INSUFFICIENT_BUFFER`
 //!   (other failures leave it untouched);
 //! * a component in pointer mode points into the caller's URL (byte offsets for `…A`, mapped
@@ -114,15 +115,17 @@ fn components_of(c: &CrackedUrl) -> [&Component; 6] {
     ]
 }
 
-/// Reads and checks a `URL_COMPONENTS[AW]` pointer: NULL or a wrong `dwStructSize` → 87.
+/// Reads a `URL_COMPONENTS[AW]` pointer: NULL → 87; when `check_size`, a `dwStructSize`
+/// other than 104 → 87 (every function but `InternetCrackUrlW`, which Windows lets through:
+/// Wine's `InternetCrackUrl` tests, "Windows only enforces this on the A version").
 ///
 /// # Safety
 /// `uc` is NULL or points at a structure whose first 4 bytes are readable and, when they
-/// say 104, all 104 bytes.
-unsafe fn read_components<T: Copy>(uc: *const T) -> Result<T, u32> {
+/// say 104 or `check_size` is false, all 104 bytes.
+unsafe fn read_components<T: Copy>(uc: *const T, check_size: bool) -> Result<T, u32> {
     // SAFETY: forwarded contract.
     let size = unsafe { raw::read_struct_size(uc) }.ok_or(ERROR_INVALID_PARAMETER)?;
-    if size != URL_COMPONENTS_SIZE {
+    if check_size && size != URL_COMPONENTS_SIZE {
         return Err(ERROR_INVALID_PARAMETER);
     }
     // SAFETY: the size says the whole structure is there.
@@ -153,7 +156,7 @@ pub unsafe fn crack_w(
     // SAFETY: forwarded contract (NULL checked inside).
     let text = unsafe { raw::string_n(url, url_len, true) }.ok_or(ERROR_INVALID_PARAMETER)?;
     // SAFETY: forwarded contract.
-    let mut components = unsafe { read_components(uc) }?;
+    let mut components = unsafe { read_components(uc, api == Api::WinHttp) }?;
     let mut fields = fields_w(&components);
     let request = request_of(&fields.slots, false);
     let (cracked, overflow) = crack_result(match api {
@@ -208,7 +211,7 @@ pub unsafe fn crack_a(
     // SAFETY: forwarded contract (NULL checked inside).
     let bytes = unsafe { raw::string_n(url, url_len, true) }.ok_or(ERROR_INVALID_PARAMETER)?;
     // SAFETY: forwarded contract.
-    let mut components = unsafe { read_components(uc) }?;
+    let mut components = unsafe { read_components(uc, true) }?;
     let mut fields = fields_a(&components);
     let text: AnsiText = decode_ansi(bytes);
     let request = request_of(&fields.slots, true);
@@ -317,7 +320,7 @@ pub unsafe fn create_w(
     // SAFETY: forwarded contract.
     let capacity = unsafe { raw::read(len_ptr) }.ok_or(ERROR_INVALID_PARAMETER)?;
     // SAFETY: forwarded contract.
-    let components = unsafe { read_components(uc) }?;
+    let components = unsafe { read_components(uc, true) }?;
     let fields = fields_w(&components);
     // SAFETY: forwarded contract.
     let texts = unsafe { component_texts(&fields.slots) };
@@ -356,7 +359,7 @@ pub unsafe fn create_a(
     // SAFETY: forwarded contract.
     let capacity = unsafe { raw::read(len_ptr) }.ok_or(ERROR_INVALID_PARAMETER)?;
     // SAFETY: forwarded contract.
-    let components = unsafe { read_components(uc) }?;
+    let components = unsafe { read_components(uc, true) }?;
     let fields = fields_a(&components);
     // SAFETY: forwarded contract.
     let texts = unsafe { component_texts(&fields.slots) };

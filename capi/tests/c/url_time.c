@@ -268,8 +268,12 @@ static void test_wininet_crack_and_create(void) {
     CHECK(InternetCrackUrlW(u"about:blank", 0, 0, &w) == TRUE);
     CHECK(w.nScheme == INTERNET_SCHEME_UNKNOWN && w.dwSchemeLength == 5);
     CHECK(w.lpszHostName == NULL && w.dwHostNameLength == 0);
-    w.dwStructSize = 0;
-    CHECK_FAILS_WITH(InternetCrackUrlW(u"about:blank", 0, 0, &w), ERROR_INVALID_PARAMETER);
+    /* Windows checks dwStructSize in InternetCrackUrlA only. */
+    memset(&w, 0, sizeof w);
+    w.dwSchemeLength = 1;
+    CHECK(InternetCrackUrlW(u"about:blank", 0, 0, &w) == TRUE);
+    a.dwStructSize = 0;
+    CHECK_FAILS_WITH(InternetCrackUrlA("about:blank", 0, 0, &a), ERROR_INVALID_PARAMETER);
 
     /* InternetCreateUrlW: the required size comes back in bytes. */
     WCHAR wout[64];
