@@ -176,7 +176,9 @@ impl<T: Copy + Default> StringArg<T> {
             };
         }
         if mode == 1 && !terminated_only && !text.is_empty() {
-            let len = u32::from(input.u8()) % (text.len() as u32 + 1);
+            // 1..=len: a stated length of 0 means "NUL-terminated" to the URL functions,
+            // which this unterminated storage is not.
+            let len = 1 + u32::from(input.u8()) % text.len() as u32;
             return Self {
                 storage: text,
                 null: false,
