@@ -5,11 +5,13 @@
 //! Windows API says it is — a NUL-terminated string, `len` elements, one structure, a buffer
 //! of the stated size. NULL is always checked here and answered with `None`/`false`, never
 //! dereferenced. Structures and `DWORD`s are read and written unaligned, so a misaligned
-//! pointer from a careless caller is not undefined behaviour. Slices returned borrow the
+//! pointer from a careless caller is not undefined behaviour; so are strings (a misaligned
+//! `LPCWSTR` is copied instead of borrowed) and out-buffers. Slices returned borrow the
 //! caller's memory only for the duration of the export call.
 #![allow(unsafe_code)]
 
 use core::ptr;
+use std::borrow::Cow;
 
 /// Length meaning "NUL-terminated" in a (pointer, length) pair: `(DWORD)-1`.
 pub const NUL_TERMINATED: u32 = u32::MAX;
@@ -27,19 +29,36 @@ unsafe fn strlen<T: Copy + PartialEq + Default>(p: *const T) -> usize {
     n
 }
 
+/// `len` elements at `p`: borrowed when aligned, copied otherwise.
+///
+/// # Safety
+/// `p` is non-NULL and valid for reading `len` elements for `'a`.
+unsafe fn elements<'a, T: Copy>(p: *const T, len: usize) -> Cow<'a, [T]> {
+    if p.is_aligned() {
+        // SAFETY: valid, aligned, `len` elements, per the contract.
+        Cow::Borrowed(unsafe { core::slice::from_raw_parts(p, len) })
+    } else {
+        // SAFETY: valid for `len` elements; unaligned reads accept any alignment.
+        Cow::Owned(
+            (0..len)
+                .map(|i| unsafe { p.add(i).read_unaligned() })
+                .collect(),
+        )
+    }
+}
+
 /// A NUL-terminated string (without its NUL); `None` for NULL.
 ///
 /// # Safety
 /// `p` is NULL or points at a NUL-terminated string that outlives `'a`.
-pub unsafe fn string_z<'a, T: Copy + PartialEq + Default>(p: *const T) -> Option<&'a [T]> {
+pub unsafe fn string_z<'a, T: Copy + PartialEq + Default>(p: *const T) -> Option<Cow<'a, [T]>> {
     if p.is_null() {
         return None;
     }
-    // SAFETY: non-NULL and NUL-terminated per the contract; alignment of T (1 or 2) is the
-    // caller's string type's.
+    // SAFETY: non-NULL and NUL-terminated per the contract.
     unsafe {
         let len = strlen(p);
-        Some(core::slice::from_raw_parts(p, len))
+        Some(elements(p, len))
     }
 }
 
@@ -53,7 +72,7 @@ pub unsafe fn string_n<'a, T: Copy + PartialEq + Default>(
     p: *const T,
     len: u32,
     zero_is_nul: bool,
-) -> Option<&'a [T]> {
+) -> Option<Cow<'a, [T]>> {
     if p.is_null() {
         return None;
     }
@@ -62,7 +81,7 @@ pub unsafe fn string_n<'a, T: Copy + PartialEq + Default>(
         return unsafe { string_z(p) };
     }
     // SAFETY: valid for `len` elements per the contract.
-    Some(unsafe { core::slice::from_raw_parts(p, len as usize) })
+    Some(unsafe { elements(p, len as usize) })
 }
 
 /// Reads one value; `None` for NULL.
@@ -105,9 +124,15 @@ pub unsafe fn copy_z<T: Copy + Default>(dst: *mut T, text: &[T]) {
         return;
     }
     // SAFETY: room for text + NUL per the contract; a caller buffer never overlaps the
-    // library's own copy of the text.
+    // library's own copy of the text; a misaligned buffer is written element by element.
     unsafe {
-        ptr::copy_nonoverlapping(text.as_ptr(), dst, text.len());
+        if dst.is_aligned() {
+            ptr::copy_nonoverlapping(text.as_ptr(), dst, text.len());
+        } else {
+            for (i, &c) in text.iter().enumerate() {
+                dst.add(i).write_unaligned(c);
+            }
+        }
         dst.add(text.len()).write_unaligned(T::default());
     }
 }
@@ -121,13 +146,43 @@ mod tests {
         let s: Vec<u16> = "abc\0def".encode_utf16().collect();
         // SAFETY: `s` is live, NUL-terminated at 3, and 7 elements long.
         unsafe {
-            assert_eq!(string_z(s.as_ptr()), Some(&s[..3]));
-            assert_eq!(string_n(s.as_ptr(), NUL_TERMINATED, false), Some(&s[..3]));
-            assert_eq!(string_n(s.as_ptr(), 0, true), Some(&s[..3]));
-            assert_eq!(string_n(s.as_ptr(), 0, false), Some(&s[..0]));
-            assert_eq!(string_n(s.as_ptr(), 7, false), Some(&s[..]));
+            assert_eq!(string_z(s.as_ptr()).as_deref(), Some(&s[..3]));
+            assert_eq!(
+                string_n(s.as_ptr(), NUL_TERMINATED, false).as_deref(),
+                Some(&s[..3])
+            );
+            assert_eq!(string_n(s.as_ptr(), 0, true).as_deref(), Some(&s[..3]));
+            assert_eq!(string_n(s.as_ptr(), 0, false).as_deref(), Some(&s[..0]));
+            assert_eq!(string_n(s.as_ptr(), 7, false).as_deref(), Some(&s[..]));
             assert_eq!(string_z::<u16>(ptr::null()), None);
         }
+    }
+
+    #[test]
+    fn misaligned_wide_strings_are_copied_and_written() {
+        // "ab" + NUL as UTF-16LE, one byte past a 2-aligned address.
+        let mut storage = [0u16; 5];
+        let base = storage.as_mut_ptr().cast::<u8>();
+        let utf16le = [b'a', 0, b'b', 0, 0, 0];
+        // SAFETY: `storage` has 10 bytes; bytes 1..7 are written and then read as 3 units.
+        let got = unsafe {
+            for (i, &b) in utf16le.iter().enumerate() {
+                base.add(1 + i).write(b);
+            }
+            let p = base.add(1).cast::<u16>().cast_const();
+            assert!(!p.is_aligned());
+            string_z(p).expect("non-NULL")
+        };
+        assert!(matches!(got, Cow::Owned(_)));
+        assert_eq!(&*got, &[u16::from(b'a'), u16::from(b'b')][..]);
+        let mut out = [0u16; 5];
+        let out_base = out.as_mut_ptr().cast::<u8>();
+        // SAFETY: bytes 1..7 of `out` hold "ab" + NUL; then all 10 bytes are read back.
+        let written = unsafe {
+            copy_z(out_base.add(1).cast::<u16>(), &got);
+            core::slice::from_raw_parts(out_base.cast_const(), 10).to_vec()
+        };
+        assert_eq!(written, [0, b'a', 0, b'b', 0, 0, 0, 0, 0, 0]);
     }
 
     #[test]

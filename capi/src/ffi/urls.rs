@@ -160,8 +160,8 @@ pub unsafe fn crack_w(
     let mut fields = fields_w(&components);
     let request = request_of(&fields.slots, false);
     let (cracked, overflow) = crack_result(match api {
-        Api::WinHttp => win_http_crack_url(text, flags, &request),
-        Api::WinInet => internet_crack_url(text, flags, &request),
+        Api::WinHttp => win_http_crack_url(&text, flags, &request),
+        Api::WinInet => internet_crack_url(&text, flags, &request),
     })?;
     fields.scheme = cracked.scheme;
     fields.port = cracked.port;
@@ -213,7 +213,7 @@ pub unsafe fn crack_a(
     // SAFETY: forwarded contract.
     let mut components = unsafe { read_components(uc, true) }?;
     let mut fields = fields_a(&components);
-    let text: AnsiText = decode_ansi(bytes);
+    let text: AnsiText = decode_ansi(&bytes);
     let request = request_of(&fields.slots, true);
     let (cracked, mut overflow) = crack_result(internet_crack_url(&text.wide, flags, &request))?;
     fields.scheme = cracked.scheme;
@@ -265,7 +265,7 @@ pub unsafe fn crack_a(
 /// Every non-NULL component pointer is valid per its length.
 unsafe fn component_texts<'a, C: Copy + PartialEq + Default>(
     slots: &[Slot<C>; 6],
-) -> [Option<&'a [C]>; 6] {
+) -> [Option<std::borrow::Cow<'a, [C]>>; 6] {
     // SAFETY: forwarded contract.
     slots.map(|s| unsafe { raw::string_n(s.ptr.cast_const(), s.len, true) })
 }
@@ -324,6 +324,7 @@ pub unsafe fn create_w(
     let fields = fields_w(&components);
     // SAFETY: forwarded contract.
     let texts = unsafe { component_texts(&fields.slots) };
+    let texts: [Option<&[u16]>; 6] = core::array::from_fn(|i| texts[i].as_deref());
     let parts = url_components(fields.scheme, fields.port, &texts);
     let has_buffer = !out.is_null();
     let result = match api {
@@ -365,7 +366,7 @@ pub unsafe fn create_a(
     let texts = unsafe { component_texts(&fields.slots) };
     let decoded: Vec<Option<Vec<u16>>> = texts
         .iter()
-        .map(|t| t.map(|b| decode_ansi(b).wide))
+        .map(|t| t.as_deref().map(|b| decode_ansi(b).wide))
         .collect();
     let wide: [Option<&[u16]>; 6] = core::array::from_fn(|i| decoded[i].as_deref());
     let parts = url_components(fields.scheme, fields.port, &wide);

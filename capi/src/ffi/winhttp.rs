@@ -108,7 +108,7 @@ export! {
             if pst.is_null() {
                 return Err(ERROR_INVALID_PARAMETER);
             }
-            let time = win_http_time_to_system_time(&wide_to_string(text))?;
+            let time = win_http_time_to_system_time(&wide_to_string(&text))?;
             // SAFETY: forwarded contract (non-NULL checked).
             unsafe { raw::write(pst, SYSTEMTIME::from(time)) };
             Ok(())

@@ -124,7 +124,7 @@ unsafe fn time_to_a(text: *const u8, pst: *mut SYSTEMTIME) -> Result<(), u32> {
     if pst.is_null() {
         return Err(ERROR_INVALID_PARAMETER);
     }
-    let time = internet_time_to_system_time(&ansi_to_string(text))?;
+    let time = internet_time_to_system_time(&ansi_to_string(&text))?;
     // SAFETY: forwarded contract (non-NULL checked).
     unsafe { raw::write(pst, SYSTEMTIME::from(time)) };
     Ok(())
@@ -213,7 +213,7 @@ export! {
             if lpdwBufferLength.is_null() {
                 return Err(ERROR_INVALID_PARAMETER);
             }
-            let result = internet_canonicalize_url(&wide_to_string(url), dwFlags)?;
+            let result = internet_canonicalize_url(&wide_to_string(&url), dwFlags)?;
             // SAFETY: forwarded contract.
             unsafe { deliver_w(&result, lpszBuffer, lpdwBufferLength) }
         })
@@ -236,7 +236,7 @@ export! {
             if lpdwBufferLength.is_null() {
                 return Err(ERROR_INVALID_PARAMETER);
             }
-            let result = internet_canonicalize_url(&ansi_to_string(url), dwFlags)?;
+            let result = internet_canonicalize_url(&ansi_to_string(&url), dwFlags)?;
             // SAFETY: forwarded contract.
             unsafe { deliver_a(&result, lpszBuffer, lpdwBufferLength) }
         })
@@ -264,7 +264,7 @@ export! {
                 return Err(ERROR_INVALID_PARAMETER);
             }
             let result =
-                internet_combine_url(&wide_to_string(base), &wide_to_string(relative), dwFlags)?;
+                internet_combine_url(&wide_to_string(&base), &wide_to_string(&relative), dwFlags)?;
             // SAFETY: forwarded contract.
             unsafe { deliver_w(&result, lpszBuffer, lpdwBufferLength) }
         })
@@ -292,7 +292,7 @@ export! {
                 return Err(ERROR_INVALID_PARAMETER);
             }
             let result =
-                internet_combine_url(&ansi_to_string(base), &ansi_to_string(relative), dwFlags)?;
+                internet_combine_url(&ansi_to_string(&base), &ansi_to_string(&relative), dwFlags)?;
             // SAFETY: forwarded contract.
             unsafe { deliver_a(&result, lpszBuffer, lpdwBufferLength) }
         })
@@ -368,7 +368,7 @@ export! {
             if pst.is_null() {
                 return Err(ERROR_INVALID_PARAMETER);
             }
-            let time = internet_time_to_system_time(&wide_to_string(text))?;
+            let time = internet_time_to_system_time(&wide_to_string(&text))?;
             // SAFETY: forwarded contract (non-NULL checked).
             unsafe { raw::write(pst, SYSTEMTIME::from(time)) };
             Ok(())
