@@ -170,6 +170,26 @@ fn url_and_time_exports_with_host_hooks() {
 }
 
 #[test]
+fn static_library_links_and_runs() {
+    let Some(cc) = c_compiler() else { return };
+    let exe = out_dir().join("url_time-static");
+    let status = Command::new(&cc)
+        .args(CFLAGS)
+        .arg("-I")
+        .arg(manifest_dir().join("include"))
+        .arg(manifest_dir().join("tests/c/url_time.c"))
+        .arg(library_dir().join("libhinternet.a"))
+        .args(["-lpthread", "-ldl", "-lm"])
+        .arg("-o")
+        .arg(&exe)
+        .status()
+        .expect("the C compiler runs");
+    assert!(status.success(), "linking url_time.c with libhinternet.a failed");
+    let out = run(&exe, &["hooks"]);
+    assert!(out.contains("0 failed"), "{out}");
+}
+
+#[test]
 fn readme_example_compiles_and_runs() {
     let Some(cc) = c_compiler() else { return };
     let source = std::fs::read_to_string(manifest_dir().join("tests/c/example.c"))
