@@ -184,7 +184,10 @@ fn static_library_links_and_runs() {
         .arg(&exe)
         .status()
         .expect("the C compiler runs");
-    assert!(status.success(), "linking url_time.c with libhinternet.a failed");
+    assert!(
+        status.success(),
+        "linking url_time.c with libhinternet.a failed"
+    );
     let out = run(&exe, &["hooks"]);
     assert!(out.contains("0 failed"), "{out}");
 }
