@@ -10,7 +10,7 @@ use hinternet_net::time::{win_http_time_from_system_time, win_http_time_to_syste
 use hinternet_net::url::to_wide;
 use hinternet_net::winhttp::platform::check_platform;
 use windows_sys::Win32::Foundation::{BOOL, ERROR_INVALID_PARAMETER, FALSE, SYSTEMTIME, TRUE};
-use windows_sys::Win32::Networking::WinHttp::URL_COMPONENTS;
+use windows_sys::Win32::Networking::WinHttp::{URL_COMPONENTS, WINHTTP_TIME_FORMAT_BUFSIZE};
 
 use super::raw;
 use super::urls::{self, Api};
@@ -90,8 +90,13 @@ export! {
                 return Err(ERROR_INVALID_PARAMETER);
             }
             let text = to_wide(&win_http_time_from_system_time(&time.into())?);
-            // SAFETY: RFC 1123 dates are 29 WCHARs; with the NUL 60 bytes, within the 62 the
-            // contract guarantees.
+            // Out-of-range fields (a 5-digit day or hour) make the text longer than the 29
+            // WCHARs of a real date: refuse what the fixed-size buffer cannot hold.
+            if text.len() >= (WINHTTP_TIME_FORMAT_BUFSIZE / 2) as usize {
+                return Err(ERROR_INVALID_PARAMETER);
+            }
+            // SAFETY: text + NUL fit in the WINHTTP_TIME_FORMAT_BUFSIZE bytes the contract
+            // guarantees (checked above).
             unsafe { raw::copy_z(pwszTime, &text) };
             Ok(())
         })
@@ -113,5 +118,50 @@ export! {
             unsafe { raw::write(pst, SYSTEMTIME::from(time)) };
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (found by the `capi_exports` fuzz target as heap corruption): 5-digit
+    /// fields make the date longer than the fixed buffer; nothing is written past it.
+    #[test]
+    fn out_of_range_fields_never_overflow_the_fixed_buffer() {
+        let time = SYSTEMTIME {
+            wYear: 65535,
+            wMonth: 1,
+            wDayOfWeek: 0,
+            wDay: 65535,
+            wHour: 65535,
+            wMinute: 65535,
+            wSecond: 65535,
+            wMilliseconds: 0,
+        };
+        let mut buffer = [0xAAAAu16; 40];
+        // SAFETY: `buffer` holds more than WINHTTP_TIME_FORMAT_BUFSIZE bytes.
+        let ok = unsafe { WinHttpTimeFromSystemTime(&time, buffer.as_mut_ptr()) };
+        assert_eq!(ok, FALSE);
+        assert_eq!(last_error::get(), ERROR_INVALID_PARAMETER);
+        assert!(buffer.iter().all(|&c| c == 0xAAAA), "nothing written");
+
+        let real = SYSTEMTIME {
+            wYear: 2005,
+            wMonth: 1,
+            wDayOfWeek: 5,
+            wDay: 7,
+            wHour: 12,
+            wMinute: 6,
+            wSecond: 35,
+            wMilliseconds: 0,
+        };
+        // SAFETY: as above.
+        assert_eq!(
+            unsafe { WinHttpTimeFromSystemTime(&real, buffer.as_mut_ptr()) },
+            TRUE
+        );
+        assert_eq!(buffer[29], 0);
+        assert!(buffer[30..].iter().all(|&c| c == 0xAAAA));
     }
 }

@@ -13,7 +13,9 @@ use hinternet_net::time::{internet_time_from_system_time, internet_time_to_syste
 use hinternet_net::url::to_wide;
 use hinternet_net::url::wininet::{fit_result, internet_canonicalize_url, internet_combine_url};
 use hinternet_net::url::CreateUrlError;
-use windows_sys::Win32::Foundation::{BOOL, ERROR_INVALID_PARAMETER, FALSE, SYSTEMTIME, TRUE};
+use windows_sys::Win32::Foundation::{
+    BOOL, ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_PARAMETER, FALSE, SYSTEMTIME, TRUE,
+};
 use windows_sys::Win32::Networking::WinInet::{URL_COMPONENTSA, URL_COMPONENTSW};
 
 use super::raw;
@@ -59,7 +61,7 @@ unsafe fn deliver_w(result: &str, out: *mut u16, len_ptr: *mut u32) -> Result<()
         Err(CreateUrlError::InsufficientBuffer { required }) => {
             // SAFETY: forwarded contract.
             unsafe { raw::write(len_ptr, required) };
-            Err(windows_sys::Win32::Foundation::ERROR_INSUFFICIENT_BUFFER)
+            Err(ERROR_INSUFFICIENT_BUFFER)
         }
         Err(CreateUrlError::Code(code)) => Err(code),
     }
@@ -108,8 +110,11 @@ unsafe fn time_from_a(
         return Err(ERROR_INVALID_PARAMETER);
     }
     let text = internet_time_from_system_time(&time.into(), rfc, size, false)?;
-    // SAFETY: the formatter checked `size` ≥ INTERNET_RFC1123_BUFSIZE (30) bytes, and the
-    // text is 29 ASCII bytes.
+    // Out-of-range fields make the text longer than a real date's 29 bytes.
+    if text.len() >= size as usize {
+        return Err(ERROR_INSUFFICIENT_BUFFER);
+    }
+    // SAFETY: text + NUL fit in the `size` bytes of `out` (checked above).
     unsafe { raw::copy_z(out, text.as_bytes()) };
     Ok(())
 }
@@ -316,9 +321,18 @@ export! {
             if lpszTime.is_null() {
                 return Err(ERROR_INVALID_PARAMETER);
             }
-            let text = internet_time_from_system_time(&time.into(), dwRFC, cbTime, true)?;
-            // SAFETY: the formatter checked cbTime ≥ 60 bytes; the text is 29 WCHARs + NUL.
-            unsafe { raw::copy_z(lpszTime, &to_wide(&text)) };
+            let text = to_wide(&internet_time_from_system_time(
+                &time.into(),
+                dwRFC,
+                cbTime,
+                true,
+            )?);
+            // Out-of-range fields make the text longer than a real date's 29 WCHARs.
+            if (text.len() + 1).saturating_mul(2) > cbTime as usize {
+                return Err(ERROR_INSUFFICIENT_BUFFER);
+            }
+            // SAFETY: text + NUL fit in the `cbTime` bytes of `lpszTime` (checked above).
+            unsafe { raw::copy_z(lpszTime, &text) };
             Ok(())
         })
     }
@@ -393,5 +407,48 @@ export! {
         let _ = dwReserved;
         // SAFETY: forwarded contract.
         wininet_bool(|| unsafe { time_to_a(lpszTime, pst) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HUGE: SYSTEMTIME = SYSTEMTIME {
+        wYear: 65535,
+        wMonth: 12,
+        wDayOfWeek: 6,
+        wDay: 65535,
+        wHour: 65535,
+        wMinute: 65535,
+        wSecond: 65535,
+        wMilliseconds: 0,
+    };
+
+    /// Regression (fuzz-found heap corruption): a date longer than 29 characters must fit
+    /// in `cbTime` or fail with `ERROR_INSUFFICIENT_BUFFER`, never overflow.
+    #[test]
+    fn long_dates_fit_or_fail_without_overflow() {
+        let mut a = [0xAAu8; 80];
+        // SAFETY: `a` holds 80 bytes; 30 are offered.
+        let ok = unsafe { InternetTimeFromSystemTimeA(&HUGE, 0, a.as_mut_ptr(), 30) };
+        assert_eq!(ok, FALSE);
+        assert_eq!(last_error::get(), ERROR_INSUFFICIENT_BUFFER);
+        assert!(a.iter().all(|&b| b == 0xAA));
+        // SAFETY: 64 of the 80 bytes are offered.
+        assert_eq!(
+            unsafe { InternetTimeFromSystemTimeA(&HUGE, 0, a.as_mut_ptr(), 64) },
+            TRUE
+        );
+        let len = a.iter().position(|&b| b == 0).expect("NUL-terminated");
+        assert!(len > 29 && len < 64);
+        assert!(a[64..].iter().all(|&b| b == 0xAA));
+
+        let mut w = [0xAAAAu16; 80];
+        // SAFETY: `w` holds 160 bytes; 60 are offered.
+        let ok = unsafe { InternetTimeFromSystemTimeW(&HUGE, 0, w.as_mut_ptr(), 60) };
+        assert_eq!(ok, FALSE);
+        assert_eq!(last_error::get(), ERROR_INSUFFICIENT_BUFFER);
+        assert!(w.iter().all(|&c| c == 0xAAAA));
     }
 }
