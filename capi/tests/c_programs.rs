@@ -8,7 +8,9 @@
 //! `deps/libhinternet.so`, found from its own path: always the library of the same build,
 //! and no nested `cargo build` (which would wait on the build-directory lock the outer cargo
 //! holds). The `abi-win64` variant needs a second build of the library with another
-//! feature set; it is `tests/abi-win64.sh` (CI calls it), not part of this suite.
+//! feature set; it is `tests/abi-win64.sh` (CI calls it), or
+//! `cargo test -p hinternet-capi --features abi-win64` (these tests then compile the programs
+//! with `-DHINTERNET_ABI_WIN64`).
 //!
 //! Skips with a printed note when no C compiler is found (`$CC`, else `cc`).
 
@@ -72,7 +74,21 @@ fn out_dir() -> PathBuf {
     dir
 }
 
-const CFLAGS: &[&str] = &["-std=c11", "-Wall", "-Wextra", "-Werror", "-g"];
+/// Compiler flags; a test build with `--features abi-win64` compiles the programs for the
+/// Microsoft x64 convention too, so `cargo test -p hinternet-capi --features abi-win64` runs
+/// them against the ms_abi library.
+const CFLAGS: &[&str] = if cfg!(feature = "abi-win64") {
+    &[
+        "-std=c11",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-g",
+        "-DHINTERNET_ABI_WIN64",
+    ]
+} else {
+    &["-std=c11", "-Wall", "-Wextra", "-Werror", "-g"]
+};
 
 /// Compiles `tests/c/<name>.c` to an executable linked with libhinternet.so.
 fn build(cc: &str, name: &str, suffix: &str) -> PathBuf {
