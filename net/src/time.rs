@@ -105,9 +105,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// Formats `time` as RFC 1123 (29 characters). Fails with `ERROR_INVALID_PARAMETER` when
-/// the day of week or month is out of range (they index the name tables), or when a field
-/// is too wide for the fixed format (a 3-digit day, a 5-digit year…): the callers' buffers
-/// are sized for exactly 29 characters, so a longer date must never be produced.
+/// the day of week or month is out of range (they index the name tables).
 pub fn format_rfc1123(time: &SystemTime) -> Result<String, u32> {
     let day_name = DAYS
         .get(usize::from(time.day_of_week))
@@ -116,18 +114,11 @@ pub fn format_rfc1123(time: &SystemTime) -> Result<String, u32> {
         .checked_sub(1)
         .and_then(|m| MONTHS.get(m))
         .ok_or(ERROR_INVALID_PARAMETER)?;
-    let text = format!(
+    Ok(format!(
         "{day_name}, {:02} {month_name} {:04} {:02}:{:02}:{:02} GMT",
         time.day, time.year, time.hour, time.minute, time.second
-    );
-    if text.len() != RFC1123_LEN {
-        return Err(ERROR_INVALID_PARAMETER);
-    }
-    Ok(text)
+    ))
 }
-
-/// The length of an RFC 1123 date: `Sun, 06 Nov 1994 08:49:37 GMT`.
-pub const RFC1123_LEN: usize = 29;
 
 /// `WinHttpTimeFromSystemTime(time, buffer)`: the buffer is always
 /// `WINHTTP_TIME_FORMAT_BUFSIZE` bytes, so only the fields can make it fail.
@@ -412,18 +403,6 @@ mod tests {
         assert_eq!(day_of_week(1970, 1, 1), 4);
         assert_eq!(day_of_week(2005, 1, 7), 5);
         assert_eq!(day_of_week(2000, 2, 29), 2);
-        // Fields too wide for the fixed format are refused, never formatted long.
-        let wide = SystemTime {
-            year: 12345,
-            month: 1,
-            day_of_week: 0,
-            day: 100,
-            hour: 0,
-            minute: 0,
-            second: 0,
-            milliseconds: 0,
-        };
-        assert_eq!(format_rfc1123(&wide), Err(ERROR_INVALID_PARAMETER));
         assert_eq!(day_of_week(2022, 1, 11), 2);
     }
 
