@@ -104,8 +104,11 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// Formats `time` as RFC 1123 (29 characters). Fails with `ERROR_INVALID_PARAMETER` when
-/// the day of week or month is out of range (they index the name tables).
+/// Formats `time` as RFC 1123: 29 characters for in-range fields, longer when a field is
+/// wider than the format (a 5-digit day), as Windows' formatting does. Callers writing into
+/// fixed-size buffers must check the length (the C ABI fails with 87 or 122 rather than
+/// overflow). Fails with `ERROR_INVALID_PARAMETER` when the day of week or month is out of
+/// range (they index the name tables).
 pub fn format_rfc1123(time: &SystemTime) -> Result<String, u32> {
     let day_name = DAYS
         .get(usize::from(time.day_of_week))
