@@ -663,7 +663,14 @@ async fn request_task(
         _ => (Completion::Error(wh::ERROR_WINHTTP_INTERNAL_ERROR), None),
     };
     if let HandleState::Request { view, .. } = &reporter.data.state {
-        *lock(view) = RequestView::of(&req);
+        let mut now = RequestView::of(&req);
+        let mut view = lock(view);
+        if now.certificates.is_empty() && now.url == view.url {
+            // The connection went back to the pool; its certificates still answer
+            // SERVER_CERT_CONTEXT for this request.
+            now.certificates = std::mem::take(&mut view.certificates);
+        }
+        *view = now;
     }
     drop(req);
     let data = reporter.data.clone();
@@ -716,7 +723,15 @@ async fn websocket_task(
         }
         Some(CallData::WsClose(status, reason)) => {
             match websocket_ops::close(&mut ws, status, &reason).await {
-                Ok(()) => Completion::Done,
+                // The peer's close frame answered ours: the machine records it (WH-R41) so
+                // QueryCloseStatus answers.
+                Ok(()) => match ws.close_received() {
+                    Some(peer) => Completion::WebSocket {
+                        buffer_type: WsBufferType::Close,
+                        bytes: count(peer.reason.len() as u64),
+                    },
+                    None => Completion::Done,
+                },
                 Err(e) => code(e),
             }
         }
