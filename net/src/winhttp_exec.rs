@@ -335,6 +335,9 @@ pub enum CallData {
     WsShutdown(u16, Vec<u8>),
     /// `WinHttpWebSocketClose`.
     WsClose(u16, Vec<u8>),
+    /// An operation whose result the typed API computed before the call (`WinHttpGetProxyForUrl`
+    /// without a reachable PAC source): the executor only reports it.
+    Decided(Completion),
 }
 
 /// The engine type of the typed WinHTTP API.
@@ -565,10 +568,13 @@ impl Executor for WinHttpExecutor {
                 HandleState::WebSocket { state, .. } => {
                     websocket_task(&reporter, state.clone(), call).await
                 }
-                _ => reporter.complete(
-                    Completion::Error(wh::ERROR_WINHTTP_INCORRECT_HANDLE_TYPE),
-                    || {},
-                ),
+                _ => {
+                    let completion = match call {
+                        Some(CallData::Decided(c)) => c,
+                        _ => Completion::Error(wh::ERROR_WINHTTP_INCORRECT_HANDLE_TYPE),
+                    };
+                    reporter.complete(completion, || {})
+                }
             }
         };
         // Registered under the tasks lock so the completion job (which removes it) cannot

@@ -42,6 +42,8 @@ use crate::winhttp_exec::{
 };
 use crate::ws::frame::BufferType;
 
+pub mod misc;
+
 /// A handle value (`HINTERNET`); `HandleValue::NULL` is NULL.
 pub type Handle = HandleValue;
 
@@ -69,7 +71,7 @@ impl<R> Answer<R> {
     }
 }
 
-fn fail<O: Default>(code: u32) -> Answer<bool, O> {
+pub(crate) fn fail<O: Default>(code: u32) -> Answer<bool, O> {
     Answer {
         ret: false,
         last_error: Some(code),
@@ -77,7 +79,7 @@ fn fail<O: Default>(code: u32) -> Answer<bool, O> {
     }
 }
 
-fn ok<O>(out: O) -> Answer<bool, O> {
+pub(crate) fn ok<O>(out: O) -> Answer<bool, O> {
     Answer {
         ret: true,
         last_error: Some(ERROR_SUCCESS),
@@ -128,6 +130,9 @@ pub struct WinHttp {
     callbacks: Mutex<Vec<(StatusCallback, CallbackId)>>,
     /// Extra trusted roots given to new sessions (tests' CA).
     extra_roots: Mutex<Vec<rustls::pki_types::CertificateDer<'static>>>,
+    /// `WinHttpSetDefaultProxyConfiguration`'s value (process-wide in Windows; per instance
+    /// here).
+    default_proxy: Mutex<Option<ProxyInfo>>,
 }
 
 impl std::fmt::Debug for WinHttp {
@@ -155,6 +160,7 @@ impl WinHttp {
             engine,
             callbacks: Mutex::new(Vec::new()),
             extra_roots: Mutex::new(Vec::new()),
+            default_proxy: Mutex::new(None),
         })
     }
 
@@ -169,7 +175,7 @@ impl WinHttp {
         lock(&self.extra_roots).push(der.into());
     }
 
-    fn data(&self, handle: Handle) -> Option<Arc<HandleData>> {
+    pub(crate) fn data(&self, handle: Handle) -> Option<Arc<HandleData>> {
         self.engine.pin(handle).and_then(|p| p.data())
     }
 
@@ -330,7 +336,11 @@ impl WinHttp {
     }
 
     /// Runs `f` on the request state once no operation holds it.
-    fn with_request<T>(&self, handle: Handle, f: impl FnOnce(&mut RequestState) -> T) -> Option<T> {
+    pub(crate) fn with_request<T>(
+        &self,
+        handle: Handle,
+        f: impl FnOnce(&mut RequestState) -> T,
+    ) -> Option<T> {
         let data = self.data(handle)?;
         let HandleState::Request { state, view, .. } = &data.state else {
             return None;
@@ -374,7 +384,13 @@ impl WinHttp {
         self.add_request_headers(request, &text.join("\r\n"), modifiers)
     }
 
-    fn call(&self, api: Api, handle: Handle, arg: CallArg, call: Option<CallData>) -> Answer<bool> {
+    pub(crate) fn call(
+        &self,
+        api: Api,
+        handle: Handle,
+        arg: CallArg,
+        call: Option<CallData>,
+    ) -> Answer<bool> {
         match self.engine.call(api, handle, arg, call) {
             Ok(reply) => bool_answer(&reply),
             Err(_) => fail(wh::ERROR_WINHTTP_INTERNAL_ERROR),
