@@ -61,6 +61,17 @@ pub struct Answer<R, O = ()> {
     pub out: O,
 }
 
+impl<R, O> Answer<R, O> {
+    /// The same answer without its out values.
+    pub fn map_out(self) -> Answer<R> {
+        Answer {
+            ret: self.ret,
+            last_error: self.last_error,
+            out: (),
+        }
+    }
+}
+
 impl<R> Answer<R> {
     fn new(ret: R, last_error: Option<u32>) -> Self {
         Answer {
@@ -1073,12 +1084,25 @@ impl WinHttp {
 }
 
 impl Drop for WinHttp {
+    /// Waits until the engine is quiescent, then (at most [`DROP_WAIT`]) until the delivery
+    /// job that applied the last event has let go of the engine, so the engine, the
+    /// runtime and their sockets go away here, on the dropping thread, not later on a
+    /// delivery thread. Handles the application left open are dropped with the engine
+    /// (their tasks are dropped with the runtime).
     fn drop(&mut self) {
-        // Handles the application left open: close them so their tasks end before the
-        // runtime goes (bounded: each close is one engine step).
-        self.engine.wait_quiescent();
+        if !self.engine.wait_quiescent() {
+            // Dropped inside one of its own callbacks: nothing to wait for here.
+            return;
+        }
+        let deadline = std::time::Instant::now() + DROP_WAIT;
+        while Arc::strong_count(&self.engine) > 1 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
     }
 }
+
+/// The most [`WinHttp`]'s drop waits for the delivery threads to let go of the engine.
+pub const DROP_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 fn handle_answer(reply: Result<Reply, hinternet_core::InputError>) -> Answer<Handle> {
     match reply {
