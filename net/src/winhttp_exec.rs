@@ -7,7 +7,7 @@
 //! rich notification information [`StatusInfo`].
 //!
 //! How an operation runs: [`Executor::start`] spawns one task on the runtime (never blocks);
-//! the task reports its wire progress through [`OpProgress`], which posts protocol events
+//! the task reports its wire progress through a `Progress` implementation, which posts protocol events
 //! (`Connecting`, `Redirect`, `ConnectionClosed`) to the object's delivery shard, and ends by
 //! posting the completion. The delivery thread applies them with `Engine::protocol` /
 //! `Engine::complete` (the engine hands them to a blocked synchronous caller itself).

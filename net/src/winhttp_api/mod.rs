@@ -12,6 +12,25 @@
 //! Last error convention ([`Answer::last_error`]): `Some(code)` is what `GetLastError`
 //! answers after the call (`ERROR_SUCCESS` included where WinHTTP sets it), `None` means
 //! the call leaves it unchanged (the websocket functions, which return their error).
+//!
+//! Files: this one (construction, `Open`, `Connect`, `OpenRequest`, `SetStatusCallback`,
+//! `CloseHandle`, time and platform functions, the callback bridge), `request.rs`,
+//! `option_calls.rs`, `websocket.rs`, `misc.rs` (authentication, URLs, proxy configuration).
+//!
+//! Known differences from Windows, kept on purpose for now:
+//! * reads and `QueryDataAvailable` never complete inside their call: the executor does not
+//!   report `DataBuffered`/`EndOfData` (copying into the application's buffer inside the
+//!   engine step is not wired), so an async `READ_COMPLETE` always comes from a delivery
+//!   thread after `ReadData` returned (WH-R20's inline completion is not reproduced);
+//! * `SendRequest` is always given to the machine as "body to write", so `ReceiveResponse`
+//!   always runs on the runtime (WH-R24's inline `HEADERS_AVAILABLE` after a whole-body
+//!   send is not reproduced); `WriteData` after a whole-body send answers 87 here;
+//! * a websocket's operations share one lock: a send issued while a receive is pending
+//!   waits for that receive;
+//! * `AddRequestHeaders`, `SetOption` and `SetTimeouts` on a request whose operation is
+//!   running wait for it (they edit the executor's request state);
+//! * authentication is Basic only and never retried automatically; the default proxy
+//!   configuration is per [`WinHttp`] instance, not per process.
 
 use std::sync::{Arc, Mutex};
 
