@@ -560,13 +560,15 @@ impl Executor for WinHttpExecutor {
         };
         let call = io.call;
         let api = io.api;
+        // A blocked (synchronous) caller gets no READ_COMPLETE: no payload for it.
+        let notify_read = !io.blocking;
         let task = async move {
             match &reporter.data.state {
                 HandleState::Request { state, .. } => {
-                    request_task(&reporter, api, state.clone(), call).await
+                    request_task(&reporter, api, state.clone(), call, notify_read).await
                 }
                 HandleState::WebSocket { state, .. } => {
-                    websocket_task(&reporter, state.clone(), call).await
+                    websocket_task(&reporter, state.clone(), call, notify_read).await
                 }
                 _ => {
                     let completion = match call {
@@ -608,6 +610,7 @@ async fn request_task(
     api: Api,
     state: Arc<tokio::sync::Mutex<RequestState>>,
     call: Option<CallData>,
+    notify_read: bool,
 ) {
     let progress = OpProgress {
         reporter: reporter.clone(),
@@ -683,6 +686,9 @@ async fn request_task(
     reporter.complete(completion, move || {
         if let Some((buffer, bytes)) = read {
             buffer.write(0, &bytes);
+            if !notify_read {
+                return;
+            }
             data.push_payload(
                 wh::WINHTTP_CALLBACK_STATUS_READ_COMPLETE,
                 StatusInfo::Read {
@@ -698,6 +704,7 @@ async fn websocket_task(
     reporter: &Reporter,
     state: Arc<tokio::sync::Mutex<WebSocketState>>,
     call: Option<CallData>,
+    notify_read: bool,
 ) {
     let code = |e: crate::NetError| Completion::Error(e.code());
     let mut ws = state.lock().await;
@@ -754,6 +761,9 @@ async fn websocket_task(
     reporter.complete(completion, move || {
         if let Some((buffer, bytes, buffer_type)) = read {
             buffer.write(0, &bytes);
+            if !notify_read {
+                return;
+            }
             data.push_payload(
                 wh::WINHTTP_CALLBACK_STATUS_READ_COMPLETE,
                 StatusInfo::WebSocketStatus {
