@@ -1,0 +1,311 @@
+/*
+ * hinternet_win32.h: the WinHTTP/WinINet functions libhinternet exports today, with the
+ * Windows types, structures and constants they need, for C programs on Linux that have no
+ * Windows SDK. Hand-written; a Rust test checks every constant against windows-sys and the
+ * C test programs check every structure's size and offsets.
+ *
+ * Types are Windows' widths on a 64-bit (LP64) host: DWORD = uint32_t, WCHAR = uint16_t
+ * (write wide literals as u"..."), BOOL = int32_t, HINTERNET = void *. Wide strings are
+ * UTF-16; ANSI (...A) strings are UTF-8.
+ *
+ * Calling convention: the platform's (SysV on Linux) by default; define HINTERNET_ABI_WIN64
+ * before including this header when linking against a library built with the `abi-win64`
+ * feature (Microsoft x64 convention, for Winelib hosts and emulators).
+ *
+ * Do not include together with the Windows SDK's or Wine's winhttp.h / wininet.h: they
+ * declare the same names (hosts that have those headers use them instead).
+ */
+#ifndef HINTERNET_WIN32_H
+#define HINTERNET_WIN32_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef HINTERNET_API
+#  if defined(HINTERNET_ABI_WIN64)
+#    define HINTERNET_API __attribute__((ms_abi))
+#  else
+#    define HINTERNET_API
+#  endif
+#endif
+
+typedef int32_t BOOL;
+typedef uint32_t DWORD;
+typedef uint16_t WORD;
+typedef uint16_t WCHAR;
+typedef uint16_t INTERNET_PORT;
+typedef uintptr_t DWORD_PTR;
+typedef void *HINTERNET;
+typedef char CHAR;
+typedef WCHAR *LPWSTR;
+typedef const WCHAR *LPCWSTR;
+typedef CHAR *LPSTR;
+typedef const CHAR *LPCSTR;
+typedef DWORD *LPDWORD;
+typedef void *LPVOID;
+typedef int INTERNET_SCHEME;
+
+#ifndef TRUE
+#define TRUE 1
+#endif
+#ifndef FALSE
+#define FALSE 0
+#endif
+
+/* Errors (GetLastError: hinternet_get_last_error) */
+#define ERROR_SUCCESS 0
+#define ERROR_INVALID_PARAMETER 87
+#define ERROR_INSUFFICIENT_BUFFER 122
+#define ERROR_WINHTTP_INTERNAL_ERROR 12004
+#define ERROR_WINHTTP_INVALID_URL 12005
+#define ERROR_WINHTTP_UNRECOGNIZED_SCHEME 12006
+#define ERROR_INTERNET_INTERNAL_ERROR 12004
+#define ERROR_INTERNET_INVALID_URL 12005
+#define ERROR_INTERNET_UNRECOGNIZED_SCHEME 12006
+
+/* URL flags (ICU_*) */
+#define ICU_NO_ENCODE 0x20000000
+#define ICU_DECODE 0x10000000
+#define ICU_NO_META 0x08000000
+#define ICU_ENCODE_SPACES_ONLY 0x04000000
+#define ICU_BROWSER_MODE 0x02000000
+#define ICU_ENCODE_PERCENT 0x00001000
+#define ICU_ESCAPE 0x80000000
+
+/* Schemes and ports */
+#define INTERNET_SCHEME_UNKNOWN (-1)
+#define INTERNET_SCHEME_DEFAULT 0
+#define INTERNET_SCHEME_FTP 1
+#define INTERNET_SCHEME_GOPHER 2
+#define INTERNET_SCHEME_HTTP 3
+#define INTERNET_SCHEME_HTTPS 4
+#define INTERNET_SCHEME_FILE 5
+#define INTERNET_SCHEME_NEWS 6
+#define INTERNET_SCHEME_MAILTO 7
+#define INTERNET_SCHEME_SOCKS 8
+#define WINHTTP_INTERNET_SCHEME_HTTP 1
+#define WINHTTP_INTERNET_SCHEME_HTTPS 2
+#define WINHTTP_INTERNET_SCHEME_FTP 3
+#define WINHTTP_INTERNET_SCHEME_SOCKS 4
+#define INTERNET_DEFAULT_PORT 0
+#define INTERNET_DEFAULT_FTP_PORT 21
+#define INTERNET_DEFAULT_HTTP_PORT 80
+#define INTERNET_DEFAULT_HTTPS_PORT 443
+
+/* Dates */
+#define INTERNET_RFC1123_FORMAT 0
+#define INTERNET_RFC1123_BUFSIZE 30
+#define WINHTTP_TIME_FORMAT_BUFSIZE 62
+
+/* Structures: 8-byte packing on 64-bit Windows, as winhttp.h / wininet.h (natural
+ * alignment on LP64). Sizes on x64 in the comments. */
+#pragma pack(push, 8)
+
+typedef struct _SYSTEMTIME { /* 16 */
+    WORD wYear;
+    WORD wMonth;
+    WORD wDayOfWeek;
+    WORD wDay;
+    WORD wHour;
+    WORD wMinute;
+    WORD wSecond;
+    WORD wMilliseconds;
+} SYSTEMTIME, *LPSYSTEMTIME;
+
+typedef struct _FILETIME { /* 8 */
+    DWORD dwLowDateTime;
+    DWORD dwHighDateTime;
+} FILETIME;
+
+typedef struct { /* 104 */
+    DWORD dwStructSize;
+    LPWSTR lpszScheme;
+    DWORD dwSchemeLength;
+    INTERNET_SCHEME nScheme;
+    LPWSTR lpszHostName;
+    DWORD dwHostNameLength;
+    INTERNET_PORT nPort;
+    LPWSTR lpszUserName;
+    DWORD dwUserNameLength;
+    LPWSTR lpszPassword;
+    DWORD dwPasswordLength;
+    LPWSTR lpszUrlPath;
+    DWORD dwUrlPathLength;
+    LPWSTR lpszExtraInfo;
+    DWORD dwExtraInfoLength;
+} URL_COMPONENTSW, *LPURL_COMPONENTSW;
+
+typedef struct { /* 104 */
+    DWORD dwStructSize;
+    LPSTR lpszScheme;
+    DWORD dwSchemeLength;
+    INTERNET_SCHEME nScheme;
+    LPSTR lpszHostName;
+    DWORD dwHostNameLength;
+    INTERNET_PORT nPort;
+    LPSTR lpszUserName;
+    DWORD dwUserNameLength;
+    LPSTR lpszPassword;
+    DWORD dwPasswordLength;
+    LPSTR lpszUrlPath;
+    DWORD dwUrlPathLength;
+    LPSTR lpszExtraInfo;
+    DWORD dwExtraInfoLength;
+} URL_COMPONENTSA, *LPURL_COMPONENTSA;
+
+/* WinHTTP's URL_COMPONENTS is the wide structure. */
+typedef URL_COMPONENTSW URL_COMPONENTS;
+typedef URL_COMPONENTSW *LPURL_COMPONENTS;
+
+typedef struct { /* 16 */
+    DWORD_PTR dwResult;
+    DWORD dwError;
+} WINHTTP_ASYNC_RESULT;
+
+typedef struct { /* 16 */
+    DWORD_PTR dwResult;
+    DWORD dwError;
+} INTERNET_ASYNC_RESULT;
+
+typedef struct { /* 24 */
+    DWORD dwAccessType;
+    LPWSTR lpszProxy;
+    LPWSTR lpszProxyBypass;
+} WINHTTP_PROXY_INFO;
+
+typedef struct { /* 24 */
+    WINHTTP_ASYNC_RESULT AsyncResult;
+    int Operation;
+} WINHTTP_WEB_SOCKET_ASYNC_RESULT;
+
+typedef struct { /* 8 */
+    DWORD dwBytesTransferred;
+    int eBufferType;
+} WINHTTP_WEB_SOCKET_STATUS;
+
+typedef struct _INTERNET_BUFFERSW { /* 56 */
+    DWORD dwStructSize;
+    struct _INTERNET_BUFFERSW *Next;
+    LPCWSTR lpcszHeader;
+    DWORD dwHeadersLength;
+    DWORD dwHeadersTotal;
+    LPVOID lpvBuffer;
+    DWORD dwBufferLength;
+    DWORD dwBufferTotal;
+    DWORD dwOffsetLow;
+    DWORD dwOffsetHigh;
+} INTERNET_BUFFERSW;
+
+typedef struct _INTERNET_BUFFERSA { /* 56 */
+    DWORD dwStructSize;
+    struct _INTERNET_BUFFERSA *Next;
+    LPCSTR lpcszHeader;
+    DWORD dwHeadersLength;
+    DWORD dwHeadersTotal;
+    LPVOID lpvBuffer;
+    DWORD dwBufferLength;
+    DWORD dwBufferTotal;
+    DWORD dwOffsetLow;
+    DWORD dwOffsetHigh;
+} INTERNET_BUFFERSA;
+
+#pragma pack(pop)
+
+typedef struct _WIN32_FIND_DATAW { /* 592 */
+    DWORD dwFileAttributes;
+    FILETIME ftCreationTime;
+    FILETIME ftLastAccessTime;
+    FILETIME ftLastWriteTime;
+    DWORD nFileSizeHigh;
+    DWORD nFileSizeLow;
+    DWORD dwReserved0;
+    DWORD dwReserved1;
+    WCHAR cFileName[260];
+    WCHAR cAlternateFileName[14];
+} WIN32_FIND_DATAW;
+
+typedef struct _WIN32_FIND_DATAA { /* 320 */
+    DWORD dwFileAttributes;
+    FILETIME ftCreationTime;
+    FILETIME ftLastAccessTime;
+    FILETIME ftLastWriteTime;
+    DWORD nFileSizeHigh;
+    DWORD nFileSizeLow;
+    DWORD dwReserved0;
+    DWORD dwReserved1;
+    CHAR cFileName[260];
+    CHAR cAlternateFileName[14];
+} WIN32_FIND_DATAA;
+
+#pragma pack(push, 8)
+
+typedef struct { /* 1588 */
+    WCHAR DisplayString[129];
+    DWORD GopherType;
+    DWORD SizeLow;
+    DWORD SizeHigh;
+    FILETIME LastModificationTime;
+    WCHAR Locator[654];
+} GOPHER_FIND_DATAW;
+
+typedef struct { /* 808 */
+    CHAR DisplayString[129];
+    DWORD GopherType;
+    DWORD SizeLow;
+    DWORD SizeHigh;
+    FILETIME LastModificationTime;
+    CHAR Locator[654];
+} GOPHER_FIND_DATAA;
+
+#pragma pack(pop)
+
+/* WinHTTP (sizes in WCHARs) */
+BOOL HINTERNET_API WinHttpCheckPlatform(void);
+BOOL HINTERNET_API WinHttpCrackUrl(LPCWSTR pwszUrl, DWORD dwUrlLength, DWORD dwFlags,
+                                   LPURL_COMPONENTS lpUrlComponents);
+BOOL HINTERNET_API WinHttpCreateUrl(LPURL_COMPONENTS lpUrlComponents, DWORD dwFlags,
+                                    LPWSTR pwszUrl, LPDWORD pdwUrlLength);
+BOOL HINTERNET_API WinHttpTimeFromSystemTime(const SYSTEMTIME *pst, LPWSTR pwszTime);
+BOOL HINTERNET_API WinHttpTimeToSystemTime(LPCWSTR pwszTime, SYSTEMTIME *pst);
+
+/* WinINet (W: sizes in WCHARs, except InternetCreateUrlW's required size on
+ * ERROR_INSUFFICIENT_BUFFER, in bytes; A: sizes in bytes) */
+BOOL HINTERNET_API InternetCrackUrlW(LPCWSTR lpszUrl, DWORD dwUrlLength, DWORD dwFlags,
+                                     LPURL_COMPONENTSW lpUrlComponents);
+BOOL HINTERNET_API InternetCrackUrlA(LPCSTR lpszUrl, DWORD dwUrlLength, DWORD dwFlags,
+                                     LPURL_COMPONENTSA lpUrlComponents);
+BOOL HINTERNET_API InternetCreateUrlW(LPURL_COMPONENTSW lpUrlComponents, DWORD dwFlags,
+                                      LPWSTR lpszUrl, LPDWORD lpdwUrlLength);
+BOOL HINTERNET_API InternetCreateUrlA(LPURL_COMPONENTSA lpUrlComponents, DWORD dwFlags,
+                                      LPSTR lpszUrl, LPDWORD lpdwUrlLength);
+BOOL HINTERNET_API InternetCanonicalizeUrlW(LPCWSTR lpszUrl, LPWSTR lpszBuffer,
+                                            LPDWORD lpdwBufferLength, DWORD dwFlags);
+BOOL HINTERNET_API InternetCanonicalizeUrlA(LPCSTR lpszUrl, LPSTR lpszBuffer,
+                                            LPDWORD lpdwBufferLength, DWORD dwFlags);
+BOOL HINTERNET_API InternetCombineUrlW(LPCWSTR lpszBaseUrl, LPCWSTR lpszRelativeUrl,
+                                       LPWSTR lpszBuffer, LPDWORD lpdwBufferLength,
+                                       DWORD dwFlags);
+BOOL HINTERNET_API InternetCombineUrlA(LPCSTR lpszBaseUrl, LPCSTR lpszRelativeUrl,
+                                       LPSTR lpszBuffer, LPDWORD lpdwBufferLength,
+                                       DWORD dwFlags);
+BOOL HINTERNET_API InternetTimeFromSystemTimeW(const SYSTEMTIME *pst, DWORD dwRFC,
+                                               LPWSTR lpszTime, DWORD cbTime);
+BOOL HINTERNET_API InternetTimeFromSystemTimeA(const SYSTEMTIME *pst, DWORD dwRFC,
+                                               LPSTR lpszTime, DWORD cbTime);
+BOOL HINTERNET_API InternetTimeFromSystemTime(const SYSTEMTIME *pst, DWORD dwRFC,
+                                              LPSTR lpszTime, DWORD cbTime);
+BOOL HINTERNET_API InternetTimeToSystemTimeW(LPCWSTR lpszTime, SYSTEMTIME *pst,
+                                             DWORD dwReserved);
+BOOL HINTERNET_API InternetTimeToSystemTimeA(LPCSTR lpszTime, SYSTEMTIME *pst,
+                                             DWORD dwReserved);
+BOOL HINTERNET_API InternetTimeToSystemTime(LPCSTR lpszTime, SYSTEMTIME *pst,
+                                            DWORD dwReserved);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HINTERNET_WIN32_H */

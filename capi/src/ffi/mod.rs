@@ -1,0 +1,20 @@
+//! The C ABI: every `#[no_mangle]` export and every read or write of caller memory.
+//!
+//! This is the only place where `unsafe` is allowed in the crate (each submodule opts in
+//! with `#![allow(unsafe_code)]`); everything it calls is safe Rust. Submodules:
+//! * [`raw`]: the unsafe primitives (strings, structures, out-values);
+//! * [`host`]: the `extern "C"` host-hook API (`hinternet_set_host_hooks`, …) and the calls
+//!   into the host's hooks;
+//! * [`winhttp`], [`wininet`]: the Windows exports that need no handle;
+//! * [`fuzz`]: [`fuzz::fuzz_exports`], which drives those exports with hostile arguments.
+//!
+//! Invariants: every Windows export runs its body inside
+//! [`crate::panic_boundary::guard`]; NULL pointers are checked before use; a failing export
+//! leaves a Windows error code in the last error.
+
+pub mod fuzz;
+pub mod host;
+pub mod raw;
+pub mod urls;
+pub mod winhttp;
+pub mod wininet;

@@ -1,0 +1,228 @@
+//! C programs as tests: `tests/c/*.c` compiled with the system C compiler against
+//! `include/` and linked with `libhinternet.so`, then run (under valgrind when installed).
+//!
+//! Which library: `cargo test -p hinternet-capi` compiles the library target with all its
+//! crate types (`cdylib`, `staticlib`, `rlib`) before it builds this test, into the `deps/`
+//! folder that also holds this test's own binary (`cargo build` would then copy it one level
+//! up; `cargo test` does not, so the copy there may be stale). The test links
+//! `deps/libhinternet.so`, found from its own path: always the library of the same build,
+//! and no nested `cargo build` (which would wait on the build-directory lock the outer cargo
+//! holds). The `abi-win64` variant needs a second build of the library with another
+//! feature set; it is `tests/abi-win64.sh` (CI calls it), or
+//! `cargo test -p hinternet-capi --features abi-win64` (these tests then compile the programs
+//! with `-DHINTERNET_ABI_WIN64`).
+//!
+//! Skips with a printed note when no C compiler is found (`$CC`, else `cc`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary knows its path");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("test binaries live in <target>/<profile>/deps/")
+        .to_path_buf()
+}
+
+fn library_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary knows its path");
+    let dir = exe
+        .parent()
+        .expect("the test binary is in <target>/<profile>/deps/")
+        .to_path_buf();
+    assert!(
+        dir.join("libhinternet.so").is_file(),
+        "{} has no libhinternet.so: cargo builds it with this test (crate-type cdylib)",
+        dir.display()
+    );
+    dir
+}
+
+fn c_compiler() -> Option<String> {
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
+    let found = Command::new(&cc)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        Some(cc)
+    } else {
+        println!("NOTE: no C compiler ({cc}); C program tests skipped");
+        None
+    }
+}
+
+fn valgrind_available() -> bool {
+    let found = Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        println!("NOTE: valgrind not installed; C programs run without it");
+    }
+    found
+}
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn out_dir() -> PathBuf {
+    let dir = profile_dir().join("c-tests");
+    std::fs::create_dir_all(&dir).expect("the target directory is writable");
+    dir
+}
+
+/// Compiler flags; a test build with `--features abi-win64` compiles the programs for the
+/// Microsoft x64 convention too, so `cargo test -p hinternet-capi --features abi-win64` runs
+/// them against the ms_abi library.
+const CFLAGS: &[&str] = if cfg!(feature = "abi-win64") {
+    &[
+        "-std=c11",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-g",
+        "-DHINTERNET_ABI_WIN64",
+    ]
+} else {
+    &["-std=c11", "-Wall", "-Wextra", "-Werror", "-g"]
+};
+
+/// Compiles `tests/c/<name>.c` to an executable linked with libhinternet.so.
+fn build(cc: &str, name: &str, suffix: &str) -> PathBuf {
+    let lib = library_dir();
+    let exe = out_dir().join(format!("{name}{suffix}"));
+    let status = Command::new(cc)
+        .args(CFLAGS)
+        .arg("-I")
+        .arg(manifest_dir().join("include"))
+        .arg(manifest_dir().join(format!("tests/c/{name}.c")))
+        .arg("-L")
+        .arg(&lib)
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .arg("-lhinternet")
+        .arg("-o")
+        .arg(&exe)
+        .status()
+        .expect("the C compiler runs");
+    assert!(status.success(), "compiling tests/c/{name}.c failed");
+    exe
+}
+
+/// Runs `exe` (under valgrind when installed) and returns its stdout.
+fn run(exe: &Path, args: &[&str]) -> String {
+    let mut command = if valgrind_available() {
+        let mut c = Command::new("valgrind");
+        c.args(["--error-exitcode=1", "--leak-check=full", "--quiet"])
+            .arg(exe);
+        c
+    } else {
+        Command::new(exe)
+    };
+    // cargo's LD_LIBRARY_PATH lists <profile>/ before deps/, and it wins over the rpath:
+    // the program would load a stale uplifted libhinternet.so from an earlier `cargo build`.
+    let output = command
+        .args(args)
+        .env_remove("LD_LIBRARY_PATH")
+        .output()
+        .expect("the C program runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{} {args:?} failed ({}):\n{stdout}\n{stderr}",
+        exe.display(),
+        output.status
+    );
+    assert!(
+        stderr.trim().is_empty(),
+        "{} {args:?} wrote to stderr (valgrind or a failed check):\n{stderr}",
+        exe.display()
+    );
+    print!("{stdout}");
+    stdout
+}
+
+#[test]
+fn headers_compile_cleanly_in_both_conventions() {
+    let Some(cc) = c_compiler() else { return };
+    for name in ["url_time", "example"] {
+        for defines in [&[][..], &["-DHINTERNET_ABI_WIN64"][..]] {
+            let status = Command::new(&cc)
+                .args(CFLAGS)
+                .args(defines)
+                .arg("-I")
+                .arg(manifest_dir().join("include"))
+                .arg("-c")
+                .arg(manifest_dir().join(format!("tests/c/{name}.c")))
+                .arg("-o")
+                .arg(out_dir().join(format!("{name}{}.o", defines.len())))
+                .status()
+                .expect("the C compiler runs");
+            assert!(
+                status.success(),
+                "{name}.c with {defines:?} does not compile"
+            );
+        }
+    }
+}
+
+#[test]
+fn url_and_time_exports_without_hooks() {
+    let Some(cc) = c_compiler() else { return };
+    let exe = build(&cc, "url_time", "-plain");
+    let out = run(&exe, &["plain"]);
+    assert!(out.contains("0 failed"), "{out}");
+}
+
+#[test]
+fn url_and_time_exports_with_host_hooks() {
+    let Some(cc) = c_compiler() else { return };
+    let exe = build(&cc, "url_time", "-hooks");
+    let out = run(&exe, &["hooks"]);
+    assert!(out.contains("0 failed"), "{out}");
+}
+
+#[test]
+fn static_library_links_and_runs() {
+    let Some(cc) = c_compiler() else { return };
+    let exe = out_dir().join("url_time-static");
+    let status = Command::new(&cc)
+        .args(CFLAGS)
+        .arg("-I")
+        .arg(manifest_dir().join("include"))
+        .arg(manifest_dir().join("tests/c/url_time.c"))
+        .arg(library_dir().join("libhinternet.a"))
+        .args(["-lpthread", "-ldl", "-lm"])
+        .arg("-o")
+        .arg(&exe)
+        .status()
+        .expect("the C compiler runs");
+    assert!(
+        status.success(),
+        "linking url_time.c with libhinternet.a failed"
+    );
+    let out = run(&exe, &["hooks"]);
+    assert!(out.contains("0 failed"), "{out}");
+}
+
+#[test]
+fn readme_example_compiles_and_runs() {
+    let Some(cc) = c_compiler() else { return };
+    let source = std::fs::read_to_string(manifest_dir().join("tests/c/example.c"))
+        .expect("tests/c/example.c is readable");
+    let readme = std::fs::read_to_string(manifest_dir().join("README.md"))
+        .expect("capi/README.md is readable");
+    assert!(
+        readme.contains(source.trim_end()),
+        "capi/README.md must show tests/c/example.c verbatim"
+    );
+    let exe = build(&cc, "example", "");
+    let out = run(&exe, &[]);
+    assert!(
+        out.contains("https://www.example.com/docs/index.html?lang=en"),
+        "{out}"
+    );
+}

@@ -1,0 +1,154 @@
+//! Every numeric `#define` of the hand-written `include/hinternet_win32.h` equals the
+//! windows-sys constant of the same name, and every constant listed here is in the header.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use windows_sys::Win32::Foundation::{
+    ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_PARAMETER, ERROR_SUCCESS, FALSE, TRUE,
+};
+use windows_sys::Win32::Networking::WinHttp::{
+    ERROR_WINHTTP_INTERNAL_ERROR, ERROR_WINHTTP_INVALID_URL, ERROR_WINHTTP_UNRECOGNIZED_SCHEME,
+    ICU_BROWSER_MODE, ICU_DECODE, ICU_ENCODE_PERCENT, ICU_ENCODE_SPACES_ONLY, ICU_ESCAPE,
+    ICU_NO_ENCODE, ICU_NO_META, INTERNET_DEFAULT_HTTPS_PORT, INTERNET_DEFAULT_HTTP_PORT,
+    INTERNET_DEFAULT_PORT, WINHTTP_INTERNET_SCHEME_FTP, WINHTTP_INTERNET_SCHEME_HTTP,
+    WINHTTP_INTERNET_SCHEME_HTTPS, WINHTTP_INTERNET_SCHEME_SOCKS, WINHTTP_TIME_FORMAT_BUFSIZE,
+};
+use windows_sys::Win32::Networking::WinInet::{
+    ERROR_INTERNET_INTERNAL_ERROR, ERROR_INTERNET_INVALID_URL, ERROR_INTERNET_UNRECOGNIZED_SCHEME,
+    INTERNET_DEFAULT_FTP_PORT, INTERNET_RFC1123_BUFSIZE, INTERNET_RFC1123_FORMAT,
+    INTERNET_SCHEME_DEFAULT, INTERNET_SCHEME_FILE, INTERNET_SCHEME_FTP, INTERNET_SCHEME_GOPHER,
+    INTERNET_SCHEME_HTTP, INTERNET_SCHEME_HTTPS, INTERNET_SCHEME_MAILTO, INTERNET_SCHEME_NEWS,
+    INTERNET_SCHEME_SOCKS, INTERNET_SCHEME_UNKNOWN,
+};
+
+fn header_defines() -> BTreeMap<String, i64> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("include/hinternet_win32.h");
+    let text = std::fs::read_to_string(path).expect("include/hinternet_win32.h is readable");
+    let mut out = BTreeMap::new();
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        if words.next() != Some("#define") {
+            continue;
+        }
+        let (Some(name), Some(value)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let value = value.trim_start_matches('(').trim_end_matches(')');
+        let parsed = match value.strip_prefix("0x") {
+            Some(hex) => i64::from_str_radix(hex, 16).ok(),
+            None => value.parse::<i64>().ok(),
+        };
+        if let Some(v) = parsed {
+            out.insert(name.to_owned(), v);
+        }
+    }
+    out
+}
+
+#[test]
+fn header_constants_match_windows_sys() {
+    let expected: &[(&str, i64)] = &[
+        ("TRUE", TRUE.into()),
+        ("FALSE", FALSE.into()),
+        ("ERROR_SUCCESS", ERROR_SUCCESS.into()),
+        ("ERROR_INVALID_PARAMETER", ERROR_INVALID_PARAMETER.into()),
+        (
+            "ERROR_INSUFFICIENT_BUFFER",
+            ERROR_INSUFFICIENT_BUFFER.into(),
+        ),
+        (
+            "ERROR_WINHTTP_INTERNAL_ERROR",
+            ERROR_WINHTTP_INTERNAL_ERROR.into(),
+        ),
+        (
+            "ERROR_WINHTTP_INVALID_URL",
+            ERROR_WINHTTP_INVALID_URL.into(),
+        ),
+        (
+            "ERROR_WINHTTP_UNRECOGNIZED_SCHEME",
+            ERROR_WINHTTP_UNRECOGNIZED_SCHEME.into(),
+        ),
+        (
+            "ERROR_INTERNET_INTERNAL_ERROR",
+            ERROR_INTERNET_INTERNAL_ERROR.into(),
+        ),
+        (
+            "ERROR_INTERNET_INVALID_URL",
+            ERROR_INTERNET_INVALID_URL.into(),
+        ),
+        (
+            "ERROR_INTERNET_UNRECOGNIZED_SCHEME",
+            ERROR_INTERNET_UNRECOGNIZED_SCHEME.into(),
+        ),
+        ("ICU_NO_ENCODE", ICU_NO_ENCODE.into()),
+        ("ICU_DECODE", ICU_DECODE.into()),
+        ("ICU_NO_META", ICU_NO_META.into()),
+        ("ICU_ENCODE_SPACES_ONLY", ICU_ENCODE_SPACES_ONLY.into()),
+        ("ICU_BROWSER_MODE", ICU_BROWSER_MODE.into()),
+        ("ICU_ENCODE_PERCENT", ICU_ENCODE_PERCENT.into()),
+        ("ICU_ESCAPE", ICU_ESCAPE.into()),
+        ("INTERNET_SCHEME_UNKNOWN", INTERNET_SCHEME_UNKNOWN.into()),
+        ("INTERNET_SCHEME_DEFAULT", INTERNET_SCHEME_DEFAULT.into()),
+        ("INTERNET_SCHEME_FTP", INTERNET_SCHEME_FTP.into()),
+        ("INTERNET_SCHEME_GOPHER", INTERNET_SCHEME_GOPHER.into()),
+        ("INTERNET_SCHEME_HTTP", INTERNET_SCHEME_HTTP.into()),
+        ("INTERNET_SCHEME_HTTPS", INTERNET_SCHEME_HTTPS.into()),
+        ("INTERNET_SCHEME_FILE", INTERNET_SCHEME_FILE.into()),
+        ("INTERNET_SCHEME_NEWS", INTERNET_SCHEME_NEWS.into()),
+        ("INTERNET_SCHEME_MAILTO", INTERNET_SCHEME_MAILTO.into()),
+        ("INTERNET_SCHEME_SOCKS", INTERNET_SCHEME_SOCKS.into()),
+        (
+            "WINHTTP_INTERNET_SCHEME_HTTP",
+            WINHTTP_INTERNET_SCHEME_HTTP.into(),
+        ),
+        (
+            "WINHTTP_INTERNET_SCHEME_HTTPS",
+            WINHTTP_INTERNET_SCHEME_HTTPS.into(),
+        ),
+        (
+            "WINHTTP_INTERNET_SCHEME_FTP",
+            WINHTTP_INTERNET_SCHEME_FTP.into(),
+        ),
+        (
+            "WINHTTP_INTERNET_SCHEME_SOCKS",
+            WINHTTP_INTERNET_SCHEME_SOCKS.into(),
+        ),
+        ("INTERNET_DEFAULT_PORT", INTERNET_DEFAULT_PORT.into()),
+        (
+            "INTERNET_DEFAULT_FTP_PORT",
+            INTERNET_DEFAULT_FTP_PORT.into(),
+        ),
+        (
+            "INTERNET_DEFAULT_HTTP_PORT",
+            INTERNET_DEFAULT_HTTP_PORT.into(),
+        ),
+        (
+            "INTERNET_DEFAULT_HTTPS_PORT",
+            INTERNET_DEFAULT_HTTPS_PORT.into(),
+        ),
+        ("INTERNET_RFC1123_FORMAT", INTERNET_RFC1123_FORMAT.into()),
+        ("INTERNET_RFC1123_BUFSIZE", INTERNET_RFC1123_BUFSIZE.into()),
+        (
+            "WINHTTP_TIME_FORMAT_BUFSIZE",
+            WINHTTP_TIME_FORMAT_BUFSIZE.into(),
+        ),
+    ];
+    let defines = header_defines();
+    for (name, value) in expected {
+        assert_eq!(
+            defines.get(*name),
+            Some(value),
+            "{name} in hinternet_win32.h"
+        );
+    }
+    let checked: Vec<&str> = expected.iter().map(|(n, _)| *n).collect();
+    let unchecked: Vec<&String> = defines
+        .keys()
+        .filter(|n| !checked.contains(&n.as_str()))
+        .collect();
+    assert!(
+        unchecked.is_empty(),
+        "numeric #defines without a windows-sys check: {unchecked:?}"
+    );
+}

@@ -1,0 +1,159 @@
+//! A raw TCP server that plays a script per connection, for byte-exact and hostile replies.
+//!
+//! Connection `i` plays `scripts[min(i, last)]`. Reads are bounded (1 MiB and 10 s per step);
+//! everything read is recorded per connection ([`ScriptServer::received`]). When a script
+//! ends the connection is closed normally.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::{spawn_server, ServerHandle};
+
+/// Longest a read step waits.
+const READ_STEP_TIMEOUT: Duration = Duration::from_secs(10);
+/// Most bytes one read step takes in.
+const READ_STEP_LIMIT: usize = 1 << 20;
+
+/// One step of a script.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Read until a blank line ends a request head.
+    ReadHead,
+    /// Read until the bytes read in this step end with this pattern.
+    ReadUntil(Vec<u8>),
+    /// Read whatever arrives next (at least one byte).
+    ReadSome,
+    /// Write these bytes.
+    Write(Vec<u8>),
+    /// Write these bytes one at a time with a pause after each (a slowloris server).
+    Trickle(Vec<u8>, Duration),
+    /// Pause.
+    Sleep(Duration),
+    /// Close the connection normally (FIN).
+    Close,
+    /// Reset the connection (RST, via `SO_LINGER` 0).
+    Reset,
+    /// Keep the connection open and silent until the server stops.
+    Hang,
+}
+
+/// A running script server.
+#[derive(Debug)]
+pub struct ScriptServer {
+    /// The server handle (address, accepted count; drop to stop).
+    pub handle: ServerHandle,
+    received: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+impl ScriptServer {
+    /// Bytes read so far on connection `index` (empty if none).
+    pub fn received(&self, index: usize) -> Vec<u8> {
+        let log = self.received.lock().unwrap_or_else(|p| p.into_inner());
+        log.get(index).cloned().unwrap_or_default()
+    }
+}
+
+/// Starts a server playing `scripts` (see the module docs). An empty list closes at once.
+pub fn start(scripts: Vec<Vec<Step>>) -> ScriptServer {
+    let scripts = Arc::new(scripts);
+    let received: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let log = received.clone();
+    let handle = spawn_server(
+        "script",
+        Arc::new(move |stream, index, shutdown| {
+            let scripts = scripts.clone();
+            let log = log.clone();
+            Box::pin(async move {
+                let script = scripts
+                    .get(index.min(scripts.len().saturating_sub(1)))
+                    .cloned();
+                play(stream, index, script.unwrap_or_default(), log, shutdown).await;
+            })
+        }),
+    );
+    ScriptServer { handle, received }
+}
+
+fn record(log: &Mutex<Vec<Vec<u8>>>, index: usize, bytes: &[u8]) {
+    let mut log = log.lock().unwrap_or_else(|p| p.into_inner());
+    if log.len() <= index {
+        log.resize(index + 1, Vec::new());
+    }
+    log[index].extend_from_slice(bytes);
+}
+
+async fn read_until(
+    stream: &mut TcpStream,
+    seen: &mut Vec<u8>,
+    done: impl Fn(&[u8]) -> bool,
+) -> bool {
+    let mut buf = [0u8; 4096];
+    let start = seen.len();
+    while !done(&seen[start..]) && seen.len() - start < READ_STEP_LIMIT {
+        match tokio::time::timeout(READ_STEP_TIMEOUT, stream.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => seen.extend_from_slice(&buf[..n]),
+            _ => return false,
+        }
+    }
+    true
+}
+
+async fn play(
+    mut stream: TcpStream,
+    index: usize,
+    script: Vec<Step>,
+    log: Arc<Mutex<Vec<Vec<u8>>>>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut seen = Vec::new();
+    for step in script {
+        let before = seen.len();
+        let ok = match step {
+            Step::ReadHead => {
+                read_until(&mut stream, &mut seen, |s| {
+                    s.windows(4).any(|w| w == b"\r\n\r\n")
+                })
+                .await
+            }
+            Step::ReadUntil(pattern) => {
+                read_until(&mut stream, &mut seen, |s| s.ends_with(&pattern)).await
+            }
+            Step::ReadSome => read_until(&mut stream, &mut seen, |s| !s.is_empty()).await,
+            Step::Write(bytes) => stream.write_all(&bytes).await.is_ok(),
+            Step::Trickle(bytes, pause) => {
+                let mut ok = true;
+                for b in bytes {
+                    if stream.write_all(&[b]).await.is_err() {
+                        ok = false;
+                        break;
+                    }
+                    tokio::time::sleep(pause).await;
+                }
+                ok
+            }
+            Step::Sleep(pause) => {
+                tokio::time::sleep(pause).await;
+                true
+            }
+            Step::Close => {
+                let _ = stream.shutdown().await;
+                return;
+            }
+            Step::Reset => {
+                let _ = stream.set_zero_linger();
+                return;
+            }
+            Step::Hang => {
+                let _ = shutdown.changed().await;
+                return;
+            }
+        };
+        record(&log, index, &seen[before..]);
+        if !ok {
+            return;
+        }
+    }
+}
