@@ -16,6 +16,9 @@
 //!   redirects, authentication schemes, proxy configuration, argument conventions);
 //! * [`executor`]: the per-handle data of a WinHTTP executor and its async operations
 //!   (send, receive with redirects, reads, websocket), reporting wire progress as it happens;
+//! * [`runtime`]: the executor's threads — one tokio runtime driven by an I/O thread and
+//!   delivery threads (created through a replaceable [`runtime::ThreadSpawner`]) that apply
+//!   completions and protocol events to the engine, each object's in order;
 //! * [`wininet`]: the pure decisions and stores of the typed WinINet API (option catalogue and
 //!   stores, the URL cache and cache policy, the cookie calls, connection state,
 //!   `InternetErrorDlg` without UI, request-file locks);
@@ -39,6 +42,7 @@ pub mod gopher;
 pub mod headers;
 pub mod http;
 pub mod inet_error;
+pub mod runtime;
 pub mod time;
 pub mod url;
 pub mod winhttp;
