@@ -7,7 +7,9 @@ mod wininet_common;
 use hinternet_net::headers::{OutBuffer, QueryValue};
 use hinternet_net::wininet_api::{slot, HandleValue, StatusInfo, VecBuffer, WinInet};
 use hinternet_testservers::http;
-use windows_sys::Win32::Foundation::{ERROR_INVALID_HANDLE, ERROR_IO_PENDING, ERROR_INVALID_PARAMETER};
+use windows_sys::Win32::Foundation::{
+    ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_IO_PENDING,
+};
 use windows_sys::Win32::Networking::WinInet as wi;
 use wininet_common::*;
 
@@ -60,9 +62,18 @@ fn sync_open_url_get_reads_body_and_status() {
 fn async_open_url_delivers_handle_in_request_complete() {
     let server = http::start();
     let api = WinInet::new();
-    let root = api.internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, wi::INTERNET_FLAG_ASYNC);
+    let root = api.internet_open(
+        None,
+        wi::INTERNET_OPEN_TYPE_DIRECT,
+        None,
+        None,
+        wi::INTERNET_FLAG_ASYNC,
+    );
     let (cb, rec, rx) = recording();
-    assert!(api.internet_set_status_callback(root.ret, Some(cb)).ret.is_ok());
+    assert!(api
+        .internet_set_status_callback(root.ret, Some(cb))
+        .ret
+        .is_ok());
     let url = format!("http://127.0.0.1:{}/fixed", server.port());
     let h = api.internet_open_url(root.ret, &url, None, 0, 7);
     assert_eq!(h.ret, HandleValue::NULL);
@@ -90,8 +101,17 @@ fn async_open_url_delivers_handle_in_request_complete() {
     } else {
         assert_eq!(r.last_error, Some(ERROR_IO_PENDING));
         let c = next_complete(&rx);
-        assert_eq!(c.info, StatusInfo::AsyncResult { result: 1, error: 0 });
-        count.lock().unwrap().expect("count filled before REQUEST_COMPLETE")
+        assert_eq!(
+            c.info,
+            StatusInfo::AsyncResult {
+                result: 1,
+                error: 0
+            }
+        );
+        count
+            .lock()
+            .unwrap()
+            .expect("count filled before REQUEST_COMPLETE")
     };
     assert_eq!(buf.prefix(n as usize), http::FIXED_BODY);
     rec.clear();
@@ -111,8 +131,19 @@ fn connect_request_sync_with_notifications() {
     let api = WinInet::new();
     let root = api.internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0);
     let (cb, rec, _rx) = recording();
-    api.internet_set_status_callback(root.ret, Some(cb)).ret.ok();
-    let c = api.internet_connect(root.ret, Some("127.0.0.1"), server.port(), None, None, wi::INTERNET_SERVICE_HTTP, 0, 1);
+    api.internet_set_status_callback(root.ret, Some(cb))
+        .ret
+        .ok();
+    let c = api.internet_connect(
+        root.ret,
+        Some("127.0.0.1"),
+        server.port(),
+        None,
+        None,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        1,
+    );
     assert_ne!(c.ret, HandleValue::NULL);
     let r = api.http_open_request(c.ret, Some("GET"), Some("/fixed"), None, None, &[], 0, 2);
     assert_ne!(r.ret, HandleValue::NULL);
@@ -138,16 +169,37 @@ fn connect_request_sync_with_notifications() {
     assert_eq!(all[2].info, StatusInfo::Text("127.0.0.1".into()));
     assert_eq!(all[4].info, StatusInfo::Text("127.0.0.1".into()));
     // Request headers answered from the request head (FLAG_REQUEST_HEADERS).
-    let q = api.http_query_info(r.ret, wi::HTTP_QUERY_CUSTOM | wi::HTTP_QUERY_FLAG_REQUEST_HEADERS, Some("X-Test"), OutBuffer::bytes(256), None);
+    let q = api.http_query_info(
+        r.ret,
+        wi::HTTP_QUERY_CUSTOM | wi::HTTP_QUERY_FLAG_REQUEST_HEADERS,
+        Some("X-Test"),
+        OutBuffer::bytes(256),
+        None,
+    );
     assert!(q.ret, "{:?}", q.last_error);
     assert_eq!(text(&q.out.answer.unwrap().value), "1");
     // A too-small buffer: ERROR_INSUFFICIENT_BUFFER with the required size.
-    let small = api.http_query_info(r.ret, wi::HTTP_QUERY_STATUS_TEXT, None, OutBuffer::bytes(2), None);
+    let small = api.http_query_info(
+        r.ret,
+        wi::HTTP_QUERY_STATUS_TEXT,
+        None,
+        OutBuffer::bytes(2),
+        None,
+    );
     assert!(!small.ret);
-    assert_eq!(small.last_error, Some(windows_sys::Win32::Foundation::ERROR_INSUFFICIENT_BUFFER));
+    assert_eq!(
+        small.last_error,
+        Some(windows_sys::Win32::Foundation::ERROR_INSUFFICIENT_BUFFER)
+    );
     assert_eq!(small.out.required, Some(6)); // "OK" + NUL in UTF-16
-    // A header the response lacks: 12150.
-    let missing = api.http_query_info(r.ret, wi::HTTP_QUERY_CUSTOM, Some("X-Nope"), OutBuffer::bytes(256), None);
+                                             // A header the response lacks: 12150.
+    let missing = api.http_query_info(
+        r.ret,
+        wi::HTTP_QUERY_CUSTOM,
+        Some("X-Nope"),
+        OutBuffer::bytes(256),
+        None,
+    );
     assert_eq!(missing.last_error, Some(wi::ERROR_HTTP_HEADER_NOT_FOUND));
     assert_eq!(read_all(&api, r.ret), http::FIXED_BODY);
     api.internet_close_handle(root.ret);
@@ -158,17 +210,40 @@ fn connect_request_sync_with_notifications() {
 fn async_send_request_completes_with_progress_first() {
     let server = http::start();
     let api = WinInet::new();
-    let root = api.internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, wi::INTERNET_FLAG_ASYNC);
+    let root = api.internet_open(
+        None,
+        wi::INTERNET_OPEN_TYPE_DIRECT,
+        None,
+        None,
+        wi::INTERNET_FLAG_ASYNC,
+    );
     let (cb, rec, rx) = recording();
-    api.internet_set_status_callback(root.ret, Some(cb)).ret.ok();
-    let c = api.internet_connect(root.ret, Some("127.0.0.1"), server.port(), None, None, wi::INTERNET_SERVICE_HTTP, 0, 1);
+    api.internet_set_status_callback(root.ret, Some(cb))
+        .ret
+        .ok();
+    let c = api.internet_connect(
+        root.ret,
+        Some("127.0.0.1"),
+        server.port(),
+        None,
+        None,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        1,
+    );
     let r = api.http_open_request(c.ret, None, Some("/chunked"), None, None, &[], 0, 2);
     rec.clear();
     let sent = api.http_send_request(r.ret, None, &[]);
     assert!(!sent.ret);
     assert_eq!(sent.last_error, Some(ERROR_IO_PENDING));
     let done = next_complete(&rx);
-    assert_eq!(done.info, StatusInfo::AsyncResult { result: 1, error: 0 });
+    assert_eq!(
+        done.info,
+        StatusInfo::AsyncResult {
+            result: 1,
+            error: 0
+        }
+    );
     assert_eq!(
         names(&rec.statuses()),
         [
@@ -192,7 +267,16 @@ fn send_request_ex_uploads_body() {
     let server = http::start();
     let api = WinInet::new();
     let root = api.internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0);
-    let c = api.internet_connect(root.ret, Some("127.0.0.1"), server.port(), None, None, wi::INTERNET_SERVICE_HTTP, 0, 0);
+    let c = api.internet_connect(
+        root.ret,
+        Some("127.0.0.1"),
+        server.port(),
+        None,
+        None,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        0,
+    );
     let r = api.http_open_request(c.ret, Some("POST"), Some("/echo"), None, None, &[], 0, 0);
     let s = api.http_send_request_ex(r.ret, None, 10);
     assert!(s.ret, "{:?}", s.last_error);
@@ -203,7 +287,13 @@ fn send_request_ex_uploads_body() {
     let e = api.http_end_request(r.ret);
     assert!(e.ret, "{:?}", e.last_error);
     assert_eq!(read_all(&api, r.ret), b"helloworld");
-    let len = api.http_query_info(r.ret, wi::HTTP_QUERY_CUSTOM, Some("X-Echo-Content-Length"), OutBuffer::bytes(64), None);
+    let len = api.http_query_info(
+        r.ret,
+        wi::HTTP_QUERY_CUSTOM,
+        Some("X-Echo-Content-Length"),
+        OutBuffer::bytes(64),
+        None,
+    );
     assert_eq!(text(&len.out.answer.unwrap().value), "10");
     api.internet_close_handle(root.ret);
     finish(&api);
@@ -214,16 +304,46 @@ fn bad_handles_and_arguments() {
     let api = WinInet::new();
     let root = api.internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0);
     // NULL / empty server: 87.
-    let c = api.internet_connect(root.ret, None, 80, None, None, wi::INTERNET_SERVICE_HTTP, 0, 0);
-    assert_eq!((c.ret, c.last_error), (HandleValue::NULL, Some(ERROR_INVALID_PARAMETER)));
-    let c = api.internet_connect(root.ret, Some(""), 80, None, None, wi::INTERNET_SERVICE_HTTP, 0, 0);
+    let c = api.internet_connect(
+        root.ret,
+        None,
+        80,
+        None,
+        None,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        0,
+    );
+    assert_eq!(
+        (c.ret, c.last_error),
+        (HandleValue::NULL, Some(ERROR_INVALID_PARAMETER))
+    );
+    let c = api.internet_connect(
+        root.ret,
+        Some(""),
+        80,
+        None,
+        None,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        0,
+    );
     assert_eq!(c.last_error, Some(ERROR_INVALID_PARAMETER));
     // A closed handle.
     assert!(api.internet_close_handle(root.ret).ret);
     let again = api.internet_close_handle(root.ret);
     assert!(!again.ret);
     assert_eq!(again.last_error, Some(ERROR_INVALID_HANDLE));
-    let c = api.internet_connect(root.ret, Some("x"), 80, None, None, wi::INTERNET_SERVICE_HTTP, 0, 0);
+    let c = api.internet_connect(
+        root.ret,
+        Some("x"),
+        80,
+        None,
+        None,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        0,
+    );
     assert_eq!(c.ret, HandleValue::NULL);
     assert_eq!(c.last_error, Some(ERROR_INVALID_HANDLE));
     let buf = VecBuffer::new(4);
@@ -241,10 +361,27 @@ fn bad_handles_and_arguments() {
 fn close_root_with_pending_request_completes_before_closing() {
     let server = http::start();
     let api = WinInet::new();
-    let root = api.internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, wi::INTERNET_FLAG_ASYNC);
+    let root = api.internet_open(
+        None,
+        wi::INTERNET_OPEN_TYPE_DIRECT,
+        None,
+        None,
+        wi::INTERNET_FLAG_ASYNC,
+    );
     let (cb, rec, rx) = recording();
-    api.internet_set_status_callback(root.ret, Some(cb)).ret.ok();
-    let c = api.internet_connect(root.ret, Some("127.0.0.1"), server.port(), None, None, wi::INTERNET_SERVICE_HTTP, 0, 1);
+    api.internet_set_status_callback(root.ret, Some(cb))
+        .ret
+        .ok();
+    let c = api.internet_connect(
+        root.ret,
+        Some("127.0.0.1"),
+        server.port(),
+        None,
+        None,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        1,
+    );
     let r = api.http_open_request(c.ret, None, Some("/slow?ms=300"), None, None, &[], 0, 2);
     let sent = api.http_send_request(r.ret, None, &[]);
     assert_eq!((sent.ret, sent.last_error), (false, Some(ERROR_IO_PENDING)));
@@ -255,19 +392,32 @@ fn close_root_with_pending_request_completes_before_closing() {
     let q = api.http_add_request_headers(r.ret, "X-A: b", wi::HTTP_ADDREQ_FLAG_ADD);
     assert!(!q.ret);
     let invalid = hinternet_core::Api::HttpAddRequestHeaders.bad_handle_error(false);
-    assert_eq!(q.last_error, Some(invalid), "the table's code for an invalidated handle");
+    assert_eq!(
+        q.last_error,
+        Some(invalid),
+        "the table's code for an invalidated handle"
+    );
     let _ = next_complete(&rx);
     finish(&api);
     let all = rec.all();
-    let completes: Vec<usize> = all.iter().enumerate().filter(|(_, s)| s.status == wi::INTERNET_STATUS_REQUEST_COMPLETE).map(|(i, _)| i).collect();
+    let completes: Vec<usize> = all
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.status == wi::INTERNET_STATUS_REQUEST_COMPLETE)
+        .map(|(i, _)| i)
+        .collect();
     assert_eq!(completes.len(), 1, "{:?}", names(&rec.statuses()));
     let closing_req = all
         .iter()
-        .position(|s| s.status == wi::INTERNET_STATUS_HANDLE_CLOSING && s.info == StatusInfo::Handle(r.ret))
+        .position(|s| {
+            s.status == wi::INTERNET_STATUS_HANDLE_CLOSING && s.info == StatusInfo::Handle(r.ret)
+        })
         .expect("HANDLE_CLOSING of the request");
     let closing_conn = all
         .iter()
-        .position(|s| s.status == wi::INTERNET_STATUS_HANDLE_CLOSING && s.info == StatusInfo::Handle(c.ret))
+        .position(|s| {
+            s.status == wi::INTERNET_STATUS_HANDLE_CLOSING && s.info == StatusInfo::Handle(c.ret)
+        })
         .expect("HANDLE_CLOSING of the connect");
     assert!(completes[0] < closing_req, "{:?}", names(&rec.statuses()));
     assert!(closing_req < closing_conn, "children close first");
@@ -279,12 +429,34 @@ fn timeouts_are_snapshotted_into_children() {
     use hinternet_net::wininet::options::{OptionValue, QueryBuffer, QueryOutcome};
     let api = WinInet::new();
     let root = api.internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0);
-    let set = api.internet_set_option(root.ret, wi::INTERNET_OPTION_CONNECT_TIMEOUT, Some(&OptionValue::Dword(1234)), 4);
+    let set = api.internet_set_option(
+        root.ret,
+        wi::INTERNET_OPTION_CONNECT_TIMEOUT,
+        Some(&OptionValue::Dword(1234)),
+        4,
+    );
     assert!(set.ret, "{:?}", set.last_error);
-    let c = api.internet_connect(root.ret, Some("127.0.0.1"), 1, None, None, wi::INTERNET_SERVICE_HTTP, 0, 0);
-    let set = api.internet_set_option(root.ret, wi::INTERNET_OPTION_CONNECT_TIMEOUT, Some(&OptionValue::Dword(99)), 4);
+    let c = api.internet_connect(
+        root.ret,
+        Some("127.0.0.1"),
+        1,
+        None,
+        None,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        0,
+    );
+    let set = api.internet_set_option(
+        root.ret,
+        wi::INTERNET_OPTION_CONNECT_TIMEOUT,
+        Some(&OptionValue::Dword(99)),
+        4,
+    );
     assert!(set.ret);
-    let value = |h| match api.internet_query_option(h, wi::INTERNET_OPTION_CONNECT_TIMEOUT, QueryBuffer::of(4)).out {
+    let value = |h| match api
+        .internet_query_option(h, wi::INTERNET_OPTION_CONNECT_TIMEOUT, QueryBuffer::of(4))
+        .out
+    {
         Some(Ok(QueryOutcome::Value { value, length })) => (value, length),
         other => panic!("{other:?}"),
     };
@@ -294,11 +466,22 @@ fn timeouts_are_snapshotted_into_children() {
     let q = api.internet_query_option(c.ret, wi::INTERNET_OPTION_CONTEXT_VALUE, QueryBuffer::of(8));
     assert!(q.ret, "{q:?}");
     // A NULL handle answers the process-wide options.
-    let g = api.internet_query_option(HandleValue::NULL, wi::INTERNET_OPTION_MAX_CONNS_PER_SERVER, QueryBuffer::of(4));
+    let g = api.internet_query_option(
+        HandleValue::NULL,
+        wi::INTERNET_OPTION_MAX_CONNS_PER_SERVER,
+        QueryBuffer::of(4),
+    );
     assert!(g.ret, "{g:?}");
     // Too small a buffer.
-    let small = api.internet_query_option(c.ret, wi::INTERNET_OPTION_CONNECT_TIMEOUT, QueryBuffer::of(1));
-    assert_eq!(small.last_error, Some(windows_sys::Win32::Foundation::ERROR_INSUFFICIENT_BUFFER));
+    let small = api.internet_query_option(
+        c.ret,
+        wi::INTERNET_OPTION_CONNECT_TIMEOUT,
+        QueryBuffer::of(1),
+    );
+    assert_eq!(
+        small.last_error,
+        Some(windows_sys::Win32::Foundation::ERROR_INSUFFICIENT_BUFFER)
+    );
     api.internet_close_handle(root.ret);
     finish(&api);
 }

@@ -36,7 +36,9 @@ use hinternet_engine::{Engine, EngineBuilder};
 use windows_sys::Win32::Foundation::{ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER};
 use windows_sys::Win32::Networking::WinInet as wi;
 
-pub use executor::{slot, AppBuffer, FoundEntry, InetCall, InetExecutor, InetObject, Slot, VecBuffer};
+pub use executor::{
+    slot, AppBuffer, FoundEntry, InetCall, InetExecutor, InetObject, Slot, VecBuffer,
+};
 pub use hinternet_core::HandleValue;
 
 use crate::executor::state::lock;

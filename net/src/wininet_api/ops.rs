@@ -101,32 +101,30 @@ pub(crate) async fn read_bytes(data: &InetObject, len: usize) -> Result<Vec<u8>,
 }
 
 /// Runs one FTP command on a logged-in session and records its reply.
-pub(crate) async fn ftp_command(connect: &FtpConnect, op: FtpOp) -> Result<(), InetError> {
+pub(crate) async fn ftp_command(connect: &FtpConnect, op: FtpOp) -> Result<u64, InetError> {
     let mut session = connect.session.lock().await;
     let result = run_ftp(&mut session, op).await;
     *lock(&connect.last_response) = session.last_response().to_owned();
     result
 }
 
-async fn run_ftp(session: &mut FtpSession, op: FtpOp) -> Result<(), InetError> {
+async fn run_ftp(session: &mut FtpSession, op: FtpOp) -> Result<u64, InetError> {
+    let done = |r: Result<(), InetError>| r.map(|()| 0);
     match op {
-        FtpOp::CreateDirectory(dir) => session.create_directory(&dir).await,
-        FtpOp::RemoveDirectory(dir) => session.remove_directory(&dir).await,
-        FtpOp::SetCurrentDirectory(dir) => session.set_current_directory(&dir).await,
+        FtpOp::CreateDirectory(dir) => done(session.create_directory(&dir).await),
+        FtpOp::RemoveDirectory(dir) => done(session.remove_directory(&dir).await),
+        FtpOp::SetCurrentDirectory(dir) => done(session.set_current_directory(&dir).await),
         FtpOp::GetCurrentDirectory(out) => {
             let dir = session.current_directory().await?;
             *lock(&out) = Some(dir);
-            Ok(())
+            Ok(0)
         }
-        FtpOp::DeleteFile(path) => session.delete_file(&path).await,
-        FtpOp::Rename(from, to) => session.rename(&from, &to).await,
-        FtpOp::GetFile(remote, local, fail_if_exists, ty) => session
-            .get_file(&remote, &local, fail_if_exists, ty)
-            .await
-            .map(|_| ()),
-        FtpOp::PutFile(local, remote, ty) => {
-            session.put_file(&local, &remote, ty).await.map(|_| ())
+        FtpOp::DeleteFile(path) => done(session.delete_file(&path).await),
+        FtpOp::Rename(from, to) => done(session.rename(&from, &to).await),
+        FtpOp::GetFile(remote, local, fail_if_exists, ty) => {
+            session.get_file(&remote, &local, fail_if_exists, ty).await
         }
+        FtpOp::PutFile(local, remote, ty) => session.put_file(&local, &remote, ty).await,
     }
 }
 
@@ -196,7 +194,9 @@ pub(crate) async fn run(
         },
         (InetCall::Ftp(op), InetKind::FtpConnect(connect)) => {
             match ftp_command(connect, op).await {
-                Ok(()) => Completion::Done,
+                Ok(n) => api
+                    .completion_fit()
+                    .map_or(Completion::Done, |fit| fit.success(clamp(n))),
                 Err(err) => error(err.code()),
             }
         }
@@ -214,6 +214,12 @@ pub(crate) async fn run(
         // Gopher files included: the layers below have no non-consuming peek).
         _ => error(wi::ERROR_INTERNET_INVALID_OPERATION),
     };
-    let _ = api;
-    reporter.complete(completion);
+    // Every completion must fit its operation (else the engine refuses it and the call
+    // would never end): one that does not is reported as an internal error.
+    let fits = api.completion_fit().is_some_and(|fit| fit.fits(completion));
+    reporter.complete(if fits {
+        completion
+    } else {
+        error(wi::ERROR_INTERNET_INTERNAL_ERROR)
+    });
 }
