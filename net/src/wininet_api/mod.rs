@@ -526,7 +526,7 @@ impl WinInet {
         let opts = lock(&data.options).clone();
         let outcome =
             options::query_option(QueryTarget::Handle(&opts), option, Charset::Wide, buffer);
-        if let Ok(QueryOutcome::Engine) = outcome {
+        if outcome.is_ok() {
             if option == wi::INTERNET_OPTION_CONTEXT_VALUE {
                 if let Ok(Reply {
                     outcome: Outcome::Context { context, .. },
@@ -576,11 +576,9 @@ impl WinInet {
             let mut opts = lock(&data.options);
             options::set_option(SetTarget::Handle(&mut opts), option, value, length)
         };
-        if let (
-            Ok(SetOutcome::Engine(_)),
-            wi::INTERNET_OPTION_CONTEXT_VALUE,
-            Some(OptionValue::Pointer(ctx)),
-        ) = (result, option, value)
+        // The context lives in the engine (it is what notifications carry).
+        if let (Ok(_), wi::INTERNET_OPTION_CONTEXT_VALUE, Some(OptionValue::Pointer(ctx))) =
+            (result, option, value)
         {
             return Self::bool_answer(self.0.engine.set_context(handle, *ctx));
         }
