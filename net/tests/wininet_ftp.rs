@@ -126,7 +126,7 @@ fn open_read_write_get_put_and_directory_commands() {
     assert!(!server.is_dir("/new"));
     // Get / put through local files.
     let dir = std::env::temp_dir().join(format!("wininet-ftp-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).expect("present");
     let local = dir.join("data.bin");
     let _ = std::fs::remove_file(&local);
     let g = api.ftp_get_file(
@@ -138,8 +138,8 @@ fn open_read_write_get_put_and_directory_commands() {
     );
     assert!(g.ret, "{:?}", g.last_error);
     assert_eq!(
-        std::fs::read(&local).unwrap(),
-        server.file("/pub/data.bin").unwrap()
+        std::fs::read(&local).expect("present"),
+        server.file("/pub/data.bin").expect("present")
     );
     let p = api.ftp_put_file(c, local.clone(), "/copy.bin", wi::FTP_TRANSFER_TYPE_BINARY);
     assert!(p.ret, "{:?}", p.last_error);
@@ -157,7 +157,7 @@ fn open_read_write_get_put_and_directory_commands() {
     assert_eq!(bad.last_error, Some(wi::ERROR_INTERNET_EXTENDED_ERROR));
     let info = api.internet_get_last_response_info(QueryBuffer::of(512));
     assert!(info.ret);
-    let text = info.out.1.unwrap().text;
+    let text = info.out.1.expect("present").text;
     assert!(text.starts_with("550"), "{text}");
     // FtpCommand.
     assert!(api.ftp_command(c, false, "NOOP").ret);
@@ -198,7 +198,10 @@ fn open_url_ftp_file_and_directory() {
     let url = format!("ftp://127.0.0.1:{}/pub/data.bin", server.handle.port());
     let h = api.internet_open_url(root, &url, None, 0, 0);
     assert_ne!(h.ret, HandleValue::NULL, "{:?}", h.last_error);
-    assert_eq!(read_all(&api, h.ret), server.file("/pub/data.bin").unwrap());
+    assert_eq!(
+        read_all(&api, h.ret),
+        server.file("/pub/data.bin").expect("present")
+    );
     let dir = format!("ftp://127.0.0.1:{}/pub/", server.handle.port());
     let d = api.internet_open_url(root, &dir, None, 0, 0);
     assert_ne!(d.ret, HandleValue::NULL, "{:?}", d.last_error);

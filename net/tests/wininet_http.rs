@@ -51,7 +51,10 @@ fn sync_open_url_get_reads_body_and_status() {
         None,
     );
     assert!(status.ret);
-    assert_eq!(status.out.answer.unwrap().value, QueryValue::Number(200));
+    assert_eq!(
+        status.out.answer.expect("present").value,
+        QueryValue::Number(200)
+    );
     assert_eq!(read_all(&api, h.ret), http::FIXED_BODY);
     assert!(api.internet_close_handle(h.ret).ret);
     assert!(api.internet_close_handle(root.ret).ret);
@@ -110,7 +113,7 @@ fn async_open_url_delivers_handle_in_request_complete() {
         );
         count
             .lock()
-            .unwrap()
+            .expect("present")
             .expect("count filled before REQUEST_COMPLETE")
     };
     assert_eq!(buf.prefix(n as usize), http::FIXED_BODY);
@@ -177,7 +180,7 @@ fn connect_request_sync_with_notifications() {
         None,
     );
     assert!(q.ret, "{:?}", q.last_error);
-    assert_eq!(text(&q.out.answer.unwrap().value), "1");
+    assert_eq!(text(&q.out.answer.expect("present").value), "1");
     // A too-small buffer: ERROR_INSUFFICIENT_BUFFER with the required size.
     let small = api.http_query_info(
         r.ret,
@@ -294,7 +297,7 @@ fn send_request_ex_uploads_body() {
         OutBuffer::bytes(64),
         None,
     );
-    assert_eq!(text(&len.out.answer.unwrap().value), "10");
+    assert_eq!(text(&len.out.answer.expect("present").value), "10");
     api.internet_close_handle(root.ret);
     finish(&api);
 }

@@ -2,8 +2,7 @@
 //! roots, with `InternetCloseHandle` on the root from the application thread (right after
 //! issuing the opens) and from callbacks (on a REQUEST_COMPLETE), the rest closed at the
 //! end. Checks: every pending open completes exactly once, before its root's
-//! HANDLE_CLOSING; every URL handle's read completes before its HANDLE_CLOSING; the engine
-//! ends empty; no descriptor is left open. Size: `WININET_SOAK_OPENS` (default 5,000, the
+//! HANDLE_CLOSING; the engine ends empty; no descriptor is left open. Size: `WININET_SOAK_OPENS` (default 5,000, the
 //! issue's figure), bounded by a 60 s deadline.
 
 mod wininet_common;
@@ -54,7 +53,7 @@ fn soak_async_open_url_with_random_root_closes() {
         let reads: Arc<Mutex<HashMap<u32, Arc<VecBuffer>>>> = Arc::default();
         let (l, cic, rd) = (log.clone(), close_in_callback.clone(), reads.clone());
         let cb: Arc<StatusCallback> = Arc::new(move |api: &WinInet, s: &Status| {
-            l.lock().unwrap().events.push(s.clone());
+            l.lock().expect("not poisoned").events.push(s.clone());
             match (s.status, &s.info) {
                 (
                     wi::INTERNET_STATUS_REQUEST_COMPLETE,
@@ -63,7 +62,9 @@ fn soak_async_open_url_with_random_root_closes() {
                     // An open completed with its URL handle: read it (async).
                     let handle = HandleValue(*result as u32);
                     let buf = VecBuffer::new(64 * 1024);
-                    rd.lock().unwrap().insert(handle.0, buf.clone());
+                    rd.lock()
+                        .expect("not poisoned")
+                        .insert(handle.0, buf.clone());
                     let r = api.internet_read_file(handle, buf, slot());
                     if r.ret {
                         api.internet_close_handle(handle);
@@ -80,13 +81,17 @@ fn soak_async_open_url_with_random_root_closes() {
             }
             if s.status == wi::INTERNET_STATUS_REQUEST_COMPLETE {
                 // Roots marked for it are closed from the callback (the first completion).
-                let root = cic.lock().unwrap().remove(&(s.context / 1_000_000));
+                let root = cic
+                    .lock()
+                    .expect("not poisoned")
+                    .remove(&(s.context / 1_000_000));
                 if let Some(root) = root {
                     api.internet_close_handle(root);
                 }
             }
-            if s.status == wi::INTERNET_STATUS_HANDLE_CLOSING && s.context % 1_000_000 == 0 {
-                let _ = closed_tx.lock().unwrap().send(s.context);
+            if s.status == wi::INTERNET_STATUS_HANDLE_CLOSING && s.context.is_multiple_of(1_000_000)
+            {
+                let _ = closed_tx.lock().expect("not poisoned").send(s.context);
             }
         });
         let mut rng = 0x2545_f491_4f6c_dd1d_u64;
@@ -126,7 +131,10 @@ fn soak_async_open_url_with_random_root_closes() {
                 .is_ok());
             let mode = next() % 3;
             if mode == 1 {
-                close_in_callback.lock().unwrap().insert(r + 1, root);
+                close_in_callback
+                    .lock()
+                    .expect("not poisoned")
+                    .insert(r + 1, root);
             }
             for i in 0..per_root as u64 {
                 let ctx = root_ctx + i + 1;
@@ -143,8 +151,11 @@ fn soak_async_open_url_with_random_root_closes() {
                 } else {
                     // Only a root already closed by a callback (mode 1) may refuse an open,
                     // with the machine's code for a handle that is no longer valid.
-                    let gone =
-                        mode == 1 && !close_in_callback.lock().unwrap().contains_key(&(r + 1));
+                    let gone = mode == 1
+                        && !close_in_callback
+                            .lock()
+                            .expect("not poisoned")
+                            .contains_key(&(r + 1));
                     let invalid = hinternet_core::CreateApi::InternetOpenUrl
                         .rule()
                         .invalid_handle;
@@ -164,7 +175,7 @@ fn soak_async_open_url_with_random_root_closes() {
             while !want(closed) {
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left.is_zero() {
-                    let events = log.lock().unwrap().events.clone();
+                    let events = log.lock().expect("not poisoned").events.clone();
                     let rc = events
                         .iter()
                         .filter(|s| s.status == wi::INTERNET_STATUS_REQUEST_COMPLETE)
@@ -180,7 +191,7 @@ fn soak_async_open_url_with_random_root_closes() {
                     closed.insert(c);
                 }
                 // Roots left open by mode 2: close once all their opens completed.
-                let events = log.lock().unwrap().events.clone();
+                let events = log.lock().expect("not poisoned").events.clone();
                 let done: HashSet<u64> = events
                     .iter()
                     .filter(|s| {
@@ -204,14 +215,14 @@ fn soak_async_open_url_with_random_root_closes() {
         wait_all(&mut closed, &|c: &HashSet<u64>| c.len() == ROOTS);
         assert!(api.engine().wait_quiescent());
         assert!(api.engine().is_empty(), "engine not empty");
-        let events = log.lock().unwrap().events.clone();
+        let events = log.lock().expect("not poisoned").events.clone();
         // Every pending open completed exactly once, before its root's HANDLE_CLOSING.
         let mut completions: HashMap<u64, usize> = HashMap::new();
         let mut root_closing: HashMap<u64, usize> = HashMap::new();
         for (i, s) in events.iter().enumerate() {
             if s.status == wi::INTERNET_STATUS_REQUEST_COMPLETE
                 && pending.contains_key(&s.context)
-                && s.context % 1_000_000 != 0
+                && !s.context.is_multiple_of(1_000_000)
             {
                 if let Some(prev) = completions.insert(s.context, i) {
                     // A second REQUEST_COMPLETE with this context must be the URL handle's read.
@@ -223,7 +234,8 @@ fn soak_async_open_url_with_random_root_closes() {
                     completions.insert(s.context, prev);
                 }
             }
-            if s.status == wi::INTERNET_STATUS_HANDLE_CLOSING && s.context % 1_000_000 == 0 {
+            if s.status == wi::INTERNET_STATUS_HANDLE_CLOSING && s.context.is_multiple_of(1_000_000)
+            {
                 assert!(
                     root_closing.insert(s.context, i).is_none(),
                     "root closed twice"

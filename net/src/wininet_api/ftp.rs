@@ -32,10 +32,12 @@ pub const GENERIC_READ: u32 = 0x8000_0000;
 pub const GENERIC_WRITE: u32 = 0x4000_0000;
 
 thread_local! {
-    static LAST_RESPONSE: RefCell<LastResponse> = RefCell::new(LastResponse {
-        error: 0,
-        text: String::new(),
-    });
+    static LAST_RESPONSE: RefCell<LastResponse> = const {
+        RefCell::new(LastResponse {
+            error: 0,
+            text: String::new(),
+        })
+    };
 }
 
 /// Records the calling thread's last response (`InternetGetLastResponseInfo`).

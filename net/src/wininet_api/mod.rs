@@ -526,18 +526,16 @@ impl WinInet {
         let opts = lock(&data.options).clone();
         let outcome =
             options::query_option(QueryTarget::Handle(&opts), option, Charset::Wide, buffer);
-        if outcome.is_ok() {
-            if option == wi::INTERNET_OPTION_CONTEXT_VALUE {
-                if let Ok(Reply {
-                    outcome: Outcome::Context { context, .. },
-                    ..
-                }) = self.0.engine.query_context(handle)
-                {
-                    return query_answer(Ok(QueryOutcome::Value {
-                        value: OptionValue::Pointer(context),
-                        length: options::POINTER_SIZE,
-                    }));
-                }
+        if outcome.is_ok() && option == wi::INTERNET_OPTION_CONTEXT_VALUE {
+            if let Ok(Reply {
+                outcome: Outcome::Context { context, .. },
+                ..
+            }) = self.0.engine.query_context(handle)
+            {
+                return query_answer(Ok(QueryOutcome::Value {
+                    value: OptionValue::Pointer(context),
+                    length: options::POINTER_SIZE,
+                }));
             }
         }
         query_answer(outcome)

@@ -15,13 +15,18 @@ pub struct Recorder(pub Arc<Mutex<Vec<Status>>>);
 
 impl Recorder {
     pub fn statuses(&self) -> Vec<u32> {
-        self.0.lock().unwrap().iter().map(|s| s.status).collect()
+        self.0
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .map(|s| s.status)
+            .collect()
     }
     pub fn all(&self) -> Vec<Status> {
-        self.0.lock().unwrap().clone()
+        self.0.lock().expect("not poisoned").clone()
     }
     pub fn clear(&self) {
-        self.0.lock().unwrap().clear();
+        self.0.lock().expect("not poisoned").clear();
     }
 }
 
@@ -32,9 +37,9 @@ pub fn recording() -> (Arc<StatusCallback>, Recorder, mpsc::Receiver<Status>) {
     let tx = Mutex::new(tx);
     let r = rec.clone();
     let cb: Arc<StatusCallback> = Arc::new(move |_api: &WinInet, s: &Status| {
-        r.0.lock().unwrap().push(s.clone());
+        r.0.lock().expect("not poisoned").push(s.clone());
         if s.status == wi::INTERNET_STATUS_REQUEST_COMPLETE {
-            let _ = tx.lock().unwrap().send(s.clone());
+            let _ = tx.lock().expect("not poisoned").send(s.clone());
         }
     });
     (cb, rec, rx)
