@@ -19,6 +19,11 @@
 //! * [`runtime`]: the executor's threads — one tokio runtime driven by an I/O thread and
 //!   delivery threads (created through a replaceable [`runtime::ThreadSpawner`]) that apply
 //!   completions and protocol events to the engine, each object's in order;
+//! * [`winhttp_exec`] and [`winhttp_api`]: the engine's WinHTTP executor (tasks on the
+//!   runtime, notification payloads) and the typed WinHTTP API over one engine (one method
+//!   per WinHTTP function, Windows' return value, last error and out values); the
+//!   `winhttp-trace` binary drives it from the command line; [`winhttp_names`] names
+//!   statuses and errors for people;
 //! * [`wininet`]: the pure decisions and stores of the typed WinINet API (option catalogue and
 //!   stores, the URL cache and cache policy, the cookie calls, connection state,
 //!   `InternetErrorDlg` without UI, request-file locks);
@@ -46,6 +51,9 @@ pub mod runtime;
 pub mod time;
 pub mod url;
 pub mod winhttp;
+pub mod winhttp_api;
+pub mod winhttp_exec;
+pub mod winhttp_names;
 pub mod wininet;
 pub mod wininet_api;
 pub mod ws;

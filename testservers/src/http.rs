@@ -4,6 +4,7 @@
 //! - `/fixed`: `hello, world` with `Content-Length`;
 //! - `/chunked`: `hello`, `, `, `world` as three chunks (a `StreamBody`);
 //! - `/large`: 1 MiB (`LARGE_BODY_LEN`) of the byte pattern `i % 251`;
+//! - `/bytes?n=1024`: `n` bytes (at most `MAX_BYTES_LEN`) of the same pattern;
 //! - `/echo`: the request body back, with `X-Echo-Method`, `X-Echo-Content-Length` and
 //!   `X-Echo-Transfer-Encoding` telling how the request was framed;
 //! - `/headers`: the request headers as `name: value` lines;
@@ -38,6 +39,8 @@ use tokio::io::{AsyncRead, AsyncWrite};
 
 use crate::{spawn_server, ServerHandle};
 
+/// The most bytes `/bytes?n=` answers.
+pub const MAX_BYTES_LEN: usize = 16 << 20;
 /// Length of the `/large` body.
 pub const LARGE_BODY_LEN: usize = 1 << 20;
 /// The body of `/fixed`.
@@ -119,6 +122,14 @@ async fn route(req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
         }
         "/large" => {
             let body: Vec<u8> = (0..LARGE_BODY_LEN).map(large_body_byte).collect();
+            respond(StatusCode::OK, full(body))
+        }
+        "/bytes" => {
+            let n = query(&req, "n")
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0)
+                .min(MAX_BYTES_LEN);
+            let body: Vec<u8> = (0..n).map(large_body_byte).collect();
             respond(StatusCode::OK, full(body))
         }
         "/echo" => {
