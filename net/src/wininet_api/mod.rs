@@ -181,13 +181,12 @@ fn status_info(data: Option<&InetObject>, n: &Notification) -> StatusInfo {
     }
 }
 
-/// The options' view of a machine kind.
-pub(crate) fn opt_kind(service: Option<Service>, url: bool) -> OptKind {
-    match (service, url) {
-        (Some(Service::Http), _) => OptKind::ConnectHttp,
-        (Some(Service::Ftp), _) => OptKind::ConnectFtp,
-        (Some(Service::Gopher), _) => OptKind::ConnectGopher,
-        (None, _) => OptKind::Root,
+/// The options' view of a connect handle of `service`.
+fn connect_kind(service: Service) -> OptKind {
+    match service {
+        Service::Http => OptKind::ConnectHttp,
+        Service::Ftp => OptKind::ConnectFtp,
+        Service::Gopher => OptKind::ConnectGopher,
     }
 }
 
@@ -296,7 +295,7 @@ impl WinInet {
             return handle_answer(self.0.engine.create(api, root, Some(context)));
         };
         let parent_options = lock(&parent.options).clone();
-        let kind = opt_kind(Some(service), false);
+        let kind = connect_kind(service);
         let options =
             HandleOptions::child(&parent_options, kind, context, u64::from(root.0), flags);
         let t = options.timeouts;
