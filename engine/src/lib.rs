@@ -518,6 +518,27 @@ impl<X: Executor> Engine<X> {
         self.run(input, Attach::Nothing)
     }
 
+    /// [`Engine::complete`] for an operation whose completion creates an object (an
+    /// asynchronous `InternetOpenUrl`: the handle is created by its completion, WI-R18),
+    /// attaching `data(object, value)` to that object in the same step, before its
+    /// `HANDLE_CREATED` and `REQUEST_COMPLETE` are delivered (not called when nothing is
+    /// created). Never handed to a blocked caller: such an operation is asynchronous.
+    /// `data` runs under the engine lock: it must not call the engine.
+    pub fn complete_with(
+        &self,
+        object: ObjectId,
+        op: OpId,
+        completion: Completion,
+        data: impl FnOnce(ObjectId, HandleValue) -> X::Object,
+    ) -> Result<Reply, InputError> {
+        let input = Input::Complete {
+            object,
+            op,
+            completion,
+        };
+        self.run(input, Attach::Data(Box::new(data)))
+    }
+
     /// The executor reports a protocol fact about `object` (data buffered, end of data,
     /// a redirect, a connect, a closed connection). While a caller is blocked on one of
     /// the object's operations, the event is handed to it like a completion (see

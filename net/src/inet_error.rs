@@ -147,10 +147,15 @@ impl InetError {
     }
 
     /// Maps an I/O error while opening a connection: refused or unreachable is
-    /// [`InetError::CannotConnect`], a timeout [`InetError::Timeout`].
+    /// [`InetError::CannotConnect`], a timeout [`InetError::Timeout`]; a reset reported by
+    /// the connect itself (the peer accepted and reset before the connect's result was
+    /// read) is [`InetError::ConnectionAborted`], as the same reset read a moment later is.
     pub(crate) fn from_connect_io(err: &std::io::Error) -> InetError {
         match err.kind() {
             std::io::ErrorKind::TimedOut => InetError::Timeout,
+            std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted => {
+                InetError::ConnectionAborted(err.to_string())
+            }
             _ => InetError::CannotConnect(err.to_string()),
         }
     }

@@ -26,7 +26,9 @@
 //!   statuses and errors for people;
 //! * [`wininet`]: the pure decisions and stores of the typed WinINet API (option catalogue and
 //!   stores, the URL cache and cache policy, the cookie calls, connection state,
-//!   `InternetErrorDlg` without UI, request-file locks).
+//!   `InternetErrorDlg` without UI, request-file locks);
+//! * [`wininet_api`]: the typed WinINet API ([`wininet_api::WinInet`]) over the engine with
+//!   its network executor (HTTP, FTP, Gopher).
 //!
 //! For WinINet's FTP and Gopher functions, [`ftp`] (a session on suppaftp) and [`gopher`] (a
 //! hand-written RFC 1436 / Gopher+ client) report failures as [`InetError`] with WinINet's
@@ -53,6 +55,7 @@ pub mod winhttp_api;
 pub mod winhttp_exec;
 pub mod winhttp_names;
 pub mod wininet;
+pub mod wininet_api;
 pub mod ws;
 
 pub use error::{NetError, NetResult};

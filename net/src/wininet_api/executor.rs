@@ -1,0 +1,478 @@
+//! The WinINet executor: per-handle data ([`InetObject`]), call data ([`InetCall`]) and the
+//! [`Executor`] implementation that runs each operation the engine starts on the I/O
+//! runtime and reports its end.
+//!
+//! Owns: the network state of every WinINet handle (the HTTP session, connect and request
+//! of [`crate::executor`], the FTP session of [`crate::ftp`], the Gopher session of
+//! [`crate::gopher`]), each handle's option store ([`HandleOptions`], timeouts snapshotted
+//! from the parent at creation, WI-R16), and the status-information payloads (server
+//! names, IP addresses) the typed callback shows for the connect notifications.
+//!
+//! Invariants:
+//! - every started operation is reported exactly once ([`Engine::complete`]), also when
+//!   its task cannot be spawned (then with `ERROR_INTERNET_INTERNAL_ERROR`);
+//! - an application buffer ([`AppBuffer`]) is written only under the operation's guard and
+//!   only while it was not cancelled ([`Executor::cancel`] sets the flag under the same
+//!   guard), so nothing is written after a cancellation was reported;
+//! - payloads cannot be misattributed: they are kept per object and per status (the latest
+//!   one of each status), and the request's connect notifications are emitted by the one
+//!   protocol event reported right after they are stored; one send runs at a time on a
+//!   request (its main lane), so the latest value is the one of the event being delivered.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+
+use hinternet_core::{Api, Completion, ObjectId, OpId, ProtocolEvent};
+use hinternet_engine::{Cancel, Engine, Executor, Start};
+use windows_sys::Win32::Foundation::{ERROR_INVALID_PARAMETER, ERROR_NO_MORE_FILES};
+use windows_sys::Win32::Networking::WinInet as wi;
+
+use super::io::{Event, Io};
+use super::open_url::{run_open_url, OpenUrlArgs};
+use crate::executor::state::lock;
+use crate::executor::{ConnectState, Progress, RequestState, SessionState};
+use crate::ftp::{FindData, FtpFind, FtpSession, FtpTransfer, TransferType};
+use crate::gopher::{GopherFile, GopherFind, GopherFindData, GopherSession};
+use crate::wininet::options::HandleOptions;
+
+/// A buffer of the application's that outlives its call (an asynchronous read writes into
+/// it later). The C ABI implements it over the caller's pointer.
+pub trait AppBuffer: Send + Sync {
+    /// Its length in bytes.
+    fn len(&self) -> usize;
+    /// True when it holds no byte.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Writes `bytes` at `offset` (never past [`AppBuffer::len`]: the executor checks).
+    fn write(&self, offset: usize, bytes: &[u8]);
+}
+
+/// A `Vec`-backed [`AppBuffer`] for Rust callers and tests.
+#[derive(Debug, Default)]
+pub struct VecBuffer(Mutex<Vec<u8>>);
+
+impl VecBuffer {
+    /// A zeroed buffer of `len` bytes.
+    pub fn new(len: usize) -> Arc<VecBuffer> {
+        Arc::new(VecBuffer(Mutex::new(vec![0; len])))
+    }
+    /// A copy of its first `n` bytes.
+    pub fn prefix(&self, n: usize) -> Vec<u8> {
+        let bytes = lock(&self.0);
+        bytes[..n.min(bytes.len())].to_vec()
+    }
+}
+
+impl AppBuffer for VecBuffer {
+    fn len(&self) -> usize {
+        lock(&self.0).len()
+    }
+    fn write(&self, offset: usize, bytes: &[u8]) {
+        let mut buf = lock(&self.0);
+        let end = offset.saturating_add(bytes.len()).min(buf.len());
+        if offset < end {
+            buf[offset..end].copy_from_slice(&bytes[..end - offset]);
+        }
+    }
+}
+
+/// An out value an operation fills before it completes (for a synchronous call, before the
+/// call returns; for an asynchronous one, before its `REQUEST_COMPLETE`).
+pub type Slot<T> = Arc<Mutex<Option<T>>>;
+
+/// A new empty [`Slot`].
+pub fn slot<T>() -> Slot<T> {
+    Arc::new(Mutex::new(None))
+}
+
+/// An FTP connect's session: the control connection (one command at a time) and the
+/// server's last reply (`InternetGetLastResponseInfo`).
+#[derive(Debug)]
+pub struct FtpConnect {
+    /// The session; `None` once it failed for good.
+    pub session: tokio::sync::Mutex<FtpSession>,
+    /// The last reply text.
+    pub last_response: Mutex<String>,
+}
+
+/// What a handle is, with its network state.
+pub enum InetKind {
+    /// `InternetOpen`.
+    Root {
+        /// The HTTP session (keep-alive pool, cookies).
+        session: Arc<SessionState>,
+    },
+    /// `InternetConnect(INTERNET_SERVICE_HTTP)`.
+    HttpConnect(Arc<ConnectState>),
+    /// `InternetConnect(INTERNET_SERVICE_FTP)`: logged in.
+    FtpConnect(Arc<FtpConnect>),
+    /// `InternetConnect(INTERNET_SERVICE_GOPHER)`.
+    GopherConnect(Arc<GopherSession>),
+    /// `HttpOpenRequest`, or an `InternetOpenUrl` of an HTTP(S) URL.
+    Request(Arc<tokio::sync::Mutex<RequestState>>),
+    /// `FtpFindFirstFile`, or an `InternetOpenUrl` of an FTP directory: the entries left.
+    FtpFind(Mutex<FtpFind>, Option<Arc<FtpConnect>>),
+    /// `FtpOpenFile`, or an `InternetOpenUrl` of an FTP file: the transfer and its session.
+    FtpFile(
+        Arc<tokio::sync::Mutex<Option<FtpTransfer>>>,
+        Arc<FtpConnect>,
+    ),
+    /// `GopherFindFirstFile`, or an `InternetOpenUrl` of a Gopher menu.
+    GopherFind(Mutex<GopherFind>),
+    /// `GopherOpenFile`, or an `InternetOpenUrl` of a Gopher file.
+    GopherFile(Arc<tokio::sync::Mutex<GopherFile>>),
+}
+
+/// The data the WinINet executor attaches to every object.
+pub struct InetObject {
+    /// The handle's kind and network state.
+    pub kind: InetKind,
+    /// The handle's options (WI-R16: timeouts are a snapshot of the parent's at creation).
+    pub options: Mutex<HandleOptions>,
+    /// `INTERNET_FLAG_ASYNC` of its root.
+    pub async_mode: bool,
+    payloads: Mutex<HashMap<u32, String>>,
+    /// The first `FtpFindFirstFile`/`GopherFindFirstFile` entry (returned by the create
+    /// call itself, not by `InternetFindNextFile`).
+    pub first: Mutex<Option<FoundEntry>>,
+    open_url: Mutex<VecDeque<OpenUrlArgs>>,
+}
+
+impl InetObject {
+    /// New data of `kind` with `options`.
+    pub fn new(kind: InetKind, options: HandleOptions, async_mode: bool) -> InetObject {
+        InetObject {
+            kind,
+            options: Mutex::new(options),
+            async_mode,
+            payloads: Mutex::new(HashMap::new()),
+            first: Mutex::new(None),
+            open_url: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// The payload last stored for `status` (see the module invariants).
+    pub fn payload(&self, status: u32) -> Option<String> {
+        lock(&self.payloads).get(&status).cloned()
+    }
+
+    fn set_payload(&self, status: u32, text: &str) {
+        lock(&self.payloads).insert(status, text.to_owned());
+    }
+
+    /// Queues the arguments of an asynchronous `InternetOpenUrl` on this root (its start
+    /// takes them in order: the root's main lane runs them one at a time, in call order).
+    pub(crate) fn push_open_url(&self, args: OpenUrlArgs) {
+        lock(&self.open_url).push_back(args);
+    }
+
+    /// Takes back the arguments pushed last (the create was refused).
+    pub(crate) fn pop_open_url_back(&self) {
+        lock(&self.open_url).pop_back();
+    }
+
+    fn take_open_url(&self) -> Option<OpenUrlArgs> {
+        lock(&self.open_url).pop_front()
+    }
+}
+
+/// One entry of a find: FTP (`WIN32_FIND_DATA`) or Gopher (`GOPHER_FIND_DATA`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FoundEntry {
+    /// An FTP entry.
+    Ftp(FindData),
+    /// A Gopher entry.
+    Gopher(GopherFindData),
+}
+
+/// An FTP operation on a connect handle.
+#[derive(Debug, Clone)]
+pub enum FtpOp {
+    /// `FtpCreateDirectory`.
+    CreateDirectory(String),
+    /// `FtpRemoveDirectory`.
+    RemoveDirectory(String),
+    /// `FtpSetCurrentDirectory`.
+    SetCurrentDirectory(String),
+    /// `FtpGetCurrentDirectory`: fills the slot.
+    GetCurrentDirectory(Slot<String>),
+    /// `FtpDeleteFile`.
+    DeleteFile(String),
+    /// `FtpRenameFile`.
+    Rename(String, String),
+    /// `FtpGetFile(remote, local, fail_if_exists, type)`.
+    GetFile(String, PathBuf, bool, TransferType),
+    /// `FtpPutFile(local, remote, type)`.
+    PutFile(PathBuf, String, TransferType),
+}
+
+/// The data of one call, handed to the executor when its operation starts.
+pub enum InetCall {
+    /// `HttpSendRequest`: extra headers were already added; the optional data.
+    Send {
+        /// `lpOptional`.
+        optional: Vec<u8>,
+        /// `dwTotalLength` (the optional data's length for `HttpSendRequest`).
+        total: u64,
+        /// False for `HttpSendRequestEx` (the response is read by `HttpEndRequest`).
+        receive: bool,
+    },
+    /// `HttpEndRequest`.
+    End,
+    /// `InternetReadFile(Ex)`: the application's buffer and the out count.
+    Read(Arc<dyn AppBuffer>, Slot<u32>),
+    /// `InternetQueryDataAvailable`: the out count.
+    Available(Slot<u32>),
+    /// `InternetFindNextFile`: the out entry.
+    FindNext(Slot<FoundEntry>),
+    /// An FTP command.
+    Ftp(FtpOp),
+    /// `GopherGetAttribute(locator, names)`: the out attributes.
+    GopherAttribute(
+        String,
+        Option<String>,
+        Slot<Vec<crate::gopher::GopherAttribute>>,
+    ),
+}
+
+/// The WinINet executor (see the module docs).
+pub struct InetExecutor {
+    pub(crate) io: Io,
+    pub(crate) engine: Arc<OnceLock<Weak<Engine<InetExecutor>>>>,
+    guards: Mutex<HashMap<OpId, Arc<Mutex<bool>>>>,
+    aborts: Mutex<HashMap<OpId, tokio::task::AbortHandle>>,
+}
+
+impl InetExecutor {
+    /// A new executor with its threads.
+    pub(crate) fn new() -> InetExecutor {
+        let engine = Arc::new(OnceLock::new());
+        InetExecutor {
+            io: Io::start(engine.clone()),
+            engine,
+            guards: Mutex::new(HashMap::new()),
+            aborts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn guard(&self, op: OpId) -> Arc<Mutex<bool>> {
+        lock(&self.guards)
+            .entry(op)
+            .or_insert_with(|| Arc::new(Mutex::new(false)))
+            .clone()
+    }
+
+    fn forget(&self, op: OpId) {
+        lock(&self.guards).remove(&op);
+        lock(&self.aborts).remove(&op);
+    }
+}
+
+/// Where an operation reports: the engine directly for a blocking call (handed to the
+/// blocked caller), a delivery thread otherwise.
+#[derive(Clone)]
+pub(crate) struct Reporter {
+    engine: Weak<Engine<InetExecutor>>,
+    pub(crate) object: ObjectId,
+    pub(crate) op: OpId,
+    blocking: bool,
+}
+
+impl Reporter {
+    fn with_engine(&self, f: impl FnOnce(&Engine<InetExecutor>)) {
+        if let Some(engine) = self.engine.upgrade() {
+            f(&engine);
+        }
+    }
+
+    /// Reports the end of the operation.
+    pub(crate) fn complete(&self, completion: Completion) {
+        let (object, op) = (self.object, self.op);
+        self.with_engine(|engine| {
+            engine.executor().forget(op);
+            if self.blocking {
+                let _ = engine.complete(object, op, completion);
+            } else {
+                engine
+                    .executor()
+                    .io
+                    .report(object, Event::Complete(object, op, completion));
+            }
+        });
+    }
+
+    /// Reports the end of an asynchronous `InternetOpenUrl` creating `data`'s handle.
+    pub(crate) fn complete_with(&self, completion: Completion, data: Option<InetObject>) {
+        let (object, op) = (self.object, self.op);
+        self.with_engine(|engine| {
+            engine.executor().forget(op);
+            let event = match data {
+                Some(data) => Event::CompleteWith(object, op, completion, Box::new(data)),
+                None => Event::Complete(object, op, completion),
+            };
+            engine.executor().io.report(object, event);
+        });
+    }
+
+    fn protocol(&self, event: ProtocolEvent) {
+        let object = self.object;
+        self.with_engine(|engine| {
+            if self.blocking {
+                let _ = engine.protocol(object, event);
+            } else {
+                engine
+                    .executor()
+                    .io
+                    .report(object, Event::Protocol(object, event));
+            }
+        });
+    }
+}
+
+/// The progress sink of one HTTP operation: the connect notifications become the
+/// machine's `Connecting` protocol event (their texts go to the payload store); the other
+/// steps are emitted by the machine at the completion (its WinINet progress tables).
+pub(crate) struct InetProgress {
+    pub(crate) reporter: Option<Reporter>,
+    pub(crate) data: Arc<InetObject>,
+    resolving: Mutex<Option<(String, Option<String>)>>,
+}
+
+impl InetProgress {
+    pub(crate) fn new(reporter: Option<Reporter>, data: Arc<InetObject>) -> InetProgress {
+        InetProgress {
+            reporter,
+            data,
+            resolving: Mutex::new(None),
+        }
+    }
+}
+
+impl Progress for InetProgress {
+    fn resolving(&self, name: &str) {
+        *lock(&self.resolving) = Some((name.to_owned(), None));
+    }
+    fn resolved(&self, ip: &str) {
+        if let Some((_, resolved)) = lock(&self.resolving).as_mut() {
+            *resolved = Some(ip.to_owned());
+        }
+    }
+    fn connecting(&self, ip: &str) {
+        self.data
+            .set_payload(wi::INTERNET_STATUS_CONNECTING_TO_SERVER, ip);
+    }
+    fn connected(&self, ip: &str) {
+        self.data
+            .set_payload(wi::INTERNET_STATUS_CONNECTED_TO_SERVER, ip);
+        let resolve = match lock(&self.resolving).take() {
+            Some((name, resolved)) => {
+                self.data
+                    .set_payload(wi::INTERNET_STATUS_RESOLVING_NAME, &name);
+                self.data.set_payload(
+                    wi::INTERNET_STATUS_NAME_RESOLVED,
+                    resolved.as_deref().unwrap_or(ip),
+                );
+                true
+            }
+            None => false,
+        };
+        if let Some(reporter) = &self.reporter {
+            reporter.protocol(ProtocolEvent::Connecting { resolve });
+        }
+    }
+    fn sending(&self) {}
+    fn sent(&self, _: u32) {}
+    fn receiving(&self) {}
+    fn received(&self, _: u32) {}
+    fn redirect(&self, url: &str) {
+        self.data.set_payload(wi::INTERNET_STATUS_REDIRECT, url);
+        if let Some(reporter) = &self.reporter {
+            reporter.protocol(ProtocolEvent::Redirect);
+        }
+    }
+    fn closing_connection(&self) {}
+    fn connection_closed(&self) {}
+    fn data_buffered(&self, _: u64) {}
+    fn end_of_data(&self) {}
+}
+
+impl Executor for InetExecutor {
+    type Object = InetObject;
+    type Call = InetCall;
+
+    fn start(&self, engine: &Engine<Self>, io: Start<Self>) {
+        let reporter = Reporter {
+            engine: self.engine.get().cloned().unwrap_or_default(),
+            object: io.object,
+            op: io.op,
+            blocking: io.blocking,
+        };
+        let internal = Completion::Error(wi::ERROR_INTERNET_INTERNAL_ERROR);
+        let Some(data) = io.data.or_else(|| engine.data(io.object)) else {
+            reporter.complete(internal);
+            return;
+        };
+        let guard = self.guard(io.op);
+        let task: Option<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>> =
+            match (io.api, io.call) {
+                (Api::InternetOpenUrl, _) => data.take_open_url().map(|args| {
+                    let r = reporter.clone();
+                    Box::pin(run_open_url(args, r)) as _
+                }),
+                (_, Some(call)) => Some(Box::pin(super::ops::run(
+                    io.api,
+                    data,
+                    call,
+                    reporter.clone(),
+                    guard,
+                ))),
+                (_, None) => None,
+            };
+        let Some(task) = task else {
+            let code = Completion::Error(ERROR_INVALID_PARAMETER);
+            reporter.complete(code);
+            return;
+        };
+        match self.io.spawn(task) {
+            Some(abort) => {
+                lock(&self.aborts).insert(io.op, abort);
+            }
+            None => reporter.complete(internal),
+        }
+    }
+
+    /// An FTP file handle's transfer is finished (its completion reply read) so that the
+    /// session's next command sees its own reply; everything else is dropped.
+    fn destroyed(&self, _engine: &Engine<Self>, _object: ObjectId, data: Option<Arc<InetObject>>) {
+        let Some(data) = data else {
+            return;
+        };
+        if let InetKind::FtpFile(transfer, connect) = &data.kind {
+            let (transfer, connect) = (transfer.clone(), connect.clone());
+            let _ = self.io.spawn(async move {
+                let taken = transfer.lock().await.take();
+                if let Some(t) = taken {
+                    let mut session = connect.session.lock().await;
+                    let _ = session.finish(t).await;
+                    *lock(&connect.last_response) = session.last_response().to_owned();
+                }
+            });
+        }
+    }
+
+    fn cancel(&self, _engine: &Engine<Self>, io: Cancel<Self>) {
+        if let Some(guard) = lock(&self.guards).remove(&io.op) {
+            *lock(&guard) = true;
+        }
+        if let Some(abort) = lock(&self.aborts).remove(&io.op) {
+            abort.abort();
+        }
+    }
+}
+
+/// The completion of a find that has no more entries.
+pub(crate) fn no_more_files() -> Completion {
+    Completion::Error(ERROR_NO_MORE_FILES)
+}
