@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 
 use crate::drain::{drain_into, CallbackMode, OutputSink};
 use crate::laws::{check_invariants, LawMonitor, Violation};
-use crate::machine::{Input, InputError, Machine, Notification, Output, Policy, Reply};
+use crate::machine::{Input, InputError, Machine, Notification, Outcome, Output, Policy, Reply};
 use crate::trace::Trace;
 
 /// Why a driven step failed.
@@ -124,13 +124,22 @@ fn apply(
     input: Input,
 ) -> Result<Reply, DriveError> {
     trace.input(&input);
-    let before = input.is_api_call().then(|| machine.clone());
+    let completion = matches!(input, Input::Complete { .. });
+    let before = (input.is_api_call() || completion).then(|| machine.clone());
     let reply = machine.handle_input(input)?;
     trace.reply(&reply);
     if reply.is_rejected() && before.as_ref() != Some(machine) {
         return Err(Violation {
             law: 8,
             message: format!("rejected {input:?} changed the machine's state"),
+        }
+        .into());
+    }
+    // Law 13: a stale completion changes nothing, outputs included.
+    if matches!(reply.outcome, Outcome::Stale { .. }) && before.as_ref() != Some(machine) {
+        return Err(Violation {
+            law: 13,
+            message: format!("stale completion {input:?} changed the machine's state"),
         }
         .into());
     }

@@ -1,9 +1,11 @@
-//! The law monitor: a bounded observer that checks laws 1–12 on any run of the machine,
+//! The law monitor: a bounded observer that checks laws 1–13 on any run of the machine,
 //! and the structural invariant check of the machine's state.
 //!
 //! Owns: [`LawMonitor`] (fed every input with its reply and every output; keeps a small
 //! summary per object and per value, never a log, so the model checker can store it in
-//! its state), [`Violation`], and [`check_invariants`]. The monitor knows nothing of the
+//! its state; for law 13 it remembers the started operation of each busy lane, named by
+//! `StartIo` and forgotten at its completion or `CancelIo`), [`Violation`], and
+//! [`check_invariants`]. The monitor knows nothing of the
 //! machine's internals: it rebuilds what it needs from replies and outputs, so a broken
 //! machine cannot hide from it. The proptests, the model checker and the fuzz targets all
 //! use these two checks.
@@ -11,20 +13,21 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
+use alloc::vec::Vec;
 
 use alloc::collections::BTreeMap;
 
 use crate::machine::{
     handle_closing, is_completion, winhttp, wininet, ApiError, Family, HandleKind, HandleValue,
-    Input, Machine, ObjectId, Outcome, Output, ParentClose, Policy, Reply, Ret, ValueRelease,
-    ValueReuse,
+    Input, Lane, Machine, ObjectId, OpId, Outcome, Output, ParentClose, Policy, Reply, Ret,
+    ValueRelease, ValueReuse,
 };
 
 /// A broken law (or invariant), with what was seen.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("law {law} broken: {message}")]
 pub struct Violation {
-    /// The law number (1–12), or 0 for a structural invariant of the machine's state.
+    /// The law number (1–13), or 0 for a structural invariant of the machine's state.
     pub law: u8,
     /// What happened.
     pub message: String,
@@ -68,6 +71,9 @@ pub struct LawMonitor {
     objects: BTreeMap<ObjectId, Watch>,
     /// The object each value was last issued to.
     values: BTreeMap<HandleValue, ObjectId>,
+    /// Law 13: the operation whose I/O was started (`StartIo`) in each busy lane, until
+    /// its completion or `CancelIo`.
+    started: BTreeMap<(ObjectId, Lane), OpId>,
 }
 
 impl LawMonitor {
@@ -80,6 +86,59 @@ impl LawMonitor {
             strict: policy.value_reuse == ValueReuse::Strict,
             objects: BTreeMap::new(),
             values: BTreeMap::new(),
+            started: BTreeMap::new(),
+        }
+    }
+
+    /// The operation ids the monitor remembers (the started operations), for a model
+    /// checker that renumbers them ([`LawMonitor::rename_ops`]).
+    pub fn op_ids(&self) -> impl Iterator<Item = OpId> + '_ {
+        self.started.values().copied()
+    }
+
+    /// Rename the remembered operation ids by `map` (old, new), as
+    /// [`Machine::compact_op_ids`] renamed the machine's.
+    pub fn rename_ops(&mut self, map: &[(OpId, OpId)]) {
+        for op in self.started.values_mut() {
+            if let Some(&(_, new)) = map.iter().find(|(old, _)| old == op) {
+                *op = new;
+            }
+        }
+    }
+
+    /// Law 13: a completion names its operation. A completion that completed something
+    /// must name the started operation of one of the object's lanes (and that operation
+    /// is then finished); one answered stale must not name a started operation (which
+    /// could then never complete).
+    fn check_completion(
+        &mut self,
+        object: ObjectId,
+        op: OpId,
+        reply: &Reply,
+    ) -> Result<(), Violation> {
+        let lane = Lane::ALL
+            .into_iter()
+            .find(|&l| self.started.get(&(object, l)) == Some(&op));
+        match (&reply.outcome, lane) {
+            (Outcome::Stale { .. }, None) => Ok(()),
+            (Outcome::Stale { .. }, Some(lane)) => violation(
+                13,
+                format!("the completion of {op}, started in {object}'s {lane:?} lane, was answered stale"),
+            ),
+            (_, Some(lane)) => {
+                self.started.remove(&(object, lane));
+                Ok(())
+            }
+            (_, None) => {
+                let heads: Vec<OpId> = Lane::ALL
+                    .into_iter()
+                    .filter_map(|l| self.started.get(&(object, l)).copied())
+                    .collect();
+                violation(
+                    13,
+                    format!("a completion of {op}, not a started operation of {object} (started: {heads:?}), completed something: {reply:?}"),
+                )
+            }
         }
     }
 
@@ -253,6 +312,9 @@ impl LawMonitor {
             }
             _ => {}
         }
+        if let Input::Complete { object, op, .. } = *input {
+            self.check_completion(object, op, reply)?;
+        }
         if let Input::CallbackReturned { object } = *input {
             if let Some(w) = self.objects.get_mut(&object) {
                 if w.gone {
@@ -295,12 +357,38 @@ impl LawMonitor {
             .map(|&(_, r, before)| (r, before))
     }
 
-    /// Check one output (laws 1, 2, 3, 6, 9, 12).
+    /// Check one output (laws 1, 2, 3, 6, 9, 12, 13).
     pub fn on_output(&mut self, output: &Output) -> Result<(), Violation> {
         let (object, status) = match *output {
             Output::Notify(n) => (n.object, Some(n)),
-            Output::StartIo { object, .. } | Output::CancelIo { object, .. } => (object, None),
-            Output::CallReturned { object, .. } => {
+            Output::StartIo {
+                object, lane, op, ..
+            } => {
+                // Law 13: one started operation per lane (WH-R19: only the head does I/O).
+                if let Some(busy) = self.started.insert((object, lane), op) {
+                    return violation(
+                        13,
+                        format!("{op} started in {object}'s {lane:?} lane while {busy} runs there"),
+                    );
+                }
+                (object, None)
+            }
+            Output::CancelIo {
+                object, lane, op, ..
+            } => {
+                if self.started.remove(&(object, lane)) != Some(op) {
+                    return violation(
+                        13,
+                        format!("CancelIo names {op}, not the started operation of {object}'s {lane:?} lane"),
+                    );
+                }
+                (object, None)
+            }
+            Output::CallReturned { object, op, .. } => {
+                // A blocked call cancelled or failed before its I/O ends here; one whose
+                // I/O ran ended with its completion.
+                self.started
+                    .retain(|&(o, _), &mut s| o != object || s != op);
                 let Some(w) = self.objects.get_mut(&object) else {
                     return violation(3, format!("call returned on unknown object {object}"));
                 };
@@ -365,6 +453,12 @@ impl LawMonitor {
             if let Some(w) = self.objects.get_mut(&object) {
                 w.gone = true;
                 w.closing_returned = !n.needs_return;
+            }
+            if let Some((&(_, lane), &op)) = self.started.iter().find(|((o, _), _)| *o == object) {
+                return violation(
+                    3,
+                    format!("HANDLE_CLOSING for {object} while {op} runs in its {lane:?} lane"),
+                );
             }
             return Ok(());
         }

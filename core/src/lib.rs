@@ -2,7 +2,7 @@
 //!
 //! The lifecycle engine for Windows `HINTERNET` handles (WinHTTP and WinINet): a pure,
 //! deterministic state machine ([`Machine`]) that owns every handle, object, pending
-//! operation and callback delivery, and obeys the twelve laws listed in the
+//! operation and callback delivery, and obeys the thirteen laws listed in the
 //! [`machine`] module docs.
 //!
 //! ```

@@ -13,6 +13,12 @@
 //! > CallbackReturned #0
 //! ```
 //!
+//! Operations carry their id: a call that starts one replies `pending #2 main op0` and
+//! outputs `StartIo #2 main op0 WinHttpReadData arg=buffer:4096` (with `blocking` for a
+//! synchronous caller); the executor answers `Complete #2 op0 bytes=5`. Completions are
+//! written `http`, `http=200`, `bytes=N`, `frame=close bytes=N`, `done` or `err=CODE`; a
+//! late one replies `stale #2 op0`, a close `closed #0 invalidated=#0,#2,#1`.
+//!
 //! Owns: [`Trace`] and the line format. Invariant: `format_input` and `parse_input` are
 //! inverse on every input (tested).
 

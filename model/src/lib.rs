@@ -6,7 +6,7 @@
 //! core's own [`Input`](hinternet_core::Input)s, and every step goes through the core's one
 //! drain helper, so the proof is about the code that ships.
 //!
-//! - [`model`] owns the state, the actions, the step and the properties (laws 1–12 and the
+//! - [`model`] owns the state, the actions, the step and the properties (laws 1–13 and the
 //!   structural invariants as `always`; the interesting scenarios as `sometimes`).
 //! - [`check`] owns running it: the models of the default `check`, reports, shortest
 //!   counterexamples as text traces, and mutant hunting.

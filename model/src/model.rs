@@ -5,7 +5,7 @@
 //! actions (the core's own [`Input`]s, listed in a deterministic order), the one
 //! [`HinternetModel::step`] that applies an input exactly as the engine would (through the
 //! core's [`drain_into`] helper, callbacks left running so that their returns are
-//! environment choices), and the properties: laws 1–12 and the structural invariants as
+//! environment choices), and the properties: laws 1–13 and the structural invariants as
 //! `always` properties, and the interesting scenarios as `sometimes` properties.
 //!
 //! Invariant: the state never carries a log. Everything in it is bounded by
@@ -20,9 +20,9 @@ use hinternet_core::Mutant;
 use hinternet_core::{
     check_invariants, drain_into, handle_closing, handle_created, is_completion, Api, CallArg,
     CallbackId, CallbackMode, Completion, CreateApi, DriveError, Family, HandleKind, HandleValue,
-    Input, Lane, LawMonitor, Machine, Object, ObjectId, Outcome, Output, OutputSink, PendingOp,
-    Policy, ProtocolEvent, ReturnStyle, Shape, SlotState, Trace, ValueRelease, ValueReuse,
-    Violation, HIERARCHY,
+    Input, Lane, LawMonitor, Machine, Object, ObjectId, OpId, Outcome, Output, OutputSink,
+    PendingOp, Policy, ProtocolEvent, ReturnStyle, Shape, SlotState, Trace, ValueRelease,
+    ValueReuse, Violation, HIERARCHY,
 };
 use stateright::{Model, Property};
 
@@ -129,6 +129,33 @@ pub mod reached {
     pub const CLOSING_CASCADE: u8 = 1 << 5;
     /// A call on a stale (closed, not reissued) value was rejected.
     pub const STALE_VALUE_REJECTED: u8 = 1 << 6;
+    /// A late completion of a cancelled or finished operation was answered stale while
+    /// another operation was pending in the same lane (law 13).
+    pub const LATE_COMPLETION_WITH_LANE_BUSY: u8 = 1 << 7;
+}
+
+/// How many cancelled or finished operations the environment remembers, for their late
+/// completions (law 13): the most recent ones.
+pub const LATE_MEMORY: usize = 1;
+
+/// For how many further steps a cancelled or finished operation is remembered: its late
+/// completion may come in the step after the one that retired it, or in the next one
+/// (time for the application to start another operation in the same lane first).
+/// Remembering longer multiplies the states without reaching a new situation.
+pub const LATE_STEPS: u8 = 1;
+
+/// An operation that was cancelled or finished, whose completion the executor may still
+/// report late.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Retired {
+    /// Its object.
+    pub object: ObjectId,
+    /// Its id.
+    pub op: OpId,
+    /// Its function (the late completion has the shape this function reports).
+    pub api: Api,
+    /// Steps since it was retired (at most [`LATE_STEPS`]).
+    pub age: u8,
 }
 
 /// One state of the model: the real machine plus a bounded observer.
@@ -144,6 +171,9 @@ pub struct State {
     pub roots: u8,
     /// The [`reached`] bits of the step that produced this state.
     pub reached: u8,
+    /// The most recently cancelled or finished operations (at most [`LATE_MEMORY`],
+    /// newest first) whose late completion has not been reported yet.
+    pub late: Vec<Retired>,
     /// The first law or invariant broken on the path to this state (a terminal state).
     pub violation: Option<Violation>,
 }
@@ -158,6 +188,7 @@ impl State {
             created: 0,
             roots: 0,
             reached: 0,
+            late: Vec::new(),
             violation: None,
         }
     }
@@ -185,6 +216,7 @@ impl State {
             self.monitor.issued_values().count(),
             size_of::<HandleValue>() + size_of::<ObjectId>(),
         );
+        heap += self.late.capacity() * size_of::<Retired>();
         if let Some(v) = &self.violation {
             heap += v.message.capacity();
         }
@@ -207,7 +239,7 @@ pub struct HinternetModel {
 }
 
 /// The names of the `always` properties, index = law number (0 = structural invariants).
-pub const LAW_PROPERTIES: [&str; 13] = [
+pub const LAW_PROPERTIES: [&str; 14] = [
     "invariants: the machine's structure is consistent",
     "law 1: HANDLE_CLOSING exactly once, once nothing holds the object",
     "law 2: nothing is emitted after HANDLE_CLOSING",
@@ -221,6 +253,7 @@ pub const LAW_PROPERTIES: [&str; 13] = [
     "law 10: one object's notifications arrive in emission order",
     "law 11: every handle closed and quiescent means an empty table",
     "law 12: progress notifications in protocol order",
+    "law 13: a late completion changes nothing and completes no other operation",
 ];
 
 /// `sometimes`: close while an operation is pending.
@@ -237,6 +270,9 @@ pub const SOMETIMES_STALE: &str = "a call on a stale value is rejected";
 pub const SOMETIMES_CLOSE_IN_CALLBACK: &str = "close inside a callback";
 /// `sometimes`: a `HANDLE_CLOSING` cascade.
 pub const SOMETIMES_CASCADE: &str = "a HANDLE_CLOSING cascade (child, then parent)";
+/// `sometimes`: a late completion arrives while another operation waits in its lane.
+pub const SOMETIMES_LATE_COMPLETION: &str =
+    "a late completion arrives while another operation is pending in its lane";
 
 fn law_holds<const LAW: u8>(_: &HinternetModel, s: &State) -> bool {
     !matches!(&s.violation, Some(v) if v.law == LAW)
@@ -264,6 +300,46 @@ fn io_error(family: Family) -> u32 {
         Family::WinHttp => windows_sys::Win32::Networking::WinHttp::ERROR_WINHTTP_TIMEOUT,
         Family::WinInet => windows_sys::Win32::Networking::WinInet::ERROR_INTERNET_TIMEOUT,
     }
+}
+
+/// The operations queued in `machine` (every lane of every object).
+fn pending_ops(machine: &Machine) -> impl Iterator<Item = Retired> + '_ {
+    machine.objects().flat_map(|(object, o)| {
+        Lane::ALL.into_iter().flat_map(move |lane| {
+            o.queue(lane).iter().map(move |p| Retired {
+                object,
+                op: p.id,
+                api: p.api,
+                age: 0,
+            })
+        })
+    })
+}
+
+/// The lane an operation of `api` waits in.
+fn api_lane(api: Option<Api>) -> Option<Lane> {
+    api.and_then(Api::op_spec).map(|s| s.lane)
+}
+
+/// Symmetry reduction (law 13's operation ids would otherwise make every path's count
+/// of accepted operations part of the state, and the space infinite: a request can be
+/// re-sent forever): renumber the ids the remembered late operations, the monitor and
+/// the machine hold to `0..n`, in that order (each by its structure: recency, then
+/// object and lane, then object, lane and queue position), and `next_op` to `n`. The
+/// machine only compares ids for equality and with `next_op`, so the renamed state
+/// behaves the same, and two states that differ only in numbering become one. Returns
+/// the renaming.
+fn canonical_op_ids(state: &mut State) -> Vec<(OpId, OpId)> {
+    let mut keep: Vec<OpId> = state.late.iter().map(|r| r.op).collect();
+    keep.extend(state.monitor.op_ids());
+    let renamed = state.machine.compact_op_ids(&keep);
+    state.monitor.rename_ops(&renamed);
+    for r in &mut state.late {
+        if let Some(&(_, new)) = renamed.iter().find(|(old, _)| *old == r.op) {
+            r.op = new;
+        }
+    }
+    renamed
 }
 
 /// The success the environment reports for an operation of `api`: status 200, 200 bytes,
@@ -414,6 +490,7 @@ impl HinternetModel {
             Property::always(LAW_PROPERTIES[10], law_holds::<10>),
             Property::always(LAW_PROPERTIES[11], law_holds::<11>),
             Property::always(LAW_PROPERTIES[12], law_holds::<12>),
+            Property::always(LAW_PROPERTIES[13], law_holds::<13>),
             Property::sometimes(
                 SOMETIMES_CLOSE_PENDING,
                 reached_bit::<{ reached::CLOSE_WHILE_PENDING }>,
@@ -448,6 +525,10 @@ impl HinternetModel {
         props.push(Property::sometimes(
             SOMETIMES_CASCADE,
             reached_bit::<{ reached::CLOSING_CASCADE }>,
+        ));
+        props.push(Property::sometimes(
+            SOMETIMES_LATE_COMPLETION,
+            reached_bit::<{ reached::LATE_COMPLETION_WITH_LANE_BUSY }>,
         ));
         props
     }
@@ -518,6 +599,36 @@ impl HinternetModel {
             }
             .into());
         }
+        // Law 13: the late completion of a cancelled or finished operation is stale and
+        // changes nothing (outputs included: nothing is drained from an unchanged machine).
+        if let Input::Complete { object, op, .. } = input {
+            if let Some(at) = next
+                .late
+                .iter()
+                .position(|r| r.op == op && r.object == object)
+            {
+                next.late.remove(at);
+                let stale = matches!(reply.outcome, Outcome::Stale { .. });
+                if !stale || next.machine != last.machine {
+                    return Err(Violation {
+                        law: 13,
+                        message: format!(
+                            "the late completion of finished {op} of {object} was not benign: {reply:?}"
+                        ),
+                    }
+                    .into());
+                }
+                let lane = api_lane(last.late.iter().find(|r| r.op == op).map(|r| r.api));
+                let busy = lane.is_some_and(|lane| {
+                    last.machine
+                        .object(object)
+                        .is_some_and(|o| !o.queue(lane).is_empty())
+                });
+                if busy {
+                    next.reached |= reached::LATE_COMPLETION_WITH_LANE_BUSY;
+                }
+            }
+        }
         next.monitor.on_input(&input, &reply)?;
         next.reached |= self.input_events(last, &input, &reply.outcome);
         if let Outcome::Created { parent: None, .. } = reply.outcome {
@@ -525,7 +636,7 @@ impl HinternetModel {
         }
         let mut sink = Sink {
             monitor: &mut next.monitor,
-            trace,
+            trace: trace.as_deref_mut(),
             family: self.family(),
             last: &last.machine,
             classes: Vec::new(),
@@ -543,7 +654,69 @@ impl HinternetModel {
         }
         check_invariants(&next.machine)?;
         next.monitor.on_quiescent(&next.machine)?;
+        self.remember_retired(last, next, &input, &reply.outcome);
+        let renamed = canonical_op_ids(next);
+        if let Some(t) = trace {
+            let moved: Vec<String> = renamed
+                .iter()
+                .filter(|(old, new)| old != new)
+                .map(|(old, new)| format!("{old}->{new}"))
+                .collect();
+            if !moved.is_empty() {
+                t.comment(&format!(
+                    "model renumbers operation ids: {}",
+                    moved.join(", ")
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// Remember the operations this step cancelled or finished (newest first, at most
+    /// [`LATE_MEMORY`]): those queued before and not after, and one completed inside its
+    /// call.
+    fn remember_retired(&self, last: &State, next: &mut State, input: &Input, outcome: &Outcome) {
+        let mut retired: Vec<Retired> = pending_ops(&last.machine)
+            .filter(|r| !pending_ops(&next.machine).any(|n| n.op == r.op))
+            .collect();
+        if let (Input::Call { api, .. }, &Outcome::CompletedInline { object, op }) =
+            (input, outcome)
+        {
+            retired.push(Retired {
+                object,
+                op,
+                api: *api,
+                age: 0,
+            });
+        }
+        for r in &mut next.late {
+            r.age = r.age.saturating_add(1);
+        }
+        // After the first step, keep only what can still meet another operation of its
+        // object's lane (the situation law 13 is about): a late completion of an
+        // operation whose object is idle or gone is stale even for a machine that
+        // completes by lane head, and remembering it only multiplies states.
+        let machine = &next.machine;
+        next.late.retain(|r| {
+            let busy = || {
+                api_lane(Some(r.api)).is_some_and(|lane| {
+                    machine
+                        .object(r.object)
+                        .is_some_and(|o| !o.queue(lane).is_empty())
+                })
+            };
+            r.age <= LATE_STEPS && (r.age == 0 || busy())
+        });
+        retired.sort_by_key(|r| core::cmp::Reverse(r.op));
+        for r in retired.into_iter().rev() {
+            if next.machine.object(r.object).is_none() {
+                // Destroyed: nothing can start in its lanes any more.
+                continue;
+            }
+            next.late.retain(|l| l.op != r.op);
+            next.late.insert(0, r);
+        }
+        next.late.truncate(LATE_MEMORY);
     }
 
     /// The [`reached`] bits an input sets, judged on the state before it.
@@ -705,6 +878,14 @@ impl Model for HinternetModel {
             }
             self.protocol_events(object, o, out);
         }
+        // Environment: the late completion of a cancelled or finished operation (law 13).
+        for r in &s.late {
+            out.push(Input::Complete {
+                object: r.object,
+                op: r.op,
+                completion: success(r.api),
+            });
+        }
         // The HANDLE_CLOSING callbacks of destroyed objects that keep their value reserved
         // until they return (WinINet, law 7).
         for (object, _) in m.lingering() {
@@ -835,10 +1016,18 @@ impl Model for HinternetModel {
         // A rejected call that broke nothing and reached nothing leaves the state as it was
         // (up to the last step's reached bits, which no successor depends on): tell the
         // checker "no change" instead of hashing a copy.
+        // Such a step does not age the remembered operations either.
+        let same_late = next.late.len() == last.late.len()
+            && next
+                .late
+                .iter()
+                .zip(&last.late)
+                .all(|(n, l)| (n.object, n.op, n.api) == (l.object, l.op, l.api));
         let unchanged = next.violation.is_none()
             && next.reached == 0
             && next.machine == last.machine
-            && next.monitor == last.monitor;
+            && next.monitor == last.monitor
+            && same_late;
         (!unchanged).then_some(next)
     }
 

@@ -1,12 +1,12 @@
-//! Law scenarios: one short, deterministic script per law (1–12) that drives the machine
+//! Law scenarios: one short, deterministic script per law (1–13) that drives the machine
 //! through the situation the law is about, through a checking [`Driver`]. On a correct
 //! machine every scenario passes under every preset; on a broken one (a mutant) the
 //! scenario of the broken law fails. `tests/laws.rs` runs both directions.
 
 use hinternet_core::{
-    handle_closing, Api, CallArg, CallbackId, CallbackMode, CreateApi, DriveError, Driver, Family,
-    HandleValue, Input, Lane, Machine, ObjectId, Outcome, Output, ParentClose, Ret, Service,
-    ValueRelease, Violation,
+    handle_closing, Api, CallArg, CallbackId, CallbackMode, Completion, CreateApi, DriveError,
+    Driver, Family, HandleValue, Input, Lane, Machine, ObjectId, Outcome, Output, ParentClose, Ret,
+    Service, ValueRelease, Violation,
 };
 
 /// A scenario: its name (starting with the law number) and its script.
@@ -32,6 +32,10 @@ pub const SCENARIOS: &[Scenario] = &[
     ("law_10_callbacks_in_emission_order", law_10),
     ("law_11_all_closed_and_done_means_empty", law_11),
     ("law_12_progress_in_protocol_order", law_12),
+    (
+        "law_13_late_completion_changes_nothing_and_completes_nothing_else",
+        law_13,
+    ),
 ];
 
 fn fail(law: u8, message: String) -> Result<(), DriveError> {
@@ -447,6 +451,65 @@ fn law_12(d: &mut Driver) -> Result<(), DriveError> {
     })?;
     if !matches!(reply.outcome, Outcome::InFlight { .. }) {
         return fail(12, format!("sync send did not block: {reply:?}"));
+    }
+    complete(d, qo)?;
+    d.step(Input::Close { handle: req })?;
+    d.step(Input::Close { handle: connect })?;
+    d.step(Input::Close { handle: root })?;
+    Ok(())
+}
+
+fn law_13(d: &mut Driver) -> Result<(), DriveError> {
+    let [(root, _), (connect, _), (req, qo)] = tree(d, true)?;
+    let family = d.machine.family();
+    // WinHTTP: the body follows, so the reply is not read inside the send.
+    let arg = match family {
+        Family::WinHttp => CallArg::BodyToWrite,
+        Family::WinInet => CallArg::None,
+    };
+    let sent = d.step(Input::Call {
+        arg,
+        api: send_api(family),
+        handle: req,
+    })?;
+    let Some(send_op) = sent.op() else {
+        return fail(
+            13,
+            format!("the send was not accepted as an operation: {sent:?}"),
+        );
+    };
+    complete(d, qo)?;
+    // Another operation now waits in the same lane: the reply, or the body.
+    let next = match family {
+        Family::WinHttp => Api::WinHttpReceiveResponse,
+        Family::WinInet => Api::InternetReadFile,
+    };
+    let waiting = d.step(Input::Call {
+        arg: CallArg::None,
+        api: next,
+        handle: req,
+    })?;
+    if !matches!(waiting.outcome, Outcome::Pending { .. }) {
+        return fail(13, format!("{next} did not pend: {waiting:?}"));
+    }
+    // The executor reports the finished send again (a late, duplicate completion): the
+    // driver checks it changes nothing, the monitor that it completes nothing else.
+    let late = d.step(Input::Complete {
+        object: qo,
+        op: send_op,
+        completion: Completion::Error(12030),
+    })?;
+    if !matches!(late.outcome, Outcome::Stale { op, .. } if op == send_op) {
+        return fail(
+            13,
+            format!("a late completion of {send_op} was not stale: {late:?}"),
+        );
+    }
+    if d.machine.object(qo).map(|o| o.pending_ops()) != Some(1) {
+        return fail(
+            13,
+            format!("the waiting {next} did not survive a late completion"),
+        );
     }
     complete(d, qo)?;
     d.step(Input::Close { handle: req })?;

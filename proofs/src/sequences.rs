@@ -5,13 +5,13 @@
 //! Owns: [`Op`], [`decode`] (4 bytes → one op, so proptest and the fuzzers share one
 //! input format) and [`run`] (apply ops through a checking [`Driver`], then wind
 //! everything down and require an empty machine, law 11). Every step is checked by the
-//! driver: laws 1–12 through the monitor, law 8 by state comparison, and the structural
+//! driver: laws 1–13 through the monitor, laws 8 and 13 by state comparison, and the structural
 //! invariants.
 
 use hinternet_core::{
     Api, CallArg, CallbackId, CallbackMode, Completion, CreateApi, DriveError, Driver, Family,
-    HandleKind, HandleValue, Input, Lane, Machine, ObjectId, Policy, ProtocolEvent, Ret,
-    ValueReuse, WsBufferType, HIERARCHY,
+    HandleKind, HandleValue, Input, Lane, Machine, ObjectId, OpId, Output, Policy, ProtocolEvent,
+    Ret, ValueReuse, WsBufferType, HIERARCHY,
 };
 
 /// One thing the application or the environment does.
@@ -75,6 +75,15 @@ pub enum Op {
         /// Success or an error.
         ok: bool,
     },
+    /// The executor reports, late, the completion of an operation that was already
+    /// cancelled or finished (law 13: stale, changes nothing).
+    LateComplete {
+        /// Which retired operation (those whose I/O was started and that are no longer
+        /// queued).
+        pick: u8,
+        /// Its success, or an error.
+        ok: bool,
+    },
     /// Leave delivered callbacks running until `ReturnCallback` (or the wind-down)
     /// returns them, or go back to returning them at once.
     SetCallbackMode {
@@ -128,6 +137,10 @@ pub fn op_from(b: [u8; 4]) -> Op {
         11 => Op::SetContext {
             handle: b[1],
             context: b[2],
+        },
+        12..=14 if b[3] % 4 == 3 => Op::LateComplete {
+            pick: b[1],
+            ok: !b[2].is_multiple_of(4),
         },
         12..=14 => Op::Complete {
             pick: b[1],
@@ -266,6 +279,28 @@ fn family_apis(family: Family) -> Vec<Api> {
 }
 
 /// Queues with an operation at their head, in a stable order.
+/// The operations whose I/O was started (seen in the driver's outputs) and that are no
+/// longer queued: cancelled or finished, so their completion now is late.
+fn retired_ops(driver: &Driver) -> Vec<(ObjectId, OpId, Api)> {
+    let queued = |object: ObjectId, op: OpId| {
+        driver.machine.object(object).is_some_and(|o| {
+            Lane::ALL
+                .into_iter()
+                .any(|l| o.queue(l).iter().any(|p| p.id == op))
+        })
+    };
+    driver
+        .outputs
+        .iter()
+        .filter_map(|o| match *o {
+            Output::StartIo {
+                object, op, api, ..
+            } if !queued(object, op) => Some((object, op, api)),
+            _ => None,
+        })
+        .collect()
+}
+
 fn busy_queues(machine: &Machine) -> Vec<(ObjectId, Lane)> {
     machine
         .objects()
@@ -383,6 +418,22 @@ fn input_for(driver: &Driver, op: Op) -> Option<Input> {
             }
             Input::CallbackReturned {
                 object: running[usize::from(pick) % running.len()],
+            }
+        }
+        Op::LateComplete { pick, ok } => {
+            let retired = retired_ops(driver);
+            if retired.is_empty() {
+                return None;
+            }
+            let (object, op, api) = retired[usize::from(pick) % retired.len()];
+            let completion = match api.completion_fit() {
+                Some(fit) if ok => fit.success(u32::from(pick)),
+                _ => Completion::Error(12030),
+            };
+            Input::Complete {
+                object,
+                op,
+                completion,
             }
         }
         Op::Complete { pick, ok } => {

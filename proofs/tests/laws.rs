@@ -21,7 +21,7 @@ fn every_law_scenario_passes_under_every_preset() {
                 .join("\n")
         );
     }
-    assert_eq!(SCENARIOS.len(), 12, "one scenario per law");
+    assert_eq!(SCENARIOS.len(), 13, "one scenario per law");
 }
 
 #[test]

@@ -54,6 +54,23 @@
 //!     the order the machine emitted them.
 //! 11. When every handle is closed and all I/O has completed, the table is empty.
 //! 12. Progress notifications of one operation come in protocol order.
+//! 13. A completion names its operation: the executor's [`Input::Complete`] completes
+//!     exactly the operation whose [`OpId`] it names (the started head of one of the
+//!     object's lanes); a late completion for an operation already cancelled or finished
+//!     is answered [`Outcome::Stale`], changes nothing (the machine is `==` before and
+//!     after, outputs included) and never completes another operation.
+//!
+//! # Operations and completions
+//!
+//! Every accepted operation gets an [`OpId`] from a counter ([`Machine::next_op`]):
+//! pending, in flight (a blocked synchronous caller) or completed inside its call. Ids
+//! are never reused. The id travels in the reply's [`Outcome`], [`Output::StartIo`],
+//! [`Output::CancelIo`], [`Output::CallReturned`] and the executor's
+//! [`Input::Complete`]. A completion is typed ([`Completion`]: an HTTP status, bytes, a
+//! websocket frame, done, or an error) and must fit its function ([`COMPLETION_FIT`]);
+//! a read also fits its buffer ([`CallArg::Buffer`]). A websocket frame completes the
+//! pending receive with [`Completion::WebSocket`]; the peer's close frame answering a
+//! pending `WinHttpWebSocketClose` completes that close with a `Close` frame (or `Done`).
 //!
 //! # Lifetime (how laws 1, 3, 6, 9 and 11 hold)
 //!

@@ -45,11 +45,16 @@ pub enum Mutant {
     OutputsLifo,
     /// Law 12: progress notifications in reverse protocol order.
     ProgressOutOfOrder,
+    /// Law 13: a completion ignores the operation it names and completes the head of a
+    /// busy lane of the object instead (completion by lane head, the machine before
+    /// operation ids), so a late completion of a cancelled receive finishes the close
+    /// started after it.
+    CompleteByLaneHead,
 }
 
 impl Mutant {
     /// Every mutant.
-    pub const ALL: [Mutant; 14] = [
+    pub const ALL: [Mutant; 15] = [
         Mutant::ClosingTwice,
         Mutant::ParentHoldLeaked,
         Mutant::ClosingDespitePending,
@@ -64,6 +69,7 @@ impl Mutant {
         Mutant::CallbackHoldIgnored,
         Mutant::OutputsLifo,
         Mutant::ProgressOutOfOrder,
+        Mutant::CompleteByLaneHead,
     ];
 
     /// The kebab-case name used on command lines.
@@ -103,6 +109,7 @@ impl Mutant {
             Mutant::CallbackHoldIgnored => &[9],
             Mutant::OutputsLifo => &[10, 12, 3, 2],
             Mutant::ProgressOutOfOrder => &[12],
+            Mutant::CompleteByLaneHead => &[13],
         }
     }
 }

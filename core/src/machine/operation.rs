@@ -249,7 +249,17 @@ impl Machine {
                 queue.iter().position(|p| p.id == op).map(|at| (lane, at))
             })
         };
-        let Some((lane, at)) = self.objects.get(&object).and_then(position) else {
+        let mut found = self.objects.get(&object).and_then(position);
+        if found.is_none() && self.planted.is(Mutant::CompleteByLaneHead) {
+            // Planted: the op is ignored; the first busy lane's head takes the completion.
+            found = self.objects.get(&object).and_then(|o| {
+                Lane::ALL
+                    .into_iter()
+                    .find(|l| !o.queues[l.index()].is_empty())
+                    .map(|l| (l, 0))
+            });
+        }
+        let Some((lane, at)) = found else {
             if self.objects.values().any(|o| position(o).is_some()) {
                 return Err(unknown);
             }
@@ -265,7 +275,8 @@ impl Machine {
         }
         let obj = self.objects.get_mut(&object).ok_or(unknown)?;
         let head = *obj.queues[lane.index()].front().ok_or(unknown)?;
-        let fits = head.api.completion_fit().is_some_and(|f| f.fits(result));
+        let fits = head.api.completion_fit().is_some_and(|f| f.fits(result))
+            || (head.id != op && self.planted.is(Mutant::CompleteByLaneHead));
         let within = match (head.arg, result) {
             (
                 CallArg::Buffer(len),
@@ -291,6 +302,61 @@ impl Machine {
             last_error: None,
             outcome: created.unwrap_or(Outcome::Event),
         })
+    }
+
+    /// Renumber operation ids for a model checker's symmetry reduction: the issued ids of
+    /// `keep` (ids the environment still holds, e.g. for late completions) get `0..k` in
+    /// the order given, then the other queued operations the next ones by object, lane
+    /// and queue position, and `next_op` becomes the count. Two states that differ only
+    /// in how their ids were numbered become equal. The renaming (old, new) is returned
+    /// so the caller can rename its own copies. The machine behaves the same after it, up
+    /// to the renaming: it only compares ids for equality and with `next_op`. Any other
+    /// id held outside would then alias a renamed one, so only a caller that holds no
+    /// other id may use it; the engine never does.
+    pub fn compact_op_ids(&mut self, keep: &[OpId]) -> Vec<(OpId, OpId)> {
+        let mut order: Vec<OpId> = keep
+            .iter()
+            .copied()
+            .filter(|k| k.0 < self.next_op)
+            .collect();
+        for obj in self.objects.values() {
+            order.extend(obj.queues.iter().flatten().map(|p| p.id));
+        }
+        for output in &self.outputs {
+            if let Output::StartIo { op, .. }
+            | Output::CancelIo { op, .. }
+            | Output::CallReturned { op, .. } = *output
+            {
+                order.push(op);
+            }
+        }
+        let mut renamed: Vec<(OpId, OpId)> = Vec::with_capacity(order.len());
+        for old in order {
+            if !renamed.iter().any(|&(o, _)| o == old) {
+                let new = OpId(u32::try_from(renamed.len()).unwrap_or(u32::MAX));
+                renamed.push((old, new));
+            }
+        }
+        let rename = |id: &mut OpId| {
+            if let Some(&(_, new)) = renamed.iter().find(|&&(old, _)| old == *id) {
+                *id = new;
+            }
+        };
+        for obj in self.objects.values_mut() {
+            for op in obj.queues.iter_mut().flatten() {
+                rename(&mut op.id);
+            }
+        }
+        for output in &mut self.outputs {
+            if let Output::StartIo { op, .. }
+            | Output::CancelIo { op, .. }
+            | Output::CallReturned { op, .. } = output
+            {
+                rename(op);
+            }
+        }
+        self.next_op = u32::try_from(renamed.len()).unwrap_or(u32::MAX);
+        renamed
     }
 
     /// Cancel the operations a close cancels (websocket operations, WH-R40): each

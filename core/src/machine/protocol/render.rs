@@ -50,6 +50,19 @@ fn kinds_text(kinds: &[HandleKind]) -> String {
     }
 }
 
+fn fit_text(fit: crate::machine::CompletionFit) -> &'static str {
+    use crate::machine::CompletionFit as F;
+    match fit {
+        F::HttpMaybeHead => "`Http { status }`, status optional",
+        F::HttpHead => "`Http { status: Some(code) }`",
+        F::Bytes => "`Bytes(n)`",
+        F::WebSocket => "`WebSocket { buffer_type, bytes }`",
+        F::DoneOrPeerClose => "`Done`, or `WebSocket` of type `Close` (the peer's close frame)",
+        F::HttpHeadOrDone => "`Http { status: Some(code) }` (HTTP URL) or `Done`",
+        F::Done => "`Done`",
+    }
+}
+
 fn arg_text(arg: CallArg) -> String {
     match arg {
         CallArg::None => "none".into(),
@@ -240,8 +253,16 @@ pub fn render_markdown() -> String {
         );
     }
     let _ = writeln!(s);
-    let _ = writeln!(s, "Operations of the API table (progress at completion):\n");
-    let _ = writeln!(s, "| call | progress | completion |\n|---|---|---|");
+    let _ = writeln!(
+        s,
+        "Operations of the API table (progress at completion, and the completions the \
+         executor may report: `COMPLETION_FIT`; `Error(code)` fits every operation, and a \
+         read never reports more than its `CallArg::Buffer`):\n"
+    );
+    let _ = writeln!(
+        s,
+        "| call | progress | completion | executor reports |\n|---|---|---|---|"
+    );
     for rule in crate::machine::API_TABLE {
         if let Shape::Operation(spec) = rule.shape {
             let winhttp = rule.api.name().starts_with("WinHttp");
@@ -250,9 +271,15 @@ pub fn render_markdown() -> String {
             } else {
                 "REQUEST_COMPLETE".into()
             };
+            let reports = rule.api.completion_fit().map_or("-", fit_text);
+            let bounded = if rule.api.is_bounded_read() {
+                " (bounded by the buffer)"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 s,
-                "| {} | {} | {} |",
+                "| {} | {} | {} | {reports}{bounded} |",
                 rule.api,
                 status_list(winhttp, spec.progress),
                 done
