@@ -147,9 +147,13 @@ impl InetError {
     }
 
     /// Maps an I/O error while opening a connection: refused or unreachable is
-    /// [`InetError::CannotConnect`], a timeout [`InetError::Timeout`]; a reset reported by
-    /// the connect itself (the peer accepted and reset before the connect's result was
-    /// read) is [`InetError::ConnectionAborted`], as the same reset read a moment later is.
+    /// [`InetError::CannotConnect`], a timeout [`InetError::Timeout`].
+    ///
+    /// A reset or abort is [`InetError::ConnectionAborted`]: the handshake completed (a
+    /// refusal is `ECONNREFUSED`) and the server dropped the connection before the client
+    /// looked at it. Tokio reports that through `SO_ERROR` when it checks the finished
+    /// connect, while Windows lets the connect succeed and fails the first receive, so
+    /// either order of events gives the code WinINet gives.
     pub(crate) fn from_connect_io(err: &std::io::Error) -> InetError {
         match err.kind() {
             std::io::ErrorKind::TimedOut => InetError::Timeout,
@@ -248,6 +252,29 @@ mod tests {
         for (err, code) in cases {
             assert_eq!(err.code(), code, "{err}");
         }
+    }
+
+    #[test]
+    fn connect_errors_tell_refusal_from_a_reset_after_the_handshake() {
+        use std::io::{Error, ErrorKind};
+        let code = |kind: ErrorKind| InetError::from_connect_io(&Error::from(kind)).code();
+        assert_eq!(
+            code(ErrorKind::ConnectionRefused),
+            ERROR_INTERNET_CANNOT_CONNECT
+        );
+        assert_eq!(
+            code(ErrorKind::HostUnreachable),
+            ERROR_INTERNET_CANNOT_CONNECT
+        );
+        assert_eq!(code(ErrorKind::TimedOut), ERROR_INTERNET_TIMEOUT);
+        assert_eq!(
+            code(ErrorKind::ConnectionReset),
+            ERROR_INTERNET_CONNECTION_ABORTED
+        );
+        assert_eq!(
+            code(ErrorKind::ConnectionAborted),
+            ERROR_INTERNET_CONNECTION_ABORTED
+        );
     }
 
     #[test]

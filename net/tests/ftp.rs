@@ -20,8 +20,10 @@ fn config() -> FtpConfig {
     }
 }
 
+/// Timeouts for tests that wait for a silent server: short enough to keep the suite quick,
+/// long enough that logging in on a loaded CI machine never trips them.
 fn short_config() -> FtpConfig {
-    let limit = Some(Duration::from_millis(300));
+    let limit = Some(Duration::from_millis(1000));
     FtpConfig {
         connect_timeout: limit,
         receive_timeout: limit,

@@ -9,6 +9,10 @@ use hinternet_net::gopher::{GopherConfig, GopherSession};
 use hinternet_testservers::ftp::{self, FtpFault, FTP_PASSWORD, FTP_USER};
 use hinternet_testservers::gopher;
 
+/// Timeouts (ms) for the sessions that meet a silent peer: these sessions also log in and
+/// fetch menus, which must not time out on a loaded CI machine.
+const SILENT_PEER_MS: u64 = 1000;
+
 fn open_descriptors() -> usize {
     std::fs::read_dir("/proc/self/fd")
         .map(|d| d.count())
@@ -86,7 +90,7 @@ async fn ftp_batch() {
             server.handle.port(),
             None,
             None,
-            ftp_config(300),
+            ftp_config(SILENT_PEER_MS),
         )
         .await
         .expect("login");
@@ -115,7 +119,7 @@ async fn ftp_batch() {
 
 async fn gopher_batch() {
     let server = gopher::start();
-    let limit = Some(Duration::from_millis(300));
+    let limit = Some(Duration::from_millis(SILENT_PEER_MS));
     let session = GopherSession::new(
         "127.0.0.1",
         server.port(),

@@ -238,7 +238,8 @@ async fn network_errors() {
     drop(closed);
     assert_eq!(code(session(port).find_first(None, None).await), 12029);
     let server = gopher::start();
-    let short = Some(Duration::from_millis(300));
+    // Short enough to keep the test quick, long enough for a loaded machine's connect.
+    let short = Some(Duration::from_millis(1000));
     let impatient = GopherSession::new(
         "127.0.0.1",
         server.port(),

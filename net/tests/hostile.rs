@@ -18,6 +18,11 @@ use windows_sys::Win32::Networking::WinHttp::{
 };
 
 const SHORT: Option<Duration> = Some(Duration::from_millis(400));
+/// Longest a test waits for a script server to reach a step (a loaded machine can starve
+/// the server thread for a while; the wait ends as soon as the step is done).
+const SERVER_PROGRESS_LIMIT: Duration = Duration::from_secs(10);
+/// Time for loopback to hand a segment the server already sent to the client's socket.
+const LOOPBACK_GRACE: Duration = Duration::from_millis(20);
 
 /// Serves `reply` to one request, then follows `after`; returns the fetch's error code.
 async fn code_for(reply: &[u8], after: Step) -> u32 {
@@ -201,7 +206,12 @@ async fn early_close_of_a_pooled_connection_is_detected_at_checkout() {
         exchange.into_reusable().expect("looks reusable"),
         Instant::now(),
     );
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // ReadHead, Write, Sleep, Close: wait until the server has sent its FIN (bounded).
+    assert!(
+        server.wait_for_steps(0, 4, SERVER_PROGRESS_LIMIT),
+        "server closed"
+    );
+    tokio::time::sleep(LOOPBACK_GRACE).await;
     assert!(
         pool.checkout(&key, Instant::now()).is_none(),
         "the closed connection is discarded"
@@ -226,7 +236,12 @@ async fn garbage_after_a_pooled_response_is_detected_at_checkout() {
         exchange.into_reusable().expect("looks reusable"),
         Instant::now(),
     );
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // ReadHead, Write, Sleep, Write: wait until the unsolicited bytes are sent (bounded).
+    assert!(
+        server.wait_for_steps(0, 4, SERVER_PROGRESS_LIMIT),
+        "server wrote"
+    );
+    tokio::time::sleep(LOOPBACK_GRACE).await;
     assert!(
         pool.checkout(&key, Instant::now()).is_none(),
         "unexpected bytes: discarded"
@@ -235,10 +250,11 @@ async fn garbage_after_a_pooled_response_is_detected_at_checkout() {
 
 #[tokio::test]
 async fn slowloris_head_is_bounded_by_the_receive_timeout() {
-    let head = b"HTTP/1.1 200 OK\r\nX-Slow: the server sends one byte every 20 ms forever and ever\r\n\r\n";
+    let head = b"HTTP/1.1 200 OK\r\nX-Slow: the server sends one byte every 100 ms forever and ever\r\n\r\n";
+    // About 9 s to send the whole head; the 400 ms timeout must cut it off long before.
     let server = script::start(vec![vec![
         Step::ReadHead,
-        Step::Trickle(head.to_vec(), Duration::from_millis(20)),
+        Step::Trickle(head.to_vec(), Duration::from_millis(100)),
     ]]);
     let addr = server.handle.addr();
     let mut conn = open(addr).await.expect("connect");
@@ -248,7 +264,7 @@ async fn slowloris_head_is_bounded_by_the_receive_timeout() {
     let err = exchange.read_head().await.expect_err("too slow");
     assert_eq!(err.code(), ERROR_WINHTTP_TIMEOUT);
     assert!(
-        started.elapsed() < Duration::from_secs(2),
+        started.elapsed() < Duration::from_secs(4),
         "bounded by the timeout, not the trickle"
     );
 }

@@ -480,7 +480,12 @@ async fn uploads_beyond_their_framing_are_refused_before_the_wire() {
         exchange.write_body(b"x").await.expect_err("beyond").code(),
         87
     );
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // The server's one read step ends once it has seen "abc" (bounded wait, no sleep).
+    assert!(
+        server.wait_for_steps(0, 1, Duration::from_secs(10)),
+        "the server read the body: {:?}",
+        String::from_utf8_lossy(&server.received(0))
+    );
     let received = String::from_utf8_lossy(&server.received(0)).into_owned();
     assert!(
         received.ends_with("\r\n\r\nabc"),

@@ -3,6 +3,11 @@
 //! Connection `i` plays `scripts[min(i, last)]`. Reads are bounded (1 MiB and 10 s per step);
 //! everything read is recorded per connection ([`ScriptServer::received`]). When a script
 //! ends the connection is closed normally.
+//!
+//! Each connection also counts the steps it has finished ([`ScriptServer::steps_done`]), so a
+//! test can wait for the server to have written, closed or reset instead of sleeping and
+//! hoping: a write step counts once its bytes are in the kernel, a close once the FIN is
+//! sent, a reset once the socket is closed (the RST sent).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -46,6 +51,7 @@ pub struct ScriptServer {
     /// The server handle (address, accepted count; drop to stop).
     pub handle: ServerHandle,
     received: Arc<Mutex<Vec<Vec<u8>>>>,
+    steps: Arc<Mutex<Vec<usize>>>,
 }
 
 impl ScriptServer {
@@ -54,6 +60,27 @@ impl ScriptServer {
         let log = self.received.lock().unwrap_or_else(|p| p.into_inner());
         log.get(index).cloned().unwrap_or_default()
     }
+
+    /// How many steps connection `index` has finished (0 if it was never accepted).
+    pub fn steps_done(&self, index: usize) -> usize {
+        let steps = self.steps.lock().unwrap_or_else(|p| p.into_inner());
+        steps.get(index).copied().unwrap_or(0)
+    }
+
+    /// Blocks until connection `index` has finished at least `count` steps, polling for at
+    /// most `limit`; returns whether it got there.
+    pub fn wait_for_steps(&self, index: usize, count: usize, limit: Duration) -> bool {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if self.steps_done(index) >= count {
+                return true;
+            }
+            if std::time::Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
 }
 
 /// Starts a server playing `scripts` (see the module docs). An empty list closes at once.
@@ -61,20 +88,36 @@ pub fn start(scripts: Vec<Vec<Step>>) -> ScriptServer {
     let scripts = Arc::new(scripts);
     let received: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
     let log = received.clone();
+    let steps: Arc<Mutex<Vec<usize>>> = Arc::default();
+    let progress = steps.clone();
     let handle = spawn_server(
         "script",
         Arc::new(move |stream, index, shutdown| {
             let scripts = scripts.clone();
             let log = log.clone();
+            let progress = progress.clone();
             Box::pin(async move {
                 let script = scripts
                     .get(index.min(scripts.len().saturating_sub(1)))
                     .cloned();
-                play(stream, index, script.unwrap_or_default(), log, shutdown).await;
+                let script = script.unwrap_or_default();
+                play(stream, index, script, log, progress, shutdown).await;
             })
         }),
     );
-    ScriptServer { handle, received }
+    ScriptServer {
+        handle,
+        received,
+        steps,
+    }
+}
+
+fn step_finished(progress: &Mutex<Vec<usize>>, index: usize) {
+    let mut progress = progress.lock().unwrap_or_else(|p| p.into_inner());
+    if progress.len() <= index {
+        progress.resize(index + 1, 0);
+    }
+    progress[index] += 1;
 }
 
 fn record(log: &Mutex<Vec<Vec<u8>>>, index: usize, bytes: &[u8]) {
@@ -106,6 +149,7 @@ async fn play(
     index: usize,
     script: Vec<Step>,
     log: Arc<Mutex<Vec<Vec<u8>>>>,
+    progress: Arc<Mutex<Vec<usize>>>,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
     let mut seen = Vec::new();
@@ -140,10 +184,13 @@ async fn play(
             }
             Step::Close => {
                 let _ = stream.shutdown().await;
+                step_finished(&progress, index);
                 return;
             }
             Step::Reset => {
                 let _ = stream.set_zero_linger();
+                drop(stream);
+                step_finished(&progress, index);
                 return;
             }
             Step::Hang => {
@@ -152,6 +199,9 @@ async fn play(
             }
         };
         record(&log, index, &seen[before..]);
+        if ok {
+            step_finished(&progress, index);
+        }
         if !ok {
             return;
         }

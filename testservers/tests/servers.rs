@@ -67,8 +67,10 @@ fn http_server_counts_connections_and_stops_with_silent_requests_open() {
     assert_eq!(server.accepted(), 2);
     let started = Instant::now();
     drop(server);
+    // /silent never answers, so waiting for it would hang; the bound is generous for a
+    // loaded machine joining the server thread.
     assert!(
-        started.elapsed() < Duration::from_secs(2),
+        started.elapsed() < Duration::from_secs(10),
         "drop does not wait for /silent"
     );
     silent

@@ -92,12 +92,27 @@ pub async fn connect_tcp(addrs: &[SocketAddr], limit: Option<Duration>) -> NetRe
                     conn.local = local;
                     return Ok(conn);
                 }
+                Err(err) if is_reset_after_handshake(&err) => {
+                    return Err(NetError::ConnectionError(format!("{addr}: {err}")));
+                }
                 Err(err) => last = format!("{addr}: {err}"),
             }
         }
         Err(NetError::CannotConnect(last))
     };
     with_timeout(limit, TimeoutPhase::Connect, attempt).await
+}
+
+/// Whether a failed connect means the handshake completed and the server then reset or
+/// aborted the connection (a refusal is `ECONNREFUSED`). Tokio reports such a reset
+/// through `SO_ERROR` when it checks the finished connect; on Windows the connect succeeds
+/// and the first receive fails, so this is `ERROR_WINHTTP_CONNECTION_ERROR`, not a failure
+/// to connect, and no other address is tried.
+fn is_reset_after_handshake(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted
+    )
 }
 
 /// Runs the TLS handshake on a fresh TCP connection, verifying the certificate for
@@ -454,5 +469,31 @@ impl Connection {
                 .map_err(|e| NetError::from_io(&e, TimeoutPhase::Send))
         })
         .await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_reset_or_abort_counts_as_a_connection_that_was_made() {
+        for kind in [
+            io::ErrorKind::ConnectionReset,
+            io::ErrorKind::ConnectionAborted,
+        ] {
+            assert!(is_reset_after_handshake(&io::Error::from(kind)), "{kind:?}");
+        }
+        for kind in [
+            io::ErrorKind::ConnectionRefused,
+            io::ErrorKind::HostUnreachable,
+            io::ErrorKind::NetworkUnreachable,
+            io::ErrorKind::TimedOut,
+        ] {
+            assert!(
+                !is_reset_after_handshake(&io::Error::from(kind)),
+                "{kind:?}"
+            );
+        }
     }
 }
