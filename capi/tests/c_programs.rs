@@ -262,6 +262,11 @@ fn winhttp_async_get_driven_by_callbacks_from_c() {
 }
 
 #[test]
+fn winhttp_async_get_on_host_created_threads_from_c() {
+    winhttp_program("async-hooks");
+}
+
+#[test]
 fn winhttp_bad_handles_null_pointers_and_short_buffers_from_c() {
     winhttp_program("errors");
 }

@@ -7,11 +7,15 @@
  *   winhttp_get async PORT   the same GET in an asynchronous session, driven entirely from
  *                            the status callback (on a library thread), which closes the
  *                            request itself after the last read
+ *   winhttp_get async-hooks PORT  the async GET with host hooks installed first: every
+ *                            callback must run on a thread created through the host's
+ *                            create_thread hook, and last errors go through its hooks
  *   winhttp_get errors PORT  bad handles, NULL out pointers, short buffers: exact last errors
  *
  * Prints "N passed, M failed"; exits 1 when any check failed.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +116,66 @@ static void sync_get(void) {
     printf("sync: status %u, %zu bytes in %d reads\n", status, total, loops);
 }
 
+/* ---- host hooks: last error and thread creation owned by "the host" ---- */
+
+static _Thread_local DWORD host_error;
+static _Thread_local int on_host_thread;
+static atomic_int host_threads;
+static atomic_int host_error_sets;
+static int hooks_installed;
+
+static void HINTERNET_CALLBACK host_set_last_error(uint32_t code) {
+    host_error = code;
+    atomic_fetch_add(&host_error_sets, 1);
+}
+
+static uint32_t HINTERNET_CALLBACK host_get_last_error(void) { return host_error; }
+
+struct host_start {
+    hinternet_thread_start_routine start;
+    void *parameter;
+};
+
+static void *host_thread_main(void *arg) {
+    struct host_start s = *(struct host_start *)arg;
+    free(arg);
+    on_host_thread = 1;
+    s.start(s.parameter);
+    return NULL;
+}
+
+static int32_t HINTERNET_CALLBACK host_create_thread(hinternet_thread_start_routine start,
+                                                     void *parameter) {
+    struct host_start *s = malloc(sizeof *s);
+    if (s == NULL) return 0;
+    s->start = start;
+    s->parameter = parameter;
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    int rc = pthread_create(&thread, &attr, host_thread_main, s);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        free(s);
+        return 0;
+    }
+    atomic_fetch_add(&host_threads, 1);
+    return 1;
+}
+
+static void install_hooks(void) {
+    struct hinternet_host_hooks hooks;
+    memset(&hooks, 0, sizeof hooks);
+    hooks.version = HINTERNET_HOST_HOOKS_VERSION;
+    hooks.size = sizeof hooks;
+    hooks.set_last_error = host_set_last_error;
+    hooks.get_last_error = host_get_last_error;
+    hooks.create_thread = host_create_thread;
+    CHECK(hinternet_set_host_hooks(&hooks) == TRUE, "hinternet_set_host_hooks");
+    hooks_installed = 1;
+}
+
 /* ---- asynchronous, driven from the callback ---- */
 
 struct async_state {
@@ -124,11 +188,13 @@ struct async_state {
     atomic_int errors;  /* callback-side failures */
     int read_buffer_ok; /* READ_COMPLETE pointed at our buffer */
     int reads;
+    atomic_int off_host_thread; /* callbacks on a thread the host did not create */
 };
 
 static void HINTERNET_API on_status(HINTERNET h, DWORD_PTR context, DWORD status, LPVOID info,
                                     DWORD info_len) {
     struct async_state *st = (struct async_state *)context;
+    if (st != NULL && hooks_installed && !on_host_thread) atomic_fetch_add(&st->off_host_thread, 1);
     if (st == NULL || h != st->request) {
         if (st) atomic_fetch_add(&st->errors, 1);
         return;
@@ -222,6 +288,13 @@ static void async_get(void) {
     CHECK(st.total == BODY_LEN, "read %zu bytes", st.total);
     CHECK(body_ok(st.body, st.total), "body pattern");
     CHECK(st.read_buffer_ok, "READ_COMPLETE passes the application's buffer");
+    if (hooks_installed) {
+        CHECK(atomic_load(&st.off_host_thread) == 0, "%d callbacks off the host's threads",
+              atomic_load(&st.off_host_thread));
+        CHECK(atomic_load(&host_threads) >= 2, "%d threads created through the hook",
+              atomic_load(&host_threads));
+        CHECK(atomic_load(&host_error_sets) > 0, "last errors went through the hook");
+    }
     CHECK(!WinHttpCloseHandle(st.request) &&
               hinternet_get_last_error() == ERROR_INVALID_HANDLE,
           "the request is closed");
@@ -347,7 +420,7 @@ static void errors(void) {
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: %s sync|async|errors PORT\n", argv[0]);
+        fprintf(stderr, "usage: %s sync|async|async-hooks|errors PORT\n", argv[0]);
         return 2;
     }
     port = (INTERNET_PORT)atoi(argv[2]);
@@ -355,6 +428,10 @@ int main(int argc, char **argv) {
         sync_get();
     else if (strcmp(argv[1], "async") == 0)
         async_get();
+    else if (strcmp(argv[1], "async-hooks") == 0) {
+        install_hooks();
+        async_get();
+    }
     else if (strcmp(argv[1], "errors") == 0)
         errors();
     else
