@@ -122,6 +122,13 @@ typedef int INTERNET_SCHEME;
 #define WINHTTP_CALLBACK_STATUS_REQUEST_ERROR 0x00200000
 #define WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE 0x00400000
 #define WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS 0xffffffff
+#define ERROR_INVALID_OPERATION 4317
+#define WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET 114
+#define WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE 0
+#define WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE 2
+#define WINHTTP_WEB_SOCKET_SUCCESS_CLOSE_STATUS 1000
+#define WINHTTP_AUTH_SCHEME_BASIC 1
+#define WINHTTP_AUTH_TARGET_SERVER 0
 
 #define WINHTTP_NO_PROXY_NAME ((LPCWSTR)0)
 #define WINHTTP_NO_PROXY_BYPASS ((LPCWSTR)0)
@@ -343,6 +350,31 @@ WINHTTP_STATUS_CALLBACK HINTERNET_API WinHttpSetStatusCallback(
     HINTERNET hInternet, WINHTTP_STATUS_CALLBACK lpfnInternetCallback,
     DWORD dwNotificationFlags, DWORD_PTR dwReserved);
 BOOL HINTERNET_API WinHttpCloseHandle(HINTERNET hInternet);
+
+BOOL HINTERNET_API WinHttpQueryAuthSchemes(HINTERNET hRequest, LPDWORD lpdwSupportedSchemes,
+                                           LPDWORD lpdwFirstScheme, LPDWORD pdwAuthTarget);
+BOOL HINTERNET_API WinHttpSetCredentials(HINTERNET hRequest, DWORD AuthTargets,
+                                         DWORD AuthScheme, LPCWSTR pwszUserName,
+                                         LPCWSTR pwszPassword, LPVOID pAuthParams);
+
+/* WebSocket: these return their error as a DWORD (the last error is unchanged). */
+typedef int WINHTTP_WEB_SOCKET_BUFFER_TYPE;
+typedef uint16_t USHORT;
+HINTERNET HINTERNET_API WinHttpWebSocketCompleteUpgrade(HINTERNET hRequest,
+                                                        DWORD_PTR pContext);
+DWORD HINTERNET_API WinHttpWebSocketSend(HINTERNET hWebSocket,
+                                         WINHTTP_WEB_SOCKET_BUFFER_TYPE eBufferType,
+                                         LPVOID pvBuffer, DWORD dwBufferLength);
+DWORD HINTERNET_API WinHttpWebSocketReceive(HINTERNET hWebSocket, LPVOID pvBuffer,
+                                            DWORD dwBufferLength, DWORD *pdwBytesRead,
+                                            WINHTTP_WEB_SOCKET_BUFFER_TYPE *peBufferType);
+DWORD HINTERNET_API WinHttpWebSocketShutdown(HINTERNET hWebSocket, USHORT usStatus,
+                                             LPVOID pvReason, DWORD dwReasonLength);
+DWORD HINTERNET_API WinHttpWebSocketClose(HINTERNET hWebSocket, USHORT usStatus,
+                                          LPVOID pvReason, DWORD dwReasonLength);
+DWORD HINTERNET_API WinHttpWebSocketQueryCloseStatus(HINTERNET hWebSocket, USHORT *pusStatus,
+                                                     LPVOID pvReason, DWORD dwReasonLength,
+                                                     DWORD *pdwReasonLengthConsumed);
 
 /* WinHTTP (sizes in WCHARs) */
 BOOL HINTERNET_API WinHttpCheckPlatform(void);

@@ -267,6 +267,16 @@ fn winhttp_async_get_on_host_created_threads_from_c() {
 }
 
 #[test]
+fn winhttp_websocket_echo_from_c() {
+    winhttp_program("websocket");
+}
+
+#[test]
+fn winhttp_basic_auth_from_c() {
+    winhttp_program("auth");
+}
+
+#[test]
 fn winhttp_bad_handles_null_pointers_and_short_buffers_from_c() {
     winhttp_program("errors");
 }

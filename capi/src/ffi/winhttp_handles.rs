@@ -13,8 +13,11 @@
 //! * NULL out pointers are checked before any write; out values are written only when the
 //!   typed API answered them;
 //! * every [`AppBuffer`] handed to the process-wide instance is a [`CallerBuffer`] (only
-//!   `WinHttpReadData` creates them, and the instance is private to this crate), which is
-//!   what lets `READ_COMPLETE` give the application its own buffer pointer back;
+//!   `WinHttpReadData` and `WinHttpWebSocketReceive` create them, and the instance is
+//!   private to this crate), which is what lets `READ_COMPLETE` give the application its own
+//!   buffer pointer back;
+//! * the websocket functions return their error as a `DWORD` and leave the last error
+//!   unchanged, as Windows does; a panic there returns `ERROR_WINHTTP_INTERNAL_ERROR`;
 //! * status callbacks are called in this build's convention ([`WinHttpStatusCallback`]),
 //!   with `lpvStatusInformation` pointing at what Windows passes: a `DWORD` (length 4), a
 //!   NUL-terminated wide string (length in WCHARs including the NUL), a
@@ -38,11 +41,11 @@ use hinternet_net::winhttp_exec::{AppBuffer, StatusInfo};
 use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::{
     ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED,
-    FALSE, SYSTEMTIME, TRUE,
+    ERROR_SUCCESS, FALSE, SYSTEMTIME, TRUE,
 };
 use windows_sys::Win32::Networking::WinHttp::{
-    WINHTTP_ASYNC_RESULT, WINHTTP_PROXY_INFO, WINHTTP_WEB_SOCKET_ASYNC_RESULT,
-    WINHTTP_WEB_SOCKET_STATUS,
+    ERROR_WINHTTP_INTERNAL_ERROR, WINHTTP_ASYNC_RESULT, WINHTTP_PROXY_INFO,
+    WINHTTP_WEB_SOCKET_ASYNC_RESULT, WINHTTP_WEB_SOCKET_STATUS,
 };
 
 use super::raw;
@@ -100,6 +103,17 @@ fn handle_export(body: impl FnOnce(&'static WinHttp) -> Result<Answer<Handle>, u
             }
         }
     })
+}
+
+/// Runs a websocket export body: the `DWORD` it returns (the last error stays unchanged).
+fn dword_export(body: impl FnOnce(&'static WinHttp) -> Result<u32, u32>) -> u32 {
+    guard(
+        Family::WinHttp,
+        ERROR_WINHTTP_INTERNAL_ERROR,
+        || match winhttp().and_then(body) {
+            Ok(code) | Err(code) => code,
+        },
+    )
 }
 
 /// A BOOL answer: its last error set, its return value as BOOL.
@@ -779,6 +793,212 @@ export! {
         bool_export(|api| {
             let handle = handle_of(hInternet)?;
             Ok(bool_of(&api.close_handle(handle)))
+        })
+    }
+
+    /// `BOOL WinHttpQueryAuthSchemes(HINTERNET hRequest, LPDWORD lpdwSupportedSchemes,
+    /// LPDWORD lpdwFirstScheme, LPDWORD pdwAuthTarget)`; a NULL out pointer is 87.
+    ///
+    /// # Safety
+    /// The out pointers NULL or writable.
+    fn WinHttpQueryAuthSchemes(
+        hRequest: HINTERNET,
+        lpdwSupportedSchemes: *mut u32,
+        lpdwFirstScheme: *mut u32,
+        pdwAuthTarget: *mut u32,
+    ) -> BOOL {
+        bool_export(|api| {
+            let request = handle_of(hRequest)?;
+            if lpdwSupportedSchemes.is_null() || lpdwFirstScheme.is_null() || pdwAuthTarget.is_null() {
+                return Err(ERROR_INVALID_PARAMETER);
+            }
+            let answer = api.query_auth_schemes(request);
+            if let (true, Some(schemes)) = (answer.ret, &answer.out) {
+                // SAFETY: forwarded contract (non-NULL checked above).
+                unsafe {
+                    raw::write(lpdwSupportedSchemes, schemes.supported);
+                    raw::write(lpdwFirstScheme, schemes.first);
+                    raw::write(pdwAuthTarget, schemes.target);
+                }
+            }
+            Ok(bool_of(&answer))
+        })
+    }
+
+    /// `BOOL WinHttpSetCredentials(HINTERNET hRequest, DWORD AuthTargets, DWORD AuthScheme,
+    /// LPCWSTR pwszUserName, LPCWSTR pwszPassword, LPVOID pAuthParams)`; a non-NULL
+    /// `pAuthParams` is 87.
+    ///
+    /// # Safety
+    /// The strings NULL or NUL-terminated.
+    fn WinHttpSetCredentials(
+        hRequest: HINTERNET,
+        AuthTargets: u32,
+        AuthScheme: u32,
+        pwszUserName: *const u16,
+        pwszPassword: *const u16,
+        pAuthParams: *mut c_void,
+    ) -> BOOL {
+        bool_export(|api| {
+            let request = handle_of(hRequest)?;
+            if !pAuthParams.is_null() {
+                return Err(ERROR_INVALID_PARAMETER);
+            }
+            // SAFETY: forwarded contract.
+            let (user, password) = unsafe { (opt_string(pwszUserName), opt_string(pwszPassword)) };
+            Ok(bool_of(&api.set_credentials(
+                request,
+                AuthTargets,
+                AuthScheme,
+                user.as_deref(),
+                password.as_deref(),
+            )))
+        })
+    }
+
+    /// `HINTERNET WinHttpWebSocketCompleteUpgrade(HINTERNET hRequest, DWORD_PTR pContext)`.
+    ///
+    /// # Safety
+    /// None beyond the C ABI.
+    fn WinHttpWebSocketCompleteUpgrade(hRequest: HINTERNET, pContext: usize) -> HINTERNET {
+        handle_export(|api| {
+            let request = handle_of(hRequest)?;
+            Ok(api.web_socket_complete_upgrade(request, pContext as u64))
+        })
+    }
+
+    /// `DWORD WinHttpWebSocketSend(HINTERNET hWebSocket,
+    /// WINHTTP_WEB_SOCKET_BUFFER_TYPE eBufferType, PVOID pvBuffer, DWORD dwBufferLength)`.
+    ///
+    /// # Safety
+    /// `pvBuffer` NULL or valid for `dwBufferLength` bytes during the call.
+    fn WinHttpWebSocketSend(
+        hWebSocket: HINTERNET,
+        eBufferType: i32,
+        pvBuffer: *const c_void,
+        dwBufferLength: u32,
+    ) -> u32 {
+        dword_export(|api| {
+            let websocket = handle_of(hWebSocket)?;
+            // SAFETY: forwarded contract.
+            let data = unsafe { raw::bytes(pvBuffer.cast(), dwBufferLength) }
+                .ok_or(ERROR_INVALID_PARAMETER)?;
+            Ok(api.web_socket_send(websocket, eBufferType, data).ret)
+        })
+    }
+
+    /// `DWORD WinHttpWebSocketReceive(HINTERNET hWebSocket, PVOID pvBuffer,
+    /// DWORD dwBufferLength, DWORD *pdwBytesRead, WINHTTP_WEB_SOCKET_BUFFER_TYPE *peBufferType)`.
+    ///
+    /// # Safety
+    /// `pvBuffer` writable for `dwBufferLength` bytes — in an asynchronous session until the
+    /// receive's `READ_COMPLETE`; the out pointers NULL or writable.
+    fn WinHttpWebSocketReceive(
+        hWebSocket: HINTERNET,
+        pvBuffer: *mut c_void,
+        dwBufferLength: u32,
+        pdwBytesRead: *mut u32,
+        peBufferType: *mut i32,
+    ) -> u32 {
+        dword_export(|api| {
+            let websocket = handle_of(hWebSocket)?;
+            if pvBuffer.is_null() || dwBufferLength == 0 {
+                return Err(ERROR_INVALID_PARAMETER);
+            }
+            let buffer = Arc::new(CallerBuffer {
+                ptr: pvBuffer.cast(),
+                len: dwBufferLength as usize,
+            });
+            let answer = api.web_socket_receive(websocket, buffer, dwBufferLength);
+            if answer.ret == ERROR_SUCCESS {
+                // SAFETY: forwarded contract (NULL is checked).
+                unsafe {
+                    raw::write(pdwBytesRead, answer.out.bytes);
+                    raw::write(peBufferType, answer.out.buffer_type as i32);
+                }
+            }
+            Ok(answer.ret)
+        })
+    }
+
+    /// `DWORD WinHttpWebSocketShutdown(HINTERNET hWebSocket, USHORT usStatus, PVOID pvReason,
+    /// DWORD dwReasonLength)`.
+    ///
+    /// # Safety
+    /// `pvReason` NULL or valid for `dwReasonLength` bytes during the call.
+    fn WinHttpWebSocketShutdown(
+        hWebSocket: HINTERNET,
+        usStatus: u16,
+        pvReason: *const c_void,
+        dwReasonLength: u32,
+    ) -> u32 {
+        dword_export(|api| {
+            let websocket = handle_of(hWebSocket)?;
+            // SAFETY: forwarded contract.
+            let reason = unsafe { raw::bytes(pvReason.cast(), dwReasonLength) }
+                .ok_or(ERROR_INVALID_PARAMETER)?;
+            Ok(api.web_socket_shutdown(websocket, usStatus, reason).ret)
+        })
+    }
+
+    /// `DWORD WinHttpWebSocketClose(HINTERNET hWebSocket, USHORT usStatus, PVOID pvReason,
+    /// DWORD dwReasonLength)`.
+    ///
+    /// # Safety
+    /// `pvReason` NULL or valid for `dwReasonLength` bytes during the call.
+    fn WinHttpWebSocketClose(
+        hWebSocket: HINTERNET,
+        usStatus: u16,
+        pvReason: *const c_void,
+        dwReasonLength: u32,
+    ) -> u32 {
+        dword_export(|api| {
+            let websocket = handle_of(hWebSocket)?;
+            // SAFETY: forwarded contract.
+            let reason = unsafe { raw::bytes(pvReason.cast(), dwReasonLength) }
+                .ok_or(ERROR_INVALID_PARAMETER)?;
+            Ok(api.web_socket_close(websocket, usStatus, reason).ret)
+        })
+    }
+
+    /// `DWORD WinHttpWebSocketQueryCloseStatus(HINTERNET hWebSocket, USHORT *pusStatus,
+    /// PVOID pvReason, DWORD dwReasonLength, DWORD *pdwReasonLengthConsumed)`: NULL
+    /// `pusStatus` or `pdwReasonLengthConsumed` is 87; a reason longer than the buffer is
+    /// `ERROR_INSUFFICIENT_BUFFER` with its length in `*pdwReasonLengthConsumed`.
+    ///
+    /// # Safety
+    /// `pvReason` NULL or writable for `dwReasonLength` bytes; the out pointers NULL or
+    /// writable.
+    fn WinHttpWebSocketQueryCloseStatus(
+        hWebSocket: HINTERNET,
+        pusStatus: *mut u16,
+        pvReason: *mut c_void,
+        dwReasonLength: u32,
+        pdwReasonLengthConsumed: *mut u32,
+    ) -> u32 {
+        dword_export(|api| {
+            let websocket = handle_of(hWebSocket)?;
+            if pusStatus.is_null() || pdwReasonLengthConsumed.is_null() {
+                return Err(ERROR_INVALID_PARAMETER);
+            }
+            let answer = api.web_socket_query_close_status(websocket);
+            let Some((status, reason)) = answer.out else {
+                return Ok(answer.ret);
+            };
+            let length = u32::try_from(reason.len()).unwrap_or(u32::MAX);
+            // SAFETY: forwarded contract (non-NULL checked above).
+            unsafe { raw::write(pdwReasonLengthConsumed, length) };
+            if length > dwReasonLength || (length > 0 && pvReason.is_null()) {
+                return Err(ERROR_INSUFFICIENT_BUFFER);
+            }
+            // SAFETY: forwarded contract: `pvReason` holds `dwReasonLength >= length` bytes.
+            unsafe {
+                raw::write(pusStatus, status);
+                if length > 0 {
+                    core::ptr::copy_nonoverlapping(reason.as_ptr(), pvReason.cast::<u8>(), reason.len());
+                }
+            }
+            Ok(ERROR_SUCCESS)
         })
     }
 }

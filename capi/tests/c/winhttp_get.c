@@ -10,6 +10,10 @@
  *   winhttp_get async-hooks PORT  the async GET with host hooks installed first: every
  *                            callback must run on a thread created through the host's
  *                            create_thread hook, and last errors go through its hooks
+ *   winhttp_get websocket PORT  a websocket echo on /upgrade (sync), close handshake and
+ *                            WinHttpWebSocketQueryCloseStatus with a short buffer
+ *   winhttp_get auth PORT    /auth: WinHttpQueryAuthSchemes after the 401, then
+ *                            WinHttpSetCredentials (Basic) and a 200
  *   winhttp_get errors PORT  bad handles, NULL out pointers, short buffers: exact last errors
  *
  * Prints "N passed, M failed"; exits 1 when any check failed.
@@ -418,9 +422,119 @@ static void errors(void) {
     CHECK(WinHttpCloseHandle(session), "close session");
 }
 
+/* ---- websocket echo ---- */
+
+static void websocket(void) {
+    HINTERNET session = WinHttpOpen(u"hinternet-c", WINHTTP_ACCESS_TYPE_NO_PROXY,
+                                    WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, 0);
+    HINTERNET connect = WinHttpConnect(session, u"127.0.0.1", port, 0);
+    HINTERNET request = WinHttpOpenRequest(connect, u"GET", u"/upgrade", NULL, NULL, NULL, 0);
+    CHECK(session && connect && request, "handles");
+    CHECK(WinHttpSetOption(request, WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET, NULL, 0),
+          "SetOption(UPGRADE_TO_WEB_SOCKET)");
+    CHECK(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "send");
+    CHECK(WinHttpReceiveResponse(request, NULL), "receive");
+    DWORD status = 0, size = sizeof(status);
+    CHECK(WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
+                              NULL, &status, &size, NULL) &&
+              status == 101,
+          "status %u", status);
+    HINTERNET ws = WinHttpWebSocketCompleteUpgrade(request, 0);
+    CHECK(ws != NULL, "WinHttpWebSocketCompleteUpgrade");
+    CHECK(WinHttpCloseHandle(request), "close the request");
+
+    char message[] = "hello, websocket";
+    CHECK(WinHttpWebSocketSend(ws, WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE, message,
+                               (DWORD)strlen(message)) == ERROR_SUCCESS,
+          "WinHttpWebSocketSend");
+    char echo[64] = {0};
+    DWORD got = 0;
+    WINHTTP_WEB_SOCKET_BUFFER_TYPE type = -1;
+    CHECK(WinHttpWebSocketReceive(ws, echo, sizeof(echo) - 1, &got, &type) == ERROR_SUCCESS,
+          "WinHttpWebSocketReceive");
+    CHECK(got == strlen(message) && memcmp(echo, message, got) == 0 &&
+              type == WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE,
+          "echo %u bytes '%s' type %d", got, echo, type);
+    CHECK(WinHttpWebSocketReceive(ws, NULL, 10, &got, &type) == ERROR_INVALID_PARAMETER,
+          "Receive(NULL buffer)");
+    CHECK(WinHttpWebSocketSend((HINTERNET)(uintptr_t)0x7777,
+                               WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE, message, 1) ==
+              ERROR_INVALID_HANDLE,
+          "Send(bad handle)");
+
+    USHORT close_status = 0;
+    DWORD consumed = 0;
+    char reason[32];
+    CHECK(WinHttpWebSocketQueryCloseStatus(ws, &close_status, reason, sizeof(reason),
+                                           &consumed) == ERROR_INVALID_OPERATION,
+          "QueryCloseStatus before the close");
+    char bye[] = "bye";
+    CHECK(WinHttpWebSocketClose(ws, WINHTTP_WEB_SOCKET_SUCCESS_CLOSE_STATUS, bye, 3) ==
+              ERROR_SUCCESS,
+          "WinHttpWebSocketClose");
+    CHECK(WinHttpWebSocketQueryCloseStatus(ws, NULL, reason, sizeof(reason), &consumed) ==
+              ERROR_INVALID_PARAMETER,
+          "QueryCloseStatus(NULL status)");
+    CHECK(WinHttpWebSocketQueryCloseStatus(ws, &close_status, reason, sizeof(reason),
+                                           &consumed) == ERROR_SUCCESS &&
+              close_status == WINHTTP_WEB_SOCKET_SUCCESS_CLOSE_STATUS,
+          "close status %u, reason %u bytes", close_status, consumed);
+    if (consumed > 0) {
+        DWORD full = consumed;
+        CHECK(WinHttpWebSocketQueryCloseStatus(ws, &close_status, reason, full - 1, &consumed) ==
+                      ERROR_INSUFFICIENT_BUFFER &&
+                  consumed == full,
+              "short reason buffer: %u", consumed);
+    }
+    CHECK(WinHttpCloseHandle(ws), "close the websocket");
+    CHECK(WinHttpCloseHandle(connect), "close connect");
+    CHECK(WinHttpCloseHandle(session), "close session");
+    printf("websocket: echoed %u bytes, close status %u\n", got, close_status);
+}
+
+/* ---- Basic authentication ---- */
+
+static void auth(void) {
+    HINTERNET session = WinHttpOpen(u"hinternet-c", WINHTTP_ACCESS_TYPE_NO_PROXY,
+                                    WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, 0);
+    HINTERNET connect = WinHttpConnect(session, u"127.0.0.1", port, 0);
+    HINTERNET request = WinHttpOpenRequest(connect, u"GET", u"/auth", NULL, NULL, NULL, 0);
+    CHECK(session && connect && request, "handles");
+    DWORD supported = 0, first = 0, target = 77;
+    /* No challenge yet: ERROR_INVALID_OPERATION, as Windows answers without auth headers. */
+    EXPECT_FAIL(WinHttpQueryAuthSchemes(request, &supported, &first, &target),
+                ERROR_INVALID_OPERATION);
+    CHECK(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "send");
+    CHECK(WinHttpReceiveResponse(request, NULL), "receive");
+    DWORD status = 0, size = sizeof(status);
+    CHECK(WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
+                              NULL, &status, &size, NULL) &&
+              status == 401,
+          "status %u", status);
+    EXPECT_FAIL(WinHttpQueryAuthSchemes(request, NULL, &first, &target), ERROR_INVALID_PARAMETER);
+    CHECK(WinHttpQueryAuthSchemes(request, &supported, &first, &target) &&
+              supported == WINHTTP_AUTH_SCHEME_BASIC && first == WINHTTP_AUTH_SCHEME_BASIC &&
+              target == WINHTTP_AUTH_TARGET_SERVER,
+          "schemes %u first %u target %u", supported, first, target);
+    CHECK(WinHttpSetCredentials(request, WINHTTP_AUTH_TARGET_SERVER, WINHTTP_AUTH_SCHEME_BASIC,
+                                u"user", u"secret", NULL),
+          "WinHttpSetCredentials");
+    CHECK(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "send again");
+    CHECK(WinHttpReceiveResponse(request, NULL), "receive again");
+    size = sizeof(status);
+    CHECK(WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
+                              NULL, &status, &size, NULL) &&
+              status == 200,
+          "status after credentials %u", status);
+    CHECK(WinHttpCloseHandle(request) && WinHttpCloseHandle(connect) &&
+              WinHttpCloseHandle(session),
+          "close");
+    printf("auth: 401 then %u\n", status);
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: %s sync|async|async-hooks|errors PORT\n", argv[0]);
+        fprintf(stderr, "usage: %s sync|async|async-hooks|websocket|auth|errors PORT\n", argv[0]);
         return 2;
     }
     port = (INTERNET_PORT)atoi(argv[2]);
@@ -432,6 +546,10 @@ int main(int argc, char **argv) {
         install_hooks();
         async_get();
     }
+    else if (strcmp(argv[1], "websocket") == 0)
+        websocket();
+    else if (strcmp(argv[1], "auth") == 0)
+        auth();
     else if (strcmp(argv[1], "errors") == 0)
         errors();
     else
