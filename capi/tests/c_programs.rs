@@ -267,6 +267,11 @@ fn winhttp_async_get_on_host_created_threads_from_c() {
 }
 
 #[test]
+fn winhttp_post_with_write_data_from_c() {
+    winhttp_program("post");
+}
+
+#[test]
 fn winhttp_websocket_echo_from_c() {
     winhttp_program("websocket");
 }

@@ -1002,3 +1002,56 @@ export! {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_round_trip_and_wide_values_are_bad_handles() {
+        let mut handle = Handle::NULL;
+        handle.0 = 0x0001_0002;
+        assert_eq!(handle_of(hinternet(handle)), Ok(handle));
+        assert_eq!(hinternet(handle).addr(), 0x0001_0002);
+        let wide: HINTERNET = core::ptr::without_provenance_mut(1 << 40);
+        assert_eq!(handle_of(wide), Err(ERROR_INVALID_HANDLE));
+    }
+
+    #[test]
+    fn caller_buffer_never_writes_past_its_length() {
+        let mut storage = [0u8; 8];
+        let buffer = CallerBuffer {
+            ptr: storage.as_mut_ptr(),
+            len: 4,
+        };
+        buffer.write(2, b"abcdef");
+        buffer.write(4, b"zz");
+        buffer.write(usize::MAX, b"zz");
+        assert_eq!(&storage, b"\0\0ab\0\0\0\0");
+    }
+
+    #[test]
+    fn bad_handles_answer_invalid_handle_in_every_family() {
+        let bogus: HINTERNET = core::ptr::without_provenance_mut(0x7777);
+        // SAFETY: no pointer argument is dereferenced for a bad handle (NULL buffers).
+        unsafe {
+            assert_eq!(WinHttpCloseHandle(bogus), FALSE);
+            assert_eq!(last_error::get(), ERROR_INVALID_HANDLE);
+            last_error::set(0);
+            assert_eq!(
+                WinHttpWebSocketClose(bogus, 1000, core::ptr::null(), 0),
+                ERROR_INVALID_HANDLE
+            );
+            assert_eq!(
+                last_error::get(),
+                0,
+                "websocket functions leave the last error"
+            );
+            assert_eq!(
+                WinHttpSetStatusCallback(bogus, None, 0, 0),
+                invalid_status_callback()
+            );
+            assert_eq!(last_error::get(), ERROR_INVALID_HANDLE);
+        }
+    }
+}

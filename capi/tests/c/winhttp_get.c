@@ -14,6 +14,8 @@
  *                            WinHttpWebSocketQueryCloseStatus with a short buffer
  *   winhttp_get auth PORT    /auth: WinHttpQueryAuthSchemes after the 401, then
  *                            WinHttpSetCredentials (Basic) and a 200
+ *   winhttp_get post PORT    a POST of 3 x 1000 bytes to /echo with WinHttpWriteData; the
+ *                            echoed body must match
  *   winhttp_get errors PORT  bad handles, NULL out pointers, short buffers: exact last errors
  *
  * Prints "N passed, M failed"; exits 1 when any check failed.
@@ -492,6 +494,39 @@ static void websocket(void) {
     printf("websocket: echoed %u bytes, close status %u\n", got, close_status);
 }
 
+/* ---- upload with WinHttpWriteData ---- */
+
+static void post(void) {
+    HINTERNET session = WinHttpOpen(u"hinternet-c", WINHTTP_ACCESS_TYPE_NO_PROXY,
+                                    WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, 0);
+    HINTERNET connect = WinHttpConnect(session, u"127.0.0.1", port, 0);
+    HINTERNET request = WinHttpOpenRequest(connect, u"POST", u"/echo", NULL, NULL, NULL, 0);
+    CHECK(session && connect && request, "handles");
+    unsigned char chunk[1000];
+    CHECK(WinHttpSendRequest(request, NULL, 0, NULL, 0, 3 * sizeof(chunk), 0), "send");
+    for (int c = 0; c < 3; c++) {
+        for (size_t i = 0; i < sizeof(chunk); i++) chunk[i] = (unsigned char)((c * 1000 + i) % 251);
+        DWORD written = 0;
+        CHECK(WinHttpWriteData(request, chunk, sizeof(chunk), &written) && written == sizeof(chunk),
+              "WinHttpWriteData chunk %d: %u", c, written);
+    }
+    CHECK(WinHttpReceiveResponse(request, NULL), "receive");
+    unsigned char body[4000];
+    size_t total = 0;
+    for (int loops = 0; loops < 1000 && total < sizeof(body); loops++) {
+        DWORD read = 0;
+        if (!WinHttpReadData(request, body + total, (DWORD)(sizeof(body) - total), &read) ||
+            read == 0)
+            break;
+        total += read;
+    }
+    CHECK(total == 3000 && body_ok(body, total), "echoed %zu bytes", total);
+    CHECK(WinHttpCloseHandle(request) && WinHttpCloseHandle(connect) &&
+              WinHttpCloseHandle(session),
+          "close");
+    printf("post: %zu bytes echoed\n", total);
+}
+
 /* ---- Basic authentication ---- */
 
 static void auth(void) {
@@ -534,7 +569,7 @@ static void auth(void) {
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: %s sync|async|async-hooks|websocket|auth|errors PORT\n", argv[0]);
+        fprintf(stderr, "usage: %s sync|async|async-hooks|post|websocket|auth|errors PORT\n", argv[0]);
         return 2;
     }
     port = (INTERNET_PORT)atoi(argv[2]);
@@ -548,6 +583,8 @@ int main(int argc, char **argv) {
     }
     else if (strcmp(argv[1], "websocket") == 0)
         websocket();
+    else if (strcmp(argv[1], "post") == 0)
+        post();
     else if (strcmp(argv[1], "auth") == 0)
         auth();
     else if (strcmp(argv[1], "errors") == 0)
