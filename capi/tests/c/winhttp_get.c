@@ -195,6 +195,7 @@ struct async_state {
     int read_buffer_ok; /* READ_COMPLETE pointed at our buffer */
     int reads;
     atomic_int off_host_thread; /* callbacks on a thread the host did not create */
+    int server_names;           /* CONNECT(ING|ED)_TO_SERVER with the IP as a wide string */
 };
 
 static void HINTERNET_API on_status(HINTERNET h, DWORD_PTR context, DWORD status, LPVOID info,
@@ -206,6 +207,17 @@ static void HINTERNET_API on_status(HINTERNET h, DWORD_PTR context, DWORD status
         return;
     }
     switch (status) {
+    case WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER:
+    case WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER: {
+        /* The IP as a NUL-terminated wide string; the length counts WCHARs with the NUL. */
+        static const WCHAR ip[] = u"127.0.0.1";
+        if (info != NULL && info_len == sizeof(ip) / sizeof(WCHAR) &&
+            memcmp(info, ip, sizeof(ip)) == 0)
+            st->server_names++;
+        else
+            atomic_fetch_add(&st->errors, 1);
+        break;
+    }
     case WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE:
         if (!WinHttpReceiveResponse(h, NULL)) atomic_fetch_add(&st->errors, 1);
         break;
@@ -294,6 +306,7 @@ static void async_get(void) {
     CHECK(st.total == BODY_LEN, "read %zu bytes", st.total);
     CHECK(body_ok(st.body, st.total), "body pattern");
     CHECK(st.read_buffer_ok, "READ_COMPLETE passes the application's buffer");
+    CHECK(st.server_names == 2, "%d server-address notifications", st.server_names);
     if (hooks_installed) {
         CHECK(atomic_load(&st.off_host_thread) == 0, "%d callbacks off the host's threads",
               atomic_load(&st.off_host_thread));
