@@ -294,7 +294,16 @@ unsafe fn option_value(option: u32, buffer: *const c_void, len: u32) -> Option<O
     if buffer.is_null() {
         return None;
     }
-    let kind = options::spec(option).map_or(ValueKind::Bytes, |s| s.kind);
+    // An unknown option is refused on its number; its buffer is never read.
+    let kind = options::spec(option).map_or(ValueKind::NoBuffer, |s| s.kind);
+    // Windows reads no more than the option's own size (the typed API judges `len`).
+    let read_len = match kind {
+        ValueKind::Dword => len.min(4),
+        ValueKind::Pointer => len.min(core::mem::size_of::<usize>() as u32),
+        ValueKind::Struct(size) => len.min(size),
+        ValueKind::NoBuffer => 0,
+        ValueKind::Wide | ValueKind::Proxy | ValueKind::Bytes => len,
+    };
     match kind {
         ValueKind::Wide => {
             // SAFETY: forwarded contract (a string of `len` WCHARs, or NUL-terminated for -1).
@@ -319,8 +328,8 @@ unsafe fn option_value(option: u32, buffer: *const c_void, len: u32) -> Option<O
             }))
         }
         other => {
-            // SAFETY: forwarded contract (`len` bytes).
-            let bytes = unsafe { raw::bytes(buffer.cast::<u8>(), len) }?;
+            // SAFETY: forwarded contract (`len` bytes, of which `read_len` are read).
+            let bytes = unsafe { raw::bytes(buffer.cast::<u8>(), read_len) }?;
             Some(OptionValue::decode(other, bytes))
         }
     }
