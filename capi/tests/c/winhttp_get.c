@@ -62,11 +62,39 @@ static int body_ok(const unsigned char *body, size_t len) {
 
 /* ---- synchronous ---- */
 
+/* A session-wide callback: HANDLE_CREATED carries the new HINTERNET (its hInternet is the
+ * parent for a connect, as in Windows), HANDLE_CLOSING the closing one (== hInternet). */
+static atomic_int sync_created, sync_closing, sync_bad_payloads;
+static HINTERNET sync_created_values[2];
+
+static void HINTERNET_API on_sync_status(HINTERNET h, DWORD_PTR context, DWORD status,
+                                         LPVOID info, DWORD info_len) {
+    (void)context;
+    if (status != WINHTTP_CALLBACK_STATUS_HANDLE_CREATED &&
+        status != WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING)
+        return;
+    if (info == NULL || info_len != sizeof(HINTERNET)) {
+        atomic_fetch_add(&sync_bad_payloads, 1);
+        return;
+    }
+    HINTERNET value = *(HINTERNET *)info;
+    if (status == WINHTTP_CALLBACK_STATUS_HANDLE_CREATED) {
+        int n = atomic_fetch_add(&sync_created, 1);
+        if (n < 2) sync_created_values[n] = value;
+    } else {
+        if (value != h) atomic_fetch_add(&sync_bad_payloads, 1);
+        atomic_fetch_add(&sync_closing, 1);
+    }
+}
+
 static void sync_get(void) {
     HINTERNET session = WinHttpOpen(u"hinternet-c", WINHTTP_ACCESS_TYPE_NO_PROXY,
                                     WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS, 0);
     CHECK(session != NULL, "WinHttpOpen");
     CHECK(hinternet_get_last_error() == ERROR_SUCCESS, "WinHttpOpen sets ERROR_SUCCESS");
+    CHECK(WinHttpSetStatusCallback(session, on_sync_status,
+                                   WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS, 0) == NULL,
+          "session callback");
     HINTERNET connect = WinHttpConnect(session, u"127.0.0.1", port, 0);
     CHECK(connect != NULL, "WinHttpConnect");
     HINTERNET request = WinHttpOpenRequest(connect, u"GET", u"/bytes?n=100000", NULL,
@@ -119,6 +147,14 @@ static void sync_get(void) {
     CHECK(WinHttpCloseHandle(request), "close request");
     CHECK(WinHttpCloseHandle(connect), "close connect");
     CHECK(WinHttpCloseHandle(session), "close session");
+    for (int waited = 0; atomic_load(&sync_closing) < 3 && waited < 10000; waited += 10)
+        sleep_ms(10);
+    CHECK(atomic_load(&sync_created) == 2 && sync_created_values[0] == connect &&
+              sync_created_values[1] == request,
+          "%d HANDLE_CREATED", atomic_load(&sync_created));
+    CHECK(atomic_load(&sync_closing) == 3, "%d HANDLE_CLOSING", atomic_load(&sync_closing));
+    CHECK(atomic_load(&sync_bad_payloads) == 0, "%d bad handle payloads",
+          atomic_load(&sync_bad_payloads));
     printf("sync: status %u, %zu bytes in %d reads\n", status, total, loops);
 }
 
