@@ -100,6 +100,48 @@ typedef int INTERNET_SCHEME;
 #define INTERNET_RFC1123_BUFSIZE 30
 #define WINHTTP_TIME_FORMAT_BUFSIZE 62
 
+/* WinHTTP handle functions */
+#define ERROR_INVALID_HANDLE 6
+#define ERROR_WINHTTP_INCORRECT_HANDLE_TYPE 12018
+#define ERROR_WINHTTP_INCORRECT_HANDLE_STATE 12019
+#define WINHTTP_ACCESS_TYPE_DEFAULT_PROXY 0
+#define WINHTTP_ACCESS_TYPE_NO_PROXY 1
+#define WINHTTP_FLAG_ASYNC 0x10000000
+#define WINHTTP_ADDREQ_FLAG_ADD 0x20000000
+#define WINHTTP_QUERY_CONTENT_LENGTH 5
+#define WINHTTP_QUERY_STATUS_CODE 19
+#define WINHTTP_QUERY_RAW_HEADERS_CRLF 22
+#define WINHTTP_QUERY_FLAG_NUMBER 0x20000000
+#define WINHTTP_OPTION_CONNECT_TIMEOUT 3
+#define WINHTTP_CALLBACK_STATUS_HANDLE_CREATED 0x00000400
+#define WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING 0x00000800
+#define WINHTTP_CALLBACK_STATUS_HEADERS_AVAILABLE 0x00020000
+#define WINHTTP_CALLBACK_STATUS_DATA_AVAILABLE 0x00040000
+#define WINHTTP_CALLBACK_STATUS_READ_COMPLETE 0x00080000
+#define WINHTTP_CALLBACK_STATUS_WRITE_COMPLETE 0x00100000
+#define WINHTTP_CALLBACK_STATUS_REQUEST_ERROR 0x00200000
+#define WINHTTP_CALLBACK_STATUS_SENDREQUEST_COMPLETE 0x00400000
+#define WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS 0xffffffff
+#define ERROR_INVALID_OPERATION 4317
+#define WINHTTP_OPTION_UPGRADE_TO_WEB_SOCKET 114
+#define WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE 0
+#define WINHTTP_WEB_SOCKET_UTF8_MESSAGE_BUFFER_TYPE 2
+#define WINHTTP_WEB_SOCKET_SUCCESS_CLOSE_STATUS 1000
+#define WINHTTP_AUTH_SCHEME_BASIC 1
+#define WINHTTP_AUTH_TARGET_SERVER 0
+#define WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER 0x00000004
+#define WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER 0x00000008
+
+#define WINHTTP_NO_PROXY_NAME ((LPCWSTR)0)
+#define WINHTTP_NO_PROXY_BYPASS ((LPCWSTR)0)
+#define WINHTTP_NO_REFERER ((LPCWSTR)0)
+#define WINHTTP_DEFAULT_ACCEPT_TYPES ((LPCWSTR *)0)
+#define WINHTTP_NO_ADDITIONAL_HEADERS ((LPCWSTR)0)
+#define WINHTTP_NO_REQUEST_DATA ((LPVOID)0)
+#define WINHTTP_HEADER_NAME_BY_INDEX ((LPCWSTR)0)
+#define WINHTTP_NO_OUTPUT_BUFFER ((LPVOID)0)
+#define WINHTTP_NO_HEADER_INDEX ((LPDWORD)0)
+
 /* Structures: 8-byte packing on 64-bit Windows, as winhttp.h / wininet.h (natural
  * alignment on LP64). Sizes on x64 in the comments. */
 #pragma pack(push, 8)
@@ -261,6 +303,80 @@ typedef struct { /* 808 */
 } GOPHER_FIND_DATAA;
 
 #pragma pack(pop)
+
+/* WinHTTP handle functions. HINTERNET values are integers, never pointers. The status
+ * callback is called in the same convention as the exports, on a library thread (created
+ * through the host's create_thread hook when installed). An asynchronous WinHttpReadData's
+ * buffer must stay valid until its READ_COMPLETE, as on Windows. */
+typedef void (HINTERNET_API *WINHTTP_STATUS_CALLBACK)(HINTERNET hInternet, DWORD_PTR dwContext,
+                                                      DWORD dwInternetStatus,
+                                                      LPVOID lpvStatusInformation,
+                                                      DWORD dwStatusInformationLength);
+#define WINHTTP_INVALID_STATUS_CALLBACK ((WINHTTP_STATUS_CALLBACK)(-1))
+
+HINTERNET HINTERNET_API WinHttpOpen(LPCWSTR pszAgentW, DWORD dwAccessType, LPCWSTR pszProxyW,
+                                    LPCWSTR pszProxyBypassW, DWORD dwFlags);
+HINTERNET HINTERNET_API WinHttpConnect(HINTERNET hSession, LPCWSTR pswzServerName,
+                                       INTERNET_PORT nServerPort, DWORD dwReserved);
+HINTERNET HINTERNET_API WinHttpOpenRequest(HINTERNET hConnect, LPCWSTR pwszVerb,
+                                           LPCWSTR pwszObjectName, LPCWSTR pwszVersion,
+                                           LPCWSTR pwszReferrer, LPCWSTR *ppwszAcceptTypes,
+                                           DWORD dwFlags);
+BOOL HINTERNET_API WinHttpAddRequestHeaders(HINTERNET hRequest, LPCWSTR lpszHeaders,
+                                            DWORD dwHeadersLength, DWORD dwModifiers);
+BOOL HINTERNET_API WinHttpSendRequest(HINTERNET hRequest, LPCWSTR lpszHeaders,
+                                      DWORD dwHeadersLength, LPVOID lpOptional,
+                                      DWORD dwOptionalLength, DWORD dwTotalLength,
+                                      DWORD_PTR dwContext);
+BOOL HINTERNET_API WinHttpWriteData(HINTERNET hRequest, const void *lpBuffer,
+                                    DWORD dwNumberOfBytesToWrite,
+                                    LPDWORD lpdwNumberOfBytesWritten);
+BOOL HINTERNET_API WinHttpReceiveResponse(HINTERNET hRequest, LPVOID lpReserved);
+/* Sizes in bytes. */
+BOOL HINTERNET_API WinHttpQueryHeaders(HINTERNET hRequest, DWORD dwInfoLevel, LPCWSTR pwszName,
+                                       LPVOID lpBuffer, LPDWORD lpdwBufferLength,
+                                       LPDWORD lpdwIndex);
+BOOL HINTERNET_API WinHttpQueryDataAvailable(HINTERNET hRequest,
+                                             LPDWORD lpdwNumberOfBytesAvailable);
+BOOL HINTERNET_API WinHttpReadData(HINTERNET hRequest, LPVOID lpBuffer,
+                                   DWORD dwNumberOfBytesToRead, LPDWORD lpdwNumberOfBytesRead);
+/* Sizes in bytes, WCHARs for string options set. */
+BOOL HINTERNET_API WinHttpSetOption(HINTERNET hInternet, DWORD dwOption, LPVOID lpBuffer,
+                                    DWORD dwBufferLength);
+BOOL HINTERNET_API WinHttpQueryOption(HINTERNET hInternet, DWORD dwOption, LPVOID lpBuffer,
+                                      LPDWORD lpdwBufferLength);
+BOOL HINTERNET_API WinHttpSetTimeouts(HINTERNET hInternet, int nResolveTimeout,
+                                      int nConnectTimeout, int nSendTimeout,
+                                      int nReceiveTimeout);
+WINHTTP_STATUS_CALLBACK HINTERNET_API WinHttpSetStatusCallback(
+    HINTERNET hInternet, WINHTTP_STATUS_CALLBACK lpfnInternetCallback,
+    DWORD dwNotificationFlags, DWORD_PTR dwReserved);
+BOOL HINTERNET_API WinHttpCloseHandle(HINTERNET hInternet);
+
+BOOL HINTERNET_API WinHttpQueryAuthSchemes(HINTERNET hRequest, LPDWORD lpdwSupportedSchemes,
+                                           LPDWORD lpdwFirstScheme, LPDWORD pdwAuthTarget);
+BOOL HINTERNET_API WinHttpSetCredentials(HINTERNET hRequest, DWORD AuthTargets,
+                                         DWORD AuthScheme, LPCWSTR pwszUserName,
+                                         LPCWSTR pwszPassword, LPVOID pAuthParams);
+
+/* WebSocket: these return their error as a DWORD (the last error is unchanged). */
+typedef int WINHTTP_WEB_SOCKET_BUFFER_TYPE;
+typedef uint16_t USHORT;
+HINTERNET HINTERNET_API WinHttpWebSocketCompleteUpgrade(HINTERNET hRequest,
+                                                        DWORD_PTR pContext);
+DWORD HINTERNET_API WinHttpWebSocketSend(HINTERNET hWebSocket,
+                                         WINHTTP_WEB_SOCKET_BUFFER_TYPE eBufferType,
+                                         LPVOID pvBuffer, DWORD dwBufferLength);
+DWORD HINTERNET_API WinHttpWebSocketReceive(HINTERNET hWebSocket, LPVOID pvBuffer,
+                                            DWORD dwBufferLength, DWORD *pdwBytesRead,
+                                            WINHTTP_WEB_SOCKET_BUFFER_TYPE *peBufferType);
+DWORD HINTERNET_API WinHttpWebSocketShutdown(HINTERNET hWebSocket, USHORT usStatus,
+                                             LPVOID pvReason, DWORD dwReasonLength);
+DWORD HINTERNET_API WinHttpWebSocketClose(HINTERNET hWebSocket, USHORT usStatus,
+                                          LPVOID pvReason, DWORD dwReasonLength);
+DWORD HINTERNET_API WinHttpWebSocketQueryCloseStatus(HINTERNET hWebSocket, USHORT *pusStatus,
+                                                     LPVOID pvReason, DWORD dwReasonLength,
+                                                     DWORD *pdwReasonLengthConsumed);
 
 /* WinHTTP (sizes in WCHARs) */
 BOOL HINTERNET_API WinHttpCheckPlatform(void);

@@ -14,14 +14,17 @@
 //! * [`host`]: the host-hook structure, its installation and [`host::ThreadSpawner`];
 //! * [`strings`]: the ANSI code page (UTF-8) and out-buffer size rules;
 //! * [`structs`]: the Windows structures with their x64 layouts asserted;
+//! * [`instance`]: the process-wide WinHTTP instance behind the handle exports;
 //! * [`ffi`]: the only modules with `unsafe`: caller memory, the exports, the fuzz body.
 //!
-//! Handle functions (`WinHttpOpen`, `InternetOpenW`, …) are not exported yet: they wait for
-//! the typed handle APIs and will be thin marshalling over them.
+//! The WinHTTP handle functions (`WinHttpOpen` … `WinHttpCloseHandle`) marshal onto the
+//! typed API (`hinternet_net::winhttp_api`); the WinINet handle functions are not exported
+//! yet.
 
 pub mod abi;
 pub mod ffi;
 pub mod host;
+pub mod instance;
 pub mod last_error;
 pub mod panic_boundary;
 pub mod strings;

@@ -4,6 +4,10 @@
 //! NULs, lone surrogates and invalid UTF-8, wrong `dwStructSize`, short and NULL out
 //! buffers, NULL size pointers, out-of-range `SYSTEMTIME` fields.
 //!
+//! The WinHTTP handle exports are driven without I/O (see [`handles`]): header, option and
+//! timeout calls with hostile lengths on real handles, wrong handle kinds and arbitrary
+//! handle values; no request is ever sent.
+//!
 //! "Contract-abiding" means a stated length never exceeds the memory behind a pointer
 //! (Windows would crash on that too): what is fuzzed is the library's handling of every
 //! legal combination, not the caller's ability to lie about its memory.
@@ -25,6 +29,10 @@ use windows_sys::Win32::Networking::WinInet::{URL_COMPONENTSA, URL_COMPONENTSW};
 use super::winhttp::{
     WinHttpCheckPlatform, WinHttpCrackUrl, WinHttpCreateUrl, WinHttpTimeFromSystemTime,
     WinHttpTimeToSystemTime,
+};
+use super::winhttp_handles::{
+    WinHttpAddRequestHeaders, WinHttpCloseHandle, WinHttpConnect, WinHttpOpen, WinHttpOpenRequest,
+    WinHttpQueryHeaders, WinHttpQueryOption, WinHttpSetOption, WinHttpSetTimeouts, HINTERNET,
 };
 use super::wininet::{
     InternetCanonicalizeUrlA, InternetCanonicalizeUrlW, InternetCombineUrlA, InternetCombineUrlW,
@@ -367,7 +375,8 @@ fn one_call(input: &mut Input<'_>, stats: &mut Stats) {
     // SAFETY (every call below): each pointer is NULL or points at live storage owned by
     // this function whose size is at least what the accompanying length states, which is the
     // Windows contract of the export.
-    match input.u8() % 17 {
+    match input.u8() % 18 {
+        16 => handles(input, stats),
         0 => check(stats, "WinHttpCheckPlatform", unsafe {
             WinHttpCheckPlatform()
         }),
@@ -580,6 +589,134 @@ fn one_call(input: &mut Input<'_>, stats: &mut Stats) {
             });
         }
     }
+}
+
+/// The handle exports without any I/O: a synchronous session, a connect to 127.0.0.1 and a
+/// request (with hostile strings), then header, option and timeout calls with hostile
+/// lengths on those handles, on wrong handle kinds and on arbitrary handle values; every
+/// handle is closed at the end. No request is ever sent (nothing leaves the process).
+fn handles(input: &mut Input<'_>, stats: &mut Stats) {
+    let agent = wide_arg(input, true);
+    // SAFETY (every call below): as in `one_call` — each pointer is NULL or live storage at
+    // least as large as its stated length.
+    let session = unsafe { WinHttpOpen(agent.ptr(), 1, ptr::null(), ptr::null(), 0) };
+    check(stats, "WinHttpOpen", BOOL::from(!session.is_null()));
+    let host: Vec<u16> = "127.0.0.1\0".encode_utf16().collect();
+    let connect = unsafe { WinHttpConnect(session, host.as_ptr(), 9, 0) };
+    check(stats, "WinHttpConnect", BOOL::from(!connect.is_null()));
+    let verb = wide_arg(input, true);
+    let object = wide_arg(input, true);
+    let request = unsafe {
+        WinHttpOpenRequest(
+            connect,
+            verb.ptr(),
+            object.ptr(),
+            ptr::null(),
+            ptr::null(),
+            ptr::null(),
+            0,
+        )
+    };
+    check(stats, "WinHttpOpenRequest", BOOL::from(!request.is_null()));
+    let arbitrary: HINTERNET = ptr::without_provenance_mut(input.u32() as usize);
+    for _ in 0..4 {
+        let target = match input.u8() % 4 {
+            0 => session,
+            1 => connect,
+            2 => request,
+            _ => arbitrary,
+        };
+        match input.u8() % 4 {
+            0 => {
+                let headers = wide_arg(input, false);
+                check(stats, "WinHttpAddRequestHeaders", unsafe {
+                    WinHttpAddRequestHeaders(target, headers.ptr(), headers.len, input.u32())
+                });
+            }
+            1 => {
+                let mut out = OutBuffer::<u8>::new(input);
+                let mut length = out.claimed;
+                let number = if input.one_in(2) {
+                    windows_sys::Win32::Networking::WinHttp::WINHTTP_QUERY_FLAG_NUMBER
+                } else {
+                    0
+                };
+                let level = (input.u32() % 80) | number;
+                let length_ptr = if input.one_in(8) {
+                    ptr::null_mut()
+                } else {
+                    &raw mut length
+                };
+                check(stats, "WinHttpQueryHeaders", unsafe {
+                    WinHttpQueryHeaders(
+                        target,
+                        level,
+                        ptr::null(),
+                        out.ptr().cast(),
+                        length_ptr,
+                        ptr::null_mut(),
+                    )
+                });
+            }
+            2 => {
+                let option = input.u32() % 200;
+                let kind = hinternet_net::winhttp::options::spec(option).map(|s| s.kind);
+                if kind == Some(hinternet_net::winhttp::options::ValueKind::Proxy) {
+                    // Its buffer holds pointers the caller vouches for: not fuzzable here.
+                    continue;
+                }
+                // WCHARs, zero-terminated, fuzz-filled: a stated length never exceeds it in
+                // bytes or in WCHARs.
+                let size = usize::from(input.u8()) % 64;
+                let mut buffer: Vec<u16> = (0..size).map(|_| input.u16()).collect();
+                buffer.push(0);
+                let len = match input.u8() % 3 {
+                    0 => 0,
+                    // -1 (NUL-terminated) is a legal length only for string options.
+                    1 if kind == Some(hinternet_net::winhttp::options::ValueKind::Wide) => u32::MAX,
+                    _ => size as u32,
+                };
+                let p = if input.one_in(6) {
+                    ptr::null_mut()
+                } else {
+                    buffer.as_mut_ptr().cast()
+                };
+                check(stats, "WinHttpSetOption", unsafe {
+                    WinHttpSetOption(target, option, p, len)
+                });
+            }
+            _ => {
+                let mut out = OutBuffer::<u8>::new(input);
+                let mut length = out.claimed;
+                let length_ptr = if input.one_in(8) {
+                    ptr::null_mut()
+                } else {
+                    &raw mut length
+                };
+                check(stats, "WinHttpQueryOption", unsafe {
+                    WinHttpQueryOption(target, input.u32() % 200, out.ptr().cast(), length_ptr)
+                });
+                let timeouts =
+                    [input.u32(), input.u32(), input.u32(), input.u32()].map(|t| t as i32);
+                check(stats, "WinHttpSetTimeouts", unsafe {
+                    WinHttpSetTimeouts(target, timeouts[0], timeouts[1], timeouts[2], timeouts[3])
+                });
+            }
+        }
+    }
+    for handle in [request, connect, session] {
+        if !handle.is_null() {
+            check(stats, "WinHttpCloseHandle", unsafe {
+                WinHttpCloseHandle(handle)
+            });
+        }
+    }
+}
+
+/// A wide string argument built from the input (see [`StringArg::new`]).
+fn wide_arg(input: &mut Input<'_>, terminated_only: bool) -> StringArg<u16> {
+    let text = input.text();
+    StringArg::new(input, text, terminated_only)
 }
 
 #[cfg(test)]

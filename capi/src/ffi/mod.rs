@@ -6,6 +6,7 @@
 //! * [`host`]: the `extern "C"` host-hook API (`hinternet_set_host_hooks`, …) and the calls
 //!   into the host's hooks;
 //! * [`winhttp`], [`wininet`]: the Windows exports that need no handle;
+//! * [`winhttp_handles`]: the WinHTTP handle exports over the process-wide typed API;
 //! * [`fuzz`]: [`fuzz::fuzz_exports`], which drives those exports with hostile arguments.
 //!
 //! Invariants: every Windows export runs its body inside
@@ -17,4 +18,5 @@ pub mod host;
 pub mod raw;
 pub mod urls;
 pub mod winhttp;
+pub mod winhttp_handles;
 pub mod wininet;

@@ -115,6 +115,22 @@ pub unsafe fn write<T>(p: *mut T, value: T) -> bool {
     true
 }
 
+/// `len` bytes at `p` (borrowed); `None` for NULL with a non-zero length, an empty slice
+/// for length 0.
+///
+/// # Safety
+/// `p` is NULL or valid for reading `len` bytes for `'a`.
+pub unsafe fn bytes<'a>(p: *const u8, len: u32) -> Option<&'a [u8]> {
+    if len == 0 {
+        return Some(&[]);
+    }
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: non-NULL and valid for `len` bytes per the contract; `u8` has alignment 1.
+    Some(unsafe { core::slice::from_raw_parts(p, len as usize) })
+}
+
 /// Copies `text` and a terminating zero to `dst` (NULL: nothing).
 ///
 /// # Safety
