@@ -673,6 +673,16 @@ fn wh_r25_query_levels_above_max_give_87_request_method_is_always_allowed() {
         FAIL,
         Some(ERROR_INVALID_PARAMETER),
     );
+    // WINHTTP_QUERY_CUSTOM is above QUERY_MAX but valid: a header named by the caller.
+    expect(
+        h.call_with(
+            Api::WinHttpQueryHeaders,
+            r,
+            level(hinternet_core::winhttp::QUERY_CUSTOM),
+        ),
+        OK,
+        Some(ERROR_SUCCESS),
+    );
 }
 
 #[test]

@@ -128,6 +128,9 @@ pub mod winhttp {
     pub const WS_CLOSE_OPERATION: u32 = wh::WINHTTP_WEB_SOCKET_CLOSE_OPERATION as u32;
     /// `WINHTTP_QUERY_MAX` (78).
     pub const QUERY_MAX: u32 = wh::WINHTTP_QUERY_MAX;
+    /// `WINHTTP_QUERY_CUSTOM` (65535): a header named by the caller; a valid level although
+    /// it is above `WINHTTP_QUERY_MAX`.
+    pub const QUERY_CUSTOM: u32 = wh::WINHTTP_QUERY_CUSTOM;
     /// `WINHTTP_QUERY_REQUEST_METHOD` (45).
     pub const QUERY_REQUEST_METHOD: u32 = wh::WINHTTP_QUERY_REQUEST_METHOD;
     /// `WINHTTP_QUERY_FLAG_REQUEST_HEADERS` (0x80000000).

@@ -560,19 +560,12 @@ fn query_out(answer: Result<QueryAnswer, QueryError>) -> Answer<bool, QueryOptio
     }
 }
 
-/// The machine's argument of a `QueryHeaders` level. `WINHTTP_QUERY_CUSTOM` (65535) is a
-/// valid level but lies above `WINHTTP_QUERY_MAX`, which the machine's table refuses with 87
-/// (its row looks at the number only), so it is passed as a plain response-level query.
-const QUERY_MODIFIERS: u32 = wh::WINHTTP_QUERY_FLAG_NUMBER
-    | wh::WINHTTP_QUERY_FLAG_NUMBER64
-    | wh::WINHTTP_QUERY_FLAG_SYSTEMTIME
-    | wh::WINHTTP_QUERY_FLAG_REQUEST_HEADERS;
-
+/// The machine's argument of a `QueryHeaders` level: request-header queries are legal in
+/// every state (WH-R25); any other level, `WINHTTP_QUERY_CUSTOM` included, is judged by the
+/// machine's table.
 fn query_arg(level: u32) -> CallArg {
     if level & wh::WINHTTP_QUERY_FLAG_REQUEST_HEADERS != 0 {
         CallArg::RequestHeaders
-    } else if level & !QUERY_MODIFIERS == wh::WINHTTP_QUERY_CUSTOM {
-        CallArg::None
     } else {
         CallArg::QueryLevel(level)
     }

@@ -103,7 +103,7 @@ fn when_text(w: &When) -> String {
         ArgIs::WsClose => parts.push("CLOSE buffer type".into()),
         ArgIs::LevelFlag(f) => parts.push(format!("level has flag {f:#x}")),
         ArgIs::Level(l) => parts.push(format!("level {l}")),
-        ArgIs::LevelAbove(l) => parts.push(format!("level above {l}")),
+        ArgIs::LevelAbove(l) => parts.push(format!("level above {l} (not CUSTOM)")),
     }
     if parts.is_empty() {
         "always".into()

@@ -57,9 +57,12 @@ impl ArgIs {
             ArgIs::Level(x) => {
                 matches!(arg, CallArg::QueryLevel(l) if l & !wh::QUERY_MODIFIERS == x)
             }
-            ArgIs::LevelAbove(x) => {
-                matches!(arg, CallArg::QueryLevel(l) if l & !wh::QUERY_MODIFIERS > x)
-            }
+            // `WINHTTP_QUERY_CUSTOM` lies above every numbered level but is valid (WH-R25).
+            ArgIs::LevelAbove(x) => matches!(
+                arg,
+                CallArg::QueryLevel(l)
+                    if l & !wh::QUERY_MODIFIERS > x && l & !wh::QUERY_MODIFIERS != wh::QUERY_CUSTOM
+            ),
         }
     }
 }
