@@ -2,11 +2,14 @@
 //! counterexamples (iterative deepening) and mutant hunting.
 //!
 //! Owns: [`RunOptions`], [`RunReport`] and [`PropertyReport`] (verdicts and figures as the
-//! CLI prints them), [`default_models`] (every preset and knob of the default `check`),
-//! [`run`], [`shortest_counterexample`] and [`hunt`]. Counterexamples are replayed through
+//! CLI prints them), [`default_models`] (every preset and knob of the default `check`: the
+//! job list) and [`shard`] (one deterministic part of it), [`run`] and
+//! [`run_with_progress`] (with the timeout and the memory guard, which stop a run cleanly:
+//! see [`crate::checked`]), [`shortest_counterexample`] and [`hunt`]. Counterexamples are replayed through
 //! [`replay`] so they print in the core's text trace format.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[cfg(feature = "mutants")]
@@ -14,6 +17,7 @@ use hinternet_core::Mutant;
 use hinternet_core::{Family, Input, Policy, ValueReuse, Violation};
 use stateright::{Checker, Expectation, HasDiscoveries, Model, UniformChooser};
 
+use crate::checked::{CheckedModel, StopSwitch};
 use crate::model::{replay, Bounds, HinternetModel, State};
 
 /// How to run the checker.
@@ -29,7 +33,13 @@ pub struct RunOptions {
     pub max_depth: Option<usize>,
     /// Stop after this long; the report is then marked incomplete.
     pub timeout: Option<Duration>,
+    /// Stop when the process's resident memory (`VmRSS`) exceeds this many bytes; the
+    /// report is then marked incomplete. Checked every [`POLL`].
+    pub max_memory: Option<u64>,
 }
+
+/// How often a run checks its timeout and memory guard and reports progress.
+pub const POLL: Duration = Duration::from_millis(100);
 
 impl Default for RunOptions {
     fn default() -> Self {
@@ -39,8 +49,73 @@ impl Default for RunOptions {
             stop_at_failure: false,
             max_depth: None,
             timeout: None,
+            max_memory: None,
         }
     }
+}
+
+/// Why a run stopped before it exhausted its bounded space.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// [`RunOptions::timeout`] passed.
+    Timeout(Duration),
+    /// The resident memory `rss` exceeded [`RunOptions::max_memory`] `limit` (bytes).
+    Memory {
+        /// Resident bytes when the guard tripped.
+        rss: u64,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+/// A snapshot of a running check, for progress reports.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// States generated, repeats included.
+    pub states: usize,
+    /// Unique states.
+    pub unique: usize,
+    /// Deepest path explored.
+    pub max_depth: usize,
+    /// Time since the run started.
+    pub elapsed: Duration,
+    /// The process's resident memory in bytes (`None` where `/proc` is not available).
+    pub rss: Option<u64>,
+    /// Set once the timeout or the memory guard asked the checker to stop.
+    pub stopping: Option<StopReason>,
+}
+
+/// The process's resident memory in bytes (`VmRSS` of `/proc/self/status`; Linux only).
+pub fn rss_bytes() -> Option<u64> {
+    proc_kib("/proc/self/status", "VmRSS:")
+}
+
+/// The machine's memory in bytes (`MemTotal` of `/proc/meminfo`; Linux only).
+pub fn total_memory_bytes() -> Option<u64> {
+    proc_kib("/proc/meminfo", "MemTotal:")
+}
+
+fn proc_kib(path: &str, key: &str) -> Option<u64> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let line = text.lines().find(|l| l.starts_with(key))?;
+    let kib: u64 = line[key.len()..].split_whitespace().next()?.parse().ok()?;
+    kib.checked_mul(1024)
+}
+
+/// Part `index` (1-based) of `count` of `jobs`: every `count`-th job starting with the
+/// `index`-th, so that parts 1..=count are disjoint, cover every job, and differ in size by
+/// at most one. `None` when `index` is 0 or greater than `count`.
+pub fn shard<T>(jobs: Vec<T>, index: usize, count: usize) -> Option<Vec<T>> {
+    if index == 0 || index > count {
+        return None;
+    }
+    Some(
+        jobs.into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % count == index - 1)
+            .map(|(_, job)| job)
+            .collect(),
+    )
 }
 
 /// The verdict on one property.
@@ -88,8 +163,12 @@ pub struct RunReport {
     pub max_depth: usize,
     /// Wall-clock seconds.
     pub seconds: f64,
-    /// False when a timeout stopped the run before the bounded space was exhausted.
+    /// False when the timeout or the memory guard stopped the run before the bounded
+    /// space was exhausted.
     pub complete: bool,
+    /// What asked the run to stop early, if anything (with `complete` still true when the
+    /// space was exhausted anyway).
+    pub stopped: Option<StopReason>,
 }
 
 impl RunReport {
@@ -142,7 +221,21 @@ impl RunReport {
             let _ = writeln!(s, "  {:<9} {:<78} {}", p.kind(), p.name, verdict);
         }
         if !self.complete {
-            let _ = writeln!(s, "  INCOMPLETE: stopped by the timeout");
+            let why = match self.stopped {
+                Some(StopReason::Timeout(limit)) => {
+                    format!("stopped by the timeout ({} s)", limit.as_secs_f64())
+                }
+                Some(StopReason::Memory { rss, limit }) => format!(
+                    "stopped by the memory guard (resident {} MiB > limit {} MiB)",
+                    rss >> 20,
+                    limit >> 20
+                ),
+                None => "stopped early".to_string(),
+            };
+            let _ = writeln!(
+                s,
+                "  INCOMPLETE: {why}; the verdicts above cover only the states explored"
+            );
         }
         let _ = writeln!(
             s,
@@ -196,11 +289,12 @@ pub fn model_named(name: &str, bounds: &dyn Fn(Family) -> Bounds) -> Option<Hint
         .find(|m| m.name == name)
 }
 
-fn collect<C: Checker<HinternetModel>>(
-    checker: C,
+fn collect<C: Checker<CheckedModel>>(
+    checker: &C,
     model: HinternetModel,
     started: Instant,
-    timeout: Option<Duration>,
+    complete: bool,
+    stopped: Option<StopReason>,
 ) -> RunReport {
     let discoveries = checker.discoveries();
     let properties = model
@@ -220,32 +314,104 @@ fn collect<C: Checker<HinternetModel>>(
         unique: checker.unique_state_count(),
         max_depth: checker.max_depth(),
         seconds: started.elapsed().as_secs_f64(),
-        // A run that ends clearly before its timeout exhausted its space.
-        complete: match timeout {
-            None => true,
-            Some(limit) => started.elapsed() + Duration::from_millis(200) < limit,
-        },
+        complete,
+        stopped,
         model,
     }
 }
 
 /// Check one model exhaustively within its bounds.
 pub fn run(model: HinternetModel, opts: &RunOptions) -> RunReport {
+    run_with_progress(model, opts, &mut |_| {})
+}
+
+/// [`run`], calling `progress` every [`POLL`] while the checker runs. The timeout and the
+/// memory guard of `opts` stop the checker cleanly (every state it took is checked; no
+/// new ones are expanded) and the report is then marked incomplete.
+pub fn run_with_progress(
+    model: HinternetModel,
+    opts: &RunOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> RunReport {
     let started = Instant::now();
-    let mut builder = model.clone().checker().threads(opts.threads.max(1));
+    let checked = CheckedModel::new(model.clone());
+    let switch = Arc::clone(&checked.switch);
+    let mut builder = checked.checker().threads(opts.threads.max(1));
     if let Some(depth) = opts.max_depth {
         builder = builder.target_max_depth(depth);
     }
     if opts.stop_at_failure {
         builder = builder.finish_when(HasDiscoveries::AnyFailures);
     }
-    if let Some(limit) = opts.timeout {
-        builder = builder.timeout(limit);
-    }
+    let watch = Watch {
+        switch: &switch,
+        opts,
+        started,
+    };
+    // `complete` is read after every checker thread has ended: the switch's `cut` is final.
     if opts.dfs {
-        collect(builder.spawn_dfs().join(), model, started, opts.timeout)
+        let mut checker = builder.spawn_dfs();
+        let stopped = watch.wait(&mut checker, progress);
+        collect(&checker, model, started, !switch.cut(), stopped)
     } else {
-        collect(builder.spawn_bfs().join(), model, started, opts.timeout)
+        let mut checker = builder.spawn_bfs();
+        let stopped = watch.wait(&mut checker, progress);
+        collect(&checker, model, started, !switch.cut(), stopped)
+    }
+}
+
+/// Watches a running checker: its timeout, its memory guard and its progress.
+struct Watch<'a> {
+    switch: &'a StopSwitch,
+    opts: &'a RunOptions,
+    started: Instant,
+}
+
+impl Watch<'_> {
+    /// Poll until every checker thread has ended; returns what asked it to stop early.
+    fn wait<C: Checker<CheckedModel>>(
+        &self,
+        checker: &mut C,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Option<StopReason> {
+        let handles = checker.handles();
+        let mut stopped = None;
+        while !handles.iter().all(std::thread::JoinHandle::is_finished) {
+            std::thread::sleep(POLL);
+            let elapsed = self.started.elapsed();
+            let rss = rss_bytes();
+            if stopped.is_none() {
+                stopped = match (self.opts.timeout, self.opts.max_memory, rss) {
+                    (Some(limit), _, _) if elapsed >= limit => Some(StopReason::Timeout(limit)),
+                    (_, Some(limit), Some(rss)) if rss > limit => {
+                        Some(StopReason::Memory { rss, limit })
+                    }
+                    _ => None,
+                };
+                if stopped.is_some() {
+                    self.switch.stop();
+                }
+            }
+            progress(&Progress {
+                states: checker.state_count(),
+                unique: checker.unique_state_count(),
+                max_depth: checker.max_depth(),
+                elapsed,
+                rss,
+                stopping: stopped,
+            });
+        }
+        for handle in handles {
+            if let Err(panic) = handle.join() {
+                // A checker thread panicked: a bug in the model or the machine. Let it
+                // surface as the panic it was.
+                std::panic::resume_unwind(panic);
+            }
+        }
+        // No checker thread runs any more: give the model its actions back so that the
+        // discoveries' paths can be rebuilt.
+        self.switch.release();
+        stopped
     }
 }
 
@@ -298,7 +464,7 @@ pub fn shortest_counterexample(
                 // Off by one twice: the initial state is depth 1, and states at the cap
                 // are skipped before their properties are checked.
                 max_depth: Some(k + 2),
-                timeout: None,
+                ..RunOptions::default()
             };
             let report = run(model.clone(), &opts);
             states += report.states;
@@ -370,8 +536,7 @@ pub struct SimulationReport {
 /// checker, stopped after `budget` states), plus one walk replayed as a trace.
 pub fn simulate(model: HinternetModel, seed: u64, steps: usize, budget: usize) -> SimulationReport {
     let started = Instant::now();
-    let checker = model
-        .clone()
+    let checker = CheckedModel::new(model.clone())
         .checker()
         .target_max_depth(steps.max(1))
         .target_state_count(budget.max(1))
@@ -379,7 +544,7 @@ pub fn simulate(model: HinternetModel, seed: u64, steps: usize, budget: usize) -
         .spawn_simulation(seed, UniformChooser)
         .join();
     // A simulation samples the space; it is never "incomplete".
-    let run = collect(checker, model.clone(), started, None);
+    let run = collect(&checker, model.clone(), started, true, None);
     SimulationReport {
         walk: random_walk(&model, seed, steps),
         run,

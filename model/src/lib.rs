@@ -8,8 +8,11 @@
 //!
 //! - [`model`] owns the state, the actions, the step and the properties (laws 1–13 and the
 //!   structural invariants as `always`; the interesting scenarios as `sometimes`).
-//! - [`check`] owns running it: the models of the default `check`, reports, shortest
-//!   counterexamples as text traces, and mutant hunting.
+//! - [`check`] owns running it: the models of the default `check` (its job list and
+//!   shards), reports, progress, the timeout and memory guard, shortest counterexamples
+//!   as text traces, and mutant hunting.
+//! - [`checked`] owns the model as the checker and the explorer run it: a stop switch,
+//!   and states and steps shown in the core's trace notation.
 //!
 //! ```
 //! use hinternet_model::{check::{run, RunOptions}, Bounds, HinternetModel};
@@ -21,6 +24,7 @@
 //! ```
 
 pub mod check;
+pub mod checked;
 pub mod model;
 
 pub use model::{ApiSet, Bounds, HinternetModel, State};

@@ -1,19 +1,28 @@
 //! `hinternet-model`: the model checker's command line.
 //!
-//! Owns the CLI only: parsing, choosing models and bounds, printing reports and setting
-//! the exit status (0 only when every `always` property holds and every `sometimes`
-//! property was reached; 1 when a law broke or a scenario was not reached; 2 for usage
-//! errors). The checking itself lives in the library ([`hinternet_model::check`]).
+//! Owns the CLI only: parsing, choosing models, bounds and shards, progress on stderr,
+//! printing reports and setting the exit status:
+//!
+//! - 0: every `always` property holds and every `sometimes` property was reached (or,
+//!   for `--mutant`, the mutant survived);
+//! - 1: a law broke, a scenario was not reached in a complete run, or a mutant was caught;
+//! - 2: usage errors;
+//! - 3: INCOMPLETE: the timeout or the memory guard stopped a run before its bounded space
+//!   was exhausted, and no law broke in what was explored (`--incomplete-ok` makes this 0).
+//!
+//! The checking itself lives in the library ([`hinternet_model::check`]).
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand};
 use hinternet_core::Family;
 use hinternet_model::check::{
-    default_models, model_named, run, shortest_counterexample, simulate, Counterexample,
-    RunOptions, RunReport,
+    default_models, model_named, run_with_progress, shard, shortest_counterexample, simulate,
+    total_memory_bytes, Counterexample, Progress, RunOptions, RunReport, StopReason,
 };
+use hinternet_model::checked::CheckedModel;
 use hinternet_model::model::State;
 use hinternet_model::{ApiSet, Bounds, HinternetModel};
 use stateright::Model;
@@ -116,9 +125,46 @@ struct CheckArgs {
     /// Longest counterexample searched for with --mutant, in actions.
     #[arg(long, default_value_t = 12)]
     max_steps: usize,
-    /// Stop each model after this many seconds (reported as incomplete; exit 1).
+    /// Stop each model after this many seconds (reported as INCOMPLETE; exit 3).
     #[arg(long)]
     timeout: Option<u64>,
+    /// Stop a model when the process's resident memory exceeds SIZE (bytes, or with a
+    /// K/M/G/T suffix, powers of 1024; reported as INCOMPLETE; exit 3). Default: half of
+    /// the machine's memory (MemTotal); `none` turns the guard off.
+    #[arg(long, value_name = "SIZE")]
+    max_memory: Option<String>,
+    /// Run only part I of N of the job list (every N-th job from the I-th; see
+    /// --list-jobs), so that N independent jobs together run the whole check.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Print the job list (one model per line: index, name, family, bounds) and exit;
+    /// with --shard, only that shard's jobs.
+    #[arg(long)]
+    list_jobs: bool,
+    /// Exit 0 instead of 3 when a run is INCOMPLETE but no law broke in what it explored
+    /// (budgeted exploration, e.g. the deep CI jobs).
+    #[arg(long)]
+    incomplete_ok: bool,
+}
+
+/// The outcome of a command, as its exit status.
+enum Verdict {
+    /// Exit 0.
+    Pass,
+    /// Exit 1.
+    Fail,
+    /// Exit 3.
+    Incomplete,
+}
+
+impl From<bool> for Verdict {
+    fn from(ok: bool) -> Verdict {
+        if ok {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -140,25 +186,33 @@ fn main() -> ExitCode {
         mutant: None,
         max_steps: 12,
         timeout: None,
+        max_memory: None,
+        shard: None,
+        list_jobs: false,
+        incomplete_ok: false,
     }));
     let result = match command {
         Command::Check(args) => match args.mutant.clone() {
-            Some(name) => check_mutant(&args, &name),
+            Some(name) => check_mutant(&args, &name).map(Verdict::from),
+            None if args.list_jobs => list_jobs(&args).map(Verdict::from),
             None => check(&args),
         },
-        Command::CheckIterative { config, max_steps } => check_iterative(&config, max_steps),
-        Command::Mutants => list_mutants(),
-        Command::Explore { addr, config } => explore(addr, &config),
+        Command::CheckIterative { config, max_steps } => {
+            check_iterative(&config, max_steps).map(Verdict::from)
+        }
+        Command::Mutants => list_mutants().map(Verdict::from),
+        Command::Explore { addr, config } => explore(addr, &config).map(Verdict::from),
         Command::Simulate {
             seed,
             steps,
             budget,
             config,
-        } => run_simulation(&config, seed, steps, budget),
+        } => run_simulation(&config, seed, steps, budget).map(Verdict::from),
     };
     match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
+        Ok(Verdict::Pass) => ExitCode::SUCCESS,
+        Ok(Verdict::Fail) => ExitCode::from(1),
+        Ok(Verdict::Incomplete) => ExitCode::from(3),
         Err(message) => {
             eprintln!("hinternet-model: {message}");
             ExitCode::from(2)
@@ -245,21 +299,199 @@ fn state_bytes(report: &RunReport) -> (usize, usize) {
     best
 }
 
-fn check(args: &CheckArgs) -> Result<bool, String> {
-    let ms = models(&args.config, Bounds::default_for)?;
+/// `I/N` with 1 <= I <= N.
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("bad --shard {text:?}: use I/N with 1 <= I <= N, e.g. 2/7");
+    let (i, n) = text.split_once('/').ok_or_else(bad)?;
+    let i: usize = i.trim().parse().map_err(|_| bad())?;
+    let n: usize = n.trim().parse().map_err(|_| bad())?;
+    if i == 0 || i > n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+/// A size in bytes: digits (a decimal point allowed) with an optional K/M/G/T suffix
+/// (powers of 1024; `KiB`, `KB`, `k` and the like are the same), or `none`.
+fn parse_size(text: &str) -> Result<Option<u64>, String> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let bad = || format!("bad size {text:?}: use e.g. 512M, 8G, 1.5G or a number of bytes");
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let number: f64 = number.parse().map_err(|_| bad())?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(bad()),
+    };
+    let bytes = number * (1u64 << shift) as f64;
+    if !bytes.is_finite() || bytes < 1.0 || bytes > u64::MAX as f64 {
+        return Err(bad());
+    }
+    Ok(Some(bytes as u64))
+}
+
+/// The memory guard's limit: `--max-memory`, or half of MemTotal.
+fn memory_limit(args: &CheckArgs) -> Result<Option<u64>, String> {
+    match &args.max_memory {
+        Some(text) => parse_size(text),
+        None => Ok(total_memory_bytes().map(|total| total / 2)),
+    }
+}
+
+/// The models this `check` runs: the job list, or the shard of it that `--shard` names.
+fn jobs(args: &CheckArgs) -> Result<Vec<(usize, HinternetModel)>, String> {
+    let all: Vec<(usize, HinternetModel)> = models(&args.config, Bounds::default_for)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| (i + 1, m))
+        .collect();
+    match &args.shard {
+        None => Ok(all),
+        Some(text) => {
+            let (i, n) = parse_shard(text)?;
+            // `parse_shard` guarantees 1 <= i <= n, the only case `shard` refuses.
+            shard(all, i, n).ok_or_else(|| format!("bad --shard {text:?}"))
+        }
+    }
+}
+
+fn bounds_label(model: &HinternetModel) -> String {
+    let b = &model.bounds;
+    format!(
+        "handles={} depth={} roots={} queue={} callbacks={} apis={:?}",
+        b.handles, b.depth, b.roots, b.queue, b.callbacks, b.apis
+    )
+}
+
+fn list_jobs(args: &CheckArgs) -> Result<bool, String> {
+    for (index, model) in jobs(args)? {
+        let family = match model.family() {
+            Family::WinHttp => "winhttp",
+            Family::WinInet => "wininet",
+        };
+        println!("{index} {} {family} {}", model.name, bounds_label(&model));
+    }
+    Ok(true)
+}
+
+/// Progress on stderr while a model is checked: a live status line (indicatif) when
+/// stderr is a terminal, otherwise a plain line every [`PLAIN_EVERY`] (CI logs).
+struct ProgressView {
+    bar: Option<indicatif::ProgressBar>,
+    model: String,
+    limit: Option<u64>,
+    last: Option<(Duration, usize)>,
+    shown_at: Duration,
+}
+
+/// How often a plain progress line is printed when stderr is not a terminal.
+const PLAIN_EVERY: Duration = Duration::from_secs(10);
+/// How often the terminal status line is refreshed.
+const TERMINAL_EVERY: Duration = Duration::from_secs(1);
+
+impl ProgressView {
+    fn new(model: &str, limit: Option<u64>) -> ProgressView {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        ProgressView {
+            bar,
+            model: model.to_string(),
+            limit,
+            last: None,
+            shown_at: Duration::ZERO,
+        }
+    }
+
+    fn update(&mut self, p: &Progress) {
+        let every = if self.bar.is_some() {
+            TERMINAL_EVERY
+        } else {
+            PLAIN_EVERY
+        };
+        if p.elapsed < self.shown_at + every {
+            return;
+        }
+        // States per second since the last line (the current rate, not the average).
+        let (t0, s0) = self.last.unwrap_or((Duration::ZERO, 0));
+        let dt = (p.elapsed - t0).as_secs_f64().max(1e-9);
+        let rate = p.states.saturating_sub(s0) as f64 / dt;
+        self.last = Some((p.elapsed, p.states));
+        self.shown_at = p.elapsed;
+        let memory = match (p.rss, self.limit) {
+            (Some(rss), Some(limit)) => format!("rss {} / limit {}", mib(rss), mib(limit)),
+            (Some(rss), None) => format!("rss {}", mib(rss)),
+            (None, _) => "rss ?".to_string(),
+        };
+        let stopping = match p.stopping {
+            Some(StopReason::Timeout(_)) => ", stopping: timeout",
+            Some(StopReason::Memory { .. }) => ", stopping: memory guard",
+            None => "",
+        };
+        let line = format!(
+            "{}: {:.0} s, states {}, unique {}, depth {}, {:.0} states/s, {memory}{stopping}",
+            self.model,
+            p.elapsed.as_secs_f64(),
+            p.states,
+            p.unique,
+            p.max_depth,
+            rate
+        );
+        match &self.bar {
+            Some(bar) => bar.set_message(line),
+            None => eprintln!("progress {line}"),
+        }
+    }
+
+    fn finish(self) {
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{} MiB", bytes >> 20)
+}
+
+fn check(args: &CheckArgs) -> Result<Verdict, String> {
+    let ms = jobs(args)?;
     let opts = RunOptions {
         threads: args.threads,
         dfs: args.dfs,
-        timeout: args.timeout.map(std::time::Duration::from_secs),
+        timeout: args.timeout.map(Duration::from_secs),
+        max_memory: memory_limit(args)?,
         ..RunOptions::default()
     };
     let started = Instant::now();
-    let (mut states, mut unique, mut max_depth, mut all_ok) = (0, 0, 0, true);
+    let (mut states, mut unique, mut max_depth) = (0, 0, 0);
+    let (mut all_ok, mut broken, mut complete) = (true, false, true);
     let mut bytes = (0, 0);
-    for model in ms {
-        let report = run(model, &opts);
+    for (_, model) in ms {
+        let mut view = ProgressView::new(&model.name, opts.max_memory);
+        let report = run_with_progress(model, &opts, &mut |p| view.update(p));
+        view.finish();
         print!("{}", report.render());
         if let Some((property, path)) = report.counterexample() {
+            broken = true;
             let cx = Counterexample::new(&report.model, property, path.to_vec());
             println!("  counterexample for {property}:");
             for line in cx.trace.lines() {
@@ -274,6 +506,7 @@ fn check(args: &CheckArgs) -> Result<bool, String> {
         unique += report.unique;
         max_depth = max_depth.max(report.max_depth);
         all_ok &= report.ok();
+        complete &= report.complete;
     }
     let seconds = started.elapsed().as_secs_f64();
     if let Some(cpu) = cpu_seconds() {
@@ -298,15 +531,32 @@ fn check(args: &CheckArgs) -> Result<bool, String> {
         states as f64 / seconds.max(1e-9),
         args.threads
     );
-    println!(
-        "{}",
-        if all_ok {
-            "OK: every law holds and every scenario was reached"
+    let verdict = if broken {
+        println!("FAILED: a law broke");
+        Verdict::Fail
+    } else if !complete {
+        println!(
+            "INCOMPLETE: a run was stopped before it exhausted its bounds; no law broke in the \
+             states explored{}",
+            if args.incomplete_ok {
+                " (--incomplete-ok: exit 0)"
+            } else {
+                " (exit 3)"
+            }
+        );
+        if args.incomplete_ok {
+            Verdict::Pass
         } else {
-            "FAILED"
+            Verdict::Incomplete
         }
-    );
-    Ok(all_ok)
+    } else if all_ok {
+        println!("OK: every law holds and every scenario was reached");
+        Verdict::Pass
+    } else {
+        println!("FAILED: a scenario was not reached");
+        Verdict::Fail
+    };
+    Ok(verdict)
 }
 
 /// CPU seconds this process used (user + system), from `/proc/self/stat` on Linux.
@@ -415,9 +665,13 @@ fn explore(addr: Option<String>, config: &ConfigArgs) -> Result<bool, String> {
         .into_iter()
         .next()
         .ok_or("no model")?;
-    println!("Exploring model {} on http://{addr}/", model.name);
+    println!(
+        "Exploring model {} ({}) on http://{addr}/",
+        model.name,
+        bounds_label(&model)
+    );
     // Blocks: the explorer serves until the process is stopped.
-    let _checker = model.checker().serve(addr);
+    let _checker = CheckedModel::new(model).checker().serve(addr);
     Ok(true)
 }
 
