@@ -1,6 +1,6 @@
 //! The `explore` subcommand serves stateright's web explorer: start it on a free loopback
 //! port, fetch its status and page over plain HTTP, and check that it lists the model's
-//! properties.
+//! properties, names the preset, and shows steps and states in the core's trace notation.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -81,4 +81,18 @@ fn explorer_lists_the_model_properties() {
     // The initial state and its actions, as the explorer's UI asks for them.
     let states = get(addr, "/.states/0");
     assert!(states.contains("Open WinHttpOpen async"), "{states}");
+    // The preset's name, above the state and in each step.
+    assert!(states.contains("model winhttp (handles "), "{states}");
+    // Each step as trace lines, and the state after it in trace notation (JSON-escaped
+    // newlines), not a Rust debug dump.
+    assert!(
+        states.contains("created #0 session h=1"),
+        "the step's reply as a trace line: {states}"
+    );
+    assert!(
+        states.contains("\\n#0 session h=1 open async"),
+        "the state's object line: {states}"
+    );
+    assert!(!states.contains("Machine {"), "{states}");
+    assert!(!states.contains("LawMonitor"), "{states}");
 }
