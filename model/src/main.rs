@@ -437,17 +437,17 @@ impl ProgressView {
         self.last = Some((p.elapsed, p.states));
         self.shown_at = p.elapsed;
         let memory = match (p.rss, self.limit) {
-            (Some(rss), Some(limit)) => format!("rss {} / limit {}", mib(rss), mib(limit)),
-            (Some(rss), None) => format!("rss {}", mib(rss)),
+            (Some(rss), Some(limit)) => format!("rss {}/{} MiB", rss >> 20, limit >> 20),
+            (Some(rss), None) => format!("rss {} MiB", rss >> 20),
             (None, _) => "rss ?".to_string(),
         };
         let stopping = match p.stopping {
-            Some(StopReason::Timeout(_)) => ", stopping: timeout",
-            Some(StopReason::Memory { .. }) => ", stopping: memory guard",
+            Some(StopReason::Timeout(_)) => " stopping (timeout)",
+            Some(StopReason::Memory { .. }) => " stopping (memory)",
             None => "",
         };
         let line = format!(
-            "{}: {:.0} s, states {}, unique {}, depth {}, {:.0} states/s, {memory}{stopping}",
+            "{} {:.0}s: states {} unique {} depth {} {:.0}/s {memory}{stopping}",
             self.model,
             p.elapsed.as_secs_f64(),
             p.states,
@@ -466,10 +466,6 @@ impl ProgressView {
             bar.finish_and_clear();
         }
     }
-}
-
-fn mib(bytes: u64) -> String {
-    format!("{} MiB", bytes >> 20)
 }
 
 fn check(args: &CheckArgs) -> Result<Verdict, String> {

@@ -171,3 +171,30 @@ fn a_bad_shard_or_size_is_a_usage_error() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
     }
 }
+
+#[test]
+fn the_ci_matrix_has_one_shard_per_deep_job() {
+    // The deep CI jobs run `--shard I/N` for I in the matrix: N must be the deep job list's
+    // length (one job per runner, within the job's time limit) and the matrix 1..=N.
+    let workflow = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../.github/workflows/model-check.yml"
+    ))
+    .expect("read .github/workflows/model-check.yml");
+    let jobs = job_lines(&["--deep"]).len();
+    let matrix = workflow
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("shard: ["))
+        .and_then(|rest| rest.strip_suffix(']'))
+        .expect("a `shard: [...]` matrix line");
+    let shards: Vec<usize> = matrix
+        .split(',')
+        .map(|n| n.trim().parse().expect("a shard number"))
+        .collect();
+    assert_eq!(shards, (1..=jobs).collect::<Vec<_>>(), "{matrix}");
+    let spec = format!("--shard ${{{{ matrix.shard }}}}/{jobs}");
+    assert!(
+        workflow.matches(&spec).count() >= 2,
+        "the deep steps should pass {spec:?}"
+    );
+}
