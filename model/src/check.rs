@@ -38,7 +38,8 @@ pub struct RunOptions {
     pub max_memory: Option<u64>,
 }
 
-/// How often a run checks its timeout and memory guard and reports progress.
+/// How often a run checks its timeout and memory guard and reports progress (after its
+/// first few milliseconds, when it looks more often).
 pub const POLL: Duration = Duration::from_millis(100);
 
 impl Default for RunOptions {
@@ -376,8 +377,12 @@ impl Watch<'_> {
     ) -> Option<StopReason> {
         let handles = checker.handles();
         let mut stopped = None;
+        // Start with short naps so that the many tiny runs of iterative deepening and
+        // mutant hunting end within a millisecond of their threads; back off to POLL.
+        let mut nap = Duration::from_millis(1);
         while !handles.iter().all(std::thread::JoinHandle::is_finished) {
-            std::thread::sleep(POLL);
+            std::thread::sleep(nap);
+            nap = (nap * 2).min(POLL);
             let elapsed = self.started.elapsed();
             let rss = rss_bytes();
             if stopped.is_none() {

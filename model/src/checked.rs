@@ -12,7 +12,8 @@
 //!   fingerprints are those of the plain model.
 //! - Once the switch is on, every state still popped by the checker is checked against
 //!   every property, but gets no successors: the checker drains its queue and stops. If
-//!   that withheld any successor, [`StopSwitch::cut`] says so and the run is incomplete.
+//!   that may have withheld a successor (any state without a violation), then
+//!   [`StopSwitch::cut`] says so and the run is incomplete.
 //!   The switch is released once the checker's threads have ended (before its paths are
 //!   rebuilt, which asks the model for actions again).
 
@@ -50,8 +51,8 @@ impl StopSwitch {
         self.stop.load(Ordering::Relaxed)
     }
 
-    /// True when the stop withheld the successors of at least one state: the bounded
-    /// space was not exhausted.
+    /// True when the stop may have withheld the successors of a state (it met one without
+    /// a violation): the bounded space may not have been exhausted.
     pub fn cut(&self) -> bool {
         self.cut.load(Ordering::Relaxed)
     }
@@ -148,12 +149,16 @@ impl Model for CheckedModel {
     }
 
     fn actions(&self, s: &Shown, out: &mut Vec<hinternet_core::Input>) {
-        let before = out.len();
-        self.model.actions(&s.0, out);
-        if self.switch.is_stopped() && out.len() > before {
-            out.truncate(before);
-            self.switch.cut.store(true, Ordering::Relaxed);
+        if self.switch.is_stopped() {
+            // Draining: do not even compute the successors (a large breadth-first frontier
+            // would take seconds). A state without a violation may have had some, so the
+            // run counts as cut (conservatively: a state with none at all also counts).
+            if s.0.violation.is_none() {
+                self.switch.cut.store(true, Ordering::Relaxed);
+            }
+            return;
         }
+        self.model.actions(&s.0, out);
     }
 
     fn next_state(&self, last: &Shown, action: hinternet_core::Input) -> Option<Shown> {
