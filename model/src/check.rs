@@ -4,9 +4,14 @@
 //! Owns: [`RunOptions`], [`RunReport`] and [`PropertyReport`] (verdicts and figures as the
 //! CLI prints them), [`default_models`] (every preset and knob of the default `check`: the
 //! job list) and [`shard`] (one deterministic part of it), [`run`] and
-//! [`run_with_progress`] (with the timeout and the memory guard, which stop a run cleanly:
-//! see [`crate::checked`]), [`shortest_counterexample`] and [`hunt`]. Counterexamples are replayed through
-//! [`replay`] so they print in the core's text trace format.
+//! [`run_with_progress`] (with the timeout and the memory guard, which stop a run
+//! cleanly: see [`crate::checked`]), [`shortest_counterexample`] and [`hunt`].
+//! Counterexamples are replayed through [`replay`] so they print in the core's text trace
+//! format.
+//!
+//! Invariant: a report is `complete` only if no stop withheld a successor, so an
+//! INCOMPLETE verdict is never hidden; `complete` may be false for a run that a stop met
+//! just as it ran out of states (conservative).
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -91,15 +96,32 @@ pub fn rss_bytes() -> Option<u64> {
     proc_kib("/proc/self/status", "VmRSS:")
 }
 
-/// The machine's memory in bytes (`MemTotal` of `/proc/meminfo`; Linux only).
+/// The memory this process may use, in bytes: `MemTotal` of `/proc/meminfo`, or the
+/// process's cgroup memory limit (v2 `memory.max`, v1 `memory.limit_in_bytes`) when that
+/// is smaller, as in a container. Linux only.
 pub fn total_memory_bytes() -> Option<u64> {
-    proc_kib("/proc/meminfo", "MemTotal:")
+    let total = proc_kib("/proc/meminfo", "MemTotal:")?;
+    let cgroup = [
+        "/sys/fs/cgroup/memory.max",
+        "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+    ]
+    .iter()
+    // `max` (no limit) and unreadable files do not parse: no limit.
+    .filter_map(|path| {
+        std::fs::read_to_string(path)
+            .ok()?
+            .trim()
+            .parse::<u64>()
+            .ok()
+    })
+    .min();
+    Some(cgroup.map_or(total, |limit| limit.min(total)))
 }
 
 fn proc_kib(path: &str, key: &str) -> Option<u64> {
     let text = std::fs::read_to_string(path).ok()?;
-    let line = text.lines().find(|l| l.starts_with(key))?;
-    let kib: u64 = line[key.len()..].split_whitespace().next()?.parse().ok()?;
+    let value = text.lines().find_map(|l| l.strip_prefix(key))?;
+    let kib: u64 = value.split_whitespace().next()?.parse().ok()?;
     kib.checked_mul(1024)
 }
 

@@ -130,7 +130,8 @@ struct CheckArgs {
     timeout: Option<u64>,
     /// Stop a model when the process's resident memory exceeds SIZE (bytes, or with a
     /// K/M/G/T suffix, powers of 1024; reported as INCOMPLETE; exit 3). Default: half of
-    /// the machine's memory (MemTotal); `none` turns the guard off.
+    /// the machine's memory (MemTotal, or the cgroup's limit when smaller); `none` turns
+    /// the guard off.
     #[arg(long, value_name = "SIZE")]
     max_memory: Option<String>,
     /// Run only part I of N of the job list (every N-th job from the I-th; see
@@ -339,7 +340,7 @@ fn parse_size(text: &str) -> Result<Option<u64>, String> {
     Ok(Some(bytes as u64))
 }
 
-/// The memory guard's limit: `--max-memory`, or half of MemTotal.
+/// The memory guard's limit: `--max-memory`, or half of the memory the process may use.
 fn memory_limit(args: &CheckArgs) -> Result<Option<u64>, String> {
     match &args.max_memory {
         Some(text) => parse_size(text),
