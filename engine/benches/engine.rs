@@ -278,11 +278,49 @@ fn bytes_per_handle() -> Option<(f64, f64, f64)> {
     Some((run("engine")?, run("machine")?, table))
 }
 
+/// `--profile pair|tree`: run one engine case in a loop for about two seconds, for a
+/// profiler (`perf record -g`); prints the ns/op it saw.
+fn profile(what: &str) {
+    let (engine, _live) = engine_with_live(Policy::winhttp());
+    let noop = engine.register_callback(|_, n| {
+        black_box(n.status);
+    });
+    let start = Instant::now();
+    let mut ops = 0u64;
+    while start.elapsed().as_secs() < 2 {
+        for _ in 0..1000 {
+            if what == "tree" {
+                let session = handle(engine.open(CreateApi::WinHttpOpen, true));
+                black_box(
+                    engine
+                        .set_status_callback(session, Some(noop), u32::MAX)
+                        .is_ok(),
+                );
+                let connect = handle(engine.create(CreateApi::WinHttpConnect, session, None));
+                let request = handle(engine.create(CreateApi::WinHttpOpenRequest, connect, None));
+                for h in [request, connect, session] {
+                    black_box(engine.close(h).is_ok());
+                }
+            } else {
+                let h = handle(engine.open(CreateApi::WinHttpOpen, false));
+                black_box(engine.close(h).is_ok());
+            }
+        }
+        ops += 1000;
+    }
+    let ns = start.elapsed().as_nanos() as f64 / ops as f64;
+    println!("profile {what}: {ops} iterations, {ns:.1} ns/iteration (wall)");
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `--memory WHAT` is the memory child.
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--memory") {
         memory_child(args.get(i + 1).map_or("engine", String::as_str));
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--profile") {
+        profile(args.get(i + 1).map_or("pair", String::as_str));
         return;
     }
     let memory = bytes_per_handle();

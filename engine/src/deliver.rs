@@ -141,9 +141,7 @@ impl<X: Executor> Engine<X> {
                 }
             }
             if io.is_empty() {
-                if rest.is_quiescent() {
-                    self.quiet.notify_all();
-                }
+                rest.wake_if_quiescent(&self.quiet);
                 return;
             }
         }
@@ -214,9 +212,7 @@ impl<X: Executor> Engine<X> {
             }
             let Some(n) = queue.items.pop_front() else {
                 rest.queues.remove(&object);
-                if rest.is_quiescent() {
-                    self.quiet.notify_all();
-                }
+                rest.wake_if_quiescent(&self.quiet);
                 return;
             };
             rest.record(TraceEntry::Deliver(n));
@@ -317,9 +313,7 @@ impl<X: Executor> Engine<X> {
                     let result = mail.returned.take();
                     drop(mail);
                     core.rest.blocked.remove(&op);
-                    if core.rest.is_quiescent() {
-                        self.quiet.notify_all();
-                    }
+                    core.rest.wake_if_quiescent(&self.quiet);
                     // Checked `is_some` above, under the mailbox lock, and only this
                     // thread takes it.
                     return result.unwrap_or(Completion::Done);

@@ -106,6 +106,7 @@
 //! check the laws on that stream.
 
 mod deliver;
+mod index;
 mod port;
 mod slot;
 mod state;
@@ -120,6 +121,7 @@ pub use port::{Cancel, Executor, NoExecutor, Start};
 pub use slot::EngineMutant;
 pub use sync::SharedFn;
 
+use crate::index::ObjectMap;
 use crate::state::{Blocked, Core, Mailbox, State, Work};
 use crate::sync::{Arc as SyncArc, Condvar, Mutex};
 #[cfg(doc)]
@@ -204,10 +206,10 @@ impl<X: Executor> EngineBuilder<X> {
         let mut table = Table::new(values, slots, self.policy.value_reuse);
         table.planted = self.planted;
         let rest = State {
-            placements: BTreeMap::new(),
+            placements: ObjectMap::new(slots),
             alloc: SlotAlloc::default(),
             queues: BTreeMap::new(),
-            parents: BTreeMap::new(),
+            parents: ObjectMap::new(slots),
             closing_children: BTreeMap::new(),
             closing_status: hinternet_core::handle_closing(self.policy.family),
             callbacks: Vec::new(),
@@ -221,6 +223,7 @@ impl<X: Executor> EngineBuilder<X> {
             starting: BTreeMap::new(),
             blocked: BTreeMap::new(),
             busy: 0,
+            quiet_waiters: 0,
             stale: 0,
             refused_handoffs: 0,
         };
@@ -587,13 +590,14 @@ impl<X: Executor> Engine<X> {
         let core = self.core.lock();
         let object = core.machine.resolve(value)?;
         let kind = core.machine.object(object)?.kind();
-        let slot = match core.rest.placements.get(&object) {
-            Some((_, Some(p))) => {
+        let placed = core.rest.placements.get(object);
+        let slot = match placed.and_then(|&slot| self.table.placed(slot)) {
+            Some((_, p)) => {
                 // Under the lock the object is open, so its slot is LIVE (rule 1).
                 self.table.pin_slot(p.slot, p.generation)?;
                 Some((p.slot, p.generation))
             }
-            _ => None,
+            None => None,
         };
         Some(Pin {
             engine: self,
@@ -633,9 +637,12 @@ impl<X: Executor> Engine<X> {
             return false;
         }
         let mut core = self.core.lock();
+        // Counted under the lock, so a wake-up (also under the lock) cannot be missed.
+        core.rest.quiet_waiters += 1;
         while !core.rest.is_quiescent() {
             core = self.quiet.wait(core);
         }
+        core.rest.quiet_waiters -= 1;
         true
     }
 
@@ -666,9 +673,12 @@ impl<X: Executor> Engine<X> {
         self.core.lock().rest.refused_handoffs
     }
 
-    /// Bytes of the lock-free table (slots and value map), for memory accounting.
+    /// Bytes preallocated for handles, for memory accounting: the lock-free table
+    /// (slots and value map) and the engine's per-object index arrays (placements and
+    /// parents), all sized from the policy's `max_handles`.
     pub fn table_bytes(&self) -> usize {
-        self.table.bytes()
+        let core = self.core.lock();
+        self.table.bytes() + core.rest.placements.bytes() + core.rest.parents.bytes()
     }
 
     /// One locked step with what belongs to it, the drain, then the work outside the

@@ -28,12 +28,16 @@ use hinternet_core::{
     Completion, HandleValue, Input, InputError, Machine, ObjectId, OpId, Outcome, Output, Reply,
 };
 
+use crate::index::ObjectMap;
 use crate::port::{Cancel, Executor, Start};
-use crate::slot::{Placement, SlotAlloc, Table};
+use crate::slot::{SlotAlloc, Table};
 use crate::sync::{Arc as SyncArc, Condvar, Mutex};
 #[cfg(doc)]
 use crate::Engine;
 use crate::{Callback, SharedFn, TraceEntry};
+
+/// The placement of an open object the table had no slot for.
+pub(crate) const NO_SLOT: u32 = u32::MAX;
 
 /// A blocked caller's mailbox: the inputs handed to it and its operation's return.
 #[derive(Debug, Default)]
@@ -112,15 +116,16 @@ pub(crate) struct Core<X: Executor> {
 /// Everything behind the lock except the machine (so the drain sink can borrow it
 /// while the drain borrows the machine).
 pub(crate) struct State<X: Executor> {
-    /// Open objects: their value and slot.
-    pub(crate) placements: BTreeMap<ObjectId, (HandleValue, Option<Placement>)>,
+    /// Open objects: their slot in the table, or [`NO_SLOT`] (the table was full). The
+    /// value, generation and mapping are read back from the slot ([`Table::placed`]).
+    pub(crate) placements: ObjectMap<u32>,
     /// The table's free slots (rule 3).
     pub(crate) alloc: SlotAlloc,
     /// Per-object notification queues (see the module invariants).
     pub(crate) queues: BTreeMap<ObjectId, Queue>,
     /// The lifetime parent of every object that has one, until its `HANDLE_CLOSING` has
     /// been delivered.
-    pub(crate) parents: BTreeMap<ObjectId, ObjectId>,
+    pub(crate) parents: ObjectMap<u32>,
     /// Per parent: children whose queued `HANDLE_CLOSING` has not finished delivering.
     /// The parent's own `HANDLE_CLOSING` waits for zero (law 6).
     pub(crate) closing_children: BTreeMap<ObjectId, u32>,
@@ -146,6 +151,9 @@ pub(crate) struct State<X: Executor> {
     pub(crate) blocked: BTreeMap<OpId, Blocked>,
     /// Drained I/O requests and destroyed hooks not yet handed over.
     pub(crate) busy: usize,
+    /// Threads waiting in [`Engine::wait_quiescent`]: the quiet condvar is signalled
+    /// only when one waits (a futex wake is a system call).
+    pub(crate) quiet_waiters: usize,
     /// Completions that named a cancelled or finished operation.
     pub(crate) stale: u64,
     /// Inputs handed to a blocked caller that the machine then refused.
@@ -159,6 +167,14 @@ impl<X: Executor> State<X> {
         self.queues.is_empty() && self.blocked.is_empty() && self.busy == 0
     }
 
+    /// Wake the quiescence waiters when the engine is quiescent and one waits. Called
+    /// under the engine lock, like the waiters' count and check.
+    pub(crate) fn wake_if_quiescent(&self, quiet: &Condvar) {
+        if self.quiet_waiters > 0 && self.is_quiescent() {
+            quiet.notify_all();
+        }
+    }
+
     pub(crate) fn record(&mut self, event: TraceEntry) {
         if let Some(trace) = self.trace.as_mut() {
             trace.push(event);
@@ -168,7 +184,7 @@ impl<X: Executor> State<X> {
     /// `object`'s `HANDLE_CLOSING` finished delivering: release its parent's wait (law
     /// 6). Returns the parent when this thread must now deliver its parked closing.
     pub(crate) fn closing_children_done(&mut self, object: ObjectId) -> Option<ObjectId> {
-        let parent = self.parents.remove(&object)?;
+        let parent = ObjectId(self.parents.remove(object)?);
         let count = self.closing_children.get_mut(&parent)?;
         *count -= 1;
         if *count > 0 {
@@ -190,20 +206,23 @@ impl<X: Executor> State<X> {
     /// Mirror a close into the table (rules 1 and 5): every object the machine
     /// invalidated with it, as its outcome lists them.
     fn invalidate(&mut self, table: &Table, invalidated: &[ObjectId]) {
-        let entries: Vec<(HandleValue, Option<Placement>)> = invalidated
-            .iter()
-            .filter_map(|id| self.placements.remove(id))
-            .collect();
-        if entries.len() > 1 {
+        if invalidated.len() > 1 {
             // Rule 5: every slot of the subtree is CLOSING before any stops being LIVE.
-            for &(_, placement) in &entries {
-                if let Some(p) = placement {
-                    table.mark_closing(p);
+            for &id in invalidated {
+                let placed = self.placements.get(id).and_then(|&slot| table.placed(slot));
+                if let Some((_, placement)) = placed {
+                    table.mark_closing(placement);
                 }
             }
         }
-        for (value, placement) in entries {
-            table.close(&mut self.alloc, value, placement);
+        for &id in invalidated {
+            let Some(slot) = self.placements.remove(id) else {
+                continue;
+            };
+            match table.placed(slot) {
+                Some((value, placement)) => table.close(&mut self.alloc, value, Some(placement)),
+                None => table.close(&mut self.alloc, HandleValue::NULL, None),
+            }
         }
     }
 }
@@ -229,10 +248,11 @@ impl<X: Executor> Core<X> {
                 parent,
             } => {
                 if let Some(parent) = parent {
-                    rest.parents.insert(object, parent);
+                    rest.parents.insert(object, parent.0);
                 }
                 let placement = table.install(&mut rest.alloc, value, object, kind);
-                rest.placements.insert(object, (value, placement));
+                let slot = placement.map_or(NO_SLOT, |p| p.slot);
+                rest.placements.insert(object, slot);
             }
             Outcome::Closed { invalidated, .. } => rest.invalidate(table, invalidated),
             Outcome::Stale { .. } => rest.stale += 1,
@@ -262,12 +282,12 @@ impl<X: Executor> Sink<'_, X> {
         let closing = n.status == state.closing_status;
         if closing {
             // Law 6: the parent's HANDLE_CLOSING waits for this one's delivery.
-            match (n.callback, state.parents.get(&n.object)) {
+            match (n.callback, state.parents.get(n.object)) {
                 (Some(_), Some(&parent)) => {
-                    *state.closing_children.entry(parent).or_default() += 1;
+                    *state.closing_children.entry(ObjectId(parent)).or_default() += 1;
                 }
                 (None, Some(_)) => {
-                    state.parents.remove(&n.object);
+                    state.parents.remove(n.object);
                 }
                 _ => {}
             }
