@@ -173,7 +173,8 @@ impl<X: Executor> Engine<X> {
             return;
         }
         let _scope = DeliveryScope(key);
-        let mut list: VecDeque<ObjectId> = objects.into_iter().flatten().collect();
+        // Reuses the vector's buffer: no allocation.
+        let mut list = VecDeque::from(objects.unwrap_or_default());
         while let Some(object) = list.pop_front() {
             self.deliver_object(object, &mut list);
         }
@@ -211,7 +212,7 @@ impl<X: Executor> Engine<X> {
                 return;
             }
             let Some(n) = queue.items.pop_front() else {
-                rest.queues.remove(&object);
+                rest.remove_queue(object);
                 rest.wake_if_quiescent(&self.quiet);
                 return;
             };
@@ -248,7 +249,7 @@ impl<X: Executor> Engine<X> {
                 core = self.core.lock();
             }
             if n.needs_return {
-                let mut work = Work::default();
+                let mut work = core.rest.take_work();
                 let input = Input::CallbackReturned { object };
                 // The delivered notification holds the object until this input (the
                 // machine took the hold when it emitted it), so it cannot be refused.
@@ -262,6 +263,8 @@ impl<X: Executor> Engine<X> {
                     drop(core);
                     self.hand_over(work.io, work.destroyed);
                     core = self.core.lock();
+                } else {
+                    core.rest.recycle(work.io, work.destroyed);
                 }
                 extend_unique(list, work.objects);
             }

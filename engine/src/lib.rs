@@ -122,7 +122,7 @@ pub use slot::EngineMutant;
 pub use sync::SharedFn;
 
 use crate::index::ObjectMap;
-use crate::state::{Blocked, Core, Mailbox, State, Work};
+use crate::state::{Blocked, Core, Mailbox, State};
 use crate::sync::{Arc as SyncArc, Condvar, Mutex};
 #[cfg(doc)]
 use hinternet_core::drain::drain_into;
@@ -209,6 +209,9 @@ impl<X: Executor> EngineBuilder<X> {
             placements: ObjectMap::new(slots),
             alloc: SlotAlloc::default(),
             queues: BTreeMap::new(),
+            spare_queues: Vec::new(),
+            spare_io: Vec::new(),
+            spare_destroyed: Vec::new(),
             parents: ObjectMap::new(slots),
             closing_children: BTreeMap::new(),
             closing_status: hinternet_core::handle_closing(self.policy.family),
@@ -218,7 +221,7 @@ impl<X: Executor> EngineBuilder<X> {
             shared_delivery: self.planted.is(EngineMutant::DeliverWithoutOwner),
             return_by_object: self.planted.is(EngineMutant::ReturnByObject),
             held_io: Vec::new(),
-            data: BTreeMap::new(),
+            data: ObjectMap::new(slots),
             calls: BTreeMap::new(),
             starting: BTreeMap::new(),
             blocked: BTreeMap::new(),
@@ -339,16 +342,31 @@ impl Engine {
     }
 }
 
-/// What to attach to a step before its drain.
-enum Attach<'f, X: Executor> {
+/// What to attach to a step before its drain. Generic over the data closure, so
+/// attaching data boxes nothing.
+enum Attach<X: Executor, F = NoData<X>> {
     Nothing,
     /// Per-object data for the object the step creates.
-    Data(Box<dyn FnOnce(ObjectId, HandleValue) -> X::Object + 'f>),
+    Data(F),
     /// A call's data, and whether the caller blocks on a synchronous operation.
     Call {
         call: Option<X::Call>,
         block: bool,
     },
+}
+
+/// The data closure type of a step that attaches none.
+type NoData<X> = fn(ObjectId, HandleValue) -> <X as Executor>::Object;
+
+impl<X: Executor> Attach<X> {
+    /// Attach nothing.
+    fn nothing() -> Self {
+        Attach::Nothing
+    }
+    /// Attach a call's data (and a blocked caller when `block`).
+    fn call(call: Option<X::Call>, block: bool) -> Self {
+        Attach::Call { call, block }
+    }
 }
 
 impl<X: Executor> Engine<X> {
@@ -381,12 +399,12 @@ impl<X: Executor> Engine<X> {
         if let Input::CallbackReturned { object } = input {
             return Err(InputError::NoRunningCallback(object));
         }
-        self.run(input, Attach::Nothing)
+        self.run(input, Attach::nothing())
     }
 
     /// `WinHttpOpen` / `InternetOpen`.
     pub fn open(&self, api: CreateApi, async_mode: bool) -> Result<Reply, InputError> {
-        self.run(Input::Open { api, async_mode }, Attach::Nothing)
+        self.run(Input::Open { api, async_mode }, Attach::nothing())
     }
 
     /// `WinHttpOpen` / `InternetOpen`, attaching `data(object, value)` to the new root in
@@ -399,7 +417,7 @@ impl<X: Executor> Engine<X> {
         data: impl FnOnce(ObjectId, HandleValue) -> X::Object,
     ) -> Result<Reply, InputError> {
         let input = Input::Open { api, async_mode };
-        self.run(input, Attach::Data(Box::new(data)))
+        self.run(input, Attach::Data(data))
     }
 
     /// A function creating a child of `source`.
@@ -414,7 +432,7 @@ impl<X: Executor> Engine<X> {
             source,
             context,
         };
-        self.run(input, Attach::Nothing)
+        self.run(input, Attach::nothing())
     }
 
     /// A function creating a child of `source`, attaching `data(object, value)` to the
@@ -433,7 +451,7 @@ impl<X: Executor> Engine<X> {
             source,
             context,
         };
-        self.run(input, Attach::Data(Box::new(data)))
+        self.run(input, Attach::Data(data))
     }
 
     /// Any other function on a handle, with the argument its protocol rule looks at
@@ -455,7 +473,7 @@ impl<X: Executor> Engine<X> {
         call: Option<X::Call>,
     ) -> Result<Reply, InputError> {
         let input = Input::Call { api, handle, arg };
-        let reply = self.run(input, Attach::Call { call, block: true })?;
+        let reply = self.run(input, Attach::call(call, true))?;
         let Outcome::InFlight { object, op, .. } = reply.outcome else {
             return Ok(reply);
         };
@@ -465,7 +483,7 @@ impl<X: Executor> Engine<X> {
 
     /// `WinHttpCloseHandle` / `InternetCloseHandle`.
     pub fn close(&self, handle: HandleValue) -> Result<Reply, InputError> {
-        self.run(Input::Close { handle }, Attach::Nothing)
+        self.run(Input::Close { handle }, Attach::nothing())
     }
 
     /// `WinHttpSetStatusCallback` / `InternetSetStatusCallback`.
@@ -480,17 +498,17 @@ impl<X: Executor> Engine<X> {
             callback,
             mask,
         };
-        self.run(input, Attach::Nothing)
+        self.run(input, Attach::nothing())
     }
 
     /// Set the `*_OPTION_CONTEXT_VALUE` option.
     pub fn set_context(&self, handle: HandleValue, context: u64) -> Result<Reply, InputError> {
-        self.run(Input::SetContext { handle, context }, Attach::Nothing)
+        self.run(Input::SetContext { handle, context }, Attach::nothing())
     }
 
     /// Query the `*_OPTION_CONTEXT_VALUE` option.
     pub fn query_context(&self, handle: HandleValue) -> Result<Reply, InputError> {
-        self.run(Input::QueryContext { handle }, Attach::Nothing)
+        self.run(Input::QueryContext { handle }, Attach::nothing())
     }
 
     /// The executor reports that operation `op` of `object` ended. A completion for an
@@ -518,7 +536,7 @@ impl<X: Executor> Engine<X> {
                 }
             }
         }
-        self.run(input, Attach::Nothing)
+        self.run(input, Attach::nothing())
     }
 
     /// [`Engine::complete`] for an operation whose completion creates an object (an
@@ -539,7 +557,7 @@ impl<X: Executor> Engine<X> {
             op,
             completion,
         };
-        self.run(input, Attach::Data(Box::new(data)))
+        self.run(input, Attach::Data(data))
     }
 
     /// The executor reports a protocol fact about `object` (data buffered, end of data,
@@ -555,12 +573,12 @@ impl<X: Executor> Engine<X> {
                 return Ok(hand_over(b, input));
             }
         }
-        self.run(input, Attach::Nothing)
+        self.run(input, Attach::nothing())
     }
 
     /// The data attached to `object` at creation, while it is not destroyed.
     pub fn data(&self, object: ObjectId) -> Option<Arc<X::Object>> {
-        self.core.lock().rest.data.get(&object).cloned()
+        self.core.lock().rest.data.get(object).cloned().flatten()
     }
 
     /// Validate-and-pin `value` (lock-free unless the value map cannot hold it): `None`
@@ -683,18 +701,27 @@ impl<X: Executor> Engine<X> {
 
     /// One locked step with what belongs to it, the drain, then the work outside the
     /// lock.
-    fn run(&self, input: Input, attach: Attach<'_, X>) -> Result<Reply, InputError> {
-        let mut work = Work::default();
-        let reply = {
+    fn run<F: FnOnce(ObjectId, HandleValue) -> X::Object>(
+        &self,
+        input: Input,
+        attach: Attach<X, F>,
+    ) -> Result<Reply, InputError> {
+        let (reply, work) = {
             let mut core = self.core.lock();
             let reply = core.step(&self.table, input)?;
             attach_to(&mut core, &reply, attach);
-            core.drain(&mut work)?;
-            reply
+            let mut work = core.rest.take_work();
+            let drained = core.drain(&mut work);
+            if work.is_empty() {
+                // Nothing to do outside the lock: the buffers go back at once.
+                core.rest.recycle(work.io, work.destroyed);
+                drained?;
+                return Ok(reply);
+            }
+            drained?;
+            (reply, work)
         };
-        if !work.is_empty() {
-            self.finish(work);
-        }
+        self.finish(work);
         Ok(reply)
     }
 
@@ -724,10 +751,16 @@ impl<X: Executor> Engine<X> {
 
 /// Attach the step's data, call data or blocked caller, under the step's lock, before
 /// its drain (so the start and every notification see it).
-fn attach_to<X: Executor>(core: &mut Core<X>, reply: &Reply, attach: Attach<'_, X>) {
+fn attach_to<X: Executor, F: FnOnce(ObjectId, HandleValue) -> X::Object>(
+    core: &mut Core<X>,
+    reply: &Reply,
+    attach: Attach<X, F>,
+) {
     match (attach, &reply.outcome) {
         (Attach::Data(data), &Outcome::Created { object, value, .. }) => {
-            core.rest.data.insert(object, Arc::new(data(object, value)));
+            core.rest
+                .data
+                .insert(object, Some(Arc::new(data(object, value))));
         }
         (
             Attach::Call { call, block },

@@ -36,6 +36,9 @@ use crate::sync::{Arc as SyncArc, Condvar, Mutex};
 use crate::Engine;
 use crate::{Callback, SharedFn, TraceEntry};
 
+/// How many emptied queue buffers the engine keeps for reuse.
+pub(crate) const SPARE_BUFFERS: usize = 16;
+
 /// The placement of an open object the table had no slot for.
 pub(crate) const NO_SLOT: u32 = u32::MAX;
 
@@ -123,6 +126,13 @@ pub(crate) struct State<X: Executor> {
     pub(crate) alloc: SlotAlloc,
     /// Per-object notification queues (see the module invariants).
     pub(crate) queues: BTreeMap<ObjectId, Queue>,
+    /// Emptied notification buffers of removed queues, reused by the next queue (at
+    /// most [`SPARE_BUFFERS`]), so a delivery does not allocate in the steady state.
+    pub(crate) spare_queues: Vec<VecDeque<hinternet_core::Notification>>,
+    /// Emptied I/O request and destroyed-hook buffers, reused by the next step's
+    /// [`Work`] (taken and returned under the lock).
+    pub(crate) spare_io: Vec<IoRequest<X>>,
+    pub(crate) spare_destroyed: Vec<(ObjectId, Option<Arc<X::Object>>)>,
     /// The lifetime parent of every object that has one, until its `HANDLE_CLOSING` has
     /// been delivered.
     pub(crate) parents: ObjectMap<u32>,
@@ -141,7 +151,7 @@ pub(crate) struct State<X: Executor> {
     /// made inside callbacks, held until the outer delivery loop resumes.
     pub(crate) held_io: Vec<IoRequest<X>>,
     /// The embedder's data per live object (attached in the creating step).
-    pub(crate) data: BTreeMap<ObjectId, Arc<X::Object>>,
+    pub(crate) data: ObjectMap<Option<Arc<X::Object>>>,
     /// Call data of accepted operations until their start is drained.
     pub(crate) calls: BTreeMap<OpId, (ObjectId, X::Call)>,
     /// Operations whose start is being handed over, each with a cancel that waits for
@@ -175,6 +185,42 @@ impl<X: Executor> State<X> {
         }
     }
 
+    /// A [`Work`] for one step, with the spare buffers (no allocation when they have
+    /// room).
+    pub(crate) fn take_work(&mut self) -> Work<X> {
+        Work {
+            objects: Vec::new(),
+            io: std::mem::take(&mut self.spare_io),
+            destroyed: std::mem::take(&mut self.spare_destroyed),
+        }
+    }
+
+    /// Keep emptied buffers for the next step (the larger of the two when both exist).
+    pub(crate) fn recycle(
+        &mut self,
+        mut io: Vec<IoRequest<X>>,
+        mut destroyed: Vec<(ObjectId, Option<Arc<X::Object>>)>,
+    ) {
+        io.clear();
+        destroyed.clear();
+        if io.capacity() > self.spare_io.capacity() {
+            self.spare_io = io;
+        }
+        if destroyed.capacity() > self.spare_destroyed.capacity() {
+            self.spare_destroyed = destroyed;
+        }
+    }
+
+    /// Remove `object`'s (empty) queue, keeping its buffer for the next queue.
+    pub(crate) fn remove_queue(&mut self, object: ObjectId) {
+        if let Some(mut queue) = self.queues.remove(&object) {
+            if self.spare_queues.len() < SPARE_BUFFERS && queue.items.capacity() > 0 {
+                queue.items.clear();
+                self.spare_queues.push(queue.items);
+            }
+        }
+    }
+
     pub(crate) fn record(&mut self, event: TraceEntry) {
         if let Some(trace) = self.trace.as_mut() {
             trace.push(event);
@@ -200,7 +246,7 @@ impl<X: Executor> State<X> {
     /// call data of its operations that never started (cancelled while queued).
     pub(crate) fn take_destroyed(&mut self, object: ObjectId) -> Option<Arc<X::Object>> {
         self.calls.retain(|_, (o, _)| *o != object);
-        self.data.remove(&object)
+        self.data.remove(object).flatten()
     }
 
     /// Mirror a close into the table (rules 1 and 5): every object the machine
@@ -312,8 +358,10 @@ impl<X: Executor> Sink<'_, X> {
                 }
             }
             None => {
+                let mut items = state.spare_queues.pop().unwrap_or_default();
+                items.push_back(n);
                 let queue = Queue {
-                    items: VecDeque::from([n]),
+                    items,
                     parked: false,
                 };
                 state.queues.insert(n.object, queue);
@@ -340,7 +388,7 @@ impl<X: Executor> OutputSink for Sink<'_, X> {
             } => {
                 state.record(TraceEntry::Output(*output));
                 let call = state.calls.remove(&op).map(|(_, c)| c);
-                let data = state.data.get(&object).cloned();
+                let data = state.data.get(object).cloned().flatten();
                 if let Some(b) = state.blocked.get_mut(&op) {
                     b.started = true;
                 }
@@ -369,7 +417,7 @@ impl<X: Executor> OutputSink for Sink<'_, X> {
                     object,
                     lane,
                     api,
-                    data: state.data.get(&object).cloned(),
+                    data: state.data.get(object).cloned().flatten(),
                     call: state.calls.remove(&op).map(|(_, c)| c),
                 };
                 match state.starting.get_mut(&op) {
