@@ -18,8 +18,11 @@ use hinternet_core::ObjectId;
 /// A map from object identity to `V`: a direct-mapped array plus an overflow map.
 #[derive(Debug)]
 pub(crate) struct ObjectMap<V> {
-    /// `(id + 1, value)`, tag 0 when empty.
+    /// `(id + 1, value)`, tag 0 when empty. Empty until the first insert for a lazy
+    /// map ([`ObjectMap::lazy`]).
     direct: Box<[(u32, V)]>,
+    /// The array's length once allocated.
+    len: usize,
     /// Ids whose array entry held another id when they were inserted.
     overflow: BTreeMap<ObjectId, V>,
 }
@@ -27,20 +30,42 @@ pub(crate) struct ObjectMap<V> {
 impl<V: Default> ObjectMap<V> {
     /// A map whose array has `len` entries (at least one).
     pub(crate) fn new(len: usize) -> ObjectMap<V> {
+        let mut map = ObjectMap::lazy(len);
+        map.allocate();
+        map
+    }
+
+    /// A map whose array (`len` entries) is allocated by its first insert: a side
+    /// table the embedder may never use costs nothing.
+    pub(crate) fn lazy(len: usize) -> ObjectMap<V> {
         ObjectMap {
-            direct: (0..len.max(1)).map(|_| (0, V::default())).collect(),
+            direct: Box::default(),
+            len: len.max(1),
             overflow: BTreeMap::new(),
         }
     }
 
+    fn allocate(&mut self) {
+        self.direct = (0..self.len).map(|_| (0, V::default())).collect();
+    }
+
+    /// The array entry of `id` and its tag; the index is `usize::MAX` (matching no
+    /// entry) while the array is not allocated.
     #[inline]
     fn entry(&self, id: ObjectId) -> (usize, u32) {
-        (id.0 as usize % self.direct.len(), id.0.wrapping_add(1))
+        let index = match self.direct.len() {
+            0 => usize::MAX,
+            len => id.0 as usize % len,
+        };
+        (index, id.0.wrapping_add(1))
     }
 
     /// Insert `value` for `id`, which must not be in the map.
     #[inline]
     pub(crate) fn insert(&mut self, id: ObjectId, value: V) {
+        if self.direct.is_empty() {
+            self.allocate();
+        }
         let (index, tag) = self.entry(id);
         let slot = &mut self.direct[index];
         if tag != 0 && slot.0 == 0 {
@@ -54,8 +79,7 @@ impl<V: Default> ObjectMap<V> {
     #[inline]
     pub(crate) fn get(&self, id: ObjectId) -> Option<&V> {
         let (index, tag) = self.entry(id);
-        let slot = &self.direct[index];
-        if tag != 0 && slot.0 == tag {
+        if let Some(slot) = self.direct.get(index).filter(|s| tag != 0 && s.0 == tag) {
             return Some(&slot.1);
         }
         if self.overflow.is_empty() {
@@ -68,8 +92,11 @@ impl<V: Default> ObjectMap<V> {
     #[inline]
     pub(crate) fn remove(&mut self, id: ObjectId) -> Option<V> {
         let (index, tag) = self.entry(id);
-        let slot = &mut self.direct[index];
-        if tag != 0 && slot.0 == tag {
+        if let Some(slot) = self
+            .direct
+            .get_mut(index)
+            .filter(|s| tag != 0 && s.0 == tag)
+        {
             slot.0 = 0;
             return Some(std::mem::take(&mut slot.1));
         }
@@ -79,7 +106,8 @@ impl<V: Default> ObjectMap<V> {
         self.overflow.remove(&id)
     }
 
-    /// Bytes of the array (the overflow map is empty in the steady state).
+    /// Bytes of the array once allocated (the overflow map is empty in the steady
+    /// state).
     pub(crate) fn bytes(&self) -> usize {
         self.direct.len() * core::mem::size_of::<(u32, V)>()
     }
@@ -108,5 +136,17 @@ mod tests {
         assert_eq!(map.get(ObjectId(9)), Some(&90));
         assert_eq!(map.remove(ObjectId(u32::MAX)), Some(7));
         assert!(map.overflow.is_empty());
+    }
+
+    #[test]
+    fn a_lazy_map_allocates_on_first_insert() {
+        let mut map: ObjectMap<u32> = ObjectMap::lazy(8);
+        assert_eq!(map.bytes(), 0);
+        assert_eq!(map.get(ObjectId(3)), None);
+        assert_eq!(map.remove(ObjectId(3)), None);
+        map.insert(ObjectId(3), 30);
+        assert_eq!(map.bytes(), 8 * 8);
+        assert_eq!(map.get(ObjectId(3)), Some(&30));
+        assert!(map.overflow.is_empty(), "landed in the array");
     }
 }

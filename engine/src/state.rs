@@ -3,8 +3,13 @@
 //!
 //! Owns: [`Core`] (the machine, the table's placements, the per-object notification
 //! queues, the embedder's data beside the machine — per object and per operation — the
-//! blocked callers' mailboxes and the counters), [`Work`] (what a step leaves to do
-//! outside the lock) and [`Mailbox`].
+//! blocked callers' mailboxes, the counters, and spare buffers for steps and queues),
+//! [`Work`] (what a step leaves to do outside the lock) and [`Mailbox`].
+//!
+//! Per-object state that every create or close touches (placements, parents, data) is
+//! kept in [`ObjectMap`]s, and a step's [`Work`] and a queue's buffer are reused, so a
+//! create and a close allocate nothing in the engine in the steady state (the machine's
+//! own storage is the machine's business).
 //!
 //! Invariants:
 //! - A notification queue exists exactly while some thread owns the object's delivery
