@@ -33,6 +33,29 @@ thread_local! {
     /// The engines whose executor hook runs on this thread (one entry per nesting).
     #[allow(clippy::missing_const_for_thread_local)]
     static HOOKS: std::cell::RefCell<Vec<usize>> = std::cell::RefCell::new(Vec::new());
+    /// An emptied object list kept for this thread's next step ([`Work::objects`]), so
+    /// a delivery does not allocate in the steady state.
+    #[allow(clippy::missing_const_for_thread_local)]
+    static SPARE_OBJECTS: std::cell::RefCell<Vec<ObjectId>> =
+        std::cell::RefCell::new(Vec::new());
+}
+
+/// This thread's spare object list (empty, possibly with capacity).
+pub(crate) fn take_spare_objects() -> Vec<ObjectId> {
+    SPARE_OBJECTS
+        .try_with(|s| std::mem::take(&mut *s.borrow_mut()))
+        .unwrap_or_default()
+}
+
+/// Keep an emptied object list for this thread's next step.
+pub(crate) fn keep_spare_objects(mut objects: Vec<ObjectId>) {
+    objects.clear();
+    let _ = SPARE_OBJECTS.try_with(|s| {
+        let mut spare = s.borrow_mut();
+        if objects.capacity() > spare.capacity() {
+            *spare = objects;
+        }
+    });
 }
 
 /// True when this thread runs a delivery loop (a callback) of the engine `key`.
@@ -141,6 +164,8 @@ impl<X: Executor> Engine<X> {
                 }
             }
             if io.is_empty() {
+                // The emptied buffers serve the next step.
+                rest.recycle(io, destroyed);
                 rest.wake_if_quiescent(&self.quiet);
                 return;
             }
@@ -178,6 +203,7 @@ impl<X: Executor> Engine<X> {
         while let Some(object) = list.pop_front() {
             self.deliver_object(object, &mut list);
         }
+        keep_spare_objects(Vec::from(list));
     }
 
     fn take_nested(&self, list: &mut VecDeque<ObjectId>) {
@@ -189,7 +215,7 @@ impl<X: Executor> Engine<X> {
                 .map(|(_, pending)| std::mem::take(pending))
                 .unwrap_or_default()
         });
-        extend_unique(list, handed);
+        extend_unique(list, &handed);
     }
 
     /// Deliver `object`'s queue until it is empty (law 10: this thread owns it).
@@ -266,7 +292,8 @@ impl<X: Executor> Engine<X> {
                 } else {
                     core.rest.recycle(work.io, work.destroyed);
                 }
-                extend_unique(list, work.objects);
+                extend_unique(list, &work.objects);
+                keep_spare_objects(work.objects);
             }
         }
     }
@@ -338,8 +365,8 @@ impl<X: Executor> Engine<X> {
     }
 }
 
-fn extend_unique(list: &mut VecDeque<ObjectId>, objects: Vec<ObjectId>) {
-    for object in objects {
+fn extend_unique(list: &mut VecDeque<ObjectId>, objects: &[ObjectId]) {
+    for &object in objects {
         if !list.contains(&object) {
             list.push_back(object);
         }

@@ -740,7 +740,7 @@ impl<X: Executor> Engine<X> {
             let drained = core.drain(&mut work);
             if work.is_empty() {
                 // Nothing to do outside the lock: the buffers go back at once.
-                core.rest.recycle(work.io, work.destroyed);
+                core.rest.recycle_work(work);
                 drained?;
                 return Ok(reply);
             }

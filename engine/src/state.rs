@@ -194,10 +194,16 @@ impl<X: Executor> State<X> {
     /// room).
     pub(crate) fn take_work(&mut self) -> Work<X> {
         Work {
-            objects: Vec::new(),
+            objects: crate::deliver::take_spare_objects(),
             io: std::mem::take(&mut self.spare_io),
             destroyed: std::mem::take(&mut self.spare_destroyed),
         }
+    }
+
+    /// Keep the buffers of a step that left nothing to do for the next step.
+    pub(crate) fn recycle_work(&mut self, work: Work<X>) {
+        crate::deliver::keep_spare_objects(work.objects);
+        self.recycle(work.io, work.destroyed);
     }
 
     /// Keep emptied buffers for the next step (the larger of the two when both exist).
