@@ -224,8 +224,8 @@ impl<X: Executor> Engine<X> {
         loop {
             let rest = &mut core.rest;
             let closing_status = rest.closing_status;
-            let waiting = rest.closing_children.get(&object).copied().unwrap_or(0);
-            let Some(queue) = rest.queues.get_mut(&object) else {
+            let waiting = rest.closing_children.get(object).copied().unwrap_or(0);
+            let Some(queue) = rest.queues.get_mut(object) else {
                 return;
             };
             let closing_next = queue

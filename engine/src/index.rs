@@ -11,9 +11,14 @@
 //! and no allocator; an overflowing one costs a B-tree insert and remove, as every
 //! one did before.
 //!
-//! Invariants: an id is in at most one place (its array entry or the overflow map);
-//! array entries are tagged `id + 1` (0 = empty), so the one id whose tag would be 0
-//! (`u32::MAX`) always goes to the overflow map.
+//! Also owns [`FewMap`], for the few objects in flight at once (notification queues
+//! being delivered, parents waiting for their children's closings): a short vector
+//! scanned linearly, spilling into an ordered map past [`FEW`] entries, so a large
+//! cascade stays logarithmic and the common case touches one cache line.
+//!
+//! Invariants: an id is in at most one place (its array entry or the overflow map;
+//! the short vector or the spill map); array entries are tagged `id + 1` (0 = empty), so
+//! the one id whose tag would be 0 (`u32::MAX`) always goes to the overflow map.
 
 use std::collections::BTreeMap;
 
@@ -117,6 +122,92 @@ impl<V: Default> ObjectMap<V> {
     }
 }
 
+/// How many entries a [`FewMap`] keeps in its short vector.
+pub(crate) const FEW: usize = 8;
+
+/// A map for a few entries at once: a short vector, then an ordered spill map.
+#[derive(Debug)]
+pub(crate) struct FewMap<V> {
+    few: Vec<(ObjectId, V)>,
+    spill: BTreeMap<ObjectId, V>,
+}
+
+impl<V> Default for FewMap<V> {
+    fn default() -> Self {
+        FewMap {
+            few: Vec::new(),
+            spill: BTreeMap::new(),
+        }
+    }
+}
+
+impl<V> FewMap<V> {
+    /// True when no entry is held.
+    #[inline]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.few.is_empty() && self.spill.is_empty()
+    }
+
+    /// The value of `id`.
+    #[inline]
+    pub(crate) fn get(&self, id: ObjectId) -> Option<&V> {
+        match self.few.iter().find(|(k, _)| *k == id) {
+            Some((_, v)) => Some(v),
+            None if self.spill.is_empty() => None,
+            None => self.spill.get(&id),
+        }
+    }
+
+    /// The value of `id`, mutably.
+    #[inline]
+    pub(crate) fn get_mut(&mut self, id: ObjectId) -> Option<&mut V> {
+        match self.few.iter_mut().find(|(k, _)| *k == id) {
+            Some((_, v)) => Some(v),
+            None if self.spill.is_empty() => None,
+            None => self.spill.get_mut(&id),
+        }
+    }
+
+    /// Insert `value` for `id`, which must not be in the map.
+    #[inline]
+    pub(crate) fn insert(&mut self, id: ObjectId, value: V) {
+        if self.few.len() < FEW {
+            if self.few.capacity() == 0 {
+                self.few.reserve_exact(FEW);
+            }
+            self.few.push((id, value));
+        } else {
+            self.spill.insert(id, value);
+        }
+    }
+
+    /// The value of `id`, inserting the default first when absent.
+    #[inline]
+    pub(crate) fn get_or_default(&mut self, id: ObjectId) -> &mut V
+    where
+        V: Default,
+    {
+        if self.get(id).is_none() {
+            self.insert(id, V::default());
+        }
+        // Present: found above or inserted just now.
+        match self.get_mut(id) {
+            Some(v) => v,
+            None => unreachable!("FewMap lost the entry it just inserted"),
+        }
+    }
+
+    /// Remove `id`, returning its value.
+    #[inline]
+    pub(crate) fn remove(&mut self, id: ObjectId) -> Option<V> {
+        match self.few.iter().position(|(k, _)| *k == id) {
+            Some(i) => Some(self.few.swap_remove(i).1),
+            None if self.spill.is_empty() => None,
+            None => self.spill.remove(&id),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,6 +231,32 @@ mod tests {
         assert_eq!(map.get(ObjectId(9)), Some(&90));
         assert_eq!(map.remove(ObjectId(u32::MAX)), Some(7));
         assert!(map.overflow.is_empty());
+    }
+
+    #[test]
+    fn a_few_map_spills_past_its_vector_and_finds_every_entry() {
+        let mut map: FewMap<u32> = FewMap::default();
+        assert!(map.is_empty());
+        let n = FEW as u32 * 3;
+        for i in 0..n {
+            map.insert(ObjectId(i), i * 10);
+        }
+        assert!(!map.spill.is_empty(), "entries past FEW spill");
+        for i in 0..n {
+            assert_eq!(map.get(ObjectId(i)), Some(&(i * 10)));
+        }
+        *map.get_or_default(ObjectId(n)) += 1;
+        *map.get_or_default(ObjectId(n)) += 1;
+        assert_eq!(map.remove(ObjectId(n)), Some(2));
+        if let Some(v) = map.get_mut(ObjectId(1)) {
+            *v = 7;
+        }
+        assert_eq!(map.remove(ObjectId(1)), Some(7));
+        assert_eq!(map.remove(ObjectId(1)), None);
+        for i in (0..n).filter(|&i| i != 1) {
+            assert_eq!(map.remove(ObjectId(i)), Some(i * 10), "entry {i}");
+        }
+        assert!(map.is_empty());
     }
 
     #[test]

@@ -145,7 +145,7 @@ pub use port::{Cancel, Executor, NoExecutor, Start};
 pub use slot::EngineMutant;
 pub use sync::SharedFn;
 
-use crate::index::ObjectMap;
+use crate::index::{FewMap, ObjectMap};
 use crate::state::{Blocked, Core, Mailbox, State};
 use crate::sync::{Arc as SyncArc, Condvar, Mutex};
 #[cfg(doc)]
@@ -232,12 +232,12 @@ impl<X: Executor> EngineBuilder<X> {
         let rest = State {
             placements: ObjectMap::new(slots),
             alloc: SlotAlloc::default(),
-            queues: BTreeMap::new(),
+            queues: FewMap::default(),
             spare_queues: Vec::new(),
             spare_io: Vec::new(),
             spare_destroyed: Vec::new(),
             parents: ObjectMap::new(slots),
-            closing_children: BTreeMap::new(),
+            closing_children: FewMap::default(),
             closing_status: hinternet_core::handle_closing(self.policy.family),
             callbacks: Vec::new(),
             trace: self.record.then(Vec::new),

@@ -33,7 +33,7 @@ use hinternet_core::{
     Completion, HandleValue, Input, InputError, Machine, ObjectId, OpId, Outcome, Output, Reply,
 };
 
-use crate::index::ObjectMap;
+use crate::index::{FewMap, ObjectMap};
 use crate::port::{Cancel, Executor, Start};
 use crate::slot::{SlotAlloc, Table};
 use crate::sync::{Arc as SyncArc, Condvar, Mutex};
@@ -130,7 +130,7 @@ pub(crate) struct State<X: Executor> {
     /// The table's free slots (rule 3).
     pub(crate) alloc: SlotAlloc,
     /// Per-object notification queues (see the module invariants).
-    pub(crate) queues: BTreeMap<ObjectId, Queue>,
+    pub(crate) queues: FewMap<Queue>,
     /// Emptied notification buffers of removed queues, reused by the next queue (at
     /// most [`SPARE_BUFFERS`]), so a delivery does not allocate in the steady state.
     pub(crate) spare_queues: Vec<VecDeque<hinternet_core::Notification>>,
@@ -143,7 +143,7 @@ pub(crate) struct State<X: Executor> {
     pub(crate) parents: ObjectMap<u32>,
     /// Per parent: children whose queued `HANDLE_CLOSING` has not finished delivering.
     /// The parent's own `HANDLE_CLOSING` waits for zero (law 6).
-    pub(crate) closing_children: BTreeMap<ObjectId, u32>,
+    pub(crate) closing_children: FewMap<u32>,
     pub(crate) closing_status: u32,
     pub(crate) callbacks: Vec<SharedFn<Callback<X>>>,
     pub(crate) trace: Option<Vec<TraceEntry>>,
@@ -224,7 +224,7 @@ impl<X: Executor> State<X> {
 
     /// Remove `object`'s (empty) queue, keeping its buffer for the next queue.
     pub(crate) fn remove_queue(&mut self, object: ObjectId) {
-        if let Some(mut queue) = self.queues.remove(&object) {
+        if let Some(mut queue) = self.queues.remove(object) {
             if self.spare_queues.len() < SPARE_BUFFERS && queue.items.capacity() > 0 {
                 queue.items.clear();
                 self.spare_queues.push(queue.items);
@@ -242,13 +242,13 @@ impl<X: Executor> State<X> {
     /// 6). Returns the parent when this thread must now deliver its parked closing.
     pub(crate) fn closing_children_done(&mut self, object: ObjectId) -> Option<ObjectId> {
         let parent = ObjectId(self.parents.remove(object)?);
-        let count = self.closing_children.get_mut(&parent)?;
+        let count = self.closing_children.get_mut(parent)?;
         *count -= 1;
         if *count > 0 {
             return None;
         }
-        self.closing_children.remove(&parent);
-        let queue = self.queues.get_mut(&parent).filter(|q| q.parked)?;
+        self.closing_children.remove(parent);
+        let queue = self.queues.get_mut(parent).filter(|q| q.parked)?;
         queue.parked = false;
         Some(parent)
     }
@@ -341,7 +341,7 @@ impl<X: Executor> Sink<'_, X> {
             // Law 6: the parent's HANDLE_CLOSING waits for this one's delivery.
             match (n.callback, state.parents.get(n.object)) {
                 (Some(_), Some(&parent)) => {
-                    *state.closing_children.entry(ObjectId(parent)).or_default() += 1;
+                    *state.closing_children.get_or_default(ObjectId(parent)) += 1;
                 }
                 (None, Some(_)) => {
                     state.parents.remove(n.object);
@@ -360,7 +360,7 @@ impl<X: Executor> Sink<'_, X> {
             }
             return;
         }
-        match state.queues.get_mut(&n.object) {
+        match state.queues.get_mut(n.object) {
             // Law 10: an owner exists; it delivers this after its current callback.
             Some(queue) => {
                 queue.items.push_back(n);
