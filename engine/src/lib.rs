@@ -93,7 +93,8 @@
 //! Under the lock a create or close is the machine step, the table update (install: one
 //! slot CAS and a value-map store; close: one CAS per invalidated slot), one
 //! direct-mapped entry each for the placement, the parent and the data
-//! (`ObjectMap` in `index.rs`), and the drain. Nothing in the engine allocates in the steady
+//! (`ObjectMap` in `index.rs`; queues being delivered sit in a short `FewMap`), and the
+//! drain. Nothing in the engine allocates in the steady
 //! state: step buffers and notification queue buffers are reused, data closures are not
 //! boxed, and the quiescence condvar is signalled only while a thread waits on it.
 //! Outside the lock: the executor's `destroyed` hook of a close (one more lock round
