@@ -92,14 +92,14 @@
 //!
 //! Under the lock a create or close is the machine step, the table update (install: one
 //! slot CAS and a value-map store; close: one CAS per invalidated slot), one
-//! direct-mapped entry each for the placement, the parent and the data
-//! (`ObjectMap` in `index.rs`; queues being delivered sit in a short `FewMap`), and the
-//! drain. Nothing in the engine allocates in the steady
-//! state: step buffers and notification queue buffers are reused, data closures are not
-//! boxed, and the quiescence condvar is signalled only while a thread waits on it.
-//! Outside the lock: the executor's `destroyed` hook of a close (one more lock round
-//! trip to account for it), and deliveries. The engine's own share of a session's
-//! create+close pair is about 50–80 ns CPU; the rest is the machine step
+//! direct-mapped entry each for the placement, the parent and the data (`ObjectMap` in
+//! `index.rs`; queues being delivered sit in a short `FewMap`), and the drain. Nothing
+//! in the engine allocates in the steady state: step buffers and notification queue
+//! buffers are reused, data closures are not boxed, and the quiescence condvar is
+//! signalled only while a thread waits on it. Outside the lock: the executor's
+//! `destroyed` hook of a close (one more lock round trip to account for it), and
+//! deliveries. The engine's own share of a session's create+close pair is about
+//! 80–150 ns CPU on the shared bench host; the rest is the machine step
 //! (`benches/engine.md` has the figures).
 //!
 //! Sharding creation and destruction by root (one machine and lock per shard, children
@@ -110,8 +110,8 @@
 //! the single trace the law monitor, the linearizability checker and the
 //! `engine_differential` fuzz body check would not exist. It is not built: the
 //! 2-thread disjoint goal stays bounded by the lock hold time of one pair, which is the
-//! machine step (about 350 ns CPU with 1024 live handles in the last run, against a
-//! Wine-style pair of about 20 ns).
+//! machine step (about 300 ns CPU with 1024 live handles, against a Wine-style pair of
+//! about 20 ns).
 //!
 //! # Reserved values and delayed delivery
 //!
