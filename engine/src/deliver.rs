@@ -33,6 +33,29 @@ thread_local! {
     /// The engines whose executor hook runs on this thread (one entry per nesting).
     #[allow(clippy::missing_const_for_thread_local)]
     static HOOKS: std::cell::RefCell<Vec<usize>> = std::cell::RefCell::new(Vec::new());
+    /// An emptied object list kept for this thread's next step ([`Work::objects`]), so
+    /// a delivery does not allocate in the steady state.
+    #[allow(clippy::missing_const_for_thread_local)]
+    static SPARE_OBJECTS: std::cell::RefCell<Vec<ObjectId>> =
+        std::cell::RefCell::new(Vec::new());
+}
+
+/// This thread's spare object list (empty, possibly with capacity).
+pub(crate) fn take_spare_objects() -> Vec<ObjectId> {
+    SPARE_OBJECTS
+        .try_with(|s| std::mem::take(&mut *s.borrow_mut()))
+        .unwrap_or_default()
+}
+
+/// Keep an emptied object list for this thread's next step.
+pub(crate) fn keep_spare_objects(mut objects: Vec<ObjectId>) {
+    objects.clear();
+    let _ = SPARE_OBJECTS.try_with(|s| {
+        let mut spare = s.borrow_mut();
+        if objects.capacity() > spare.capacity() {
+            *spare = objects;
+        }
+    });
 }
 
 /// True when this thread runs a delivery loop (a callback) of the engine `key`.
@@ -141,9 +164,9 @@ impl<X: Executor> Engine<X> {
                 }
             }
             if io.is_empty() {
-                if rest.is_quiescent() {
-                    self.quiet.notify_all();
-                }
+                // The emptied buffers serve the next step.
+                rest.recycle(io, destroyed);
+                rest.wake_if_quiescent(&self.quiet);
                 return;
             }
         }
@@ -175,10 +198,12 @@ impl<X: Executor> Engine<X> {
             return;
         }
         let _scope = DeliveryScope(key);
-        let mut list: VecDeque<ObjectId> = objects.into_iter().flatten().collect();
+        // Reuses the vector's buffer: no allocation.
+        let mut list = VecDeque::from(objects.unwrap_or_default());
         while let Some(object) = list.pop_front() {
             self.deliver_object(object, &mut list);
         }
+        keep_spare_objects(Vec::from(list));
     }
 
     fn take_nested(&self, list: &mut VecDeque<ObjectId>) {
@@ -190,7 +215,7 @@ impl<X: Executor> Engine<X> {
                 .map(|(_, pending)| std::mem::take(pending))
                 .unwrap_or_default()
         });
-        extend_unique(list, handed);
+        extend_unique(list, &handed);
     }
 
     /// Deliver `object`'s queue until it is empty (law 10: this thread owns it).
@@ -199,8 +224,8 @@ impl<X: Executor> Engine<X> {
         loop {
             let rest = &mut core.rest;
             let closing_status = rest.closing_status;
-            let waiting = rest.closing_children.get(&object).copied().unwrap_or(0);
-            let Some(queue) = rest.queues.get_mut(&object) else {
+            let waiting = rest.closing_children.get(object).copied().unwrap_or(0);
+            let Some(queue) = rest.queues.get_mut(object) else {
                 return;
             };
             let closing_next = queue
@@ -213,10 +238,8 @@ impl<X: Executor> Engine<X> {
                 return;
             }
             let Some(n) = queue.items.pop_front() else {
-                rest.queues.remove(&object);
-                if rest.is_quiescent() {
-                    self.quiet.notify_all();
-                }
+                rest.remove_queue(object);
+                rest.wake_if_quiescent(&self.quiet);
                 return;
             };
             rest.record(TraceEntry::Deliver(n));
@@ -252,7 +275,7 @@ impl<X: Executor> Engine<X> {
                 core = self.core.lock();
             }
             if n.needs_return {
-                let mut work = Work::default();
+                let mut work = core.rest.take_work();
                 let input = Input::CallbackReturned { object };
                 // The delivered notification holds the object until this input (the
                 // machine took the hold when it emitted it), so it cannot be refused.
@@ -266,8 +289,11 @@ impl<X: Executor> Engine<X> {
                     drop(core);
                     self.hand_over(work.io, work.destroyed);
                     core = self.core.lock();
+                } else {
+                    core.rest.recycle(work.io, work.destroyed);
                 }
-                extend_unique(list, work.objects);
+                extend_unique(list, &work.objects);
+                keep_spare_objects(work.objects);
             }
         }
     }
@@ -317,9 +343,7 @@ impl<X: Executor> Engine<X> {
                     let result = mail.returned.take();
                     drop(mail);
                     core.rest.blocked.remove(&op);
-                    if core.rest.is_quiescent() {
-                        self.quiet.notify_all();
-                    }
+                    core.rest.wake_if_quiescent(&self.quiet);
                     // Checked `is_some` above, under the mailbox lock, and only this
                     // thread takes it.
                     return result.unwrap_or(Completion::Done);
@@ -341,8 +365,8 @@ impl<X: Executor> Engine<X> {
     }
 }
 
-fn extend_unique(list: &mut VecDeque<ObjectId>, objects: Vec<ObjectId>) {
-    for object in objects {
+fn extend_unique(list: &mut VecDeque<ObjectId>, objects: &[ObjectId]) {
+    for &object in objects {
         if !list.contains(&object) {
             list.push_back(object);
         }

@@ -88,6 +88,31 @@
 //! still pinned). Handle values the map cannot hold (monotonic values wrapping the
 //! map, retired strict slots, no free slot) still work: their pins take the lock.
 //!
+//! # Cost of a create and a close
+//!
+//! Under the lock a create or close is the machine step, the table update (install: one
+//! slot CAS and a value-map store; close: one CAS per invalidated slot), one
+//! direct-mapped entry each for the placement, the parent and the data (`ObjectMap` in
+//! `index.rs`; queues being delivered sit in a short `FewMap`), and the drain. Nothing
+//! in the engine allocates in the steady state: step buffers and notification queue
+//! buffers are reused, data closures are not boxed, and the quiescence condvar is
+//! signalled only while a thread waits on it. Outside the lock: the executor's
+//! `destroyed` hook of a close (one more lock round trip to account for it), and
+//! deliveries. The engine's own share of a session's create+close pair is about
+//! 80–150 ns CPU on the shared bench host; the rest is the machine step
+//! (`benches/engine.md` has the figures).
+//!
+//! Sharding creation and destruction by root (one machine and lock per shard, children
+//! in their root's shard) would let disjoint trees run in parallel, but the engine
+//! would then be linearizable to a product of machines, not to the one machine: handle
+//! values would be lowest-free per shard instead of across the process, the policy's
+//! `max_handles` would need a cross-shard counter, object ids would be per shard, and
+//! the single trace the law monitor, the linearizability checker and the
+//! `engine_differential` fuzz body check would not exist. It is not built: the
+//! 2-thread disjoint goal stays bounded by the lock hold time of one pair, which is the
+//! machine step (about 300 ns CPU with 1024 live handles, against a Wine-style pair of
+//! about 20 ns).
+//!
 //! # Reserved values and delayed delivery
 //!
 //! Under WinINet a closed value stays reserved until its object's `HANDLE_CLOSING`
@@ -106,6 +131,7 @@
 //! check the laws on that stream.
 
 mod deliver;
+mod index;
 mod port;
 mod slot;
 mod state;
@@ -120,7 +146,8 @@ pub use port::{Cancel, Executor, NoExecutor, Start};
 pub use slot::EngineMutant;
 pub use sync::SharedFn;
 
-use crate::state::{Blocked, Core, Mailbox, State, Work};
+use crate::index::{FewMap, ObjectMap};
+use crate::state::{Blocked, Core, Mailbox, State};
 use crate::sync::{Arc as SyncArc, Condvar, Mutex};
 #[cfg(doc)]
 use hinternet_core::drain::drain_into;
@@ -204,11 +231,14 @@ impl<X: Executor> EngineBuilder<X> {
         let mut table = Table::new(values, slots, self.policy.value_reuse);
         table.planted = self.planted;
         let rest = State {
-            placements: BTreeMap::new(),
+            placements: ObjectMap::new(slots),
             alloc: SlotAlloc::default(),
-            queues: BTreeMap::new(),
-            parents: BTreeMap::new(),
-            closing_children: BTreeMap::new(),
+            queues: FewMap::default(),
+            spare_queues: Vec::new(),
+            spare_io: Vec::new(),
+            spare_destroyed: Vec::new(),
+            parents: ObjectMap::new(slots),
+            closing_children: FewMap::default(),
             closing_status: hinternet_core::handle_closing(self.policy.family),
             callbacks: Vec::new(),
             trace: self.record.then(Vec::new),
@@ -216,11 +246,12 @@ impl<X: Executor> EngineBuilder<X> {
             shared_delivery: self.planted.is(EngineMutant::DeliverWithoutOwner),
             return_by_object: self.planted.is(EngineMutant::ReturnByObject),
             held_io: Vec::new(),
-            data: BTreeMap::new(),
+            data: ObjectMap::lazy(slots),
             calls: BTreeMap::new(),
             starting: BTreeMap::new(),
             blocked: BTreeMap::new(),
             busy: 0,
+            quiet_waiters: 0,
             stale: 0,
             refused_handoffs: 0,
         };
@@ -336,16 +367,31 @@ impl Engine {
     }
 }
 
-/// What to attach to a step before its drain.
-enum Attach<'f, X: Executor> {
+/// What to attach to a step before its drain. Generic over the data closure, so
+/// attaching data boxes nothing.
+enum Attach<X: Executor, F = NoData<X>> {
     Nothing,
     /// Per-object data for the object the step creates.
-    Data(Box<dyn FnOnce(ObjectId, HandleValue) -> X::Object + 'f>),
+    Data(F),
     /// A call's data, and whether the caller blocks on a synchronous operation.
     Call {
         call: Option<X::Call>,
         block: bool,
     },
+}
+
+/// The data closure type of a step that attaches none.
+type NoData<X> = fn(ObjectId, HandleValue) -> <X as Executor>::Object;
+
+impl<X: Executor> Attach<X> {
+    /// Attach nothing.
+    fn nothing() -> Self {
+        Attach::Nothing
+    }
+    /// Attach a call's data (and a blocked caller when `block`).
+    fn call(call: Option<X::Call>, block: bool) -> Self {
+        Attach::Call { call, block }
+    }
 }
 
 impl<X: Executor> Engine<X> {
@@ -378,12 +424,12 @@ impl<X: Executor> Engine<X> {
         if let Input::CallbackReturned { object } = input {
             return Err(InputError::NoRunningCallback(object));
         }
-        self.run(input, Attach::Nothing)
+        self.run(input, Attach::nothing())
     }
 
     /// `WinHttpOpen` / `InternetOpen`.
     pub fn open(&self, api: CreateApi, async_mode: bool) -> Result<Reply, InputError> {
-        self.run(Input::Open { api, async_mode }, Attach::Nothing)
+        self.run(Input::Open { api, async_mode }, Attach::nothing())
     }
 
     /// `WinHttpOpen` / `InternetOpen`, attaching `data(object, value)` to the new root in
@@ -396,7 +442,7 @@ impl<X: Executor> Engine<X> {
         data: impl FnOnce(ObjectId, HandleValue) -> X::Object,
     ) -> Result<Reply, InputError> {
         let input = Input::Open { api, async_mode };
-        self.run(input, Attach::Data(Box::new(data)))
+        self.run(input, Attach::Data(data))
     }
 
     /// A function creating a child of `source`.
@@ -411,7 +457,7 @@ impl<X: Executor> Engine<X> {
             source,
             context,
         };
-        self.run(input, Attach::Nothing)
+        self.run(input, Attach::nothing())
     }
 
     /// A function creating a child of `source`, attaching `data(object, value)` to the
@@ -430,7 +476,7 @@ impl<X: Executor> Engine<X> {
             source,
             context,
         };
-        self.run(input, Attach::Data(Box::new(data)))
+        self.run(input, Attach::Data(data))
     }
 
     /// Any other function on a handle, with the argument its protocol rule looks at
@@ -452,7 +498,7 @@ impl<X: Executor> Engine<X> {
         call: Option<X::Call>,
     ) -> Result<Reply, InputError> {
         let input = Input::Call { api, handle, arg };
-        let reply = self.run(input, Attach::Call { call, block: true })?;
+        let reply = self.run(input, Attach::call(call, true))?;
         let Outcome::InFlight { object, op, .. } = reply.outcome else {
             return Ok(reply);
         };
@@ -462,7 +508,7 @@ impl<X: Executor> Engine<X> {
 
     /// `WinHttpCloseHandle` / `InternetCloseHandle`.
     pub fn close(&self, handle: HandleValue) -> Result<Reply, InputError> {
-        self.run(Input::Close { handle }, Attach::Nothing)
+        self.run(Input::Close { handle }, Attach::nothing())
     }
 
     /// `WinHttpSetStatusCallback` / `InternetSetStatusCallback`.
@@ -477,17 +523,17 @@ impl<X: Executor> Engine<X> {
             callback,
             mask,
         };
-        self.run(input, Attach::Nothing)
+        self.run(input, Attach::nothing())
     }
 
     /// Set the `*_OPTION_CONTEXT_VALUE` option.
     pub fn set_context(&self, handle: HandleValue, context: u64) -> Result<Reply, InputError> {
-        self.run(Input::SetContext { handle, context }, Attach::Nothing)
+        self.run(Input::SetContext { handle, context }, Attach::nothing())
     }
 
     /// Query the `*_OPTION_CONTEXT_VALUE` option.
     pub fn query_context(&self, handle: HandleValue) -> Result<Reply, InputError> {
-        self.run(Input::QueryContext { handle }, Attach::Nothing)
+        self.run(Input::QueryContext { handle }, Attach::nothing())
     }
 
     /// The executor reports that operation `op` of `object` ended. A completion for an
@@ -515,7 +561,7 @@ impl<X: Executor> Engine<X> {
                 }
             }
         }
-        self.run(input, Attach::Nothing)
+        self.run(input, Attach::nothing())
     }
 
     /// [`Engine::complete`] for an operation whose completion creates an object (an
@@ -536,7 +582,7 @@ impl<X: Executor> Engine<X> {
             op,
             completion,
         };
-        self.run(input, Attach::Data(Box::new(data)))
+        self.run(input, Attach::Data(data))
     }
 
     /// The executor reports a protocol fact about `object` (data buffered, end of data,
@@ -552,12 +598,12 @@ impl<X: Executor> Engine<X> {
                 return Ok(hand_over(b, input));
             }
         }
-        self.run(input, Attach::Nothing)
+        self.run(input, Attach::nothing())
     }
 
     /// The data attached to `object` at creation, while it is not destroyed.
     pub fn data(&self, object: ObjectId) -> Option<Arc<X::Object>> {
-        self.core.lock().rest.data.get(&object).cloned()
+        self.core.lock().rest.data.get(object).cloned().flatten()
     }
 
     /// Validate-and-pin `value` (lock-free unless the value map cannot hold it): `None`
@@ -587,13 +633,14 @@ impl<X: Executor> Engine<X> {
         let core = self.core.lock();
         let object = core.machine.resolve(value)?;
         let kind = core.machine.object(object)?.kind();
-        let slot = match core.rest.placements.get(&object) {
-            Some((_, Some(p))) => {
+        let placed = core.rest.placements.get(object);
+        let slot = match placed.and_then(|&slot| self.table.placed(slot)) {
+            Some((_, p)) => {
                 // Under the lock the object is open, so its slot is LIVE (rule 1).
                 self.table.pin_slot(p.slot, p.generation)?;
                 Some((p.slot, p.generation))
             }
-            _ => None,
+            None => None,
         };
         Some(Pin {
             engine: self,
@@ -633,9 +680,12 @@ impl<X: Executor> Engine<X> {
             return false;
         }
         let mut core = self.core.lock();
+        // Counted under the lock, so a wake-up (also under the lock) cannot be missed.
+        core.rest.quiet_waiters += 1;
         while !core.rest.is_quiescent() {
             core = self.quiet.wait(core);
         }
+        core.rest.quiet_waiters -= 1;
         true
     }
 
@@ -666,25 +716,39 @@ impl<X: Executor> Engine<X> {
         self.core.lock().rest.refused_handoffs
     }
 
-    /// Bytes of the lock-free table (slots and value map), for memory accounting.
+    /// Bytes allocated up front for handles, for memory accounting: the lock-free table
+    /// (slots and value map) and the engine's per-object arrays (placements, parents,
+    /// and per-object data once any was attached), all sized from the policy's
+    /// `max_handles`.
     pub fn table_bytes(&self) -> usize {
-        self.table.bytes()
+        let core = self.core.lock();
+        let rest = &core.rest;
+        self.table.bytes() + rest.placements.bytes() + rest.parents.bytes() + rest.data.bytes()
     }
 
     /// One locked step with what belongs to it, the drain, then the work outside the
     /// lock.
-    fn run(&self, input: Input, attach: Attach<'_, X>) -> Result<Reply, InputError> {
-        let mut work = Work::default();
-        let reply = {
+    fn run<F: FnOnce(ObjectId, HandleValue) -> X::Object>(
+        &self,
+        input: Input,
+        attach: Attach<X, F>,
+    ) -> Result<Reply, InputError> {
+        let (reply, work) = {
             let mut core = self.core.lock();
             let reply = core.step(&self.table, input)?;
             attach_to(&mut core, &reply, attach);
-            core.drain(&mut work)?;
-            reply
+            let mut work = core.rest.take_work();
+            let drained = core.drain(&mut work);
+            if work.is_empty() {
+                // Nothing to do outside the lock: the buffers go back at once.
+                core.rest.recycle_work(work);
+                drained?;
+                return Ok(reply);
+            }
+            drained?;
+            (reply, work)
         };
-        if !work.is_empty() {
-            self.finish(work);
-        }
+        self.finish(work);
         Ok(reply)
     }
 
@@ -714,10 +778,16 @@ impl<X: Executor> Engine<X> {
 
 /// Attach the step's data, call data or blocked caller, under the step's lock, before
 /// its drain (so the start and every notification see it).
-fn attach_to<X: Executor>(core: &mut Core<X>, reply: &Reply, attach: Attach<'_, X>) {
+fn attach_to<X: Executor, F: FnOnce(ObjectId, HandleValue) -> X::Object>(
+    core: &mut Core<X>,
+    reply: &Reply,
+    attach: Attach<X, F>,
+) {
     match (attach, &reply.outcome) {
         (Attach::Data(data), &Outcome::Created { object, value, .. }) => {
-            core.rest.data.insert(object, Arc::new(data(object, value)));
+            core.rest
+                .data
+                .insert(object, Some(Arc::new(data(object, value))));
         }
         (
             Attach::Call { call, block },

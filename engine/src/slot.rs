@@ -531,6 +531,30 @@ impl Table {
         })
     }
 
+    /// Where the open object installed in `slot` is placed, and its value. Called under
+    /// the engine lock, where the object is open, so its slot is `LIVE` (rule 1) and
+    /// its generation is the one it was installed with (only a recycle changes it,
+    /// rule 3). `mapped` is recomputed: the value map holds an entry only for the
+    /// placement that wrote it (install writes an empty entry, close clears only its
+    /// own, and a recycle changes the generation).
+    pub(crate) fn placed(&self, slot: u32) -> Option<(HandleValue, Placement)> {
+        let s = self.slots.get(slot as usize)?;
+        let generation = Snapshot(s.state.load(Ordering::Acquire)).generation();
+        let (value, _) = s.meta();
+        let entry = u64::from(slot + 1) | (u64::from(generation) << 32);
+        let mapped = self
+            .index(value)
+            .is_some_and(|i| self.vmap[i].load(Ordering::Acquire) == entry);
+        Some((
+            value,
+            Placement {
+                slot,
+                generation,
+                mapped,
+            },
+        ))
+    }
+
     /// Rule 5, phase one, for one slot of a cascade. Called under the engine lock.
     pub(crate) fn mark_closing(&self, placement: Placement) {
         if self.planted.is(EngineMutant::CascadeWithoutMark) {

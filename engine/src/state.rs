@@ -3,8 +3,13 @@
 //!
 //! Owns: [`Core`] (the machine, the table's placements, the per-object notification
 //! queues, the embedder's data beside the machine — per object and per operation — the
-//! blocked callers' mailboxes and the counters), [`Work`] (what a step leaves to do
-//! outside the lock) and [`Mailbox`].
+//! blocked callers' mailboxes, the counters, and spare buffers for steps and queues),
+//! [`Work`] (what a step leaves to do outside the lock) and [`Mailbox`].
+//!
+//! Per-object state that every create or close touches (placements, parents, data) is
+//! kept in [`ObjectMap`]s, and a step's [`Work`] and a queue's buffer are reused, so a
+//! create and a close allocate nothing in the engine in the steady state (the machine's
+//! own storage is the machine's business).
 //!
 //! Invariants:
 //! - A notification queue exists exactly while some thread owns the object's delivery
@@ -28,12 +33,19 @@ use hinternet_core::{
     Completion, HandleValue, Input, InputError, Machine, ObjectId, OpId, Outcome, Output, Reply,
 };
 
+use crate::index::{FewMap, ObjectMap};
 use crate::port::{Cancel, Executor, Start};
-use crate::slot::{Placement, SlotAlloc, Table};
+use crate::slot::{SlotAlloc, Table};
 use crate::sync::{Arc as SyncArc, Condvar, Mutex};
 #[cfg(doc)]
 use crate::Engine;
 use crate::{Callback, SharedFn, TraceEntry};
+
+/// How many emptied queue buffers the engine keeps for reuse.
+pub(crate) const SPARE_BUFFERS: usize = 16;
+
+/// The placement of an open object the table had no slot for.
+pub(crate) const NO_SLOT: u32 = u32::MAX;
 
 /// A blocked caller's mailbox: the inputs handed to it and its operation's return.
 #[derive(Debug, Default)]
@@ -112,18 +124,26 @@ pub(crate) struct Core<X: Executor> {
 /// Everything behind the lock except the machine (so the drain sink can borrow it
 /// while the drain borrows the machine).
 pub(crate) struct State<X: Executor> {
-    /// Open objects: their value and slot.
-    pub(crate) placements: BTreeMap<ObjectId, (HandleValue, Option<Placement>)>,
+    /// Open objects: their slot in the table, or [`NO_SLOT`] (the table was full). The
+    /// value, generation and mapping are read back from the slot ([`Table::placed`]).
+    pub(crate) placements: ObjectMap<u32>,
     /// The table's free slots (rule 3).
     pub(crate) alloc: SlotAlloc,
     /// Per-object notification queues (see the module invariants).
-    pub(crate) queues: BTreeMap<ObjectId, Queue>,
+    pub(crate) queues: FewMap<Queue>,
+    /// Emptied notification buffers of removed queues, reused by the next queue (at
+    /// most [`SPARE_BUFFERS`]), so a delivery does not allocate in the steady state.
+    pub(crate) spare_queues: Vec<VecDeque<hinternet_core::Notification>>,
+    /// Emptied I/O request and destroyed-hook buffers, reused by the next step's
+    /// [`Work`] (taken and returned under the lock).
+    pub(crate) spare_io: Vec<IoRequest<X>>,
+    pub(crate) spare_destroyed: Vec<(ObjectId, Option<Arc<X::Object>>)>,
     /// The lifetime parent of every object that has one, until its `HANDLE_CLOSING` has
     /// been delivered.
-    pub(crate) parents: BTreeMap<ObjectId, ObjectId>,
+    pub(crate) parents: ObjectMap<u32>,
     /// Per parent: children whose queued `HANDLE_CLOSING` has not finished delivering.
     /// The parent's own `HANDLE_CLOSING` waits for zero (law 6).
-    pub(crate) closing_children: BTreeMap<ObjectId, u32>,
+    pub(crate) closing_children: FewMap<u32>,
     pub(crate) closing_status: u32,
     pub(crate) callbacks: Vec<SharedFn<Callback<X>>>,
     pub(crate) trace: Option<Vec<TraceEntry>>,
@@ -136,7 +156,7 @@ pub(crate) struct State<X: Executor> {
     /// made inside callbacks, held until the outer delivery loop resumes.
     pub(crate) held_io: Vec<IoRequest<X>>,
     /// The embedder's data per live object (attached in the creating step).
-    pub(crate) data: BTreeMap<ObjectId, Arc<X::Object>>,
+    pub(crate) data: ObjectMap<Option<Arc<X::Object>>>,
     /// Call data of accepted operations until their start is drained.
     pub(crate) calls: BTreeMap<OpId, (ObjectId, X::Call)>,
     /// Operations whose start is being handed over, each with a cancel that waits for
@@ -146,6 +166,9 @@ pub(crate) struct State<X: Executor> {
     pub(crate) blocked: BTreeMap<OpId, Blocked>,
     /// Drained I/O requests and destroyed hooks not yet handed over.
     pub(crate) busy: usize,
+    /// Threads waiting in [`Engine::wait_quiescent`]: the quiet condvar is signalled
+    /// only when one waits (a futex wake is a system call).
+    pub(crate) quiet_waiters: usize,
     /// Completions that named a cancelled or finished operation.
     pub(crate) stale: u64,
     /// Inputs handed to a blocked caller that the machine then refused.
@@ -159,6 +182,56 @@ impl<X: Executor> State<X> {
         self.queues.is_empty() && self.blocked.is_empty() && self.busy == 0
     }
 
+    /// Wake the quiescence waiters when the engine is quiescent and one waits. Called
+    /// under the engine lock, like the waiters' count and check.
+    pub(crate) fn wake_if_quiescent(&self, quiet: &Condvar) {
+        if self.quiet_waiters > 0 && self.is_quiescent() {
+            quiet.notify_all();
+        }
+    }
+
+    /// A [`Work`] for one step, with the spare buffers (no allocation when they have
+    /// room).
+    pub(crate) fn take_work(&mut self) -> Work<X> {
+        Work {
+            objects: crate::deliver::take_spare_objects(),
+            io: std::mem::take(&mut self.spare_io),
+            destroyed: std::mem::take(&mut self.spare_destroyed),
+        }
+    }
+
+    /// Keep the buffers of a step that left nothing to do for the next step.
+    pub(crate) fn recycle_work(&mut self, work: Work<X>) {
+        crate::deliver::keep_spare_objects(work.objects);
+        self.recycle(work.io, work.destroyed);
+    }
+
+    /// Keep emptied buffers for the next step (the larger of the two when both exist).
+    pub(crate) fn recycle(
+        &mut self,
+        mut io: Vec<IoRequest<X>>,
+        mut destroyed: Vec<(ObjectId, Option<Arc<X::Object>>)>,
+    ) {
+        io.clear();
+        destroyed.clear();
+        if io.capacity() > self.spare_io.capacity() {
+            self.spare_io = io;
+        }
+        if destroyed.capacity() > self.spare_destroyed.capacity() {
+            self.spare_destroyed = destroyed;
+        }
+    }
+
+    /// Remove `object`'s (empty) queue, keeping its buffer for the next queue.
+    pub(crate) fn remove_queue(&mut self, object: ObjectId) {
+        if let Some(mut queue) = self.queues.remove(object) {
+            if self.spare_queues.len() < SPARE_BUFFERS && queue.items.capacity() > 0 {
+                queue.items.clear();
+                self.spare_queues.push(queue.items);
+            }
+        }
+    }
+
     pub(crate) fn record(&mut self, event: TraceEntry) {
         if let Some(trace) = self.trace.as_mut() {
             trace.push(event);
@@ -168,14 +241,14 @@ impl<X: Executor> State<X> {
     /// `object`'s `HANDLE_CLOSING` finished delivering: release its parent's wait (law
     /// 6). Returns the parent when this thread must now deliver its parked closing.
     pub(crate) fn closing_children_done(&mut self, object: ObjectId) -> Option<ObjectId> {
-        let parent = self.parents.remove(&object)?;
-        let count = self.closing_children.get_mut(&parent)?;
+        let parent = ObjectId(self.parents.remove(object)?);
+        let count = self.closing_children.get_mut(parent)?;
         *count -= 1;
         if *count > 0 {
             return None;
         }
-        self.closing_children.remove(&parent);
-        let queue = self.queues.get_mut(&parent).filter(|q| q.parked)?;
+        self.closing_children.remove(parent);
+        let queue = self.queues.get_mut(parent).filter(|q| q.parked)?;
         queue.parked = false;
         Some(parent)
     }
@@ -184,26 +257,29 @@ impl<X: Executor> State<X> {
     /// call data of its operations that never started (cancelled while queued).
     pub(crate) fn take_destroyed(&mut self, object: ObjectId) -> Option<Arc<X::Object>> {
         self.calls.retain(|_, (o, _)| *o != object);
-        self.data.remove(&object)
+        self.data.remove(object).flatten()
     }
 
     /// Mirror a close into the table (rules 1 and 5): every object the machine
     /// invalidated with it, as its outcome lists them.
     fn invalidate(&mut self, table: &Table, invalidated: &[ObjectId]) {
-        let entries: Vec<(HandleValue, Option<Placement>)> = invalidated
-            .iter()
-            .filter_map(|id| self.placements.remove(id))
-            .collect();
-        if entries.len() > 1 {
+        if invalidated.len() > 1 {
             // Rule 5: every slot of the subtree is CLOSING before any stops being LIVE.
-            for &(_, placement) in &entries {
-                if let Some(p) = placement {
-                    table.mark_closing(p);
+            for &id in invalidated {
+                let placed = self.placements.get(id).and_then(|&slot| table.placed(slot));
+                if let Some((_, placement)) = placed {
+                    table.mark_closing(placement);
                 }
             }
         }
-        for (value, placement) in entries {
-            table.close(&mut self.alloc, value, placement);
+        for &id in invalidated {
+            let Some(slot) = self.placements.remove(id) else {
+                continue;
+            };
+            match table.placed(slot) {
+                Some((value, placement)) => table.close(&mut self.alloc, value, Some(placement)),
+                None => table.close(&mut self.alloc, HandleValue::NULL, None),
+            }
         }
     }
 }
@@ -229,10 +305,11 @@ impl<X: Executor> Core<X> {
                 parent,
             } => {
                 if let Some(parent) = parent {
-                    rest.parents.insert(object, parent);
+                    rest.parents.insert(object, parent.0);
                 }
                 let placement = table.install(&mut rest.alloc, value, object, kind);
-                rest.placements.insert(object, (value, placement));
+                let slot = placement.map_or(NO_SLOT, |p| p.slot);
+                rest.placements.insert(object, slot);
             }
             Outcome::Closed { invalidated, .. } => rest.invalidate(table, invalidated),
             Outcome::Stale { .. } => rest.stale += 1,
@@ -262,12 +339,12 @@ impl<X: Executor> Sink<'_, X> {
         let closing = n.status == state.closing_status;
         if closing {
             // Law 6: the parent's HANDLE_CLOSING waits for this one's delivery.
-            match (n.callback, state.parents.get(&n.object)) {
+            match (n.callback, state.parents.get(n.object)) {
                 (Some(_), Some(&parent)) => {
-                    *state.closing_children.entry(parent).or_default() += 1;
+                    *state.closing_children.get_or_default(ObjectId(parent)) += 1;
                 }
                 (None, Some(_)) => {
-                    state.parents.remove(&n.object);
+                    state.parents.remove(n.object);
                 }
                 _ => {}
             }
@@ -283,7 +360,7 @@ impl<X: Executor> Sink<'_, X> {
             }
             return;
         }
-        match state.queues.get_mut(&n.object) {
+        match state.queues.get_mut(n.object) {
             // Law 10: an owner exists; it delivers this after its current callback.
             Some(queue) => {
                 queue.items.push_back(n);
@@ -292,8 +369,10 @@ impl<X: Executor> Sink<'_, X> {
                 }
             }
             None => {
+                let mut items = state.spare_queues.pop().unwrap_or_default();
+                items.push_back(n);
                 let queue = Queue {
-                    items: VecDeque::from([n]),
+                    items,
                     parked: false,
                 };
                 state.queues.insert(n.object, queue);
@@ -320,7 +399,7 @@ impl<X: Executor> OutputSink for Sink<'_, X> {
             } => {
                 state.record(TraceEntry::Output(*output));
                 let call = state.calls.remove(&op).map(|(_, c)| c);
-                let data = state.data.get(&object).cloned();
+                let data = state.data.get(object).cloned().flatten();
                 if let Some(b) = state.blocked.get_mut(&op) {
                     b.started = true;
                 }
@@ -349,7 +428,7 @@ impl<X: Executor> OutputSink for Sink<'_, X> {
                     object,
                     lane,
                     api,
-                    data: state.data.get(&object).cloned(),
+                    data: state.data.get(object).cloned().flatten(),
                     call: state.calls.remove(&op).map(|(_, c)| c),
                 };
                 match state.starting.get_mut(&op) {
