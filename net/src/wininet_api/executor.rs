@@ -138,7 +138,15 @@ pub struct InetObject {
     /// call itself, not by `InternetFindNextFile`).
     pub first: Mutex<Option<FoundEntry>>,
     open_url: Mutex<VecDeque<OpenUrlArgs>>,
+    pending_creates: Mutex<VecDeque<PendingCreate>>,
 }
+
+/// The network step of an asynchronous FTP or Gopher find or open (WI-R27), queued on its
+/// connect: the pending part's start runs it, and it completes the operation with the new
+/// handle's data (or the error).
+pub(crate) type PendingCreate = Box<
+    dyn FnOnce(Reporter) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + Send,
+>;
 
 impl InetObject {
     /// New data of `kind` with `options`.
@@ -150,7 +158,23 @@ impl InetObject {
             payloads: Mutex::new(HashMap::new()),
             first: Mutex::new(None),
             open_url: Mutex::new(VecDeque::new()),
+            pending_creates: Mutex::new(VecDeque::new()),
         }
+    }
+
+    /// Queues the network step of an asynchronous find or open on this connect (the
+    /// connect's main lane starts the pending parts one at a time, in call order).
+    pub(crate) fn push_pending_create(&self, step: PendingCreate) {
+        lock(&self.pending_creates).push_back(step);
+    }
+
+    /// Takes back the step pushed last (the create was refused).
+    pub(crate) fn pop_pending_create_back(&self) {
+        lock(&self.pending_creates).pop_back();
+    }
+
+    fn take_pending_create(&self) -> Option<PendingCreate> {
+        lock(&self.pending_creates).pop_front()
     }
 
     /// The payload last stored for `status` (see the module invariants).
@@ -421,6 +445,15 @@ impl Executor for InetExecutor {
                     let r = reporter.clone();
                     Box::pin(run_open_url(args, r)) as _
                 }),
+                (
+                    Api::FtpFindFirstFile
+                    | Api::FtpOpenFile
+                    | Api::GopherFindFirstFile
+                    | Api::GopherOpenFile,
+                    _,
+                ) => data
+                    .take_pending_create()
+                    .map(|step| step(reporter.clone())),
                 (_, Some(call)) => Some(Box::pin(super::ops::run(
                     io.api,
                     data,

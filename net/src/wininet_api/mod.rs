@@ -9,6 +9,8 @@
 //! - [`ftp`]: the `Ftp*` and `Gopher*` functions, `InternetFindNextFile`,
 //!   `InternetGetLastResponseInfo`;
 //! - [`pure`]: the functions without a handle (URL, time, cookies, connection state);
+//! - [`cache`]: the URL cache, cookie-Ex, request-file locks, `InternetCrackUrl` and
+//!   `InternetCreateUrl`;
 //! - [`executor`]: the engine's executor and the per-handle data; [`ops`] and
 //!   [`open_url`] the operation bodies; `io` the threads.
 //!
@@ -17,6 +19,7 @@
 //! network state and the out values. Strings are Rust strings: the `A`/`W` conversions
 //! are the C layer's.
 
+pub mod cache;
 pub mod executor;
 pub mod ftp;
 pub mod http;
@@ -134,8 +137,10 @@ pub(crate) struct Inner {
     pub(crate) engine: Arc<Engine<InetExecutor>>,
     globals: Mutex<GlobalOptions>,
     callbacks: Mutex<HashMap<CallbackId, Arc<StatusCallback>>>,
-    open_url_order: Mutex<()>,
+    pending_order: Mutex<()>,
     pub(crate) cookies: Mutex<crate::cookies::CookieJar>,
+    pub(crate) url_cache: Mutex<crate::wininet::cache::UrlCache>,
+    pub(crate) request_locks: Mutex<crate::wininet::misc::RequestFileLocks>,
 }
 
 /// The typed WinINet API (see the module docs). Cloning shares the engine.
@@ -191,8 +196,15 @@ fn connect_kind(service: Service) -> OptKind {
 }
 
 impl WinInet {
-    /// A new API object: its own engine (WinINet policy) and executor threads.
+    /// A new API object: its own engine (WinINet policy) and executor threads, with the URL
+    /// cache in memory.
     pub fn new() -> WinInet {
+        WinInet::with_cache(crate::wininet::cache::Storage::Memory)
+    }
+
+    /// A new API object whose URL cache keeps its entry bodies in `storage` (a directory,
+    /// created if missing, or memory).
+    pub fn with_cache(storage: crate::wininet::cache::Storage) -> WinInet {
         let engine = Arc::new(
             EngineBuilder::new(Policy::wininet())
                 .executor(InetExecutor::new())
@@ -203,8 +215,10 @@ impl WinInet {
             engine,
             globals: Mutex::new(GlobalOptions::default()),
             callbacks: Mutex::new(HashMap::new()),
-            open_url_order: Mutex::new(()),
+            pending_order: Mutex::new(()),
             cookies: Mutex::new(crate::cookies::CookieJar::new()),
+            url_cache: Mutex::new(crate::wininet::cache::UrlCache::new(storage)),
+            request_locks: Mutex::new(crate::wininet::misc::RequestFileLocks::new()),
         }))
     }
 
@@ -402,7 +416,7 @@ impl WinInet {
         if parent.async_mode {
             // The root's main lane takes the pending opens in call order; the order lock
             // makes the arguments' queue order the same.
-            let _order = lock(&self.0.open_url_order);
+            let _order = lock(&self.0.pending_order);
             parent.push_open_url(args);
             let reply = self.0.engine.create(api, root, Some(context));
             let pending = matches!(&reply, Ok(r) if matches!(r.outcome, Outcome::Pending { .. }));
