@@ -138,9 +138,12 @@ pub(crate) struct Inner {
     globals: Mutex<GlobalOptions>,
     callbacks: Mutex<HashMap<CallbackId, Arc<StatusCallback>>>,
     pending_order: Mutex<()>,
-    pub(crate) cookies: Mutex<crate::cookies::CookieJar>,
+    /// The process cookie jar: `InternetSetCookie`/`InternetGetCookie` and every root's
+    /// HTTP session (cookies stored from `Set-Cookie`, sent on later requests).
+    pub(crate) cookies: Arc<Mutex<crate::cookies::CookieJar>>,
     pub(crate) url_cache: Mutex<crate::wininet::cache::UrlCache>,
     pub(crate) request_locks: Mutex<crate::wininet::misc::RequestFileLocks>,
+    extra_roots: Mutex<Vec<rustls::pki_types::CertificateDer<'static>>>,
 }
 
 /// The typed WinINet API (see the module docs). Cloning shares the engine.
@@ -216,10 +219,17 @@ impl WinInet {
             globals: Mutex::new(GlobalOptions::default()),
             callbacks: Mutex::new(HashMap::new()),
             pending_order: Mutex::new(()),
-            cookies: Mutex::new(crate::cookies::CookieJar::new()),
+            cookies: Arc::new(Mutex::new(crate::cookies::CookieJar::new())),
             url_cache: Mutex::new(crate::wininet::cache::UrlCache::new(storage)),
             request_locks: Mutex::new(crate::wininet::misc::RequestFileLocks::new()),
+            extra_roots: Mutex::new(Vec::new()),
         }))
+    }
+
+    /// Trusts `der` (a root certificate) in roots opened from now on, beside the public
+    /// roots (Windows takes them from the certificate store).
+    pub fn add_trusted_root(&self, der: Vec<u8>) {
+        lock(&self.0.extra_roots).push(der.into());
     }
 
     /// The engine (tests, diagnostics: `wait_quiescent`, `is_empty`).
@@ -265,9 +275,13 @@ impl WinInet {
         let settings = SessionSettings {
             user_agent: agent.map(str::to_owned),
             is_async: async_mode,
+            tls: crate::http::tls::TlsSettings {
+                webpki_roots: true,
+                extra_roots: lock(&self.0.extra_roots).clone(),
+            },
             ..SessionSettings::default()
         };
-        let session = SessionState::new(settings);
+        let session = SessionState::with_cookie_jar(settings, self.0.cookies.clone());
         let reply = self
             .0
             .engine
@@ -310,8 +324,12 @@ impl WinInet {
         };
         let parent_options = lock(&parent.options).clone();
         let kind = connect_kind(service);
-        let options =
+        let mut options =
             HandleOptions::child(&parent_options, kind, context, u64::from(root.0), flags);
+        // INTERNET_OPTION_USERNAME / PASSWORD of a connect answer InternetConnect's (Wine
+        // keeps them in the session and uses them for HTTP authentication).
+        options.username = user.filter(|u| !u.is_empty()).map(str::to_owned);
+        options.password = password.filter(|p| !p.is_empty()).map(str::to_owned);
         let t = options.timeouts;
         let limit = crate::executor::state::limit_from_millis;
         let net = match service {

@@ -83,6 +83,10 @@ pub(crate) fn new_request(
         RedirectPolicy::DisallowHttpsToHttp
     };
     req.security_flags = options.security_flags;
+    if flags & wi::INTERNET_FLAG_NO_COOKIES != 0 {
+        // No Cookie header from the jar and Set-Cookie not stored.
+        req.disabled.0 |= windows_sys::Win32::Networking::WinHttp::WINHTTP_DISABLE_COOKIES;
+    }
     req
 }
 
@@ -113,6 +117,11 @@ pub(crate) async fn open_resource(
                 path = format!("{path}?{q}");
             }
             let flags = args.flags | if secure { wi::INTERNET_FLAG_SECURE } else { 0 };
+            // The URL's user name and password answer a Basic challenge (as InternetConnect's).
+            if !parsed.username().is_empty() {
+                options.username = Some(decode(parsed.username()));
+                options.password = parsed.password().map(decode);
+            }
             let mut req = new_request(connect, Some("GET"), Some(&path), None, flags, &options);
             if let Some(h) = args.headers.as_deref().filter(|h| !h.is_empty()) {
                 req.headers

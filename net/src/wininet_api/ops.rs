@@ -35,7 +35,8 @@ fn clamp(n: u64) -> u32 {
 pub(crate) const REDIRECTS: DefaultRedirects = DefaultRedirects { follow_303: true };
 
 /// Sends the request and, when `receive`, reads the response (following redirects);
-/// the request's options learn the response.
+/// the request's options learn the response. A 401 that asks for Basic authentication is
+/// answered once with the handle's credentials (see [`basic_credentials`]).
 pub(crate) async fn send_and_receive(
     req: &mut RequestState,
     progress: &InetProgress,
@@ -43,13 +44,72 @@ pub(crate) async fn send_and_receive(
     total: u64,
     receive: bool,
 ) -> Completion {
+    let resend = optional.clone();
+    // INTERNET_OPTION_SECURITY_FLAGS set after the handle was created apply to this send.
+    req.security_flags = lock(&progress.data.options).security_flags;
     match request_ops::send_request(req, progress, optional, total).await {
-        Err(err) => return error(err.code()),
+        Err(err) => return net_error(&err, progress),
         // HttpSendRequestEx: the response is read by HttpEndRequest.
         Ok(_) if !receive => return Completion::Http { status: None },
         Ok(_) => {}
     }
+    let completion = receive_into(req, progress).await;
+    let Some(authorization) = basic_credentials(req, progress, completion) else {
+        return completion;
+    };
+    if let Err(code) = req.headers.push("Authorization", &authorization) {
+        return error(code);
+    }
+    if let Err(err) = request_ops::send_request(req, progress, resend, total).await {
+        return net_error(&err, progress);
+    }
     receive_into(req, progress).await
+}
+
+/// The `Authorization` value WinINet sends by itself after `completion`: only for a 401
+/// whose `WWW-Authenticate` offers `Basic`, on a request sent without an `Authorization`
+/// header and without `INTERNET_FLAG_NO_AUTH`, when the handle has a user name
+/// (`InternetConnect`'s, or `INTERNET_OPTION_USERNAME` / `PASSWORD`) — Wine
+/// `HTTP_HttpSendRequestW` retries with `HTTP_DoAuthorization` in the same way. `None`:
+/// the 401 goes to the application.
+fn basic_credentials(
+    req: &RequestState,
+    progress: &InetProgress,
+    completion: Completion,
+) -> Option<String> {
+    use base64::Engine as _;
+    if completion != (Completion::Http { status: Some(401) }) {
+        return None;
+    }
+    let (user, password, flags) = {
+        let options = lock(&progress.data.options);
+        (
+            options.username.clone(),
+            options.password.clone(),
+            options.flags,
+        )
+    };
+    let user = user.filter(|u| !u.is_empty())?;
+    if flags & wi::INTERNET_FLAG_NO_AUTH != 0
+        || req.headers.values("Authorization").next().is_some()
+    {
+        return None;
+    }
+    let offers_basic = req.response.as_ref().is_some_and(|r| {
+        r.store.values("WWW-Authenticate").any(|v| {
+            v.split_whitespace()
+                .next()
+                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("Basic"))
+        })
+    });
+    if !offers_basic {
+        return None;
+    }
+    let pair = format!("{user}:{}", password.unwrap_or_default());
+    Some(format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    ))
 }
 
 async fn receive_into(req: &mut RequestState, progress: &InetProgress) -> Completion {
@@ -62,8 +122,50 @@ async fn receive_into(req: &mut RequestState, progress: &InetProgress) -> Comple
                 status: Some(status),
             }
         }
-        Err(err) => error(err.code()),
+        Err(err) => net_error(&err, progress),
     }
+}
+
+/// The WinINet completion of a wire-layer failure. The wire layer speaks WinHTTP's numbers,
+/// which WinINet shares (12002, 12007, 12029, 12030, 12152, …) except for certificate
+/// failures: WinINet names the first problem found — an unknown CA (12045), then an
+/// expired certificate (12037), then a wrong name (12038) (Wine `netconn_verify_cert`) —
+/// and the handle's `SECURITY_FLAGS` learn the `SECURITY_FLAG_CERT_*` bits.
+fn net_error(err: &crate::error::NetError, progress: &InetProgress) -> Completion {
+    use windows_sys::Win32::Networking::WinHttp as wh;
+    let flags = err.secure_failure_flags();
+    if err.code() != wh::ERROR_WINHTTP_SECURE_FAILURE || flags == 0 {
+        return error(err.code());
+    }
+    let options_bits = [
+        (
+            wh::WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA,
+            crate::wininet::options::SECURITY_FLAG_CERT_INVALID_CA,
+        ),
+        (
+            wh::WINHTTP_CALLBACK_STATUS_FLAG_CERT_DATE_INVALID,
+            crate::wininet::options::SECURITY_FLAG_CERT_INVALID_DATE,
+        ),
+        (
+            wh::WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID,
+            crate::wininet::options::SECURITY_FLAG_CERT_INVALID_CN,
+        ),
+    ];
+    let learned = options_bits
+        .iter()
+        .filter(|(failure, _)| flags & failure != 0)
+        .fold(0, |acc, (_, bit)| acc | bit);
+    lock(&progress.data.options).server_security_flags |= learned;
+    let code = if flags & wh::WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA != 0 {
+        wi::ERROR_INTERNET_INVALID_CA
+    } else if flags & wh::WINHTTP_CALLBACK_STATUS_FLAG_CERT_DATE_INVALID != 0 {
+        wi::ERROR_INTERNET_SEC_CERT_DATE_INVALID
+    } else if flags & wh::WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID != 0 {
+        wi::ERROR_INTERNET_SEC_CERT_CN_INVALID
+    } else {
+        wi::ERROR_INTERNET_SECURITY_CHANNEL_ERROR
+    };
+    error(code)
 }
 
 /// Reads up to `len` bytes of the handle's data (fills the buffer unless the data ends).
