@@ -287,3 +287,82 @@ fn https_certificate_errors_and_ignore_flags() {
         finish(&api);
     }
 }
+
+/// The cache flags on real requests: a GET's 200 body is written to the URL cache (its file
+/// answers DATAFILE_NAME and InternetLockRequestFile) unless INTERNET_FLAG_NO_CACHE_WRITE;
+/// other statuses are not cached; INTERNET_FLAG_PRAGMA_NOCACHE sends `Pragma: no-cache`
+/// and `Cache-Control: no-cache`.
+#[test]
+fn cache_flags_on_requests() {
+    let server = http::start();
+    let api = WinInet::new();
+    let port = server.port();
+    let url = format!("http://127.0.0.1:{port}/fixed");
+    let (r, q) = request(&api, port, "/fixed", 0, None, None);
+    assert_eq!(read_all(&api, q), http::FIXED_BODY);
+    let info = api.get_url_cache_entry_info(Some(&url), Some(QueryBuffer::of(4096)), 0);
+    assert!(info.ret, "{url}: {:?}", info.last_error);
+    let entry = info.out.expect("ok").expect("an entry").info;
+    assert_eq!(entry.size, http::FIXED_BODY.len() as u64);
+    let file = entry.local_file_name.expect("a file");
+    let name =
+        api.internet_query_option(q, wi::INTERNET_OPTION_DATAFILE_NAME, QueryBuffer::of(1024));
+    assert!(name.ret, "{:?}", name.last_error);
+    let lock = api.internet_lock_request_file(q);
+    assert!(lock.ret, "{:?}", lock.last_error);
+    // The locked entry cannot be deleted until the lock goes.
+    let d = api.delete_url_cache_entry(Some(&url));
+    assert_eq!(
+        (d.ret, d.last_error),
+        (
+            false,
+            Some(windows_sys::Win32::Foundation::ERROR_SHARING_VIOLATION)
+        )
+    );
+    assert!(
+        api.internet_unlock_request_file(lock.out.expect("a lock"))
+            .ret
+    );
+    assert!(file.starts_with(hinternet_net::wininet::cache::MEMORY_ROOT));
+    api.internet_close_handle(r);
+    // NO_CACHE_WRITE: nothing written, and no data file to lock.
+    let (r, q) = request(
+        &api,
+        port,
+        "/chunked",
+        wi::INTERNET_FLAG_NO_CACHE_WRITE,
+        None,
+        None,
+    );
+    read_all(&api, q);
+    let chunked = format!("http://127.0.0.1:{port}/chunked");
+    assert_eq!(
+        api.get_url_cache_entry_info(Some(&chunked), None, 0)
+            .last_error,
+        Some(windows_sys::Win32::Foundation::ERROR_FILE_NOT_FOUND)
+    );
+    let l = api.internet_lock_request_file(q);
+    assert_eq!(
+        l.last_error,
+        Some(windows_sys::Win32::Foundation::ERROR_FILE_NOT_FOUND)
+    );
+    api.internet_close_handle(r);
+    // A 404 is not cached.
+    let (r, q) = request(&api, port, "/status?code=404", 0, None, None);
+    assert_eq!(status(&api, q), 404);
+    read_all(&api, q);
+    let missing = format!("http://127.0.0.1:{port}/status?code=404");
+    assert_eq!(
+        api.get_url_cache_entry_info(Some(&missing), None, 0)
+            .last_error,
+        Some(windows_sys::Win32::Foundation::ERROR_FILE_NOT_FOUND)
+    );
+    api.internet_close_handle(r);
+    // PRAGMA_NOCACHE adds the two headers.
+    let seen = headers_seen(&api, port, wi::INTERNET_FLAG_PRAGMA_NOCACHE).to_ascii_lowercase();
+    assert!(seen.contains("pragma: no-cache"), "{seen}");
+    assert!(seen.contains("cache-control: no-cache"), "{seen}");
+    let plain = headers_seen(&api, port, 0).to_ascii_lowercase();
+    assert!(!plain.contains("pragma:"), "{plain}");
+    finish(&api);
+}

@@ -139,6 +139,21 @@ pub struct InetObject {
     pub first: Mutex<Option<FoundEntry>>,
     open_url: Mutex<VecDeque<OpenUrlArgs>>,
     pending_creates: Mutex<VecDeque<PendingCreate>>,
+    /// The response body being copied into the URL cache, if this request writes it.
+    pub(crate) cache_fill: Mutex<Option<CacheFill>>,
+}
+
+/// A response body on its way into the URL cache: set at `HttpSendRequest` when the cache
+/// policy writes the response ([`crate::wininet::cache::decide`]), kept only for a 200
+/// answer, and committed when the application has read the body to its end (the entry's
+/// file then answers `INTERNET_OPTION_DATAFILE_NAME` and `InternetLockRequestFile`).
+pub(crate) struct CacheFill {
+    /// The API object's cache.
+    pub(crate) cache: Arc<Mutex<crate::wininet::cache::UrlCache>>,
+    /// The response head (`lpHeaderInfo`), once the response is known to be cacheable.
+    pub(crate) head: Option<String>,
+    /// The body read so far.
+    pub(crate) body: Vec<u8>,
 }
 
 /// The network step of an asynchronous FTP or Gopher find or open (WI-R27), queued on its
@@ -159,6 +174,7 @@ impl InetObject {
             first: Mutex::new(None),
             open_url: Mutex::new(VecDeque::new()),
             pending_creates: Mutex::new(VecDeque::new()),
+            cache_fill: Mutex::new(None),
         }
     }
 

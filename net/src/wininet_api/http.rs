@@ -175,6 +175,13 @@ impl WinInet {
         if let Err(code) = self.add_send_headers(request, headers) {
             return fail_bool(code);
         }
+        if let Some(data) = self.data(request) {
+            if let InetKind::Request(req) = &data.kind {
+                let flags = lock(&data.options).flags;
+                let mut req = req.blocking_lock();
+                super::open_url::prepare_cache(&mut req, &data, flags, &self.0.url_cache);
+            }
+        }
         let call = InetCall::Send {
             optional: optional.to_vec(),
             total: optional.len() as u64,

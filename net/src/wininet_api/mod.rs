@@ -141,7 +141,7 @@ pub(crate) struct Inner {
     /// The process cookie jar: `InternetSetCookie`/`InternetGetCookie` and every root's
     /// HTTP session (cookies stored from `Set-Cookie`, sent on later requests).
     pub(crate) cookies: Arc<Mutex<crate::cookies::CookieJar>>,
-    pub(crate) url_cache: Mutex<crate::wininet::cache::UrlCache>,
+    pub(crate) url_cache: Arc<Mutex<crate::wininet::cache::UrlCache>>,
     pub(crate) request_locks: Mutex<crate::wininet::misc::RequestFileLocks>,
     extra_roots: Mutex<Vec<rustls::pki_types::CertificateDer<'static>>>,
 }
@@ -220,7 +220,7 @@ impl WinInet {
             callbacks: Mutex::new(HashMap::new()),
             pending_order: Mutex::new(()),
             cookies: Arc::new(Mutex::new(crate::cookies::CookieJar::new())),
-            url_cache: Mutex::new(crate::wininet::cache::UrlCache::new(storage)),
+            url_cache: Arc::new(Mutex::new(crate::wininet::cache::UrlCache::new(storage))),
             request_locks: Mutex::new(crate::wininet::misc::RequestFileLocks::new()),
             extra_roots: Mutex::new(Vec::new()),
         }))
@@ -430,6 +430,7 @@ impl WinInet {
             session: session.clone(),
             options,
             async_mode: parent.async_mode,
+            cache: self.0.url_cache.clone(),
         };
         if parent.async_mode {
             // The root's main lane takes the pending opens in call order; the order lock

@@ -12,9 +12,9 @@ use std::time::Duration;
 use hinternet_core::Completion;
 use windows_sys::Win32::Networking::WinInet as wi;
 
-use super::executor::{FtpConnect, InetKind, InetObject, InetProgress, Reporter};
+use super::executor::{CacheFill, FtpConnect, InetKind, InetObject, InetProgress, Reporter};
 use super::ops::send_and_receive;
-use crate::executor::state::{limit_from_millis, RedirectPolicy, Timeouts};
+use crate::executor::state::{limit_from_millis, lock, RedirectPolicy, Timeouts};
 use crate::executor::{ConnectState, RequestState, SessionState};
 use crate::ftp::{Direction, FtpConfig, FtpSession, TransferType};
 use crate::gopher::locator::type_flags;
@@ -36,6 +36,37 @@ pub struct OpenUrlArgs {
     pub options: HandleOptions,
     /// The root's `INTERNET_FLAG_ASYNC`.
     pub async_mode: bool,
+    /// The API object's URL cache (an HTTP GET's response is written to it, per `flags`).
+    pub cache: Arc<std::sync::Mutex<crate::wininet::cache::UrlCache>>,
+}
+
+/// Prepares the cache side of an HTTP request about to be sent with `flags` (the
+/// `INTERNET_FLAG_*` cache flags, [`crate::wininet::cache::decide`]): with
+/// `INTERNET_FLAG_PRAGMA_NOCACHE` the request carries `Pragma: no-cache` and
+/// `Cache-Control: no-cache`; a response the policy writes (a GET without
+/// `INTERNET_FLAG_NO_CACHE_WRITE`, or `INTERNET_FLAG_NEED_FILE`) is copied into `cache`.
+/// Reading from the cache is not done: every request goes to the network.
+pub(crate) fn prepare_cache(
+    req: &mut RequestState,
+    data: &InetObject,
+    flags: u32,
+    cache: &Arc<std::sync::Mutex<crate::wininet::cache::UrlCache>>,
+) {
+    let decision =
+        crate::wininet::cache::decide(flags, &req.verb, None, crate::wininet::cache::now());
+    if decision.pragma_no_cache {
+        // ADD_IF_NEW: an application's own value stays.
+        let _ = req.headers.add_request_headers(
+            headers::Api::WinInet,
+            "Pragma: no-cache\r\nCache-Control: no-cache",
+            wi::HTTP_ADDREQ_FLAG_ADD_IF_NEW,
+        );
+    }
+    *lock(&data.cache_fill) = decision.write.then(|| CacheFill {
+        cache: cache.clone(),
+        head: None,
+        body: Vec::new(),
+    });
 }
 
 /// What failed: the error and the server's last reply (FTP).
@@ -140,6 +171,7 @@ pub(crate) async fn open_resource(
                     return Err(fail(wi::ERROR_INTERNET_INTERNAL_ERROR));
                 };
                 let mut req = req.lock().await;
+                prepare_cache(&mut req, &object, flags, &args.cache);
                 send_and_receive(&mut req, &progress, Vec::new(), 0, true).await
             };
             drop(progress);

@@ -12,13 +12,14 @@ use hinternet_core::{Api, Completion};
 use windows_sys::Win32::Networking::WinInet as wi;
 
 use super::executor::{
-    no_more_files, FoundEntry, FtpConnect, FtpOp, InetCall, InetKind, InetObject, InetProgress,
-    Reporter,
+    no_more_files, CacheFill, FoundEntry, FtpConnect, FtpOp, InetCall, InetKind, InetObject,
+    InetProgress, Reporter,
 };
 use crate::executor::request_ops::{self, DefaultRedirects};
 use crate::executor::state::lock;
 use crate::executor::RequestState;
 use crate::ftp::FtpSession;
+use crate::wininet::cache::Commit;
 use crate::InetError;
 
 /// Error completion from a WinINet code.
@@ -115,6 +116,18 @@ fn basic_credentials(
 async fn receive_into(req: &mut RequestState, progress: &InetProgress) -> Completion {
     match request_ops::receive_response(req, progress, &REDIRECTS).await {
         Ok(status) => {
+            {
+                // Only a 200 answer is cached; its head becomes the entry's header info.
+                let mut fill = lock(&progress.data.cache_fill);
+                match (status, req.response.as_ref()) {
+                    (200, Some(response)) => {
+                        if let Some(f) = fill.as_mut() {
+                            f.head = Some(response.store.raw_crlf());
+                        }
+                    }
+                    _ => *fill = None,
+                }
+            }
             let mut options = lock(&progress.data.options);
             options.request_flags &= !wi::INTERNET_REQFLAG_NO_HEADERS;
             options.url = Some(req.url());
@@ -194,12 +207,68 @@ pub(crate) async fn read_bytes(data: &InetObject, len: usize) -> Result<Vec<u8>,
             _ => return Err(wi::ERROR_INTERNET_INCORRECT_HANDLE_TYPE),
         };
         if n == 0 {
+            if matches!(data.kind, InetKind::Request(_)) {
+                commit_cache_fill(data);
+            }
             break;
+        }
+        if let Some(fill) = lock(&data.cache_fill).as_mut().filter(|f| f.head.is_some()) {
+            fill.body
+                .extend_from_slice(out.get(filled..filled + n).unwrap_or_default());
         }
         filled += n;
     }
     out.truncate(filled);
     Ok(out)
+}
+
+/// The end of a cached response's body: the bytes go into a new cache file, the entry is
+/// committed (expiry and last-modified time from the head), and the request's
+/// `DATAFILE_NAME` names the file. A failure leaves the cache without the entry (the
+/// response itself is unaffected, as when Windows cannot write its cache).
+fn commit_cache_fill(data: &InetObject) {
+    let Some(CacheFill {
+        cache,
+        head: Some(head),
+        body,
+    }) = lock(&data.cache_fill).take()
+    else {
+        return;
+    };
+    let Some(url) = lock(&data.options).url.clone() else {
+        return;
+    };
+    let field = |name: &str| {
+        head.split("\r\n").find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_owned())
+        })
+    };
+    let time = |name: &str| {
+        field(name)
+            .and_then(|v| crate::wininet::cache::filetime_from_http_date(&v))
+            .unwrap_or(0)
+    };
+    let mut cache = lock(&cache);
+    let Ok(file) = cache.create_entry(Some(&url), None) else {
+        return;
+    };
+    let committed = cache.write_file(&file, &body).and_then(|()| {
+        cache.commit_entry(Commit {
+            url: Some(&url),
+            local_file: Some(&file),
+            expire: time("Expires"),
+            last_modified: time("Last-Modified"),
+            entry_type: wi::NORMAL_CACHE_ENTRY,
+            header_info: Some(head.as_bytes()),
+            file_extension: None,
+        })
+    });
+    if committed.is_ok() {
+        lock(&data.options).datafile = Some(file);
+    }
 }
 
 /// Runs one FTP command on a logged-in session and records its reply.
