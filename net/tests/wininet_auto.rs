@@ -1,5 +1,5 @@
-//! What WinINet does by itself on HTTP requests, through the typed API against the loopback
-//! servers: cookies stored from `Set-Cookie` and sent later (one process jar, shared with
+//! What WinINet does by itself on HTTP requests (WI-R28, WI-R29), through the typed API
+//! against the loopback servers: cookies stored from `Set-Cookie` and sent later (one process jar, shared with
 //! `InternetSetCookie`/`InternetGetCookie`) unless `INTERNET_FLAG_NO_COOKIES`; Basic
 //! authentication answered with `InternetConnect`'s or `INTERNET_OPTION_USERNAME` /
 //! `PASSWORD` credentials unless `INTERNET_FLAG_NO_AUTH` (`SECURITY_FLAG_*` values are
