@@ -640,7 +640,7 @@ impl WinInet {
 
     /// The entries left in a find handle, or the listing behind an `InternetOpenUrl` of an
     /// FTP directory or Gopher menu, taken at once (not a WinINet function: a diagnostic
-    /// shortcut for `wininet-trace`; applications call `InternetFindNextFile`, WI-R26).
+    /// shortcut for tests; applications call `InternetFindNextFile`, WI-R26).
     pub fn remaining_entries(&self, handle: HandleValue) -> Option<Vec<FoundEntry>> {
         let data = self.data(handle)?;
         let mut out = Vec::new();
