@@ -366,3 +366,95 @@ fn cache_flags_on_requests() {
     assert!(!plain.contains("pragma:"), "{plain}");
     finish(&api);
 }
+
+/// Reading from the cache: a fresh entry answers a GET without a connection (REQUEST_FLAGS
+/// has INTERNET_REQFLAG_FROM_CACHE; each root has its own pool, so a network answer would
+/// need a new connection), INTERNET_FLAG_RELOAD goes to the network, and
+/// INTERNET_FLAG_FROM_CACHE without an entry is ERROR_FILE_NOT_FOUND.
+#[test]
+fn fresh_entries_answer_from_the_cache() {
+    let server = http::start();
+    let api = WinInet::new();
+    let port = server.port();
+    let url = format!("http://127.0.0.1:{port}/fixed");
+    let (r, q) = request(&api, port, "/fixed", 0, None, None);
+    assert_eq!(read_all(&api, q), http::FIXED_BODY);
+    api.internet_close_handle(r);
+    // Make the entry fresh for an hour (the test server sends no Expires).
+    let info = api
+        .get_url_cache_entry_info(Some(&url), Some(QueryBuffer::of(4096)), 0)
+        .out
+        .expect("ok")
+        .expect("entry")
+        .info;
+    let file = info.local_file_name.clone().expect("file");
+    let head = info.header_info.clone().expect("head");
+    let later = hinternet_net::wininet::cache::now()
+        + 3600 * hinternet_net::wininet::cache::FILETIME_SECOND;
+    let c = api.commit_url_cache_entry(hinternet_net::wininet::cache::Commit {
+        url: Some(&url),
+        local_file: Some(&file),
+        expire: later,
+        last_modified: 0,
+        entry_type: wi::NORMAL_CACHE_ENTRY,
+        header_info: Some(&head),
+        file_extension: None,
+    });
+    assert!(c.ret, "{:?}", c.last_error);
+    let accepted = server.accepted();
+    let (r, q) = request(&api, port, "/fixed", 0, None, None);
+    assert_eq!(status(&api, q), 200);
+    assert_eq!(read_all(&api, q), http::FIXED_BODY);
+    let flags = api.internet_query_option(q, wi::INTERNET_OPTION_REQUEST_FLAGS, QueryBuffer::of(4));
+    let Some(Ok(hinternet_net::wininet::options::QueryOutcome::Value {
+        value: OptionValue::Dword(bits),
+        ..
+    })) = flags.out
+    else {
+        panic!("{flags:?}");
+    };
+    assert_ne!(bits & wi::INTERNET_REQFLAG_FROM_CACHE, 0, "{bits:#x}");
+    assert_eq!(
+        server.accepted(),
+        accepted,
+        "no connection for a cached answer"
+    );
+    api.internet_close_handle(r);
+    // RELOAD: the network again.
+    let (r, q) = request(&api, port, "/fixed", wi::INTERNET_FLAG_RELOAD, None, None);
+    assert_eq!(read_all(&api, q), http::FIXED_BODY);
+    assert!(server.accepted() > accepted, "RELOAD connects");
+    api.internet_close_handle(r);
+    // FROM_CACHE without an entry.
+    let r = root(&api);
+    let c = api.internet_connect(
+        r,
+        Some("127.0.0.1"),
+        port,
+        None,
+        None,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        1,
+    );
+    let q = api.http_open_request(
+        c.ret,
+        None,
+        Some("/nothing-cached"),
+        None,
+        None,
+        &[],
+        wi::INTERNET_FLAG_FROM_CACHE,
+        2,
+    );
+    let s = api.http_send_request(q.ret, None, &[]);
+    assert_eq!(
+        (s.ret, s.last_error),
+        (
+            false,
+            Some(windows_sys::Win32::Foundation::ERROR_FILE_NOT_FOUND)
+        )
+    );
+    api.internet_close_handle(r);
+    finish(&api);
+}

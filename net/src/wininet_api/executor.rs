@@ -141,6 +141,19 @@ pub struct InetObject {
     pending_creates: Mutex<VecDeque<PendingCreate>>,
     /// The response body being copied into the URL cache, if this request writes it.
     pub(crate) cache_fill: Mutex<Option<CacheFill>>,
+    /// The cached response this request is answered with instead of the network.
+    pub(crate) from_cache: Mutex<Option<CachedResponse>>,
+}
+
+/// A response answered from the URL cache ([`crate::wininet::cache::CacheRead::Cached`]):
+/// the send installs its head without touching the network and the reads drain its body.
+pub(crate) struct CachedResponse {
+    /// The stored head (`lpHeaderInfo`); `None` once the send has installed it.
+    pub(crate) head: Option<String>,
+    /// The entry's file (`DATAFILE_NAME`).
+    pub(crate) file: String,
+    /// The body not read yet.
+    pub(crate) body: VecDeque<u8>,
 }
 
 /// A response body on its way into the URL cache: set at `HttpSendRequest` when the cache
@@ -175,6 +188,7 @@ impl InetObject {
             open_url: Mutex::new(VecDeque::new()),
             pending_creates: Mutex::new(VecDeque::new()),
             cache_fill: Mutex::new(None),
+            from_cache: Mutex::new(None),
         }
     }
 

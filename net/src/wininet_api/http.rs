@@ -179,7 +179,11 @@ impl WinInet {
             if let InetKind::Request(req) = &data.kind {
                 let flags = lock(&data.options).flags;
                 let mut req = req.blocking_lock();
-                super::open_url::prepare_cache(&mut req, &data, flags, &self.0.url_cache);
+                let prepared =
+                    super::open_url::prepare_cache(&mut req, &data, flags, &self.0.url_cache);
+                if let Err(code) = prepared {
+                    return fail_bool(code);
+                }
             }
         }
         let call = InetCall::Send {

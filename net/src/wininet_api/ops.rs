@@ -45,6 +45,9 @@ pub(crate) async fn send_and_receive(
     total: u64,
     receive: bool,
 ) -> Completion {
+    if let Some(completion) = answer_from_cache(req, progress) {
+        return completion;
+    }
     let resend = optional.clone();
     // INTERNET_OPTION_SECURITY_FLAGS set after the handle was created apply to this send.
     req.security_flags = lock(&progress.data.options).security_flags;
@@ -65,6 +68,36 @@ pub(crate) async fn send_and_receive(
         return net_error(&err, progress);
     }
     receive_into(req, progress).await
+}
+
+/// A send answered from the URL cache: the stored head becomes the response (no network,
+/// no progress), `REQUEST_FLAGS` says `INTERNET_REQFLAG_FROM_CACHE` and `DATAFILE_NAME`
+/// names the entry's file. `None`: the request goes to the network.
+fn answer_from_cache(req: &mut RequestState, progress: &InetProgress) -> Option<Completion> {
+    let (head, file) = {
+        let mut cached = lock(&progress.data.from_cache);
+        let cached = cached.as_mut()?;
+        (cached.head.take()?, cached.file.clone())
+    };
+    let Ok(store) = crate::headers::HeaderStore::parse_response_head(&head) else {
+        *lock(&progress.data.from_cache) = None;
+        return None;
+    };
+    let status = store
+        .first_line()
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse::<u16>().ok())
+        .unwrap_or(200);
+    req.response = Some(crate::executor::state::ResponseHeaders { status, store });
+    let mut options = lock(&progress.data.options);
+    options.request_flags &= !wi::INTERNET_REQFLAG_NO_HEADERS;
+    options.request_flags |= wi::INTERNET_REQFLAG_FROM_CACHE;
+    options.url = Some(req.url());
+    options.datafile = Some(file);
+    Some(Completion::Http {
+        status: Some(status),
+    })
 }
 
 /// The `Authorization` value WinINet sends by itself after `completion`: only for a 401
@@ -187,7 +220,18 @@ pub(crate) async fn read_bytes(data: &InetObject, len: usize) -> Result<Vec<u8>,
     let mut filled = 0;
     let progress = crate::executor::NoProgress;
     while filled < len {
+        let from_cache = {
+            let mut cached = lock(&data.from_cache);
+            cached.as_mut().map(|c| {
+                let n = c.body.len().min(len - filled);
+                for (slot, byte) in out[filled..].iter_mut().zip(c.body.drain(..n)) {
+                    *slot = byte;
+                }
+                n
+            })
+        };
         let n = match &data.kind {
+            _ if from_cache.is_some() => from_cache.unwrap_or(0),
             InetKind::Request(req) => {
                 let mut req = req.lock().await;
                 request_ops::read_data(&mut req, &progress, &mut out[filled..])
@@ -336,6 +380,13 @@ pub(crate) async fn run(
             }
             Err(code) => error(code),
         },
+        (InetCall::Available(out), InetKind::Request(_)) if lock(&data.from_cache).is_some() => {
+            let n = lock(&data.from_cache)
+                .as_ref()
+                .map_or(0, |c| c.body.len() as u64);
+            *lock(&out) = Some(clamp(n));
+            Completion::Bytes(clamp(n))
+        }
         (InetCall::Available(out), InetKind::Request(req)) => {
             let progress = InetProgress::new(None, data.clone());
             let mut req = req.lock().await;
