@@ -75,9 +75,17 @@ pub(crate) async fn send_and_receive(
 /// names the entry's file. `None`: the request goes to the network.
 fn answer_from_cache(req: &mut RequestState, progress: &InetProgress) -> Option<Completion> {
     let (head, file) = {
-        let mut cached = lock(&progress.data.from_cache);
-        let cached = cached.as_mut()?;
-        (cached.head.take()?, cached.file.clone())
+        let mut slot = lock(&progress.data.from_cache);
+        let cached = slot.as_mut()?;
+        match cached.head.take() {
+            Some(head) => (head, cached.file.clone()),
+            None => {
+                // A new send after a cached answer (HttpSendRequestEx, a re-send that was
+                // not prepared): the old body is not this response's.
+                *slot = None;
+                return None;
+            }
+        }
     };
     let Ok(store) = crate::headers::HeaderStore::parse_response_head(&head) else {
         *lock(&progress.data.from_cache) = None;
