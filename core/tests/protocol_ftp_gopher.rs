@@ -77,8 +77,132 @@ fn wi_r11_a_second_find_first_file_while_a_find_is_open_gives_12110() {
         expect(h.call(Api::FtpGetCurrentDirectory, c), FAIL, Some(BUSY));
         h.step(Input::Close { handle: find });
         let again = h.create_reply(CreateApi::FtpFindFirstFile, c);
-        assert!(matches!(again.outcome, Outcome::Created { .. }));
+        if async_mode {
+            // WI-R18: NULL + 997, the handle comes with REQUEST_COMPLETE.
+            expect(
+                &again,
+                Ret::Handle(HandleValue::NULL),
+                Some(ERROR_IO_PENDING),
+            );
+            let o = h.obj(c);
+            let done = h.complete_ok(o, Lane::Main, 0);
+            assert!(matches!(done.outcome, Outcome::Created { .. }), "{done:?}");
+        } else {
+            assert!(matches!(again.outcome, Outcome::Created { .. }));
+        }
     }
+}
+
+/// WI-R18 on an asynchronous FTP or Gopher session: a find or open returns NULL + 997 and
+/// queues its pending part on the connect; its completion creates the handle
+/// (HANDLE_CREATED through the connect with the new handle's context) and REQUEST_COMPLETE
+/// carries the handle as dwResult. A failed pending part creates nothing.
+#[test]
+fn wi_r18_async_ftp_and_gopher_creates_pend_and_deliver_the_handle() {
+    for (service, creates) in [
+        (
+            Service::Ftp,
+            [CreateApi::FtpFindFirstFile, CreateApi::FtpOpenFile],
+        ),
+        (
+            Service::Gopher,
+            [CreateApi::GopherFindFirstFile, CreateApi::GopherOpenFile],
+        ),
+    ] {
+        for api in creates {
+            let mut h = H::new(Policy::wininet());
+            let root = h.open(CreateApi::InternetOpen, true);
+            let c = h.create(CreateApi::InternetConnect(service), root);
+            let o = h.obj(c);
+            h.clear();
+            let r = h.step(Input::Create {
+                api,
+                source: c,
+                context: Some(7),
+            });
+            expect(&r, Ret::Handle(HandleValue::NULL), Some(ERROR_IO_PENDING));
+            assert_eq!(h.notes(), vec![], "{api}: nothing before the completion");
+            let done = h.complete_ok(o, Lane::Main, 0);
+            let Outcome::Created { value, kind, .. } = done.outcome else {
+                panic!("{api}: {done:?}");
+            };
+            assert_eq!(kind, api.rule().child);
+            assert_eq!(
+                h.notes(),
+                vec![
+                    (HANDLE_CREATED, Info::Handle(value)),
+                    (
+                        REQUEST_COMPLETE,
+                        Info::InternetResult {
+                            result: u64::from(value.0),
+                            error: 0
+                        }
+                    ),
+                ],
+                "{api}"
+            );
+            // A failure creates nothing and reports the error.
+            let again = h.create_reply(api, c);
+            if api == CreateApi::FtpFindFirstFile || api == CreateApi::FtpOpenFile {
+                // The handle just created keeps the session busy (WI-R11).
+                expect(&again, Ret::Handle(HandleValue::NULL), Some(BUSY));
+                continue;
+            }
+            expect(
+                &again,
+                Ret::Handle(HandleValue::NULL),
+                Some(ERROR_IO_PENDING),
+            );
+            h.clear();
+            let failed = h.complete(o, Lane::Main, Completion::Error(12_004));
+            assert!(!matches!(failed.outcome, Outcome::Created { .. }));
+            assert_eq!(
+                h.notes(),
+                vec![(
+                    REQUEST_COMPLETE,
+                    Info::InternetResult {
+                        result: 0,
+                        error: 12_004
+                    }
+                )]
+            );
+        }
+    }
+}
+
+/// WI-R11 judged again at the end of a pending create: a second asynchronous find queued
+/// while the first was still pending completes with 12110 once the first has its handle.
+#[test]
+fn wi_r11_a_queued_async_find_completes_busy_when_the_first_opened() {
+    let (mut h, c) = ftp(true);
+    let o = h.obj(c);
+    let first = h.create_reply(CreateApi::FtpFindFirstFile, c);
+    expect(
+        &first,
+        Ret::Handle(HandleValue::NULL),
+        Some(ERROR_IO_PENDING),
+    );
+    let second = h.create_reply(CreateApi::FtpFindFirstFile, c);
+    expect(
+        &second,
+        Ret::Handle(HandleValue::NULL),
+        Some(ERROR_IO_PENDING),
+    );
+    let made = h.complete_ok(o, Lane::Main, 0);
+    assert!(matches!(made.outcome, Outcome::Created { .. }));
+    h.clear();
+    let refused = h.complete_ok(o, Lane::Main, 0);
+    assert!(!matches!(refused.outcome, Outcome::Created { .. }));
+    assert_eq!(
+        h.notes(),
+        vec![(
+            REQUEST_COMPLETE,
+            Info::InternetResult {
+                result: 0,
+                error: BUSY
+            }
+        )]
+    );
 }
 
 #[test]
@@ -151,6 +275,9 @@ fn wi_r25_gopher_follows_the_documented_tree() {
     let (mut h, c) = gopher();
     let r = h.call(Api::GopherGetAttribute, c);
     expect(&r, FAIL, Some(ERROR_IO_PENDING));
+    // It completes before the finds below queue behind it on the connect (WI-R18).
+    let co = h.obj(c);
+    h.complete_ok(co, Lane::Main, 0);
     // GopherFindFirstFile -> InternetFindNextFile.
     let find = h.create(CreateApi::GopherFindFirstFile, c);
     expect(

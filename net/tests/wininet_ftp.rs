@@ -47,7 +47,7 @@ fn find_first_next_and_no_more_files() {
     let server = ftp::start(vec![]);
     let api = WinInet::new();
     let (root, c) = ftp_connect(&api, server.handle.port(), 0);
-    let f = api.ftp_find_first_file(c, Some("/pub"), 0, 2);
+    let f = api.ftp_find_first_file(c, Some("/pub"), 0, 2, slot());
     assert_ne!(f.ret, HandleValue::NULL, "{:?}", f.last_error);
     let mut names = vec![f.out.expect("first entry").file_name];
     for _ in 0..10 {
@@ -64,7 +64,7 @@ fn find_first_next_and_no_more_files() {
     names.sort();
     assert_eq!(names, ["data.bin", "notes.txt"]);
     // The busy rule: a second find while this one is open.
-    let second = api.ftp_find_first_file(c, Some("/pub"), 0, 3);
+    let second = api.ftp_find_first_file(c, Some("/pub"), 0, 3, slot());
     assert_eq!(
         (second.ret, second.last_error),
         (HandleValue::NULL, Some(wi::ERROR_FTP_TRANSFER_IN_PROGRESS))
@@ -232,7 +232,7 @@ fn gopher_menu_find_and_file_read() {
         1,
     );
     assert_ne!(c.ret, HandleValue::NULL);
-    let f = api.gopher_find_first_file(c.ret, None, None, 0, 2);
+    let f = api.gopher_find_first_file(c.ret, None, None, 0, 2, slot());
     assert_ne!(f.ret, HandleValue::NULL, "{:?}", f.last_error);
     let mut count = 1;
     for _ in 0..100 {

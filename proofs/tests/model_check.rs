@@ -68,10 +68,17 @@ fn wininet_wine_close_small_bound_is_pinned() {
 // remembered (at most one, for one further step, and past its first step only while
 // another operation waits in its lane) so that its late completion can arrive, and the
 // remembered operation is part of the state.
+//
+// Issue 11 (WI-R27, asynchronous FTP/Gopher creates): WinINet was 39,213 / 39,213. On the
+// model's asynchronous roots `FtpFindFirstFile`, `FtpOpenFile`, `GopherFindFirstFile` and
+// `GopherOpenFile` now pend on their connect and create the handle when the pending part
+// completes, so a find or file handle takes two steps instead of one and fewer of them fit
+// in the depth bound; the pending creates also count against the handle bound. WinHTTP
+// is unchanged.
 const WINHTTP_UNIQUE: usize = 92_906;
 const WINHTTP_DOCUMENTED_UNIQUE: usize = 29_647;
-const WININET_UNIQUE: usize = 39_213;
-const WININET_WINE_CLOSE_UNIQUE: usize = 39_213;
+const WININET_UNIQUE: usize = 32_465;
+const WININET_WINE_CLOSE_UNIQUE: usize = 32_465;
 
 /// `hinternet-model check --mutant NAME` through the library: every mutant breaks a law
 /// within the small bounds, and its shortest counterexample replays, as a text trace, to

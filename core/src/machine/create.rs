@@ -71,12 +71,17 @@ impl Machine {
                     return Ok(self.reject(null, Some(code), ApiError::Protocol(code)));
                 }
                 Verdict::PendCreate => {
-                    // WI-R18: the handle comes with REQUEST_COMPLETE; the operation pends
-                    // on the source and carries the new handle's context.
+                    // WI-R18: the handle comes with REQUEST_COMPLETE; the operation (the
+                    // creator's pending part) pends on the source and carries the new
+                    // handle's context.
+                    let Some(pending) = api.pending_part() else {
+                        let code = ERROR_INVALID_PARAMETER;
+                        return Ok(self.reject(null, Some(code), ApiError::Protocol(code)));
+                    };
                     let id = self.issue_op();
                     let op = PendingOp {
                         id,
-                        api: Api::InternetOpenUrl,
+                        api: pending,
                         blocking: false,
                         arg: CallArg::Context(context.unwrap_or(0)),
                     };

@@ -388,6 +388,12 @@ impl CreateApi {
         CreateApi::all().find(|a| a.name() == name)
     }
 
+    /// The operation an asynchronous call of this function queues on its source when the
+    /// protocol table pends the create (WI-R18): the [`Api`](crate::Api) of the same name.
+    pub fn pending_part(self) -> Option<crate::Api> {
+        crate::Api::from_name(self.name())
+    }
+
     /// True when the function creates a root (no source handle).
     pub fn is_root(self) -> bool {
         self.rule().source.is_empty()

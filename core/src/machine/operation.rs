@@ -26,7 +26,9 @@ impl Machine {
     /// End one operation (already out of its queue): protocol transitions, progress
     /// (law 12), then the completion (law 3) — a notification, or the blocked call's
     /// return. `last`: nothing is queued behind it. `finish`: what is reported (see
-    /// [`Finish`]). Returns the creation outcome of an asynchronous `InternetOpenUrl`.
+    /// [`Finish`]). Returns the creation outcome of an asynchronous create (the pending part
+    /// of `InternetOpenUrl`, `FtpFindFirstFile`, `FtpOpenFile`, `GopherFindFirstFile` or
+    /// `GopherOpenFile`).
     pub(super) fn finish_op(
         &mut self,
         object: ObjectId,
@@ -36,8 +38,8 @@ impl Machine {
         finish: Finish,
     ) -> Option<Outcome> {
         let progress = finish != Finish::Silent;
-        if op.api == Api::InternetOpenUrl {
-            return self.finish_open_url(object, op, result);
+        if let Some(create) = op.api.pending_create() {
+            return self.finish_pending_create(object, op, result, create);
         }
         self.complete_protocol(object, op, result, last);
         let obj = self.objects.get(&object)?;
@@ -84,16 +86,19 @@ impl Machine {
         None
     }
 
-    /// The end of an asynchronous `InternetOpenUrl` pending on the root `object`: on
-    /// success the handle is created now, `HANDLE_CREATED` is routed as for any
-    /// `InternetOpenUrl`, and `REQUEST_COMPLETE` carries the handle as `dwResult`, with
-    /// the context given to `InternetOpenUrl` (WI-R18, WI-R19). A root closed meanwhile
-    /// cancels the creation.
-    pub(super) fn finish_open_url(
+    /// The end of an asynchronous `create` pending on its source `object` (the root of an
+    /// `InternetOpenUrl`, the connect of an FTP or Gopher find or open): on success the
+    /// handle is created now, `HANDLE_CREATED` is routed through the source as for the
+    /// synchronous create, and `REQUEST_COMPLETE` carries the handle as `dwResult`, with
+    /// the context given to the creator (WI-R18, WI-R19). A source closed meanwhile cancels
+    /// the creation; a creation the protocol table refuses now (an FTP transfer that
+    /// opened while this one was queued, WI-R11) completes with that error.
+    pub(super) fn finish_pending_create(
         &mut self,
         object: ObjectId,
         op: PendingOp,
         result: Completion,
+        create: CreateApi,
     ) -> Option<Outcome> {
         let ctx = match op.arg {
             CallArg::Context(c) => c,
@@ -108,14 +113,22 @@ impl Machine {
             root.callback,
             root.mask,
         );
-        let mut error = match result {
-            Completion::Error(e) => e,
+        let refused = match protocol::decide(Call::Create(create), &self.facts(object, op.arg)) {
+            Some(r) => match r.verdict {
+                Verdict::Fail(code) | Verdict::FailInline(code) => Some(code),
+                Verdict::PendCreate | Verdict::Proceed => None,
+            },
+            None => None,
+        };
+        let mut error = match (result, refused) {
+            (Completion::Error(e), _) => e,
             _ if !open => operation_cancelled(family),
+            (_, Some(code)) => code,
             _ => ERROR_SUCCESS,
         };
         let mut created = None;
         if error == ERROR_SUCCESS {
-            let kind = CreateApi::InternetOpenUrl.rule().child;
+            let kind = create.rule().child;
             match self.new_object(kind, Some(object), async_mode, ctx, callback, mask) {
                 Ok((child, child_value)) => {
                     let status = handle_created(family);

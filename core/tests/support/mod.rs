@@ -56,6 +56,17 @@ pub fn create(
         })
         .expect("create");
     assert!(!r.is_rejected(), "create rejected: {r:?}");
+    if let Outcome::Pending { object, lane, .. } = r.outcome {
+        // WI-R18: on an asynchronous session a create pends; its handle is created when the
+        // pending part (at the head of the source's lane here) completes.
+        let done = d
+            .step(success_of(&d.machine, object, lane, 0))
+            .expect("pending create completes");
+        return match done.outcome {
+            Outcome::Created { value, object, .. } => (value, object),
+            other => panic!("{api} completion created nothing: {other:?}"),
+        };
+    }
     (handle_of(&r), object_of(&r))
 }
 
@@ -242,8 +253,19 @@ impl H {
     }
 
     /// A child created by `api` from `source`, with context 1.
+    /// On an asynchronous session a create that pends (WI-R18) is completed at once, so the
+    /// handle exists when this returns (its HANDLE_CREATED and REQUEST_COMPLETE are in the
+    /// notifications).
     pub fn create(&mut self, api: CreateApi, source: HandleValue) -> HandleValue {
-        handle_of(&self.create_reply(api, source))
+        let r = self.create_reply(api, source);
+        if let Outcome::Pending { object, lane, .. } = r.outcome {
+            let done = self.complete_ok(object, lane, 0);
+            return match done.outcome {
+                Outcome::Created { value, .. } => value,
+                other => panic!("{api} completion created nothing: {other:?}"),
+            };
+        }
+        handle_of(&r)
     }
 
     /// The reply of a creating call, with context 1.

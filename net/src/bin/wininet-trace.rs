@@ -142,13 +142,7 @@ fn report(api: &WinInet, handle: HandleValue, rx: &mpsc::Receiver<StatusInfo>) -
     if let Some(QueryValue::Text(units)) = raw.out.answer.map(|a| a.value) {
         print!("{}", String::from_utf16_lossy(&units));
     }
-    if let Some(entries) = api.remaining_entries(handle) {
-        for entry in entries {
-            match entry {
-                FoundEntry::Ftp(e) => println!("{:>12} {}", e.size, e.file_name),
-                FoundEntry::Gopher(e) => println!("{:>12} {}", e.gopher_type, e.display_string),
-            }
-        }
+    if list(api, handle, rx)? {
         return Ok(());
     }
     let mut total = 0u64;
@@ -175,4 +169,42 @@ fn report(api: &WinInet, handle: HandleValue, rx: &mpsc::Receiver<StatusInfo>) -
     }
     println!("{total} bytes");
     Ok(())
+}
+
+/// Walks a directory or menu URL with `InternetFindNextFile` (WI-R26), printing each entry;
+/// `Ok(false)` when the handle is not a listing (`ERROR_INTERNET_INCORRECT_HANDLE_TYPE`).
+/// Bounded by the listing: each round prints one entry or ends.
+fn list(api: &WinInet, handle: HandleValue, rx: &mpsc::Receiver<StatusInfo>) -> Result<bool, u32> {
+    use windows_sys::Win32::Foundation::{ERROR_IO_PENDING, ERROR_NO_MORE_FILES};
+    loop {
+        let entry = slot();
+        let n = api.internet_find_next_file(handle, entry.clone());
+        let found = if n.ret {
+            true
+        } else {
+            match n.last_error {
+                Some(ERROR_IO_PENDING) => match rx.recv_timeout(WAIT) {
+                    Ok(StatusInfo::AsyncResult { error: 0, .. }) => true,
+                    Ok(StatusInfo::AsyncResult {
+                        error: ERROR_NO_MORE_FILES,
+                        ..
+                    }) => false,
+                    Ok(StatusInfo::AsyncResult { error, .. }) => return Err(error),
+                    _ => return Err(wi::ERROR_INTERNET_TIMEOUT),
+                },
+                Some(ERROR_NO_MORE_FILES) => false,
+                Some(wi::ERROR_INTERNET_INCORRECT_HANDLE_TYPE) => return Ok(false),
+                other => return Err(other.unwrap_or(0)),
+            }
+        };
+        if !found {
+            return Ok(true);
+        }
+        let taken = crate_lock(&entry).take();
+        match taken {
+            Some(FoundEntry::Ftp(e)) => println!("{:>12} {}", e.size, e.file_name),
+            Some(FoundEntry::Gopher(e)) => println!("{:>12} {}", e.gopher_type, e.display_string),
+            None => return Err(wi::ERROR_INTERNET_INTERNAL_ERROR),
+        }
+    }
 }

@@ -191,8 +191,9 @@ pub struct SessionState {
     pub settings: Mutex<SessionSettings>,
     /// Idle keep-alive connections of this session.
     pub pool: Pool,
-    /// The session's cookies.
-    pub cookies: Mutex<CookieJar>,
+    /// The session's cookies (WinINet shares one jar among all its sessions: the process
+    /// jar of `InternetSetCookie`, [`SessionState::with_cookie_jar`]).
+    pub cookies: Arc<Mutex<CookieJar>>,
 }
 
 impl SessionState {
@@ -201,7 +202,16 @@ impl SessionState {
         Arc::new(SessionState {
             settings: Mutex::new(settings),
             pool: Pool::new(),
-            cookies: Mutex::new(CookieJar::new()),
+            cookies: Arc::new(Mutex::new(CookieJar::new())),
+        })
+    }
+
+    /// A session with `settings` and an empty pool whose cookies are `jar` (shared).
+    pub fn with_cookie_jar(settings: SessionSettings, jar: Arc<Mutex<CookieJar>>) -> Arc<Self> {
+        Arc::new(SessionState {
+            settings: Mutex::new(settings),
+            pool: Pool::new(),
+            cookies: jar,
         })
     }
 

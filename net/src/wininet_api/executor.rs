@@ -138,7 +138,43 @@ pub struct InetObject {
     /// call itself, not by `InternetFindNextFile`).
     pub first: Mutex<Option<FoundEntry>>,
     open_url: Mutex<VecDeque<OpenUrlArgs>>,
+    pending_creates: Mutex<VecDeque<PendingCreate>>,
+    /// The response body being copied into the URL cache, if this request writes it.
+    pub(crate) cache_fill: Mutex<Option<CacheFill>>,
+    /// The cached response this request is answered with instead of the network.
+    pub(crate) from_cache: Mutex<Option<CachedResponse>>,
 }
+
+/// A response answered from the URL cache ([`crate::wininet::cache::CacheRead::Cached`]):
+/// the send installs its head without touching the network and the reads drain its body.
+pub(crate) struct CachedResponse {
+    /// The stored head (`lpHeaderInfo`); `None` once the send has installed it.
+    pub(crate) head: Option<String>,
+    /// The entry's file (`DATAFILE_NAME`).
+    pub(crate) file: String,
+    /// The body not read yet.
+    pub(crate) body: VecDeque<u8>,
+}
+
+/// A response body on its way into the URL cache: set at `HttpSendRequest` when the cache
+/// policy writes the response ([`crate::wininet::cache::decide`]), kept only for a 200
+/// answer, and committed when the application has read the body to its end (the entry's
+/// file then answers `INTERNET_OPTION_DATAFILE_NAME` and `InternetLockRequestFile`).
+pub(crate) struct CacheFill {
+    /// The API object's cache.
+    pub(crate) cache: Arc<Mutex<crate::wininet::cache::UrlCache>>,
+    /// The response head (`lpHeaderInfo`), once the response is known to be cacheable.
+    pub(crate) head: Option<String>,
+    /// The body read so far.
+    pub(crate) body: Vec<u8>,
+}
+
+/// The network step of an asynchronous FTP or Gopher find or open (WI-R27), queued on its
+/// connect: the pending part's start runs it, and it completes the operation with the new
+/// handle's data (or the error).
+pub(crate) type PendingCreate = Box<
+    dyn FnOnce(Reporter) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + Send,
+>;
 
 impl InetObject {
     /// New data of `kind` with `options`.
@@ -150,7 +186,25 @@ impl InetObject {
             payloads: Mutex::new(HashMap::new()),
             first: Mutex::new(None),
             open_url: Mutex::new(VecDeque::new()),
+            pending_creates: Mutex::new(VecDeque::new()),
+            cache_fill: Mutex::new(None),
+            from_cache: Mutex::new(None),
         }
+    }
+
+    /// Queues the network step of an asynchronous find or open on this connect (the
+    /// connect's main lane starts the pending parts one at a time, in call order).
+    pub(crate) fn push_pending_create(&self, step: PendingCreate) {
+        lock(&self.pending_creates).push_back(step);
+    }
+
+    /// Takes back the step pushed last (the create was refused).
+    pub(crate) fn pop_pending_create_back(&self) {
+        lock(&self.pending_creates).pop_back();
+    }
+
+    fn take_pending_create(&self) -> Option<PendingCreate> {
+        lock(&self.pending_creates).pop_front()
     }
 
     /// The payload last stored for `status` (see the module invariants).
@@ -421,6 +475,15 @@ impl Executor for InetExecutor {
                     let r = reporter.clone();
                     Box::pin(run_open_url(args, r)) as _
                 }),
+                (
+                    Api::FtpFindFirstFile
+                    | Api::FtpOpenFile
+                    | Api::GopherFindFirstFile
+                    | Api::GopherOpenFile,
+                    _,
+                ) => data
+                    .take_pending_create()
+                    .map(|step| step(reporter.clone())),
                 (_, Some(call)) => Some(Box::pin(super::ops::run(
                     io.api,
                     data,

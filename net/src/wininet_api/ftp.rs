@@ -11,11 +11,13 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use hinternet_core::{Api, CallArg, CreateApi};
+use hinternet_core::{Api, CallArg, Completion, CreateApi, Outcome};
 use windows_sys::Win32::Foundation::{ERROR_INVALID_PARAMETER, ERROR_NO_MORE_FILES};
 use windows_sys::Win32::Networking::WinInet as wi;
 
-use super::executor::{FoundEntry, FtpConnect, FtpOp, InetCall, InetKind, InetObject, Slot};
+use super::executor::{
+    FoundEntry, FtpConnect, FtpOp, InetCall, InetKind, InetObject, Reporter, Slot,
+};
 use super::{fail_bool, fail_handle, handle_answer, Answer, HandleValue, WinInet};
 use crate::executor::state::lock;
 use crate::ftp::{Direction, FindData, TransferType};
@@ -76,14 +78,66 @@ impl WinInet {
         )
     }
 
+    /// Creates `api`'s handle after `step`, the network part of a find or an open on
+    /// `connect`, has made its data. On a synchronous session the step runs inside the call
+    /// and the handle is created after it succeeded (the engine then applies the handle
+    /// rules, such as the busy rule, and a refused create drops what was opened). On an
+    /// asynchronous session (WI-R27) the engine judges the create first; an accepted one
+    /// returns NULL + `ERROR_IO_PENDING`, the step runs as the create's pending part, and
+    /// the handle comes as the `dwResult` of `REQUEST_COMPLETE`.
+    fn create_after_step<F>(
+        &self,
+        api: CreateApi,
+        connect: HandleValue,
+        parent: &InetObject,
+        context: u64,
+        step: F,
+    ) -> Answer<HandleValue>
+    where
+        F: std::future::Future<Output = Result<InetObject, u32>> + Send + 'static,
+    {
+        if parent.async_mode {
+            // The connect's main lane starts the pending parts in call order; the order
+            // lock makes the steps' queue order the same.
+            let _order = lock(&self.0.pending_order);
+            parent.push_pending_create(Box::new(move |reporter: Reporter| {
+                Box::pin(async move {
+                    match step.await {
+                        Ok(object) => reporter.complete_with(Completion::Done, Some(object)),
+                        Err(code) => reporter.complete_with(Completion::Error(code), None),
+                    }
+                })
+            }));
+            let reply = self.0.engine.create(api, connect, Some(context));
+            let pending = matches!(&reply, Ok(r) if matches!(r.outcome, Outcome::Pending { .. }));
+            if !pending {
+                parent.pop_pending_create_back();
+            }
+            return handle_answer(reply);
+        }
+        match self.0.engine.executor().io.block_on(step) {
+            Some(Ok(object)) => handle_answer(self.0.engine.create_with(
+                api,
+                connect,
+                Some(context),
+                move |_, _| object,
+            )),
+            Some(Err(code)) => fail_handle(code),
+            None => fail_handle(wi::ERROR_INTERNET_INTERNAL_ERROR),
+        }
+    }
+
     /// `FtpFindFirstFile(connect, search, &find_data, flags, context)`: the find handle and
-    /// its first entry; an empty listing is NULL with `ERROR_NO_MORE_FILES`.
+    /// its first entry, written to `first` before the call returns (synchronous; also in
+    /// `out`) or before `REQUEST_COMPLETE` (asynchronous, WI-R27). An empty listing is NULL
+    /// with `ERROR_NO_MORE_FILES`.
     pub fn ftp_find_first_file(
         &self,
         connect: HandleValue,
         search: Option<&str>,
         flags: u32,
         context: u64,
+        first: Slot<FindData>,
     ) -> Answer<HandleValue, Option<FindData>> {
         let api = CreateApi::FtpFindFirstFile;
         let parent = self.data(connect);
@@ -96,34 +150,36 @@ impl WinInet {
             };
         };
         let search = search.filter(|s| !s.is_empty()).map(str::to_owned);
-        let conn = ftp.clone();
-        let found = self.0.engine.executor().io.block_on(async move {
-            let mut session = conn.session.lock().await;
-            let result = session.find_first(search.as_deref()).await;
-            *lock(&conn.last_response) = session.last_response().to_owned();
-            result.and_then(|mut find| find.next_entry().map(|first| (find, first)))
-        });
-        set_last_response(0, &lock(&ftp.last_response));
-        let (find, first) = match found {
-            Some(Ok(pair)) => pair,
-            Some(Err(InetError::NoMoreFiles)) => return fail_handle(ERROR_NO_MORE_FILES),
-            Some(Err(e)) => return fail_handle(e.code()),
-            None => return fail_handle(wi::ERROR_INTERNET_INTERNAL_ERROR),
-        };
         let options = self.child_options(&parent, connect, OptKind::FtpFind, context, flags);
         let async_mode = parent.async_mode;
-        let reply = self
-            .0
-            .engine
-            .create_with(api, connect, Some(context), move |_, _| {
-                InetObject::new(
-                    InetKind::FtpFind(Mutex::new(find), Some(ftp)),
-                    options,
-                    async_mode,
-                )
-            });
-        let a = handle_answer(reply);
-        let out = (a.ret != HandleValue::NULL).then_some(first);
+        let (conn, slot_in) = (ftp.clone(), first.clone());
+        let step = async move {
+            let found = {
+                let mut session = conn.session.lock().await;
+                let result = session.find_first(search.as_deref()).await;
+                *lock(&conn.last_response) = session.last_response().to_owned();
+                result.and_then(|mut find| find.next_entry().map(|first| (find, first)))
+            };
+            match found {
+                Ok((find, entry)) => {
+                    *lock(&slot_in) = Some(entry);
+                    Ok(InetObject::new(
+                        InetKind::FtpFind(Mutex::new(find), Some(conn)),
+                        options,
+                        async_mode,
+                    ))
+                }
+                Err(InetError::NoMoreFiles) => Err(ERROR_NO_MORE_FILES),
+                Err(e) => Err(e.code()),
+            }
+        };
+        let a = self.create_after_step(api, connect, &parent, context, step);
+        if !async_mode {
+            set_last_response(0, &lock(&ftp.last_response));
+        }
+        let out = (a.ret != HandleValue::NULL)
+            .then(|| lock(&first).clone())
+            .flatten();
         Answer {
             ret: a.ret,
             last_error: a.last_error,
@@ -132,7 +188,8 @@ impl WinInet {
     }
 
     /// `FtpOpenFile(connect, path, access, flags, context)`: `access` is `GENERIC_READ` or
-    /// `GENERIC_WRITE`; `flags` carry the `FTP_TRANSFER_TYPE_*`.
+    /// `GENERIC_WRITE`; `flags` carry the `FTP_TRANSFER_TYPE_*`. Asynchronous: NULL +
+    /// `ERROR_IO_PENDING`, the handle in `REQUEST_COMPLETE` (WI-R27).
     pub fn ftp_open_file(
         &self,
         connect: HandleValue,
@@ -154,30 +211,34 @@ impl WinInet {
         let Ok(ty) = TransferType::from_flags(flags) else {
             return fail_handle(ERROR_INVALID_PARAMETER);
         };
-        let conn = ftp.clone();
-        let path = path.to_owned();
-        let opened = self.0.engine.executor().io.block_on(async move {
-            let mut session = conn.session.lock().await;
-            let result = session.open_file(&path, direction, ty).await;
-            *lock(&conn.last_response) = session.last_response().to_owned();
-            result
-        });
-        set_last_response(0, &lock(&ftp.last_response));
-        let transfer = match opened {
-            Some(Ok(t)) => t,
-            Some(Err(e)) => return fail_handle(e.code()),
-            None => return fail_handle(wi::ERROR_INTERNET_INTERNAL_ERROR),
-        };
         let options = self.child_options(&parent, connect, OptKind::FtpFile, context, flags);
         let async_mode = parent.async_mode;
-        let reply = self
-            .0
-            .engine
-            .create_with(api, connect, Some(context), move |_, _| {
-                let transfer = Arc::new(tokio::sync::Mutex::new(Some(transfer)));
-                InetObject::new(InetKind::FtpFile(transfer, ftp), options, async_mode)
-            });
-        handle_answer(reply)
+        let conn = ftp.clone();
+        let path = path.to_owned();
+        let step = async move {
+            let opened = {
+                let mut session = conn.session.lock().await;
+                let result = session.open_file(&path, direction, ty).await;
+                *lock(&conn.last_response) = session.last_response().to_owned();
+                result
+            };
+            match opened {
+                Ok(transfer) => {
+                    let transfer = Arc::new(tokio::sync::Mutex::new(Some(transfer)));
+                    Ok(InetObject::new(
+                        InetKind::FtpFile(transfer, conn),
+                        options,
+                        async_mode,
+                    ))
+                }
+                Err(e) => Err(e.code()),
+            }
+        };
+        let a = self.create_after_step(api, connect, &parent, context, step);
+        if !async_mode {
+            set_last_response(0, &lock(&ftp.last_response));
+        }
+        a
     }
 
     fn ftp_op(&self, api: Api, connect: HandleValue, op: FtpOp) -> Answer<bool> {
@@ -383,12 +444,23 @@ impl WinInet {
 
     /// `InternetFindNextFile(find, &data)`: the next FTP or Gopher entry; past the last,
     /// `FALSE` with `ERROR_NO_MORE_FILES`. `entry` is the out structure (filled before
-    /// the call returns, or before `REQUEST_COMPLETE` when async).
+    /// the call returns, or before `REQUEST_COMPLETE` when async). `find` may also be the
+    /// handle of an `InternetOpenUrl` of an FTP directory or a Gopher menu; a URL handle of
+    /// a file or an HTTP resource is `ERROR_INTERNET_INCORRECT_HANDLE_TYPE` (WI-R26).
     pub fn internet_find_next_file(
         &self,
         find: HandleValue,
         entry: Slot<FoundEntry>,
     ) -> Answer<bool, Option<FoundEntry>> {
+        let not_a_listing = self.data(find).is_some_and(|d| {
+            matches!(
+                d.kind,
+                InetKind::Request(_) | InetKind::FtpFile(..) | InetKind::GopherFile(_)
+            )
+        });
+        if not_a_listing {
+            return fail_bool(wi::ERROR_INTERNET_INCORRECT_HANDLE_TYPE);
+        }
         let call = InetCall::FindNext(entry.clone());
         let reply = self
             .0
@@ -435,7 +507,8 @@ impl WinInet {
     }
 
     /// `GopherFindFirstFile(connect, locator, search, &data, flags, context)`: the find
-    /// handle and the menu's first item.
+    /// handle and the menu's first item, written to `first` before the call returns
+    /// (synchronous; also in `out`) or before `REQUEST_COMPLETE` (asynchronous, WI-R27).
     pub fn gopher_find_first_file(
         &self,
         connect: HandleValue,
@@ -443,6 +516,7 @@ impl WinInet {
         search: Option<&str>,
         flags: u32,
         context: u64,
+        first: Slot<GopherFindData>,
     ) -> Answer<HandleValue, Option<GopherFindData>> {
         let api = CreateApi::GopherFindFirstFile;
         let parent = self.data(connect);
@@ -458,27 +532,33 @@ impl WinInet {
             };
         };
         let (locator, search) = (locator.map(str::to_owned), search.map(str::to_owned));
-        let found = self.0.engine.executor().io.block_on(async move {
-            let mut find = session
-                .find_first(locator.as_deref(), search.as_deref())
-                .await?;
-            find.next_entry().map(|first| (find, first))
-        });
-        let (find, first) = match found {
-            Some(Ok(pair)) => pair,
-            Some(Err(e)) => return fail_handle(e.code()),
-            None => return fail_handle(wi::ERROR_INTERNET_INTERNAL_ERROR),
-        };
         let options = self.child_options(&parent, connect, OptKind::GopherFind, context, flags);
         let async_mode = parent.async_mode;
-        let reply = self
-            .0
-            .engine
-            .create_with(api, connect, Some(context), move |_, _| {
-                InetObject::new(InetKind::GopherFind(Mutex::new(find)), options, async_mode)
-            });
-        let a = handle_answer(reply);
-        let out = (a.ret != HandleValue::NULL).then_some(first);
+        let slot_in = first.clone();
+        let step = async move {
+            let found = async {
+                let mut find = session
+                    .find_first(locator.as_deref(), search.as_deref())
+                    .await?;
+                find.next_entry().map(|first| (find, first))
+            }
+            .await;
+            match found {
+                Ok((find, entry)) => {
+                    *lock(&slot_in) = Some(entry);
+                    Ok(InetObject::new(
+                        InetKind::GopherFind(Mutex::new(find)),
+                        options,
+                        async_mode,
+                    ))
+                }
+                Err(e) => Err(e.code()),
+            }
+        };
+        let a = self.create_after_step(api, connect, &parent, context, step);
+        let out = (a.ret != HandleValue::NULL)
+            .then(|| lock(&first).clone())
+            .flatten();
         Answer {
             ret: a.ret,
             last_error: a.last_error,
@@ -487,7 +567,8 @@ impl WinInet {
     }
 
     /// `GopherOpenFile(connect, locator, view, flags, context)` (`view` other than NULL is
-    /// not implemented: `ERROR_INVALID_PARAMETER`).
+    /// not implemented: `ERROR_INVALID_PARAMETER`). Asynchronous: NULL +
+    /// `ERROR_IO_PENDING`, the handle in `REQUEST_COMPLETE` (WI-R27).
     pub fn gopher_open_file(
         &self,
         connect: HandleValue,
@@ -508,27 +589,22 @@ impl WinInet {
             return fail_handle(ERROR_INVALID_PARAMETER);
         }
         let locator = locator.to_owned();
-        let opened = self
-            .0
-            .engine
-            .executor()
-            .io
-            .block_on(async move { session.open_file(&locator).await });
-        let file = match opened {
-            Some(Ok(f)) => f,
-            Some(Err(e)) => return fail_handle(e.code()),
-            None => return fail_handle(wi::ERROR_INTERNET_INTERNAL_ERROR),
-        };
         let options = self.child_options(&parent, connect, OptKind::GopherFile, context, flags);
         let async_mode = parent.async_mode;
-        let reply = self
-            .0
-            .engine
-            .create_with(api, connect, Some(context), move |_, _| {
-                let file = Arc::new(tokio::sync::Mutex::new(file));
-                InetObject::new(InetKind::GopherFile(file), options, async_mode)
-            });
-        handle_answer(reply)
+        let step = async move {
+            match session.open_file(&locator).await {
+                Ok(file) => {
+                    let file = Arc::new(tokio::sync::Mutex::new(file));
+                    Ok(InetObject::new(
+                        InetKind::GopherFile(file),
+                        options,
+                        async_mode,
+                    ))
+                }
+                Err(e) => Err(e.code()),
+            }
+        };
+        self.create_after_step(api, connect, &parent, context, step)
     }
 
     /// `GopherGetAttribute(connect, locator, names, buffer, ...)`: the Gopher+ attribute
@@ -563,8 +639,8 @@ impl WinInet {
     }
 
     /// The entries left in a find handle, or the listing behind an `InternetOpenUrl` of an
-    /// FTP directory or Gopher menu (not a WinINet function: the machine does not accept
-    /// `InternetFindNextFile` on URL handles; used by `wininet-trace`).
+    /// FTP directory or Gopher menu, taken at once (not a WinINet function: a diagnostic
+    /// shortcut for tests; applications call `InternetFindNextFile`, WI-R26).
     pub fn remaining_entries(&self, handle: HandleValue) -> Option<Vec<FoundEntry>> {
         let data = self.data(handle)?;
         let mut out = Vec::new();

@@ -66,13 +66,16 @@ impl WinInet {
             return fail_handle(wi::ERROR_INTERNET_INTERNAL_ERROR);
         };
         let parent_options = lock(&parent.options).clone();
-        let options = HandleOptions::child(
+        let mut options = HandleOptions::child(
             &parent_options,
             OptKind::HttpRequest,
             context,
             u64::from(connect.0),
             flags,
         );
+        // The request answers with its session's credentials until it is given its own.
+        options.username = parent_options.username.clone();
+        options.password = parent_options.password.clone();
         let mut req = new_request(conn.clone(), verb, object, version, flags, &options);
         let mut extra = Vec::new();
         if let Some(r) = referrer.filter(|r| !r.is_empty()) {
@@ -171,6 +174,17 @@ impl WinInet {
     ) -> Answer<bool> {
         if let Err(code) = self.add_send_headers(request, headers) {
             return fail_bool(code);
+        }
+        if let Some(data) = self.data(request) {
+            if let InetKind::Request(req) = &data.kind {
+                let flags = lock(&data.options).flags;
+                let mut req = req.blocking_lock();
+                let prepared =
+                    super::open_url::prepare_cache(&mut req, &data, flags, &self.0.url_cache);
+                if let Err(code) = prepared {
+                    return fail_bool(code);
+                }
+            }
         }
         let call = InetCall::Send {
             optional: optional.to_vec(),

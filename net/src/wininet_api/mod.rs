@@ -9,6 +9,8 @@
 //! - [`ftp`]: the `Ftp*` and `Gopher*` functions, `InternetFindNextFile`,
 //!   `InternetGetLastResponseInfo`;
 //! - [`pure`]: the functions without a handle (URL, time, cookies, connection state);
+//! - [`cache`]: the URL cache, cookie-Ex, request-file locks, `InternetCrackUrl` and
+//!   `InternetCreateUrl`;
 //! - [`executor`]: the engine's executor and the per-handle data; [`ops`] and
 //!   [`open_url`] the operation bodies; `io` the threads.
 //!
@@ -17,6 +19,7 @@
 //! network state and the out values. Strings are Rust strings: the `A`/`W` conversions
 //! are the C layer's.
 
+pub mod cache;
 pub mod executor;
 pub mod ftp;
 pub mod http;
@@ -134,8 +137,13 @@ pub(crate) struct Inner {
     pub(crate) engine: Arc<Engine<InetExecutor>>,
     globals: Mutex<GlobalOptions>,
     callbacks: Mutex<HashMap<CallbackId, Arc<StatusCallback>>>,
-    open_url_order: Mutex<()>,
-    pub(crate) cookies: Mutex<crate::cookies::CookieJar>,
+    pending_order: Mutex<()>,
+    /// The process cookie jar: `InternetSetCookie`/`InternetGetCookie` and every root's
+    /// HTTP session (cookies stored from `Set-Cookie`, sent on later requests).
+    pub(crate) cookies: Arc<Mutex<crate::cookies::CookieJar>>,
+    pub(crate) url_cache: Arc<Mutex<crate::wininet::cache::UrlCache>>,
+    pub(crate) request_locks: Mutex<crate::wininet::misc::RequestFileLocks>,
+    extra_roots: Mutex<Vec<rustls::pki_types::CertificateDer<'static>>>,
 }
 
 /// The typed WinINet API (see the module docs). Cloning shares the engine.
@@ -191,8 +199,15 @@ fn connect_kind(service: Service) -> OptKind {
 }
 
 impl WinInet {
-    /// A new API object: its own engine (WinINet policy) and executor threads.
+    /// A new API object: its own engine (WinINet policy) and executor threads, with the URL
+    /// cache in memory.
     pub fn new() -> WinInet {
+        WinInet::with_cache(crate::wininet::cache::Storage::Memory)
+    }
+
+    /// A new API object whose URL cache keeps its entry bodies in `storage` (a directory,
+    /// created if missing, or memory).
+    pub fn with_cache(storage: crate::wininet::cache::Storage) -> WinInet {
         let engine = Arc::new(
             EngineBuilder::new(Policy::wininet())
                 .executor(InetExecutor::new())
@@ -203,9 +218,18 @@ impl WinInet {
             engine,
             globals: Mutex::new(GlobalOptions::default()),
             callbacks: Mutex::new(HashMap::new()),
-            open_url_order: Mutex::new(()),
-            cookies: Mutex::new(crate::cookies::CookieJar::new()),
+            pending_order: Mutex::new(()),
+            cookies: Arc::new(Mutex::new(crate::cookies::CookieJar::new())),
+            url_cache: Arc::new(Mutex::new(crate::wininet::cache::UrlCache::new(storage))),
+            request_locks: Mutex::new(crate::wininet::misc::RequestFileLocks::new()),
+            extra_roots: Mutex::new(Vec::new()),
         }))
+    }
+
+    /// Trusts `der` (a root certificate) in roots opened from now on, beside the public
+    /// roots (Windows takes them from the certificate store).
+    pub fn add_trusted_root(&self, der: Vec<u8>) {
+        lock(&self.0.extra_roots).push(der.into());
     }
 
     /// The engine (tests, diagnostics: `wait_quiescent`, `is_empty`).
@@ -251,9 +275,13 @@ impl WinInet {
         let settings = SessionSettings {
             user_agent: agent.map(str::to_owned),
             is_async: async_mode,
+            tls: crate::http::tls::TlsSettings {
+                webpki_roots: true,
+                extra_roots: lock(&self.0.extra_roots).clone(),
+            },
             ..SessionSettings::default()
         };
-        let session = SessionState::new(settings);
+        let session = SessionState::with_cookie_jar(settings, self.0.cookies.clone());
         let reply = self
             .0
             .engine
@@ -296,8 +324,12 @@ impl WinInet {
         };
         let parent_options = lock(&parent.options).clone();
         let kind = connect_kind(service);
-        let options =
+        let mut options =
             HandleOptions::child(&parent_options, kind, context, u64::from(root.0), flags);
+        // INTERNET_OPTION_USERNAME / PASSWORD of a connect answer InternetConnect's (Wine
+        // keeps them in the session and uses them for HTTP authentication).
+        options.username = user.filter(|u| !u.is_empty()).map(str::to_owned);
+        options.password = password.filter(|p| !p.is_empty()).map(str::to_owned);
         let t = options.timeouts;
         let limit = crate::executor::state::limit_from_millis;
         let net = match service {
@@ -398,11 +430,12 @@ impl WinInet {
             session: session.clone(),
             options,
             async_mode: parent.async_mode,
+            cache: self.0.url_cache.clone(),
         };
         if parent.async_mode {
             // The root's main lane takes the pending opens in call order; the order lock
             // makes the arguments' queue order the same.
-            let _order = lock(&self.0.open_url_order);
+            let _order = lock(&self.0.pending_order);
             parent.push_open_url(args);
             let reply = self.0.engine.create(api, root, Some(context));
             let pending = matches!(&reply, Ok(r) if matches!(r.outcome, Outcome::Pending { .. }));

@@ -12,15 +12,18 @@ use std::time::Duration;
 use hinternet_core::Completion;
 use windows_sys::Win32::Networking::WinInet as wi;
 
-use super::executor::{FtpConnect, InetKind, InetObject, InetProgress, Reporter};
+use super::executor::{
+    CacheFill, CachedResponse, FtpConnect, InetKind, InetObject, InetProgress, Reporter,
+};
 use super::ops::send_and_receive;
-use crate::executor::state::{limit_from_millis, RedirectPolicy, Timeouts};
+use crate::executor::state::{limit_from_millis, lock, RedirectPolicy, Timeouts};
 use crate::executor::{ConnectState, RequestState, SessionState};
 use crate::ftp::{Direction, FtpConfig, FtpSession, TransferType};
 use crate::gopher::locator::type_flags;
 use crate::gopher::{GopherConfig, GopherLocator, GopherSession};
 use crate::headers;
 use crate::wininet::options::HandleOptions;
+use windows_sys::Win32::Foundation::ERROR_FILE_NOT_FOUND;
 
 /// The arguments of one `InternetOpenUrl`.
 pub struct OpenUrlArgs {
@@ -36,6 +39,81 @@ pub struct OpenUrlArgs {
     pub options: HandleOptions,
     /// The root's `INTERNET_FLAG_ASYNC`.
     pub async_mode: bool,
+    /// The API object's URL cache (an HTTP GET's response is written to it, per `flags`).
+    pub cache: Arc<std::sync::Mutex<crate::wininet::cache::UrlCache>>,
+}
+
+/// Prepares the cache side of an HTTP request about to be sent with `flags` (the
+/// `INTERNET_FLAG_*` cache flags, [`crate::wininet::cache::decide`]): with
+/// `INTERNET_FLAG_PRAGMA_NOCACHE` the request carries `Pragma: no-cache` and
+/// `Cache-Control: no-cache`; a response the policy writes (a GET without
+/// `INTERNET_FLAG_NO_CACHE_WRITE`, or `INTERNET_FLAG_NEED_FILE`) is copied into `cache`.
+/// A fresh entry (or `INTERNET_FLAG_FROM_CACHE` with an entry) answers the request from
+/// the cache without the network; `FROM_CACHE` without an entry is
+/// `ERROR_FILE_NOT_FOUND`. A stale entry is fetched again (no conditional request).
+pub(crate) fn prepare_cache(
+    req: &mut RequestState,
+    data: &InetObject,
+    flags: u32,
+    cache: &Arc<std::sync::Mutex<crate::wininet::cache::UrlCache>>,
+) -> Result<(), u32> {
+    use crate::wininet::cache::CacheRead;
+    let url = req.url();
+    let cached = {
+        let cache = lock(cache);
+        cache
+            .get_entry_info(
+                Some(&url),
+                crate::wininet::Charset::Ansi,
+                Some(crate::wininet::options::QueryBuffer::of(u32::MAX)),
+                false,
+                0,
+            )
+            .ok()
+            .flatten()
+            .map(|sized| sized.info)
+            .filter(|info| info.local_file_name.is_some() && info.header_info.is_some())
+    };
+    let decision = crate::wininet::cache::decide(
+        flags,
+        &req.verb,
+        cached.as_ref(),
+        crate::wininet::cache::now(),
+    );
+    *lock(&data.from_cache) = None;
+    match (decision.read, cached) {
+        (CacheRead::Unavailable, _) => return Err(ERROR_FILE_NOT_FOUND),
+        (CacheRead::Cached, Some(info)) => {
+            let file = info.local_file_name.unwrap_or_default();
+            if let Ok(body) = lock(cache).read_file(&file) {
+                let head = info
+                    .header_info
+                    .map(|h| String::from_utf8_lossy(&h).into_owned());
+                *lock(&data.from_cache) = Some(CachedResponse {
+                    head,
+                    file,
+                    body: body.into(),
+                });
+                *lock(&data.cache_fill) = None;
+                return Ok(());
+            }
+        }
+        _ => {}
+    }
+    if decision.pragma_no_cache {
+        // ADD_IF_NEW: an application's own value stays.
+        let _ = req.headers.add_request_headers(
+            headers::Api::WinInet,
+            "Pragma: no-cache\r\nCache-Control: no-cache",
+            wi::HTTP_ADDREQ_FLAG_ADD_IF_NEW,
+        );
+    }
+    *lock(&data.cache_fill) = decision.write.then(|| CacheFill {
+        cache: cache.clone(),
+        head: None,
+        body: Vec::new(),
+    });
+    Ok(())
 }
 
 /// What failed: the error and the server's last reply (FTP).
@@ -83,6 +161,10 @@ pub(crate) fn new_request(
         RedirectPolicy::DisallowHttpsToHttp
     };
     req.security_flags = options.security_flags;
+    if flags & wi::INTERNET_FLAG_NO_COOKIES != 0 {
+        // No Cookie header from the jar and Set-Cookie not stored.
+        req.disabled.0 |= windows_sys::Win32::Networking::WinHttp::WINHTTP_DISABLE_COOKIES;
+    }
     req
 }
 
@@ -113,6 +195,11 @@ pub(crate) async fn open_resource(
                 path = format!("{path}?{q}");
             }
             let flags = args.flags | if secure { wi::INTERNET_FLAG_SECURE } else { 0 };
+            // The URL's user name and password answer a Basic challenge (as InternetConnect's).
+            if !parsed.username().is_empty() {
+                options.username = Some(decode(parsed.username()));
+                options.password = parsed.password().map(decode);
+            }
             let mut req = new_request(connect, Some("GET"), Some(&path), None, flags, &options);
             if let Some(h) = args.headers.as_deref().filter(|h| !h.is_empty()) {
                 req.headers
@@ -131,6 +218,9 @@ pub(crate) async fn open_resource(
                     return Err(fail(wi::ERROR_INTERNET_INTERNAL_ERROR));
                 };
                 let mut req = req.lock().await;
+                if let Err(code) = prepare_cache(&mut req, &object, flags, &args.cache) {
+                    return Err(fail(code));
+                }
                 send_and_receive(&mut req, &progress, Vec::new(), 0, true).await
             };
             drop(progress);

@@ -12,13 +12,14 @@ use hinternet_core::{Api, Completion};
 use windows_sys::Win32::Networking::WinInet as wi;
 
 use super::executor::{
-    no_more_files, FoundEntry, FtpConnect, FtpOp, InetCall, InetKind, InetObject, InetProgress,
-    Reporter,
+    no_more_files, CacheFill, FoundEntry, FtpConnect, FtpOp, InetCall, InetKind, InetObject,
+    InetProgress, Reporter,
 };
 use crate::executor::request_ops::{self, DefaultRedirects};
 use crate::executor::state::lock;
 use crate::executor::RequestState;
 use crate::ftp::FtpSession;
+use crate::wininet::cache::Commit;
 use crate::InetError;
 
 /// Error completion from a WinINet code.
@@ -35,7 +36,8 @@ fn clamp(n: u64) -> u32 {
 pub(crate) const REDIRECTS: DefaultRedirects = DefaultRedirects { follow_303: true };
 
 /// Sends the request and, when `receive`, reads the response (following redirects);
-/// the request's options learn the response.
+/// the request's options learn the response. A 401 that asks for Basic authentication is
+/// answered once with the handle's credentials (see [`basic_credentials`]).
 pub(crate) async fn send_and_receive(
     req: &mut RequestState,
     progress: &InetProgress,
@@ -43,18 +45,130 @@ pub(crate) async fn send_and_receive(
     total: u64,
     receive: bool,
 ) -> Completion {
+    if let Some(completion) = answer_from_cache(req, progress) {
+        return completion;
+    }
+    let resend = optional.clone();
+    // INTERNET_OPTION_SECURITY_FLAGS set after the handle was created apply to this send.
+    req.security_flags = lock(&progress.data.options).security_flags;
     match request_ops::send_request(req, progress, optional, total).await {
-        Err(err) => return error(err.code()),
+        Err(err) => return net_error(&err, progress),
         // HttpSendRequestEx: the response is read by HttpEndRequest.
         Ok(_) if !receive => return Completion::Http { status: None },
         Ok(_) => {}
     }
+    let completion = receive_into(req, progress).await;
+    let Some(authorization) = basic_credentials(req, progress, completion) else {
+        return completion;
+    };
+    if let Err(code) = req.headers.push("Authorization", &authorization) {
+        return error(code);
+    }
+    if let Err(err) = request_ops::send_request(req, progress, resend, total).await {
+        return net_error(&err, progress);
+    }
     receive_into(req, progress).await
+}
+
+/// A send answered from the URL cache: the stored head becomes the response (no network,
+/// no progress), `REQUEST_FLAGS` says `INTERNET_REQFLAG_FROM_CACHE` and `DATAFILE_NAME`
+/// names the entry's file. `None`: the request goes to the network.
+fn answer_from_cache(req: &mut RequestState, progress: &InetProgress) -> Option<Completion> {
+    let (head, file) = {
+        let mut slot = lock(&progress.data.from_cache);
+        let cached = slot.as_mut()?;
+        match cached.head.take() {
+            Some(head) => (head, cached.file.clone()),
+            None => {
+                // A new send after a cached answer (HttpSendRequestEx, a re-send that was
+                // not prepared): the old body is not this response's.
+                *slot = None;
+                return None;
+            }
+        }
+    };
+    let Ok(store) = crate::headers::HeaderStore::parse_response_head(&head) else {
+        *lock(&progress.data.from_cache) = None;
+        return None;
+    };
+    let status = store
+        .first_line()
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse::<u16>().ok())
+        .unwrap_or(200);
+    req.response = Some(crate::executor::state::ResponseHeaders { status, store });
+    let mut options = lock(&progress.data.options);
+    options.request_flags &= !wi::INTERNET_REQFLAG_NO_HEADERS;
+    options.request_flags |= wi::INTERNET_REQFLAG_FROM_CACHE;
+    options.url = Some(req.url());
+    options.datafile = Some(file);
+    Some(Completion::Http {
+        status: Some(status),
+    })
+}
+
+/// The `Authorization` value WinINet sends by itself after `completion`: only for a 401
+/// whose `WWW-Authenticate` offers `Basic`, on a request sent without an `Authorization`
+/// header and without `INTERNET_FLAG_NO_AUTH`, when the handle has a user name
+/// (`InternetConnect`'s, or `INTERNET_OPTION_USERNAME` / `PASSWORD`) — Wine
+/// `HTTP_HttpSendRequestW` retries with `HTTP_DoAuthorization` in the same way. `None`:
+/// the 401 goes to the application.
+fn basic_credentials(
+    req: &RequestState,
+    progress: &InetProgress,
+    completion: Completion,
+) -> Option<String> {
+    use base64::Engine as _;
+    if completion != (Completion::Http { status: Some(401) }) {
+        return None;
+    }
+    let (user, password, flags) = {
+        let options = lock(&progress.data.options);
+        (
+            options.username.clone(),
+            options.password.clone(),
+            options.flags,
+        )
+    };
+    let user = user.filter(|u| !u.is_empty())?;
+    if flags & wi::INTERNET_FLAG_NO_AUTH != 0
+        || req.headers.values("Authorization").next().is_some()
+    {
+        return None;
+    }
+    let offers_basic = req.response.as_ref().is_some_and(|r| {
+        r.store.values("WWW-Authenticate").any(|v| {
+            v.split_whitespace()
+                .next()
+                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("Basic"))
+        })
+    });
+    if !offers_basic {
+        return None;
+    }
+    let pair = format!("{user}:{}", password.unwrap_or_default());
+    Some(format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    ))
 }
 
 async fn receive_into(req: &mut RequestState, progress: &InetProgress) -> Completion {
     match request_ops::receive_response(req, progress, &REDIRECTS).await {
         Ok(status) => {
+            {
+                // Only a 200 answer is cached; its head becomes the entry's header info.
+                let mut fill = lock(&progress.data.cache_fill);
+                match (status, req.response.as_ref()) {
+                    (200, Some(response)) => {
+                        if let Some(f) = fill.as_mut() {
+                            f.head = Some(response.store.raw_crlf());
+                        }
+                    }
+                    _ => *fill = None,
+                }
+            }
             let mut options = lock(&progress.data.options);
             options.request_flags &= !wi::INTERNET_REQFLAG_NO_HEADERS;
             options.url = Some(req.url());
@@ -62,8 +176,50 @@ async fn receive_into(req: &mut RequestState, progress: &InetProgress) -> Comple
                 status: Some(status),
             }
         }
-        Err(err) => error(err.code()),
+        Err(err) => net_error(&err, progress),
     }
+}
+
+/// The WinINet completion of a wire-layer failure. The wire layer speaks WinHTTP's numbers,
+/// which WinINet shares (12002, 12007, 12029, 12030, 12152, …) except for certificate
+/// failures: WinINet names the first problem found — an unknown CA (12045), then an
+/// expired certificate (12037), then a wrong name (12038) (Wine `netconn_verify_cert`) —
+/// and the handle's `SECURITY_FLAGS` learn the `SECURITY_FLAG_CERT_*` bits.
+fn net_error(err: &crate::error::NetError, progress: &InetProgress) -> Completion {
+    use windows_sys::Win32::Networking::WinHttp as wh;
+    let flags = err.secure_failure_flags();
+    if err.code() != wh::ERROR_WINHTTP_SECURE_FAILURE || flags == 0 {
+        return error(err.code());
+    }
+    let options_bits = [
+        (
+            wh::WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA,
+            crate::wininet::options::SECURITY_FLAG_CERT_INVALID_CA,
+        ),
+        (
+            wh::WINHTTP_CALLBACK_STATUS_FLAG_CERT_DATE_INVALID,
+            crate::wininet::options::SECURITY_FLAG_CERT_INVALID_DATE,
+        ),
+        (
+            wh::WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID,
+            crate::wininet::options::SECURITY_FLAG_CERT_INVALID_CN,
+        ),
+    ];
+    let learned = options_bits
+        .iter()
+        .filter(|(failure, _)| flags & failure != 0)
+        .fold(0, |acc, (_, bit)| acc | bit);
+    lock(&progress.data.options).server_security_flags |= learned;
+    let code = if flags & wh::WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA != 0 {
+        wi::ERROR_INTERNET_INVALID_CA
+    } else if flags & wh::WINHTTP_CALLBACK_STATUS_FLAG_CERT_DATE_INVALID != 0 {
+        wi::ERROR_INTERNET_SEC_CERT_DATE_INVALID
+    } else if flags & wh::WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID != 0 {
+        wi::ERROR_INTERNET_SEC_CERT_CN_INVALID
+    } else {
+        wi::ERROR_INTERNET_SECURITY_CHANNEL_ERROR
+    };
+    error(code)
 }
 
 /// Reads up to `len` bytes of the handle's data (fills the buffer unless the data ends).
@@ -72,7 +228,18 @@ pub(crate) async fn read_bytes(data: &InetObject, len: usize) -> Result<Vec<u8>,
     let mut filled = 0;
     let progress = crate::executor::NoProgress;
     while filled < len {
+        let from_cache = {
+            let mut cached = lock(&data.from_cache);
+            cached.as_mut().map(|c| {
+                let n = c.body.len().min(len - filled);
+                for (slot, byte) in out[filled..].iter_mut().zip(c.body.drain(..n)) {
+                    *slot = byte;
+                }
+                n
+            })
+        };
         let n = match &data.kind {
+            _ if from_cache.is_some() => from_cache.unwrap_or(0),
             InetKind::Request(req) => {
                 let mut req = req.lock().await;
                 request_ops::read_data(&mut req, &progress, &mut out[filled..])
@@ -92,12 +259,68 @@ pub(crate) async fn read_bytes(data: &InetObject, len: usize) -> Result<Vec<u8>,
             _ => return Err(wi::ERROR_INTERNET_INCORRECT_HANDLE_TYPE),
         };
         if n == 0 {
+            if matches!(data.kind, InetKind::Request(_)) {
+                commit_cache_fill(data);
+            }
             break;
+        }
+        if let Some(fill) = lock(&data.cache_fill).as_mut().filter(|f| f.head.is_some()) {
+            fill.body
+                .extend_from_slice(out.get(filled..filled + n).unwrap_or_default());
         }
         filled += n;
     }
     out.truncate(filled);
     Ok(out)
+}
+
+/// The end of a cached response's body: the bytes go into a new cache file, the entry is
+/// committed (expiry and last-modified time from the head), and the request's
+/// `DATAFILE_NAME` names the file. A failure leaves the cache without the entry (the
+/// response itself is unaffected, as when Windows cannot write its cache).
+fn commit_cache_fill(data: &InetObject) {
+    let Some(CacheFill {
+        cache,
+        head: Some(head),
+        body,
+    }) = lock(&data.cache_fill).take()
+    else {
+        return;
+    };
+    let Some(url) = lock(&data.options).url.clone() else {
+        return;
+    };
+    let field = |name: &str| {
+        head.split("\r\n").find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_owned())
+        })
+    };
+    let time = |name: &str| {
+        field(name)
+            .and_then(|v| crate::wininet::cache::filetime_from_http_date(&v))
+            .unwrap_or(0)
+    };
+    let mut cache = lock(&cache);
+    let Ok(file) = cache.create_entry(Some(&url), None) else {
+        return;
+    };
+    let committed = cache.write_file(&file, &body).and_then(|()| {
+        cache.commit_entry(Commit {
+            url: Some(&url),
+            local_file: Some(&file),
+            expire: time("Expires"),
+            last_modified: time("Last-Modified"),
+            entry_type: wi::NORMAL_CACHE_ENTRY,
+            header_info: Some(head.as_bytes()),
+            file_extension: None,
+        })
+    });
+    if committed.is_ok() {
+        lock(&data.options).datafile = Some(file);
+    }
 }
 
 /// Runs one FTP command on a logged-in session and records its reply.
@@ -165,6 +388,13 @@ pub(crate) async fn run(
             }
             Err(code) => error(code),
         },
+        (InetCall::Available(out), InetKind::Request(_)) if lock(&data.from_cache).is_some() => {
+            let n = lock(&data.from_cache)
+                .as_ref()
+                .map_or(0, |c| c.body.len() as u64);
+            *lock(&out) = Some(clamp(n));
+            Completion::Bytes(clamp(n))
+        }
         (InetCall::Available(out), InetKind::Request(req)) => {
             let progress = InetProgress::new(None, data.clone());
             let mut req = req.lock().await;

@@ -2,9 +2,8 @@
 //! [`crate::wininet::cookies_ex`] and [`crate::wininet::misc`]: URL canonicalisation and
 //! combination, time conversions, the process cookie jar, connection state.
 //!
-//! `InternetCrackUrl` and `InternetCreateUrl` are [`crate::url::wininet::internet_crack_url`]
-//! and [`crate::url::wininet::internet_create_url`] themselves (their component structures
-//! are already the typed form).
+//! `InternetCrackUrl` and `InternetCreateUrl` are methods in [`super::cache`] with the URL
+//! cache and the other stores.
 
 use windows_sys::Win32::Foundation::ERROR_SUCCESS;
 

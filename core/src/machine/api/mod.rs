@@ -15,7 +15,7 @@ use crate::machine::codes::{
     ERROR_INVALID_HANDLE as INVALID, ERROR_WINHTTP_INCORRECT_HANDLE_TYPE as WH_TYPE,
 };
 use crate::machine::io::{Completion, WsBufferType};
-use crate::machine::kind::{Family, HandleKind, Service};
+use crate::machine::kind::{CreateApi, Family, HandleKind, Service};
 
 mod table;
 
@@ -228,6 +228,10 @@ apis!(
     FtpSetCurrentDirectory,
     GopherGetAttribute,
     InternetOpenUrl,
+    FtpFindFirstFile,
+    FtpOpenFile,
+    GopherFindFirstFile,
+    GopherOpenFile,
 );
 
 /// The last errors a function gives for a handle it cannot use (law 8).
@@ -328,6 +332,14 @@ impl Api {
                 | Api::InternetReadFileEx
                 | Api::WinHttpWebSocketReceive
         )
+    }
+
+    /// The creating function whose asynchronous pending part this is (`InternetOpenUrl`,
+    /// `FtpFindFirstFile`, `FtpOpenFile`, `GopherFindFirstFile`, `GopherOpenFile`: the
+    /// operation a pending create queues on its source, named like the creator; WI-R18).
+    /// `None` for every function an application calls.
+    pub fn pending_create(self) -> Option<CreateApi> {
+        CreateApi::from_name(self.name())
     }
 
     /// The operation spec, if this function is an operation.

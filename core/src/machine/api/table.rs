@@ -362,11 +362,15 @@ pub const API_TABLE: &[ApiRule] = &[
     ),
     row(
         Api::InternetFindNextFile,
-        &[HandleKind::FtpFind, HandleKind::GopherFind],
+        &[
+            HandleKind::FtpFind,
+            HandleKind::GopherFind,
+            HandleKind::UrlResource,
+        ],
         WI_CODES,
         wi_op(&[]),
         Bool,
-        "WI-R10",
+        "WI-R10; WI-R26 [D]: also a URL handle of an FTP directory or a Gopher menu",
     ),
     row(
         Api::InternetQueryOption,
@@ -465,6 +469,42 @@ pub const API_TABLE: &[ApiRule] = &[
         "WI-R18 [T test_open_url_async]: the pending part of an asynchronous \
          InternetOpenUrl, started by Input::Create; never legal as a call",
     ),
+    row(
+        Api::FtpFindFirstFile,
+        WI_FTP,
+        WI_TYPE_CODES,
+        wi_op(&[]),
+        Bool,
+        "WI-R18 [I ftp.c :: FtpFindFirstFileW async task]: the pending part of an \
+         asynchronous FtpFindFirstFile, started by Input::Create; never legal as a call",
+    ),
+    row(
+        Api::FtpOpenFile,
+        WI_FTP,
+        WI_TYPE_CODES,
+        wi_op(&[]),
+        Bool,
+        "WI-R18 [I ftp.c :: FtpOpenFileW async task]: the pending part of an asynchronous \
+         FtpOpenFile, started by Input::Create; never legal as a call",
+    ),
+    row(
+        Api::GopherFindFirstFile,
+        &[HandleKind::InternetConnect(Service::Gopher)],
+        WI_TYPE_CODES,
+        wi_op(&[]),
+        Bool,
+        "WI-R18 [D]: the pending part of an asynchronous GopherFindFirstFile, started by \
+         Input::Create; never legal as a call",
+    ),
+    row(
+        Api::GopherOpenFile,
+        &[HandleKind::InternetConnect(Service::Gopher)],
+        WI_TYPE_CODES,
+        wi_op(&[]),
+        Bool,
+        "WI-R18 [D]: the pending part of an asynchronous GopherOpenFile, started by \
+         Input::Create; never legal as a call",
+    ),
 ];
 
 /// Which completions each operation accepts (one row per operation; errors fit all).
@@ -497,4 +537,8 @@ pub const COMPLETION_FIT: &[(Api, CompletionFit)] = &[
     (Api::FtpSetCurrentDirectory, CompletionFit::Done),
     (Api::GopherGetAttribute, CompletionFit::Bytes),
     (Api::InternetOpenUrl, CompletionFit::HttpHeadOrDone),
+    (Api::FtpFindFirstFile, CompletionFit::Done),
+    (Api::FtpOpenFile, CompletionFit::Done),
+    (Api::GopherFindFirstFile, CompletionFit::Done),
+    (Api::GopherOpenFile, CompletionFit::Done),
 ];

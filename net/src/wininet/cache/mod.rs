@@ -29,189 +29,38 @@
 //! change together or not at all on every failure path that
 //! reports an error; no panic on any URL or path; every failure is a Windows code.
 
+mod entry;
+mod find;
+mod policy;
+mod time;
+
+#[cfg(test)]
+use entry::align4;
+pub use entry::{CacheEntryInfo, ENTRY_INFO_SIZE_A, ENTRY_INFO_SIZE_W};
+use find::Find;
+pub use policy::{decide, encode_wide_url, CacheDecision, CacheRead};
+use time::LOCK_LIFETIME;
+pub use time::{
+    filetime_from_http_date, filetime_from_system_time, now, system_time_from_filetime, FileTime,
+    FILETIME_SECOND, GET_INSTALLED_ENTRY, STICKY_EXEMPT_DELTA,
+};
+
 use std::collections::{BTreeMap, HashMap};
-use std::mem::size_of;
 use std::path::PathBuf;
 
 use windows_sys::Win32::Foundation::{
-    ERROR_FILE_NOT_FOUND, ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_DATA, ERROR_INVALID_HANDLE,
-    ERROR_INVALID_PARAMETER, ERROR_NO_MORE_ITEMS, ERROR_SHARING_VIOLATION,
+    ERROR_FILE_NOT_FOUND, ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_DATA, ERROR_INVALID_PARAMETER,
+    ERROR_SHARING_VIOLATION,
 };
 use windows_sys::Win32::Networking::WinInet::{
     CACHE_ENTRY_ACCTIME_FC, CACHE_ENTRY_ATTRIBUTE_FC, CACHE_ENTRY_EXEMPT_DELTA_FC,
     CACHE_ENTRY_EXPTIME_FC, CACHE_ENTRY_HITRATE_FC, CACHE_ENTRY_MODTIME_FC,
-    CACHE_ENTRY_SYNCTIME_FC, COOKIE_CACHE_ENTRY, ERROR_INTERNET_INVALID_URL, INSTALLED_CACHE_ENTRY,
-    INTERNET_CACHE_ENTRY_INFOA, INTERNET_CACHE_ENTRY_INFOW, INTERNET_FLAG_CACHE_IF_NET_FAIL,
-    INTERNET_FLAG_FROM_CACHE, INTERNET_FLAG_HYPERLINK, INTERNET_FLAG_NEED_FILE,
-    INTERNET_FLAG_NO_CACHE_WRITE, INTERNET_FLAG_PRAGMA_NOCACHE, INTERNET_FLAG_RELOAD,
-    INTERNET_FLAG_RESYNCHRONIZE, NORMAL_CACHE_ENTRY, PENDING_DELETE_CACHE_ENTRY,
-    STICKY_CACHE_ENTRY, URLHISTORY_CACHE_ENTRY,
+    CACHE_ENTRY_SYNCTIME_FC, COOKIE_CACHE_ENTRY, INSTALLED_CACHE_ENTRY, NORMAL_CACHE_ENTRY,
+    PENDING_DELETE_CACHE_ENTRY, STICKY_CACHE_ENTRY, URLHISTORY_CACHE_ENTRY,
 };
 
 use super::options::{QueryBuffer, QueryFailure};
 use super::Charset;
-
-/// A `FILETIME` as one number: 100-ns intervals since 1601-01-01 UTC (0 = "not set").
-pub type FileTime = u64;
-
-/// One second in `FILETIME` units.
-pub const FILETIME_SECOND: u64 = 10_000_000;
-
-/// The exempt delta a sticky entry gets when it had none: one day in seconds (Wine
-/// `test_urlcacheA`: 86400).
-pub const STICKY_EXEMPT_DELTA: u32 = 86_400;
-
-/// `GET_INSTALLED_ENTRY`, the `GetUrlCacheEntryInfoExA` flag (winineti.h; not in windows-sys).
-pub const GET_INSTALLED_ENTRY: u32 = 0x200;
-
-/// How long a lock from `RetrieveUrlCacheEntryFile` holds: a day (Wine).
-const LOCK_LIFETIME: u64 = 24 * 60 * 60 * FILETIME_SECOND;
-
-/// Seconds between 1601-01-01 and 1970-01-01.
-const EPOCH_DIFFERENCE_SECONDS: u64 = 11_644_473_600;
-
-/// The current time as a [`FileTime`].
-pub fn now() -> FileTime {
-    let since_unix = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    (since_unix.as_secs() + EPOCH_DIFFERENCE_SECONDS) * FILETIME_SECOND
-        + u64::from(since_unix.subsec_nanos() / 100)
-}
-
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date of a day count since 1970-01-01: (year, month, day).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
-/// A `SYSTEMTIME` as a [`FileTime`] (`SystemTimeToFileTime`); `None` before 1601.
-pub fn filetime_from_system_time(time: &crate::time::SystemTime) -> Option<FileTime> {
-    let days = days_from_civil(
-        i64::from(time.year),
-        i64::from(time.month),
-        i64::from(time.day),
-    );
-    let seconds = days * 86_400
-        + i64::from(time.hour) * 3600
-        + i64::from(time.minute) * 60
-        + i64::from(time.second)
-        + EPOCH_DIFFERENCE_SECONDS as i64;
-    let seconds = u64::try_from(seconds).ok()?;
-    Some(seconds * FILETIME_SECOND + u64::from(time.milliseconds) * 10_000)
-}
-
-/// A [`FileTime`] as a `SYSTEMTIME` (`FileTimeToSystemTime`).
-pub fn system_time_from_filetime(time: FileTime) -> crate::time::SystemTime {
-    let total_seconds = time / FILETIME_SECOND;
-    let milliseconds = ((time % FILETIME_SECOND) / 10_000) as u16;
-    let unix = total_seconds as i64 - EPOCH_DIFFERENCE_SECONDS as i64;
-    let days = unix.div_euclid(86_400);
-    let rest = unix.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    // 1970-01-01 was a Thursday (4).
-    let day_of_week = (days + 4).rem_euclid(7) as u16;
-    crate::time::SystemTime::new(
-        u16::try_from(year).unwrap_or(u16::MAX),
-        month as u16,
-        day_of_week,
-        day as u16,
-        (rest / 3600) as u16,
-        ((rest % 3600) / 60) as u16,
-        (rest % 60) as u16,
-        milliseconds,
-    )
-}
-
-/// An HTTP date (`Last-Modified`, `Expires`) as a [`FileTime`], with Windows' lenient parser.
-pub fn filetime_from_http_date(text: &str) -> Option<FileTime> {
-    crate::time::parse_http_date(text).and_then(|t| filetime_from_system_time(&t))
-}
-
-/// `sizeof(INTERNET_CACHE_ENTRY_INFOA)` on the 64-bit ABI.
-pub const ENTRY_INFO_SIZE_A: u32 = size_of::<INTERNET_CACHE_ENTRY_INFOA>() as u32;
-/// `sizeof(INTERNET_CACHE_ENTRY_INFOW)` on the 64-bit ABI.
-pub const ENTRY_INFO_SIZE_W: u32 = size_of::<INTERNET_CACHE_ENTRY_INFOW>() as u32;
-
-/// `INTERNET_CACHE_ENTRY_INFO` on Rust types.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CacheEntryInfo {
-    /// `lpszSourceUrlName`.
-    pub source_url: String,
-    /// `lpszLocalFileName` (`None` for an entry without a file, such as `Visited:` ones).
-    pub local_file_name: Option<String>,
-    /// `CacheEntryType` (`NORMAL_CACHE_ENTRY`, `STICKY_CACHE_ENTRY`, …).
-    pub entry_type: u32,
-    /// `dwUseCount`: outstanding `RetrieveUrlCacheEntryFile` locks.
-    pub use_count: u32,
-    /// `dwHitRate`.
-    pub hit_rate: u32,
-    /// `dwSizeHigh:dwSizeLow`: the local file's size.
-    pub size: u64,
-    /// `LastModifiedTime`.
-    pub last_modified: FileTime,
-    /// `ExpireTime` (0 = none: never expired).
-    pub expire: FileTime,
-    /// `LastAccessTime`.
-    pub last_access: FileTime,
-    /// `LastSyncTime`.
-    pub last_sync: FileTime,
-    /// `lpHeaderInfo` / `dwHeaderInfoSize`.
-    pub header_info: Option<Vec<u8>>,
-    /// `lpszFileExtension`.
-    pub file_extension: Option<String>,
-    /// `dwExemptDelta`, seconds.
-    pub exempt_delta: u32,
-}
-
-fn align4(n: u32) -> u32 {
-    n.saturating_add(3) & !3
-}
-
-impl CacheEntryInfo {
-    /// The buffer size `Get/Retrieve/Find` need for this entry in `charset` (Wine
-    /// `urlcache_copy_entry`: header, then each string with its terminator, DWORD-aligned).
-    pub fn required_size(&self, charset: Charset) -> u32 {
-        let string = |s: &str| charset.byte_len(s).saturating_add(charset.unit());
-        let mut size = match charset {
-            Charset::Ansi => ENTRY_INFO_SIZE_A,
-            Charset::Wide => ENTRY_INFO_SIZE_W,
-        };
-        size = align4(size.saturating_add(string(&self.source_url)));
-        if let Some(file) = &self.local_file_name {
-            size = align4(size.saturating_add(string(file)));
-        }
-        if let Some(header) = &self.header_info {
-            let bytes = match charset {
-                Charset::Ansi => u32::try_from(header.len()).unwrap_or(u32::MAX),
-                Charset::Wide => charset.byte_len(&String::from_utf8_lossy(header)),
-            };
-            size = align4(size.saturating_add(bytes));
-        }
-        if let Some(ext) = &self.file_extension {
-            size = align4(size.saturating_add(string(ext)));
-        }
-        size
-    }
-}
 
 /// Where entry bodies live.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -228,14 +77,6 @@ pub const MEMORY_ROOT: &str = "memory:/urlcache/";
 #[derive(Clone, Debug)]
 struct Entry {
     info: CacheEntryInfo,
-}
-
-/// An open `FindFirstUrlCacheEntry` enumeration.
-#[derive(Clone, Debug)]
-struct Find {
-    container: Container,
-    /// The URL of the next entry to report (entries are enumerated in URL order).
-    next: Option<String>,
 }
 
 /// The cache containers, chosen by URL prefix.
@@ -780,97 +621,6 @@ impl UrlCache {
         }
     }
 
-    fn container_of_pattern(pattern: Option<&str>) -> Container {
-        match pattern {
-            None => Container::Content,
-            Some(p) if p.is_empty() || p == "*.*" || p == "*" => Container::Content,
-            Some(p) => Container::of_url(p),
-        }
-    }
-
-    fn next_in(&self, container: Container, from: Option<&str>) -> Option<&Entry> {
-        let range = match from {
-            Some(from) => self
-                .entries
-                .range::<str, _>((std::ops::Bound::Included(from), std::ops::Bound::Unbounded)),
-            None => self.entries.range::<str, _>(..),
-        };
-        range
-            .map(|(_, e)| e)
-            .find(|e| Container::of_url(&e.info.source_url) == container)
-    }
-
-    /// `FindFirstUrlCacheEntry{A,W}(pattern, info, &size)`: the first entry of the container
-    /// the pattern names (`NULL`, `""` and `*.*` = content; `visited:`, `cookie:`) and a
-    /// find handle (never 0). Too small → 122 with the required size and no handle; empty →
-    /// `ERROR_NO_MORE_ITEMS`.
-    pub fn find_first(
-        &mut self,
-        pattern: Option<&str>,
-        charset: Charset,
-        buffer: QueryBuffer,
-    ) -> Result<(u64, SizedInfo), QueryFailure> {
-        let container = Self::container_of_pattern(pattern);
-        let entry = self.next_in(container, None).ok_or(QueryFailure {
-            code: ERROR_NO_MORE_ITEMS,
-            length: None,
-        })?;
-        let size = Self::sized(&entry.info, charset, buffer)?;
-        let info = entry.info.clone();
-        let handle = self.next_find;
-        self.next_find = self.next_find.wrapping_add(1).max(1);
-        let next = self.after(container, &info.source_url);
-        self.finds.insert(handle, Find { container, next });
-        Ok((handle, SizedInfo { info, size }))
-    }
-
-    fn after(&self, container: Container, url: &str) -> Option<String> {
-        self.entries
-            .range::<str, _>((std::ops::Bound::Excluded(url), std::ops::Bound::Unbounded))
-            .map(|(_, e)| e)
-            .find(|e| Container::of_url(&e.info.source_url) == container)
-            .map(|e| e.info.source_url.clone())
-    }
-
-    /// `FindNextUrlCacheEntry{A,W}(handle, info, &size)`: the next entry; a too-small buffer →
-    /// 122 with the required size and the enumeration does not move (Wine
-    /// `test_find_url_cache_entriesA` retries the same entry); the end →
-    /// `ERROR_NO_MORE_ITEMS`; an unknown handle → `ERROR_INVALID_HANDLE`.
-    pub fn find_next(
-        &mut self,
-        handle: u64,
-        charset: Charset,
-        buffer: QueryBuffer,
-    ) -> Result<SizedInfo, QueryFailure> {
-        let fail = |code| QueryFailure { code, length: None };
-        let find = self
-            .finds
-            .get(&handle)
-            .ok_or(fail(ERROR_INVALID_HANDLE))?
-            .clone();
-        let entry = find
-            .next
-            .as_deref()
-            .and_then(|from| self.next_in(find.container, Some(from)))
-            .ok_or(fail(ERROR_NO_MORE_ITEMS))?;
-        let size = Self::sized(&entry.info, charset, buffer)?;
-        let info = entry.info.clone();
-        let next = self.after(find.container, &info.source_url);
-        if let Some(state) = self.finds.get_mut(&handle) {
-            state.next = next;
-        }
-        Ok(SizedInfo { info, size })
-    }
-
-    /// `FindCloseUrlCache(handle)`: unknown or 0 → `ERROR_INVALID_HANDLE` (Wine
-    /// `test_FindCloseUrlCache`).
-    pub fn find_close(&mut self, handle: u64) -> Result<(), u32> {
-        self.finds
-            .remove(&handle)
-            .map(|_| ())
-            .ok_or(ERROR_INVALID_HANDLE)
-    }
-
     /// The number of entries (all containers).
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -889,161 +639,6 @@ fn io_code(error: &std::io::Error) -> u32 {
         ErrorKind::PermissionDenied => windows_sys::Win32::Foundation::ERROR_ACCESS_DENIED,
         ErrorKind::AlreadyExists => windows_sys::Win32::Foundation::ERROR_FILE_EXISTS,
         _ => windows_sys::Win32::Foundation::ERROR_GEN_FAILURE,
-    }
-}
-
-/// The URL key the W entry points use (Wine `urlcache_encode_url`): for `http`/`https` URLs
-/// a host with non-ASCII characters is converted to its IDNA (punycode) form and the rest is
-/// kept as UTF-8; other URLs (`Visited:`, `Cookie:`, no scheme) are kept as they are. An
-/// `http(s)` URL with an empty host → `ERROR_INTERNET_INVALID_URL` (12005).
-pub fn encode_wide_url(url: &str) -> Result<String, u32> {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return Ok(url.to_owned());
-    };
-    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
-        return Ok(url.to_owned());
-    }
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let host_start = authority.rfind('@').map_or(0, |i| i + 1);
-    let host_and_port = &authority[host_start..];
-    let host_end = host_and_port.rfind(':').unwrap_or(host_and_port.len());
-    let host = &host_and_port[..host_end];
-    if host.is_empty() {
-        return Err(ERROR_INTERNET_INVALID_URL);
-    }
-    if host.is_ascii() {
-        return Ok(url.to_owned());
-    }
-    let ascii = match url::Host::parse(host) {
-        Ok(url::Host::Domain(d)) => d,
-        _ => return Err(ERROR_INTERNET_INVALID_URL),
-    };
-    Ok(format!(
-        "{scheme}://{}{ascii}{}{}",
-        &authority[..host_start],
-        &host_and_port[host_end..],
-        &rest[authority_end..]
-    ))
-}
-
-/// How a request uses the cache ([`decide`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CacheRead {
-    /// Send the request; the cache has nothing to offer (or the flags forbid using it).
-    Network,
-    /// Answer from the cached entry without touching the network.
-    Cached,
-    /// Send a conditional request; a 304 answer means the cached entry is used.
-    Revalidate {
-        /// `If-Modified-Since` value (RFC 1123), from the entry's last-modified time.
-        if_modified_since: Option<String>,
-        /// `If-None-Match` value, from the `ETag` in the entry's stored headers.
-        if_none_match: Option<String>,
-    },
-    /// `INTERNET_FLAG_FROM_CACHE` / `OFFLINE` without a cached entry: fail with
-    /// `ERROR_FILE_NOT_FOUND`, no network.
-    Unavailable,
-}
-
-/// The cache decision of one request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CacheDecision {
-    /// Whether (and how) the cache is read.
-    pub read: CacheRead,
-    /// Whether the response body is written to a cache entry.
-    pub write: bool,
-    /// Whether a file must be created even when the response is not cacheable
-    /// (`INTERNET_FLAG_NEED_FILE`; `DATAFILE_NAME` then answers it).
-    pub need_file: bool,
-    /// Whether `Pragma: no-cache` and `Cache-Control: no-cache` are sent
-    /// (`INTERNET_FLAG_PRAGMA_NOCACHE`).
-    pub pragma_no_cache: bool,
-    /// Whether a network failure falls back to the cached entry
-    /// (`INTERNET_FLAG_CACHE_IF_NET_FAIL` with an entry present).
-    pub fallback_on_network_failure: bool,
-}
-
-/// The `ETag` value in stored response headers, if any.
-fn etag_of(headers: &[u8]) -> Option<String> {
-    String::from_utf8_lossy(headers)
-        .split("\r\n")
-        .find_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            name.trim()
-                .eq_ignore_ascii_case("etag")
-                .then(|| value.trim().to_owned())
-        })
-}
-
-/// The cache decision of a request sent with `flags` (`INTERNET_FLAG_*`) and `verb`, with
-/// `cached` the entry for its URL, at time `now`. Documented semantics:
-///
-/// * only `GET` responses are cached; `NO_CACHE_WRITE` stops writing, `NEED_FILE` forces a
-///   file;
-/// * `FROM_CACHE` (= `OFFLINE`) uses only the cache ([`CacheRead::Unavailable`] without an
-///   entry);
-/// * `RELOAD` and `PRAGMA_NOCACHE` always go to the network (the latter also sends
-///   `Pragma: no-cache`);
-/// * `RESYNCHRONIZE` revalidates an existing entry;
-/// * `HYPERLINK` reloads an entry that has neither an expiry nor a last-modified time;
-/// * otherwise a fresh entry (expiry in the future) is used and a stale one (or one without
-///   an expiry) is revalidated.
-pub fn decide(
-    flags: u32,
-    verb: &str,
-    cached: Option<&CacheEntryInfo>,
-    now: FileTime,
-) -> CacheDecision {
-    let is_get = verb.eq_ignore_ascii_case("GET");
-    let need_file = flags & INTERNET_FLAG_NEED_FILE != 0;
-    let pragma_no_cache = flags & INTERNET_FLAG_PRAGMA_NOCACHE != 0;
-    let write = need_file || (is_get && flags & INTERNET_FLAG_NO_CACHE_WRITE == 0);
-    let cached = cached.filter(|_| is_get);
-    let read = match cached {
-        _ if flags & INTERNET_FLAG_FROM_CACHE != 0 => {
-            if cached.is_some() {
-                CacheRead::Cached
-            } else {
-                CacheRead::Unavailable
-            }
-        }
-        None => CacheRead::Network,
-        Some(_) if flags & (INTERNET_FLAG_RELOAD | INTERNET_FLAG_PRAGMA_NOCACHE) != 0 => {
-            CacheRead::Network
-        }
-        Some(entry) => {
-            let revalidate = || CacheRead::Revalidate {
-                if_modified_since: (entry.last_modified != 0)
-                    .then(|| {
-                        crate::time::format_rfc1123(&system_time_from_filetime(entry.last_modified))
-                            .ok()
-                    })
-                    .flatten(),
-                if_none_match: entry.header_info.as_deref().and_then(etag_of),
-            };
-            if flags & INTERNET_FLAG_RESYNCHRONIZE != 0 {
-                revalidate()
-            } else if flags & INTERNET_FLAG_HYPERLINK != 0
-                && entry.expire == 0
-                && entry.last_modified == 0
-            {
-                CacheRead::Network
-            } else if entry.expire > now {
-                CacheRead::Cached
-            } else {
-                revalidate()
-            }
-        }
-    };
-    CacheDecision {
-        fallback_on_network_failure: flags & INTERNET_FLAG_CACHE_IF_NET_FAIL != 0
-            && cached.is_some()
-            && read != CacheRead::Cached,
-        read,
-        write,
-        need_file,
-        pragma_no_cache,
     }
 }
 

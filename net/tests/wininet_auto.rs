@@ -1,0 +1,460 @@
+//! What WinINet does by itself on HTTP requests (WI-R28, WI-R29), through the typed API
+//! against the loopback servers: cookies stored from `Set-Cookie` and sent later (one process jar, shared with
+//! `InternetSetCookie`/`InternetGetCookie`) unless `INTERNET_FLAG_NO_COOKIES`; Basic
+//! authentication answered with `InternetConnect`'s or `INTERNET_OPTION_USERNAME` /
+//! `PASSWORD` credentials unless `INTERNET_FLAG_NO_AUTH` (`SECURITY_FLAG_*` values are
+//! windows-sys's WinHTTP ones, which WinINet shares); HTTPS with `INTERNET_FLAG_SECURE`
+//! and `https://` URLs, the certificate error codes (12045, 12037, 12038) and
+//! `SECURITY_FLAG_IGNORE_*` through `INTERNET_OPTION_SECURITY_FLAGS`.
+
+mod wininet_common;
+
+use hinternet_net::headers::{OutBuffer, QueryValue};
+use hinternet_net::wininet::options::{OptionValue, QueryBuffer};
+use hinternet_net::wininet_api::{slot, HandleValue, VecBuffer, WinInet};
+use hinternet_testservers::http;
+use hinternet_testservers::tls::{self, CertKind};
+use windows_sys::Win32::Networking::WinHttp as wh;
+use windows_sys::Win32::Networking::WinInet as wi;
+use wininet_common::finish;
+
+fn read_all(api: &WinInet, h: HandleValue) -> Vec<u8> {
+    let mut body = Vec::new();
+    for _ in 0..10_000 {
+        let buf = VecBuffer::new(4096);
+        let a = api.internet_read_file(h, buf.clone(), slot());
+        assert!(a.ret, "read failed: {:?}", a.last_error);
+        if a.out == 0 {
+            return body;
+        }
+        body.extend(buf.prefix(a.out as usize));
+    }
+    panic!("body did not end");
+}
+
+fn status(api: &WinInet, h: HandleValue) -> u32 {
+    let a = api.http_query_info(
+        h,
+        wi::HTTP_QUERY_STATUS_CODE | wi::HTTP_QUERY_FLAG_NUMBER,
+        None,
+        OutBuffer::bytes(4),
+        None,
+    );
+    assert!(a.ret, "{:?}", a.last_error);
+    match a.out.answer.expect("a status").value {
+        QueryValue::Number(n) => n,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn root(api: &WinInet) -> HandleValue {
+    api.internet_open(Some("auto"), wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0)
+        .ret
+}
+
+/// One request `verb path` on `port` with `flags`, `user`/`password` on the connect; the
+/// request handle after the send (the send must succeed) and its root.
+fn request(
+    api: &WinInet,
+    port: u16,
+    path: &str,
+    flags: u32,
+    user: Option<&str>,
+    password: Option<&str>,
+) -> (HandleValue, HandleValue) {
+    let r = root(api);
+    let c = api.internet_connect(
+        r,
+        Some("127.0.0.1"),
+        port,
+        user,
+        password,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        1,
+    );
+    assert_ne!(c.ret, HandleValue::NULL, "{:?}", c.last_error);
+    let q = api.http_open_request(c.ret, None, Some(path), None, None, &[], flags, 2);
+    assert_ne!(q.ret, HandleValue::NULL, "{:?}", q.last_error);
+    let s = api.http_send_request(q.ret, None, &[]);
+    assert!(s.ret, "send: {:?}", s.last_error);
+    (r, q.ret)
+}
+
+fn headers_seen(api: &WinInet, port: u16, flags: u32) -> String {
+    let (r, q) = request(api, port, "/headers", flags, None, None);
+    let text = String::from_utf8_lossy(&read_all(api, q)).into_owned();
+    api.internet_close_handle(r);
+    text
+}
+
+#[test]
+fn cookies_are_stored_and_sent_unless_no_cookies() {
+    let server = http::start();
+    let api = WinInet::new();
+    let port = server.port();
+    // Set-Cookie is stored in the process jar.
+    let (r, q) = request(&api, port, "/set-cookie?name=auto&value=42", 0, None, None);
+    assert_eq!(read_all(&api, q), b"cookie set");
+    api.internet_close_handle(r);
+    let url = format!("http://127.0.0.1:{port}/");
+    let got = api.internet_get_cookie(Some(&url), None, QueryBuffer::of(256));
+    assert!(got.ret, "{:?}", got.last_error);
+    assert_eq!(got.out.map(|a| a.text).as_deref(), Ok("auto=42"));
+    // Sent on a later request, with InternetSetCookie's cookie too.
+    assert!(
+        api.internet_set_cookie(Some(&url), None, Some("manual=7"))
+            .ret
+    );
+    let seen = headers_seen(&api, port, 0).to_ascii_lowercase();
+    let cookie_line = seen
+        .lines()
+        .find(|l| l.starts_with("cookie:"))
+        .unwrap_or_else(|| panic!("no Cookie header in {seen}"));
+    assert!(cookie_line.contains("auto=42"), "{cookie_line}");
+    assert!(cookie_line.contains("manual=7"), "{cookie_line}");
+    // INTERNET_FLAG_NO_COOKIES: nothing sent and nothing stored.
+    let seen = headers_seen(&api, port, wi::INTERNET_FLAG_NO_COOKIES).to_ascii_lowercase();
+    assert!(!seen.contains("cookie:"), "{seen}");
+    let (r, q) = request(
+        &api,
+        port,
+        "/set-cookie?name=hidden&value=1",
+        wi::INTERNET_FLAG_NO_COOKIES,
+        None,
+        None,
+    );
+    read_all(&api, q);
+    api.internet_close_handle(r);
+    let got = api.internet_get_cookie(Some(&url), None, QueryBuffer::of(256));
+    let text = got.out.map(|a| a.text).unwrap_or_default();
+    assert!(!text.contains("hidden"), "{text}");
+    finish(&api);
+}
+
+#[test]
+fn basic_auth_with_connect_credentials_or_options() {
+    let server = http::start();
+    let api = WinInet::new();
+    let port = server.port();
+    // InternetConnect's user and password answer the 401.
+    let (r, q) = request(
+        &api,
+        port,
+        "/auth",
+        0,
+        Some(http::AUTH_USER),
+        Some(http::AUTH_PASSWORD),
+    );
+    assert_eq!(status(&api, q), 200);
+    assert_eq!(read_all(&api, q), b"welcome");
+    api.internet_close_handle(r);
+    // No credentials: the 401 reaches the application.
+    let (r, q) = request(&api, port, "/auth", 0, None, None);
+    assert_eq!(status(&api, q), 401);
+    api.internet_close_handle(r);
+    // INTERNET_FLAG_NO_AUTH: credentials are not used.
+    let (r, q) = request(
+        &api,
+        port,
+        "/auth",
+        wi::INTERNET_FLAG_NO_AUTH,
+        Some(http::AUTH_USER),
+        Some(http::AUTH_PASSWORD),
+    );
+    assert_eq!(status(&api, q), 401);
+    api.internet_close_handle(r);
+    // Wrong credentials: one try, then the 401 is the answer.
+    let (r, q) = request(&api, port, "/auth", 0, Some("user"), Some("wrong"));
+    assert_eq!(status(&api, q), 401);
+    api.internet_close_handle(r);
+    // INTERNET_OPTION_USERNAME / PASSWORD on the request, then a re-send.
+    let (r, q) = request(&api, port, "/auth", 0, None, None);
+    assert_eq!(status(&api, q), 401);
+    read_all(&api, q);
+    for (option, value) in [
+        (wi::INTERNET_OPTION_USERNAME, http::AUTH_USER),
+        (wi::INTERNET_OPTION_PASSWORD, http::AUTH_PASSWORD),
+    ] {
+        let v = OptionValue::Text(value.to_owned());
+        let len = u32::try_from(value.len()).unwrap_or(0);
+        assert!(api.internet_set_option(q, option, Some(&v), len).ret);
+    }
+    assert!(api.http_send_request(q, None, &[]).ret);
+    assert_eq!(status(&api, q), 200);
+    api.internet_close_handle(r);
+    // Credentials in an InternetOpenUrl URL.
+    let r = root(&api);
+    let url = format!(
+        "http://{}:{}@127.0.0.1:{port}/auth",
+        http::AUTH_USER,
+        http::AUTH_PASSWORD
+    );
+    let h = api.internet_open_url(r, &url, None, 0, 0);
+    assert_ne!(h.ret, HandleValue::NULL, "{:?}", h.last_error);
+    assert_eq!(status(&api, h.ret), 200);
+    api.internet_close_handle(r);
+    finish(&api);
+}
+
+#[test]
+fn https_open_url_and_secure_request() {
+    let server = tls::start(CertKind::Valid);
+    let api = WinInet::new();
+    api.add_trusted_root(server.ca_der().to_vec());
+    let port = server.handle.port();
+    let r = root(&api);
+    let url = format!("https://127.0.0.1:{port}/fixed");
+    let h = api.internet_open_url(r, &url, None, 0, 0);
+    assert_ne!(h.ret, HandleValue::NULL, "{:?}", h.last_error);
+    assert_eq!(status(&api, h.ret), 200);
+    assert_eq!(read_all(&api, h.ret), http::FIXED_BODY);
+    let (r2, q) = request(&api, port, "/fixed", wi::INTERNET_FLAG_SECURE, None, None);
+    assert_eq!(read_all(&api, q), http::FIXED_BODY);
+    api.internet_close_handle(r2);
+    api.internet_close_handle(r);
+    finish(&api);
+}
+
+/// The certificate codes (Wine `netconn_verify_cert`): unknown CA 12045, expired 12037,
+/// wrong name 12038; `SECURITY_FLAG_IGNORE_*` set with `InternetSetOption` before the send
+/// lets the request through.
+#[test]
+fn https_certificate_errors_and_ignore_flags() {
+    for (kind, trust, code, ignore) in [
+        (
+            CertKind::Valid,
+            false,
+            wi::ERROR_INTERNET_INVALID_CA,
+            wh::SECURITY_FLAG_IGNORE_UNKNOWN_CA,
+        ),
+        (
+            CertKind::Expired,
+            true,
+            wi::ERROR_INTERNET_SEC_CERT_DATE_INVALID,
+            wh::SECURITY_FLAG_IGNORE_CERT_DATE_INVALID,
+        ),
+        (
+            CertKind::WrongName,
+            true,
+            wi::ERROR_INTERNET_SEC_CERT_CN_INVALID,
+            wh::SECURITY_FLAG_IGNORE_CERT_CN_INVALID,
+        ),
+    ] {
+        let server = tls::start(kind);
+        let api = WinInet::new();
+        if trust {
+            api.add_trusted_root(server.ca_der().to_vec());
+        }
+        let port = server.handle.port();
+        let r = root(&api);
+        let url = format!("https://127.0.0.1:{port}/fixed");
+        let h = api.internet_open_url(r, &url, None, 0, 0);
+        assert_eq!(
+            (h.ret, h.last_error),
+            (HandleValue::NULL, Some(code)),
+            "{kind:?}"
+        );
+        let c = api.internet_connect(
+            r,
+            Some("127.0.0.1"),
+            port,
+            None,
+            None,
+            wi::INTERNET_SERVICE_HTTP,
+            0,
+            1,
+        );
+        let q = api.http_open_request(
+            c.ret,
+            None,
+            Some("/fixed"),
+            None,
+            None,
+            &[],
+            wi::INTERNET_FLAG_SECURE,
+            2,
+        );
+        let s = api.http_send_request(q.ret, None, &[]);
+        assert_eq!((s.ret, s.last_error), (false, Some(code)), "{kind:?}");
+        let v = OptionValue::Dword(ignore);
+        let set = api.internet_set_option(q.ret, wi::INTERNET_OPTION_SECURITY_FLAGS, Some(&v), 4);
+        assert!(set.ret, "{kind:?}: {:?}", set.last_error);
+        let s = api.http_send_request(q.ret, None, &[]);
+        assert!(s.ret, "{kind:?} with {ignore:#x}: {:?}", s.last_error);
+        assert_eq!(read_all(&api, q.ret), http::FIXED_BODY);
+        api.internet_close_handle(r);
+        finish(&api);
+    }
+}
+
+/// The cache flags on real requests: a GET's 200 body is written to the URL cache (its file
+/// answers DATAFILE_NAME and InternetLockRequestFile) unless INTERNET_FLAG_NO_CACHE_WRITE;
+/// other statuses are not cached; INTERNET_FLAG_PRAGMA_NOCACHE sends `Pragma: no-cache`
+/// and `Cache-Control: no-cache`.
+#[test]
+fn cache_flags_on_requests() {
+    let server = http::start();
+    let api = WinInet::new();
+    let port = server.port();
+    let url = format!("http://127.0.0.1:{port}/fixed");
+    let (r, q) = request(&api, port, "/fixed", 0, None, None);
+    assert_eq!(read_all(&api, q), http::FIXED_BODY);
+    let info = api.get_url_cache_entry_info(Some(&url), Some(QueryBuffer::of(4096)), 0);
+    assert!(info.ret, "{url}: {:?}", info.last_error);
+    let entry = info.out.expect("ok").expect("an entry").info;
+    assert_eq!(entry.size, http::FIXED_BODY.len() as u64);
+    let file = entry.local_file_name.expect("a file");
+    let name =
+        api.internet_query_option(q, wi::INTERNET_OPTION_DATAFILE_NAME, QueryBuffer::of(1024));
+    assert!(name.ret, "{:?}", name.last_error);
+    let lock = api.internet_lock_request_file(q);
+    assert!(lock.ret, "{:?}", lock.last_error);
+    // The locked entry cannot be deleted until the lock goes.
+    let d = api.delete_url_cache_entry(Some(&url));
+    assert_eq!(
+        (d.ret, d.last_error),
+        (
+            false,
+            Some(windows_sys::Win32::Foundation::ERROR_SHARING_VIOLATION)
+        )
+    );
+    assert!(
+        api.internet_unlock_request_file(lock.out.expect("a lock"))
+            .ret
+    );
+    assert!(file.starts_with(hinternet_net::wininet::cache::MEMORY_ROOT));
+    api.internet_close_handle(r);
+    // NO_CACHE_WRITE: nothing written, and no data file to lock.
+    let (r, q) = request(
+        &api,
+        port,
+        "/chunked",
+        wi::INTERNET_FLAG_NO_CACHE_WRITE,
+        None,
+        None,
+    );
+    read_all(&api, q);
+    let chunked = format!("http://127.0.0.1:{port}/chunked");
+    assert_eq!(
+        api.get_url_cache_entry_info(Some(&chunked), None, 0)
+            .last_error,
+        Some(windows_sys::Win32::Foundation::ERROR_FILE_NOT_FOUND)
+    );
+    let l = api.internet_lock_request_file(q);
+    assert_eq!(
+        l.last_error,
+        Some(windows_sys::Win32::Foundation::ERROR_FILE_NOT_FOUND)
+    );
+    api.internet_close_handle(r);
+    // A 404 is not cached.
+    let (r, q) = request(&api, port, "/status?code=404", 0, None, None);
+    assert_eq!(status(&api, q), 404);
+    read_all(&api, q);
+    let missing = format!("http://127.0.0.1:{port}/status?code=404");
+    assert_eq!(
+        api.get_url_cache_entry_info(Some(&missing), None, 0)
+            .last_error,
+        Some(windows_sys::Win32::Foundation::ERROR_FILE_NOT_FOUND)
+    );
+    api.internet_close_handle(r);
+    // PRAGMA_NOCACHE adds the two headers.
+    let seen = headers_seen(&api, port, wi::INTERNET_FLAG_PRAGMA_NOCACHE).to_ascii_lowercase();
+    assert!(seen.contains("pragma: no-cache"), "{seen}");
+    assert!(seen.contains("cache-control: no-cache"), "{seen}");
+    let plain = headers_seen(&api, port, 0).to_ascii_lowercase();
+    assert!(!plain.contains("pragma:"), "{plain}");
+    finish(&api);
+}
+
+/// Reading from the cache: a fresh entry answers a GET without a connection (REQUEST_FLAGS
+/// has INTERNET_REQFLAG_FROM_CACHE; each root has its own pool, so a network answer would
+/// need a new connection), INTERNET_FLAG_RELOAD goes to the network, and
+/// INTERNET_FLAG_FROM_CACHE without an entry is ERROR_FILE_NOT_FOUND.
+#[test]
+fn fresh_entries_answer_from_the_cache() {
+    let server = http::start();
+    let api = WinInet::new();
+    let port = server.port();
+    let url = format!("http://127.0.0.1:{port}/fixed");
+    let (r, q) = request(&api, port, "/fixed", 0, None, None);
+    assert_eq!(read_all(&api, q), http::FIXED_BODY);
+    api.internet_close_handle(r);
+    // Make the entry fresh for an hour (the test server sends no Expires).
+    let info = api
+        .get_url_cache_entry_info(Some(&url), Some(QueryBuffer::of(4096)), 0)
+        .out
+        .expect("ok")
+        .expect("entry")
+        .info;
+    let file = info.local_file_name.clone().expect("file");
+    let head = info.header_info.clone().expect("head");
+    let later = hinternet_net::wininet::cache::now()
+        + 3600 * hinternet_net::wininet::cache::FILETIME_SECOND;
+    let c = api.commit_url_cache_entry(hinternet_net::wininet::cache::Commit {
+        url: Some(&url),
+        local_file: Some(&file),
+        expire: later,
+        last_modified: 0,
+        entry_type: wi::NORMAL_CACHE_ENTRY,
+        header_info: Some(&head),
+        file_extension: None,
+    });
+    assert!(c.ret, "{:?}", c.last_error);
+    let accepted = server.accepted();
+    let (r, q) = request(&api, port, "/fixed", 0, None, None);
+    assert_eq!(status(&api, q), 200);
+    assert_eq!(read_all(&api, q), http::FIXED_BODY);
+    let flags = api.internet_query_option(q, wi::INTERNET_OPTION_REQUEST_FLAGS, QueryBuffer::of(4));
+    let Some(Ok(hinternet_net::wininet::options::QueryOutcome::Value {
+        value: OptionValue::Dword(bits),
+        ..
+    })) = flags.out
+    else {
+        panic!("{flags:?}");
+    };
+    assert_ne!(bits & wi::INTERNET_REQFLAG_FROM_CACHE, 0, "{bits:#x}");
+    assert_eq!(
+        server.accepted(),
+        accepted,
+        "no connection for a cached answer"
+    );
+    api.internet_close_handle(r);
+    // RELOAD: the network again.
+    let (r, q) = request(&api, port, "/fixed", wi::INTERNET_FLAG_RELOAD, None, None);
+    assert_eq!(read_all(&api, q), http::FIXED_BODY);
+    assert!(server.accepted() > accepted, "RELOAD connects");
+    api.internet_close_handle(r);
+    // FROM_CACHE without an entry.
+    let r = root(&api);
+    let c = api.internet_connect(
+        r,
+        Some("127.0.0.1"),
+        port,
+        None,
+        None,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        1,
+    );
+    let q = api.http_open_request(
+        c.ret,
+        None,
+        Some("/nothing-cached"),
+        None,
+        None,
+        &[],
+        wi::INTERNET_FLAG_FROM_CACHE,
+        2,
+    );
+    let s = api.http_send_request(q.ret, None, &[]);
+    assert_eq!(
+        (s.ret, s.last_error),
+        (
+            false,
+            Some(windows_sys::Win32::Foundation::ERROR_FILE_NOT_FOUND)
+        )
+    );
+    api.internet_close_handle(r);
+    finish(&api);
+}
