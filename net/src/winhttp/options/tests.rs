@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::url::to_wide;
+use windows_sys::Win32::Foundation::{ERROR_INVALID_PARAMETER, ERROR_NOT_ENOUGH_MEMORY};
 
 fn session() -> SessionOptions {
     SessionOptions::new(Some(to_wide("agent")), ProxyInfo::default(), 0)
