@@ -1,4 +1,3 @@
-
 use super::*;
 
 const MASK: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];

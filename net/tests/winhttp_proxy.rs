@@ -1,0 +1,425 @@
+//! Named HTTP proxies and Basic authentication through the typed WinHTTP API: a plain GET
+//! through the proxy (absolute-form request line), HTTPS through a `CONNECT` tunnel, the
+//! bypass list, a proxy that is down (12029), `WINHTTP_OPTION_PROXY` on session and request,
+//! and the automatic answer to 401/407 when credentials were set before the send.
+
+mod winhttp_support;
+
+use base64::Engine as _;
+use hinternet_net::url::to_wide;
+use hinternet_net::winhttp::options::{OptionValue, ProxyInfo};
+use hinternet_net::winhttp_api::{Handle, WinHttp};
+use hinternet_net::winhttp_exec::VecBuffer;
+use hinternet_testservers::proxy::ProxyServer;
+use hinternet_testservers::{http as server, tls};
+use windows_sys::Win32::Foundation::ERROR_SUCCESS;
+use windows_sys::Win32::Networking::WinHttp as wh;
+use winhttp_support::*;
+
+/// `sizeof(WINHTTP_PROXY_INFO)` on the 64-bit ABI.
+const PROXY_INFO_LEN: u32 = std::mem::size_of::<wh::WINHTTP_PROXY_INFO>() as u32;
+
+fn read_all(api: &WinHttp, request: Handle) -> Vec<u8> {
+    let buf = VecBuffer::new(4096);
+    let mut body = Vec::new();
+    for _ in 0..10_000 {
+        let r = api.read_data(request, buf.clone(), 4096);
+        assert!(r.ret, "{r:?}");
+        if r.out == 0 {
+            break;
+        }
+        body.extend(buf.prefix(r.out as usize));
+    }
+    body
+}
+
+fn status_code(api: &WinHttp, request: Handle) -> u32 {
+    let q = api.query_headers(
+        request,
+        wh::WINHTTP_QUERY_STATUS_CODE | wh::WINHTTP_QUERY_FLAG_NUMBER,
+        None,
+        Some(4),
+        0,
+        None,
+    );
+    match q.out.value {
+        Some(hinternet_net::headers::QueryValue::Number(n)) => n,
+        other => panic!("no status: {other:?}"),
+    }
+}
+
+fn basic(user: &str, password: &str) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    format!("Basic {encoded}")
+}
+
+fn named(proxy: &str, bypass: Option<&str>) -> ProxyInfo {
+    ProxyInfo {
+        access_type: wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+        proxy: Some(to_wide(proxy)),
+        bypass: bypass.map(to_wide),
+    }
+}
+
+/// Opens session → connect → request for `path` on 127.0.0.1:`port`.
+fn open(
+    api: &WinHttp,
+    access: u32,
+    proxy: Option<&str>,
+    bypass: Option<&str>,
+    port: u16,
+    path: &str,
+    flags: u32,
+) -> [Handle; 3] {
+    let session = api.open(Some("proxy-test"), access, proxy, bypass, 0);
+    assert_eq!(session.last_error, Some(ERROR_SUCCESS), "{session:?}");
+    let connect = api.connect(session.ret, Some("127.0.0.1"), port).ret;
+    assert!(!connect.is_null());
+    let request = api
+        .open_request(connect, None, Some(path), None, None, &[], flags)
+        .ret;
+    assert!(!request.is_null());
+    [request, connect, session.ret]
+}
+
+fn close(api: &WinHttp, handles: [Handle; 3]) {
+    for h in handles {
+        assert!(api.close_handle(h).ret);
+    }
+    finish(api);
+}
+
+fn send_receive(api: &WinHttp, request: Handle) -> (bool, Option<u32>) {
+    let sent = api.send_request(request, None, &[], 0, None);
+    if !sent.ret {
+        return (sent.ret, sent.last_error);
+    }
+    let received = api.receive_response(request);
+    (received.ret, received.last_error)
+}
+
+#[test]
+fn plain_get_goes_through_the_named_proxy_in_absolute_form() {
+    let origin = server::start();
+    let proxy = ProxyServer::start();
+    let api = WinHttp::new().expect("runtime");
+    let proxy_name = format!("127.0.0.1:{}", proxy.handle.port());
+    let handles = open(
+        &api,
+        wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+        Some(&proxy_name),
+        None,
+        origin.port(),
+        "/fixed",
+        0,
+    );
+    let [request, _, session] = handles;
+    assert_eq!(send_receive(&api, request), (true, Some(ERROR_SUCCESS)));
+    assert_eq!(status_code(&api, request), 200);
+    assert_eq!(read_all(&api, request), server::FIXED_BODY);
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    let first = heads[0].lines().next().unwrap_or_default();
+    assert_eq!(
+        first,
+        format!("GET http://127.0.0.1:{}/fixed HTTP/1.1", origin.port())
+    );
+    assert!(
+        heads[0].contains(&format!("Host: 127.0.0.1:{}", origin.port())),
+        "{heads:?}"
+    );
+    // WINHTTP_OPTION_PROXY on the session answers what WinHttpOpen was given.
+    let q = api.query_option(session, wh::WINHTTP_OPTION_PROXY, Some(64));
+    assert!(q.ret, "{q:?}");
+    let Some(OptionValue::Proxy(info)) = q.out.value else {
+        panic!("no proxy info: {q:?}");
+    };
+    assert_eq!(info.access_type, wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY);
+    assert_eq!(info.proxy, Some(to_wide(&proxy_name)));
+    close(&api, handles);
+}
+
+#[test]
+fn https_goes_through_a_connect_tunnel() {
+    let origin = tls::start(tls::CertKind::Valid);
+    let proxy = ProxyServer::start();
+    let api = WinHttp::new().expect("runtime");
+    api.add_trusted_root(origin.ca_der().to_vec());
+    let proxy_name = format!("127.0.0.1:{}", proxy.handle.port());
+    let handles = open(
+        &api,
+        wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+        Some(&proxy_name),
+        None,
+        origin.handle.port(),
+        "/fixed",
+        wh::WINHTTP_FLAG_SECURE,
+    );
+    let request = handles[0];
+    assert_eq!(send_receive(&api, request), (true, Some(ERROR_SUCCESS)));
+    assert_eq!(status_code(&api, request), 200);
+    assert_eq!(read_all(&api, request), server::FIXED_BODY);
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 1, "only the CONNECT is visible: {heads:?}");
+    let authority = format!("127.0.0.1:{}", origin.handle.port());
+    assert_eq!(
+        heads[0].lines().next().unwrap_or_default(),
+        format!("CONNECT {authority} HTTP/1.1")
+    );
+    assert!(
+        heads[0].contains(&format!("Host: {authority}")),
+        "{heads:?}"
+    );
+    assert!(heads[0].contains("User-Agent: proxy-test"), "{heads:?}");
+    assert_eq!(origin.handle.accepted(), 1);
+    close(&api, handles);
+}
+
+#[test]
+fn bypass_list_skips_the_proxy() {
+    let origin = server::start();
+    let proxy = ProxyServer::start();
+    let api = WinHttp::new().expect("runtime");
+    let proxy_name = format!("127.0.0.1:{}", proxy.handle.port());
+    let handles = open(
+        &api,
+        wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+        Some(&proxy_name),
+        Some("<local>;127.0.0.1"),
+        origin.port(),
+        "/fixed",
+        0,
+    );
+    let request = handles[0];
+    assert_eq!(send_receive(&api, request), (true, Some(ERROR_SUCCESS)));
+    assert_eq!(read_all(&api, request), server::FIXED_BODY);
+    assert_eq!(proxy.requests(), 0);
+    assert_eq!(proxy.handle.accepted(), 0);
+    assert_eq!(origin.accepted(), 1);
+    close(&api, handles);
+}
+
+#[test]
+fn proxy_down_is_cannot_connect() {
+    let origin = server::start();
+    // A port nothing listens on: bind, read the port, close.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let api = WinHttp::new().expect("runtime");
+    let handles = open(
+        &api,
+        wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+        Some(&format!("127.0.0.1:{port}")),
+        None,
+        origin.port(),
+        "/fixed",
+        0,
+    );
+    let sent = api.send_request(handles[0], None, &[], 0, None);
+    assert_eq!(
+        (sent.ret, sent.last_error),
+        (false, Some(wh::ERROR_WINHTTP_CANNOT_CONNECT))
+    );
+    assert_eq!(origin.accepted(), 0);
+    close(&api, handles);
+}
+
+#[test]
+fn request_proxy_option_overrides_the_session_and_is_queried_back() {
+    let origin = server::start();
+    let proxy = ProxyServer::start();
+    let api = WinHttp::new().expect("runtime");
+    let handles = open(
+        &api,
+        wh::WINHTTP_ACCESS_TYPE_NO_PROXY,
+        None,
+        None,
+        origin.port(),
+        "/fixed",
+        0,
+    );
+    let request = handles[0];
+    let info = named(&format!("127.0.0.1:{}", proxy.handle.port()), None);
+    let value = OptionValue::Proxy(info.clone());
+    let set = api.set_option(
+        request,
+        wh::WINHTTP_OPTION_PROXY,
+        Some(&value),
+        PROXY_INFO_LEN,
+    );
+    assert!(set.ret, "{set:?}");
+    let q = api.query_option(request, wh::WINHTTP_OPTION_PROXY, Some(64));
+    assert_eq!(q.out.value, Some(OptionValue::Proxy(info)));
+    assert_eq!(send_receive(&api, request), (true, Some(ERROR_SUCCESS)));
+    assert_eq!(read_all(&api, request), server::FIXED_BODY);
+    assert_eq!(proxy.requests(), 1);
+    close(&api, handles);
+}
+
+#[test]
+fn session_proxy_option_routes_new_sends() {
+    let origin = server::start();
+    let proxy = ProxyServer::start();
+    let api = WinHttp::new().expect("runtime");
+    let handles = open(
+        &api,
+        wh::WINHTTP_ACCESS_TYPE_NO_PROXY,
+        None,
+        None,
+        origin.port(),
+        "/fixed",
+        0,
+    );
+    let info = named(&format!("127.0.0.1:{}", proxy.handle.port()), None);
+    let value = OptionValue::Proxy(info.clone());
+    let set = api.set_option(
+        handles[2],
+        wh::WINHTTP_OPTION_PROXY,
+        Some(&value),
+        PROXY_INFO_LEN,
+    );
+    assert!(set.ret, "{set:?}");
+    let q = api.query_option(handles[2], wh::WINHTTP_OPTION_PROXY, Some(64));
+    assert_eq!(q.out.value, Some(OptionValue::Proxy(info)));
+    assert_eq!(send_receive(&api, handles[0]), (true, Some(ERROR_SUCCESS)));
+    assert_eq!(read_all(&api, handles[0]), server::FIXED_BODY);
+    assert_eq!(proxy.requests(), 1);
+    close(&api, handles);
+}
+
+#[test]
+fn proxy_407_is_returned_without_credentials_and_answered_with_them() {
+    let origin = server::start();
+    let expected = basic("puser", "ppass");
+    let proxy = ProxyServer::start_with_basic(&expected);
+    let api = WinHttp::new().expect("runtime");
+    let proxy_name = format!("127.0.0.1:{}", proxy.handle.port());
+    // Without credentials: the 407 is the application's to answer.
+    let handles = open(
+        &api,
+        wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+        Some(&proxy_name),
+        None,
+        origin.port(),
+        "/fixed",
+        0,
+    );
+    let request = handles[0];
+    assert_eq!(send_receive(&api, request), (true, Some(ERROR_SUCCESS)));
+    assert_eq!(status_code(&api, request), 407);
+    let schemes = api.query_auth_schemes(request);
+    let schemes = schemes.out.expect("schemes");
+    assert_eq!(schemes.target, wh::WINHTTP_AUTH_TARGET_PROXY);
+    assert_eq!(proxy.requests(), 1);
+    // With the proxy user name and password options set before the send, WinHTTP resends
+    // with Proxy-Authorization inside ReceiveResponse.
+    for (option, text) in [
+        (wh::WINHTTP_OPTION_PROXY_USERNAME, "puser"),
+        (wh::WINHTTP_OPTION_PROXY_PASSWORD, "ppass"),
+    ] {
+        let value = OptionValue::Wide(to_wide(text));
+        let len = u32::try_from(text.len()).expect("short");
+        assert!(api.set_option(request, option, Some(&value), len).ret);
+    }
+    assert_eq!(send_receive(&api, request), (true, Some(ERROR_SUCCESS)));
+    assert_eq!(status_code(&api, request), 200);
+    assert_eq!(read_all(&api, request), server::FIXED_BODY);
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 3, "{heads:?}");
+    assert!(!heads[1].contains("Proxy-Authorization"), "{heads:?}");
+    assert!(
+        heads[2].contains(&format!("Proxy-Authorization: {expected}")),
+        "{heads:?}"
+    );
+    close(&api, handles);
+}
+
+#[test]
+fn connect_407_is_the_response_and_proxy_credentials_open_the_tunnel() {
+    let origin = tls::start(tls::CertKind::Valid);
+    let expected = basic("puser", "ppass");
+    let proxy = ProxyServer::start_with_basic(&expected);
+    let api = WinHttp::new().expect("runtime");
+    api.add_trusted_root(origin.ca_der().to_vec());
+    let proxy_name = format!("127.0.0.1:{}", proxy.handle.port());
+    let handles = open(
+        &api,
+        wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+        Some(&proxy_name),
+        None,
+        origin.handle.port(),
+        "/fixed",
+        wh::WINHTTP_FLAG_SECURE,
+    );
+    let request = handles[0];
+    assert_eq!(send_receive(&api, request), (true, Some(ERROR_SUCCESS)));
+    assert_eq!(status_code(&api, request), 407);
+    assert_eq!(origin.handle.accepted(), 0, "nothing reached the origin");
+    let set = api.set_credentials(
+        request,
+        wh::WINHTTP_AUTH_TARGET_PROXY,
+        wh::WINHTTP_AUTH_SCHEME_BASIC,
+        Some("puser"),
+        Some("ppass"),
+    );
+    assert!(set.ret, "{set:?}");
+    assert_eq!(send_receive(&api, request), (true, Some(ERROR_SUCCESS)));
+    assert_eq!(status_code(&api, request), 200);
+    assert_eq!(read_all(&api, request), server::FIXED_BODY);
+    let heads = proxy.heads();
+    assert!(heads.iter().all(|h| h.starts_with("CONNECT ")), "{heads:?}");
+    assert!(
+        heads
+            .last()
+            .is_some_and(|h| h.contains(&format!("Proxy-Authorization: {expected}"))),
+        "{heads:?}"
+    );
+    close(&api, handles);
+}
+
+fn server_auth(credentials: Option<(&str, &str)>) -> (u32, Vec<u8>, usize) {
+    let origin = server::start();
+    let api = WinHttp::new().expect("runtime");
+    let handles = open(
+        &api,
+        wh::WINHTTP_ACCESS_TYPE_NO_PROXY,
+        None,
+        None,
+        origin.port(),
+        "/auth",
+        0,
+    );
+    let request = handles[0];
+    if let Some((user, password)) = credentials {
+        for (option, text) in [
+            (wh::WINHTTP_OPTION_USERNAME, user),
+            (wh::WINHTTP_OPTION_PASSWORD, password),
+        ] {
+            let value = OptionValue::Wide(to_wide(text));
+            let len = u32::try_from(text.len()).expect("short");
+            assert!(api.set_option(request, option, Some(&value), len).ret);
+        }
+    }
+    assert_eq!(send_receive(&api, request), (true, Some(ERROR_SUCCESS)));
+    let status = status_code(&api, request);
+    let body = read_all(&api, request);
+    let connections = origin.accepted();
+    close(&api, handles);
+    (status, body, connections)
+}
+
+#[test]
+fn server_401_basic_is_answered_inside_receive_response_with_credentials() {
+    let (status, body, _) = server_auth(Some((server::AUTH_USER, server::AUTH_PASSWORD)));
+    assert_eq!((status, body.as_slice()), (200, &b"welcome"[..]));
+}
+
+#[test]
+fn server_401_without_or_with_wrong_credentials_is_returned() {
+    let (status, body, _) = server_auth(None);
+    assert_eq!((status, body.as_slice()), (401, &b"who are you?"[..]));
+    // Basic is tried once per send: wrong credentials give the 401 back.
+    let (status, _, _) = server_auth(Some(("user", "wrong")));
+    assert_eq!(status, 401);
+}
