@@ -388,7 +388,7 @@ pub use set::set_option;
 pub use stores::{
     set_timeouts, validate_set_timeouts, ConnectOptions, ConnectionFacts, GlobalOptions,
     QueryTarget, RequestOptions, SessionOptions, SetTarget, Timeouts, WebSocketOptions,
-    DEFAULT_WEBSOCKET_BUFFER_SIZE,
+    DEFAULT_RECEIVE_RESPONSE_TIMEOUT_MS, DEFAULT_WEBSOCKET_BUFFER_SIZE,
 };
 
 #[cfg(test)]

@@ -27,6 +27,13 @@ pub struct Timeouts {
     pub receive_response: u32,
 }
 
+/// How long a response head is waited for when the receive-response timeout is `~0u` (the
+/// default): 90 s, the default Microsoft documents for
+/// `WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT`. Wine waits 21 s instead; that is Wine's own
+/// choice (seen only in its source), while the query answering `~0u` is checked against
+/// Windows by Wine's tests (WH-R11).
+pub const DEFAULT_RECEIVE_RESPONSE_TIMEOUT_MS: u32 = 90_000;
+
 impl Default for Timeouts {
     /// The `WinHttpOpen` defaults (WH-R11): resolve 0, connect 20 s, send 30 s, receive 30 s,
     /// receive-response infinite.
@@ -64,10 +71,12 @@ impl Timeouts {
         })
     }
 
-    /// The receive-response timeout the wire layer should use: Wine's 21 s for "infinite".
+    /// The receive-response timeout the wire layer uses: the value set, or for `~0u` (the
+    /// default, which is also what a query answers) [`DEFAULT_RECEIVE_RESPONSE_TIMEOUT_MS`]
+    /// (WH-R11).
     pub fn effective_receive_response(&self) -> u32 {
         if self.receive_response == u32::MAX {
-            21_000
+            DEFAULT_RECEIVE_RESPONSE_TIMEOUT_MS
         } else {
             self.receive_response
         }

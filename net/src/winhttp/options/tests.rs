@@ -120,7 +120,11 @@ fn session_defaults_wh_r11() {
         query_dword(t, WINHTTP_OPTION_HANDLE_TYPE),
         Ok(WINHTTP_HANDLE_TYPE_SESSION)
     );
-    assert_eq!(s.timeouts.effective_receive_response(), 21_000);
+    assert_eq!(s.timeouts.effective_receive_response(), 90_000);
+    assert_eq!(
+        DEFAULT_RECEIVE_RESPONSE_TIMEOUT_MS, 90_000,
+        "Microsoft's documented default"
+    );
 }
 
 #[test]
