@@ -22,7 +22,6 @@
 //! asserted by Wine's conformance tests) is chosen and the item's documentation says so.
 
 pub mod auth;
-pub mod fuzz;
 pub mod options;
 pub mod platform;
 pub mod proxy;

@@ -61,6 +61,7 @@ use crate::winhttp_exec::{
 };
 use crate::ws::frame::BufferType;
 
+pub mod fuzz;
 pub mod misc;
 mod option_calls;
 mod request;

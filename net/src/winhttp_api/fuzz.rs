@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 use windows_sys::Win32::Foundation::ERROR_INSUFFICIENT_BUFFER;
 use windows_sys::Win32::Networking::WinHttp as wh;
 
+use super::WinHttp;
 use crate::winhttp::options::OptionValue;
-use crate::winhttp_api::WinHttp;
 use crate::winhttp_exec::VecBuffer;
 
 /// The errors a request against a hostile server may end with.
@@ -156,7 +156,7 @@ pub fn fuzz_server_bytes(bytes: &[u8]) {
     let _ = server.join();
 }
 
-fn exercise(api: &WinHttp, request: crate::winhttp_api::Handle, out_len: u32) {
+fn exercise(api: &WinHttp, request: super::Handle, out_len: u32) {
     let sent = api.send_request(request, None, &[], 0, None);
     if !check(sent.ret, sent.last_error, "SendRequest") {
         return;
