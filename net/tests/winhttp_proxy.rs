@@ -9,7 +9,6 @@ use base64::Engine as _;
 use hinternet_net::url::to_wide;
 use hinternet_net::winhttp::options::{OptionValue, ProxyInfo};
 use hinternet_net::winhttp_api::{Handle, WinHttp};
-use hinternet_net::winhttp_exec::VecBuffer;
 use hinternet_testservers::proxy::ProxyServer;
 use hinternet_testservers::{http as server, tls};
 use windows_sys::Win32::Foundation::ERROR_SUCCESS;
@@ -18,35 +17,6 @@ use winhttp_support::*;
 
 /// `sizeof(WINHTTP_PROXY_INFO)` on the 64-bit ABI.
 const PROXY_INFO_LEN: u32 = std::mem::size_of::<wh::WINHTTP_PROXY_INFO>() as u32;
-
-fn read_all(api: &WinHttp, request: Handle) -> Vec<u8> {
-    let buf = VecBuffer::new(4096);
-    let mut body = Vec::new();
-    for _ in 0..10_000 {
-        let r = api.read_data(request, buf.clone(), 4096);
-        assert!(r.ret, "{r:?}");
-        if r.out == 0 {
-            break;
-        }
-        body.extend(buf.prefix(r.out as usize));
-    }
-    body
-}
-
-fn status_code(api: &WinHttp, request: Handle) -> u32 {
-    let q = api.query_headers(
-        request,
-        wh::WINHTTP_QUERY_STATUS_CODE | wh::WINHTTP_QUERY_FLAG_NUMBER,
-        None,
-        Some(4),
-        0,
-        None,
-    );
-    match q.out.value {
-        Some(hinternet_net::headers::QueryValue::Number(n)) => n,
-        other => panic!("no status: {other:?}"),
-    }
-}
 
 fn basic(user: &str, password: &str) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
@@ -225,8 +195,9 @@ fn proxy_down_is_cannot_connect() {
     close(&api, handles);
 }
 
-#[test]
-fn request_proxy_option_overrides_the_session_and_is_queried_back() {
+/// Sets `WINHTTP_OPTION_PROXY` on the request (`on_request`) or on the session of a
+/// `NO_PROXY` session, checks the query answers it, and that the send goes through it.
+fn proxy_option_routes_the_send(on_request: bool) {
     let origin = server::start();
     let proxy = ProxyServer::start();
     let api = WinHttp::new().expect("runtime");
@@ -239,53 +210,29 @@ fn request_proxy_option_overrides_the_session_and_is_queried_back() {
         "/fixed",
         0,
     );
-    let request = handles[0];
+    let target = if on_request { handles[0] } else { handles[2] };
     let info = named(&format!("127.0.0.1:{}", proxy.handle.port()), None);
     let value = OptionValue::Proxy(info.clone());
-    let set = api.set_option(
-        request,
-        wh::WINHTTP_OPTION_PROXY,
-        Some(&value),
-        PROXY_INFO_LEN,
-    );
+    let option = wh::WINHTTP_OPTION_PROXY;
+    let set = api.set_option(target, option, Some(&value), PROXY_INFO_LEN);
     assert!(set.ret, "{set:?}");
-    let q = api.query_option(request, wh::WINHTTP_OPTION_PROXY, Some(64));
-    assert_eq!(q.out.value, Some(OptionValue::Proxy(info)));
-    assert_eq!(send_receive(&api, request), (true, Some(ERROR_SUCCESS)));
-    assert_eq!(read_all(&api, request), server::FIXED_BODY);
-    assert_eq!(proxy.requests(), 1);
-    close(&api, handles);
-}
-
-#[test]
-fn session_proxy_option_routes_new_sends() {
-    let origin = server::start();
-    let proxy = ProxyServer::start();
-    let api = WinHttp::new().expect("runtime");
-    let handles = open(
-        &api,
-        wh::WINHTTP_ACCESS_TYPE_NO_PROXY,
-        None,
-        None,
-        origin.port(),
-        "/fixed",
-        0,
-    );
-    let info = named(&format!("127.0.0.1:{}", proxy.handle.port()), None);
-    let value = OptionValue::Proxy(info.clone());
-    let set = api.set_option(
-        handles[2],
-        wh::WINHTTP_OPTION_PROXY,
-        Some(&value),
-        PROXY_INFO_LEN,
-    );
-    assert!(set.ret, "{set:?}");
-    let q = api.query_option(handles[2], wh::WINHTTP_OPTION_PROXY, Some(64));
+    let q = api.query_option(target, option, Some(64));
     assert_eq!(q.out.value, Some(OptionValue::Proxy(info)));
     assert_eq!(send_receive(&api, handles[0]), (true, Some(ERROR_SUCCESS)));
     assert_eq!(read_all(&api, handles[0]), server::FIXED_BODY);
     assert_eq!(proxy.requests(), 1);
+    assert_eq!(origin.accepted(), 1);
     close(&api, handles);
+}
+
+#[test]
+fn request_proxy_option_overrides_the_session_and_is_queried_back() {
+    proxy_option_routes_the_send(true);
+}
+
+#[test]
+fn session_proxy_option_routes_new_sends() {
+    proxy_option_routes_the_send(false);
 }
 
 #[test]
