@@ -581,10 +581,17 @@ pub async fn receive_response(
 ) -> NetResult<u16> {
     // Each pass handles one response; a followed redirect starts the next pass. Bounded by
     // the decider's limit and, whatever the decider does, by HARD_REDIRECT_LIMIT.
+    // A re-send that answers a 401/407 is not reported: the machine's protocol has no event
+    // for it (only a redirect re-sends with progress, WH-R31), so its progress and its
+    // response's RECEIVING/RECEIVED are left out and the completion reports the first
+    // response's head. Windows reports the re-send's progress too (a known gap).
+    let mut answered_challenge = false;
     loop {
         match std::mem::take(&mut req.phase) {
             ResponsePhase::RequestSent => {
-                progress.receiving();
+                if !answered_challenge {
+                    progress.receiving();
+                }
                 let limit = req.timeouts.receive_response;
                 let Some(exchange) = req.exchange.as_mut() else {
                     return Err(fail(req, NetError::IncorrectHandleState("no connection")));
@@ -594,11 +601,15 @@ pub async fn receive_response(
                     Ok(head) => u32::try_from(head.raw.len()).unwrap_or(u32::MAX),
                     Err(err) => return Err(fail(req, err)),
                 };
-                progress.received(head_bytes);
+                if !answered_challenge {
+                    progress.received(head_bytes);
+                }
             }
             ResponsePhase::ReplyReceived { head_bytes, error } => {
-                progress.receiving();
-                progress.received(head_bytes);
+                if !answered_challenge {
+                    progress.receiving();
+                    progress.received(head_bytes);
+                }
                 if let Some(err) = error {
                     return Err(fail(req, err));
                 }
@@ -639,6 +650,7 @@ pub async fn receive_response(
                 return Err(fail(req, err));
             }
             send_inner(req, progress).await?;
+            answered_challenge = true;
             continue;
         }
         if !(300..400).contains(&status) {
@@ -719,6 +731,8 @@ pub async fn receive_response(
                 return Err(fail(req, err));
             }
         }
+        // The redirect's own progress covers the responses so far; report the next one.
+        answered_challenge = false;
         send_inner(req, progress).await?;
     }
 }

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn named(proxy: &str, bypass: Option<&str>) -> ProxyInfo {
