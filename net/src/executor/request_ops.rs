@@ -22,8 +22,9 @@
 //!   3xx asks the [`RedirectDecider`] and a followed redirect reports REDIRECT, drains the
 //!   body, re-sends (with the new send's progress) and loops. Interim responses (100
 //!   Continue) are skipped by the wire layer. A 401/407 with a Basic challenge is answered once
-//!   per send when the request has credentials (set before the send), and re-sent like a
-//!   redirect; otherwise it is returned to the application.
+//!   per target and send when the request has credentials (set before the send): the
+//!   request is re-sent with the header, without progress of its own (see
+//!   [`receive_response`]); otherwise it is returned to the application.
 //! * **reads** ([`query_data_available`], [`read_data`]): buffered bytes are answered
 //!   without waiting; otherwise one network read under the receive timeout, with
 //!   RECEIVING_RESPONSE/RESPONSE_RECEIVED around it in async sessions only. At the end of
