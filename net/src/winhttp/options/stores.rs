@@ -133,7 +133,7 @@ pub struct GlobalOptions {
     /// `WINHTTP_OPTION_WORKER_THREAD_COUNT` as set (0 = one per CPU).
     pub worker_thread_count: u32,
     /// What `WINHTTP_OPTION_PROXY` on the NULL handle answers: the default proxy
-    /// configuration ([`super::proxy::get_default_proxy_configuration`]).
+    /// configuration ([`crate::winhttp::proxy::get_default_proxy_configuration`]).
     pub default_proxy: ProxyInfo,
     /// `WINHTTP_OPTION_EXTENDED_ERROR` on the NULL handle: the calling thread's last mapped
     /// socket error.
@@ -183,7 +183,7 @@ pub const DEFAULT_WEBSOCKET_BUFFER_SIZE: u32 = 32_768;
 
 impl SessionOptions {
     /// A new session's options: `WinHttpOpen(agent, …, flags)` with `proxy` as resolved from
-    /// the access type ([`super::proxy`]).
+    /// the access type ([`crate::winhttp::proxy`]).
     pub fn new(user_agent: Option<Vec<u16>>, proxy: ProxyInfo, flags: u32) -> Self {
         SessionOptions {
             flags,
