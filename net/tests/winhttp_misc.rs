@@ -176,3 +176,28 @@ fn proxy_configuration_set() {
     assert!(api.close_handle(session).ret);
     finish(&api);
 }
+
+#[test]
+fn receive_response_timeout_default_is_queried_as_infinite() {
+    // WH-R11: the query answers ~0u on session and request (the wait itself is 90 s).
+    let api = WinHttp::new().expect("runtime");
+    let session = api.open(None, 0, None, None, 0).ret;
+    let connect = api.connect(session, Some("127.0.0.1"), 9).ret;
+    let request = api
+        .open_request(connect, None, None, None, None, &[], 0)
+        .ret;
+    for handle in [session, request] {
+        let q = api.query_option(handle, wh::WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, Some(4));
+        assert!(q.ret, "{q:?}");
+        assert_eq!(
+            q.out.value,
+            Some(hinternet_net::winhttp::options::OptionValue::Dword(
+                u32::MAX
+            ))
+        );
+    }
+    for h in [request, connect, session] {
+        assert!(api.close_handle(h).ret);
+    }
+    finish(&api);
+}

@@ -15,35 +15,6 @@ use winhttp_support::*;
 
 const ALL: u32 = wh::WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS;
 
-fn read_all(api: &WinHttp, request: Handle) -> Vec<u8> {
-    let buf = VecBuffer::new(4096);
-    let mut body = Vec::new();
-    for _ in 0..10_000 {
-        let r = api.read_data(request, buf.clone(), 4096);
-        assert!(r.ret, "{r:?}");
-        if r.out == 0 {
-            break;
-        }
-        body.extend(buf.prefix(r.out as usize));
-    }
-    body
-}
-
-fn status_code(api: &WinHttp, request: Handle) -> u32 {
-    let q = api.query_headers(
-        request,
-        wh::WINHTTP_QUERY_STATUS_CODE | wh::WINHTTP_QUERY_FLAG_NUMBER,
-        None,
-        Some(4),
-        0,
-        None,
-    );
-    match q.out.value.clone() {
-        Some(hinternet_net::headers::QueryValue::Number(n)) => n,
-        other => panic!("{other:?} {q:?}"),
-    }
-}
-
 #[test]
 fn async_redirect_is_followed_inside_receive_response() {
     let server = server::start();

@@ -11,6 +11,8 @@
 //! - [`ws`]: a tokio-tungstenite websocket echo server;
 //! - [`script`]: a raw TCP server that plays a script of reads, writes, pauses, closes and
 //!   resets, for byte-exact and malformed replies;
+//! - [`proxy`]: a forwarding HTTP proxy (absolute-form requests and `CONNECT` tunnels to
+//!   127.0.0.1) that records every request head;
 //! - [`ftp`]: a scripted FTP server over an in-memory tree, with fault injection;
 //! - [`gopher`]: a Gopher / Gopher+ server with good and hostile menus;
 //! - `unftp` (feature `libunftp-conformance`, off by default): libunftp over a directory, a
@@ -29,6 +31,7 @@ use tokio::sync::watch;
 pub mod ftp;
 pub mod gopher;
 pub mod http;
+pub mod proxy;
 pub mod script;
 pub mod tls;
 #[cfg(feature = "libunftp-conformance")]

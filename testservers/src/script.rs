@@ -43,6 +43,10 @@ pub enum Step {
     Reset,
     /// Keep the connection open and silent until the server stops.
     Hang,
+    /// Answer the websocket upgrade read so far: `101` with the `Sec-WebSocket-Accept` that
+    /// matches the last `Sec-WebSocket-Key` read on this connection (a wrong or missing key
+    /// gets an accept value that cannot match).
+    AcceptWebSocket,
 }
 
 /// A running script server.
@@ -197,6 +201,14 @@ async fn play(
                 let _ = shutdown.changed().await;
                 return;
             }
+            Step::AcceptWebSocket => {
+                let accept = websocket_accept(&seen);
+                let reply = format!(
+                    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\
+                     Connection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+                );
+                stream.write_all(reply.as_bytes()).await.is_ok()
+            }
         };
         record(&log, index, &seen[before..]);
         if ok {
@@ -206,4 +218,17 @@ async fn play(
             return;
         }
     }
+}
+
+/// The `Sec-WebSocket-Accept` for the last `Sec-WebSocket-Key` in `seen` (RFC 6455 §4.2.2).
+fn websocket_accept(seen: &[u8]) -> String {
+    let text = String::from_utf8_lossy(seen);
+    let key = text
+        .split("\r\n")
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(name, _)| name.trim().eq_ignore_ascii_case("Sec-WebSocket-Key"))
+        .map(|(_, value)| value.trim().to_owned())
+        .last()
+        .unwrap_or_default();
+    tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes())
 }

@@ -21,8 +21,10 @@
 //!   read), RESPONSE_RECEIVED with the head's length; cookies stored unless disabled; a
 //!   3xx asks the [`RedirectDecider`] and a followed redirect reports REDIRECT, drains the
 //!   body, re-sends (with the new send's progress) and loops. Interim responses (100
-//!   Continue) are skipped by the wire layer. Authentication is not retried here (the
-//!   application answers a 401/407 itself).
+//!   Continue) are skipped by the wire layer. A 401/407 with a Basic challenge is answered once
+//!   per target and send when the request has credentials (set before the send): the
+//!   request is re-sent with the header, without progress of its own (see
+//!   [`receive_response`]); otherwise it is returned to the application.
 //! * **reads** ([`query_data_available`], [`read_data`]): buffered bytes are answered
 //!   without waiting; otherwise one network read under the receive timeout, with
 //!   RECEIVING_RESPONSE/RESPONSE_RECEIVED around it in async sessions only. At the end of
@@ -40,6 +42,7 @@ use windows_sys::Win32::Networking::WinHttp as wh;
 use crate::error::{NetError, NetResult};
 use crate::headers::HeaderStore;
 use crate::http::conn::{connect_tcp, ip_string, resolve, start_tls, Connection};
+use crate::http::proxy::{absolute_target, connect_authority, open_tunnel, TunnelReply};
 use crate::http::request::{RequestHead, UploadFraming};
 use crate::http::response::wire_text;
 use crate::http::tls::client_config;
@@ -175,40 +178,67 @@ fn is_async(req: &RequestState) -> bool {
     lock(&req.session().settings).is_async
 }
 
+/// What [`acquire`] got: a connection ready for the request (and whether it is new), or a
+/// proxy that refused the `CONNECT` (its response becomes the request's response).
+enum Acquired {
+    Ready(Box<Connection>, bool),
+    ProxyRefused(Box<Exchange>),
+}
+
+/// The headers of a `CONNECT` to the proxy: `User-Agent` and `Proxy-Authorization` (the
+/// request's own, else Basic proxy credentials set before the send).
+fn tunnel_headers(req: &RequestState) -> Vec<(String, String)> {
+    let mut headers = Vec::new();
+    if let Some(agent) = req.headers.get("User-Agent") {
+        headers.push(("User-Agent".to_owned(), agent.to_owned()));
+    }
+    let authorization = req
+        .headers
+        .get("Proxy-Authorization")
+        .map(str::to_owned)
+        .or_else(|| req.auth.proxy_basic());
+    if let Some(value) = authorization {
+        headers.push(("Proxy-Authorization".to_owned(), value));
+    }
+    headers
+}
+
 /// Opens a connection for the request: a live pooled one (no progress) unless `fresh`, or a
-/// new one with the resolve (first time on this connect) and connect progress.
-async fn acquire(
-    req: &RequestState,
-    progress: &dyn Progress,
-    fresh: bool,
-) -> NetResult<(Connection, bool)> {
+/// new one with the resolve (first time on this connect) and connect progress — to the
+/// proxy when the request goes through one (then a `CONNECT` tunnel for a secure request).
+async fn acquire(req: &RequestState, progress: &dyn Progress, fresh: bool) -> NetResult<Acquired> {
     let session = req.session();
     let target = &req.target;
-    let key = target.pool_key(None);
+    let route = req.proxy_route();
+    let key = req.pool_key();
     let pooled = if fresh || req.disabled.keep_alive() {
         None
     } else {
         session.pool.checkout(&key, Instant::now())
     };
-    let cached = req.connect.cached_address(&target.host, target.port);
+    let (dial_host, dial_port) = match &route {
+        Some(route) => (route.host.as_str(), route.port),
+        None => (target.host.as_str(), target.port),
+    };
+    let cached = req.connect.cached_address(dial_host, dial_port);
     if let Some(mut conn) = pooled {
         if cached.is_none() {
             if let Some(peer) = conn.peer_addr() {
-                req.connect.cache_address(&target.host, target.port, peer);
+                req.connect.cache_address(dial_host, dial_port, peer);
             }
         }
         conn.set_timeouts(req.timeouts.send, req.timeouts.receive_response);
-        return Ok((conn, false));
+        return Ok(Acquired::Ready(Box::new(conn), false));
     }
     let addr = match cached {
         Some(addr) => addr,
         None => {
-            progress.resolving(&target.host);
-            let addrs = resolve(&target.host, target.port, req.timeouts.resolve).await?;
+            progress.resolving(dial_host);
+            let addrs = resolve(dial_host, dial_port, req.timeouts.resolve).await?;
             let addr = *addrs.first().ok_or_else(|| NetError::NameNotResolved {
-                host: target.host.clone(),
+                host: dial_host.to_owned(),
             })?;
-            req.connect.cache_address(&target.host, target.port, addr);
+            req.connect.cache_address(dial_host, dial_port, addr);
             progress.resolved(&ip_string(&addr));
             addr
         }
@@ -217,6 +247,18 @@ async fn acquire(
     progress.connecting(&ip);
     let mut conn = connect_tcp(&[addr], req.timeouts.connect).await?;
     if target.secure {
+        if route.is_some() {
+            conn.set_timeouts(req.timeouts.send, req.timeouts.receive_response);
+            let authority = connect_authority(&target.host, target.port);
+            match open_tunnel(conn, &authority, &tunnel_headers(req)).await? {
+                TunnelReply::Established(tunnel) => conn = *tunnel,
+                TunnelReply::Refused(mut exchange) => {
+                    progress.connected(&ip);
+                    exchange.forbid_reuse();
+                    return Ok(Acquired::ProxyRefused(exchange));
+                }
+            }
+        }
         let config = {
             let settings = lock(&session.settings);
             client_config(&settings.tls, req.security_flags)
@@ -225,7 +267,7 @@ async fn acquire(
     }
     progress.connected(&ip);
     conn.set_timeouts(req.timeouts.send, req.timeouts.receive_response);
-    Ok((conn, true))
+    Ok(Acquired::Ready(Box::new(conn), true))
 }
 
 /// Drains what is left of the current response and gives its connection back to the pool
@@ -239,7 +281,7 @@ async fn release_connection(req: &mut RequestState) {
     }
     let keep = !req.disabled.keep_alive() && !req.request_asks_close();
     if let Some(conn) = exchange.into_reusable().filter(|_| keep) {
-        let key = req.target.pool_key(None);
+        let key = req.pool_key();
         req.session().pool.checkin(key, conn, Instant::now());
     }
 }
@@ -350,17 +392,35 @@ async fn send_once(
     progress: &dyn Progress,
     fresh: bool,
 ) -> Result<(Exchange, bool, bool), (NetError, bool)> {
-    let (conn, new) = acquire(req, progress, fresh)
+    let acquired = acquire(req, progress, fresh)
         .await
         .map_err(|e| (e, false))?;
+    let (conn, new) = match acquired {
+        Acquired::Ready(conn, new) => (*conn, new),
+        Acquired::ProxyRefused(exchange) => {
+            // Nothing of the request went out; the proxy's answer is the response.
+            progress.sending();
+            progress.sent(0);
+            return Ok((*exchange, true, false));
+        }
+    };
     let reused = !new;
     let mut exchange = Exchange::new(conn, &req.verb);
     let (framing, _) = upload_framing(req);
-    let headers = wire_headers(req);
+    let route = req.proxy_route();
+    let mut headers = wire_headers(req);
+    if req.target.secure && route.is_some() {
+        // The proxy's credentials stay with the proxy (they went in the CONNECT).
+        headers.retain(|(name, _)| !name.eq_ignore_ascii_case("Proxy-Authorization"));
+    }
+    let request_target = match route {
+        Some(_) if !req.target.secure => absolute_target(&req.target.origin(), &req.path),
+        _ => req.path.clone(),
+    };
     let host = req.target.host_header();
     let head = RequestHead {
         method: &req.verb,
-        target: &req.path,
+        target: &request_target,
         host: &host,
         headers: &headers,
         framing,
@@ -458,6 +518,9 @@ pub async fn send_request(
     req.optional = optional;
     req.total_length = total_length;
     add_send_headers(req)?;
+    let has_auth = req.headers.get("Authorization").is_some();
+    let has_proxy_auth = req.headers.get("Proxy-Authorization").is_some();
+    req.auth.begin_send(has_auth, has_proxy_auth);
     send_inner(req, progress).await
 }
 
@@ -519,10 +582,17 @@ pub async fn receive_response(
 ) -> NetResult<u16> {
     // Each pass handles one response; a followed redirect starts the next pass. Bounded by
     // the decider's limit and, whatever the decider does, by HARD_REDIRECT_LIMIT.
+    // A re-send that answers a 401/407 is not reported: the machine's protocol has no event
+    // for it (only a redirect re-sends with progress, WH-R31), so its progress and its
+    // response's RECEIVING/RECEIVED are left out and the completion reports the first
+    // response's head. Windows reports the re-send's progress too (a known gap).
+    let mut answered_challenge = false;
     loop {
         match std::mem::take(&mut req.phase) {
             ResponsePhase::RequestSent => {
-                progress.receiving();
+                if !answered_challenge {
+                    progress.receiving();
+                }
                 let limit = req.timeouts.receive_response;
                 let Some(exchange) = req.exchange.as_mut() else {
                     return Err(fail(req, NetError::IncorrectHandleState("no connection")));
@@ -532,11 +602,15 @@ pub async fn receive_response(
                     Ok(head) => u32::try_from(head.raw.len()).unwrap_or(u32::MAX),
                     Err(err) => return Err(fail(req, err)),
                 };
-                progress.received(head_bytes);
+                if !answered_challenge {
+                    progress.received(head_bytes);
+                }
             }
             ResponsePhase::ReplyReceived { head_bytes, error } => {
-                progress.receiving();
-                progress.received(head_bytes);
+                if !answered_challenge {
+                    progress.receiving();
+                    progress.received(head_bytes);
+                }
                 if let Some(err) = error {
                     return Err(fail(req, err));
                 }
@@ -569,6 +643,17 @@ pub async fn receive_response(
         }
         req.response = Some(response);
         req.phase = ResponsePhase::ResponseReceived;
+        if let Some((header, value)) = authorization_answer(req, status) {
+            // WinHTTP answers a Basic challenge itself when it has credentials, inside
+            // ReceiveResponse (Wine's receive_response → handle_authorization).
+            release_connection(req).await;
+            if let Err(err) = set_header(&mut req.headers, header, &value) {
+                return Err(fail(req, err));
+            }
+            send_inner(req, progress).await?;
+            answered_challenge = true;
+            continue;
+        }
         if !(300..400).contains(&status) {
             report_buffered(req, progress);
             return Ok(status);
@@ -647,8 +732,30 @@ pub async fn receive_response(
                 return Err(fail(req, err));
             }
         }
+        // The redirect's own progress covers the responses so far; report the next one.
+        answered_challenge = false;
         send_inner(req, progress).await?;
     }
+}
+
+/// The header that answers a 401/407 automatically, if the request has credentials for it.
+fn authorization_answer(req: &mut RequestState, status: u16) -> Option<(&'static str, String)> {
+    if !matches!(status, 401 | 407) {
+        return None;
+    }
+    let store = &req.response.as_ref()?.store;
+    let www: Vec<String> = store
+        .values("WWW-Authenticate")
+        .map(str::to_owned)
+        .collect();
+    let proxy: Vec<String> = store
+        .values("Proxy-Authenticate")
+        .map(str::to_owned)
+        .collect();
+    let www: Vec<&str> = www.iter().map(String::as_str).collect();
+    let proxy: Vec<&str> = proxy.iter().map(String::as_str).collect();
+    let disabled = req.disabled.0;
+    req.auth.answer(status, &www, &proxy, disabled)
 }
 
 /// Ends the body: reports the end, then pools the connection when reusable or closes it
@@ -662,7 +769,7 @@ async fn finish_body(req: &mut RequestState, progress: &dyn Progress) {
     let keep = !asks_close && !req.disabled.keep_alive();
     if keep && exchange.is_reusable() {
         if let Some(conn) = exchange.into_reusable() {
-            let key = req.target.pool_key(None);
+            let key = req.pool_key();
             req.session().pool.checkin(key, conn, Instant::now());
         }
         return;

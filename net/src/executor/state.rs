@@ -97,6 +97,37 @@ pub enum Access {
     AutomaticProxy,
 }
 
+impl Access {
+    /// As the proxy configuration [`crate::winhttp::proxy::choose_proxy`] reads: only a
+    /// named proxy routes anywhere (default and automatic configurations connect directly).
+    pub fn proxy_info(&self) -> crate::winhttp::options::ProxyInfo {
+        match self {
+            Access::NamedProxy { proxy, bypass } => crate::winhttp::options::ProxyInfo {
+                access_type: wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+                proxy: Some(crate::url::to_wide(proxy)),
+                bypass: bypass.as_deref().map(crate::url::to_wide),
+            },
+            _ => crate::winhttp::options::ProxyInfo {
+                access_type: wh::WINHTTP_ACCESS_TYPE_NO_PROXY,
+                proxy: None,
+                bypass: None,
+            },
+        }
+    }
+
+    /// From a `WINHTTP_PROXY_INFO` (`WINHTTP_OPTION_PROXY` set on a session).
+    pub fn from_proxy_info(info: &crate::winhttp::options::ProxyInfo) -> Access {
+        let text = |w: &Option<Vec<u16>>| w.as_deref().map(String::from_utf16_lossy);
+        match (info.access_type, text(&info.proxy)) {
+            (wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY, Some(proxy)) => Access::NamedProxy {
+                proxy,
+                bypass: text(&info.bypass),
+            },
+            _ => Access::NoProxy,
+        }
+    }
+}
+
 /// `WINHTTP_OPTION_REDIRECT_POLICY`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RedirectPolicy {
@@ -390,6 +421,10 @@ pub struct RequestState {
     pub(crate) exchange: Option<Exchange>,
     /// Whether the connection of the current exchange is a new one.
     pub(crate) new_connection: bool,
+    /// `WINHTTP_OPTION_PROXY` set on the request (`None`: the session's access type).
+    pub proxy: Option<crate::winhttp::options::ProxyInfo>,
+    /// Credentials and the per-send state of the automatic 401/407 answer.
+    pub auth: crate::winhttp::auth::AuthState,
 }
 
 impl RequestState {
@@ -445,7 +480,36 @@ impl RequestState {
             response: None,
             exchange: None,
             new_connection: false,
+            proxy: None,
+            auth: Default::default(),
         }
+    }
+
+    /// The proxy this request goes through now (request option, else the session's named
+    /// proxy; the bypass list is honoured), `None` for a direct connection.
+    pub fn proxy_route(&self) -> Option<crate::http::proxy::ProxyRoute> {
+        let info = match &self.proxy {
+            Some(info) => info.clone(),
+            None => lock(&self.session().settings).access.proxy_info(),
+        };
+        let scheme = if self.target.secure { "https" } else { "http" };
+        match crate::winhttp::proxy::choose_proxy(
+            &info,
+            scheme,
+            &self.target.host,
+            self.target.port,
+        ) {
+            crate::winhttp::proxy::ProxyChoice::Direct => None,
+            crate::winhttp::proxy::ProxyChoice::Proxy { host, port } => {
+                Some(crate::http::proxy::ProxyRoute { host, port })
+            }
+        }
+    }
+
+    /// The pool key of this request's connections (its target through its proxy).
+    pub fn pool_key(&self) -> PoolKey {
+        let proxy = self.proxy_route().map(|r| r.label());
+        self.target.pool_key(proxy.as_deref())
     }
 
     /// The session.

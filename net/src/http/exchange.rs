@@ -453,6 +453,12 @@ impl Exchange {
         }
     }
 
+    /// Keeps the connection out of the pool whatever the response says (a proxy's refusal
+    /// of a `CONNECT`: the connection leads to the proxy, not through it).
+    pub fn forbid_reuse(&mut self) {
+        self.failed = true;
+    }
+
     /// The connection whatever its state (e.g. after `101 Switching Protocols`; any bytes
     /// after the head are in [`Connection::take_read_ahead`]).
     pub fn into_connection(self) -> Connection {

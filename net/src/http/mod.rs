@@ -10,6 +10,7 @@ pub mod conn;
 pub mod exchange;
 pub mod fuzz;
 pub mod pool;
+pub mod proxy;
 pub mod request;
 pub mod response;
 pub mod tls;

@@ -297,6 +297,80 @@ pub fn respond_to_challenge(challenge: &Challenge<'_>) -> ChallengeOutcome {
     }
 }
 
+/// What one request keeps for the automatic answer to a 401/407 inside
+/// `WinHttpReceiveResponse`: the credentials set on it and which targets Basic was already
+/// sent to during the current send.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuthState {
+    /// `WinHttpSetCredentials`.
+    pub credentials: CredentialStore,
+    /// `WINHTTP_OPTION_USERNAME` / `PASSWORD`.
+    pub server_fallback: Credential,
+    /// `WINHTTP_OPTION_PROXY_USERNAME` / `PROXY_PASSWORD`.
+    pub proxy_fallback: Credential,
+    basic_sent_to_server: bool,
+    basic_sent_to_proxy: bool,
+}
+
+impl AuthState {
+    /// A new send starts: Basic counts as sent to a target whose authorization header the
+    /// request already carries (set by the application or pre-emptively).
+    pub fn begin_send(&mut self, has_authorization: bool, has_proxy_authorization: bool) {
+        self.basic_sent_to_server = has_authorization;
+        self.basic_sent_to_proxy = has_proxy_authorization;
+    }
+
+    /// The answer to a response with `status` and its challenge headers: the header to set
+    /// before re-sending, or `None` to hand the response to the application. Basic is
+    /// answered at most once per target per send.
+    pub fn answer(
+        &mut self,
+        status: u16,
+        www_authenticate: &[&str],
+        proxy_authenticate: &[&str],
+        disable_flags: u32,
+    ) -> Option<(&'static str, String)> {
+        let status = u32::from(status);
+        let already = match status {
+            HTTP_STATUS_DENIED => self.basic_sent_to_server,
+            HTTP_STATUS_PROXY_AUTH_REQ => self.basic_sent_to_proxy,
+            _ => return None,
+        };
+        let outcome = respond_to_challenge(&Challenge {
+            status,
+            www_authenticate,
+            proxy_authenticate,
+            disable_flags,
+            credentials: &self.credentials,
+            server_fallback: &self.server_fallback,
+            proxy_fallback: &self.proxy_fallback,
+            basic_already_sent: already,
+        });
+        let ChallengeOutcome::Resend { header, value, .. } = outcome else {
+            return None;
+        };
+        if status == HTTP_STATUS_DENIED {
+            self.basic_sent_to_server = true;
+        } else {
+            self.basic_sent_to_proxy = true;
+        }
+        Some((header, value))
+    }
+
+    /// The `Proxy-Authorization` value for a `CONNECT`: Basic proxy credentials from
+    /// `WinHttpSetCredentials`, else the proxy user name and password options.
+    pub fn proxy_basic(&self) -> Option<String> {
+        let credential = self
+            .credentials
+            .get(WINHTTP_AUTH_TARGET_PROXY, WINHTTP_AUTH_SCHEME_BASIC)
+            .unwrap_or(&self.proxy_fallback);
+        Some(basic_authorization(
+            credential.username.as_deref()?,
+            credential.password.as_deref()?,
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -552,6 +626,61 @@ mod tests {
         assert_eq!(
             respond_to_challenge(&c),
             ChallengeOutcome::Deliver { reason: 4317 }
+        );
+    }
+
+    #[test]
+    fn auth_state_answers_basic_once_per_send() {
+        let mut state = AuthState {
+            server_fallback: Credential {
+                username: Some(to_wide("u")),
+                password: Some(to_wide("p")),
+            },
+            ..AuthState::default()
+        };
+        state.begin_send(false, false);
+        let basic = ["Basic realm=\"x\""];
+        let first = state.answer(401, &basic, &[], 0);
+        assert_eq!(
+            first,
+            Some((
+                "Authorization",
+                basic_authorization(&to_wide("u"), &to_wide("p"))
+            ))
+        );
+        assert_eq!(state.answer(401, &basic, &[], 0), None, "Basic is one-shot");
+        state.begin_send(false, false);
+        assert_eq!(
+            state.answer(401, &basic, &[], WINHTTP_DISABLE_AUTHENTICATION),
+            None
+        );
+        assert_eq!(state.answer(200, &basic, &[], 0), None);
+        state.begin_send(true, false);
+        assert_eq!(
+            state.answer(401, &basic, &[], 0),
+            None,
+            "already sent by the app"
+        );
+        assert_eq!(
+            state.answer(407, &[], &basic, 0),
+            None,
+            "no proxy credentials"
+        );
+        assert_eq!(state.proxy_basic(), None);
+        state
+            .credentials
+            .set(
+                WINHTTP_AUTH_TARGET_PROXY,
+                WINHTTP_AUTH_SCHEME_BASIC,
+                Some(&to_wide("pu")),
+                Some(&to_wide("pp")),
+            )
+            .expect("valid credentials");
+        let proxy = basic_authorization(&to_wide("pu"), &to_wide("pp"));
+        assert_eq!(state.proxy_basic(), Some(proxy.clone()));
+        assert_eq!(
+            state.answer(407, &[], &basic, 0),
+            Some(("Proxy-Authorization", proxy))
         );
     }
 }

@@ -77,6 +77,15 @@ impl WinHttp {
         if let Err(code) = store.set(target, scheme, user16.as_deref(), pass16.as_deref()) {
             return fail(code);
         }
+        // Kept on the request for the automatic 401/407 answer (already validated).
+        let kept = self.with_request(request, |req| {
+            req.auth
+                .credentials
+                .set(target, scheme, user16.as_deref(), pass16.as_deref())
+        });
+        if kept.is_none() {
+            return fail(wh::ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+        }
         if scheme != wh::WINHTTP_AUTH_SCHEME_BASIC {
             return reply;
         }

@@ -61,6 +61,7 @@ use crate::winhttp_exec::{
 };
 use crate::ws::frame::BufferType;
 
+pub mod fuzz;
 pub mod misc;
 mod option_calls;
 mod request;
@@ -621,6 +622,15 @@ fn apply_request_options(req: &mut RequestState, o: &RequestOptions) {
     req.disabled = crate::executor::state::DisabledFeatures(o.disable_flags);
     req.security_flags = o.security_flags;
     req.upgrade_to_websocket = o.websocket_upgrade;
+    req.proxy = o.proxy.clone();
+    req.auth.server_fallback = crate::winhttp::auth::Credential {
+        username: o.username.clone(),
+        password: o.password.clone(),
+    };
+    req.auth.proxy_fallback = crate::winhttp::auth::Credential {
+        username: o.proxy_username.clone(),
+        password: o.proxy_password.clone(),
+    };
 }
 
 /// The rich information of a delivered notification (see `winhttp_exec`, payloads).

@@ -90,6 +90,9 @@ impl WinHttp {
                 let mut s = lock(&state.settings);
                 apply_session_timeouts(&mut s, &o);
                 s.max_redirects = o.max_redirects;
+                if r.is_ok() && option == wh::WINHTTP_OPTION_PROXY {
+                    s.access = crate::executor::state::Access::from_proxy_info(&o.proxy);
+                }
                 if let Some(p) =
                     crate::executor::state::RedirectPolicy::from_winhttp(o.redirect_policy)
                 {

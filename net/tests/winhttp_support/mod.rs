@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use hinternet_net::winhttp_api::{Handle, StatusCallback, WinHttp};
-use hinternet_net::winhttp_exec::StatusInfo;
+use hinternet_net::winhttp_exec::{StatusInfo, VecBuffer};
 use windows_sys::Win32::Networking::WinHttp as wh;
 
 /// How long a test waits for one notification.
@@ -98,3 +98,34 @@ pub fn finish(api: &WinHttp) {
 }
 
 pub use hinternet_net::winhttp_names::status_name as name;
+
+/// Reads the body to its end with `WinHttpReadData` (bounded), asserting each read succeeds.
+pub fn read_all(api: &WinHttp, request: Handle) -> Vec<u8> {
+    let buf = VecBuffer::new(4096);
+    let mut body = Vec::new();
+    for _ in 0..10_000 {
+        let r = api.read_data(request, buf.clone(), 4096);
+        assert!(r.ret, "{r:?}");
+        if r.out == 0 {
+            break;
+        }
+        body.extend(buf.prefix(r.out as usize));
+    }
+    body
+}
+
+/// `WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER`.
+pub fn status_code(api: &WinHttp, request: Handle) -> u32 {
+    let q = api.query_headers(
+        request,
+        wh::WINHTTP_QUERY_STATUS_CODE | wh::WINHTTP_QUERY_FLAG_NUMBER,
+        None,
+        Some(4),
+        0,
+        None,
+    );
+    match q.out.value.clone() {
+        Some(hinternet_net::headers::QueryValue::Number(n)) => n,
+        other => panic!("{other:?} {q:?}"),
+    }
+}
