@@ -438,7 +438,7 @@ impl HinternetModel {
 
     /// Environment protocol facts about `object` (the machine refuses those its state does
     /// not allow, and the model then drops them): the send at the head connects, the
-    /// response at the head is redirected, the peer closes an idle request's connection.
+    /// head reaches its next wire step, the response at the head is redirected, the peer closes an idle request's connection.
     /// (A websocket frame for the pending receive is that receive's completion.) With every function, also
     /// buffered data and the end of the body.
     fn protocol_events(&self, object: ObjectId, o: &Object, out: &mut Vec<Input>) {
@@ -458,6 +458,11 @@ impl HinternetModel {
                 Api::WinHttpReceiveResponse | Api::HttpSendRequest | Api::HttpEndRequest
             ) {
                 event(ProtocolEvent::Redirect);
+            }
+            // The head's next wire step, reported as it happens (the machine refuses it
+            // once every step was reported).
+            if head.api.op_spec().is_some_and(|s| !s.progress.is_empty()) {
+                event(ProtocolEvent::Progress { bytes: 1 });
             }
         }
         let kind = o.kind();

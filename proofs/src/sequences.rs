@@ -199,7 +199,10 @@ pub fn protocol_event(machine: &Machine, object: ObjectId, selector: u8) -> Inpu
         };
     }
     let event = match selector % 8 {
-        0 | 1 => ProtocolEvent::DataBuffered(u32::from(high)),
+        0 => ProtocolEvent::DataBuffered(u32::from(high)),
+        1 => ProtocolEvent::Progress {
+            bytes: u32::from(high),
+        },
         2 => ProtocolEvent::EndOfData,
         3 => ProtocolEvent::Redirect,
         4 => ProtocolEvent::Connecting {

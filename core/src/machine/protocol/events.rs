@@ -1,9 +1,11 @@
 //! Protocol facts only the executor knows, applied to an object.
 //!
 //! Owns: [`Machine::protocol_event`] (data buffered, end of data, redirect, connect,
-//! connection closed). Websocket frames complete their receive (or close) operation
+//! connection closed, a wire step of the head operation's progress). Websocket frames complete their receive (or close) operation
 //! through [`Input::Complete`] with [`Completion::WebSocket`]. Invariant: an event that does not fit the
-//! object's kind or queue is an input error and changes nothing.
+//! object's kind or queue is an input error and changes nothing. Progress reported live
+//! ([`ProtocolEvent::Progress`]) is counted in `ProtoState::progressed`, so the
+//! completion emits only the rest: each status once, in protocol order (law 12).
 
 use crate::machine::*;
 
@@ -46,8 +48,11 @@ impl Machine {
                 let st = family.statuses();
                 let (sending, sent, redirect) = (st.sending_request, st.request_sent, st.redirect);
                 obj.proto.flags &= !protocol::flag::CONNECT_REPORTED;
-                // WH-R31 / WI-R20: the response so far, REDIRECT, then the re-send.
-                for &status in progress {
+                let done = usize::from(obj.proto.progressed).min(progress.len());
+                obj.proto.progressed = 0;
+                // WH-R31 / WI-R20: the response so far (what was not reported live),
+                // REDIRECT, then the re-send.
+                for &status in &progress[done..] {
                     self.emit(object, value, context, status, Info::None);
                 }
                 self.emit(object, value, context, redirect, Info::None);
@@ -63,7 +68,11 @@ impl Machine {
                         Api::WinHttpSendRequest | Api::HttpSendRequest | Api::HttpSendRequestEx
                     )
                 });
-                if !sending || obj.proto.has(protocol::flag::CONNECT_REPORTED) {
+                // Law 12: connecting comes before any send progress of the operation.
+                if !sending
+                    || obj.proto.has(protocol::flag::CONNECT_REPORTED)
+                    || obj.proto.progressed > 0
+                {
                     return Err(bad);
                 }
                 obj.proto.flags |= protocol::flag::CONNECT_REPORTED;
@@ -92,6 +101,24 @@ impl Machine {
                 let (closing, closed) = (st.closing_connection, st.connection_closed);
                 self.emit(object, value, context, closing, Info::None);
                 self.emit(object, value, context, closed, Info::None);
+            }
+            ProtocolEvent::Progress { bytes } => {
+                let head = obj.queues[Lane::Main.index()].front().copied().ok_or(bad)?;
+                let spec = head.api.op_spec().ok_or(bad)?;
+                let (_, statuses) = protocol::progress(head.api, obj.kind, spec.progress);
+                let done = usize::from(obj.proto.progressed);
+                let &status = statuses.get(done).ok_or(bad)?;
+                obj.proto.progressed = obj.proto.progressed.saturating_add(1);
+                let (value, context) = (obj.value, obj.context);
+                // WI-R21: WinINet's RESPONSE_RECEIVED of a read carries the bytes taken.
+                let info = if family == Family::WinInet && status == wininet::RESPONSE_RECEIVED {
+                    Info::Bytes(bytes)
+                } else {
+                    Info::None
+                };
+                // WH-R30 / WH-R31 / WI-R20 / WI-R21: the step as it happens (law 12: in
+                // the completion progress order, before the completion).
+                self.emit(object, value, context, status, info);
             }
             _ => return Err(bad),
         }

@@ -394,6 +394,9 @@ impl ProtoState {
     pub fn complete(&mut self, api: Api, result: Completion, last: bool) {
         let phase = self.phase;
         self.flags &= !flag::CONNECT_REPORTED;
+        if api.op_spec().is_some_and(|s| s.lane == Lane::Main) {
+            self.progressed = 0;
+        }
         let rule = completion_rule(api, phase);
         match result {
             Completion::Error(_) => {

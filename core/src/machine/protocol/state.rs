@@ -165,6 +165,12 @@ pub struct ProtoState {
     /// Response bytes buffered and readable without blocking (reported by
     /// [`ProtocolEvent::DataBuffered`](crate::ProtocolEvent::DataBuffered)).
     pub avail: u32,
+    /// How many of the completion progress notifications of the operation at the head of
+    /// the main lane were already emitted as they happened
+    /// ([`ProtocolEvent::Progress`](crate::ProtocolEvent::Progress)); the completion emits
+    /// only the rest. Zero between operations (reset when an operation ends or a redirect
+    /// starts the re-send).
+    pub progressed: u8,
 }
 
 impl ProtoState {
@@ -174,6 +180,7 @@ impl ProtoState {
             phase: Phase::initial(kind),
             flags: 0,
             avail: 0,
+            progressed: 0,
         }
     }
 
