@@ -460,8 +460,13 @@ impl HinternetModel {
                 event(ProtocolEvent::Redirect);
             }
             // The head's next wire step, reported as it happens (the machine refuses it
-            // once every step was reported).
-            if head.api.op_spec().is_some_and(|s| !s.progress.is_empty()) {
+            // once every step was reported). With the representative functions only the
+            // first step is reported live (the rest at the completion): the interplay of
+            // live and completion progress at about 60% of the states of every step.
+            let first = o.protocol().progressed == 0;
+            if head.api.op_spec().is_some_and(|s| !s.progress.is_empty())
+                && (first || self.bounds.apis == ApiSet::All)
+            {
                 event(ProtocolEvent::Progress { bytes: 1 });
             }
         }
