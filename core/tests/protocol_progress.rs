@@ -10,6 +10,10 @@ use hinternet_core::{
 };
 use support::*;
 
+/// `ERROR_WINHTTP_NAME_NOT_RESOLVED`.
+const NAME_NOT_RESOLVED: u32 =
+    windows_sys::Win32::Networking::WinHttp::ERROR_WINHTTP_NAME_NOT_RESOLVED;
+
 const STEP: ProtocolEvent = ProtocolEvent::Progress { bytes: 0 };
 
 fn winhttp_request(async_mode: bool) -> (H, HandleValue, ObjectId) {
@@ -238,4 +242,58 @@ fn wi_r21_a_pending_read_reports_response_received_with_the_bytes_as_they_arrive
     assert!(refused(&mut h, o, STEP));
     h.complete_ok(o, Lane::Main, 7);
     assert_eq!(statuses(&h.notes()), vec![wi::REQUEST_COMPLETE]);
+}
+
+#[test]
+fn wh_r30_a_name_that_does_not_resolve_shows_resolving_name_only() {
+    let (mut h, r, o) = winhttp_request(true);
+    h.call(Api::WinHttpSendRequest, r);
+    h.event(o, ProtocolEvent::Resolving);
+    assert_eq!(statuses(&h.notes()), vec![wh::RESOLVING_NAME]);
+    // Once per send.
+    assert!(refused(&mut h, o, ProtocolEvent::Resolving));
+    // WH-R22: 12007, asynchronously REQUEST_ERROR; no NAME_RESOLVED.
+    h.complete(
+        o,
+        Lane::Main,
+        hinternet_core::Completion::Error(NAME_NOT_RESOLVED),
+    );
+    assert_eq!(statuses(&h.notes()), vec![wh::REQUEST_ERROR]);
+}
+
+#[test]
+fn wi_r20_resolution_then_connect_emit_each_status_once_in_order() {
+    let (mut h, r, o) = wininet_request(true);
+    h.call(Api::HttpSendRequest, r);
+    h.event(o, ProtocolEvent::Resolving);
+    // A started resolution goes on with the resolved name only.
+    assert!(refused(
+        &mut h,
+        o,
+        ProtocolEvent::Connecting { resolve: false }
+    ));
+    h.event(o, ProtocolEvent::Connecting { resolve: true });
+    h.event(o, STEP);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![
+            wi::RESOLVING_NAME,
+            wi::NAME_RESOLVED,
+            wi::CONNECTING_TO_SERVER,
+            wi::CONNECTED_TO_SERVER,
+            wi::SENDING_REQUEST
+        ]
+    );
+    // Law 12: no resolution after the send progress started.
+    assert!(refused(&mut h, o, ProtocolEvent::Resolving));
+    h.complete_ok(o, Lane::Main, 0);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![
+            wi::REQUEST_SENT,
+            wi::RECEIVING_RESPONSE,
+            wi::RESPONSE_RECEIVED,
+            wi::REQUEST_COMPLETE
+        ]
+    );
 }

@@ -451,6 +451,7 @@ impl HinternetModel {
                 event(ProtocolEvent::Connecting { resolve: true });
                 if self.bounds.apis == ApiSet::All {
                     event(ProtocolEvent::Connecting { resolve: false });
+                    event(ProtocolEvent::Resolving);
                 }
             }
             if matches!(

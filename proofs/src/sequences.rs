@@ -205,8 +205,9 @@ pub fn protocol_event(machine: &Machine, object: ObjectId, selector: u8) -> Inpu
         },
         2 => ProtocolEvent::EndOfData,
         3 => ProtocolEvent::Redirect,
+        4 if high % 3 == 2 => ProtocolEvent::Resolving,
         4 => ProtocolEvent::Connecting {
-            resolve: high.is_multiple_of(2),
+            resolve: high.is_multiple_of(3),
         },
         _ => ProtocolEvent::ConnectionClosed,
     };

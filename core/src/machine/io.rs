@@ -286,6 +286,12 @@ pub enum ProtocolEvent {
         /// The name is resolved first.
         resolve: bool,
     },
+    /// The send at the head of the main lane starts resolving the server name:
+    /// `RESOLVING_NAME` now, as it happens, so a name that does not resolve shows
+    /// `RESOLVING_NAME` without `NAME_RESOLVED` (WH-R30, WI-R20). A later
+    /// `Connecting { resolve: true }` emits the rest (`NAME_RESOLVED` onwards). At most
+    /// once per send, before its connect and send progress.
+    Resolving,
     /// The request's connection is being closed (the body ended on a connection that
     /// cannot be kept): `CLOSING_CONNECTION`, `CONNECTION_CLOSED` (WH-R32, WI-R21).
     ConnectionClosed,

@@ -18,7 +18,7 @@ pub mod request_ops;
 pub mod state;
 pub mod websocket_ops;
 
-pub use progress::{NoProgress, Progress, ProgressEvent, RecordingProgress};
+pub use progress::{LiveSteps, NoProgress, Progress, ProgressEvent, RecordingProgress};
 pub use request_ops::{
     DefaultRedirects, RedirectContext, RedirectDecider, RedirectDecision, RedirectTarget,
 };

@@ -15,7 +15,7 @@ use windows_sys::Win32::Networking::WinInet as wi;
 use super::executor::{FtpConnect, InetKind, InetObject, InetProgress, Reporter};
 use super::ops::send_and_receive;
 use crate::executor::state::{limit_from_millis, RedirectPolicy, Timeouts};
-use crate::executor::{ConnectState, RequestState, SessionState};
+use crate::executor::{ConnectState, LiveSteps, RequestState, SessionState};
 use crate::ftp::{Direction, FtpConfig, FtpSession, TransferType};
 use crate::gopher::locator::type_flags;
 use crate::gopher::{GopherConfig, GopherLocator, GopherSession};
@@ -125,7 +125,8 @@ pub(crate) async fn open_resource(
                 args.async_mode,
             );
             let object = Arc::new(object);
-            let progress = InetProgress::new(reporter, object.clone());
+            // The handle does not exist yet: its progress comes at the completion.
+            let progress = InetProgress::new(reporter, object.clone(), LiveSteps::none());
             let completion = {
                 let InetKind::Request(req) = &object.kind else {
                     return Err(fail(wi::ERROR_INTERNET_INTERNAL_ERROR));

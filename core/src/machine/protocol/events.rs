@@ -47,7 +47,7 @@ impl Machine {
                 let progress = head.api.op_spec().map_or(&[][..], |s| s.progress);
                 let st = family.statuses();
                 let (sending, sent, redirect) = (st.sending_request, st.request_sent, st.redirect);
-                obj.proto.flags &= !protocol::flag::CONNECT_REPORTED;
+                obj.proto.flags &= !(protocol::flag::CONNECT_REPORTED | protocol::flag::RESOLVING);
                 let done = usize::from(obj.proto.progressed).min(progress.len());
                 obj.proto.progressed = 0;
                 // WH-R31 / WI-R20: the response so far (what was not reported live),
@@ -61,23 +61,41 @@ impl Machine {
                     self.emit(object, value, context, sent, Info::None);
                 }
             }
-            ProtocolEvent::Connecting { resolve } => {
+            ProtocolEvent::Connecting { .. } | ProtocolEvent::Resolving => {
                 let sending = obj.queues[Lane::Main.index()].front().is_some_and(|op| {
                     matches!(
                         op.api,
                         Api::WinHttpSendRequest | Api::HttpSendRequest | Api::HttpSendRequestEx
                     )
                 });
-                // Law 12: connecting comes before any send progress of the operation.
+                let resolving = obj.proto.has(protocol::flag::RESOLVING);
+                // Law 12: connecting comes before any send progress of the operation; a
+                // started resolution goes on with NAME_RESOLVED only.
+                let refused = match event {
+                    ProtocolEvent::Resolving => resolving,
+                    _ => resolving && event != (ProtocolEvent::Connecting { resolve: true }),
+                };
                 if !sending
+                    || refused
                     || obj.proto.has(protocol::flag::CONNECT_REPORTED)
                     || obj.proto.progressed > 0
                 {
                     return Err(bad);
                 }
-                obj.proto.flags |= protocol::flag::CONNECT_REPORTED;
                 let (value, context) = (obj.value, obj.context);
                 let st = family.statuses();
+                if event == ProtocolEvent::Resolving {
+                    obj.proto.flags |= protocol::flag::RESOLVING;
+                    // WH-R30 / WI-R20: the resolution starts now.
+                    self.emit(object, value, context, st.resolving_name, Info::None);
+                    return Ok(Reply {
+                        ret: Ret::None,
+                        last_error: None,
+                        outcome: Outcome::Event,
+                    });
+                }
+                let resolve = event == (ProtocolEvent::Connecting { resolve: true });
+                obj.proto.flags |= protocol::flag::CONNECT_REPORTED;
                 let statuses: [u32; 4] = [
                     st.resolving_name,
                     st.name_resolved,
@@ -85,7 +103,11 @@ impl Machine {
                     st.connected_to_server,
                 ];
                 // WH-R30 / WI-R20: [resolve] connect, before the send progress (law 12).
-                let skip = if resolve { 0 } else { 2 };
+                let skip = match (resolve, resolving) {
+                    (true, false) => 0,
+                    (true, true) => 1,
+                    (false, _) => 2,
+                };
                 for &status in &statuses[skip..] {
                     self.emit(object, value, context, status, Info::None);
                 }
@@ -104,8 +126,7 @@ impl Machine {
             }
             ProtocolEvent::Progress { bytes } => {
                 let head = obj.queues[Lane::Main.index()].front().copied().ok_or(bad)?;
-                let spec = head.api.op_spec().ok_or(bad)?;
-                let (_, statuses) = protocol::progress(head.api, obj.kind, spec.progress);
+                let statuses = protocol::completion_progress(head.api, obj.kind);
                 let done = usize::from(obj.proto.progressed);
                 let &status = statuses.get(done).ok_or(bad)?;
                 obj.proto.progressed = obj.proto.progressed.saturating_add(1);

@@ -144,14 +144,20 @@ pub mod flag {
     /// operation ends or a redirect re-sends).
     pub const CONNECT_REPORTED: u8 = 32;
 
+    /// The running send has reported `RESOLVING_NAME` as the resolution started
+    /// ([`ProtocolEvent::Resolving`](crate::ProtocolEvent::Resolving)); its `Connecting`
+    /// then emits the rest (cleared with [`CONNECT_REPORTED`]).
+    pub const RESOLVING: u8 = 64;
+
     /// `(flag, name)` for the generated table.
-    pub const NAMES: [(u8, &str); 6] = [
+    pub const NAMES: [(u8, &str); 7] = [
         (CHALLENGED, "CHALLENGED"),
         (EOF, "EOF"),
         (CLOSE_RECEIVED, "CLOSE_RECEIVED"),
         (FRAG_BINARY, "FRAG_BINARY"),
         (FRAG_UTF8, "FRAG_UTF8"),
         (CONNECT_REPORTED, "CONNECT_REPORTED"),
+        (RESOLVING, "RESOLVING"),
     ];
 }
 
