@@ -328,6 +328,10 @@ pub enum CallData {
     QueryDataAvailable,
     /// `WinHttpReadData`: the buffer and the bytes to read.
     Read(Arc<dyn AppBuffer>, u32),
+    /// `WinHttpReadData` whose bytes the call already copied into the application's
+    /// buffer (with the `READ_COMPLETE` payload pushed): the executor only reports the
+    /// count (WH-R20, when the machine queued it instead of completing it inline).
+    ReadTaken(u32),
     /// `WinHttpWebSocketSend`.
     WsSend(BufferType, Vec<u8>),
     /// `WinHttpWebSocketReceive`: the buffer and its length.
@@ -547,8 +551,9 @@ impl Progress for OpProgress {
     fn connection_closed(&self) {
         self.reporter.protocol(ProtocolEvent::ConnectionClosed);
     }
-    // Not reported: a read completing inside its call would need the bytes copied into
-    // the application's buffer synchronously; every read goes through the runtime instead.
+    // Not reported from here: the typed API reports the buffered count synchronously
+    // right before each read or query (`winhttp_api::inline`), when it can copy the
+    // bytes on the calling thread.
     fn data_buffered(&self, _n: u64) {}
     fn end_of_data(&self) {}
 }
@@ -686,6 +691,7 @@ async fn request_task(
                 Err(e) => (code(e), None),
             }
         }
+        (Api::WinHttpReadData, Some(CallData::ReadTaken(n))) => (Completion::Bytes(n), None),
         (Api::WinHttpReadData, Some(CallData::Read(buffer, to_read))) => {
             let len = (to_read as usize).min(buffer.len());
             match request_ops::read_data_vec(&mut req, &progress, len).await {

@@ -4,6 +4,7 @@
 //!   [`websocket_ops`]);
 //! * [`progress`]: the sink the operations report wire progress to, each call documented
 //!   with the notification it becomes;
+//! * [`inline_reads`]: the reads that complete inside their call (data already buffered);
 //! * [`request_ops`]: `SendRequest`, `WriteData`, `ReceiveResponse` (with redirects),
 //!   `QueryDataAvailable`, `ReadData`;
 //! * [`websocket_ops`]: `WebSocketCompleteUpgrade`, `Send`, `Receive`, `Shutdown`, `Close`,
@@ -13,6 +14,7 @@
 //! runtime when the engine starts the operation and reports the result (and the progress)
 //! back to the engine. Nothing here knows about handles, callbacks or the lifecycle.
 
+pub mod inline_reads;
 pub mod progress;
 pub mod request_ops;
 pub mod state;

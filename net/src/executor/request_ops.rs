@@ -653,7 +653,7 @@ pub async fn receive_response(
 
 /// Ends the body: reports the end, then pools the connection when reusable or closes it
 /// (with CLOSING_CONNECTION / CONNECTION_CLOSED only when the request asked for close).
-async fn finish_body(req: &mut RequestState, progress: &dyn Progress) {
+pub(super) async fn finish_body(req: &mut RequestState, progress: &dyn Progress) {
     let Some(exchange) = req.exchange.take() else {
         return;
     };
@@ -678,7 +678,7 @@ async fn finish_body(req: &mut RequestState, progress: &dyn Progress) {
     }
 }
 
-fn check_response_received(req: &RequestState) -> NetResult<()> {
+pub(super) fn check_response_received(req: &RequestState) -> NetResult<()> {
     if req.phase == ResponsePhase::ResponseReceived {
         Ok(())
     } else {

@@ -61,6 +61,7 @@ use crate::winhttp_exec::{
 };
 use crate::ws::frame::BufferType;
 
+mod inline;
 pub mod misc;
 mod option_calls;
 mod request;
