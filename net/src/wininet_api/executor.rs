@@ -223,6 +223,10 @@ pub enum InetCall {
     End,
     /// `InternetReadFile(Ex)`: the application's buffer and the out count.
     Read(Arc<dyn AppBuffer>, Slot<u32>),
+    /// `InternetReadFile(Ex)` whose bytes the call already copied into the application's
+    /// buffer (and count into its out slot): the executor only reports the count
+    /// (WI-R18, when the machine queued it instead of completing it inline).
+    ReadTaken(u32),
     /// `InternetQueryDataAvailable`: the out count.
     Available(Slot<u32>),
     /// `InternetFindNextFile`: the out entry.

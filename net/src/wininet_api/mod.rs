@@ -20,6 +20,7 @@
 pub mod executor;
 pub mod ftp;
 pub mod http;
+mod inline;
 mod io;
 mod open_url;
 mod ops;

@@ -156,6 +156,7 @@ pub(crate) async fn run(
             let mut req = req.lock().await;
             receive_into(&mut req, &progress).await
         }
+        (InetCall::ReadTaken(n), _) => Completion::Bytes(n),
         (InetCall::Read(buffer, out), _) => match read_bytes(&data, buffer.len()).await {
             Ok(bytes) => {
                 let cancelled = lock(&guard);
