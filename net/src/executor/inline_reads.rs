@@ -36,6 +36,10 @@ fn ready_now<F: Future>(runtime: &tokio::runtime::Handle, future: F) -> Option<F
 /// body has ended and its connection was released), `None` when an answer would wait
 /// or the body's end needs the connection closed with notifications.
 fn settle(req: &mut RequestState, runtime: &tokio::runtime::Handle) -> Option<u64> {
+    if req.pending_read_error.is_some() {
+        // The asynchronous operation reports it.
+        return None;
+    }
     check_response_received(req).ok()?;
     let Some(exchange) = req.exchange.as_mut() else {
         // The body ended and the connection was released.

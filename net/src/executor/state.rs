@@ -380,6 +380,9 @@ pub struct RequestState {
     pub(crate) exchange: Option<Exchange>,
     /// Whether the connection of the current exchange is a new one.
     pub(crate) new_connection: bool,
+    /// A read error met while taking more bytes without waiting after a read that
+    /// returned data: the next read reports it.
+    pub(crate) pending_read_error: Option<crate::NetError>,
 }
 
 impl RequestState {
@@ -435,6 +438,7 @@ impl RequestState {
             response: None,
             exchange: None,
             new_connection: false,
+            pending_read_error: None,
         }
     }
 
