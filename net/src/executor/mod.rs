@@ -5,6 +5,8 @@
 //! * [`progress`]: the sink the operations report wire progress to, each call documented
 //!   with the notification it becomes;
 //! * [`inline_reads`]: the reads that complete inside their call (data already buffered);
+//! * [`body_ops`]: `QueryDataAvailable`, `ReadData` and the end of the body;
+//! * [`redirect_policy`]: the redirect decider of `ReceiveResponse`;
 //! * [`request_ops`]: `SendRequest`, `WriteData`, `ReceiveResponse` (with redirects),
 //!   `QueryDataAvailable`, `ReadData`;
 //! * [`websocket_ops`]: `WebSocketCompleteUpgrade`, `Send`, `Receive`, `Shutdown`, `Close`,
@@ -14,8 +16,10 @@
 //! runtime when the engine starts the operation and reports the result (and the progress)
 //! back to the engine. Nothing here knows about handles, callbacks or the lifecycle.
 
+pub mod body_ops;
 pub mod inline_reads;
 pub mod progress;
+pub mod redirect_policy;
 pub mod request_ops;
 pub mod state;
 pub mod websocket_ops;
