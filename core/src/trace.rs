@@ -178,6 +178,8 @@ fn fmt_event(event: ProtocolEvent) -> String {
         ProtocolEvent::Connecting { resolve: true } => "connecting resolve".into(),
         ProtocolEvent::Connecting { resolve: false } => "connecting".into(),
         ProtocolEvent::ConnectionClosed => "connection-closed".into(),
+        ProtocolEvent::Progress { bytes } => format!("progress={bytes}"),
+        ProtocolEvent::Resolving => "resolving".into(),
     }
 }
 
@@ -190,6 +192,11 @@ fn parse_event(line: &str, words: &[&str]) -> Result<ProtocolEvent, ParseError> 
             resolve: words.get(3) == Some(&"resolve"),
         }),
         Some("connection-closed") => Ok(ProtocolEvent::ConnectionClosed),
+        Some("resolving") => Ok(ProtocolEvent::Resolving),
+        Some(w) if w.starts_with("progress=") => field(words, "progress")
+            .and_then(|n| n.parse().ok())
+            .map(|bytes| ProtocolEvent::Progress { bytes })
+            .ok_or_else(bad),
         _ => field(words, "data")
             .and_then(|n| n.parse().ok())
             .map(ProtocolEvent::DataBuffered)
@@ -639,6 +646,14 @@ mod tests {
             Input::Protocol {
                 object: ObjectId(2),
                 event: ProtocolEvent::ConnectionClosed,
+            },
+            Input::Protocol {
+                object: ObjectId(3),
+                event: ProtocolEvent::Progress { bytes: 7 },
+            },
+            Input::Protocol {
+                object: ObjectId(2),
+                event: ProtocolEvent::Resolving,
             },
         ]
         .into_iter()

@@ -167,6 +167,9 @@ fn wi_r7_pending_work_completes_with_request_complete_before_handle_closing() {
     assert_eq!(
         got,
         [
+            // WI-R21: a pending QueryDataAvailable that completes reports
+            // RESPONSE_RECEIVED first.
+            (st::RESPONSE_RECEIVED, r, 3, Info::Bytes(10)),
             // WI-R19: after a pending QueryDataAvailable, dwError carries the byte count.
             (
                 st::REQUEST_COMPLETE,

@@ -438,7 +438,7 @@ impl HinternetModel {
 
     /// Environment protocol facts about `object` (the machine refuses those its state does
     /// not allow, and the model then drops them): the send at the head connects, the
-    /// response at the head is redirected, the peer closes an idle request's connection.
+    /// head reaches its next wire step, the response at the head is redirected, the peer closes an idle request's connection.
     /// (A websocket frame for the pending receive is that receive's completion.) With every function, also
     /// buffered data and the end of the body.
     fn protocol_events(&self, object: ObjectId, o: &Object, out: &mut Vec<Input>) {
@@ -451,6 +451,7 @@ impl HinternetModel {
                 event(ProtocolEvent::Connecting { resolve: true });
                 if self.bounds.apis == ApiSet::All {
                     event(ProtocolEvent::Connecting { resolve: false });
+                    event(ProtocolEvent::Resolving);
                 }
             }
             if matches!(
@@ -458,6 +459,16 @@ impl HinternetModel {
                 Api::WinHttpReceiveResponse | Api::HttpSendRequest | Api::HttpEndRequest
             ) {
                 event(ProtocolEvent::Redirect);
+            }
+            // The head's next wire step, reported as it happens (the machine refuses it
+            // once every step was reported). With the representative functions only the
+            // first step is reported live (the rest at the completion): the interplay of
+            // live and completion progress at about 60% of the states of every step.
+            let first = o.protocol().progressed == 0;
+            if head.api.op_spec().is_some_and(|s| !s.progress.is_empty())
+                && (first || self.bounds.apis == ApiSet::All)
+            {
+                event(ProtocolEvent::Progress { bytes: 1 });
             }
         }
         let kind = o.kind();

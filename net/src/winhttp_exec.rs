@@ -8,7 +8,8 @@
 //!
 //! How an operation runs: [`Executor::start`] spawns one task on the runtime (never blocks);
 //! the task reports its wire progress through a `Progress` implementation, which posts protocol events
-//! (`Connecting`, `Redirect`, `ConnectionClosed`) to the object's delivery shard, and ends by
+//! (`Connecting`, `Progress` for each send/receive step as it happens, `Redirect`,
+//! `ConnectionClosed`) to the object's delivery shard, and ends by
 //! posting the completion. The delivery thread applies them with `Engine::protocol` /
 //! `Engine::complete` (the engine hands them to a blocked synchronous caller itself).
 //! `cancel` aborts the task (WinHTTP cancels only websocket operations, on close).
@@ -34,7 +35,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
-use hinternet_core::{Api, Completion, ObjectId, OpId, ProtocolEvent, WsBufferType};
+use hinternet_core::{Api, Completion, HandleKind, ObjectId, OpId, ProtocolEvent, WsBufferType};
 use hinternet_engine::{Cancel, Engine, Executor, Start};
 use tokio::task::AbortHandle;
 use windows_sys::Win32::Networking::WinHttp as wh;
@@ -42,7 +43,7 @@ use windows_sys::Win32::Networking::WinHttp as wh;
 use crate::executor::request_ops::{self, DefaultRedirects};
 use crate::executor::state::lock;
 use crate::executor::websocket_ops::{self, WebSocketState};
-use crate::executor::{ConnectState, Progress, RequestState, SessionState};
+use crate::executor::{ConnectState, LiveSteps, Progress, RequestState, SessionState};
 use crate::runtime::Runtime;
 use crate::winhttp::options::{ConnectOptions, RequestOptions, SessionOptions, WebSocketOptions};
 use crate::ws::frame::BufferType;
@@ -327,6 +328,10 @@ pub enum CallData {
     QueryDataAvailable,
     /// `WinHttpReadData`: the buffer and the bytes to read.
     Read(Arc<dyn AppBuffer>, u32),
+    /// `WinHttpReadData` whose bytes the call already copied into the application's
+    /// buffer (with the `READ_COMPLETE` payload pushed): the executor only reports the
+    /// count (WH-R20, when the machine queued it instead of completing it inline).
+    ReadTaken(u32),
     /// `WinHttpWebSocketSend`.
     WsSend(BufferType, Vec<u8>),
     /// `WinHttpWebSocketReceive`: the buffer and its length.
@@ -433,6 +438,8 @@ struct OpProgress {
     resolved: Mutex<Option<String>>,
     /// A redirect whose event waits for the re-send's `REQUEST_SENT` byte count.
     redirect_pending: AtomicBool,
+    /// The operation's progress steps reported live (`ProtocolEvent::Progress`).
+    live: LiveSteps,
 }
 
 impl OpProgress {
@@ -447,32 +454,52 @@ impl OpProgress {
                 StatusInfo::Dword(sent),
             );
             self.reporter.protocol(ProtocolEvent::Redirect);
+            // The machine counts the receive's steps from the start again.
+            self.live.restart();
+        }
+    }
+
+    /// Reports the wire step `status` as it happens when it is the operation's next step
+    /// (with its payload, pushed before the event that emits it).
+    fn step(&self, status: u32, payload: Option<StatusInfo>) {
+        if self.live.take(status) {
+            if let Some(info) = payload {
+                self.data().push_payload(status, info);
+            }
+            self.reporter.protocol(ProtocolEvent::Progress { bytes: 0 });
         }
     }
 }
 
 impl Progress for OpProgress {
     fn resolving(&self, name: &str) {
+        // WH-R30: RESOLVING_NAME as the resolution starts (a name that does not resolve
+        // shows it without NAME_RESOLVED); only for a send before its first step.
+        if self.api != Api::WinHttpSendRequest || !self.live.none_reported() {
+            return;
+        }
         *lock(&self.name) = Some(name.to_owned());
+        self.data().push_payload(
+            wh::WINHTTP_CALLBACK_STATUS_RESOLVING_NAME,
+            StatusInfo::Text(name.to_owned()),
+        );
+        self.reporter.protocol(ProtocolEvent::Resolving);
     }
     fn resolved(&self, ip: &str) {
         *lock(&self.resolved) = Some(ip.to_owned());
     }
     fn connecting(&self, _ip: &str) {}
     fn connected(&self, ip: &str) {
-        // The machine accepts `Connecting` only for a send at the head of the lane; a
-        // redirect's new connection inside a receive is not reported.
-        if self.api != Api::WinHttpSendRequest {
+        // The machine accepts `Connecting` only for a send at the head of the lane, before
+        // its send progress (law 12); a redirect's new connection inside a receive, or a
+        // send retried on a new connection after its first step, is not reported.
+        if self.api != Api::WinHttpSendRequest || !self.live.none_reported() {
             return;
         }
-        let name = lock(&self.name).take();
-        let resolve = name.is_some();
-        if let Some(name) = name {
+        // RESOLVING_NAME went out when the resolution started.
+        let resolve = lock(&self.name).take().is_some();
+        if resolve {
             let resolved = lock(&self.resolved).take().unwrap_or_else(|| ip.to_owned());
-            self.data().push_payload(
-                wh::WINHTTP_CALLBACK_STATUS_RESOLVING_NAME,
-                StatusInfo::Text(name),
-            );
             self.data().push_payload(
                 wh::WINHTTP_CALLBACK_STATUS_NAME_RESOLVED,
                 StatusInfo::Text(resolved),
@@ -488,25 +515,28 @@ impl Progress for OpProgress {
         self.reporter
             .protocol(ProtocolEvent::Connecting { resolve });
     }
-    fn sending(&self) {}
+    // WH-R30 / WH-R31: each step is notified as it happens (a step that is not the
+    // operation's next one, such as a receive's re-send, is left to the machine).
+    fn sending(&self) {
+        self.step(wh::WINHTTP_CALLBACK_STATUS_SENDING_REQUEST, None);
+    }
     fn sent(&self, bytes: u32) {
         match self.api {
-            Api::WinHttpSendRequest => self.data().push_payload(
-                wh::WINHTTP_CALLBACK_STATUS_REQUEST_SENT,
-                StatusInfo::Dword(bytes),
-            ),
             Api::WinHttpReceiveResponse => self.flush_redirect(bytes),
-            _ => {}
+            _ => self.step(
+                wh::WINHTTP_CALLBACK_STATUS_REQUEST_SENT,
+                Some(StatusInfo::Dword(bytes)),
+            ),
         }
     }
-    fn receiving(&self) {}
+    fn receiving(&self) {
+        self.step(wh::WINHTTP_CALLBACK_STATUS_RECEIVING_RESPONSE, None);
+    }
     fn received(&self, bytes: u32) {
-        if self.api == Api::WinHttpReceiveResponse {
-            self.data().push_payload(
-                wh::WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED,
-                StatusInfo::Dword(bytes),
-            );
-        }
+        self.step(
+            wh::WINHTTP_CALLBACK_STATUS_RESPONSE_RECEIVED,
+            Some(StatusInfo::Dword(bytes)),
+        );
     }
     fn redirect(&self, url: &str) {
         if self.api == Api::WinHttpReceiveResponse {
@@ -521,8 +551,9 @@ impl Progress for OpProgress {
     fn connection_closed(&self) {
         self.reporter.protocol(ProtocolEvent::ConnectionClosed);
     }
-    // Not reported: a read completing inside its call would need the bytes copied into
-    // the application's buffer synchronously; every read goes through the runtime instead.
+    // Not reported from here: the typed API reports the buffered count synchronously
+    // right before each read or query (`winhttp_api::inline`), when it can copy the
+    // bytes on the calling thread.
     fn data_buffered(&self, _n: u64) {}
     fn end_of_data(&self) {}
 }
@@ -618,6 +649,7 @@ async fn request_task(
         name: Mutex::new(None),
         resolved: Mutex::new(None),
         redirect_pending: AtomicBool::new(false),
+        live: LiveSteps::new(api, HandleKind::WinHttpRequest),
     };
     let mut req = state.lock().await;
     let code = |e: crate::NetError| Completion::Error(e.code());
@@ -659,6 +691,7 @@ async fn request_task(
                 Err(e) => (code(e), None),
             }
         }
+        (Api::WinHttpReadData, Some(CallData::ReadTaken(n))) => (Completion::Bytes(n), None),
         (Api::WinHttpReadData, Some(CallData::Read(buffer, to_read))) => {
             let len = (to_read as usize).min(buffer.len());
             match request_ops::read_data_vec(&mut req, &progress, len).await {

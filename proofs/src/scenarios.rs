@@ -5,8 +5,8 @@
 
 use hinternet_core::{
     handle_closing, Api, CallArg, CallbackId, CallbackMode, Completion, CreateApi, DriveError,
-    Driver, Family, HandleValue, Input, Lane, Machine, ObjectId, Outcome, Output, ParentClose, Ret,
-    Service, ValueRelease, Violation,
+    Driver, Family, HandleValue, Input, Lane, Machine, ObjectId, Outcome, Output, ParentClose,
+    ProtocolEvent, Ret, Service, ValueRelease, Violation,
 };
 
 /// A scenario: its name (starting with the law number) and its script.
@@ -452,6 +452,12 @@ fn law_12(d: &mut Driver) -> Result<(), DriveError> {
     if !matches!(reply.outcome, Outcome::InFlight { .. }) {
         return fail(12, format!("sync send did not block: {reply:?}"));
     }
+    // The first wire step is reported as it happens; the completion emits the rest,
+    // repeating none.
+    d.step(Input::Protocol {
+        object: qo,
+        event: ProtocolEvent::Progress { bytes: 0 },
+    })?;
     complete(d, qo)?;
     d.step(Input::Close { handle: req })?;
     d.step(Input::Close { handle: connect })?;

@@ -75,6 +75,13 @@ pub enum Op {
         /// Success or an error.
         ok: bool,
     },
+    /// The executor reports the next wire step of the operation at the head of a picked
+    /// busy queue as it happens (`ProtocolEvent::Progress`; refused when it has none
+    /// left or is not the main lane's head).
+    Step {
+        /// Which non-empty queue.
+        pick: u8,
+    },
     /// The executor reports, late, the completion of an operation that was already
     /// cancelled or finished (law 13: stale, changes nothing).
     LateComplete {
@@ -138,6 +145,7 @@ pub fn op_from(b: [u8; 4]) -> Op {
             handle: b[1],
             context: b[2],
         },
+        12..=14 if b[3] % 4 == 2 => Op::Step { pick: b[1] },
         12..=14 if b[3] % 4 == 3 => Op::LateComplete {
             pick: b[1],
             ok: !b[2].is_multiple_of(4),
@@ -199,11 +207,21 @@ pub fn protocol_event(machine: &Machine, object: ObjectId, selector: u8) -> Inpu
         };
     }
     let event = match selector % 8 {
-        0 | 1 => ProtocolEvent::DataBuffered(u32::from(high)),
+        0 if high % 2 == 1 => ProtocolEvent::Progress {
+            bytes: u32::from(high),
+        },
+        0 => ProtocolEvent::DataBuffered(u32::from(high)),
+        1 => ProtocolEvent::Progress {
+            bytes: u32::from(high),
+        },
         2 => ProtocolEvent::EndOfData,
         3 => ProtocolEvent::Redirect,
+        4 if high % 3 == 2 => ProtocolEvent::Resolving,
         4 => ProtocolEvent::Connecting {
-            resolve: high.is_multiple_of(2),
+            resolve: high.is_multiple_of(3),
+        },
+        5 if high % 2 == 1 => ProtocolEvent::Progress {
+            bytes: u32::from(high),
         },
         _ => ProtocolEvent::ConnectionClosed,
     };
@@ -436,6 +454,19 @@ fn input_for(driver: &Driver, op: Op) -> Option<Input> {
                 completion,
             }
         }
+        Op::Step { pick } => {
+            let busy = busy_queues(&driver.machine);
+            if busy.is_empty() {
+                return None;
+            }
+            let (object, _) = busy[usize::from(pick) % busy.len()];
+            Input::Protocol {
+                object,
+                event: ProtocolEvent::Progress {
+                    bytes: u32::from(pick),
+                },
+            }
+        }
         Op::Complete { pick, ok } => {
             let busy = busy_queues(&driver.machine);
             if busy.is_empty() {
@@ -528,7 +559,7 @@ pub fn apply(driver: &mut Driver, op: Op) -> Result<(), DriveError> {
                 driver.step(Input::Close { handle: target })?;
             }
         }
-        (Op::Protocol { .. }, None) => {
+        (Op::Protocol { .. } | Op::Step { .. }, None) => {
             // A random event may not apply to the picked object: that is the embedder's
             // fault (an `InputError`), and it must leave the machine unchanged.
             let before = driver.machine.clone();

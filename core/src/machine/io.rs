@@ -286,9 +286,26 @@ pub enum ProtocolEvent {
         /// The name is resolved first.
         resolve: bool,
     },
+    /// The send at the head of the main lane starts resolving the server name:
+    /// `RESOLVING_NAME` now, as it happens, so a name that does not resolve shows
+    /// `RESOLVING_NAME` without `NAME_RESOLVED` (WH-R30, WI-R20). A later
+    /// `Connecting { resolve: true }` emits the rest (`NAME_RESOLVED` onwards). At most
+    /// once per send, before its connect and send progress.
+    Resolving,
     /// The request's connection is being closed (the body ended on a connection that
     /// cannot be kept): `CLOSING_CONNECTION`, `CONNECTION_CLOSED` (WH-R32, WI-R21).
     ConnectionClosed,
+    /// The operation at the head of the main lane reached its next wire step: the machine
+    /// emits the next of its progress notifications not yet emitted (`SENDING_REQUEST`,
+    /// `REQUEST_SENT`, `RECEIVING_RESPONSE`, `RESPONSE_RECEIVED`, in the order of its
+    /// completion progress), as it happens (WH-R30, WH-R31, WI-R20, WI-R21). Whatever is
+    /// still unemitted comes at the completion, so an executor that never reports this
+    /// keeps the bunched sequences. Refused when every step was already reported.
+    Progress {
+        /// The bytes of the step, carried by WinINet's `RESPONSE_RECEIVED` of a read (the
+        /// bytes taken); ignored for the other statuses.
+        bytes: u32,
+    },
 }
 
 impl Input {

@@ -45,6 +45,9 @@ pub enum Mutant {
     OutputsLifo,
     /// Law 12: progress notifications in reverse protocol order.
     ProgressOutOfOrder,
+    /// Law 12: progress reported live ([`ProtocolEvent::Progress`](crate::ProtocolEvent))
+    /// is emitted again at the completion.
+    ProgressRepeated,
     /// Law 13: a completion ignores the operation it names and completes the head of a
     /// busy lane of the object instead (completion by lane head, the machine before
     /// operation ids), so a late completion of a cancelled receive finishes the close
@@ -54,7 +57,7 @@ pub enum Mutant {
 
 impl Mutant {
     /// Every mutant.
-    pub const ALL: [Mutant; 15] = [
+    pub const ALL: [Mutant; 16] = [
         Mutant::ClosingTwice,
         Mutant::ParentHoldLeaked,
         Mutant::ClosingDespitePending,
@@ -69,6 +72,7 @@ impl Mutant {
         Mutant::CallbackHoldIgnored,
         Mutant::OutputsLifo,
         Mutant::ProgressOutOfOrder,
+        Mutant::ProgressRepeated,
         Mutant::CompleteByLaneHead,
     ];
 
@@ -108,7 +112,7 @@ impl Mutant {
             Mutant::RejectMutatesState | Mutant::WrongKindGivesInvalidHandle => &[8],
             Mutant::CallbackHoldIgnored => &[9],
             Mutant::OutputsLifo => &[10, 12, 3, 2],
-            Mutant::ProgressOutOfOrder => &[12],
+            Mutant::ProgressOutOfOrder | Mutant::ProgressRepeated => &[12],
             Mutant::CompleteByLaneHead => &[13],
         }
     }

@@ -41,13 +41,28 @@ impl Machine {
         if let Some(create) = op.api.pending_create() {
             return self.finish_pending_create(object, op, result, create);
         }
+        // The steps already reported as they happened: only the head of the main lane
+        // reports them, and it is the one that ends first (FIFO, law 13).
+        let main_lane = op.api.op_spec().is_some_and(|s| s.lane == Lane::Main);
+        let progressed = self
+            .objects
+            .get(&object)
+            .filter(|_| main_lane)
+            .map_or(0, |o| usize::from(o.proto.progressed));
         self.complete_protocol(object, op, result, last);
         let obj = self.objects.get(&object)?;
         let (value, context, kind, family) = (obj.value, obj.context, obj.kind, self.policy.family);
         let spec = op.api.op_spec();
         if let (Some(spec), true, true) = (spec, result.is_success(), progress) {
             let n = result.count();
-            let (_, statuses) = protocol::progress(op.api, kind, spec.progress);
+            let (_, all) = protocol::progress(op.api, kind, spec.progress);
+            // Law 12: what was emitted live is not emitted again.
+            let done = if self.planted.is(Mutant::ProgressRepeated) {
+                0
+            } else {
+                progressed.min(all.len())
+            };
+            let statuses = &all[done..];
             let info_of = |status: u32| {
                 if family == Family::WinInet && status == wininet::RESPONSE_RECEIVED {
                     Info::Bytes(n)

@@ -5,12 +5,15 @@
 //! WinHTTP notification named on the method (for the status callback, through the engine's
 //! protocol events). The strings are UTF-8 here; the executor passes them to the callback
 //! as NUL-terminated wide strings with the length in characters including the NUL, as Wine
-//! does. [`RecordingProgress`] keeps the calls for tests.
+//! does. [`RecordingProgress`] keeps the calls for tests. [`LiveSteps`] decides which
+//! calls become the machine's live `ProtocolEvent::Progress`.
 //!
 //! Invariant: the calls of one operation come from the task running it, in wire order.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use hinternet_core::{Api, HandleKind};
 use windows_sys::Win32::Networking::WinHttp as wh;
 
 use super::state::lock;
@@ -203,5 +206,58 @@ impl Progress for RecordingProgress {
     }
     fn end_of_data(&self) {
         self.push(ProgressEvent::EndOfData);
+    }
+}
+
+/// The wire steps of one operation that become live progress notifications: the
+/// operation's completion progress (the machine's list, in order), each reported at most
+/// once and only in that order, so that a repeated step (a send retried on a new
+/// connection) or a step the machine emits itself (the re-send after a redirect inside a
+/// receive) is not reported. Each accepted step is one `ProtocolEvent::Progress`.
+///
+/// Invariant: the steps of one operation come from the task running it, in wire order.
+#[derive(Debug)]
+pub struct LiveSteps {
+    steps: &'static [u32],
+    next: AtomicUsize,
+}
+
+impl LiveSteps {
+    /// The steps of an operation of `api` on a handle of `kind`.
+    pub fn new(api: Api, kind: HandleKind) -> LiveSteps {
+        LiveSteps {
+            steps: hinternet_core::protocol::completion_progress(api, kind),
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    /// No live step: everything is emitted at the completion.
+    pub fn none() -> LiveSteps {
+        LiveSteps {
+            steps: &[],
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    /// True when `status` is the operation's next step to report (it then counts as
+    /// reported); false when it is not (out of order, repeated, or not a step of it).
+    pub fn take(&self, status: u32) -> bool {
+        let at = self.next.load(Ordering::SeqCst);
+        if self.steps.get(at) == Some(&status) {
+            self.next.store(at + 1, Ordering::SeqCst);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A redirect restarted the operation's progress (the machine resets its count).
+    pub fn restart(&self) {
+        self.next.store(0, Ordering::SeqCst);
+    }
+
+    /// True while no step was reported (connect progress must come before the first).
+    pub fn none_reported(&self) -> bool {
+        self.next.load(Ordering::SeqCst) == 0
     }
 }

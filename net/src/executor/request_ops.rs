@@ -25,7 +25,8 @@
 //!   per target and send when the request has credentials (set before the send): the
 //!   request is re-sent with the header, without progress of its own (see
 //!   [`receive_response`]); otherwise it is returned to the application.
-//! * **reads** ([`query_data_available`], [`read_data`]): buffered bytes are answered
+//! * **reads** ([`query_data_available`], [`read_data`], in
+//!   [`body_ops`](super::body_ops) and re-exported here): buffered bytes are answered
 //!   without waiting; otherwise one network read under the receive timeout, with
 //!   RECEIVING_RESPONSE/RESPONSE_RECEIVED around it in async sessions only. At the end of
 //!   the body the connection goes back to the pool when reusable; it is closed otherwise,
@@ -50,131 +51,25 @@ use crate::http::Exchange;
 use crate::ws::frame::{generate_key, upgrade_request_headers};
 
 use super::progress::Progress;
-use super::state::{lock, RedirectPolicy, RequestState, ResponseHeaders, ResponsePhase, Target};
+use super::state::{lock, RequestState, ResponseHeaders, ResponsePhase, Target};
+
+pub(crate) use super::body_ops::take_exchange;
+pub(super) use super::body_ops::{check_response_received, finish_body};
+pub use super::body_ops::{query_data_available, read_data, read_data_vec};
+pub use super::redirect_policy::{
+    redirected_method, DefaultRedirects, RedirectContext, RedirectDecider, RedirectDecision,
+    RedirectTarget, HARD_REDIRECT_LIMIT,
+};
 
 /// The most body bytes drained to keep a connection before a re-send; a longer rest closes
 /// the connection instead.
 pub const MAX_DRAIN_BYTES: u64 = 1 << 20;
 
-/// The most redirects one `ReceiveResponse` follows whatever a [`RedirectDecider`] says
-/// (a guard against a decider that never stops); past it: `ERROR_WINHTTP_REDIRECT_FAILED`.
-pub const HARD_REDIRECT_LIMIT: u32 = 1000;
-
-/// What a [`RedirectDecider`] sees about one 3xx response.
-#[derive(Debug, Clone, Copy)]
-pub struct RedirectContext<'a> {
-    /// The status code (300..=399).
-    pub status: u16,
-    /// The `Location` header, if any.
-    pub location: Option<&'a str>,
-    /// The request's URL now.
-    pub url: &'a str,
-    /// The verb of the request that got this response.
-    pub method: &'a str,
-    /// Redirects already followed in this `ReceiveResponse`.
-    pub redirects_followed: u32,
-    /// `WINHTTP_OPTION_MAX_HTTP_AUTOMATIC_REDIRECTS`.
-    pub max_redirects: u32,
-    /// The redirect policy.
-    pub policy: RedirectPolicy,
-    /// `WINHTTP_DISABLE_REDIRECTS` is set.
-    pub redirects_disabled: bool,
-}
-
-/// Where to go next.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RedirectTarget {
-    /// The absolute `http`/`https` URL to request (also the REDIRECT notification's info).
-    pub url: String,
-    /// The verb to use.
-    pub method: String,
-    /// Whether the optional data is sent again (307/308 keep it; a rewrite to GET drops it).
-    pub keep_body: bool,
-}
-
-/// The decision about one 3xx response.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RedirectDecision {
-    /// Do not follow: the 3xx is the response the application gets.
-    Stop,
-    /// Follow.
-    Follow(RedirectTarget),
-    /// Fail `ReceiveResponse` with this error.
-    Fail(NetError),
-}
-
-/// Decides whether and where a redirect is followed inside `ReceiveResponse` (the option,
-/// policy and URL logic plugs in here).
-pub trait RedirectDecider: Send + Sync {
-    /// The decision for `context`.
-    fn decide(&self, context: &RedirectContext<'_>) -> RedirectDecision;
-}
-
-/// The verb after a redirect with `status`: 307 and 308 keep it; 303 turns anything but
-/// HEAD into GET; 301 and 302 turn POST into GET.
-pub fn redirected_method(status: u16, method: &str) -> String {
-    match status {
-        307 | 308 => method.to_owned(),
-        303 if !method.eq_ignore_ascii_case("HEAD") => "GET".to_owned(),
-        301 | 302 if method == "POST" => "GET".to_owned(),
-        _ => method.to_owned(),
-    }
-}
-
-/// WinHTTP's default redirect handling (WH-R28, Wine's `receive_response` and
-/// `handle_redirect`): follows 301, 302, 307 and 308 (not 303, which Wine does not follow)
-/// unless redirects are disabled or the policy is NEVER; past `max_redirects` →
-/// `ERROR_WINHTTP_REDIRECT_FAILED`; no `Location` → `ERROR_WINHTTP_HEADER_NOT_FOUND`; the
-/// `Location` is resolved against the request URL; HTTPS → HTTP under the default policy →
-/// `ERROR_WINHTTP_REDIRECT_FAILED`; the verb follows [`redirected_method`].
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DefaultRedirects {
-    /// Also follow 303 (what Windows does; Wine does not).
-    pub follow_303: bool,
-}
-
-impl RedirectDecider for DefaultRedirects {
-    fn decide(&self, cx: &RedirectContext<'_>) -> RedirectDecision {
-        let followed =
-            matches!(cx.status, 301 | 302 | 307 | 308) || (self.follow_303 && cx.status == 303);
-        if !followed || cx.redirects_disabled || cx.policy == RedirectPolicy::Never {
-            return RedirectDecision::Stop;
-        }
-        if cx.redirects_followed >= cx.max_redirects {
-            return RedirectDecision::Fail(NetError::RedirectFailed("too many redirects"));
-        }
-        let Some(location) = cx.location else {
-            return RedirectDecision::Fail(NetError::HeaderNotFound);
-        };
-        let Ok(base) = url::Url::parse(cx.url) else {
-            return RedirectDecision::Fail(NetError::RedirectFailed("the request URL is bad"));
-        };
-        let Ok(next) = base.join(location.trim()) else {
-            return RedirectDecision::Fail(NetError::RedirectFailed("bad Location"));
-        };
-        if !matches!(next.scheme(), "http" | "https") || next.host_str().is_none() {
-            return RedirectDecision::Fail(NetError::RedirectFailed("Location is not http(s)"));
-        }
-        if base.scheme() == "https"
-            && next.scheme() == "http"
-            && cx.policy == RedirectPolicy::DisallowHttpsToHttp
-        {
-            return RedirectDecision::Fail(NetError::RedirectFailed("HTTPS to HTTP refused"));
-        }
-        let method = redirected_method(cx.status, cx.method);
-        RedirectDecision::Follow(RedirectTarget {
-            url: next.to_string(),
-            keep_body: method == cx.method && matches!(cx.status, 307 | 308),
-            method,
-        })
-    }
-}
-
 fn code_error(code: u32) -> NetError {
     NetError::Code(code)
 }
 
-fn is_async(req: &RequestState) -> bool {
+pub(super) fn is_async(req: &RequestState) -> bool {
     lock(&req.session().settings).is_async
 }
 
@@ -514,6 +409,7 @@ pub async fn send_request(
     release_connection(req).await;
     req.phase = ResponsePhase::None;
     req.response = None;
+    req.pending_read_error = None;
     req.redirect_count = 0;
     req.optional = optional;
     req.total_length = total_length;
@@ -552,7 +448,7 @@ pub async fn write_data(req: &mut RequestState, data: &[u8]) -> NetResult<u32> {
     }
 }
 
-fn fail(req: &mut RequestState, err: NetError) -> NetError {
+pub(super) fn fail(req: &mut RequestState, err: NetError) -> NetError {
     req.exchange = None;
     req.phase = ResponsePhase::None;
     err
@@ -758,162 +654,10 @@ fn authorization_answer(req: &mut RequestState, status: u16) -> Option<(&'static
     req.auth.answer(status, &www, &proxy, disabled)
 }
 
-/// Ends the body: reports the end, then pools the connection when reusable or closes it
-/// (with CLOSING_CONNECTION / CONNECTION_CLOSED only when the request asked for close).
-async fn finish_body(req: &mut RequestState, progress: &dyn Progress) {
-    let Some(exchange) = req.exchange.take() else {
-        return;
-    };
-    progress.end_of_data();
-    let asks_close = req.request_asks_close();
-    let keep = !asks_close && !req.disabled.keep_alive();
-    if keep && exchange.is_reusable() {
-        if let Some(conn) = exchange.into_reusable() {
-            let key = req.pool_key();
-            req.session().pool.checkin(key, conn, Instant::now());
-        }
-        return;
-    }
-    let mut conn = exchange.into_connection();
-    if asks_close {
-        progress.closing_connection();
-    }
-    conn.shutdown().await;
-    drop(conn);
-    if asks_close {
-        progress.connection_closed();
-    }
-}
-
-fn check_response_received(req: &RequestState) -> NetResult<()> {
-    if req.phase == ResponsePhase::ResponseReceived {
-        Ok(())
-    } else {
-        Err(NetError::IncorrectHandleState(
-            "the response has not been received",
-        ))
-    }
-}
-
-/// `WinHttpQueryDataAvailable`: the body bytes readable without waiting; when none are
-/// buffered, waits (receive timeout) for one network read. 0 means the body is complete
-/// (and the connection was released). Before `ReceiveResponse` completed:
-/// `ERROR_WINHTTP_INCORRECT_HANDLE_STATE` (Windows; Wine answers 0).
-pub async fn query_data_available(
-    req: &mut RequestState,
-    progress: &dyn Progress,
-) -> NetResult<u64> {
-    check_response_received(req)?;
-    let notify = is_async(req);
-    let Some(exchange) = req.exchange.as_mut() else {
-        return Ok(0);
-    };
-    let now = match exchange.settle().and_then(|()| exchange.available_now()) {
-        Ok(now) => now,
-        Err(err) => return Err(fail(req, err)),
-    };
-    if now > 0 {
-        progress.data_buffered(now);
-        return Ok(now);
-    }
-    if !exchange.is_body_done() {
-        if notify {
-            progress.receiving();
-        }
-        let before = exchange.connection().bytes_received();
-        let available = match exchange.query_data_available().await {
-            Ok(n) => n,
-            Err(err) => return Err(fail(req, err)),
-        };
-        if notify {
-            let got = exchange
-                .connection()
-                .bytes_received()
-                .saturating_sub(before);
-            progress.received(u32::try_from(got).unwrap_or(u32::MAX));
-        }
-        if available > 0 {
-            progress.data_buffered(available);
-            return Ok(available);
-        }
-    }
-    finish_body(req, progress).await;
-    Ok(0)
-}
-
-/// `WinHttpReadData`: copies body bytes into `out`, never more than `out.len()`; 0 means
-/// the body is complete. Waits (receive timeout) for one network read when nothing is
-/// buffered. At the end of the body the connection is released (see the module docs).
-pub async fn read_data(
-    req: &mut RequestState,
-    progress: &dyn Progress,
-    out: &mut [u8],
-) -> NetResult<usize> {
-    check_response_received(req)?;
-    let notify = is_async(req);
-    let Some(exchange) = req.exchange.as_mut() else {
-        return Ok(0);
-    };
-    if out.is_empty() {
-        return Ok(0);
-    }
-    let waits = match exchange.settle().and_then(|()| exchange.available_now()) {
-        Ok(now) => now == 0 && !exchange.is_body_done(),
-        Err(err) => return Err(fail(req, err)),
-    };
-    if waits && notify {
-        progress.receiving();
-    }
-    let before = exchange.connection().bytes_received();
-    let n = match exchange.read_body(out).await {
-        Ok(n) => n,
-        Err(err) => return Err(fail(req, err)),
-    };
-    if waits && notify {
-        let got = exchange
-            .connection()
-            .bytes_received()
-            .saturating_sub(before);
-        progress.received(u32::try_from(got).unwrap_or(u32::MAX));
-    }
-    let settled = exchange.settle();
-    if let Err(err) = settled {
-        return Err(fail(req, err));
-    }
-    if n == 0 || exchange.is_body_done() {
-        finish_body(req, progress).await;
-    } else if let Ok(left) = exchange.available_now() {
-        if left > 0 {
-            progress.data_buffered(left);
-        }
-    }
-    Ok(n)
-}
-
-/// [`read_data`] into a new buffer of at most `buf_len` bytes.
-pub async fn read_data_vec(
-    req: &mut RequestState,
-    progress: &dyn Progress,
-    buf_len: usize,
-) -> NetResult<Vec<u8>> {
-    let mut buf = vec![0u8; buf_len];
-    let n = read_data(req, progress, &mut buf).await?;
-    buf.truncate(n);
-    Ok(buf)
-}
-
-/// Takes the request's connection for a websocket upgrade: the response must have been
-/// received; the exchange (with any bytes read after the head) leaves the request.
-pub(crate) fn take_exchange(req: &mut RequestState) -> NetResult<Exchange> {
-    check_response_received(req)?;
-    req.exchange
-        .take()
-        .ok_or(NetError::IncorrectHandleState("no connection to upgrade"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::executor::state::RedirectPolicy;
 
     fn context<'a>(status: u16, location: Option<&'a str>, url: &'a str) -> RedirectContext<'a> {
         RedirectContext {

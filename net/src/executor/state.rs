@@ -425,6 +425,9 @@ pub struct RequestState {
     pub proxy: Option<crate::winhttp::options::ProxyInfo>,
     /// Credentials and the per-send state of the automatic 401/407 answer.
     pub auth: crate::winhttp::auth::AuthState,
+    /// A read error met while taking more bytes without waiting after a read that
+    /// returned data: the next read reports it.
+    pub(crate) pending_read_error: Option<crate::NetError>,
 }
 
 impl RequestState {
@@ -482,6 +485,7 @@ impl RequestState {
             new_connection: false,
             proxy: None,
             auth: Default::default(),
+            pending_read_error: None,
         }
     }
 

@@ -18,10 +18,10 @@
 //! `option_calls.rs`, `websocket.rs`, `misc.rs` (authentication, URLs, proxy configuration).
 //!
 //! Known differences from Windows, kept on purpose for now:
-//! * reads and `QueryDataAvailable` never complete inside their call: the executor does not
-//!   report `DataBuffered`/`EndOfData` (copying into the application's buffer inside the
-//!   engine step is not wired), so an async `READ_COMPLETE` always comes from a delivery
-//!   thread after `ReadData` returned (WH-R20's inline completion is not reproduced);
+//! * reads and `QueryDataAvailable` complete inside their call (WH-R20) only on
+//!   asynchronous handles and when the request asked no `Connection: close` at the body's
+//!   end (`inline` module); a synchronous read with buffered bytes still goes through
+//!   the runtime (same answer, one more hop);
 //! * `SendRequest` is always given to the machine as "body to write", so `ReceiveResponse`
 //!   always runs on the runtime (WH-R24's inline `HEADERS_AVAILABLE` after a whole-body
 //!   send is not reproduced); `WriteData` after a whole-body send answers 87 here;
@@ -62,6 +62,7 @@ use crate::winhttp_exec::{
 use crate::ws::frame::BufferType;
 
 pub mod fuzz;
+mod inline;
 pub mod misc;
 mod option_calls;
 mod request;

@@ -120,6 +120,8 @@ impl WinHttp {
 
     /// `WinHttpQueryDataAvailable(request, &available)`: `out` is the bytes available (sync).
     pub fn query_data_available(&self, request: Handle) -> Answer<bool, u32> {
+        // WH-R20: buffered data (or the body's end) completes the call inline.
+        let _ = self.prepare_query(request);
         match self.call_reply(
             Api::WinHttpQueryDataAvailable,
             request,
@@ -140,11 +142,16 @@ impl WinHttp {
         to_read: u32,
     ) -> Answer<bool, u32> {
         let to_read = to_read.min(u32::try_from(buffer.len()).unwrap_or(u32::MAX));
+        // WH-R20: buffered bytes are taken now and the call completes inline.
+        let call = match self.prepare_read(request, &buffer, to_read) {
+            inline::Prepared::Ready(n) => CallData::ReadTaken(n),
+            inline::Prepared::Normal => CallData::Read(buffer, to_read),
+        };
         match self.call_reply(
             Api::WinHttpReadData,
             request,
             CallArg::Buffer(to_read),
-            CallData::Read(buffer, to_read),
+            call,
         ) {
             Some(reply) => with_bytes(&reply),
             None => fail(wh::ERROR_WINHTTP_INTERNAL_ERROR),

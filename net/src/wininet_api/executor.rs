@@ -31,7 +31,7 @@ use windows_sys::Win32::Networking::WinInet as wi;
 use super::io::{Event, Io};
 use super::open_url::{run_open_url, OpenUrlArgs};
 use crate::executor::state::lock;
-use crate::executor::{ConnectState, Progress, RequestState, SessionState};
+use crate::executor::{ConnectState, LiveSteps, Progress, RequestState, SessionState};
 use crate::ftp::{FindData, FtpFind, FtpSession, FtpTransfer, TransferType};
 use crate::gopher::{GopherFile, GopherFind, GopherFindData, GopherSession};
 use crate::wininet::options::HandleOptions;
@@ -277,6 +277,10 @@ pub enum InetCall {
     End,
     /// `InternetReadFile(Ex)`: the application's buffer and the out count.
     Read(Arc<dyn AppBuffer>, Slot<u32>),
+    /// `InternetReadFile(Ex)` whose bytes the call already copied into the application's
+    /// buffer (and count into its out slot): the executor only reports the count
+    /// (WI-R18, when the machine queued it instead of completing it inline).
+    ReadTaken(u32),
     /// `InternetQueryDataAvailable`: the out count.
     Available(Slot<u32>),
     /// `InternetFindNextFile`: the out entry.
@@ -386,20 +390,37 @@ impl Reporter {
 }
 
 /// The progress sink of one HTTP operation: the connect notifications become the
-/// machine's `Connecting` protocol event (their texts go to the payload store); the other
-/// steps are emitted by the machine at the completion (its WinINet progress tables).
+/// machine's `Connecting` protocol event (their texts go to the payload store); the
+/// send and receive steps of the operation's progress ([`LiveSteps`]) become
+/// `ProtocolEvent::Progress` as they happen (WI-R20, WI-R21); what is not reported is
+/// emitted by the machine at the completion (its WinINet progress tables).
 pub(crate) struct InetProgress {
     pub(crate) reporter: Option<Reporter>,
     pub(crate) data: Arc<InetObject>,
     resolving: Mutex<Option<(String, Option<String>)>>,
+    live: LiveSteps,
 }
 
 impl InetProgress {
-    pub(crate) fn new(reporter: Option<Reporter>, data: Arc<InetObject>) -> InetProgress {
+    pub(crate) fn new(
+        reporter: Option<Reporter>,
+        data: Arc<InetObject>,
+        live: LiveSteps,
+    ) -> InetProgress {
         InetProgress {
             reporter,
             data,
             resolving: Mutex::new(None),
+            live,
+        }
+    }
+
+    /// Reports the wire step `status` when it is the operation's next one.
+    fn step(&self, status: u32, bytes: u32) {
+        if let Some(reporter) = &self.reporter {
+            if self.live.take(status) {
+                reporter.protocol(ProtocolEvent::Progress { bytes });
+            }
         }
     }
 }
@@ -407,6 +428,13 @@ impl InetProgress {
 impl Progress for InetProgress {
     fn resolving(&self, name: &str) {
         *lock(&self.resolving) = Some((name.to_owned(), None));
+        // WI-R20: RESOLVING_NAME as the resolution starts (a name that does not resolve
+        // shows it without NAME_RESOLVED).
+        self.data
+            .set_payload(wi::INTERNET_STATUS_RESOLVING_NAME, name);
+        if let Some(reporter) = self.reporter.as_ref().filter(|_| self.live.none_reported()) {
+            reporter.protocol(ProtocolEvent::Resolving);
+        }
     }
     fn resolved(&self, ip: &str) {
         if let Some((_, resolved)) = lock(&self.resolving).as_mut() {
@@ -421,9 +449,7 @@ impl Progress for InetProgress {
         self.data
             .set_payload(wi::INTERNET_STATUS_CONNECTED_TO_SERVER, ip);
         let resolve = match lock(&self.resolving).take() {
-            Some((name, resolved)) => {
-                self.data
-                    .set_payload(wi::INTERNET_STATUS_RESOLVING_NAME, &name);
+            Some((_, resolved)) => {
                 self.data.set_payload(
                     wi::INTERNET_STATUS_NAME_RESOLVED,
                     resolved.as_deref().unwrap_or(ip),
@@ -432,18 +458,34 @@ impl Progress for InetProgress {
             }
             None => false,
         };
-        if let Some(reporter) = &self.reporter {
+        // Law 12: connect progress only before the send's first step (a send retried on a
+        // new connection after it is not reported).
+        if let Some(reporter) = self.reporter.as_ref().filter(|_| self.live.none_reported()) {
             reporter.protocol(ProtocolEvent::Connecting { resolve });
         }
     }
-    fn sending(&self) {}
-    fn sent(&self, _: u32) {}
-    fn receiving(&self) {}
-    fn received(&self, _: u32) {}
+    fn sending(&self) {
+        self.step(wi::INTERNET_STATUS_SENDING_REQUEST, 0);
+    }
+    fn sent(&self, bytes: u32) {
+        self.step(wi::INTERNET_STATUS_REQUEST_SENT, bytes);
+        // WI-R20: a send that reads the response goes on reading at once (the layer
+        // below reports `receiving` only when the receive proper starts): an
+        // application whose server has not answered has seen RECEIVING_RESPONSE.
+        self.step(wi::INTERNET_STATUS_RECEIVING_RESPONSE, 0);
+    }
+    fn receiving(&self) {
+        self.step(wi::INTERNET_STATUS_RECEIVING_RESPONSE, 0);
+    }
+    fn received(&self, bytes: u32) {
+        self.step(wi::INTERNET_STATUS_RESPONSE_RECEIVED, bytes);
+    }
     fn redirect(&self, url: &str) {
         self.data.set_payload(wi::INTERNET_STATUS_REDIRECT, url);
         if let Some(reporter) = &self.reporter {
             reporter.protocol(ProtocolEvent::Redirect);
+            // The machine counts the re-send's steps from the start again.
+            self.live.restart();
         }
     }
     fn closing_connection(&self) {}

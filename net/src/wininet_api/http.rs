@@ -346,7 +346,11 @@ impl WinInet {
         out: Slot<u32>,
     ) -> Answer<bool, u32> {
         let len = u32::try_from(buffer.len()).unwrap_or(u32::MAX);
-        let call = InetCall::Read(buffer, out.clone());
+        // WI-R18 / WI-R21: bytes already buffered are taken now; the call completes inline.
+        let call = match self.prepare_read(handle, &buffer, &out) {
+            Some(n) => InetCall::ReadTaken(n),
+            None => InetCall::Read(buffer, out.clone()),
+        };
         let reply = self
             .0
             .engine
@@ -406,6 +410,8 @@ impl WinInet {
         available: Slot<u32>,
     ) -> Answer<bool, u32> {
         let out = available;
+        // WI-R18: buffered data (or the body's end) answers the call inline.
+        self.prepare_query(handle, &out);
         let reply = self.0.engine.call(
             Api::InternetQueryDataAvailable,
             handle,

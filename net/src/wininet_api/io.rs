@@ -47,6 +47,11 @@ impl Io {
         }
     }
 
+    /// The tokio handle (to enter the runtime's context on the calling thread).
+    pub(crate) fn handle(&self) -> Option<&tokio::runtime::Handle> {
+        self.runtime.as_ref().map(Runtime::handle)
+    }
+
     /// Runs `task` on the runtime.
     pub(crate) fn spawn<F>(&self, task: F) -> Option<tokio::task::AbortHandle>
     where

@@ -23,6 +23,7 @@ pub mod cache;
 pub mod executor;
 pub mod ftp;
 pub mod http;
+mod inline;
 mod io;
 mod open_url;
 mod ops;

@@ -17,7 +17,7 @@ use super::executor::{
 };
 use super::ops::send_and_receive;
 use crate::executor::state::{limit_from_millis, lock, RedirectPolicy, Timeouts};
-use crate::executor::{ConnectState, RequestState, SessionState};
+use crate::executor::{ConnectState, LiveSteps, RequestState, SessionState};
 use crate::ftp::{Direction, FtpConfig, FtpSession, TransferType};
 use crate::gopher::locator::type_flags;
 use crate::gopher::{GopherConfig, GopherLocator, GopherSession};
@@ -212,7 +212,8 @@ pub(crate) async fn open_resource(
                 args.async_mode,
             );
             let object = Arc::new(object);
-            let progress = InetProgress::new(reporter, object.clone());
+            // The handle does not exist yet: its progress comes at the completion.
+            let progress = InetProgress::new(reporter, object.clone(), LiveSteps::none());
             let completion = {
                 let InetKind::Request(req) = &object.kind else {
                     return Err(fail(wi::ERROR_INTERNET_INTERNAL_ERROR));

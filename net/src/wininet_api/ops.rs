@@ -8,7 +8,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use hinternet_core::{Api, Completion};
+use hinternet_core::{Api, Completion, HandleKind};
 use windows_sys::Win32::Networking::WinInet as wi;
 
 use super::executor::{
@@ -17,7 +17,7 @@ use super::executor::{
 };
 use crate::executor::request_ops::{self, DefaultRedirects};
 use crate::executor::state::lock;
-use crate::executor::RequestState;
+use crate::executor::{LiveSteps, RequestState};
 use crate::ftp::FtpSession;
 use crate::wininet::cache::Commit;
 use crate::InetError;
@@ -368,15 +368,18 @@ pub(crate) async fn run(
             },
             InetKind::Request(req),
         ) => {
-            let progress = InetProgress::new(Some(reporter.clone()), data.clone());
+            let live = LiveSteps::new(api, HandleKind::HttpRequest);
+            let progress = InetProgress::new(Some(reporter.clone()), data.clone(), live);
             let mut req = req.lock().await;
             send_and_receive(&mut req, &progress, optional, total, receive).await
         }
         (InetCall::End, InetKind::Request(req)) => {
-            let progress = InetProgress::new(Some(reporter.clone()), data.clone());
+            let live = LiveSteps::new(api, HandleKind::HttpRequest);
+            let progress = InetProgress::new(Some(reporter.clone()), data.clone(), live);
             let mut req = req.lock().await;
             receive_into(&mut req, &progress).await
         }
+        (InetCall::ReadTaken(n), _) => Completion::Bytes(n),
         (InetCall::Read(buffer, out), _) => match read_bytes(&data, buffer.len()).await {
             Ok(bytes) => {
                 let cancelled = lock(&guard);
@@ -396,7 +399,9 @@ pub(crate) async fn run(
             Completion::Bytes(clamp(n))
         }
         (InetCall::Available(out), InetKind::Request(req)) => {
-            let progress = InetProgress::new(None, data.clone());
+            // WI-R21: a pending query reports RESPONSE_RECEIVED when the bytes arrive.
+            let live = LiveSteps::new(api, HandleKind::HttpRequest);
+            let progress = InetProgress::new(Some(reporter.clone()), data.clone(), live);
             let mut req = req.lock().await;
             match request_ops::query_data_available(&mut req, &progress).await {
                 Ok(n) => {

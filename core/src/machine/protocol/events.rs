@@ -1,9 +1,11 @@
 //! Protocol facts only the executor knows, applied to an object.
 //!
 //! Owns: [`Machine::protocol_event`] (data buffered, end of data, redirect, connect,
-//! connection closed). Websocket frames complete their receive (or close) operation
+//! connection closed, a wire step of the head operation's progress). Websocket frames complete their receive (or close) operation
 //! through [`Input::Complete`] with [`Completion::WebSocket`]. Invariant: an event that does not fit the
-//! object's kind or queue is an input error and changes nothing.
+//! object's kind or queue is an input error and changes nothing. Progress reported live
+//! ([`ProtocolEvent::Progress`]) is counted in `ProtoState::progressed`, so the
+//! completion emits only the rest: each status once, in protocol order (law 12).
 
 use crate::machine::*;
 
@@ -45,9 +47,12 @@ impl Machine {
                 let progress = head.api.op_spec().map_or(&[][..], |s| s.progress);
                 let st = family.statuses();
                 let (sending, sent, redirect) = (st.sending_request, st.request_sent, st.redirect);
-                obj.proto.flags &= !protocol::flag::CONNECT_REPORTED;
-                // WH-R31 / WI-R20: the response so far, REDIRECT, then the re-send.
-                for &status in progress {
+                obj.proto.flags &= !(protocol::flag::CONNECT_REPORTED | protocol::flag::RESOLVING);
+                let done = usize::from(obj.proto.progressed).min(progress.len());
+                obj.proto.progressed = 0;
+                // WH-R31 / WI-R20: the response so far (what was not reported live),
+                // REDIRECT, then the re-send.
+                for &status in &progress[done..] {
                     self.emit(object, value, context, status, Info::None);
                 }
                 self.emit(object, value, context, redirect, Info::None);
@@ -56,19 +61,41 @@ impl Machine {
                     self.emit(object, value, context, sent, Info::None);
                 }
             }
-            ProtocolEvent::Connecting { resolve } => {
+            ProtocolEvent::Connecting { .. } | ProtocolEvent::Resolving => {
                 let sending = obj.queues[Lane::Main.index()].front().is_some_and(|op| {
                     matches!(
                         op.api,
                         Api::WinHttpSendRequest | Api::HttpSendRequest | Api::HttpSendRequestEx
                     )
                 });
-                if !sending || obj.proto.has(protocol::flag::CONNECT_REPORTED) {
+                let resolving = obj.proto.has(protocol::flag::RESOLVING);
+                // Law 12: connecting comes before any send progress of the operation; a
+                // started resolution goes on with NAME_RESOLVED only.
+                let refused = match event {
+                    ProtocolEvent::Resolving => resolving,
+                    _ => resolving && event != (ProtocolEvent::Connecting { resolve: true }),
+                };
+                if !sending
+                    || refused
+                    || obj.proto.has(protocol::flag::CONNECT_REPORTED)
+                    || obj.proto.progressed > 0
+                {
                     return Err(bad);
                 }
-                obj.proto.flags |= protocol::flag::CONNECT_REPORTED;
                 let (value, context) = (obj.value, obj.context);
                 let st = family.statuses();
+                if event == ProtocolEvent::Resolving {
+                    obj.proto.flags |= protocol::flag::RESOLVING;
+                    // WH-R30 / WI-R20: the resolution starts now.
+                    self.emit(object, value, context, st.resolving_name, Info::None);
+                    return Ok(Reply {
+                        ret: Ret::None,
+                        last_error: None,
+                        outcome: Outcome::Event,
+                    });
+                }
+                let resolve = event == (ProtocolEvent::Connecting { resolve: true });
+                obj.proto.flags |= protocol::flag::CONNECT_REPORTED;
                 let statuses: [u32; 4] = [
                     st.resolving_name,
                     st.name_resolved,
@@ -76,7 +103,11 @@ impl Machine {
                     st.connected_to_server,
                 ];
                 // WH-R30 / WI-R20: [resolve] connect, before the send progress (law 12).
-                let skip = if resolve { 0 } else { 2 };
+                let skip = match (resolve, resolving) {
+                    (true, false) => 0,
+                    (true, true) => 1,
+                    (false, _) => 2,
+                };
                 for &status in &statuses[skip..] {
                     self.emit(object, value, context, status, Info::None);
                 }
@@ -92,6 +123,23 @@ impl Machine {
                 let (closing, closed) = (st.closing_connection, st.connection_closed);
                 self.emit(object, value, context, closing, Info::None);
                 self.emit(object, value, context, closed, Info::None);
+            }
+            ProtocolEvent::Progress { bytes } => {
+                let head = obj.queues[Lane::Main.index()].front().copied().ok_or(bad)?;
+                let statuses = protocol::completion_progress(head.api, obj.kind);
+                let done = usize::from(obj.proto.progressed);
+                let &status = statuses.get(done).ok_or(bad)?;
+                obj.proto.progressed = obj.proto.progressed.saturating_add(1);
+                let (value, context) = (obj.value, obj.context);
+                // WI-R21: WinINet's RESPONSE_RECEIVED of a read carries the bytes taken.
+                let info = if family == Family::WinInet && status == wininet::RESPONSE_RECEIVED {
+                    Info::Bytes(bytes)
+                } else {
+                    Info::None
+                };
+                // WH-R30 / WH-R31 / WI-R20 / WI-R21: the step as it happens (law 12: in
+                // the completion progress order, before the completion).
+                self.emit(object, value, context, status, info);
             }
             _ => return Err(bad),
         }

@@ -323,6 +323,14 @@ pub fn progress(
         .map_or((&[], default), |r| (r.at_accept, r.at_completion))
 }
 
+/// The progress notifications an operation of `api` on `kind` emits before its
+/// completion, in order: what [`ProtocolEvent::Progress`](crate::ProtocolEvent::Progress)
+/// reports one by one as the wire steps happen (and the completion emits the rest of).
+pub fn completion_progress(api: Api, kind: HandleKind) -> &'static [u32] {
+    api.op_spec()
+        .map_or(&[][..], |spec| progress(api, kind, spec.progress).1)
+}
+
 /// When `api` may complete inline, if ever.
 pub fn inline_when(api: Api) -> Option<InlineWhen> {
     INLINE_TABLE.iter().find(|r| r.api == api).map(|r| r.when)
@@ -393,7 +401,10 @@ impl ProtoState {
     /// nothing is queued behind the operation.
     pub fn complete(&mut self, api: Api, result: Completion, last: bool) {
         let phase = self.phase;
-        self.flags &= !flag::CONNECT_REPORTED;
+        self.flags &= !(flag::CONNECT_REPORTED | flag::RESOLVING);
+        if api.op_spec().is_some_and(|s| s.lane == Lane::Main) {
+            self.progressed = 0;
+        }
         let rule = completion_rule(api, phase);
         match result {
             Completion::Error(_) => {

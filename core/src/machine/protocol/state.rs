@@ -144,14 +144,20 @@ pub mod flag {
     /// operation ends or a redirect re-sends).
     pub const CONNECT_REPORTED: u8 = 32;
 
+    /// The running send has reported `RESOLVING_NAME` as the resolution started
+    /// ([`ProtocolEvent::Resolving`](crate::ProtocolEvent::Resolving)); its `Connecting`
+    /// then emits the rest (cleared with [`CONNECT_REPORTED`]).
+    pub const RESOLVING: u8 = 64;
+
     /// `(flag, name)` for the generated table.
-    pub const NAMES: [(u8, &str); 6] = [
+    pub const NAMES: [(u8, &str); 7] = [
         (CHALLENGED, "CHALLENGED"),
         (EOF, "EOF"),
         (CLOSE_RECEIVED, "CLOSE_RECEIVED"),
         (FRAG_BINARY, "FRAG_BINARY"),
         (FRAG_UTF8, "FRAG_UTF8"),
         (CONNECT_REPORTED, "CONNECT_REPORTED"),
+        (RESOLVING, "RESOLVING"),
     ];
 }
 
@@ -165,6 +171,12 @@ pub struct ProtoState {
     /// Response bytes buffered and readable without blocking (reported by
     /// [`ProtocolEvent::DataBuffered`](crate::ProtocolEvent::DataBuffered)).
     pub avail: u32,
+    /// How many of the completion progress notifications of the operation at the head of
+    /// the main lane were already emitted as they happened
+    /// ([`ProtocolEvent::Progress`](crate::ProtocolEvent::Progress)); the completion emits
+    /// only the rest. Zero between operations (reset when an operation ends or a redirect
+    /// starts the re-send).
+    pub progressed: u8,
 }
 
 impl ProtoState {
@@ -174,6 +186,7 @@ impl ProtoState {
             phase: Phase::initial(kind),
             flags: 0,
             avail: 0,
+            progressed: 0,
         }
     }
 

@@ -311,7 +311,9 @@ pub const COMPLETION_TABLE: &[CompletionRule] = &[
 ];
 
 /// Progress notifications of an operation on some kinds, where they differ from the
-/// API table's `OpSpec::progress` (which is emitted at completion).
+/// API table's `OpSpec::progress`. The completion progress is emitted as the executor
+/// reports each step (`ProtocolEvent::Progress`); what it did not report comes at the
+/// completion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ProgressRule {
     /// The function.
@@ -351,8 +353,9 @@ pub const PROGRESS_TABLE: &[ProgressRule] = &[
         api: Api::InternetQueryDataAvailable,
         kinds: WI_HTTP,
         at_accept: WI_RECV,
-        at_completion: &[],
-        evidence: "WI-R18, WI-R21 [T test_http_read]: REQUEST_COMPLETE alone at completion",
+        at_completion: WI_RECVD,
+        evidence: "WI-R18, WI-R21: a pending query that completes reports RESPONSE_RECEIVED \
+                   before REQUEST_COMPLETE, as a pending read [issue 11]",
     },
     ProgressRule {
         api: Api::InternetReadFile,
