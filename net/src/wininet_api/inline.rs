@@ -31,6 +31,11 @@ impl WinInet {
             return None;
         }
         let data = self.data(handle)?;
+        // A response answered from the URL cache is read by its operation, which drains
+        // the cached body.
+        if lock(&data.from_cache).is_some() {
+            return None;
+        }
         matches!(data.kind, InetKind::Request(_)).then_some((object, data))
     }
 
@@ -78,6 +83,10 @@ impl WinInet {
             return None;
         };
         let n = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+        super::ops::record_cache_bytes(&data, &bytes);
+        if ended {
+            super::ops::commit_cache_fill(&data);
+        }
         buffer.write(0, &bytes);
         *lock(out) = Some(n);
         self.report_buffered(object, n, ended);

@@ -264,21 +264,26 @@ pub(crate) async fn read_bytes(data: &InetObject, len: usize) -> Result<Vec<u8>,
             }
             break;
         }
-        if let Some(fill) = lock(&data.cache_fill).as_mut().filter(|f| f.head.is_some()) {
-            fill.body
-                .extend_from_slice(out.get(filled..filled + n).unwrap_or_default());
-        }
+        record_cache_bytes(data, out.get(filled..filled + n).unwrap_or_default());
         filled += n;
     }
     out.truncate(filled);
     Ok(out)
 }
 
+/// Body bytes the application read (by an operation or inline from the buffer) go into
+/// the response's cache file when it is being cached.
+pub(super) fn record_cache_bytes(data: &InetObject, bytes: &[u8]) {
+    if let Some(fill) = lock(&data.cache_fill).as_mut().filter(|f| f.head.is_some()) {
+        fill.body.extend_from_slice(bytes);
+    }
+}
+
 /// The end of a cached response's body: the bytes go into a new cache file, the entry is
 /// committed (expiry and last-modified time from the head), and the request's
 /// `DATAFILE_NAME` names the file. A failure leaves the cache without the entry (the
 /// response itself is unaffected, as when Windows cannot write its cache).
-fn commit_cache_fill(data: &InetObject) {
+pub(super) fn commit_cache_fill(data: &InetObject) {
     let Some(CacheFill {
         cache,
         head: Some(head),
