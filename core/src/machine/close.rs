@@ -83,7 +83,7 @@ impl Machine {
         if self.planted.is(Mutant::ClosingDespitePending) {
             for &id in &decision.invalidated {
                 if let Some(obj) = self.objects.get_mut(&id) {
-                    obj.queues = [VecDeque::new(), VecDeque::new()];
+                    obj.queues = [LaneQueue::new(), LaneQueue::new()];
                     obj.callbacks = 0;
                 }
             }
@@ -166,7 +166,7 @@ impl Machine {
                     return;
                 }
                 if let Some(parent) = self.objects.get_mut(&p) {
-                    parent.kids.retain(|&k| k != id);
+                    parent.kids.retain(|k| *k != id);
                     current = Some(p);
                 }
             }
