@@ -111,7 +111,7 @@ pub use canon::renamed_object;
 pub use codes::*;
 pub use io::{
     ApiError, CallArg, CallbackId, CallbackRet, Completion, Info, Input, InputError, Notification,
-    Outcome, Output, ProtocolEvent, Reply, Ret, WsBufferType,
+    ObjectList, Outcome, Output, ProtocolEvent, Reply, Ret, WsBufferType,
 };
 pub use protocol::{Phase, ProtoState};
 
