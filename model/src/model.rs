@@ -16,13 +16,16 @@
 use std::mem::size_of;
 use std::sync::OnceLock;
 
+use smallvec::SmallVec;
+
 #[cfg(feature = "mutants")]
 use hinternet_core::Mutant;
 use hinternet_core::{
     check_invariants, drain_into, handle_closing, handle_created, is_completion, renamed_object,
     Api, CallArg, CallbackId, CallbackMode, Completion, CreateApi, DriveError, Family, HandleKind,
-    Input, Lane, LawMonitor, Machine, Object, ObjectId, OpId, Outcome, Output, OutputSink, Policy,
-    ProtocolEvent, ReturnStyle, Shape, Trace, ValueRelease, ValueReuse, Violation, HIERARCHY,
+    Input, Lane, LawMonitor, Machine, Object, ObjectId, ObjectRenaming, OpId, Outcome, Output,
+    OutputSink, Policy, ProtocolEvent, ReturnStyle, Shape, Trace, ValueRelease, ValueReuse,
+    Violation, HIERARCHY,
 };
 use stateright::{Model, Property};
 
@@ -341,11 +344,14 @@ fn canonical_op_ids(state: &mut State) -> Vec<(OpId, OpId)> {
 /// the machine uses ids only as names compared for equality and order, so the renamed
 /// state behaves as the original one up to the renaming; states that differ only in how
 /// many objects lived and died before become one. Returns the renaming.
-fn canonical_object_ids(state: &mut State) -> Vec<(ObjectId, ObjectId)> {
+fn canonical_object_ids(state: &mut State) -> ObjectRenaming {
     state.monitor.forget_finished();
-    let mut keep: Vec<ObjectId> = state.monitor.object_ids().collect();
+    let mut keep: SmallVec<[ObjectId; 16]> = state.monitor.object_ids().collect();
     keep.extend(state.late.iter().map(|r| r.object));
     let renamed = state.machine.compact_object_ids(&keep);
+    if renamed.is_empty() {
+        return renamed; // already canonical
+    }
     state.monitor.rename_objects(&renamed);
     for r in &mut state.late {
         r.object = renamed_object(&renamed, r.object);

@@ -7,7 +7,6 @@
 //! [`ApiError`] (the application's fault: rejected, state unchanged) and [`InputError`]
 //! (the embedder's fault: an event that does not match the machine's state).
 
-
 use super::api::{Api, Lane};
 use super::kind::{CreateApi, HandleKind};
 use super::values::HandleValue;

@@ -107,7 +107,7 @@ pub use api::{
     Api, ApiRule, BadHandleCodes, CompletionFit, Lane, OpSpec, ReturnStyle, Shape, API_TABLE,
     COMPLETION_FIT,
 };
-pub use canon::renamed_object;
+pub use canon::{renamed_object, ObjectRenaming};
 pub use codes::*;
 pub use io::{
     ApiError, CallArg, CallbackId, CallbackRet, Completion, Info, Input, InputError, Notification,

@@ -59,7 +59,7 @@ pub enum SlotState {
 }
 
 /// The handle table.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Eq, Hash)]
 pub struct ValueTable {
     reuse: ValueReuse,
     max: u32,
@@ -73,6 +73,21 @@ pub struct ValueTable {
     high: u32,
     /// Strict mode: current generation of each slot ever used (index = slot - 1).
     generations: Vec<u16>,
+}
+
+/// Field-wise equality, as derived, but comparing the short integer lists element by
+/// element: the derived slice comparison calls the C library's `memcmp`, which costs
+/// more than the comparison itself for lists of a few entries (the model checker compares
+/// machines on every rejected call).
+impl PartialEq for ValueTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.reuse == other.reuse
+            && self.max == other.max
+            && self.high == other.high
+            && self.slots == other.slots
+            && self.free.iter().eq(other.free.iter())
+            && self.generations.iter().eq(other.generations.iter())
+    }
 }
 
 impl ValueTable {
