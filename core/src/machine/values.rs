@@ -59,7 +59,7 @@ pub enum SlotState {
 }
 
 /// The handle table.
-#[derive(Clone, Debug, Eq, Hash)]
+#[derive(Clone, Debug, Eq)]
 pub struct ValueTable {
     reuse: ValueReuse,
     max: u32,
@@ -87,6 +87,18 @@ impl PartialEq for ValueTable {
             && self.slots == other.slots
             && self.free.iter().eq(other.free.iter())
             && self.generations.iter().eq(other.generations.iter())
+    }
+}
+
+/// Hashes the fields [`PartialEq`] compares, so equal tables hash alike.
+impl core::hash::Hash for ValueTable {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.reuse.hash(state);
+        self.max.hash(state);
+        self.high.hash(state);
+        self.slots.hash(state);
+        self.free[..].hash(state);
+        self.generations.hash(state);
     }
 }
 
