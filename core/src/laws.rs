@@ -15,7 +15,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use alloc::collections::BTreeMap;
+use crate::machine::VecMap;
 
 use crate::machine::{
     handle_closing, is_completion, winhttp, wininet, ApiError, Family, HandleKind, HandleValue,
@@ -68,12 +68,12 @@ pub struct LawMonitor {
     cascade: bool,
     reserve_until_destroyed: bool,
     strict: bool,
-    objects: BTreeMap<ObjectId, Watch>,
+    objects: VecMap<ObjectId, Watch>,
     /// The object each value was last issued to.
-    values: BTreeMap<HandleValue, ObjectId>,
+    values: VecMap<HandleValue, ObjectId>,
     /// Law 13: the operation whose I/O was started (`StartIo`) in each busy lane, until
     /// its completion or `CancelIo`.
-    started: BTreeMap<(ObjectId, Lane), OpId>,
+    started: VecMap<(ObjectId, Lane), OpId>,
 }
 
 impl LawMonitor {
@@ -84,9 +84,9 @@ impl LawMonitor {
             cascade: policy.parent_close == ParentClose::Cascade,
             reserve_until_destroyed: policy.value_release == ValueRelease::AtDestroy,
             strict: policy.value_reuse == ValueReuse::Strict,
-            objects: BTreeMap::new(),
-            values: BTreeMap::new(),
-            started: BTreeMap::new(),
+            objects: VecMap::new(),
+            values: VecMap::new(),
+            started: VecMap::new(),
         }
     }
 
@@ -104,6 +104,59 @@ impl LawMonitor {
                 *op = new;
             }
         }
+    }
+
+    /// Every object id the monitor names (objects watched, started operations' objects),
+    /// for a model checker that renumbers objects ([`LawMonitor::rename_objects`]).
+    pub fn object_ids(&self) -> impl Iterator<Item = ObjectId> + '_ {
+        self.objects
+            .keys()
+            .copied()
+            .chain(self.started.keys().map(|&(o, _)| o))
+    }
+
+    /// Forget the objects whose story is over and that nothing can ask about again: their
+    /// `HANDLE_CLOSING` is out (and its callback returned), no operation of theirs is
+    /// outstanding or started, no value still names them (a value reissued to another
+    /// object no longer does) and no remembered object names them as its parent. Any later
+    /// output naming such an object is still a violation (law 2: an output for an object
+    /// the monitor does not know). Keeps the monitor's state a function of what can still
+    /// matter, so that a model checker merges states that differ only in finished history.
+    pub fn forget_finished(&mut self) {
+        loop {
+            let forgettable = self.objects.iter().find_map(|(&id, w)| {
+                let finished = w.gone && w.closing_returned && w.ops == 0 && w.running == 0;
+                let named = self.values.values().any(|&o| o == id)
+                    || self.started.keys().any(|&(o, _)| o == id)
+                    || self.objects.values().any(|c| c.parent == Some(id));
+                (finished && !named).then_some(id)
+            });
+            match forgettable {
+                Some(id) => {
+                    self.objects.remove(&id);
+                }
+                None => return,
+            }
+        }
+    }
+
+    /// Rename the remembered object ids by `map` (sorted `(old, new)` pairs, strictly
+    /// increasing), as [`Machine::compact_object_ids`] renamed the machine's.
+    pub fn rename_objects(&mut self, map: &[(ObjectId, ObjectId)]) {
+        let rename = |id: ObjectId| crate::machine::renamed_object(map, id);
+        self.objects.rename_keys(|&id| rename(id));
+        for w in self.objects.values_mut() {
+            w.parent = w.parent.map(rename);
+        }
+        for o in self.values.values_mut() {
+            *o = rename(*o);
+        }
+        self.started.rename_keys(|&(o, lane)| (rename(o), lane));
+    }
+
+    /// Bytes of heap the monitor holds (its tables' buffers).
+    pub fn heap_bytes(&self) -> usize {
+        self.objects.heap_bytes() + self.values.heap_bytes() + self.started.heap_bytes()
     }
 
     /// Law 13: a completion names its operation. A completion that completed something
@@ -555,13 +608,13 @@ impl LawMonitor {
 /// reserved value names an existing object that carries it, open objects are live in
 /// the table, and nothing references a destroyed object.
 pub fn check_invariants(machine: &Machine) -> Result<(), Violation> {
-    let mut children: BTreeMap<ObjectId, u16> = BTreeMap::new();
+    let mut children: VecMap<ObjectId, u16> = VecMap::new();
     for (id, o) in machine.objects() {
         if let Some(p) = o.parent() {
             if machine.object(p).is_none() {
                 return violation(0, format!("object {id} has a destroyed parent {p}"));
             }
-            *children.entry(p).or_default() += 1;
+            *children.get_or_insert_default(p) += 1;
         }
         if o.holds() == 0 {
             return violation(0, format!("object {id} exists with nothing holding it"));

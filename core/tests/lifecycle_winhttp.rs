@@ -185,7 +185,7 @@ fn wh_r7_double_close_fails_unless_the_value_was_reissued() {
         reply.outcome,
         Outcome::Closed {
             object: other,
-            invalidated: vec![other]
+            invalidated: vec![other].into()
         }
     );
     assert_ne!(other, ro);

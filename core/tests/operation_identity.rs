@@ -408,7 +408,7 @@ fn close_reports_every_invalidated_object_closed_one_first() {
         closed.outcome,
         Outcome::Closed {
             object: so,
-            invalidated: vec![so, ro, co],
+            invalidated: vec![so, ro, co].into(),
         }
     );
     // Keep-children: just the closed object.
@@ -422,7 +422,7 @@ fn close_reports_every_invalidated_object_closed_one_first() {
         closed.outcome,
         Outcome::Closed {
             object: so,
-            invalidated: vec![so],
+            invalidated: vec![so].into(),
         }
     );
 }

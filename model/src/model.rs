@@ -14,15 +14,18 @@
 //! [`LawMonitor::on_quiescent`] after every step (pitfall S5).
 
 use std::mem::size_of;
+use std::sync::OnceLock;
+
+use smallvec::SmallVec;
 
 #[cfg(feature = "mutants")]
 use hinternet_core::Mutant;
 use hinternet_core::{
-    check_invariants, drain_into, handle_closing, handle_created, is_completion, Api, CallArg,
-    CallbackId, CallbackMode, Completion, CreateApi, DriveError, Family, HandleKind, HandleValue,
-    Input, Lane, LawMonitor, Machine, Object, ObjectId, OpId, Outcome, Output, OutputSink,
-    PendingOp, Policy, ProtocolEvent, ReturnStyle, Shape, SlotState, Trace, ValueRelease,
-    ValueReuse, Violation, HIERARCHY,
+    check_invariants, drain_into, handle_closing, handle_created, is_completion, renamed_object,
+    Api, CallArg, CallbackId, CallbackMode, Completion, CreateApi, DriveError, Family, HandleKind,
+    Input, Lane, LawMonitor, Machine, Object, ObjectId, ObjectRenaming, OpId, Outcome, Output,
+    OutputSink, Policy, ProtocolEvent, ReturnStyle, Shape, Trace, ValueRelease, ValueReuse,
+    Violation, HIERARCHY,
 };
 use stateright::{Model, Property};
 
@@ -62,18 +65,22 @@ impl Bounds {
     /// The bounds of the default `check` for `family`. WinHTTP gets 4 handles (session,
     /// connect, request, websocket: the websocket lanes and their cancel-on-close need all
     /// four) and one root; WinINet, whose roots have four kinds of children, gets 3 handles
-    /// and 2 roots (so that a value can be reissued to a new root while the old one lives).
+    /// and 2 roots (so that a value can be reissued to a new root while the old one lives),
+    /// and, since the compact machine and canonical object numbering made room, queues of
+    /// two per lane (an operation waiting behind a started one, and its cancellation on
+    /// close) and three callbacks running at once per object: 6,196,001 unique states over
+    /// the seven default presets.
     pub const fn default_for(family: Family) -> Bounds {
-        let (handles, roots) = match family {
-            Family::WinHttp => (4, 1),
-            Family::WinInet => (3, 2),
+        let (handles, roots, queue, callbacks) = match family {
+            Family::WinHttp => (4, 1, 1, 2),
+            Family::WinInet => (3, 2, 2, 3),
         };
         Bounds {
             handles,
             depth: 4,
             roots,
-            queue: 1,
-            callbacks: 2,
+            queue,
+            callbacks,
             apis: ApiSet::Representative,
             sync_roots: true,
         }
@@ -193,29 +200,11 @@ impl State {
         }
     }
 
-    /// An estimate of the bytes one stored copy of this state takes: its inline size plus
-    /// the heap behind its maps and queues (B-tree leaves of 11 entries, queue buffers).
+    /// The bytes one stored copy of this state takes: its inline size, and the heap
+    /// buffers behind it (the machine's and the monitor's tables, spilled child lists and
+    /// lane queues, the late-operation memory, a violation's message), by capacity.
     pub fn estimated_bytes(&self) -> (usize, usize) {
-        fn btree(entries: usize, entry: usize) -> usize {
-            entries.div_ceil(11) * (11 * entry + 16)
-        }
-        let m = &self.machine;
-        let objects = m.objects().count();
-        let mut heap = btree(objects, size_of::<ObjectId>() + size_of::<Object>());
-        for (_, o) in m.objects() {
-            for lane in Lane::ALL {
-                heap += o.queue(lane).capacity() * size_of::<PendingOp>();
-            }
-        }
-        let values = m.values().iter().count();
-        heap += btree(values, size_of::<u32>() + size_of::<SlotState>());
-        // The monitor keeps a small summary per object seen (kind, parent, value, flags and
-        // counters: about 24 bytes) and the object each value was last issued to.
-        heap += btree(usize::from(self.created), size_of::<ObjectId>() + 24);
-        heap += btree(
-            self.monitor.issued_values().count(),
-            size_of::<HandleValue>() + size_of::<ObjectId>(),
-        );
+        let mut heap = self.machine.heap_bytes() + self.monitor.heap_bytes();
         heap += self.late.capacity() * size_of::<Retired>();
         if let Some(v) = &self.violation {
             heap += v.message.capacity();
@@ -236,6 +225,11 @@ pub struct HinternetModel {
     /// The planted bug, if any.
     #[cfg(feature = "mutants")]
     pub mutant: Option<Mutant>,
+    /// Canonical object numbering (on by default): after every step the monitor forgets
+    /// finished objects nothing can ask about again and object ids are renumbered onto
+    /// `0..n` in creation order ([`canonical_object_ids`]). Off only to check that the
+    /// reduction is sound (the reduced and unreduced checks must agree).
+    pub canonical_objects: bool,
 }
 
 /// The names of the `always` properties, index = law number (0 = structural invariants).
@@ -342,6 +336,29 @@ fn canonical_op_ids(state: &mut State) -> Vec<(OpId, OpId)> {
     renamed
 }
 
+/// Canonical object numbering (a sound reduction): the monitor forgets the objects whose
+/// story is over and that nothing can name again ([`LawMonitor::forget_finished`]), then
+/// every object id the machine, the monitor and the remembered late operations name is
+/// renumbered onto `0..n` in increasing (creation) order, and the machine's next id
+/// becomes `n` ([`Machine::compact_object_ids`]). The renaming keeps the ids' order and
+/// the machine uses ids only as names compared for equality and order, so the renamed
+/// state behaves as the original one up to the renaming; states that differ only in how
+/// many objects lived and died before become one. Returns the renaming.
+fn canonical_object_ids(state: &mut State) -> ObjectRenaming {
+    state.monitor.forget_finished();
+    let mut keep: SmallVec<[ObjectId; 16]> = state.monitor.object_ids().collect();
+    keep.extend(state.late.iter().map(|r| r.object));
+    let renamed = state.machine.compact_object_ids(&keep);
+    if renamed.is_empty() {
+        return renamed; // already canonical
+    }
+    state.monitor.rename_objects(&renamed);
+    for r in &mut state.late {
+        r.object = renamed_object(&renamed, r.object);
+    }
+    renamed
+}
+
 /// The success the environment reports for an operation of `api`: status 200, 200 bytes,
 /// a 200-byte binary frame, or done, in the shape its API reports.
 fn success(api: Api) -> Completion {
@@ -357,10 +374,36 @@ fn is_operation(api: Api) -> bool {
 /// halves of creating functions (the pending part of an asynchronous `InternetOpenUrl` is
 /// started by `Input::Create` only).
 fn family_apis(family: Family) -> impl Iterator<Item = Api> {
-    Api::ALL
-        .iter()
-        .copied()
-        .filter(move |a| a.family() == family && CreateApi::from_name(a.name()).is_none())
+    static APIS: OnceLock<[Vec<Api>; 2]> = OnceLock::new();
+    let [http, inet] = APIS.get_or_init(|| {
+        let of = |family: Family| -> Vec<Api> {
+            Api::ALL
+                .iter()
+                .copied()
+                .filter(|&a| a.family() == family && !creates_handle(a))
+                .collect()
+        };
+        [of(Family::WinHttp), of(Family::WinInet)]
+    });
+    match family {
+        Family::WinHttp => http.iter().copied(),
+        Family::WinInet => inet.iter().copied(),
+    }
+}
+
+/// True for the functions that create a handle (named like a [`CreateApi`]); computed
+/// once, since matching names costs string comparisons on every step.
+fn creates_handle(api: Api) -> bool {
+    static CREATING: OnceLock<Vec<Api>> = OnceLock::new();
+    CREATING
+        .get_or_init(|| {
+            Api::ALL
+                .iter()
+                .copied()
+                .filter(|a| CreateApi::from_name(a.name()).is_some())
+                .collect()
+        })
+        .contains(&api)
 }
 
 impl HinternetModel {
@@ -372,7 +415,18 @@ impl HinternetModel {
             bounds,
             #[cfg(feature = "mutants")]
             mutant: None,
+            canonical_objects: true,
         }
+    }
+
+    /// This model with canonical object numbering on or off (see
+    /// [`HinternetModel::canonical_objects`]).
+    pub fn with_canonical_objects(mut self, on: bool) -> HinternetModel {
+        self.canonical_objects = on;
+        if !on {
+            self.name = format!("{} [unreduced]", self.name);
+        }
+        self
     }
 
     /// This model with a planted bug.
@@ -655,17 +709,37 @@ impl HinternetModel {
             reached: 0,
         };
         drain_into(&mut next.machine, CallbackMode::LeaveRunning, &mut sink)?;
+        // The state is stored: it keeps no idle output buffer.
+        next.machine.release_output_buffer();
         next.reached |= sink.reached;
         // Handles created so far, however they were created (an asynchronous
-        // `InternetOpenUrl` creates its handle when its operation completes): object ids
-        // are issued in order from 0.
-        if let Some((id, _)) = next.machine.objects().last() {
-            let count = u8::try_from(id.0.saturating_add(1)).unwrap_or(u8::MAX);
-            next.created = next.created.max(count);
-        }
+        // `InternetOpenUrl` creates its handle when its operation completes): the machine
+        // issues object ids from a counter, so the counter's growth in this step is the
+        // number of objects this step created (the counter is renumbered between steps).
+        let made = next
+            .machine
+            .next_object()
+            .0
+            .saturating_sub(last.machine.next_object().0);
+        next.created = next
+            .created
+            .saturating_add(u8::try_from(made).unwrap_or(u8::MAX));
         check_invariants(&next.machine)?;
         next.monitor.on_quiescent(&next.machine)?;
         self.remember_retired(last, next, &input, &reply.outcome);
+        if self.canonical_objects {
+            let renamed = canonical_object_ids(next);
+            if let Some(t) = trace.as_deref_mut() {
+                let moved: Vec<String> = renamed
+                    .iter()
+                    .filter(|(old, new)| old != new)
+                    .map(|(old, new)| format!("{old}->{new}"))
+                    .collect();
+                if !moved.is_empty() {
+                    t.comment(&format!("model renumbers objects: {}", moved.join(", ")));
+                }
+            }
+        }
         let renamed = canonical_op_ids(next);
         if let Some(t) = trace {
             let moved: Vec<String> = renamed
@@ -907,7 +981,7 @@ impl Model for HinternetModel {
         let pending_creations = m
             .objects()
             .flat_map(|(_, o)| Lane::ALL.into_iter().flat_map(move |l| o.queue(l).iter()))
-            .filter(|op| CreateApi::from_name(op.api.name()).is_some())
+            .filter(|op| creates_handle(op.api))
             .count();
         let can_create = usize::from(s.created) + pending_creations < usize::from(b.handles);
         if can_create && s.roots < b.roots {

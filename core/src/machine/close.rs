@@ -13,7 +13,7 @@ pub(super) struct CloseDecision {
     object: ObjectId,
     /// The objects that lose their table entry, deepest first (post-order; the closed
     /// object last).
-    invalidated: Vec<ObjectId>,
+    invalidated: ObjectList,
     io_outstanding: bool,
 }
 
@@ -22,7 +22,7 @@ impl Machine {
 
     pub(super) fn decide_close(&self, handle: HandleValue) -> Result<CloseDecision, ApiError> {
         let object = self.find_live(handle, |_| true)?;
-        let mut invalidated = Vec::new();
+        let mut invalidated = ObjectList::new();
         let cascade = self.policy.parent_close == ParentClose::Cascade;
         let cascade = cascade && !self.planted.is(Mutant::NoCascade);
         if cascade {
@@ -32,7 +32,7 @@ impl Machine {
         }
         // Seed 000: "If GetLastError returns ERROR_IO_PENDING, there were outstanding
         // requests when the handle was closed" — the handle or any of its children.
-        let mut subtree = Vec::new();
+        let mut subtree = ObjectList::new();
         self.post_order(object, &mut subtree);
         let io_outstanding = subtree
             .iter()
@@ -46,7 +46,7 @@ impl Machine {
     }
 
     /// The open descendants of `root` and `root` itself, deepest first.
-    pub(super) fn post_order(&self, root: ObjectId, out: &mut Vec<ObjectId>) {
+    pub(super) fn post_order(&self, root: ObjectId, out: &mut ObjectList) {
         if let Some(obj) = self.objects.get(&root) {
             for &child in &obj.kids {
                 if self.objects.get(&child).is_some_and(|c| c.open) {
@@ -83,7 +83,7 @@ impl Machine {
         if self.planted.is(Mutant::ClosingDespitePending) {
             for &id in &decision.invalidated {
                 if let Some(obj) = self.objects.get_mut(&id) {
-                    obj.queues = [VecDeque::new(), VecDeque::new()];
+                    obj.queues = [LaneQueue::new(), LaneQueue::new()];
                     obj.callbacks = 0;
                 }
             }
@@ -99,7 +99,7 @@ impl Machine {
             Family::WinInet => None,
         };
         // The reply names the closed object first, then the cascade deepest first.
-        let mut invalidated = Vec::with_capacity(decision.invalidated.len());
+        let mut invalidated = ObjectList::with_capacity(decision.invalidated.len());
         invalidated.push(decision.object);
         invalidated.extend(
             decision
@@ -166,7 +166,7 @@ impl Machine {
                     return;
                 }
                 if let Some(parent) = self.objects.get_mut(&p) {
-                    parent.kids.retain(|&k| k != id);
+                    parent.kids.retain(|k| *k != id);
                     current = Some(p);
                 }
             }

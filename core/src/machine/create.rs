@@ -188,8 +188,8 @@ impl Machine {
                     mask
                 },
                 callbacks: 0,
-                kids: Vec::new(),
-                queues: [VecDeque::new(), VecDeque::new()],
+                kids: SmallVec::new(),
+                queues: [LaneQueue::new(), LaneQueue::new()],
                 proto: ProtoState::new(kind),
             },
         );

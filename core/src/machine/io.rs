@@ -7,12 +7,13 @@
 //! [`ApiError`] (the application's fault: rejected, state unchanged) and [`InputError`]
 //! (the embedder's fault: an event that does not match the machine's state).
 
-use alloc::vec::Vec;
-
 use super::api::{Api, Lane};
 use super::kind::{CreateApi, HandleKind};
 use super::values::HandleValue;
 use super::{ObjectId, OpId};
+
+/// A short list of objects (inline up to four, then on the heap).
+pub type ObjectList = smallvec::SmallVec<[ObjectId; 4]>;
 
 /// An opaque token for a status callback function: the embedder maps it to the real
 /// function pointer. The machine only compares and copies it.
@@ -392,7 +393,8 @@ pub enum Outcome {
         object: ObjectId,
         /// Every object whose handle the close invalidated: `object` first, then the
         /// cascade in post-order (deepest first); just `[object]` under keep-children.
-        invalidated: Vec<ObjectId>,
+        /// Inline up to [`ObjectList`]'s room, so a close allocates nothing.
+        invalidated: ObjectList,
     },
     /// The context of `object` was read.
     Context {

@@ -87,6 +87,7 @@ use alloc::vec::Vec;
 
 mod api;
 mod call;
+mod canon;
 mod close;
 mod codes;
 mod create;
@@ -97,6 +98,7 @@ mod object;
 mod operation;
 mod policy;
 pub mod protocol;
+mod store;
 mod values;
 
 mod mutants;
@@ -105,10 +107,11 @@ pub use api::{
     Api, ApiRule, BadHandleCodes, CompletionFit, Lane, OpSpec, ReturnStyle, Shape, API_TABLE,
     COMPLETION_FIT,
 };
+pub use canon::{renamed_object, ObjectRenaming};
 pub use codes::*;
 pub use io::{
     ApiError, CallArg, CallbackId, CallbackRet, Completion, Info, Input, InputError, Notification,
-    Outcome, Output, ProtocolEvent, Reply, Ret, WsBufferType,
+    ObjectList, Outcome, Output, ProtocolEvent, Reply, Ret, WsBufferType,
 };
 pub use protocol::{Phase, ProtoState};
 
@@ -117,19 +120,23 @@ pub use kind::{
 };
 pub use mutants::Mutant;
 use mutants::Planted;
-pub use object::{Object, ObjectId, OpId, PendingOp};
+pub use object::{Object, ObjectId, OpId, PendingOp, KIDS_INLINE};
 pub use policy::{ParentClose, Policy, ValueRelease, ValueReuse, STRICT_MAX_SLOTS};
 use protocol::{Call, Effect, Facts, Verdict};
+pub use store::{LaneQueue, VecMap, LANE_INLINE};
 pub use values::{HandleValue, SlotState, ValueTable};
 
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::VecDeque;
+use smallvec::SmallVec;
 
 /// The lifecycle machine. See the [module docs](self) for the contract and the laws.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Machine {
     policy: Policy,
     values: ValueTable,
-    objects: BTreeMap<ObjectId, Object>,
+    /// Every existing object, sorted by id (ids are issued in increasing order, so a
+    /// creation appends).
+    objects: VecMap<ObjectId, Object>,
     next_object: u32,
     /// The identity the next accepted operation gets (ids are never reused).
     next_op: u32,
@@ -138,7 +145,7 @@ pub struct Machine {
     /// until their `HANDLE_CLOSING` is handed out when nobody receives it, or until its
     /// callback has returned when it is delivered — late callbacks may still carry the
     /// value (WI-R2).
-    lingering: BTreeMap<ObjectId, HandleValue>,
+    lingering: VecMap<ObjectId, HandleValue>,
     /// The planted bug, if any (zero-sized and never set without the `mutants` feature).
     planted: Planted,
 }
@@ -160,11 +167,11 @@ impl Machine {
         Machine {
             policy,
             values: ValueTable::new(policy.value_reuse, policy.max_handles),
-            objects: BTreeMap::new(),
+            objects: VecMap::new(),
             next_object: 0,
             next_op: 0,
             outputs: VecDeque::new(),
-            lingering: BTreeMap::new(),
+            lingering: VecMap::new(),
             planted: Planted::default(),
         }
     }
@@ -206,6 +213,25 @@ impl Machine {
     /// Every existing object, in identity order.
     pub fn objects(&self) -> impl Iterator<Item = (ObjectId, &Object)> {
         self.objects.iter().map(|(&id, o)| (id, o))
+    }
+
+    /// Give the output queue's buffer back once it is drained (a model checker stores
+    /// millions of machines and wants no idle buffer in them; the engine keeps it for
+    /// reuse and never calls this). Does nothing while outputs are queued.
+    pub fn release_output_buffer(&mut self) {
+        if self.outputs.is_empty() {
+            self.outputs = VecDeque::new();
+        }
+    }
+
+    /// Bytes of heap the machine holds (its tables' buffers, by capacity): what a clone
+    /// copies besides the machine's inline size.
+    pub fn heap_bytes(&self) -> usize {
+        self.objects.heap_bytes()
+            + self.objects.values().map(Object::heap_bytes).sum::<usize>()
+            + self.values.heap_bytes()
+            + self.lingering.heap_bytes()
+            + self.outputs.capacity() * core::mem::size_of::<Output>()
     }
 
     /// The handle table.

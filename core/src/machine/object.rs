@@ -7,6 +7,9 @@
 
 use super::*;
 
+/// How many children an object holds inline before its child list spills to the heap.
+pub const KIDS_INLINE: usize = 4;
+
 /// The identity of an object inside the machine. Never reused within one machine, so
 /// it stays meaningful after the handle value is reissued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -60,8 +63,9 @@ pub struct Object {
     /// Delivered notifications whose callback has not returned.
     pub(super) callbacks: u16,
     /// Children (and websockets) holding this object.
-    pub(super) kids: Vec<ObjectId>,
-    pub(super) queues: [VecDeque<PendingOp>; 2],
+    /// Inline up to [`KIDS_INLINE`], then on the heap.
+    pub(super) kids: SmallVec<[ObjectId; KIDS_INLINE]>,
+    pub(super) queues: [LaneQueue; 2],
     /// Protocol state (see [`protocol`]).
     pub(super) proto: ProtoState,
 }
@@ -112,16 +116,26 @@ impl Object {
         &self.kids
     }
     /// The operations queued in `lane`, head first.
-    pub fn queue(&self, lane: Lane) -> &VecDeque<PendingOp> {
+    pub fn queue(&self, lane: Lane) -> &LaneQueue {
         &self.queues[lane.index()]
     }
     /// Queued operations in both lanes.
     pub fn pending_ops(&self) -> usize {
-        self.queues.iter().map(VecDeque::len).sum()
+        self.queues.iter().map(LaneQueue::len).sum()
     }
     /// Its protocol state (see [`protocol`]).
     pub fn protocol(&self) -> ProtoState {
         self.proto
+    }
+    /// Bytes of heap the object holds: its child list and lane queues once they spill
+    /// past their inline room (zero otherwise).
+    pub fn heap_bytes(&self) -> usize {
+        let kids = if self.kids.spilled() {
+            self.kids.capacity() * core::mem::size_of::<ObjectId>()
+        } else {
+            0
+        };
+        kids + self.queues.iter().map(LaneQueue::heap_bytes).sum::<usize>()
     }
     /// Everything holding the object alive; it is destroyed when this reaches zero.
     pub fn holds(&self) -> usize {

@@ -13,10 +13,13 @@
 //!   every reuse, and a slot whose generation would wrap is retired.
 //! - V4: value 0 (NULL) is never issued.
 
-use alloc::collections::{BTreeMap, VecDeque};
+use smallvec::SmallVec;
+
+use super::store::VecMap;
 
 use super::policy::{ValueReuse, STRICT_MAX_SLOTS};
 use super::ObjectId;
+use alloc::vec::Vec;
 
 /// An `HINTERNET` value as the application sees it. `HandleValue(0)` is NULL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -56,18 +59,47 @@ pub enum SlotState {
 }
 
 /// The handle table.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Eq)]
 pub struct ValueTable {
     reuse: ValueReuse,
     max: u32,
-    /// Issued values (slot numbers in strict mode) and their state.
-    slots: BTreeMap<u32, SlotState>,
-    /// Freed values (slots in strict mode), in the order the reuse policy wants.
-    free: VecDeque<u32>,
+    /// Issued values (slot numbers in strict mode) and their state, in value order.
+    slots: VecMap<u32, SlotState>,
+    /// Freed values (slots in strict mode). Lifo and Fifo: in the order freed (Lifo takes
+    /// the last, Fifo the first); LowestFree and Strict: sorted highest first, so the
+    /// lowest is taken from the end. Inline up to four.
+    free: SmallVec<[u32; 4]>,
     /// Highest value (slot) ever issued.
     high: u32,
-    /// Strict mode: current generation of each slot ever used.
-    generations: BTreeMap<u32, u32>,
+    /// Strict mode: current generation of each slot ever used (index = slot - 1).
+    generations: Vec<u16>,
+}
+
+/// Field-wise equality, as derived, but comparing the short integer lists element by
+/// element: the derived slice comparison calls the C library's `memcmp`, which costs
+/// more than the comparison itself for lists of a few entries (the model checker compares
+/// machines on every rejected call).
+impl PartialEq for ValueTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.reuse == other.reuse
+            && self.max == other.max
+            && self.high == other.high
+            && self.slots == other.slots
+            && self.free.iter().eq(other.free.iter())
+            && self.generations.iter().eq(other.generations.iter())
+    }
+}
+
+/// Hashes the fields [`PartialEq`] compares, so equal tables hash alike.
+impl core::hash::Hash for ValueTable {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.reuse.hash(state);
+        self.max.hash(state);
+        self.high.hash(state);
+        self.slots.hash(state);
+        self.free[..].hash(state);
+        self.generations.hash(state);
+    }
 }
 
 impl ValueTable {
@@ -81,10 +113,10 @@ impl ValueTable {
         ValueTable {
             reuse,
             max,
-            slots: BTreeMap::new(),
-            free: VecDeque::new(),
+            slots: VecMap::new(),
+            free: SmallVec::new(),
             high: 0,
-            generations: BTreeMap::new(),
+            generations: Vec::new(),
         }
     }
 
@@ -97,13 +129,19 @@ impl ValueTable {
         }
         let slot = value.0 & SLOT_MASK;
         let generation = value.0 >> SLOT_BITS;
-        (self.generations.get(&slot) == Some(&generation)).then_some(slot)
+        (self.generation(slot) == Some(generation)).then_some(slot)
+    }
+
+    /// The current generation of a strict-mode slot ever used.
+    fn generation(&self, slot: u32) -> Option<u32> {
+        let at = usize::try_from(slot.checked_sub(1)?).ok()?;
+        self.generations.get(at).map(|&g| u32::from(g))
     }
 
     fn value_of(&self, slot: u32) -> HandleValue {
         match self.reuse {
             ValueReuse::Strict => {
-                let generation = self.generations.get(&slot).copied().unwrap_or(0);
+                let generation = self.generation(slot).unwrap_or(0);
                 HandleValue(slot | (generation << SLOT_BITS))
             }
             _ => HandleValue(slot),
@@ -131,8 +169,8 @@ impl ValueTable {
         }
         let from_free = match self.reuse {
             ValueReuse::Monotonic => None,
-            ValueReuse::Lifo => self.free.pop_back(),
-            ValueReuse::Fifo | ValueReuse::LowestFree | ValueReuse::Strict => self.free.pop_front(),
+            ValueReuse::Lifo | ValueReuse::LowestFree | ValueReuse::Strict => self.free.pop(),
+            ValueReuse::Fifo => (!self.free.is_empty()).then(|| self.free.remove(0)),
         };
         let slot = match from_free {
             Some(slot) => slot,
@@ -149,8 +187,9 @@ impl ValueTable {
                 self.high
             }
         };
-        if self.reuse == ValueReuse::Strict {
-            self.generations.entry(slot).or_insert(0);
+        if self.reuse == ValueReuse::Strict && self.generation(slot).is_none() {
+            // A fresh slot is always `high`, one past the last slot ever used.
+            self.generations.push(0);
         }
         self.slots.insert(slot, SlotState::Live(object));
         Some(self.value_of(slot))
@@ -186,22 +225,27 @@ impl ValueTable {
         self.slots.remove(&slot);
         match self.reuse {
             ValueReuse::Monotonic => {}
-            ValueReuse::Lifo | ValueReuse::Fifo => self.free.push_back(slot),
-            ValueReuse::LowestFree => {
-                let at = self.free.partition_point(|&s| s < slot);
-                self.free.insert(at, slot);
-            }
+            ValueReuse::Lifo | ValueReuse::Fifo => self.free.push(slot),
+            ValueReuse::LowestFree => self.free_sorted(slot),
             ValueReuse::Strict => {
-                let generation = self.generations.entry(slot).or_insert(0);
-                if *generation >= MAX_GENERATION {
+                let at = usize::try_from(slot.saturating_sub(1)).unwrap_or(usize::MAX);
+                let Some(generation) = self.generations.get_mut(at) else {
+                    return; // not a slot this table issued
+                };
+                if u32::from(*generation) >= MAX_GENERATION {
                     // V3: retire the slot rather than let a generation repeat.
                     return;
                 }
                 *generation += 1;
-                let at = self.free.partition_point(|&s| s < slot);
-                self.free.insert(at, slot);
+                self.free_sorted(slot);
             }
         }
+    }
+
+    /// Put `slot` in the free list kept highest first (LowestFree, Strict).
+    fn free_sorted(&mut self, slot: u32) {
+        let at = self.free.partition_point(|&s| s > slot);
+        self.free.insert(at, slot);
     }
 
     /// Number of values live or reserved.
@@ -219,6 +263,27 @@ impl ValueTable {
         self.slots
             .iter()
             .map(|(&slot, &st)| (self.value_of(slot), st))
+    }
+
+    /// Rename the objects the table names by `rename` (the model checker's canonical
+    /// object numbering, [`Machine::compact_object_ids`](super::Machine::compact_object_ids)).
+    pub fn rename_objects(&mut self, rename: impl Fn(ObjectId) -> ObjectId) {
+        for state in self.slots.values_mut() {
+            match state {
+                SlotState::Live(id) | SlotState::Reserved(id) => *id = rename(*id),
+            }
+        }
+    }
+
+    /// Bytes of heap the table holds.
+    pub fn heap_bytes(&self) -> usize {
+        self.slots.heap_bytes()
+            + if self.free.spilled() {
+                self.free.capacity() * core::mem::size_of::<u32>()
+            } else {
+                0
+            }
+            + self.generations.capacity() * core::mem::size_of::<u16>()
     }
 
     /// The value reuse order.
