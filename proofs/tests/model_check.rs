@@ -82,7 +82,7 @@ fn wininet_wine_close_small_bound_is_pinned() {
 // 92,906 / 29,647 / 32,465 / 32,465. The
 // new environment action `ProtocolEvent::Progress` reports the head operation's first
 // progress step live (the representative bounds report only the first; every step gave
-// 263,142 / 97,302 / 44,666 / 44,666), and the count of steps already reported
+// 263,142 / 97,302 for WinHTTP, before the other two changes), and the count of steps already reported
 // (`ProtoState::progressed`) is part of the state until the operation ends.
 //
 // Issue 13 (compact machine, canonical object numbering): 92,906 -> 89,079 (winhttp),
@@ -93,11 +93,12 @@ fn wininet_wine_close_small_bound_is_pinned() {
 // count is now taken from the machine's id counter, not the highest live id).
 // `reduced_and_unreduced_checks_agree` shows the verdicts do not move.
 //
-// All three changes together (issues 10, 11 and 13 merged): the pins below.
-const WINHTTP_UNIQUE: usize = 0;
-const WINHTTP_DOCUMENTED_UNIQUE: usize = 0;
-const WININET_UNIQUE: usize = 0;
-const WININET_WINE_CLOSE_UNIQUE: usize = 0;
+// All three together (issues 10, 11 and 13 merged): the progress action adds states, the
+// asynchronous FTP/Gopher creates and the canonical numbering remove some.
+const WINHTTP_UNIQUE: usize = 150_737;
+const WINHTTP_DOCUMENTED_UNIQUE: usize = 51_541;
+const WININET_UNIQUE: usize = 33_693;
+const WININET_WINE_CLOSE_UNIQUE: usize = 33_693;
 
 /// `hinternet-model check --mutant NAME` through the library: every mutant breaks a law
 /// within the small bounds, and its shortest counterexample replays, as a text trace, to
