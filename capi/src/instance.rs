@@ -48,3 +48,17 @@ pub fn winhttp() -> Result<&'static WinHttp, u32> {
         .as_ref()
         .ok_or(ERROR_NOT_ENOUGH_MEMORY)
 }
+
+static WININET: OnceLock<hinternet_net::wininet_api::WinInet> = OnceLock::new();
+
+/// The process-wide WinINet instance behind every WinINet handle export, created on first
+/// use and never dropped.
+///
+/// Unlike [`winhttp`], its runtime threads are `std::thread`s even when the host installed
+/// `create_thread`: the typed WinINet API (`hinternet_net::wininet_api::WinInet::new`) does
+/// not take a thread spawner yet, so WinINet status callbacks run on threads the host did
+/// not create. A runtime that cannot start makes every operation fail with
+/// `ERROR_INTERNET_INTERNAL_ERROR` (the typed API's rule).
+pub fn wininet() -> &'static hinternet_net::wininet_api::WinInet {
+    WININET.get_or_init(hinternet_net::wininet_api::WinInet::new)
+}

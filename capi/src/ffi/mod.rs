@@ -20,3 +20,4 @@ pub mod urls;
 pub mod winhttp;
 pub mod winhttp_handles;
 pub mod wininet;
+pub mod wininet_handles;
