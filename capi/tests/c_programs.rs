@@ -162,7 +162,7 @@ fn run_checked(exe: &Path, args: &[&str], leak_kinds: &str) -> String {
 #[test]
 fn headers_compile_cleanly_in_both_conventions() {
     let Some(cc) = c_compiler() else { return };
-    for name in ["url_time", "example", "winhttp_get"] {
+    for name in ["url_time", "example", "winhttp_get", "wininet"] {
         for defines in [&[][..], &["-DHINTERNET_ABI_WIN64"][..]] {
             let status = Command::new(&cc)
                 .args(CFLAGS)
@@ -284,4 +284,54 @@ fn winhttp_basic_auth_from_c() {
 #[test]
 fn winhttp_bad_handles_null_pointers_and_short_buffers_from_c() {
     winhttp_program("errors");
+}
+
+/// Runs `tests/c/wininet.c` in `mode` against `port`.
+fn wininet_program(mode: &str, port: u16) {
+    let Some(cc) = c_compiler() else { return };
+    let exe = build(&cc, "wininet", &format!("-{mode}"));
+    let out = run_checked(&exe, &[mode, &port.to_string()], "definite");
+    assert!(out.contains(" 0 failed"), "{out}");
+}
+
+#[test]
+fn wininet_sync_get_from_c() {
+    let server = hinternet_testservers::http::start();
+    wininet_program("http", server.addr().port());
+}
+
+#[test]
+fn wininet_ansi_functions_from_c() {
+    let server = hinternet_testservers::http::start();
+    wininet_program("ansi", server.addr().port());
+}
+
+#[test]
+fn wininet_send_request_ex_upload_from_c() {
+    let server = hinternet_testservers::http::start();
+    wininet_program("upload", server.addr().port());
+}
+
+#[test]
+fn wininet_async_open_url_with_callbacks_from_c() {
+    let server = hinternet_testservers::http::start();
+    wininet_program("async", server.addr().port());
+}
+
+#[test]
+fn wininet_ftp_download_and_listing_from_c() {
+    let server = hinternet_testservers::ftp::start(Vec::new());
+    wininet_program("ftp", server.handle.addr().port());
+}
+
+#[test]
+fn wininet_gopher_menu_from_c() {
+    let server = hinternet_testservers::gopher::start();
+    wininet_program("gopher", server.addr().port());
+}
+
+#[test]
+fn wininet_bad_handles_null_pointers_and_short_buffers_from_c() {
+    let server = hinternet_testservers::http::start();
+    wininet_program("errors", server.addr().port());
 }

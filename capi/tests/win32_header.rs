@@ -48,12 +48,12 @@ mod wininet_consts {
         HTTP_QUERY_FLAG_NUMBER, HTTP_QUERY_RAW_HEADERS_CRLF, HTTP_QUERY_STATUS_CODE,
         INTERNET_DEFAULT_GOPHER_PORT, INTERNET_FLAG_ASYNC, INTERNET_FLAG_PASSIVE,
         INTERNET_FLAG_RELOAD, INTERNET_OPEN_TYPE_DIRECT, INTERNET_OPEN_TYPE_PRECONFIG,
-        INTERNET_OPTION_CONNECT_TIMEOUT, INTERNET_OPTION_CONTEXT_VALUE,
-        INTERNET_OPTION_USER_AGENT, INTERNET_SERVICE_FTP, INTERNET_SERVICE_GOPHER,
-        INTERNET_SERVICE_HTTP, INTERNET_STATUS_CONNECTED_TO_SERVER,
-        INTERNET_STATUS_CONNECTING_TO_SERVER, INTERNET_STATUS_HANDLE_CLOSING,
-        INTERNET_STATUS_HANDLE_CREATED, INTERNET_STATUS_NAME_RESOLVED,
-        INTERNET_STATUS_REQUEST_COMPLETE, INTERNET_STATUS_RESOLVING_NAME,
+        INTERNET_OPTION_CONNECT_TIMEOUT, INTERNET_OPTION_CONTEXT_VALUE, INTERNET_OPTION_USER_AGENT,
+        INTERNET_SERVICE_FTP, INTERNET_SERVICE_GOPHER, INTERNET_SERVICE_HTTP,
+        INTERNET_STATUS_CONNECTED_TO_SERVER, INTERNET_STATUS_CONNECTING_TO_SERVER,
+        INTERNET_STATUS_HANDLE_CLOSING, INTERNET_STATUS_HANDLE_CREATED,
+        INTERNET_STATUS_NAME_RESOLVED, INTERNET_STATUS_REQUEST_COMPLETE,
+        INTERNET_STATUS_RESOLVING_NAME,
     };
     pub use windows_sys::Win32::Storage::FileSystem::FILE_ATTRIBUTE_DIRECTORY;
 }
@@ -277,42 +277,144 @@ fn header_constants_match_windows_sys() {
             "WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER",
             WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER.into(),
         ),
-        ("ERROR_NO_MORE_FILES", i64::from(wininet_consts::ERROR_NO_MORE_FILES)),
-        ("ERROR_IO_PENDING", i64::from(wininet_consts::ERROR_IO_PENDING)),
-        ("ERROR_INTERNET_EXTENDED_ERROR", i64::from(wininet_consts::ERROR_INTERNET_EXTENDED_ERROR)),
-        ("ERROR_INTERNET_INCORRECT_HANDLE_TYPE", i64::from(wininet_consts::ERROR_INTERNET_INCORRECT_HANDLE_TYPE)),
-        ("ERROR_INTERNET_INCORRECT_HANDLE_STATE", i64::from(wininet_consts::ERROR_INTERNET_INCORRECT_HANDLE_STATE)),
-        ("INTERNET_OPEN_TYPE_PRECONFIG", i64::from(wininet_consts::INTERNET_OPEN_TYPE_PRECONFIG)),
-        ("INTERNET_OPEN_TYPE_DIRECT", i64::from(wininet_consts::INTERNET_OPEN_TYPE_DIRECT)),
-        ("INTERNET_SERVICE_FTP", i64::from(wininet_consts::INTERNET_SERVICE_FTP)),
-        ("INTERNET_SERVICE_GOPHER", i64::from(wininet_consts::INTERNET_SERVICE_GOPHER)),
-        ("INTERNET_SERVICE_HTTP", i64::from(wininet_consts::INTERNET_SERVICE_HTTP)),
-        ("INTERNET_DEFAULT_GOPHER_PORT", i64::from(wininet_consts::INTERNET_DEFAULT_GOPHER_PORT)),
-        ("INTERNET_FLAG_ASYNC", i64::from(wininet_consts::INTERNET_FLAG_ASYNC)),
-        ("INTERNET_FLAG_RELOAD", i64::from(wininet_consts::INTERNET_FLAG_RELOAD)),
-        ("INTERNET_FLAG_PASSIVE", i64::from(wininet_consts::INTERNET_FLAG_PASSIVE)),
-        ("FTP_TRANSFER_TYPE_BINARY", i64::from(wininet_consts::FTP_TRANSFER_TYPE_BINARY)),
+        (
+            "ERROR_NO_MORE_FILES",
+            i64::from(wininet_consts::ERROR_NO_MORE_FILES),
+        ),
+        (
+            "ERROR_IO_PENDING",
+            i64::from(wininet_consts::ERROR_IO_PENDING),
+        ),
+        (
+            "ERROR_INTERNET_EXTENDED_ERROR",
+            i64::from(wininet_consts::ERROR_INTERNET_EXTENDED_ERROR),
+        ),
+        (
+            "ERROR_INTERNET_INCORRECT_HANDLE_TYPE",
+            i64::from(wininet_consts::ERROR_INTERNET_INCORRECT_HANDLE_TYPE),
+        ),
+        (
+            "ERROR_INTERNET_INCORRECT_HANDLE_STATE",
+            i64::from(wininet_consts::ERROR_INTERNET_INCORRECT_HANDLE_STATE),
+        ),
+        (
+            "INTERNET_OPEN_TYPE_PRECONFIG",
+            i64::from(wininet_consts::INTERNET_OPEN_TYPE_PRECONFIG),
+        ),
+        (
+            "INTERNET_OPEN_TYPE_DIRECT",
+            i64::from(wininet_consts::INTERNET_OPEN_TYPE_DIRECT),
+        ),
+        (
+            "INTERNET_SERVICE_FTP",
+            i64::from(wininet_consts::INTERNET_SERVICE_FTP),
+        ),
+        (
+            "INTERNET_SERVICE_GOPHER",
+            i64::from(wininet_consts::INTERNET_SERVICE_GOPHER),
+        ),
+        (
+            "INTERNET_SERVICE_HTTP",
+            i64::from(wininet_consts::INTERNET_SERVICE_HTTP),
+        ),
+        (
+            "INTERNET_DEFAULT_GOPHER_PORT",
+            i64::from(wininet_consts::INTERNET_DEFAULT_GOPHER_PORT),
+        ),
+        (
+            "INTERNET_FLAG_ASYNC",
+            i64::from(wininet_consts::INTERNET_FLAG_ASYNC),
+        ),
+        (
+            "INTERNET_FLAG_RELOAD",
+            i64::from(wininet_consts::INTERNET_FLAG_RELOAD),
+        ),
+        (
+            "INTERNET_FLAG_PASSIVE",
+            i64::from(wininet_consts::INTERNET_FLAG_PASSIVE),
+        ),
+        (
+            "FTP_TRANSFER_TYPE_BINARY",
+            i64::from(wininet_consts::FTP_TRANSFER_TYPE_BINARY),
+        ),
         ("GENERIC_READ", i64::from(wininet_consts::GENERIC_READ)),
         ("GENERIC_WRITE", i64::from(wininet_consts::GENERIC_WRITE)),
-        ("FILE_ATTRIBUTE_DIRECTORY", i64::from(wininet_consts::FILE_ATTRIBUTE_DIRECTORY)),
-        ("HTTP_QUERY_CONTENT_LENGTH", i64::from(wininet_consts::HTTP_QUERY_CONTENT_LENGTH)),
-        ("HTTP_QUERY_STATUS_CODE", i64::from(wininet_consts::HTTP_QUERY_STATUS_CODE)),
-        ("HTTP_QUERY_RAW_HEADERS_CRLF", i64::from(wininet_consts::HTTP_QUERY_RAW_HEADERS_CRLF)),
-        ("HTTP_QUERY_CUSTOM", i64::from(wininet_consts::HTTP_QUERY_CUSTOM)),
-        ("HTTP_QUERY_FLAG_NUMBER", i64::from(wininet_consts::HTTP_QUERY_FLAG_NUMBER)),
-        ("HTTP_ADDREQ_FLAG_ADD", i64::from(wininet_consts::HTTP_ADDREQ_FLAG_ADD)),
-        ("INTERNET_OPTION_CONNECT_TIMEOUT", i64::from(wininet_consts::INTERNET_OPTION_CONNECT_TIMEOUT)),
-        ("INTERNET_OPTION_USER_AGENT", i64::from(wininet_consts::INTERNET_OPTION_USER_AGENT)),
-        ("INTERNET_OPTION_CONTEXT_VALUE", i64::from(wininet_consts::INTERNET_OPTION_CONTEXT_VALUE)),
-        ("INTERNET_STATUS_RESOLVING_NAME", i64::from(wininet_consts::INTERNET_STATUS_RESOLVING_NAME)),
-        ("INTERNET_STATUS_NAME_RESOLVED", i64::from(wininet_consts::INTERNET_STATUS_NAME_RESOLVED)),
-        ("INTERNET_STATUS_CONNECTING_TO_SERVER", i64::from(wininet_consts::INTERNET_STATUS_CONNECTING_TO_SERVER)),
-        ("INTERNET_STATUS_CONNECTED_TO_SERVER", i64::from(wininet_consts::INTERNET_STATUS_CONNECTED_TO_SERVER)),
-        ("INTERNET_STATUS_HANDLE_CREATED", i64::from(wininet_consts::INTERNET_STATUS_HANDLE_CREATED)),
-        ("INTERNET_STATUS_HANDLE_CLOSING", i64::from(wininet_consts::INTERNET_STATUS_HANDLE_CLOSING)),
-        ("INTERNET_STATUS_REQUEST_COMPLETE", i64::from(wininet_consts::INTERNET_STATUS_REQUEST_COMPLETE)),
-        ("GOPHER_TYPE_TEXT_FILE", i64::from(wininet_consts::GOPHER_TYPE_TEXT_FILE)),
-        ("GOPHER_TYPE_DIRECTORY", i64::from(wininet_consts::GOPHER_TYPE_DIRECTORY)),
+        (
+            "FILE_ATTRIBUTE_DIRECTORY",
+            i64::from(wininet_consts::FILE_ATTRIBUTE_DIRECTORY),
+        ),
+        (
+            "HTTP_QUERY_CONTENT_LENGTH",
+            i64::from(wininet_consts::HTTP_QUERY_CONTENT_LENGTH),
+        ),
+        (
+            "HTTP_QUERY_STATUS_CODE",
+            i64::from(wininet_consts::HTTP_QUERY_STATUS_CODE),
+        ),
+        (
+            "HTTP_QUERY_RAW_HEADERS_CRLF",
+            i64::from(wininet_consts::HTTP_QUERY_RAW_HEADERS_CRLF),
+        ),
+        (
+            "HTTP_QUERY_CUSTOM",
+            i64::from(wininet_consts::HTTP_QUERY_CUSTOM),
+        ),
+        (
+            "HTTP_QUERY_FLAG_NUMBER",
+            i64::from(wininet_consts::HTTP_QUERY_FLAG_NUMBER),
+        ),
+        (
+            "HTTP_ADDREQ_FLAG_ADD",
+            i64::from(wininet_consts::HTTP_ADDREQ_FLAG_ADD),
+        ),
+        (
+            "INTERNET_OPTION_CONNECT_TIMEOUT",
+            i64::from(wininet_consts::INTERNET_OPTION_CONNECT_TIMEOUT),
+        ),
+        (
+            "INTERNET_OPTION_USER_AGENT",
+            i64::from(wininet_consts::INTERNET_OPTION_USER_AGENT),
+        ),
+        (
+            "INTERNET_OPTION_CONTEXT_VALUE",
+            i64::from(wininet_consts::INTERNET_OPTION_CONTEXT_VALUE),
+        ),
+        (
+            "INTERNET_STATUS_RESOLVING_NAME",
+            i64::from(wininet_consts::INTERNET_STATUS_RESOLVING_NAME),
+        ),
+        (
+            "INTERNET_STATUS_NAME_RESOLVED",
+            i64::from(wininet_consts::INTERNET_STATUS_NAME_RESOLVED),
+        ),
+        (
+            "INTERNET_STATUS_CONNECTING_TO_SERVER",
+            i64::from(wininet_consts::INTERNET_STATUS_CONNECTING_TO_SERVER),
+        ),
+        (
+            "INTERNET_STATUS_CONNECTED_TO_SERVER",
+            i64::from(wininet_consts::INTERNET_STATUS_CONNECTED_TO_SERVER),
+        ),
+        (
+            "INTERNET_STATUS_HANDLE_CREATED",
+            i64::from(wininet_consts::INTERNET_STATUS_HANDLE_CREATED),
+        ),
+        (
+            "INTERNET_STATUS_HANDLE_CLOSING",
+            i64::from(wininet_consts::INTERNET_STATUS_HANDLE_CLOSING),
+        ),
+        (
+            "INTERNET_STATUS_REQUEST_COMPLETE",
+            i64::from(wininet_consts::INTERNET_STATUS_REQUEST_COMPLETE),
+        ),
+        (
+            "GOPHER_TYPE_TEXT_FILE",
+            i64::from(wininet_consts::GOPHER_TYPE_TEXT_FILE),
+        ),
+        (
+            "GOPHER_TYPE_DIRECTORY",
+            i64::from(wininet_consts::GOPHER_TYPE_DIRECTORY),
+        ),
     ];
     let defines = header_defines();
     for (name, value) in expected {

@@ -16,9 +16,10 @@
 //!   function reads or writes counts bytes, every `…W` size counts WCHARs, except where
 //!   Windows counts bytes for both (`HttpQueryInfo`, `InternetQueryOption` failures, the
 //!   `W` cookie sizes of the typed API);
-//! * an asynchronous read, `InternetQueryDataAvailable`, `InternetFindNextFile` or
-//!   `FtpGetCurrentDirectory` registers its out pointer in [`PENDING`]; the value is written
-//!   there just before the handle's `REQUEST_COMPLETE` reaches the application's callback
+//! * a read, `InternetQueryDataAvailable` or `InternetFindNextFile` registers its out
+//!   pointer in [`PENDING`] before asking the typed API (a completion may be delivered before
+//!   the call returns) and drops it when the call did not pend; a pending value is written
+//!   just before the handle's `REQUEST_COMPLETE` reaches the application's callback
 //!   (Windows' order), and dropped unwritten at `HANDLE_CLOSING`;
 //! * status callbacks are called in this build's convention with what Wine passes per status:
 //!   `INTERNET_ASYNC_RESULT` (its size), an `HINTERNET` (its size), a `DWORD` (4), the
@@ -33,6 +34,7 @@
 
 use core::ffi::c_void;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hinternet_net::ftp::FindData;
@@ -350,40 +352,62 @@ struct OutPtr<T>(*mut T);
 // SAFETY: the pointer is only written, once, under the contract above.
 unsafe impl<T> Send for OutPtr<T> {}
 
-/// Pending out values by handle value.
-static PENDING: Mutex<Vec<(u32, PendingOut)>> = Mutex::new(Vec::new());
+/// Pending out values: (handle value, registration id, writer).
+static PENDING: Mutex<Vec<(u32, u64, PendingOut)>> = Mutex::new(Vec::new());
 
-fn pending() -> std::sync::MutexGuard<'static, Vec<(u32, PendingOut)>> {
+/// The next registration id.
+static NEXT_PENDING: AtomicU64 = AtomicU64::new(1);
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<(u32, u64, PendingOut)>> {
     PENDING.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Remembers a DWORD out value of an asynchronous call on `handle`.
-fn pend_dword(handle: HandleValue, value: Slot<u32>, out: *mut u32) {
+/// Registers `writer` for the next `REQUEST_COMPLETE` of `handle`. Called *before* the typed
+/// API is asked, since a pending operation's completion may reach the callback before the
+/// call returns; [`keep_if_pending`] drops it again when the call did not pend.
+fn pend(handle: HandleValue, writer: Box<dyn FnOnce() + Send>) -> u64 {
+    let id = NEXT_PENDING.fetch_add(1, Ordering::Relaxed);
+    pending().push((handle.0, id, PendingOut(writer)));
+    id
+}
+
+/// Registers a DWORD out value (`None`: a NULL pointer, nothing to write).
+fn pend_dword(handle: HandleValue, value: Slot<u32>, out: *mut u32) -> Option<u64> {
     if out.is_null() {
-        return;
+        return None;
     }
     let out = OutPtr(out);
-    pending().push((
-        handle.0,
-        PendingOut(Box::new(move || {
+    Some(pend(
+        handle,
+        Box::new(move || {
             let out = out;
-            let n = value
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .unwrap_or(0);
-            // SAFETY: the application keeps its out pointer valid until REQUEST_COMPLETE.
-            unsafe { raw::write(out.0, n) };
-        })),
-    ));
+            let n = *value.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(n) = n {
+                // SAFETY: the application keeps its out pointer valid until REQUEST_COMPLETE.
+                unsafe { raw::write(out.0, n) };
+            }
+        }),
+    ))
+}
+
+/// Drops registration `id` unless the call answered `ERROR_IO_PENDING` (no completion will
+/// come for it; a completion already delivered has consumed it).
+fn keep_if_pending<R, O>(id: Option<u64>, answer: &Answer<R, O>) {
+    if answer.last_error == Some(ERROR_IO_PENDING) {
+        return;
+    }
+    if let Some(id) = id {
+        pending().retain(|(_, i, _)| *i != id);
+    }
 }
 
 /// Writes (`complete`) or drops the pending out values of `handle`.
 fn settle(handle: HandleValue, complete: bool) {
     let mine: Vec<PendingOut> = {
         let mut all = pending();
-        let (mine, rest) = all.drain(..).partition(|(h, _)| *h == handle.0);
+        let (mine, rest) = all.drain(..).partition(|(h, _, _)| *h == handle.0);
         *all = rest;
-        mine.into_iter().map(|(_, p)| p).collect()
+        mine.into_iter().map(|(_, _, p)| p).collect()
     };
     if complete {
         for p in mine {
@@ -736,13 +760,13 @@ unsafe fn read_file_ex<B: Copy>(
             len: len as usize,
         });
         let read = slot();
-        let answer = api.internet_read_file_ex(handle, buffer, read.clone(), flags);
         let out = length_field(buffers);
+        let id = pend_dword(handle, read.clone(), out);
+        let answer = api.internet_read_file_ex(handle, buffer, read, flags);
+        keep_if_pending(id, &answer);
         if answer.ret {
             // SAFETY: forwarded contract (the structure is valid).
             unsafe { raw::write(out, answer.out) };
-        } else if answer.last_error == Some(ERROR_IO_PENDING) {
-            pend_dword(handle, read, out);
         }
         Ok(bool_of(&answer))
     })
@@ -1013,15 +1037,12 @@ unsafe fn find_next<T: FindStructs>(find: HINTERNET, data: *mut c_void) -> BOOL 
     bool_export(|api| {
         let find = handle_of(find)?;
         let entry = slot();
-        let answer = api.internet_find_next_file(find, entry.clone());
-        if let Some(found) = &answer.out {
-            // SAFETY: forwarded contract.
-            unsafe { write_entry::<T>(data, found) };
-        } else if answer.last_error == Some(ERROR_IO_PENDING) && !data.is_null() {
+        let id = (!data.is_null()).then(|| {
             let out = OutPtr(data);
-            pending().push((
-                find.0,
-                PendingOut(Box::new(move || {
+            let entry = entry.clone();
+            pend(
+                find,
+                Box::new(move || {
                     let out = out;
                     let found = entry.lock().unwrap_or_else(PoisonError::into_inner).clone();
                     if let Some(found) = found {
@@ -1029,8 +1050,14 @@ unsafe fn find_next<T: FindStructs>(find: HINTERNET, data: *mut c_void) -> BOOL 
                         // REQUEST_COMPLETE (Windows' rule for asynchronous out values).
                         unsafe { write_entry::<T>(out.0, &found) };
                     }
-                })),
-            ));
+                }),
+            )
+        });
+        let answer = api.internet_find_next_file(find, entry);
+        keep_if_pending(id, &answer);
+        if let Some(found) = &answer.out {
+            // SAFETY: forwarded contract.
+            unsafe { write_entry::<T>(data, found) };
         }
         Ok(bool_of(&answer))
     })
@@ -1179,13 +1206,13 @@ fn ftp_path_call(
     })
 }
 
-/// Writes the synchronous DWORD result of a read-like call, or remembers it when pending.
-fn read_count(handle: HandleValue, answer: &Answer<bool, u32>, value: Slot<u32>, out: *mut u32) {
+/// Writes the synchronous DWORD result of a read-like call; keeps its registration (`id`)
+/// only when the call pends.
+fn read_count(id: Option<u64>, answer: &Answer<bool, u32>, out: *mut u32) {
+    keep_if_pending(id, answer);
     if answer.ret {
         // SAFETY: the caller's out pointer, NULL or writable (export contracts).
         unsafe { raw::write(out, answer.out) };
-    } else if answer.last_error == Some(ERROR_IO_PENDING) {
-        pend_dword(handle, value, out);
     }
 }
 
@@ -1450,8 +1477,9 @@ export! {
                 len: dwNumberOfBytesToRead as usize,
             });
             let read = slot();
-            let answer = api.internet_read_file(handle, buffer, read.clone());
-            read_count(handle, &answer, read, lpdwNumberOfBytesRead);
+            let id = pend_dword(handle, read.clone(), lpdwNumberOfBytesRead);
+            let answer = api.internet_read_file(handle, buffer, read);
+            read_count(id, &answer, lpdwNumberOfBytesRead);
             Ok(bool_of(&answer))
         })
     }
@@ -1522,8 +1550,9 @@ export! {
         bool_export(|api| {
             let handle = handle_of(hFile)?;
             let available = slot();
-            let answer = api.internet_query_data_available(handle, available.clone());
-            read_count(handle, &answer, available, lpdwNumberOfBytesAvailable);
+            let id = pend_dword(handle, available.clone(), lpdwNumberOfBytesAvailable);
+            let answer = api.internet_query_data_available(handle, available);
+            read_count(id, &answer, lpdwNumberOfBytesAvailable);
             Ok(bool_of(&answer))
         })
     }
