@@ -129,6 +129,19 @@ HINTERNET_HOST_API void hinternet_set_last_error(uint32_t code);
  */
 HINTERNET_HOST_API uint64_t hinternet_panic_count(void);
 
+/*
+ Frees memory the library returned as `GlobalAlloc` memory (proxy strings of
+ `WinHttpGetDefaultProxyConfiguration`, `WinHttpGetIEProxyConfigForCurrentUser`,
+ `WinHttpGetProxyForUrl`, `WinHttpDetectAutoProxyConfigUrl` and `WinHttpQueryOption`):
+ the `GlobalFree` of hosts without hooks. Returns NULL on success (and for NULL), as
+ `GlobalFree`. When the host installed a `global_alloc` hook the memory is the host's: this
+ forwards to its `global_free` hook (and returns `mem` unchanged when it installed none).
+
+ # Safety
+ `mem` is NULL or a block the library returned as global memory and not yet freed.
+ */
+HINTERNET_HOST_API void *hinternet_global_free(void *mem);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

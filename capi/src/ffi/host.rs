@@ -71,6 +71,21 @@ pub extern "C" fn hinternet_panic_count() -> u64 {
     panic_boundary::panic_count()
 }
 
+/// Frees memory the library returned as `GlobalAlloc` memory (proxy strings of
+/// `WinHttpGetDefaultProxyConfiguration`, `WinHttpGetIEProxyConfigForCurrentUser`,
+/// `WinHttpGetProxyForUrl`, `WinHttpDetectAutoProxyConfigUrl` and `WinHttpQueryOption`):
+/// the `GlobalFree` of hosts without hooks. Returns NULL on success (and for NULL), as
+/// `GlobalFree`. When the host installed a `global_alloc` hook the memory is the host's: this
+/// forwards to its `global_free` hook (and returns `mem` unchanged when it installed none).
+///
+/// # Safety
+/// `mem` is NULL or a block the library returned as global memory and not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hinternet_global_free(mem: *mut c_void) -> *mut c_void {
+    // SAFETY: forwarded contract.
+    unsafe { super::global_memory::free(mem) }
+}
+
 /// Passes `code` to the host's `set_last_error` hook; `false` when none is installed.
 pub fn call_set_last_error(code: u32) -> bool {
     match host::hooks().and_then(|h| h.set_last_error) {

@@ -14,10 +14,12 @@
 //! leaves a Windows error code in the last error.
 
 pub mod fuzz;
+pub mod global_memory;
 pub mod host;
 pub mod raw;
 pub mod urls;
 pub mod winhttp;
 pub mod winhttp_handles;
+pub mod winhttp_more;
 pub mod wininet;
 pub mod wininet_handles;

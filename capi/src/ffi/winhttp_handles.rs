@@ -66,6 +66,11 @@ fn handle_of(h: HINTERNET) -> Result<Handle, u32> {
     Ok(handle)
 }
 
+/// The handle value of an `HINTERNET` (for the sibling export modules).
+pub(crate) fn handle_value(h: HINTERNET) -> Result<Handle, u32> {
+    handle_of(h)
+}
+
 /// The `HINTERNET` of a handle value (an integer, never dereferenced).
 fn hinternet(handle: Handle) -> HINTERNET {
     core::ptr::without_provenance_mut(handle.0 as usize)
@@ -144,6 +149,13 @@ unsafe fn opt_string(p: *const u16) -> Option<String> {
 pub struct CallerBuffer {
     ptr: *mut u8,
     len: usize,
+}
+
+impl CallerBuffer {
+    /// The application's buffer of `len` bytes at `ptr` (see the type's contract).
+    pub(crate) fn new(ptr: *mut u8, len: usize) -> CallerBuffer {
+        CallerBuffer { ptr, len }
+    }
 }
 
 // SAFETY: the buffer is plain memory the application lends for the duration of the read
@@ -366,11 +378,16 @@ unsafe fn write_option(buffer: *mut c_void, capacity: u32, value: &OptionValue) 
         | OptionValue::Wide(_)
         | OptionValue::Bytes(_)
         | OptionValue::HttpVersion { .. } => return Err(ERROR_INSUFFICIENT_BUFFER),
-        // Proxy strings (GlobalAlloc memory), WINHTTP_CONNECTION_INFO and certificate
-        // contexts are not marshalled by this layer yet.
-        OptionValue::Proxy(_) | OptionValue::Connection(_) | OptionValue::Certificates(_) => {
-            return Err(ERROR_NOT_SUPPORTED)
-        }
+        // SAFETY (both): forwarded contract (`buffer` valid for `capacity` bytes).
+        OptionValue::Proxy(info) => unsafe {
+            super::winhttp_more::write_proxy_option(buffer, capacity, info)?;
+        },
+        OptionValue::Connection(info) => unsafe {
+            super::winhttp_more::write_connection_option(buffer, capacity, info)?;
+        },
+        // A CERT_CONTEXT is a crypt32 object a non-Windows host cannot create or free (see
+        // `winhttp_more`).
+        OptionValue::Certificates(_) => return Err(ERROR_NOT_SUPPORTED),
     }
     Ok(())
 }
@@ -696,8 +713,11 @@ export! {
 
     /// `BOOL WinHttpQueryOption(HINTERNET hInternet, DWORD dwOption, LPVOID lpBuffer,
     /// LPDWORD lpdwBufferLength)`: sizes in bytes; a short buffer is
-    /// `ERROR_INSUFFICIENT_BUFFER` with the size needed. Proxy, connection-info and
-    /// certificate values are not marshalled yet (`ERROR_NOT_SUPPORTED`).
+    /// `ERROR_INSUFFICIENT_BUFFER` with the size needed. `WINHTTP_OPTION_PROXY` writes a
+    /// `WINHTTP_PROXY_INFO` whose strings are `GlobalAlloc` memory the caller frees;
+    /// `WINHTTP_OPTION_CONNECTION_INFO` a `WINHTTP_CONNECTION_INFO` (Windows' address
+    /// families); certificate contexts answer `ERROR_NOT_SUPPORTED` (no crypt32 objects on a
+    /// non-Windows host).
     ///
     /// # Safety
     /// `lpBuffer` NULL or writable for `*lpdwBufferLength` bytes; the length pointer NULL or
