@@ -132,6 +132,16 @@ typedef int INTERNET_SCHEME;
 #define WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER 0x00000004
 #define WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER 0x00000008
 
+#define WINHTTP_ACCESS_TYPE_NAMED_PROXY 3
+#define WINHTTP_OPTION_PROXY 38
+#define WINHTTP_OPTION_CONNECTION_INFO 93
+#define WINHTTP_AUTOPROXY_AUTO_DETECT 0x00000001
+#define WINHTTP_AUTO_DETECT_TYPE_DHCP 0x00000001
+#define WINHTTP_AUTO_DETECT_TYPE_DNS_A 0x00000002
+#define ERROR_WINHTTP_AUTODETECTION_FAILED 12180
+#define AF_INET 2
+#define AF_INET6 23
+
 /* WinINet handle functions */
 #define ERROR_NO_MORE_FILES 18
 #define ERROR_IO_PENDING 997
@@ -265,6 +275,35 @@ typedef struct { /* 8 */
     DWORD dwBytesTransferred;
     int eBufferType;
 } WINHTTP_WEB_SOCKET_STATUS;
+
+typedef struct { /* 32 */
+    BOOL fAutoDetect;
+    LPWSTR lpszAutoConfigUrl;
+    LPWSTR lpszProxy;
+    LPWSTR lpszProxyBypass;
+} WINHTTP_CURRENT_USER_IE_PROXY_CONFIG;
+
+typedef struct { /* 32 */
+    DWORD dwFlags;
+    DWORD dwAutoDetectFlags;
+    LPCWSTR lpszAutoConfigUrl;
+    LPVOID lpvReserved;
+    DWORD dwReserved;
+    BOOL fAutoLogonIfChallenged;
+} WINHTTP_AUTOPROXY_OPTIONS;
+
+typedef struct { /* 128: Windows' SOCKADDR_STORAGE (ss_family AF_INET = 2, AF_INET6 = 23) */
+    uint16_t ss_family;
+    char __ss_pad1[6];
+    int64_t __ss_align;
+    char __ss_pad2[112];
+} HINTERNET_SOCKADDR_STORAGE;
+
+typedef struct { /* 264 */
+    DWORD cbSize;
+    HINTERNET_SOCKADDR_STORAGE LocalAddress;
+    HINTERNET_SOCKADDR_STORAGE RemoteAddress;
+} WINHTTP_CONNECTION_INFO;
 
 typedef struct _INTERNET_BUFFERSW { /* 56 */
     DWORD dwStructSize;
@@ -417,6 +456,24 @@ DWORD HINTERNET_API WinHttpWebSocketQueryCloseStatus(HINTERNET hWebSocket, USHOR
                                                      DWORD *pdwReasonLengthConsumed);
 
 /* WinHTTP (sizes in WCHARs) */
+/* WinHTTP proxy configuration and extended reads. Strings returned in "GlobalAlloc" memory
+ * (the WINHTTP_PROXY_INFO / WINHTTP_CURRENT_USER_IE_PROXY_CONFIG strings, the auto-config
+ * URL, WinHttpQueryOption(WINHTTP_OPTION_PROXY)) come from the host's global_alloc hook when
+ * installed (free them with its GlobalFree), else free them with hinternet_global_free(). */
+DWORD HINTERNET_API WinHttpReadDataEx(HINTERNET hRequest, LPVOID lpBuffer,
+                                      DWORD dwNumberOfBytesToRead,
+                                      LPDWORD lpdwNumberOfBytesRead, uint64_t ullFlags,
+                                      DWORD cbProperty, LPVOID pvProperty);
+BOOL HINTERNET_API WinHttpGetDefaultProxyConfiguration(WINHTTP_PROXY_INFO *pProxyInfo);
+BOOL HINTERNET_API WinHttpSetDefaultProxyConfiguration(WINHTTP_PROXY_INFO *pProxyInfo);
+BOOL HINTERNET_API WinHttpGetIEProxyConfigForCurrentUser(
+    WINHTTP_CURRENT_USER_IE_PROXY_CONFIG *pProxyConfig);
+BOOL HINTERNET_API WinHttpDetectAutoProxyConfigUrl(DWORD dwAutoDetectFlags,
+                                                   LPWSTR *ppwstrAutoConfigUrl);
+BOOL HINTERNET_API WinHttpGetProxyForUrl(HINTERNET hSession, LPCWSTR lpcwszUrl,
+                                         WINHTTP_AUTOPROXY_OPTIONS *pAutoProxyOptions,
+                                         WINHTTP_PROXY_INFO *pProxyInfo);
+
 BOOL HINTERNET_API WinHttpCheckPlatform(void);
 BOOL HINTERNET_API WinHttpCrackUrl(LPCWSTR pwszUrl, DWORD dwUrlLength, DWORD dwFlags,
                                    LPURL_COMPONENTS lpUrlComponents);

@@ -282,6 +282,11 @@ fn winhttp_basic_auth_from_c() {
 }
 
 #[test]
+fn winhttp_proxy_configuration_and_read_data_ex_from_c() {
+    winhttp_program("proxy");
+}
+
+#[test]
 fn winhttp_bad_handles_null_pointers_and_short_buffers_from_c() {
     winhttp_program("errors");
 }

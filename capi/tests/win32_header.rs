@@ -58,6 +58,16 @@ mod wininet_consts {
     pub use windows_sys::Win32::Storage::FileSystem::FILE_ATTRIBUTE_DIRECTORY;
 }
 
+/// The proxy and connection-info constants.
+mod winhttp_more_consts {
+    pub use windows_sys::Win32::Networking::WinHttp::{
+        ERROR_WINHTTP_AUTODETECTION_FAILED, WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+        WINHTTP_AUTOPROXY_AUTO_DETECT, WINHTTP_AUTO_DETECT_TYPE_DHCP,
+        WINHTTP_AUTO_DETECT_TYPE_DNS_A, WINHTTP_OPTION_CONNECTION_INFO, WINHTTP_OPTION_PROXY,
+    };
+    pub use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6};
+}
+
 fn header_defines() -> BTreeMap<String, i64> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("include/hinternet_win32.h");
     let text = std::fs::read_to_string(path).expect("include/hinternet_win32.h is readable");
@@ -415,6 +425,36 @@ fn header_constants_match_windows_sys() {
             "GOPHER_TYPE_DIRECTORY",
             i64::from(wininet_consts::GOPHER_TYPE_DIRECTORY),
         ),
+        (
+            "WINHTTP_ACCESS_TYPE_NAMED_PROXY",
+            i64::from(winhttp_more_consts::WINHTTP_ACCESS_TYPE_NAMED_PROXY),
+        ),
+        (
+            "WINHTTP_OPTION_PROXY",
+            i64::from(winhttp_more_consts::WINHTTP_OPTION_PROXY),
+        ),
+        (
+            "WINHTTP_OPTION_CONNECTION_INFO",
+            i64::from(winhttp_more_consts::WINHTTP_OPTION_CONNECTION_INFO),
+        ),
+        (
+            "WINHTTP_AUTOPROXY_AUTO_DETECT",
+            i64::from(winhttp_more_consts::WINHTTP_AUTOPROXY_AUTO_DETECT),
+        ),
+        (
+            "WINHTTP_AUTO_DETECT_TYPE_DHCP",
+            i64::from(winhttp_more_consts::WINHTTP_AUTO_DETECT_TYPE_DHCP),
+        ),
+        (
+            "WINHTTP_AUTO_DETECT_TYPE_DNS_A",
+            i64::from(winhttp_more_consts::WINHTTP_AUTO_DETECT_TYPE_DNS_A),
+        ),
+        (
+            "ERROR_WINHTTP_AUTODETECTION_FAILED",
+            i64::from(winhttp_more_consts::ERROR_WINHTTP_AUTODETECTION_FAILED),
+        ),
+        ("AF_INET", i64::from(winhttp_more_consts::AF_INET)),
+        ("AF_INET6", i64::from(winhttp_more_consts::AF_INET6)),
     ];
     let defines = header_defines();
     for (name, value) in expected {
