@@ -86,6 +86,24 @@ pub unsafe extern "C" fn hinternet_global_free(mem: *mut c_void) -> *mut c_void 
     unsafe { super::global_memory::free(mem) }
 }
 
+/// Releases the library's WinHTTP and WinINet runtimes when no handle is open and no call
+/// is running, joining their threads (I/O and callback threads) before it returns, so that a
+/// program that calls it last ends with no library thread alive. The next WinHTTP/WinINet
+/// call starts fresh runtimes. Returns TRUE (1) when released (or nothing was running);
+/// FALSE (0) with last error `ERROR_BUSY` (170) while a handle is open, a call is running,
+/// or when called from a status callback. Never call it from a status callback.
+#[unsafe(no_mangle)]
+pub extern "C" fn hinternet_shutdown() -> i32 {
+    match catch_unwind(crate::instance::shutdown) {
+        Ok(Ok(())) => 1,
+        Ok(Err(code)) => {
+            last_error::set(code);
+            0
+        }
+        Err(_) => 0,
+    }
+}
+
 /// Passes `code` to the host's `set_last_error` hook; `false` when none is installed.
 pub fn call_set_last_error(code: u32) -> bool {
     match host::hooks().and_then(|h| h.set_last_error) {

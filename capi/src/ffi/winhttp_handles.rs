@@ -84,20 +84,22 @@ fn set_error<R, O>(answer: &Answer<R, O>) {
 }
 
 /// Runs a BOOL export body against the instance: `Err(code)` → FALSE and `code`.
-fn bool_export(body: impl FnOnce(&'static WinHttp) -> Result<BOOL, u32>) -> BOOL {
-    guard(Family::WinHttp, FALSE, || match winhttp().and_then(body) {
-        Ok(ret) => ret,
-        Err(code) => {
-            last_error::set(code);
-            FALSE
+fn bool_export(body: impl FnOnce(&WinHttp) -> Result<BOOL, u32>) -> BOOL {
+    guard(Family::WinHttp, FALSE, || {
+        match winhttp().and_then(|api| body(&api)) {
+            Ok(ret) => ret,
+            Err(code) => {
+                last_error::set(code);
+                FALSE
+            }
         }
     })
 }
 
 /// Runs an HINTERNET export body: `Err(code)` → NULL and `code`.
-fn handle_export(body: impl FnOnce(&'static WinHttp) -> Result<Answer<Handle>, u32>) -> HINTERNET {
+fn handle_export(body: impl FnOnce(&WinHttp) -> Result<Answer<Handle>, u32>) -> HINTERNET {
     guard(Family::WinHttp, core::ptr::null_mut(), || {
-        match winhttp().and_then(body) {
+        match winhttp().and_then(|api| body(&api)) {
             Ok(answer) => {
                 set_error(&answer);
                 hinternet(answer.ret)
@@ -111,11 +113,11 @@ fn handle_export(body: impl FnOnce(&'static WinHttp) -> Result<Answer<Handle>, u
 }
 
 /// Runs a websocket export body: the `DWORD` it returns (the last error stays unchanged).
-fn dword_export(body: impl FnOnce(&'static WinHttp) -> Result<u32, u32>) -> u32 {
+fn dword_export(body: impl FnOnce(&WinHttp) -> Result<u32, u32>) -> u32 {
     guard(
         Family::WinHttp,
         ERROR_WINHTTP_INTERNAL_ERROR,
-        || match winhttp().and_then(body) {
+        || match winhttp().and_then(|api| body(&api)) {
             Ok(code) | Err(code) => code,
         },
     )

@@ -144,8 +144,8 @@ fn bool_of<O>(answer: &Answer<bool, O>) -> BOOL {
 }
 
 /// Runs a BOOL export body: `Err(code)` → FALSE and `code`.
-fn bool_export(body: impl FnOnce(&'static WinInet) -> Result<BOOL, u32>) -> BOOL {
-    guard(Family::WinInet, FALSE, || match body(wininet()) {
+fn bool_export(body: impl FnOnce(&WinInet) -> Result<BOOL, u32>) -> BOOL {
+    guard(Family::WinInet, FALSE, || match body(&wininet()) {
         Ok(ret) => ret,
         Err(code) => {
             last_error::set(code);
@@ -155,11 +155,9 @@ fn bool_export(body: impl FnOnce(&'static WinInet) -> Result<BOOL, u32>) -> BOOL
 }
 
 /// Runs an HINTERNET export body: `Err(code)` → NULL and `code`.
-fn handle_export(
-    body: impl FnOnce(&'static WinInet) -> Result<Answer<HandleValue>, u32>,
-) -> HINTERNET {
+fn handle_export(body: impl FnOnce(&WinInet) -> Result<Answer<HandleValue>, u32>) -> HINTERNET {
     guard(Family::WinInet, core::ptr::null_mut(), || {
-        match body(wininet()) {
+        match body(&wininet()) {
             Ok(answer) => {
                 set_error(&answer);
                 hinternet(answer.ret)
@@ -1197,7 +1195,7 @@ unsafe fn gopher_create_locator<T: Unit>(
 fn ftp_path_call(
     connect: HINTERNET,
     path: Option<String>,
-    call: impl FnOnce(&'static WinInet, HandleValue, &str) -> Answer<bool>,
+    call: impl FnOnce(&WinInet, HandleValue, &str) -> Answer<bool>,
 ) -> BOOL {
     bool_export(|api| {
         let connect = handle_of(connect)?;
