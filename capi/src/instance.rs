@@ -15,6 +15,9 @@
 //!   it; dropping it stops its runtime threads, and [`shutdown`] returns once they have left
 //!   the process (Linux: watched in `/proc/self/task`, bounded); the next export creates a
 //!   fresh instance;
+//! * the `WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT` events set on sessions are signalled through
+//!   the host's `set_event` hook when [`shutdown`] releases the WinHTTP runtime (without
+//!   the hook there is no `SetEvent` to call, and they are dropped);
 //! * a runtime that cannot start fails the WinHTTP handle exports with
 //!   `ERROR_NOT_ENOUGH_MEMORY` (as Windows does when it cannot allocate its worker
 //!   resources), and is tried again on the next call; the WinINet API answers
@@ -44,6 +47,21 @@ impl NetThreadSpawner for HostSpawner {
 }
 
 static WINHTTP: RwLock<Option<Arc<WinHttp>>> = RwLock::new(None);
+
+/// The events applications set with `WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT` (handle bits),
+/// signalled through the host's `set_event` hook when [`shutdown`] releases the WinHTTP
+/// runtime — this library's moment of "unloading".
+static UNLOAD_EVENTS: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
+
+/// Remembers an unload-notify event (a successful `WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT` set).
+pub fn add_unload_event(event: usize) {
+    if event != 0 {
+        UNLOAD_EVENTS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(event);
+    }
+}
 static WININET: RwLock<Option<Arc<WinInet>>> = RwLock::new(None);
 
 /// The instance in `slot`, created with `make` on first use.
@@ -129,9 +147,17 @@ pub fn shutdown() -> Result<(), u32> {
             return Err(code);
         }
     };
+    let released_winhttp = winhttp.is_some();
     drop(winhttp);
     drop(wininet);
     wait_for_library_threads(Duration::from_secs(2));
+    if released_winhttp {
+        let events =
+            std::mem::take(&mut *UNLOAD_EVENTS.lock().unwrap_or_else(PoisonError::into_inner));
+        for event in events {
+            crate::ffi::host::call_set_event(event);
+        }
+    }
     Ok(())
 }
 

@@ -64,6 +64,7 @@ mod winhttp_more_consts {
         ERROR_WINHTTP_AUTODETECTION_FAILED, WINHTTP_ACCESS_TYPE_NAMED_PROXY,
         WINHTTP_AUTOPROXY_AUTO_DETECT, WINHTTP_AUTO_DETECT_TYPE_DHCP,
         WINHTTP_AUTO_DETECT_TYPE_DNS_A, WINHTTP_OPTION_CONNECTION_INFO, WINHTTP_OPTION_PROXY,
+        WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT,
     };
     pub use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6};
 }
@@ -432,6 +433,10 @@ fn header_constants_match_windows_sys() {
         (
             "WINHTTP_OPTION_PROXY",
             i64::from(winhttp_more_consts::WINHTTP_OPTION_PROXY),
+        ),
+        (
+            "WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT",
+            i64::from(winhttp_more_consts::WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT),
         ),
         (
             "WINHTTP_OPTION_CONNECTION_INFO",

@@ -104,6 +104,20 @@ pub extern "C" fn hinternet_shutdown() -> i32 {
     }
 }
 
+/// Signals `event` (handle bits) through the host's `set_event` hook; `false` when none is
+/// installed.
+pub fn call_set_event(event: usize) -> bool {
+    match host::hooks().and_then(|h| h.set_event) {
+        Some(hook) => {
+            // SAFETY: the installer's contract: an installed hook is callable with this ABI;
+            // the event is the application's handle value, passed back unchanged.
+            unsafe { hook(core::ptr::without_provenance_mut(event)) };
+            true
+        }
+        None => false,
+    }
+}
+
 /// Passes `code` to the host's `set_last_error` hook; `false` when none is installed.
 pub fn call_set_last_error(code: u32) -> bool {
     match host::hooks().and_then(|h| h.set_last_error) {

@@ -7,6 +7,9 @@
 //!   into the host's hooks;
 //! * [`winhttp`], [`wininet`]: the Windows exports that need no handle;
 //! * [`winhttp_handles`]: the WinHTTP handle exports over the process-wide typed API;
+//! * [`winhttp_more`]: `WinHttpReadDataEx`, the proxy functions, structured option values;
+//! * [`wininet_handles`]: the WinINet handle exports (`W` and `A`);
+//! * [`global_memory`]: strings returned in `GlobalAlloc` memory;
 //! * [`fuzz`]: [`fuzz::fuzz_exports`], which drives those exports with hostile arguments.
 //!
 //! Invariants: every Windows export runs its body inside

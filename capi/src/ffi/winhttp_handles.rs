@@ -44,8 +44,8 @@ use windows_sys::Win32::Foundation::{
     ERROR_SUCCESS, FALSE, SYSTEMTIME, TRUE,
 };
 use windows_sys::Win32::Networking::WinHttp::{
-    ERROR_WINHTTP_INTERNAL_ERROR, WINHTTP_ASYNC_RESULT, WINHTTP_PROXY_INFO,
-    WINHTTP_WEB_SOCKET_ASYNC_RESULT, WINHTTP_WEB_SOCKET_STATUS,
+    ERROR_WINHTTP_INTERNAL_ERROR, WINHTTP_ASYNC_RESULT, WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT,
+    WINHTTP_PROXY_INFO, WINHTTP_WEB_SOCKET_ASYNC_RESULT, WINHTTP_WEB_SOCKET_STATUS,
 };
 
 use super::raw;
@@ -709,7 +709,13 @@ export! {
             let handle = handle_of(hInternet)?;
             // SAFETY: forwarded contract.
             let value = unsafe { option_value(dwOption, lpBuffer.cast_const(), dwBufferLength) };
-            Ok(bool_of(&api.set_option(handle, dwOption, value.as_ref(), dwBufferLength)))
+            let answer = api.set_option(handle, dwOption, value.as_ref(), dwBufferLength);
+            if let (true, WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT, Some(OptionValue::Pointer(event))) =
+                (answer.ret, dwOption, &value)
+            {
+                crate::instance::add_unload_event(*event as usize);
+            }
+            Ok(bool_of(&answer))
         })
     }
 

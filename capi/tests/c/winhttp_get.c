@@ -219,6 +219,14 @@ static int32_t HINTERNET_CALLBACK host_create_thread(hinternet_thread_start_rout
     return 1;
 }
 
+static atomic_int unload_events_signalled;
+static int unload_event_object; /* the "event": its address is the handle value */
+
+static int32_t HINTERNET_CALLBACK host_set_event(void *event) {
+    if (event == &unload_event_object) atomic_fetch_add(&unload_events_signalled, 1);
+    return 1;
+}
+
 static void install_hooks(void) {
     struct hinternet_host_hooks hooks;
     memset(&hooks, 0, sizeof hooks);
@@ -227,6 +235,7 @@ static void install_hooks(void) {
     hooks.set_last_error = host_set_last_error;
     hooks.get_last_error = host_get_last_error;
     hooks.create_thread = host_create_thread;
+    hooks.set_event = host_set_event;
     CHECK(hinternet_set_host_hooks(&hooks) == TRUE, "hinternet_set_host_hooks");
     hooks_installed = 1;
 }
@@ -330,6 +339,11 @@ static void async_get(void) {
                                     WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS,
                                     WINHTTP_FLAG_ASYNC);
     CHECK(session != NULL, "WinHttpOpen(ASYNC)");
+    if (hooks_installed) {
+        void *event = &unload_event_object;
+        CHECK(WinHttpSetOption(session, WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT, &event, sizeof event),
+              "WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT");
+    }
     HINTERNET connect = WinHttpConnect(session, u"127.0.0.1", port, 0);
     CHECK(connect != NULL, "WinHttpConnect");
     st.request = WinHttpOpenRequest(connect, u"GET", u"/bytes?n=100000", NULL,
@@ -785,6 +799,10 @@ int main(int argc, char **argv) {
     /* Every handle is closed: the library's threads can be joined, so the program ends
      * with none alive (valgrind then sees no "possibly lost" thread blocks). */
     CHECK(hinternet_shutdown(), "hinternet_shutdown");
+    if (hooks_installed)
+        CHECK(atomic_load(&unload_events_signalled) == 1,
+              "the unload event is signalled through set_event at shutdown (%d)",
+              atomic_load(&unload_events_signalled));
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
