@@ -134,6 +134,9 @@ typedef int INTERNET_SCHEME;
 
 #define WINHTTP_ACCESS_TYPE_NAMED_PROXY 3
 #define WINHTTP_OPTION_PROXY 38
+#define WINHTTP_QUERY_EX_ALL_HEADERS 21
+#define WINHTTP_QUERY_CUSTOM 65535
+#define WINHTTP_EXTENDED_HEADER_FLAG_UNICODE 0x00000001
 #define WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT 99
 #define WINHTTP_OPTION_CONNECTION_INFO 93
 #define WINHTTP_AUTOPROXY_AUTO_DETECT 0x00000001
@@ -292,6 +295,22 @@ typedef struct { /* 32 */
     DWORD dwReserved;
     BOOL fAutoLogonIfChallenged;
 } WINHTTP_AUTOPROXY_OPTIONS;
+
+typedef union { /* 8 */
+    LPCWSTR pwszName;
+    LPCSTR pszName;
+} WINHTTP_HEADER_NAME;
+
+typedef struct { /* 16 */
+    union {
+        LPCWSTR pwszName;
+        LPCSTR pszName;
+    };
+    union {
+        LPCWSTR pwszValue;
+        LPCSTR pszValue;
+    };
+} WINHTTP_EXTENDED_HEADER;
 
 typedef struct { /* 128: Windows' SOCKADDR_STORAGE (ss_family AF_INET = 2, AF_INET6 = 23) */
     uint16_t ss_family;
@@ -465,6 +484,12 @@ DWORD HINTERNET_API WinHttpReadDataEx(HINTERNET hRequest, LPVOID lpBuffer,
                                       DWORD dwNumberOfBytesToRead,
                                       LPDWORD lpdwNumberOfBytesRead, uint64_t ullFlags,
                                       DWORD cbProperty, LPVOID pvProperty);
+DWORD HINTERNET_API WinHttpQueryHeadersEx(HINTERNET hRequest, DWORD dwInfoLevel,
+                                          uint64_t ullFlags, unsigned int uiCodePage,
+                                          LPDWORD pdwIndex, WINHTTP_HEADER_NAME *pHeaderName,
+                                          LPVOID pBuffer, LPDWORD pdwBufferLength,
+                                          WINHTTP_EXTENDED_HEADER **ppHeaders,
+                                          LPDWORD pdwHeadersCount);
 BOOL HINTERNET_API WinHttpGetDefaultProxyConfiguration(WINHTTP_PROXY_INFO *pProxyInfo);
 BOOL HINTERNET_API WinHttpSetDefaultProxyConfiguration(WINHTTP_PROXY_INFO *pProxyInfo);
 BOOL HINTERNET_API WinHttpGetIEProxyConfigForCurrentUser(

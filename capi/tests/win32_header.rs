@@ -63,8 +63,9 @@ mod winhttp_more_consts {
     pub use windows_sys::Win32::Networking::WinHttp::{
         ERROR_WINHTTP_AUTODETECTION_FAILED, WINHTTP_ACCESS_TYPE_NAMED_PROXY,
         WINHTTP_AUTOPROXY_AUTO_DETECT, WINHTTP_AUTO_DETECT_TYPE_DHCP,
-        WINHTTP_AUTO_DETECT_TYPE_DNS_A, WINHTTP_OPTION_CONNECTION_INFO, WINHTTP_OPTION_PROXY,
-        WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT,
+        WINHTTP_AUTO_DETECT_TYPE_DNS_A, WINHTTP_EXTENDED_HEADER_FLAG_UNICODE,
+        WINHTTP_OPTION_CONNECTION_INFO, WINHTTP_OPTION_PROXY, WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT,
+        WINHTTP_QUERY_CUSTOM, WINHTTP_QUERY_EX_ALL_HEADERS,
     };
     pub use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6};
 }
@@ -437,6 +438,18 @@ fn header_constants_match_windows_sys() {
         (
             "WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT",
             i64::from(winhttp_more_consts::WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT),
+        ),
+        (
+            "WINHTTP_QUERY_EX_ALL_HEADERS",
+            i64::from(winhttp_more_consts::WINHTTP_QUERY_EX_ALL_HEADERS),
+        ),
+        (
+            "WINHTTP_QUERY_CUSTOM",
+            i64::from(winhttp_more_consts::WINHTTP_QUERY_CUSTOM),
+        ),
+        (
+            "WINHTTP_EXTENDED_HEADER_FLAG_UNICODE",
+            i64::from(winhttp_more_consts::WINHTTP_EXTENDED_HEADER_FLAG_UNICODE),
         ),
         (
             "WINHTTP_OPTION_CONNECTION_INFO",

@@ -1,4 +1,5 @@
-//! The WinHTTP exports beyond the handle lifecycle: `WinHttpReadDataEx`, the proxy
+//! The WinHTTP exports beyond the handle lifecycle: `WinHttpReadDataEx`,
+//! `WinHttpQueryHeadersEx`, the proxy
 //! configuration functions (`WinHttpGetDefaultProxyConfiguration`,
 //! `WinHttpSetDefaultProxyConfiguration`, `WinHttpGetIEProxyConfigForCurrentUser`,
 //! `WinHttpGetProxyForUrl`, `WinHttpDetectAutoProxyConfigUrl`), and the marshalling of the
@@ -29,7 +30,9 @@ use windows_sys::Win32::Foundation::{
 };
 use windows_sys::Win32::Networking::WinHttp::{
     ERROR_WINHTTP_INTERNAL_ERROR, WINHTTP_AUTOPROXY_OPTIONS, WINHTTP_CONNECTION_INFO,
-    WINHTTP_CURRENT_USER_IE_PROXY_CONFIG, WINHTTP_PROXY_INFO,
+    WINHTTP_CURRENT_USER_IE_PROXY_CONFIG, WINHTTP_EXTENDED_HEADER,
+    WINHTTP_EXTENDED_HEADER_FLAG_UNICODE, WINHTTP_HEADER_NAME, WINHTTP_PROXY_INFO,
+    WINHTTP_QUERY_CUSTOM,
 };
 use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6};
 
@@ -47,6 +50,8 @@ pub const CONNECTION_INFO_SIZE: usize = size_of::<WINHTTP_CONNECTION_INFO>();
 
 #[cfg(target_pointer_width = "64")]
 const _: () = {
+    assert!(size_of::<WINHTTP_EXTENDED_HEADER>() == 16);
+    assert!(offset_of!(WINHTTP_EXTENDED_HEADER, Anonymous2) == 8);
     assert!(size_of::<WINHTTP_CONNECTION_INFO>() == 264);
     assert!(offset_of!(WINHTTP_CONNECTION_INFO, LocalAddress) == 8);
     assert!(offset_of!(WINHTTP_CONNECTION_INFO, RemoteAddress) == 136);
@@ -172,6 +177,91 @@ export! {
                 unsafe { raw::write(lpdwNumberOfBytesRead, answer.out) };
             }
             answer.ret
+        })
+    }
+
+    /// `DWORD WinHttpQueryHeadersEx(HINTERNET hRequest, DWORD dwInfoLevel, ULONGLONG ullFlags,
+    /// UINT uiCodePage, PDWORD pdwIndex, PWINHTTP_HEADER_NAME pHeaderName, PVOID pBuffer,
+    /// PDWORD pdwBufferLength, PWINHTTP_EXTENDED_HEADER *ppHeaders, PDWORD pdwHeadersCount)`:
+    /// the `WINHTTP_EXTENDED_HEADER` array and its strings are laid out in `pBuffer`
+    /// (`*ppHeaders` points at it); a NULL or short buffer is `ERROR_INSUFFICIENT_BUFFER`
+    /// with the bytes needed in `*pdwBufferLength`. With
+    /// `WINHTTP_EXTENDED_HEADER_FLAG_UNICODE` names and values are UTF-16, otherwise they
+    /// are UTF-8 whatever `uiCodePage` says (the ANSI code page of this library); the same
+    /// holds for `pHeaderName` (read for `WINHTTP_QUERY_CUSTOM`). Other flags, or a NULL
+    /// `pdwBufferLength`, `ppHeaders` or `pdwHeadersCount`, are `ERROR_INVALID_PARAMETER`.
+    ///
+    /// # Safety
+    /// `pBuffer` NULL or writable for `*pdwBufferLength` bytes; the out pointers NULL or
+    /// writable; `pHeaderName` NULL or holding a NUL-terminated name of the flag's set.
+    fn WinHttpQueryHeadersEx(
+        hRequest: HINTERNET,
+        dwInfoLevel: u32,
+        ullFlags: u64,
+        uiCodePage: u32,
+        pdwIndex: *mut u32,
+        pHeaderName: *mut WINHTTP_HEADER_NAME,
+        pBuffer: *mut c_void,
+        pdwBufferLength: *mut u32,
+        ppHeaders: *mut *mut WINHTTP_EXTENDED_HEADER,
+        pdwHeadersCount: *mut u32,
+    ) -> u32 {
+        let _ = uiCodePage;
+        guard(Family::WinHttp, ERROR_WINHTTP_INTERNAL_ERROR, || {
+            let run = || -> Result<u32, u32> {
+                let api = winhttp()?;
+                let request = super::winhttp_handles::handle_value(hRequest)?;
+                let wide = ullFlags & u64::from(WINHTTP_EXTENDED_HEADER_FLAG_UNICODE) != 0;
+                if ullFlags & !u64::from(WINHTTP_EXTENDED_HEADER_FLAG_UNICODE) != 0
+                    || pdwBufferLength.is_null()
+                    || ppHeaders.is_null()
+                    || pdwHeadersCount.is_null()
+                {
+                    return Err(ERROR_INVALID_PARAMETER);
+                }
+                let name = if dwInfoLevel & 0xFFFF == WINHTTP_QUERY_CUSTOM {
+                    // SAFETY: forwarded contract (the union holds a pointer of the flag's set).
+                    let header = unsafe { raw::read(pHeaderName.cast_const()) };
+                    // SAFETY: forwarded contract (NUL-terminated).
+                    header.and_then(|h| unsafe {
+                        if wide {
+                            raw::string_z(h.pwszName).map(|w| wide_to_string(&w))
+                        } else {
+                            raw::string_z(h.pszName)
+                                .map(|a| crate::strings::wide_to_string(&crate::strings::decode_ansi(&a).wide))
+                        }
+                    })
+                } else {
+                    None
+                };
+                // SAFETY: forwarded contract.
+                let (capacity, index) = unsafe { (raw::read(pdwBufferLength).unwrap_or(0), raw::read(pdwIndex)) };
+                let answer = api.query_headers_ex(request, dwInfoLevel, name.as_deref(), index);
+                let Some(found) = answer.out.as_ref().filter(|_| answer.ret == 0) else {
+                    return Ok(answer.ret);
+                };
+                let bytes = extended_headers_layout(&found.headers, wide, pBuffer.addr());
+                let required = u32::try_from(bytes.len()).map_err(|_| ERROR_INSUFFICIENT_BUFFER)?;
+                // SAFETY: forwarded contract (non-NULL checked above).
+                unsafe { raw::write(pdwBufferLength, required) };
+                if pBuffer.is_null() || capacity < required {
+                    return Ok(ERROR_INSUFFICIENT_BUFFER);
+                }
+                // SAFETY: `required` bytes fit in the caller's buffer; the out pointers are
+                // non-NULL (checked above) or NULL-checked by `write`.
+                unsafe {
+                    core::ptr::copy_nonoverlapping(bytes.as_ptr(), pBuffer.cast::<u8>(), bytes.len());
+                    raw::write(ppHeaders, pBuffer.cast::<WINHTTP_EXTENDED_HEADER>());
+                    raw::write(pdwHeadersCount, crate::strings::dword_len(found.headers.len()));
+                    if let Some(next) = found.next_index {
+                        raw::write(pdwIndex, next);
+                    }
+                }
+                Ok(answer.ret)
+            };
+            match run() {
+                Ok(code) | Err(code) => code,
+            }
         })
     }
 
@@ -320,6 +410,35 @@ export! {
     }
 }
 
+/// The `WinHttpQueryHeadersEx` layout of `headers` in a buffer at `base`: the
+/// `WINHTTP_EXTENDED_HEADER` array, then every name and value NUL-terminated (UTF-16 when
+/// `wide`, else UTF-8), each pointer aimed into the same buffer.
+pub fn extended_headers_layout(headers: &[(String, String)], wide: bool, base: usize) -> Vec<u8> {
+    let head = headers.len() * size_of::<WINHTTP_EXTENDED_HEADER>();
+    let mut strings: Vec<u8> = Vec::new();
+    let mut array: Vec<u8> = Vec::with_capacity(head);
+    let push = |text: &str, strings: &mut Vec<u8>| -> usize {
+        let at = base + head + strings.len();
+        if wide {
+            for unit in text.encode_utf16().chain(Some(0)) {
+                strings.extend_from_slice(&unit.to_le_bytes());
+            }
+        } else {
+            strings.extend_from_slice(text.as_bytes());
+            strings.push(0);
+        }
+        at
+    };
+    for (name, value) in headers {
+        let name_at = push(name, &mut strings);
+        let value_at = push(value, &mut strings);
+        array.extend_from_slice(&(name_at as u64).to_le_bytes());
+        array.extend_from_slice(&(value_at as u64).to_le_bytes());
+    }
+    array.extend(strings);
+    array
+}
+
 /// Writes a `WINHTTP_PROXY_INFO` with global-memory strings into a caller buffer of
 /// `capacity` bytes (`WinHttpQueryOption`).
 ///
@@ -375,6 +494,23 @@ mod tests {
         assert_eq!(&bytes[136..138], &23u16.to_le_bytes());
         assert_eq!(&bytes[138..140], &80u16.to_be_bytes());
         assert_eq!(bytes[136 + 8 + 15], 1);
+    }
+
+    #[test]
+    fn extended_headers_point_into_the_buffer() {
+        let headers = vec![
+            ("A".to_owned(), "1".to_owned()),
+            ("Bc".to_owned(), "".to_owned()),
+        ];
+        let bytes = extended_headers_layout(&headers, false, 0x1000);
+        assert_eq!(bytes.len(), 32 + 2 + 2 + 3 + 1);
+        assert_eq!(&bytes[..8], &0x1020u64.to_le_bytes());
+        assert_eq!(&bytes[8..16], &0x1022u64.to_le_bytes());
+        assert_eq!(&bytes[16..24], &0x1024u64.to_le_bytes());
+        assert_eq!(&bytes[24..32], &0x1027u64.to_le_bytes());
+        assert_eq!(&bytes[32..], b"A\x001\x00Bc\x00\x00");
+        let wide = extended_headers_layout(&headers[..1], true, 0);
+        assert_eq!(&wide[16..], &[b'A', 0, 0, 0, b'1', 0, 0, 0]);
     }
 
     #[test]

@@ -43,6 +43,8 @@ _Static_assert(offsetof(WINHTTP_CONNECTION_INFO, RemoteAddress) == 136, "RemoteA
 _Static_assert(sizeof(WINHTTP_CURRENT_USER_IE_PROXY_CONFIG) == 32, "IE_PROXY_CONFIG");
 _Static_assert(offsetof(WINHTTP_CURRENT_USER_IE_PROXY_CONFIG, lpszProxyBypass) == 24, "bypass");
 _Static_assert(sizeof(WINHTTP_AUTOPROXY_OPTIONS) == 32, "WINHTTP_AUTOPROXY_OPTIONS");
+_Static_assert(sizeof(WINHTTP_EXTENDED_HEADER) == 16, "WINHTTP_EXTENDED_HEADER");
+_Static_assert(sizeof(WINHTTP_HEADER_NAME) == 8, "WINHTTP_HEADER_NAME");
 _Static_assert(offsetof(WINHTTP_AUTOPROXY_OPTIONS, dwReserved) == 24, "dwReserved");
 _Static_assert(offsetof(WINHTTP_AUTOPROXY_OPTIONS, fAutoLogonIfChallenged) == 28, "fAutoLogon");
 
@@ -748,6 +750,38 @@ static void proxy(void) {
         CHECK(hinternet_get_last_error() == ERROR_WINHTTP_INCORRECT_HANDLE_STATE,
               "WINHTTP_OPTION_CONNECTION_INFO refused");
     }
+    /* WinHttpQueryHeadersEx: size, then the array and its strings in one buffer. */
+    DWORD ex_len = 0, ex_count = 0;
+    WINHTTP_EXTENDED_HEADER *ex = NULL;
+    CHECK(WinHttpQueryHeadersEx(request, WINHTTP_QUERY_EX_ALL_HEADERS,
+                                WINHTTP_EXTENDED_HEADER_FLAG_UNICODE, 0, NULL, NULL, NULL,
+                                &ex_len, &ex, &ex_count) == ERROR_INSUFFICIENT_BUFFER &&
+              ex_len > 0,
+          "WinHttpQueryHeadersEx size: %u", ex_len);
+    void *ex_buffer = calloc(1, ex_len);
+    CHECK(WinHttpQueryHeadersEx(request, WINHTTP_QUERY_EX_ALL_HEADERS,
+                                WINHTTP_EXTENDED_HEADER_FLAG_UNICODE, 0, NULL, NULL, ex_buffer,
+                                &ex_len, &ex, &ex_count) == ERROR_SUCCESS &&
+              ex == ex_buffer && ex_count > 0,
+          "WinHttpQueryHeadersEx: %u headers", ex_count);
+    int length_found = 0;
+    for (DWORD k = 0; ex && k < ex_count; k++)
+        if (wide_is(ex[k].pwszName, "content-length") || wide_is(ex[k].pwszName, "Content-Length"))
+            length_found = wide_is(ex[k].pwszValue, "20000");
+    CHECK(length_found, "Content-Length among the extended headers");
+    free(ex_buffer);
+    char ansi_buffer[256];
+    WINHTTP_HEADER_NAME name;
+    name.pszName = "Content-Length";
+    ex_len = sizeof ansi_buffer;
+    CHECK(WinHttpQueryHeadersEx(request, WINHTTP_QUERY_CUSTOM, 0, 0, NULL, &name, ansi_buffer,
+                                &ex_len, &ex, &ex_count) == ERROR_SUCCESS &&
+              ex_count == 1 && strcmp(ex[0].pszValue, "20000") == 0,
+          "WinHttpQueryHeadersEx CUSTOM (ANSI)");
+    CHECK(WinHttpQueryHeadersEx(request, WINHTTP_QUERY_EX_ALL_HEADERS, 2, 0, NULL, NULL, NULL,
+                                &ex_len, &ex, &ex_count) == ERROR_INVALID_PARAMETER,
+          "WinHttpQueryHeadersEx unknown flag");
+
     unsigned char *body = calloc(1, 20000 + 16);
     size_t total = 0;
     for (int k = 0; k < 1000; k++) {
