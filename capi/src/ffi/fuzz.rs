@@ -640,6 +640,10 @@ fn handles(input: &mut Input<'_>, stats: &mut Stats) {
             2 => request,
             _ => arbitrary,
         };
+        if input.one_in(5) {
+            winhttp_ex_calls(input, stats, target);
+            continue;
+        }
         match input.u8() % 4 {
             0 => {
                 let headers = wide_arg(input, false);
@@ -724,6 +728,102 @@ fn handles(input: &mut Input<'_>, stats: &mut Stats) {
                 WinHttpCloseHandle(handle)
             });
         }
+    }
+}
+
+/// `WinHttpQueryHeadersEx` and `WinHttpReadDataEx` on `target` (never a sent request) with
+/// hostile flags, names, buffers and NULL out pointers: each answers a Windows code.
+fn winhttp_ex_calls(input: &mut Input<'_>, stats: &mut Stats, target: HINTERNET) {
+    use super::winhttp_more::{WinHttpQueryHeadersEx, WinHttpReadDataEx};
+    use windows_sys::Win32::Networking::WinHttp::{WINHTTP_EXTENDED_HEADER, WINHTTP_HEADER_NAME};
+    let mut out = OutBuffer::<u8>::new(input);
+    let mut length = out.claimed;
+    let length_ptr = if input.one_in(8) {
+        ptr::null_mut()
+    } else {
+        &raw mut length
+    };
+    let mut headers: *mut WINHTTP_EXTENDED_HEADER = ptr::null_mut();
+    let mut count = 0u32;
+    let mut index = input.u32() % 4;
+    let wide_name = wide_arg(input, true);
+    let ansi_name = ansi_arg(input, true);
+    let flags = u64::from(input.u8() % 3);
+    let name = if flags & 1 != 0 {
+        WINHTTP_HEADER_NAME {
+            pwszName: wide_name.ptr(),
+        }
+    } else {
+        WINHTTP_HEADER_NAME {
+            pszName: ansi_name.ptr(),
+        }
+    };
+    let level = match input.u8() % 3 {
+        0 => windows_sys::Win32::Networking::WinHttp::WINHTTP_QUERY_CUSTOM,
+        1 => windows_sys::Win32::Networking::WinHttp::WINHTTP_QUERY_EX_ALL_HEADERS,
+        _ => input.u32(),
+    };
+    // SAFETY: every pointer is NULL or live storage at least as large as its stated length;
+    // the name union holds a NUL-terminated string of the flag's set (or NULL).
+    let code = unsafe {
+        WinHttpQueryHeadersEx(
+            target,
+            level,
+            flags,
+            input.u32(),
+            if input.one_in(2) {
+                ptr::null_mut()
+            } else {
+                &raw mut index
+            },
+            if input.one_in(3) {
+                ptr::null_mut()
+            } else {
+                (&raw const name).cast_mut()
+            },
+            out.ptr().cast(),
+            length_ptr,
+            if input.one_in(8) {
+                ptr::null_mut()
+            } else {
+                &raw mut headers
+            },
+            if input.one_in(8) {
+                ptr::null_mut()
+            } else {
+                &raw mut count
+            },
+        )
+    };
+    check_dword(stats, "WinHttpQueryHeadersEx", code);
+    let mut read = 0u32;
+    let claimed = if out.null { 0 } else { out.claimed };
+    // SAFETY: as above.
+    let code = unsafe {
+        WinHttpReadDataEx(
+            target,
+            out.ptr().cast(),
+            claimed,
+            &raw mut read,
+            u64::from(input.u8() % 2),
+            0,
+            ptr::null_mut(),
+        )
+    };
+    check_dword(stats, "WinHttpReadDataEx", code);
+}
+
+/// A DWORD-returning export's answer: `ERROR_SUCCESS`, or a Windows error that is not the
+/// internal error.
+fn check_dword(stats: &mut Stats, name: &str, code: u32) {
+    stats.calls += 1;
+    if code == 0 {
+        stats.successes += 1;
+    } else {
+        assert!(
+            code != ERROR_WINHTTP_INTERNAL_ERROR,
+            "{name} answered the internal error"
+        );
     }
 }
 
