@@ -997,12 +997,20 @@ fn wininet_handles(input: &mut Input<'_>, stats: &mut Stats) {
                 check(stats, "FtpGetFileSize", BOOL::from(low != u32::MAX));
             }
             _ => {
+                // InternetSetStatusCallback leaves the last error as it was when it fails
+                // (docs/behaviour.md: INTERNET_INVALID_STATUS_CALLBACK, error unchanged).
+                last_error::set(0xBEEF);
                 let previous = unsafe { wi::InternetSetStatusCallbackW(target, None) };
-                check(
-                    stats,
-                    "InternetSetStatusCallbackW",
-                    BOOL::from(previous.addr() != usize::MAX),
-                );
+                stats.calls += 1;
+                if previous.addr() == usize::MAX {
+                    assert_eq!(
+                        last_error::get(),
+                        0xBEEF,
+                        "InternetSetStatusCallbackW changed the last error on failure"
+                    );
+                } else {
+                    stats.successes += 1;
+                }
             }
         }
     }
