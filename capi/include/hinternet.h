@@ -129,6 +129,29 @@ HINTERNET_HOST_API void hinternet_set_last_error(uint32_t code);
  */
 HINTERNET_HOST_API uint64_t hinternet_panic_count(void);
 
+/*
+ Frees memory the library returned as `GlobalAlloc` memory (proxy strings of
+ `WinHttpGetDefaultProxyConfiguration`, `WinHttpGetIEProxyConfigForCurrentUser`,
+ `WinHttpGetProxyForUrl`, `WinHttpDetectAutoProxyConfigUrl` and `WinHttpQueryOption`):
+ the `GlobalFree` of hosts without hooks. Returns NULL on success (and for NULL), as
+ `GlobalFree`. When the host installed a `global_alloc` hook the memory is the host's: this
+ forwards to its `global_free` hook (and returns `mem` unchanged when it installed none).
+
+ # Safety
+ `mem` is NULL or a block the library returned as global memory and not yet freed.
+ */
+HINTERNET_HOST_API void *hinternet_global_free(void *mem);
+
+/*
+ Releases the library's WinHTTP and WinINet runtimes when no handle is open and no call
+ is running, joining their threads (I/O and callback threads) before it returns, so that a
+ program that calls it last ends with no library thread alive. The next WinHTTP/WinINet
+ call starts fresh runtimes. Returns TRUE (1) when released (or nothing was running);
+ FALSE (0) with last error `ERROR_BUSY` (170) while a handle is open, a call is running,
+ or when called from a status callback. Never call it from a status callback.
+ */
+HINTERNET_HOST_API int32_t hinternet_shutdown(void);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

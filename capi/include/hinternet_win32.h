@@ -1,5 +1,5 @@
 /*
- * hinternet_win32.h: the WinHTTP/WinINet functions libhinternet exports today, with the
+ * hinternet_win32.h: the WinHTTP/WinINet functions libhinternet exports, with the
  * Windows types, structures and constants they need, for C programs on Linux that have no
  * Windows SDK. Hand-written; a Rust test checks every constant against windows-sys and the
  * C test programs check every structure's size and offsets.
@@ -132,6 +132,58 @@ typedef int INTERNET_SCHEME;
 #define WINHTTP_CALLBACK_STATUS_CONNECTING_TO_SERVER 0x00000004
 #define WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER 0x00000008
 
+#define WINHTTP_ACCESS_TYPE_NAMED_PROXY 3
+#define WINHTTP_OPTION_PROXY 38
+#define WINHTTP_QUERY_EX_ALL_HEADERS 21
+#define WINHTTP_QUERY_CUSTOM 65535
+#define WINHTTP_EXTENDED_HEADER_FLAG_UNICODE 0x00000001
+#define WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT 99
+#define WINHTTP_OPTION_CONNECTION_INFO 93
+#define WINHTTP_AUTOPROXY_AUTO_DETECT 0x00000001
+#define WINHTTP_AUTO_DETECT_TYPE_DHCP 0x00000001
+#define WINHTTP_AUTO_DETECT_TYPE_DNS_A 0x00000002
+#define ERROR_WINHTTP_AUTODETECTION_FAILED 12180
+#define AF_INET 2
+#define AF_INET6 23
+
+/* WinINet handle functions */
+#define ERROR_NO_MORE_FILES 18
+#define ERROR_IO_PENDING 997
+#define ERROR_INTERNET_EXTENDED_ERROR 12003
+#define ERROR_INTERNET_INCORRECT_HANDLE_TYPE 12018
+#define ERROR_INTERNET_INCORRECT_HANDLE_STATE 12019
+#define INTERNET_OPEN_TYPE_PRECONFIG 0
+#define INTERNET_OPEN_TYPE_DIRECT 1
+#define INTERNET_SERVICE_FTP 1
+#define INTERNET_SERVICE_GOPHER 2
+#define INTERNET_SERVICE_HTTP 3
+#define INTERNET_DEFAULT_GOPHER_PORT 70
+#define INTERNET_FLAG_ASYNC 0x10000000
+#define INTERNET_FLAG_RELOAD 0x80000000
+#define INTERNET_FLAG_PASSIVE 0x08000000
+#define FTP_TRANSFER_TYPE_BINARY 0x00000002
+#define GENERIC_READ 0x80000000
+#define GENERIC_WRITE 0x40000000
+#define FILE_ATTRIBUTE_DIRECTORY 0x00000010
+#define HTTP_QUERY_CONTENT_LENGTH 5
+#define HTTP_QUERY_STATUS_CODE 19
+#define HTTP_QUERY_RAW_HEADERS_CRLF 22
+#define HTTP_QUERY_CUSTOM 65535
+#define HTTP_QUERY_FLAG_NUMBER 0x20000000
+#define HTTP_ADDREQ_FLAG_ADD 0x20000000
+#define INTERNET_OPTION_CONNECT_TIMEOUT 2
+#define INTERNET_OPTION_USER_AGENT 41
+#define INTERNET_OPTION_CONTEXT_VALUE 45
+#define INTERNET_STATUS_RESOLVING_NAME 10
+#define INTERNET_STATUS_NAME_RESOLVED 11
+#define INTERNET_STATUS_CONNECTING_TO_SERVER 20
+#define INTERNET_STATUS_CONNECTED_TO_SERVER 21
+#define INTERNET_STATUS_HANDLE_CREATED 60
+#define INTERNET_STATUS_HANDLE_CLOSING 70
+#define INTERNET_STATUS_REQUEST_COMPLETE 100
+#define GOPHER_TYPE_TEXT_FILE 0x00000001
+#define GOPHER_TYPE_DIRECTORY 0x00000002
+
 #define WINHTTP_NO_PROXY_NAME ((LPCWSTR)0)
 #define WINHTTP_NO_PROXY_BYPASS ((LPCWSTR)0)
 #define WINHTTP_NO_REFERER ((LPCWSTR)0)
@@ -227,6 +279,51 @@ typedef struct { /* 8 */
     DWORD dwBytesTransferred;
     int eBufferType;
 } WINHTTP_WEB_SOCKET_STATUS;
+
+typedef struct { /* 32 */
+    BOOL fAutoDetect;
+    LPWSTR lpszAutoConfigUrl;
+    LPWSTR lpszProxy;
+    LPWSTR lpszProxyBypass;
+} WINHTTP_CURRENT_USER_IE_PROXY_CONFIG;
+
+typedef struct { /* 32 */
+    DWORD dwFlags;
+    DWORD dwAutoDetectFlags;
+    LPCWSTR lpszAutoConfigUrl;
+    LPVOID lpvReserved;
+    DWORD dwReserved;
+    BOOL fAutoLogonIfChallenged;
+} WINHTTP_AUTOPROXY_OPTIONS;
+
+typedef union { /* 8 */
+    LPCWSTR pwszName;
+    LPCSTR pszName;
+} WINHTTP_HEADER_NAME;
+
+typedef struct { /* 16 */
+    union {
+        LPCWSTR pwszName;
+        LPCSTR pszName;
+    };
+    union {
+        LPCWSTR pwszValue;
+        LPCSTR pszValue;
+    };
+} WINHTTP_EXTENDED_HEADER;
+
+typedef struct { /* 128: Windows' SOCKADDR_STORAGE (ss_family AF_INET = 2, AF_INET6 = 23) */
+    uint16_t ss_family;
+    char __ss_pad1[6];
+    int64_t __ss_align;
+    char __ss_pad2[112];
+} HINTERNET_SOCKADDR_STORAGE;
+
+typedef struct { /* 264 */
+    DWORD cbSize;
+    HINTERNET_SOCKADDR_STORAGE LocalAddress;
+    HINTERNET_SOCKADDR_STORAGE RemoteAddress;
+} WINHTTP_CONNECTION_INFO;
 
 typedef struct _INTERNET_BUFFERSW { /* 56 */
     DWORD dwStructSize;
@@ -379,6 +476,30 @@ DWORD HINTERNET_API WinHttpWebSocketQueryCloseStatus(HINTERNET hWebSocket, USHOR
                                                      DWORD *pdwReasonLengthConsumed);
 
 /* WinHTTP (sizes in WCHARs) */
+/* WinHTTP proxy configuration and extended reads. Strings returned in "GlobalAlloc" memory
+ * (the WINHTTP_PROXY_INFO / WINHTTP_CURRENT_USER_IE_PROXY_CONFIG strings, the auto-config
+ * URL, WinHttpQueryOption(WINHTTP_OPTION_PROXY)) come from the host's global_alloc hook when
+ * installed (free them with its GlobalFree), else free them with hinternet_global_free(). */
+DWORD HINTERNET_API WinHttpReadDataEx(HINTERNET hRequest, LPVOID lpBuffer,
+                                      DWORD dwNumberOfBytesToRead,
+                                      LPDWORD lpdwNumberOfBytesRead, uint64_t ullFlags,
+                                      DWORD cbProperty, LPVOID pvProperty);
+DWORD HINTERNET_API WinHttpQueryHeadersEx(HINTERNET hRequest, DWORD dwInfoLevel,
+                                          uint64_t ullFlags, unsigned int uiCodePage,
+                                          LPDWORD pdwIndex, WINHTTP_HEADER_NAME *pHeaderName,
+                                          LPVOID pBuffer, LPDWORD pdwBufferLength,
+                                          WINHTTP_EXTENDED_HEADER **ppHeaders,
+                                          LPDWORD pdwHeadersCount);
+BOOL HINTERNET_API WinHttpGetDefaultProxyConfiguration(WINHTTP_PROXY_INFO *pProxyInfo);
+BOOL HINTERNET_API WinHttpSetDefaultProxyConfiguration(WINHTTP_PROXY_INFO *pProxyInfo);
+BOOL HINTERNET_API WinHttpGetIEProxyConfigForCurrentUser(
+    WINHTTP_CURRENT_USER_IE_PROXY_CONFIG *pProxyConfig);
+BOOL HINTERNET_API WinHttpDetectAutoProxyConfigUrl(DWORD dwAutoDetectFlags,
+                                                   LPWSTR *ppwstrAutoConfigUrl);
+BOOL HINTERNET_API WinHttpGetProxyForUrl(HINTERNET hSession, LPCWSTR lpcwszUrl,
+                                         WINHTTP_AUTOPROXY_OPTIONS *pAutoProxyOptions,
+                                         WINHTTP_PROXY_INFO *pProxyInfo);
+
 BOOL HINTERNET_API WinHttpCheckPlatform(void);
 BOOL HINTERNET_API WinHttpCrackUrl(LPCWSTR pwszUrl, DWORD dwUrlLength, DWORD dwFlags,
                                    LPURL_COMPONENTS lpUrlComponents);
@@ -419,6 +540,177 @@ BOOL HINTERNET_API InternetTimeToSystemTimeA(LPCSTR lpszTime, SYSTEMTIME *pst,
                                              DWORD dwReserved);
 BOOL HINTERNET_API InternetTimeToSystemTime(LPCSTR lpszTime, SYSTEMTIME *pst,
                                             DWORD dwReserved);
+
+/* WinINet handle functions. HINTERNET values are integers, never pointers. ...W functions
+ * count WCHARs and ...A functions bytes of UTF-8, except HttpQueryInfo and
+ * InternetQueryOption (bytes for both) and InternetGetCookieW's failure sizes (bytes), as
+ * Windows. The status callback is called in the same convention as the exports, on a
+ * library thread; lpvStatusInformation is an INTERNET_ASYNC_RESULT (REQUEST_COMPLETE,
+ * HANDLE_CREATED), an HINTERNET (HANDLE_CLOSING), a DWORD (byte counts), the server name or
+ * redirect URL (wide for InternetSetStatusCallbackW, ANSI for ...A) or an IP address (ANSI
+ * for both). Buffers and out values of asynchronous calls must stay valid until their
+ * REQUEST_COMPLETE. */
+typedef void (HINTERNET_API *INTERNET_STATUS_CALLBACK)(HINTERNET hInternet,
+                                                       DWORD_PTR dwContext,
+                                                       DWORD dwInternetStatus,
+                                                       LPVOID lpvStatusInformation,
+                                                       DWORD dwStatusInformationLength);
+#define INTERNET_INVALID_STATUS_CALLBACK ((INTERNET_STATUS_CALLBACK)(-1))
+
+HINTERNET HINTERNET_API InternetOpenW(LPCWSTR lpszAgent, DWORD dwAccessType,
+                                      LPCWSTR lpszProxy, LPCWSTR lpszProxyBypass,
+                                      DWORD dwFlags);
+HINTERNET HINTERNET_API InternetOpenA(LPCSTR lpszAgent, DWORD dwAccessType, LPCSTR lpszProxy,
+                                      LPCSTR lpszProxyBypass, DWORD dwFlags);
+HINTERNET HINTERNET_API InternetConnectW(HINTERNET hInternet, LPCWSTR lpszServerName,
+                                         INTERNET_PORT nServerPort, LPCWSTR lpszUserName,
+                                         LPCWSTR lpszPassword, DWORD dwService, DWORD dwFlags,
+                                         DWORD_PTR dwContext);
+HINTERNET HINTERNET_API InternetConnectA(HINTERNET hInternet, LPCSTR lpszServerName,
+                                         INTERNET_PORT nServerPort, LPCSTR lpszUserName,
+                                         LPCSTR lpszPassword, DWORD dwService, DWORD dwFlags,
+                                         DWORD_PTR dwContext);
+HINTERNET HINTERNET_API InternetOpenUrlW(HINTERNET hInternet, LPCWSTR lpszUrl,
+                                         LPCWSTR lpszHeaders, DWORD dwHeadersLength,
+                                         DWORD dwFlags, DWORD_PTR dwContext);
+HINTERNET HINTERNET_API InternetOpenUrlA(HINTERNET hInternet, LPCSTR lpszUrl,
+                                         LPCSTR lpszHeaders, DWORD dwHeadersLength,
+                                         DWORD dwFlags, DWORD_PTR dwContext);
+HINTERNET HINTERNET_API HttpOpenRequestW(HINTERNET hConnect, LPCWSTR lpszVerb,
+                                         LPCWSTR lpszObjectName, LPCWSTR lpszVersion,
+                                         LPCWSTR lpszReferrer, LPCWSTR *lplpszAcceptTypes,
+                                         DWORD dwFlags, DWORD_PTR dwContext);
+HINTERNET HINTERNET_API HttpOpenRequestA(HINTERNET hConnect, LPCSTR lpszVerb,
+                                         LPCSTR lpszObjectName, LPCSTR lpszVersion,
+                                         LPCSTR lpszReferrer, LPCSTR *lplpszAcceptTypes,
+                                         DWORD dwFlags, DWORD_PTR dwContext);
+BOOL HINTERNET_API HttpAddRequestHeadersW(HINTERNET hRequest, LPCWSTR lpszHeaders,
+                                          DWORD dwHeadersLength, DWORD dwModifiers);
+BOOL HINTERNET_API HttpAddRequestHeadersA(HINTERNET hRequest, LPCSTR lpszHeaders,
+                                          DWORD dwHeadersLength, DWORD dwModifiers);
+BOOL HINTERNET_API HttpSendRequestW(HINTERNET hRequest, LPCWSTR lpszHeaders,
+                                    DWORD dwHeadersLength, LPVOID lpOptional,
+                                    DWORD dwOptionalLength);
+BOOL HINTERNET_API HttpSendRequestA(HINTERNET hRequest, LPCSTR lpszHeaders,
+                                    DWORD dwHeadersLength, LPVOID lpOptional,
+                                    DWORD dwOptionalLength);
+BOOL HINTERNET_API HttpSendRequestExW(HINTERNET hRequest, INTERNET_BUFFERSW *lpBuffersIn,
+                                      INTERNET_BUFFERSW *lpBuffersOut, DWORD dwFlags,
+                                      DWORD_PTR dwContext);
+BOOL HINTERNET_API HttpSendRequestExA(HINTERNET hRequest, INTERNET_BUFFERSA *lpBuffersIn,
+                                      INTERNET_BUFFERSA *lpBuffersOut, DWORD dwFlags,
+                                      DWORD_PTR dwContext);
+BOOL HINTERNET_API HttpEndRequestW(HINTERNET hRequest, INTERNET_BUFFERSW *lpBuffersOut,
+                                   DWORD dwFlags, DWORD_PTR dwContext);
+BOOL HINTERNET_API HttpEndRequestA(HINTERNET hRequest, INTERNET_BUFFERSA *lpBuffersOut,
+                                   DWORD dwFlags, DWORD_PTR dwContext);
+BOOL HINTERNET_API HttpQueryInfoW(HINTERNET hRequest, DWORD dwInfoLevel, LPVOID lpBuffer,
+                                  LPDWORD lpdwBufferLength, LPDWORD lpdwIndex);
+BOOL HINTERNET_API HttpQueryInfoA(HINTERNET hRequest, DWORD dwInfoLevel, LPVOID lpBuffer,
+                                  LPDWORD lpdwBufferLength, LPDWORD lpdwIndex);
+BOOL HINTERNET_API InternetReadFile(HINTERNET hFile, LPVOID lpBuffer,
+                                    DWORD dwNumberOfBytesToRead,
+                                    LPDWORD lpdwNumberOfBytesRead);
+BOOL HINTERNET_API InternetReadFileExW(HINTERNET hFile, INTERNET_BUFFERSW *lpBuffersOut,
+                                       DWORD dwFlags, DWORD_PTR dwContext);
+BOOL HINTERNET_API InternetReadFileExA(HINTERNET hFile, INTERNET_BUFFERSA *lpBuffersOut,
+                                       DWORD dwFlags, DWORD_PTR dwContext);
+BOOL HINTERNET_API InternetWriteFile(HINTERNET hFile, const void *lpBuffer,
+                                     DWORD dwNumberOfBytesToWrite,
+                                     LPDWORD lpdwNumberOfBytesWritten);
+BOOL HINTERNET_API InternetQueryDataAvailable(HINTERNET hFile,
+                                              LPDWORD lpdwNumberOfBytesAvailable,
+                                              DWORD dwFlags, DWORD_PTR dwContext);
+BOOL HINTERNET_API InternetSetOptionW(HINTERNET hInternet, DWORD dwOption, LPVOID lpBuffer,
+                                      DWORD dwBufferLength);
+BOOL HINTERNET_API InternetSetOptionA(HINTERNET hInternet, DWORD dwOption, LPVOID lpBuffer,
+                                      DWORD dwBufferLength);
+BOOL HINTERNET_API InternetQueryOptionW(HINTERNET hInternet, DWORD dwOption, LPVOID lpBuffer,
+                                        LPDWORD lpdwBufferLength);
+BOOL HINTERNET_API InternetQueryOptionA(HINTERNET hInternet, DWORD dwOption, LPVOID lpBuffer,
+                                        LPDWORD lpdwBufferLength);
+INTERNET_STATUS_CALLBACK HINTERNET_API InternetSetStatusCallbackW(
+    HINTERNET hInternet, INTERNET_STATUS_CALLBACK lpfnInternetCallback);
+INTERNET_STATUS_CALLBACK HINTERNET_API InternetSetStatusCallbackA(
+    HINTERNET hInternet, INTERNET_STATUS_CALLBACK lpfnInternetCallback);
+BOOL HINTERNET_API InternetCloseHandle(HINTERNET hInternet);
+BOOL HINTERNET_API InternetGetLastResponseInfoW(LPDWORD lpdwError, LPWSTR lpszBuffer,
+                                                LPDWORD lpdwBufferLength);
+BOOL HINTERNET_API InternetGetLastResponseInfoA(LPDWORD lpdwError, LPSTR lpszBuffer,
+                                                LPDWORD lpdwBufferLength);
+BOOL HINTERNET_API InternetSetCookieW(LPCWSTR lpszUrl, LPCWSTR lpszCookieName,
+                                      LPCWSTR lpszCookieData);
+BOOL HINTERNET_API InternetSetCookieA(LPCSTR lpszUrl, LPCSTR lpszCookieName,
+                                      LPCSTR lpszCookieData);
+BOOL HINTERNET_API InternetGetCookieW(LPCWSTR lpszUrl, LPCWSTR lpszCookieName,
+                                      LPWSTR lpszCookieData, LPDWORD lpdwSize);
+BOOL HINTERNET_API InternetGetCookieA(LPCSTR lpszUrl, LPCSTR lpszCookieName,
+                                      LPSTR lpszCookieData, LPDWORD lpdwSize);
+HINTERNET HINTERNET_API FtpFindFirstFileW(HINTERNET hConnect, LPCWSTR lpszSearchFile,
+                                          WIN32_FIND_DATAW *lpFindFileData, DWORD dwFlags,
+                                          DWORD_PTR dwContext);
+HINTERNET HINTERNET_API FtpFindFirstFileA(HINTERNET hConnect, LPCSTR lpszSearchFile,
+                                          WIN32_FIND_DATAA *lpFindFileData, DWORD dwFlags,
+                                          DWORD_PTR dwContext);
+BOOL HINTERNET_API InternetFindNextFileW(HINTERNET hFind, LPVOID lpvFindData);
+BOOL HINTERNET_API InternetFindNextFileA(HINTERNET hFind, LPVOID lpvFindData);
+HINTERNET HINTERNET_API FtpOpenFileW(HINTERNET hConnect, LPCWSTR lpszFileName,
+                                     DWORD dwAccess, DWORD dwFlags, DWORD_PTR dwContext);
+HINTERNET HINTERNET_API FtpOpenFileA(HINTERNET hConnect, LPCSTR lpszFileName, DWORD dwAccess,
+                                     DWORD dwFlags, DWORD_PTR dwContext);
+BOOL HINTERNET_API FtpGetFileW(HINTERNET hConnect, LPCWSTR lpszRemoteFile,
+                               LPCWSTR lpszNewFile, BOOL fFailIfExists,
+                               DWORD dwFlagsAndAttributes, DWORD dwFlags, DWORD_PTR dwContext);
+BOOL HINTERNET_API FtpGetFileA(HINTERNET hConnect, LPCSTR lpszRemoteFile, LPCSTR lpszNewFile,
+                               BOOL fFailIfExists, DWORD dwFlagsAndAttributes, DWORD dwFlags,
+                               DWORD_PTR dwContext);
+BOOL HINTERNET_API FtpPutFileW(HINTERNET hConnect, LPCWSTR lpszLocalFile,
+                               LPCWSTR lpszNewRemoteFile, DWORD dwFlags, DWORD_PTR dwContext);
+BOOL HINTERNET_API FtpPutFileA(HINTERNET hConnect, LPCSTR lpszLocalFile,
+                               LPCSTR lpszNewRemoteFile, DWORD dwFlags, DWORD_PTR dwContext);
+BOOL HINTERNET_API FtpDeleteFileW(HINTERNET hConnect, LPCWSTR lpszFileName);
+BOOL HINTERNET_API FtpDeleteFileA(HINTERNET hConnect, LPCSTR lpszFileName);
+BOOL HINTERNET_API FtpRenameFileW(HINTERNET hConnect, LPCWSTR lpszExisting, LPCWSTR lpszNew);
+BOOL HINTERNET_API FtpRenameFileA(HINTERNET hConnect, LPCSTR lpszExisting, LPCSTR lpszNew);
+BOOL HINTERNET_API FtpCreateDirectoryW(HINTERNET hConnect, LPCWSTR lpszDirectory);
+BOOL HINTERNET_API FtpCreateDirectoryA(HINTERNET hConnect, LPCSTR lpszDirectory);
+BOOL HINTERNET_API FtpRemoveDirectoryW(HINTERNET hConnect, LPCWSTR lpszDirectory);
+BOOL HINTERNET_API FtpRemoveDirectoryA(HINTERNET hConnect, LPCSTR lpszDirectory);
+BOOL HINTERNET_API FtpSetCurrentDirectoryW(HINTERNET hConnect, LPCWSTR lpszDirectory);
+BOOL HINTERNET_API FtpSetCurrentDirectoryA(HINTERNET hConnect, LPCSTR lpszDirectory);
+BOOL HINTERNET_API FtpGetCurrentDirectoryW(HINTERNET hConnect, LPWSTR lpszCurrentDirectory,
+                                           LPDWORD lpdwCurrentDirectory);
+BOOL HINTERNET_API FtpGetCurrentDirectoryA(HINTERNET hConnect, LPSTR lpszCurrentDirectory,
+                                           LPDWORD lpdwCurrentDirectory);
+DWORD HINTERNET_API FtpGetFileSize(HINTERNET hFile, LPDWORD lpdwFileSizeHigh);
+BOOL HINTERNET_API FtpCommandW(HINTERNET hConnect, BOOL fExpectResponse, DWORD dwFlags,
+                               LPCWSTR lpszCommand, DWORD_PTR dwContext,
+                               HINTERNET *phFtpCommand);
+BOOL HINTERNET_API FtpCommandA(HINTERNET hConnect, BOOL fExpectResponse, DWORD dwFlags,
+                               LPCSTR lpszCommand, DWORD_PTR dwContext,
+                               HINTERNET *phFtpCommand);
+BOOL HINTERNET_API GopherCreateLocatorW(LPCWSTR lpszHost, INTERNET_PORT nServerPort,
+                                        LPCWSTR lpszDisplayString,
+                                        LPCWSTR lpszSelectorString, DWORD dwGopherType,
+                                        LPWSTR lpszLocator, LPDWORD lpdwBufferLength);
+BOOL HINTERNET_API GopherCreateLocatorA(LPCSTR lpszHost, INTERNET_PORT nServerPort,
+                                        LPCSTR lpszDisplayString, LPCSTR lpszSelectorString,
+                                        DWORD dwGopherType, LPSTR lpszLocator,
+                                        LPDWORD lpdwBufferLength);
+BOOL HINTERNET_API GopherGetLocatorTypeW(LPCWSTR lpszLocator, LPDWORD lpdwGopherType);
+BOOL HINTERNET_API GopherGetLocatorTypeA(LPCSTR lpszLocator, LPDWORD lpdwGopherType);
+HINTERNET HINTERNET_API GopherFindFirstFileW(HINTERNET hConnect, LPCWSTR lpszLocator,
+                                             LPCWSTR lpszSearchString,
+                                             GOPHER_FIND_DATAW *lpFindData, DWORD dwFlags,
+                                             DWORD_PTR dwContext);
+HINTERNET HINTERNET_API GopherFindFirstFileA(HINTERNET hConnect, LPCSTR lpszLocator,
+                                             LPCSTR lpszSearchString,
+                                             GOPHER_FIND_DATAA *lpFindData, DWORD dwFlags,
+                                             DWORD_PTR dwContext);
+HINTERNET HINTERNET_API GopherOpenFileW(HINTERNET hConnect, LPCWSTR lpszLocator,
+                                        LPCWSTR lpszView, DWORD dwFlags, DWORD_PTR dwContext);
+HINTERNET HINTERNET_API GopherOpenFileA(HINTERNET hConnect, LPCSTR lpszLocator,
+                                        LPCSTR lpszView, DWORD dwFlags, DWORD_PTR dwContext);
 
 #ifdef __cplusplus
 }

@@ -14,8 +14,11 @@
 //!   `sizeof(struct hinternet_host_hooks)`, `set_last_error` without `get_last_error` (or the
 //!   reverse), a second installation, or an installation after the first export call;
 //! * every hook may be NULL (absent); the library then uses its own mechanism (thread-local
-//!   last error, `std::thread`); `global_alloc`/`global_free`/`set_event` are stored for the
-//!   handle functions that need them (proxy strings, unload event);
+//!   last error, `std::thread`); `global_alloc`/`global_free` allocate and free the strings
+//!   Windows returns in `GlobalAlloc` memory (proxy configuration, see
+//!   `crate::ffi::global_memory`); `set_event` signals the
+//!   `WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT` events (WinHTTP signals them when the DLL unloads;
+//!   here when `hinternet_shutdown` releases the WinHTTP runtime, see `crate::instance`);
 //! * the hooks are called with this build's calling convention ([`crate::abi`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};

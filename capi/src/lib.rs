@@ -14,12 +14,13 @@
 //! * [`host`]: the host-hook structure, its installation and [`host::ThreadSpawner`];
 //! * [`strings`]: the ANSI code page (UTF-8) and out-buffer size rules;
 //! * [`structs`]: the Windows structures with their x64 layouts asserted;
-//! * [`instance`]: the process-wide WinHTTP instance behind the handle exports;
+//! * [`instance`]: the process-wide WinHTTP and WinINet instances behind the handle exports
+//!   and their release (`hinternet_shutdown`);
 //! * [`ffi`]: the only modules with `unsafe`: caller memory, the exports, the fuzz body.
 //!
-//! The WinHTTP handle functions (`WinHttpOpen` … `WinHttpCloseHandle`) marshal onto the
-//! typed API (`hinternet_net::winhttp_api`); the WinINet handle functions are not exported
-//! yet.
+//! The WinHTTP handle functions (`WinHttpOpen` … `WinHttpCloseHandle`, the proxy functions)
+//! marshal onto the typed API (`hinternet_net::winhttp_api`), the WinINet handle functions
+//! (`W` and `A`) onto `hinternet_net::wininet_api`.
 
 pub mod abi;
 pub mod ffi;

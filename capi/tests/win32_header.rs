@@ -36,6 +36,40 @@ use windows_sys::Win32::Networking::WinInet::{
     INTERNET_SCHEME_SOCKS, INTERNET_SCHEME_UNKNOWN,
 };
 
+/// The WinINet handle functions' constants, each from the windows-sys module that has it.
+mod wininet_consts {
+    pub use windows_sys::Win32::Foundation::{
+        ERROR_IO_PENDING, ERROR_NO_MORE_FILES, GENERIC_READ, GENERIC_WRITE,
+    };
+    pub use windows_sys::Win32::Networking::WinInet::{
+        ERROR_INTERNET_EXTENDED_ERROR, ERROR_INTERNET_INCORRECT_HANDLE_STATE,
+        ERROR_INTERNET_INCORRECT_HANDLE_TYPE, FTP_TRANSFER_TYPE_BINARY, GOPHER_TYPE_DIRECTORY,
+        GOPHER_TYPE_TEXT_FILE, HTTP_ADDREQ_FLAG_ADD, HTTP_QUERY_CONTENT_LENGTH, HTTP_QUERY_CUSTOM,
+        HTTP_QUERY_FLAG_NUMBER, HTTP_QUERY_RAW_HEADERS_CRLF, HTTP_QUERY_STATUS_CODE,
+        INTERNET_DEFAULT_GOPHER_PORT, INTERNET_FLAG_ASYNC, INTERNET_FLAG_PASSIVE,
+        INTERNET_FLAG_RELOAD, INTERNET_OPEN_TYPE_DIRECT, INTERNET_OPEN_TYPE_PRECONFIG,
+        INTERNET_OPTION_CONNECT_TIMEOUT, INTERNET_OPTION_CONTEXT_VALUE, INTERNET_OPTION_USER_AGENT,
+        INTERNET_SERVICE_FTP, INTERNET_SERVICE_GOPHER, INTERNET_SERVICE_HTTP,
+        INTERNET_STATUS_CONNECTED_TO_SERVER, INTERNET_STATUS_CONNECTING_TO_SERVER,
+        INTERNET_STATUS_HANDLE_CLOSING, INTERNET_STATUS_HANDLE_CREATED,
+        INTERNET_STATUS_NAME_RESOLVED, INTERNET_STATUS_REQUEST_COMPLETE,
+        INTERNET_STATUS_RESOLVING_NAME,
+    };
+    pub use windows_sys::Win32::Storage::FileSystem::FILE_ATTRIBUTE_DIRECTORY;
+}
+
+/// The proxy and connection-info constants.
+mod winhttp_more_consts {
+    pub use windows_sys::Win32::Networking::WinHttp::{
+        ERROR_WINHTTP_AUTODETECTION_FAILED, WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+        WINHTTP_AUTOPROXY_AUTO_DETECT, WINHTTP_AUTO_DETECT_TYPE_DHCP,
+        WINHTTP_AUTO_DETECT_TYPE_DNS_A, WINHTTP_EXTENDED_HEADER_FLAG_UNICODE,
+        WINHTTP_OPTION_CONNECTION_INFO, WINHTTP_OPTION_PROXY, WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT,
+        WINHTTP_QUERY_CUSTOM, WINHTTP_QUERY_EX_ALL_HEADERS,
+    };
+    pub use windows_sys::Win32::Networking::WinSock::{AF_INET, AF_INET6};
+}
+
 fn header_defines() -> BTreeMap<String, i64> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("include/hinternet_win32.h");
     let text = std::fs::read_to_string(path).expect("include/hinternet_win32.h is readable");
@@ -255,6 +289,190 @@ fn header_constants_match_windows_sys() {
             "WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER",
             WINHTTP_CALLBACK_STATUS_CONNECTED_TO_SERVER.into(),
         ),
+        (
+            "ERROR_NO_MORE_FILES",
+            i64::from(wininet_consts::ERROR_NO_MORE_FILES),
+        ),
+        (
+            "ERROR_IO_PENDING",
+            i64::from(wininet_consts::ERROR_IO_PENDING),
+        ),
+        (
+            "ERROR_INTERNET_EXTENDED_ERROR",
+            i64::from(wininet_consts::ERROR_INTERNET_EXTENDED_ERROR),
+        ),
+        (
+            "ERROR_INTERNET_INCORRECT_HANDLE_TYPE",
+            i64::from(wininet_consts::ERROR_INTERNET_INCORRECT_HANDLE_TYPE),
+        ),
+        (
+            "ERROR_INTERNET_INCORRECT_HANDLE_STATE",
+            i64::from(wininet_consts::ERROR_INTERNET_INCORRECT_HANDLE_STATE),
+        ),
+        (
+            "INTERNET_OPEN_TYPE_PRECONFIG",
+            i64::from(wininet_consts::INTERNET_OPEN_TYPE_PRECONFIG),
+        ),
+        (
+            "INTERNET_OPEN_TYPE_DIRECT",
+            i64::from(wininet_consts::INTERNET_OPEN_TYPE_DIRECT),
+        ),
+        (
+            "INTERNET_SERVICE_FTP",
+            i64::from(wininet_consts::INTERNET_SERVICE_FTP),
+        ),
+        (
+            "INTERNET_SERVICE_GOPHER",
+            i64::from(wininet_consts::INTERNET_SERVICE_GOPHER),
+        ),
+        (
+            "INTERNET_SERVICE_HTTP",
+            i64::from(wininet_consts::INTERNET_SERVICE_HTTP),
+        ),
+        (
+            "INTERNET_DEFAULT_GOPHER_PORT",
+            i64::from(wininet_consts::INTERNET_DEFAULT_GOPHER_PORT),
+        ),
+        (
+            "INTERNET_FLAG_ASYNC",
+            i64::from(wininet_consts::INTERNET_FLAG_ASYNC),
+        ),
+        (
+            "INTERNET_FLAG_RELOAD",
+            i64::from(wininet_consts::INTERNET_FLAG_RELOAD),
+        ),
+        (
+            "INTERNET_FLAG_PASSIVE",
+            i64::from(wininet_consts::INTERNET_FLAG_PASSIVE),
+        ),
+        (
+            "FTP_TRANSFER_TYPE_BINARY",
+            i64::from(wininet_consts::FTP_TRANSFER_TYPE_BINARY),
+        ),
+        ("GENERIC_READ", i64::from(wininet_consts::GENERIC_READ)),
+        ("GENERIC_WRITE", i64::from(wininet_consts::GENERIC_WRITE)),
+        (
+            "FILE_ATTRIBUTE_DIRECTORY",
+            i64::from(wininet_consts::FILE_ATTRIBUTE_DIRECTORY),
+        ),
+        (
+            "HTTP_QUERY_CONTENT_LENGTH",
+            i64::from(wininet_consts::HTTP_QUERY_CONTENT_LENGTH),
+        ),
+        (
+            "HTTP_QUERY_STATUS_CODE",
+            i64::from(wininet_consts::HTTP_QUERY_STATUS_CODE),
+        ),
+        (
+            "HTTP_QUERY_RAW_HEADERS_CRLF",
+            i64::from(wininet_consts::HTTP_QUERY_RAW_HEADERS_CRLF),
+        ),
+        (
+            "HTTP_QUERY_CUSTOM",
+            i64::from(wininet_consts::HTTP_QUERY_CUSTOM),
+        ),
+        (
+            "HTTP_QUERY_FLAG_NUMBER",
+            i64::from(wininet_consts::HTTP_QUERY_FLAG_NUMBER),
+        ),
+        (
+            "HTTP_ADDREQ_FLAG_ADD",
+            i64::from(wininet_consts::HTTP_ADDREQ_FLAG_ADD),
+        ),
+        (
+            "INTERNET_OPTION_CONNECT_TIMEOUT",
+            i64::from(wininet_consts::INTERNET_OPTION_CONNECT_TIMEOUT),
+        ),
+        (
+            "INTERNET_OPTION_USER_AGENT",
+            i64::from(wininet_consts::INTERNET_OPTION_USER_AGENT),
+        ),
+        (
+            "INTERNET_OPTION_CONTEXT_VALUE",
+            i64::from(wininet_consts::INTERNET_OPTION_CONTEXT_VALUE),
+        ),
+        (
+            "INTERNET_STATUS_RESOLVING_NAME",
+            i64::from(wininet_consts::INTERNET_STATUS_RESOLVING_NAME),
+        ),
+        (
+            "INTERNET_STATUS_NAME_RESOLVED",
+            i64::from(wininet_consts::INTERNET_STATUS_NAME_RESOLVED),
+        ),
+        (
+            "INTERNET_STATUS_CONNECTING_TO_SERVER",
+            i64::from(wininet_consts::INTERNET_STATUS_CONNECTING_TO_SERVER),
+        ),
+        (
+            "INTERNET_STATUS_CONNECTED_TO_SERVER",
+            i64::from(wininet_consts::INTERNET_STATUS_CONNECTED_TO_SERVER),
+        ),
+        (
+            "INTERNET_STATUS_HANDLE_CREATED",
+            i64::from(wininet_consts::INTERNET_STATUS_HANDLE_CREATED),
+        ),
+        (
+            "INTERNET_STATUS_HANDLE_CLOSING",
+            i64::from(wininet_consts::INTERNET_STATUS_HANDLE_CLOSING),
+        ),
+        (
+            "INTERNET_STATUS_REQUEST_COMPLETE",
+            i64::from(wininet_consts::INTERNET_STATUS_REQUEST_COMPLETE),
+        ),
+        (
+            "GOPHER_TYPE_TEXT_FILE",
+            i64::from(wininet_consts::GOPHER_TYPE_TEXT_FILE),
+        ),
+        (
+            "GOPHER_TYPE_DIRECTORY",
+            i64::from(wininet_consts::GOPHER_TYPE_DIRECTORY),
+        ),
+        (
+            "WINHTTP_ACCESS_TYPE_NAMED_PROXY",
+            i64::from(winhttp_more_consts::WINHTTP_ACCESS_TYPE_NAMED_PROXY),
+        ),
+        (
+            "WINHTTP_OPTION_PROXY",
+            i64::from(winhttp_more_consts::WINHTTP_OPTION_PROXY),
+        ),
+        (
+            "WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT",
+            i64::from(winhttp_more_consts::WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT),
+        ),
+        (
+            "WINHTTP_QUERY_EX_ALL_HEADERS",
+            i64::from(winhttp_more_consts::WINHTTP_QUERY_EX_ALL_HEADERS),
+        ),
+        (
+            "WINHTTP_QUERY_CUSTOM",
+            i64::from(winhttp_more_consts::WINHTTP_QUERY_CUSTOM),
+        ),
+        (
+            "WINHTTP_EXTENDED_HEADER_FLAG_UNICODE",
+            i64::from(winhttp_more_consts::WINHTTP_EXTENDED_HEADER_FLAG_UNICODE),
+        ),
+        (
+            "WINHTTP_OPTION_CONNECTION_INFO",
+            i64::from(winhttp_more_consts::WINHTTP_OPTION_CONNECTION_INFO),
+        ),
+        (
+            "WINHTTP_AUTOPROXY_AUTO_DETECT",
+            i64::from(winhttp_more_consts::WINHTTP_AUTOPROXY_AUTO_DETECT),
+        ),
+        (
+            "WINHTTP_AUTO_DETECT_TYPE_DHCP",
+            i64::from(winhttp_more_consts::WINHTTP_AUTO_DETECT_TYPE_DHCP),
+        ),
+        (
+            "WINHTTP_AUTO_DETECT_TYPE_DNS_A",
+            i64::from(winhttp_more_consts::WINHTTP_AUTO_DETECT_TYPE_DNS_A),
+        ),
+        (
+            "ERROR_WINHTTP_AUTODETECTION_FAILED",
+            i64::from(winhttp_more_consts::ERROR_WINHTTP_AUTODETECTION_FAILED),
+        ),
+        ("AF_INET", i64::from(winhttp_more_consts::AF_INET)),
+        ("AF_INET6", i64::from(winhttp_more_consts::AF_INET6)),
     ];
     let defines = header_defines();
     for (name, value) in expected {

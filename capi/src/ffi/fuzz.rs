@@ -4,9 +4,11 @@
 //! NULs, lone surrogates and invalid UTF-8, wrong `dwStructSize`, short and NULL out
 //! buffers, NULL size pointers, out-of-range `SYSTEMTIME` fields.
 //!
-//! The WinHTTP handle exports are driven without I/O (see [`handles`]): header, option and
-//! timeout calls with hostile lengths on real handles, wrong handle kinds and arbitrary
-//! handle values; no request is ever sent.
+//! The WinHTTP and WinINet handle exports are driven without I/O (see [`handles`] and
+//! [`wininet_handles`]): header, option and timeout calls with hostile lengths on real
+//! handles, wrong handle kinds and arbitrary handle values; no request is ever sent. The
+//! handle-free WinINet functions (Gopher locators, cookies, the last response) are in
+//! [`wininet_strings`].
 //!
 //! "Contract-abiding" means a stated length never exceeds the memory behind a pointer
 //! (Windows would crash on that too): what is fuzzed is the library's handling of every
@@ -330,10 +332,20 @@ fn system_time(input: &mut Input<'_>) -> SYSTEMTIME {
 struct Stats {
     calls: usize,
     successes: usize,
+    /// Calls of the WinINet handle and Gopher/cookie/response exports.
+    wininet_handle_calls: usize,
 }
 
 fn check(stats: &mut Stats, name: &str, result: BOOL) {
     stats.calls += 1;
+    if ["Internet", "Http", "Ftp", "Gopher"]
+        .iter()
+        .any(|p| name.starts_with(p))
+        && !name.contains("Url")
+        && !name.contains("Time")
+    {
+        stats.wininet_handle_calls += 1;
+    }
     if result != FALSE {
         stats.successes += 1;
     } else {
@@ -375,8 +387,10 @@ fn one_call(input: &mut Input<'_>, stats: &mut Stats) {
     // SAFETY (every call below): each pointer is NULL or points at live storage owned by
     // this function whose size is at least what the accompanying length states, which is the
     // Windows contract of the export.
-    match input.u8() % 18 {
+    match input.u8() % 20 {
         16 => handles(input, stats),
+        18 => wininet_handles(input, stats),
+        19 => wininet_strings(input, stats),
         0 => check(stats, "WinHttpCheckPlatform", unsafe {
             WinHttpCheckPlatform()
         }),
@@ -626,6 +640,10 @@ fn handles(input: &mut Input<'_>, stats: &mut Stats) {
             2 => request,
             _ => arbitrary,
         };
+        if input.one_in(5) {
+            winhttp_ex_calls(input, stats, target);
+            continue;
+        }
         match input.u8() % 4 {
             0 => {
                 let headers = wide_arg(input, false);
@@ -713,6 +731,421 @@ fn handles(input: &mut Input<'_>, stats: &mut Stats) {
     }
 }
 
+/// `WinHttpQueryHeadersEx` and `WinHttpReadDataEx` on `target` (never a sent request) with
+/// hostile flags, names, buffers and NULL out pointers: each answers a Windows code.
+fn winhttp_ex_calls(input: &mut Input<'_>, stats: &mut Stats, target: HINTERNET) {
+    use super::winhttp_more::{WinHttpQueryHeadersEx, WinHttpReadDataEx};
+    use windows_sys::Win32::Networking::WinHttp::{WINHTTP_EXTENDED_HEADER, WINHTTP_HEADER_NAME};
+    let mut out = OutBuffer::<u8>::new(input);
+    let mut length = out.claimed;
+    let length_ptr = if input.one_in(8) {
+        ptr::null_mut()
+    } else {
+        &raw mut length
+    };
+    let mut headers: *mut WINHTTP_EXTENDED_HEADER = ptr::null_mut();
+    let mut count = 0u32;
+    let mut index = input.u32() % 4;
+    let wide_name = wide_arg(input, true);
+    let ansi_name = ansi_arg(input, true);
+    let flags = u64::from(input.u8() % 3);
+    let name = if flags & 1 != 0 {
+        WINHTTP_HEADER_NAME {
+            pwszName: wide_name.ptr(),
+        }
+    } else {
+        WINHTTP_HEADER_NAME {
+            pszName: ansi_name.ptr(),
+        }
+    };
+    let level = match input.u8() % 3 {
+        0 => windows_sys::Win32::Networking::WinHttp::WINHTTP_QUERY_CUSTOM,
+        1 => windows_sys::Win32::Networking::WinHttp::WINHTTP_QUERY_EX_ALL_HEADERS,
+        _ => input.u32(),
+    };
+    // SAFETY: every pointer is NULL or live storage at least as large as its stated length;
+    // the name union holds a NUL-terminated string of the flag's set (or NULL).
+    let code = unsafe {
+        WinHttpQueryHeadersEx(
+            target,
+            level,
+            flags,
+            input.u32(),
+            if input.one_in(2) {
+                ptr::null_mut()
+            } else {
+                &raw mut index
+            },
+            if input.one_in(3) {
+                ptr::null_mut()
+            } else {
+                (&raw const name).cast_mut()
+            },
+            out.ptr().cast(),
+            length_ptr,
+            if input.one_in(8) {
+                ptr::null_mut()
+            } else {
+                &raw mut headers
+            },
+            if input.one_in(8) {
+                ptr::null_mut()
+            } else {
+                &raw mut count
+            },
+        )
+    };
+    check_dword(stats, "WinHttpQueryHeadersEx", code);
+    let mut read = 0u32;
+    let claimed = if out.null { 0 } else { out.claimed };
+    // SAFETY: as above.
+    let code = unsafe {
+        WinHttpReadDataEx(
+            target,
+            out.ptr().cast(),
+            claimed,
+            &raw mut read,
+            u64::from(input.u8() % 2),
+            0,
+            ptr::null_mut(),
+        )
+    };
+    check_dword(stats, "WinHttpReadDataEx", code);
+}
+
+/// A DWORD-returning export's answer: `ERROR_SUCCESS`, or a Windows error that is not the
+/// internal error.
+fn check_dword(stats: &mut Stats, name: &str, code: u32) {
+    stats.calls += 1;
+    if code == 0 {
+        stats.successes += 1;
+    } else {
+        assert!(
+            code != ERROR_WINHTTP_INTERNAL_ERROR,
+            "{name} answered the internal error"
+        );
+    }
+}
+
+/// The WinINet handle exports without I/O: an `InternetOpenW/A` root, an HTTP connect to
+/// 127.0.0.1 (which opens no connection) and a request with hostile strings, then header,
+/// query, option, read and write calls with hostile lengths on those handles, wrong handle
+/// kinds and arbitrary values; every handle is closed at the end. No request is ever sent.
+fn wininet_handles(input: &mut Input<'_>, stats: &mut Stats) {
+    use super::wininet_handles as wi;
+    use hinternet_net::wininet::options::{spec, ValueKind};
+    // SAFETY (every call below): each pointer is NULL or live storage at least as large as
+    // its stated length (the contract of the export).
+    let ansi_root = input.one_in(2);
+    let root = if ansi_root {
+        let agent = ansi_arg(input, true);
+        unsafe { wi::InternetOpenA(agent.ptr(), 1, ptr::null(), ptr::null(), input.u32()) }
+    } else {
+        let agent = wide_arg(input, true);
+        unsafe { wi::InternetOpenW(agent.ptr(), 1, ptr::null(), ptr::null(), input.u32()) }
+    };
+    check(stats, "InternetOpen", BOOL::from(!root.is_null()));
+    let host: Vec<u16> = "127.0.0.1\0".encode_utf16().collect();
+    let connect =
+        unsafe { wi::InternetConnectW(root, host.as_ptr(), 9, ptr::null(), ptr::null(), 3, 0, 1) };
+    check(stats, "InternetConnectW", BOOL::from(!connect.is_null()));
+    let request = if input.one_in(2) {
+        let (verb, object) = (ansi_arg(input, true), ansi_arg(input, true));
+        unsafe {
+            wi::HttpOpenRequestA(
+                connect,
+                verb.ptr(),
+                object.ptr(),
+                ptr::null(),
+                ptr::null(),
+                ptr::null(),
+                input.u32(),
+                2,
+            )
+        }
+    } else {
+        let (verb, object) = (wide_arg(input, true), wide_arg(input, true));
+        unsafe {
+            wi::HttpOpenRequestW(
+                connect,
+                verb.ptr(),
+                object.ptr(),
+                ptr::null(),
+                ptr::null(),
+                ptr::null(),
+                input.u32(),
+                2,
+            )
+        }
+    };
+    check(stats, "HttpOpenRequest", BOOL::from(!request.is_null()));
+    let arbitrary: wi::HINTERNET = ptr::without_provenance_mut(input.u32() as usize);
+    for _ in 0..4 {
+        let target = match input.u8() % 4 {
+            0 => root,
+            1 => connect,
+            2 => request,
+            _ => arbitrary,
+        };
+        match input.u8() % 6 {
+            0 => {
+                let headers = wide_arg(input, false);
+                check(stats, "HttpAddRequestHeadersW", unsafe {
+                    wi::HttpAddRequestHeadersW(target, headers.ptr(), headers.len, input.u32())
+                });
+                let headers = ansi_arg(input, false);
+                check(stats, "HttpAddRequestHeadersA", unsafe {
+                    wi::HttpAddRequestHeadersA(target, headers.ptr(), headers.len, input.u32())
+                });
+            }
+            1 => {
+                let mut out = OutBuffer::<u8>::new(input);
+                let mut length = out.claimed;
+                let length_ptr = if input.one_in(8) {
+                    ptr::null_mut()
+                } else {
+                    &raw mut length
+                };
+                let level = match input.u8() % 3 {
+                    0 => windows_sys::Win32::Networking::WinInet::HTTP_QUERY_CUSTOM,
+                    1 => input.u32(),
+                    _ => input.u32() % 80,
+                };
+                let mut index = input.u32() % 4;
+                let index_ptr = if input.one_in(2) {
+                    ptr::null_mut()
+                } else {
+                    &raw mut index
+                };
+                let result = if input.one_in(2) {
+                    unsafe {
+                        wi::HttpQueryInfoW(target, level, out.ptr().cast(), length_ptr, index_ptr)
+                    }
+                } else {
+                    unsafe {
+                        wi::HttpQueryInfoA(target, level, out.ptr().cast(), length_ptr, index_ptr)
+                    }
+                };
+                check(stats, "HttpQueryInfo", result);
+            }
+            2 => {
+                let option = input.u32() % 200;
+                let kind = spec(option).map(|s| s.kind);
+                if matches!(kind, Some(ValueKind::Proxy | ValueKind::Opaque)) {
+                    // Buffers holding pointers the caller vouches for: not fuzzable here.
+                    continue;
+                }
+                let size = usize::from(input.u8()) % 64;
+                let mut buffer: Vec<u16> = (0..size).map(|_| input.u16()).collect();
+                buffer.push(0);
+                // A length never exceeds the buffer in bytes or in characters; 0 means
+                // NUL-terminated for strings.
+                let len = if input.one_in(3) { 0 } else { size as u32 };
+                let p: *const core::ffi::c_void = if input.one_in(6) {
+                    ptr::null()
+                } else {
+                    buffer.as_ptr().cast()
+                };
+                let result = if input.one_in(2) {
+                    unsafe { wi::InternetSetOptionW(target, option, p, len) }
+                } else {
+                    unsafe { wi::InternetSetOptionA(target, option, p, len) }
+                };
+                check(stats, "InternetSetOption", result);
+            }
+            3 => {
+                let mut out = OutBuffer::<u8>::new(input);
+                let mut length = out.claimed;
+                let length_ptr = if input.one_in(8) {
+                    ptr::null_mut()
+                } else {
+                    &raw mut length
+                };
+                let option = input.u32() % 200;
+                let result = if input.one_in(2) {
+                    unsafe {
+                        wi::InternetQueryOptionW(target, option, out.ptr().cast(), length_ptr)
+                    }
+                } else {
+                    unsafe {
+                        wi::InternetQueryOptionA(target, option, out.ptr().cast(), length_ptr)
+                    }
+                };
+                check(stats, "InternetQueryOption", result);
+            }
+            4 => {
+                // Nothing was sent: reads, writes and availability fail on every handle.
+                let mut out = OutBuffer::<u8>::new(input);
+                let mut n = 0u32;
+                let claimed = if out.null { 0 } else { out.claimed };
+                check(stats, "InternetReadFile", unsafe {
+                    wi::InternetReadFile(target, out.ptr().cast(), claimed, &raw mut n)
+                });
+                check(stats, "InternetWriteFile", unsafe {
+                    wi::InternetWriteFile(
+                        target,
+                        out.ptr().cast_const().cast(),
+                        claimed,
+                        &raw mut n,
+                    )
+                });
+                check(stats, "InternetQueryDataAvailable", unsafe {
+                    wi::InternetQueryDataAvailable(target, &raw mut n, 0, 0)
+                });
+                let mut high = 0u32;
+                let low = unsafe { wi::FtpGetFileSize(target, &raw mut high) };
+                check(stats, "FtpGetFileSize", BOOL::from(low != u32::MAX));
+            }
+            _ => {
+                // InternetSetStatusCallback leaves the last error as it was when it fails
+                // (docs/behaviour.md: INTERNET_INVALID_STATUS_CALLBACK, error unchanged).
+                last_error::set(0xBEEF);
+                let previous = unsafe { wi::InternetSetStatusCallbackW(target, None) };
+                stats.calls += 1;
+                if previous.addr() == usize::MAX {
+                    assert_eq!(
+                        last_error::get(),
+                        0xBEEF,
+                        "InternetSetStatusCallbackW changed the last error on failure"
+                    );
+                } else {
+                    stats.successes += 1;
+                }
+            }
+        }
+    }
+    for handle in [request, connect, root] {
+        if !handle.is_null() {
+            check(stats, "InternetCloseHandle", unsafe {
+                wi::InternetCloseHandle(handle)
+            });
+        }
+    }
+}
+
+/// The WinINet functions without a handle: Gopher locators, cookies and the last response,
+/// with hostile strings, short and NULL buffers and NULL size pointers.
+fn wininet_strings(input: &mut Input<'_>, stats: &mut Stats) {
+    use super::wininet_handles as wi;
+    // SAFETY (every call below): each pointer is NULL or live storage at least as large as
+    // its stated length (the contract of the export).
+    match input.u8() % 4 {
+        0 => {
+            let (host, display, selector) = (
+                wide_arg(input, true),
+                wide_arg(input, true),
+                wide_arg(input, true),
+            );
+            let mut out = OutBuffer::<u16>::new(input);
+            let mut len = out.claimed;
+            let result = unsafe {
+                wi::GopherCreateLocatorW(
+                    host.ptr(),
+                    input.u16(),
+                    display.ptr(),
+                    selector.ptr(),
+                    input.u32(),
+                    out.ptr(),
+                    &raw mut len,
+                )
+            };
+            check(stats, "GopherCreateLocatorW", result);
+            if result != FALSE {
+                assert!(
+                    out.terminated_at(len),
+                    "GopherCreateLocatorW: no NUL at {len}"
+                );
+                let mut kind = 0u32;
+                check(stats, "GopherGetLocatorTypeW", unsafe {
+                    wi::GopherGetLocatorTypeW(out.ptr(), &raw mut kind)
+                });
+            }
+        }
+        1 => {
+            let (host, display, selector) = (
+                ansi_arg(input, true),
+                ansi_arg(input, true),
+                ansi_arg(input, true),
+            );
+            let mut out = OutBuffer::<u8>::new(input);
+            let mut len = out.claimed;
+            let result = unsafe {
+                wi::GopherCreateLocatorA(
+                    host.ptr(),
+                    input.u16(),
+                    display.ptr(),
+                    selector.ptr(),
+                    input.u32(),
+                    out.ptr(),
+                    &raw mut len,
+                )
+            };
+            check(stats, "GopherCreateLocatorA", result);
+            let locator = ansi_arg(input, true);
+            let mut kind = 0u32;
+            check(stats, "GopherGetLocatorTypeA", unsafe {
+                wi::GopherGetLocatorTypeA(locator.ptr(), &raw mut kind)
+            });
+        }
+        2 => {
+            let (url, name, data) = (
+                wide_arg(input, true),
+                wide_arg(input, true),
+                wide_arg(input, true),
+            );
+            check(stats, "InternetSetCookieW", unsafe {
+                wi::InternetSetCookieW(url.ptr(), name.ptr(), data.ptr())
+            });
+            let mut out = OutBuffer::<u16>::new(input);
+            let mut len = out.claimed;
+            let len_ptr = if input.one_in(8) {
+                ptr::null_mut()
+            } else {
+                &raw mut len
+            };
+            check(stats, "InternetGetCookieW", unsafe {
+                wi::InternetGetCookieW(url.ptr(), name.ptr(), out.ptr(), len_ptr)
+            });
+            let (url, name) = (ansi_arg(input, true), ansi_arg(input, true));
+            let mut out = OutBuffer::<u8>::new(input);
+            let mut len = out.claimed;
+            check(stats, "InternetGetCookieA", unsafe {
+                wi::InternetGetCookieA(url.ptr(), name.ptr(), out.ptr(), &raw mut len)
+            });
+        }
+        _ => {
+            let mut code = 0u32;
+            let mut out = OutBuffer::<u16>::new(input);
+            let mut len = out.claimed;
+            let result =
+                unsafe { wi::InternetGetLastResponseInfoW(&raw mut code, out.ptr(), &raw mut len) };
+            check(stats, "InternetGetLastResponseInfoW", result);
+            if result != FALSE {
+                assert!(
+                    out.terminated_at(len),
+                    "InternetGetLastResponseInfoW: no NUL at {len}"
+                );
+            }
+            let mut out = OutBuffer::<u8>::new(input);
+            let mut len = out.claimed;
+            let len_ptr = if input.one_in(8) {
+                ptr::null_mut()
+            } else {
+                &raw mut len
+            };
+            check(stats, "InternetGetLastResponseInfoA", unsafe {
+                wi::InternetGetLastResponseInfoA(&raw mut code, out.ptr(), len_ptr)
+            });
+        }
+    }
+}
+
+/// An ANSI string argument built from the input (see [`StringArg::new`]).
+fn ansi_arg(input: &mut Input<'_>, terminated_only: bool) -> StringArg<u8> {
+    let text = input.ansi();
+    StringArg::new(input, text, terminated_only)
+}
+
 /// A wide string argument built from the input (see [`StringArg::new`]).
 fn wide_arg(input: &mut Input<'_>, terminated_only: bool) -> StringArg<u16> {
     let text = input.text();
@@ -740,6 +1173,7 @@ mod tests {
             let stats = fuzz_with_stats(input);
             total.calls += stats.calls;
             total.successes += stats.successes;
+            total.wininet_handle_calls += stats.wininet_handle_calls;
         }
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..300 {
@@ -754,7 +1188,9 @@ mod tests {
             let stats = fuzz_with_stats(&bytes);
             total.calls += stats.calls;
             total.successes += stats.successes;
+            total.wininet_handle_calls += stats.wininet_handle_calls;
         }
+        assert!(total.wininet_handle_calls > 200, "{total:?}");
         // The sweep reaches both the success and the failure paths of the exports.
         assert!(total.calls > 1000, "{total:?}");
         assert!(total.successes > 50, "{total:?}");

@@ -71,6 +71,53 @@ pub extern "C" fn hinternet_panic_count() -> u64 {
     panic_boundary::panic_count()
 }
 
+/// Frees memory the library returned as `GlobalAlloc` memory (proxy strings of
+/// `WinHttpGetDefaultProxyConfiguration`, `WinHttpGetIEProxyConfigForCurrentUser`,
+/// `WinHttpGetProxyForUrl`, `WinHttpDetectAutoProxyConfigUrl` and `WinHttpQueryOption`):
+/// the `GlobalFree` of hosts without hooks. Returns NULL on success (and for NULL), as
+/// `GlobalFree`. When the host installed a `global_alloc` hook the memory is the host's: this
+/// forwards to its `global_free` hook (and returns `mem` unchanged when it installed none).
+///
+/// # Safety
+/// `mem` is NULL or a block the library returned as global memory and not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hinternet_global_free(mem: *mut c_void) -> *mut c_void {
+    // SAFETY: forwarded contract.
+    unsafe { super::global_memory::free(mem) }
+}
+
+/// Releases the library's WinHTTP and WinINet runtimes when no handle is open and no call
+/// is running, joining their threads (I/O and callback threads) before it returns, so that a
+/// program that calls it last ends with no library thread alive. The next WinHTTP/WinINet
+/// call starts fresh runtimes. Returns TRUE (1) when released (or nothing was running);
+/// FALSE (0) with last error `ERROR_BUSY` (170) while a handle is open, a call is running,
+/// or when called from a status callback. Never call it from a status callback.
+#[unsafe(no_mangle)]
+pub extern "C" fn hinternet_shutdown() -> i32 {
+    match catch_unwind(crate::instance::shutdown) {
+        Ok(Ok(())) => 1,
+        Ok(Err(code)) => {
+            last_error::set(code);
+            0
+        }
+        Err(_) => 0,
+    }
+}
+
+/// Signals `event` (handle bits) through the host's `set_event` hook; `false` when none is
+/// installed.
+pub fn call_set_event(event: usize) -> bool {
+    match host::hooks().and_then(|h| h.set_event) {
+        Some(hook) => {
+            // SAFETY: the installer's contract: an installed hook is callable with this ABI;
+            // the event is the application's handle value, passed back unchanged.
+            unsafe { hook(core::ptr::without_provenance_mut(event)) };
+            true
+        }
+        None => false,
+    }
+}
+
 /// Passes `code` to the host's `set_last_error` hook; `false` when none is installed.
 pub fn call_set_last_error(code: u32) -> bool {
     match host::hooks().and_then(|h| h.set_last_error) {

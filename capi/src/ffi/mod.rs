@@ -7,6 +7,9 @@
 //!   into the host's hooks;
 //! * [`winhttp`], [`wininet`]: the Windows exports that need no handle;
 //! * [`winhttp_handles`]: the WinHTTP handle exports over the process-wide typed API;
+//! * [`winhttp_more`]: `WinHttpReadDataEx`, the proxy functions, structured option values;
+//! * [`wininet_handles`]: the WinINet handle exports (`W` and `A`);
+//! * [`global_memory`]: strings returned in `GlobalAlloc` memory;
 //! * [`fuzz`]: [`fuzz::fuzz_exports`], which drives those exports with hostile arguments.
 //!
 //! Invariants: every Windows export runs its body inside
@@ -14,9 +17,12 @@
 //! leaves a Windows error code in the last error.
 
 pub mod fuzz;
+pub mod global_memory;
 pub mod host;
 pub mod raw;
 pub mod urls;
 pub mod winhttp;
 pub mod winhttp_handles;
+pub mod winhttp_more;
 pub mod wininet;
+pub mod wininet_handles;

@@ -44,8 +44,8 @@ use windows_sys::Win32::Foundation::{
     ERROR_SUCCESS, FALSE, SYSTEMTIME, TRUE,
 };
 use windows_sys::Win32::Networking::WinHttp::{
-    ERROR_WINHTTP_INTERNAL_ERROR, WINHTTP_ASYNC_RESULT, WINHTTP_PROXY_INFO,
-    WINHTTP_WEB_SOCKET_ASYNC_RESULT, WINHTTP_WEB_SOCKET_STATUS,
+    ERROR_WINHTTP_INTERNAL_ERROR, WINHTTP_ASYNC_RESULT, WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT,
+    WINHTTP_PROXY_INFO, WINHTTP_WEB_SOCKET_ASYNC_RESULT, WINHTTP_WEB_SOCKET_STATUS,
 };
 
 use super::raw;
@@ -66,6 +66,11 @@ fn handle_of(h: HINTERNET) -> Result<Handle, u32> {
     Ok(handle)
 }
 
+/// The handle value of an `HINTERNET` (for the sibling export modules).
+pub(crate) fn handle_value(h: HINTERNET) -> Result<Handle, u32> {
+    handle_of(h)
+}
+
 /// The `HINTERNET` of a handle value (an integer, never dereferenced).
 fn hinternet(handle: Handle) -> HINTERNET {
     core::ptr::without_provenance_mut(handle.0 as usize)
@@ -79,20 +84,22 @@ fn set_error<R, O>(answer: &Answer<R, O>) {
 }
 
 /// Runs a BOOL export body against the instance: `Err(code)` → FALSE and `code`.
-fn bool_export(body: impl FnOnce(&'static WinHttp) -> Result<BOOL, u32>) -> BOOL {
-    guard(Family::WinHttp, FALSE, || match winhttp().and_then(body) {
-        Ok(ret) => ret,
-        Err(code) => {
-            last_error::set(code);
-            FALSE
+fn bool_export(body: impl FnOnce(&WinHttp) -> Result<BOOL, u32>) -> BOOL {
+    guard(Family::WinHttp, FALSE, || {
+        match winhttp().and_then(|api| body(&api)) {
+            Ok(ret) => ret,
+            Err(code) => {
+                last_error::set(code);
+                FALSE
+            }
         }
     })
 }
 
 /// Runs an HINTERNET export body: `Err(code)` → NULL and `code`.
-fn handle_export(body: impl FnOnce(&'static WinHttp) -> Result<Answer<Handle>, u32>) -> HINTERNET {
+fn handle_export(body: impl FnOnce(&WinHttp) -> Result<Answer<Handle>, u32>) -> HINTERNET {
     guard(Family::WinHttp, core::ptr::null_mut(), || {
-        match winhttp().and_then(body) {
+        match winhttp().and_then(|api| body(&api)) {
             Ok(answer) => {
                 set_error(&answer);
                 hinternet(answer.ret)
@@ -106,11 +113,11 @@ fn handle_export(body: impl FnOnce(&'static WinHttp) -> Result<Answer<Handle>, u
 }
 
 /// Runs a websocket export body: the `DWORD` it returns (the last error stays unchanged).
-fn dword_export(body: impl FnOnce(&'static WinHttp) -> Result<u32, u32>) -> u32 {
+fn dword_export(body: impl FnOnce(&WinHttp) -> Result<u32, u32>) -> u32 {
     guard(
         Family::WinHttp,
         ERROR_WINHTTP_INTERNAL_ERROR,
-        || match winhttp().and_then(body) {
+        || match winhttp().and_then(|api| body(&api)) {
             Ok(code) | Err(code) => code,
         },
     )
@@ -144,6 +151,13 @@ unsafe fn opt_string(p: *const u16) -> Option<String> {
 pub struct CallerBuffer {
     ptr: *mut u8,
     len: usize,
+}
+
+impl CallerBuffer {
+    /// The application's buffer of `len` bytes at `ptr` (see the type's contract).
+    pub(crate) fn new(ptr: *mut u8, len: usize) -> CallerBuffer {
+        CallerBuffer { ptr, len }
+    }
 }
 
 // SAFETY: the buffer is plain memory the application lends for the duration of the read
@@ -366,11 +380,16 @@ unsafe fn write_option(buffer: *mut c_void, capacity: u32, value: &OptionValue) 
         | OptionValue::Wide(_)
         | OptionValue::Bytes(_)
         | OptionValue::HttpVersion { .. } => return Err(ERROR_INSUFFICIENT_BUFFER),
-        // Proxy strings (GlobalAlloc memory), WINHTTP_CONNECTION_INFO and certificate
-        // contexts are not marshalled by this layer yet.
-        OptionValue::Proxy(_) | OptionValue::Connection(_) | OptionValue::Certificates(_) => {
-            return Err(ERROR_NOT_SUPPORTED)
-        }
+        // SAFETY (both): forwarded contract (`buffer` valid for `capacity` bytes).
+        OptionValue::Proxy(info) => unsafe {
+            super::winhttp_more::write_proxy_option(buffer, capacity, info)?;
+        },
+        OptionValue::Connection(info) => unsafe {
+            super::winhttp_more::write_connection_option(buffer, capacity, info)?;
+        },
+        // A CERT_CONTEXT is a crypt32 object a non-Windows host cannot create or free (see
+        // `winhttp_more`).
+        OptionValue::Certificates(_) => return Err(ERROR_NOT_SUPPORTED),
     }
     Ok(())
 }
@@ -690,14 +709,23 @@ export! {
             let handle = handle_of(hInternet)?;
             // SAFETY: forwarded contract.
             let value = unsafe { option_value(dwOption, lpBuffer.cast_const(), dwBufferLength) };
-            Ok(bool_of(&api.set_option(handle, dwOption, value.as_ref(), dwBufferLength)))
+            let answer = api.set_option(handle, dwOption, value.as_ref(), dwBufferLength);
+            if let (true, WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT, Some(OptionValue::Pointer(event))) =
+                (answer.ret, dwOption, &value)
+            {
+                crate::instance::add_unload_event(*event as usize);
+            }
+            Ok(bool_of(&answer))
         })
     }
 
     /// `BOOL WinHttpQueryOption(HINTERNET hInternet, DWORD dwOption, LPVOID lpBuffer,
     /// LPDWORD lpdwBufferLength)`: sizes in bytes; a short buffer is
-    /// `ERROR_INSUFFICIENT_BUFFER` with the size needed. Proxy, connection-info and
-    /// certificate values are not marshalled yet (`ERROR_NOT_SUPPORTED`).
+    /// `ERROR_INSUFFICIENT_BUFFER` with the size needed. `WINHTTP_OPTION_PROXY` writes a
+    /// `WINHTTP_PROXY_INFO` whose strings are `GlobalAlloc` memory the caller frees;
+    /// `WINHTTP_OPTION_CONNECTION_INFO` a `WINHTTP_CONNECTION_INFO` (Windows' address
+    /// families); certificate contexts answer `ERROR_NOT_SUPPORTED` (no crypt32 objects on a
+    /// non-Windows host).
     ///
     /// # Safety
     /// `lpBuffer` NULL or writable for `*lpdwBufferLength` bytes; the length pointer NULL or

@@ -17,12 +17,16 @@
  *   winhttp_get post PORT    a POST of 3 x 1000 bytes to /echo with WinHttpWriteData; the
  *                            echoed body must match
  *   winhttp_get errors PORT  bad handles, NULL out pointers, short buffers: exact last errors
+ *   winhttp_get proxy PORT   the proxy configuration functions (strings in global memory,
+ *                            freed with hinternet_global_free), WINHTTP_OPTION_PROXY and
+ *                            _CONNECTION_INFO, WinHttpReadDataEx
  *
  * Prints "N passed, M failed"; exits 1 when any check failed.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +36,17 @@
 #include "hinternet_win32.h"
 
 #define BODY_LEN 100000
+
+_Static_assert(sizeof(WINHTTP_CONNECTION_INFO) == 264, "WINHTTP_CONNECTION_INFO");
+_Static_assert(offsetof(WINHTTP_CONNECTION_INFO, LocalAddress) == 8, "LocalAddress");
+_Static_assert(offsetof(WINHTTP_CONNECTION_INFO, RemoteAddress) == 136, "RemoteAddress");
+_Static_assert(sizeof(WINHTTP_CURRENT_USER_IE_PROXY_CONFIG) == 32, "IE_PROXY_CONFIG");
+_Static_assert(offsetof(WINHTTP_CURRENT_USER_IE_PROXY_CONFIG, lpszProxyBypass) == 24, "bypass");
+_Static_assert(sizeof(WINHTTP_AUTOPROXY_OPTIONS) == 32, "WINHTTP_AUTOPROXY_OPTIONS");
+_Static_assert(sizeof(WINHTTP_EXTENDED_HEADER) == 16, "WINHTTP_EXTENDED_HEADER");
+_Static_assert(sizeof(WINHTTP_HEADER_NAME) == 8, "WINHTTP_HEADER_NAME");
+_Static_assert(offsetof(WINHTTP_AUTOPROXY_OPTIONS, dwReserved) == 24, "dwReserved");
+_Static_assert(offsetof(WINHTTP_AUTOPROXY_OPTIONS, fAutoLogonIfChallenged) == 28, "fAutoLogon");
 
 static int passed, failed;
 
@@ -206,6 +221,14 @@ static int32_t HINTERNET_CALLBACK host_create_thread(hinternet_thread_start_rout
     return 1;
 }
 
+static atomic_int unload_events_signalled;
+static int unload_event_object; /* the "event": its address is the handle value */
+
+static int32_t HINTERNET_CALLBACK host_set_event(void *event) {
+    if (event == &unload_event_object) atomic_fetch_add(&unload_events_signalled, 1);
+    return 1;
+}
+
 static void install_hooks(void) {
     struct hinternet_host_hooks hooks;
     memset(&hooks, 0, sizeof hooks);
@@ -214,6 +237,7 @@ static void install_hooks(void) {
     hooks.set_last_error = host_set_last_error;
     hooks.get_last_error = host_get_last_error;
     hooks.create_thread = host_create_thread;
+    hooks.set_event = host_set_event;
     CHECK(hinternet_set_host_hooks(&hooks) == TRUE, "hinternet_set_host_hooks");
     hooks_installed = 1;
 }
@@ -317,6 +341,11 @@ static void async_get(void) {
                                     WINHTTP_NO_PROXY_NAME, WINHTTP_NO_PROXY_BYPASS,
                                     WINHTTP_FLAG_ASYNC);
     CHECK(session != NULL, "WinHttpOpen(ASYNC)");
+    if (hooks_installed) {
+        void *event = &unload_event_object;
+        CHECK(WinHttpSetOption(session, WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT, &event, sizeof event),
+              "WINHTTP_OPTION_UNLOAD_NOTIFY_EVENT");
+    }
     HINTERNET connect = WinHttpConnect(session, u"127.0.0.1", port, 0);
     CHECK(connect != NULL, "WinHttpConnect");
     st.request = WinHttpOpenRequest(connect, u"GET", u"/bytes?n=100000", NULL,
@@ -616,9 +645,168 @@ static void auth(void) {
     printf("auth: 401 then %u\n", status);
 }
 
+/* ---- proxy configuration, connection info, WinHttpReadDataEx ---- */
+
+static int wide_is(const WCHAR *a, const char *b) {
+    if (a == NULL) return 0;
+    size_t i = 0;
+    for (; b[i]; i++)
+        if (a[i] != (WCHAR)(unsigned char)b[i]) return 0;
+    return a[i] == 0;
+}
+
+static void proxy(void) {
+    /* Set, then get back: the strings come in global memory, freed with hinternet_global_free. */
+    WINHTTP_PROXY_INFO set = {WINHTTP_ACCESS_TYPE_NAMED_PROXY, (LPWSTR)u"proxy.invalid:8080",
+                              (LPWSTR)u"<local>"};
+    CHECK(WinHttpSetDefaultProxyConfiguration(&set), "WinHttpSetDefaultProxyConfiguration");
+    WINHTTP_PROXY_INFO got;
+    memset(&got, 0xab, sizeof got);
+    CHECK(WinHttpGetDefaultProxyConfiguration(&got), "WinHttpGetDefaultProxyConfiguration");
+    CHECK(got.dwAccessType == WINHTTP_ACCESS_TYPE_NAMED_PROXY &&
+              wide_is(got.lpszProxy, "proxy.invalid:8080") && wide_is(got.lpszProxyBypass, "<local>"),
+          "default proxy back (access %u)", got.dwAccessType);
+    CHECK(hinternet_global_free(got.lpszProxy) == NULL, "GlobalFree proxy");
+    CHECK(hinternet_global_free(got.lpszProxyBypass) == NULL, "GlobalFree bypass");
+    CHECK(!WinHttpGetDefaultProxyConfiguration(NULL) &&
+              hinternet_get_last_error() == ERROR_INVALID_PARAMETER,
+          "NULL proxy info");
+
+    WINHTTP_CURRENT_USER_IE_PROXY_CONFIG ie;
+    memset(&ie, 0, sizeof ie);
+    CHECK(WinHttpGetIEProxyConfigForCurrentUser(&ie), "WinHttpGetIEProxyConfigForCurrentUser");
+    hinternet_global_free(ie.lpszAutoConfigUrl);
+    hinternet_global_free(ie.lpszProxy);
+    hinternet_global_free(ie.lpszProxyBypass);
+
+    LPWSTR url = (LPWSTR)(uintptr_t)1;
+    CHECK(!WinHttpDetectAutoProxyConfigUrl(WINHTTP_AUTO_DETECT_TYPE_DHCP |
+                                               WINHTTP_AUTO_DETECT_TYPE_DNS_A,
+                                           &url) &&
+              hinternet_get_last_error() == ERROR_WINHTTP_AUTODETECTION_FAILED,
+          "WinHttpDetectAutoProxyConfigUrl");
+
+    /* A session opened with a named proxy reports it through WinHttpQueryOption. */
+    HINTERNET session = WinHttpOpen(u"hinternet-c", WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+                                    u"proxy.invalid:3128", u"<local>", 0);
+    CHECK(session != NULL, "WinHttpOpen named proxy");
+    WINHTTP_PROXY_INFO option;
+    DWORD size = 4;
+    CHECK(!WinHttpQueryOption(session, WINHTTP_OPTION_PROXY, &option, &size) &&
+              hinternet_get_last_error() == ERROR_INSUFFICIENT_BUFFER &&
+              size == sizeof(WINHTTP_PROXY_INFO),
+          "short WINHTTP_OPTION_PROXY: %u", size);
+    size = sizeof option;
+    memset(&option, 0, sizeof option);
+    CHECK(WinHttpQueryOption(session, WINHTTP_OPTION_PROXY, &option, &size) &&
+              option.dwAccessType == WINHTTP_ACCESS_TYPE_NAMED_PROXY &&
+              wide_is(option.lpszProxy, "proxy.invalid:3128") &&
+              wide_is(option.lpszProxyBypass, "<local>"),
+          "WINHTTP_OPTION_PROXY");
+    hinternet_global_free(option.lpszProxy);
+    hinternet_global_free(option.lpszProxyBypass);
+
+    WINHTTP_AUTOPROXY_OPTIONS auto_options;
+    memset(&auto_options, 0, sizeof auto_options);
+    auto_options.dwFlags = WINHTTP_AUTOPROXY_AUTO_DETECT;
+    auto_options.dwAutoDetectFlags = WINHTTP_AUTO_DETECT_TYPE_DHCP;
+    WINHTTP_PROXY_INFO for_url;
+    memset(&for_url, 0, sizeof for_url);
+    BOOL ok = WinHttpGetProxyForUrl(session, u"http://127.0.0.1/", &auto_options, &for_url);
+    DWORD error = hinternet_get_last_error();
+    CHECK(!ok && error != 0 && error != ERROR_WINHTTP_INTERNAL_ERROR,
+          "WinHttpGetProxyForUrl without a WPAD source: error %u", error);
+    auto_options.dwReserved = 1;
+    CHECK(!WinHttpGetProxyForUrl(session, u"http://127.0.0.1/", &auto_options, &for_url) &&
+              hinternet_get_last_error() == ERROR_INVALID_PARAMETER,
+          "dwReserved");
+    CHECK(WinHttpCloseHandle(session), "close named-proxy session");
+    set.dwAccessType = WINHTTP_ACCESS_TYPE_NO_PROXY;
+    set.lpszProxy = NULL;
+    set.lpszProxyBypass = NULL;
+    CHECK(WinHttpSetDefaultProxyConfiguration(&set), "reset the default proxy");
+
+    /* A GET: WINHTTP_OPTION_CONNECTION_INFO and WinHttpReadDataEx. */
+    session = WinHttpOpen(u"hinternet-c", WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, 0);
+    HINTERNET connect = WinHttpConnect(session, u"127.0.0.1", port, 0);
+    HINTERNET request = WinHttpOpenRequest(connect, u"GET", u"/bytes?n=20000", NULL, NULL,
+                                           NULL, 0);
+    CHECK(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) &&
+              WinHttpReceiveResponse(request, NULL),
+          "GET");
+    /* The typed API answers WINHTTP_OPTION_CONNECTION_INFO only once the network layer has
+     * recorded the connection's addresses (which it does not do yet: then
+     * ERROR_WINHTTP_INCORRECT_HANDLE_STATE); when it does, the structure must be Windows'. */
+    WINHTTP_CONNECTION_INFO info;
+    memset(&info, 0, sizeof info);
+    size = sizeof info;
+    if (WinHttpQueryOption(request, WINHTTP_OPTION_CONNECTION_INFO, &info, &size)) {
+        const unsigned char *remote = (const unsigned char *)&info.RemoteAddress;
+        CHECK(info.cbSize == sizeof info && info.RemoteAddress.ss_family == AF_INET &&
+                  remote[2] * 256 + remote[3] == port && remote[4] == 127 && remote[7] == 1,
+              "WINHTTP_OPTION_CONNECTION_INFO (cbSize %u, family %u)", info.cbSize,
+              info.RemoteAddress.ss_family);
+    } else {
+        CHECK(hinternet_get_last_error() == ERROR_WINHTTP_INCORRECT_HANDLE_STATE,
+              "WINHTTP_OPTION_CONNECTION_INFO refused");
+    }
+    /* WinHttpQueryHeadersEx: size, then the array and its strings in one buffer. */
+    DWORD ex_len = 0, ex_count = 0;
+    WINHTTP_EXTENDED_HEADER *ex = NULL;
+    CHECK(WinHttpQueryHeadersEx(request, WINHTTP_QUERY_EX_ALL_HEADERS,
+                                WINHTTP_EXTENDED_HEADER_FLAG_UNICODE, 0, NULL, NULL, NULL,
+                                &ex_len, &ex, &ex_count) == ERROR_INSUFFICIENT_BUFFER &&
+              ex_len > 0,
+          "WinHttpQueryHeadersEx size: %u", ex_len);
+    void *ex_buffer = calloc(1, ex_len);
+    CHECK(WinHttpQueryHeadersEx(request, WINHTTP_QUERY_EX_ALL_HEADERS,
+                                WINHTTP_EXTENDED_HEADER_FLAG_UNICODE, 0, NULL, NULL, ex_buffer,
+                                &ex_len, &ex, &ex_count) == ERROR_SUCCESS &&
+              ex == ex_buffer && ex_count > 0,
+          "WinHttpQueryHeadersEx: %u headers", ex_count);
+    int length_found = 0;
+    for (DWORD k = 0; ex && k < ex_count; k++)
+        if (wide_is(ex[k].pwszName, "content-length") || wide_is(ex[k].pwszName, "Content-Length"))
+            length_found = wide_is(ex[k].pwszValue, "20000");
+    CHECK(length_found, "Content-Length among the extended headers");
+    free(ex_buffer);
+    char ansi_buffer[256];
+    WINHTTP_HEADER_NAME name;
+    name.pszName = "Content-Length";
+    ex_len = sizeof ansi_buffer;
+    CHECK(WinHttpQueryHeadersEx(request, WINHTTP_QUERY_CUSTOM, 0, 0, NULL, &name, ansi_buffer,
+                                &ex_len, &ex, &ex_count) == ERROR_SUCCESS &&
+              ex_count == 1 && strcmp(ex[0].pszValue, "20000") == 0,
+          "WinHttpQueryHeadersEx CUSTOM (ANSI)");
+    CHECK(WinHttpQueryHeadersEx(request, WINHTTP_QUERY_EX_ALL_HEADERS, 2, 0, NULL, NULL, NULL,
+                                &ex_len, &ex, &ex_count) == ERROR_INVALID_PARAMETER,
+          "WinHttpQueryHeadersEx unknown flag");
+
+    unsigned char *body = calloc(1, 20000 + 16);
+    size_t total = 0;
+    for (int k = 0; k < 1000; k++) {
+        DWORD n = 0;
+        DWORD rc = WinHttpReadDataEx(request, body + total, 20000 + 16 - (DWORD)total, &n, 0, 0,
+                                     NULL);
+        if (rc != ERROR_SUCCESS) {
+            CHECK(0, "WinHttpReadDataEx %u", rc);
+            break;
+        }
+        if (n == 0) break;
+        total += n;
+    }
+    CHECK(total == 20000 && body_ok(body, total), "WinHttpReadDataEx body: %zu", total);
+    CHECK(WinHttpReadDataEx(request, body, 16, NULL, 1, 0, NULL) == ERROR_INVALID_PARAMETER,
+          "WinHttpReadDataEx flags");
+    free(body);
+    CHECK(WinHttpCloseHandle(request) && WinHttpCloseHandle(connect) &&
+              WinHttpCloseHandle(session),
+          "close");
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: %s sync|async|async-hooks|post|websocket|auth|errors PORT\n", argv[0]);
+        fprintf(stderr, "usage: %s sync|async|async-hooks|post|websocket|auth|errors|proxy PORT\n", argv[0]);
         return 2;
     }
     port = (INTERNET_PORT)atoi(argv[2]);
@@ -638,8 +826,17 @@ int main(int argc, char **argv) {
         auth();
     else if (strcmp(argv[1], "errors") == 0)
         errors();
+    else if (strcmp(argv[1], "proxy") == 0)
+        proxy();
     else
         return 2;
+    /* Every handle is closed: the library's threads can be joined, so the program ends
+     * with none alive (valgrind then sees no "possibly lost" thread blocks). */
+    CHECK(hinternet_shutdown(), "hinternet_shutdown");
+    if (hooks_installed)
+        CHECK(atomic_load(&unload_events_signalled) == 1,
+              "the unload event is signalled through set_event at shutdown (%d)",
+              atomic_load(&unload_events_signalled));
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
