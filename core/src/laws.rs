@@ -19,8 +19,8 @@ use crate::machine::VecMap;
 
 use crate::machine::{
     handle_closing, is_completion, winhttp, wininet, ApiError, Family, HandleKind, HandleValue,
-    Input, Lane, Machine, ObjectId, OpId, Outcome, Output, ParentClose, Policy, Reply, Ret,
-    ValueRelease, ValueReuse,
+    Input, Lane, Machine, ObjectId, OpId, Outcome, Output, ParentClose, Policy, ProtocolEvent,
+    Reply, Ret, ValueRelease, ValueReuse,
 };
 
 /// A broken law (or invariant), with what was seen.
@@ -57,6 +57,9 @@ struct Watch {
     running: u16,
     /// Rank of the last progress notification of the current operation (law 12).
     progress: u8,
+    /// An accepted `ProtocolEvent::Resend` whose re-send has not shown its
+    /// `SENDING_REQUEST` yet: that one may start the progress over (law 12, WH-R42).
+    resent: bool,
 }
 
 /// Checks the laws on a run. Feed it every input with its reply ([`LawMonitor::on_input`])
@@ -274,6 +277,19 @@ impl LawMonitor {
                 None => {}
             }
         }
+        // Law 12: an authentication re-send starts the progress over at its
+        // SENDING_REQUEST, without the REDIRECT that marks a redirect's (WH-R42).
+        if let Input::Protocol {
+            object,
+            event: ProtocolEvent::Resend,
+        } = *input
+        {
+            if reply.outcome == Outcome::Event {
+                if let Some(w) = self.objects.get_mut(&object) {
+                    w.resent = true;
+                }
+            }
+        }
         match reply.outcome {
             Outcome::Created {
                 object,
@@ -313,6 +329,7 @@ impl LawMonitor {
                         ops: 0,
                         running: 0,
                         progress: 0,
+                        resent: false,
                     },
                 );
                 self.values.insert(value, object);
@@ -531,7 +548,13 @@ impl LawMonitor {
             }
             w.ops -= 1;
             w.progress = 0;
+            w.resent = false;
         } else if let Some((rank, before)) = rank {
+            // The re-send's SENDING_REQUEST (rank 5) after the response so far.
+            if w.resent && rank == 5 && w.progress >= rank {
+                w.progress = 0;
+                w.resent = false;
+            }
             let ok = match before {
                 Some(b) => w.progress == b,
                 None => rank > w.progress,
