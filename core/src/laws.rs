@@ -57,9 +57,11 @@ struct Watch {
     running: u16,
     /// Rank of the last progress notification of the current operation (law 12).
     progress: u8,
-    /// An accepted `ProtocolEvent::Resend` whose re-send has not shown its
-    /// `SENDING_REQUEST` yet: that one may start the progress over (law 12, WH-R42).
-    resent: bool,
+    /// Accepted `ProtocolEvent::Resend`s whose re-send has not shown its first status
+    /// (resolve, connect or `SENDING_REQUEST`) yet: each lets one such status start the
+    /// progress over (law 12, WH-R42). A re-send emitted at once uses its own, so this
+    /// stays small (a WinINet send re-sent twice before any live step holds 2).
+    resends: u8,
 }
 
 /// Checks the laws on a run. Feed it every input with its reply ([`LawMonitor::on_input`])
@@ -277,8 +279,8 @@ impl LawMonitor {
                 None => {}
             }
         }
-        // Law 12: an authentication re-send starts the progress over at its
-        // SENDING_REQUEST, without the REDIRECT that marks a redirect's (WH-R42).
+        // Law 12: an authentication re-send starts the progress over at its first status,
+        // without the REDIRECT that marks a redirect's (WH-R42).
         if let Input::Protocol {
             object,
             event: ProtocolEvent::Resend,
@@ -286,7 +288,7 @@ impl LawMonitor {
         {
             if reply.outcome == Outcome::Event {
                 if let Some(w) = self.objects.get_mut(&object) {
-                    w.resent = true;
+                    w.resends = w.resends.saturating_add(1);
                 }
             }
         }
@@ -329,7 +331,7 @@ impl LawMonitor {
                         ops: 0,
                         running: 0,
                         progress: 0,
-                        resent: false,
+                        resends: 0,
                     },
                 );
                 self.values.insert(value, object);
@@ -548,12 +550,13 @@ impl LawMonitor {
             }
             w.ops -= 1;
             w.progress = 0;
-            w.resent = false;
+            w.resends = 0;
         } else if let Some((rank, before)) = rank {
-            // The re-send's SENDING_REQUEST (rank 5) after the response so far.
-            if w.resent && rank == 5 && w.progress >= rank {
+            // The re-send's first status (its resolve, connect or SENDING_REQUEST, ranks 1,
+            // 3 and 5) after the response so far.
+            if w.resends > 0 && before.is_none() && rank <= 5 && w.progress >= rank {
                 w.progress = 0;
-                w.resent = false;
+                w.resends -= 1;
             }
             let ok = match before {
                 Some(b) => w.progress == b,
