@@ -225,8 +225,20 @@ impl WinHttp {
     ) -> Answer<Handle> {
         let access = match access_type {
             wh::WINHTTP_ACCESS_TYPE_NO_PROXY => Access::NoProxy,
-            wh::WINHTTP_ACCESS_TYPE_DEFAULT_PROXY => Access::DefaultProxy,
-            wh::WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY => Access::AutomaticProxy,
+            // Both are decided now, as Wine decides DEFAULT_PROXY in WinHttpOpen: a later
+            // WinHttpSetDefaultProxyConfiguration changes sessions opened after it.
+            wh::WINHTTP_ACCESS_TYPE_DEFAULT_PROXY => {
+                Access::from_proxy_info(&self.default_proxy_configuration())
+            }
+            wh::WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY => {
+                let user =
+                    crate::winhttp::proxy::ie_proxy_config_from_environment(&misc::environment);
+                Access::from_proxy_info(&crate::winhttp::proxy::automatic_proxy(
+                    user.as_ref(),
+                    &crate::winhttp::proxy::Unreachable,
+                    &self.default_proxy_configuration(),
+                ))
+            }
             wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY => match proxy {
                 Some(p) if !p.is_empty() => Access::NamedProxy {
                     proxy: p.to_owned(),
