@@ -29,8 +29,12 @@
 //!   waits for that receive;
 //! * `AddRequestHeaders`, `SetOption` and `SetTimeouts` on a request whose operation is
 //!   running wait for it (they edit the executor's request state);
-//! * authentication is Basic only and never retried automatically; the default proxy
-//!   configuration is per [`WinHttp`] instance, not per process.
+//! * authentication is Basic only (answered automatically once per target and send, with
+//!   credentials set before the send); the default proxy configuration is per [`WinHttp`]
+//!   instance, not per process;
+//! * `AUTOMATIC_PROXY` sessions decide their proxy at open without per-request PAC
+//!   resolution (no auto-detection source is reachable here; see
+//!   [`crate::winhttp::proxy::automatic_proxy`]).
 
 use std::sync::{Arc, Mutex};
 
