@@ -367,3 +367,34 @@ fn wh_r42_a_resend_needs_a_receive_at_the_head() {
     h.call(Api::WinHttpSendRequest, r);
     assert!(refused(&mut h, o, ProtocolEvent::Resend));
 }
+
+/// The monitor's copy of `h`, fed one more `SENDING_REQUEST` on `o` (law 12's verdict).
+fn extra_sending_breaks_law_12(h: &H, o: ObjectId, r: HandleValue) -> bool {
+    let mut monitor = h.d.monitor.clone();
+    let extra = Output::Notify(hinternet_core::Notification {
+        object: o,
+        handle: r,
+        context: 0,
+        status: wh::SENDING_REQUEST,
+        info: Info::None,
+        callback: None,
+        needs_return: false,
+    });
+    monitor.on_output(&extra).is_err_and(|v| v.law == 12)
+}
+
+#[test]
+fn wh_r42_law_12_allows_one_restart_per_resend() {
+    let (mut h, r, o) = winhttp_request(true);
+    h.call(Api::WinHttpSendRequest, r);
+    h.call(Api::WinHttpReceiveResponse, r);
+    h.complete_ok(o, Lane::Main, 0);
+    h.event(o, STEP);
+    h.event(o, STEP);
+    // After RESPONSE_RECEIVED, a SENDING_REQUEST without a re-send breaks law 12.
+    assert!(extra_sending_breaks_law_12(&h, o, r));
+    // The re-send's own SENDING_REQUEST is allowed (the step above passed the monitor);
+    // a second one is not.
+    h.event(o, ProtocolEvent::Resend);
+    assert!(extra_sending_breaks_law_12(&h, o, r));
+}
