@@ -19,8 +19,8 @@ use crate::machine::VecMap;
 
 use crate::machine::{
     handle_closing, is_completion, winhttp, wininet, ApiError, Family, HandleKind, HandleValue,
-    Input, Lane, Machine, ObjectId, OpId, Outcome, Output, ParentClose, Policy, Reply, Ret,
-    ValueRelease, ValueReuse,
+    Input, Lane, Machine, ObjectId, OpId, Outcome, Output, ParentClose, Policy, ProtocolEvent,
+    Reply, Ret, ValueRelease, ValueReuse,
 };
 
 /// A broken law (or invariant), with what was seen.
@@ -57,6 +57,11 @@ struct Watch {
     running: u16,
     /// Rank of the last progress notification of the current operation (law 12).
     progress: u8,
+    /// Accepted `ProtocolEvent::Resend`s whose re-send has not shown its first status
+    /// (resolve, connect or `SENDING_REQUEST`) yet: each lets one such status start the
+    /// progress over (law 12, WH-R42). A re-send emitted at once uses its own, so this
+    /// stays small (a WinINet send re-sent twice before any live step holds 2).
+    resends: u8,
 }
 
 /// Checks the laws on a run. Feed it every input with its reply ([`LawMonitor::on_input`])
@@ -274,6 +279,19 @@ impl LawMonitor {
                 None => {}
             }
         }
+        // Law 12: an authentication re-send starts the progress over at its first status,
+        // without the REDIRECT that marks a redirect's (WH-R42).
+        if let Input::Protocol {
+            object,
+            event: ProtocolEvent::Resend,
+        } = *input
+        {
+            if reply.outcome == Outcome::Event {
+                if let Some(w) = self.objects.get_mut(&object) {
+                    w.resends = w.resends.saturating_add(1);
+                }
+            }
+        }
         match reply.outcome {
             Outcome::Created {
                 object,
@@ -313,6 +331,7 @@ impl LawMonitor {
                         ops: 0,
                         running: 0,
                         progress: 0,
+                        resends: 0,
                     },
                 );
                 self.values.insert(value, object);
@@ -531,7 +550,14 @@ impl LawMonitor {
             }
             w.ops -= 1;
             w.progress = 0;
+            w.resends = 0;
         } else if let Some((rank, before)) = rank {
+            // The re-send's first status (its resolve, connect or SENDING_REQUEST, ranks 1,
+            // 3 and 5) after the response so far.
+            if w.resends > 0 && before.is_none() && rank <= 5 && w.progress >= rank {
+                w.progress = 0;
+                w.resends -= 1;
+            }
             let ok = match before {
                 Some(b) => w.progress == b,
                 None => rank > w.progress,

@@ -175,6 +175,7 @@ fn fmt_event(event: ProtocolEvent) -> String {
         ProtocolEvent::DataBuffered(n) => format!("data={n}"),
         ProtocolEvent::EndOfData => "eof".into(),
         ProtocolEvent::Redirect => "redirect".into(),
+        ProtocolEvent::Resend => "resend".into(),
         ProtocolEvent::Connecting { resolve: true } => "connecting resolve".into(),
         ProtocolEvent::Connecting { resolve: false } => "connecting".into(),
         ProtocolEvent::ConnectionClosed => "connection-closed".into(),
@@ -188,6 +189,7 @@ fn parse_event(line: &str, words: &[&str]) -> Result<ProtocolEvent, ParseError> 
     match words.get(2).copied() {
         Some("eof") => Ok(ProtocolEvent::EndOfData),
         Some("redirect") => Ok(ProtocolEvent::Redirect),
+        Some("resend") => Ok(ProtocolEvent::Resend),
         Some("connecting") => Ok(ProtocolEvent::Connecting {
             resolve: words.get(3) == Some(&"resolve"),
         }),
@@ -634,6 +636,10 @@ mod tests {
             Input::Protocol {
                 object: ObjectId(2),
                 event: ProtocolEvent::Redirect,
+            },
+            Input::Protocol {
+                object: ObjectId(2),
+                event: ProtocolEvent::Resend,
             },
             Input::Protocol {
                 object: ObjectId(2),

@@ -97,6 +97,7 @@ fn protocol_event(x: u8) -> ProtocolEvent {
         3 => ProtocolEvent::Connecting {
             resolve: x / 8 % 2 == 0,
         },
+        4 => ProtocolEvent::Resend,
         _ => ProtocolEvent::ConnectionClosed,
     }
 }

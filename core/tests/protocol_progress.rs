@@ -1,4 +1,4 @@
-//! Progress reported as it happens (docs/behaviour.md WH-R30, WH-R31, WI-R20, WI-R21):
+//! Progress reported as it happens (docs/behaviour.md WH-R30, WH-R31, WH-R42, WI-R20, WI-R21):
 //! `ProtocolEvent::Progress` emits the head operation's next progress notification at
 //! once; the completion emits only what was not reported; the order of law 12 holds.
 
@@ -296,4 +296,105 @@ fn wi_r20_resolution_then_connect_emit_each_status_once_in_order() {
             wi::REQUEST_COMPLETE
         ]
     );
+}
+
+#[test]
+fn wh_r42_an_authentication_resend_reports_its_progress_without_redirect() {
+    let (mut h, r, o) = winhttp_request(true);
+    h.call(Api::WinHttpSendRequest, r);
+    h.call(Api::WinHttpReceiveResponse, r);
+    h.complete_ok(o, Lane::Main, 0);
+    h.clear();
+    // The 401 as it is read.
+    h.event(o, STEP);
+    h.event(o, STEP);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![wh::RECEIVING_RESPONSE, wh::RESPONSE_RECEIVED]
+    );
+    // The re-send: no REDIRECT, the send progress again.
+    h.event(o, ProtocolEvent::Resend);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![wh::SENDING_REQUEST, wh::REQUEST_SENT]
+    );
+    // Its response, live, then the completion.
+    h.event(o, STEP);
+    h.event(o, STEP);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![wh::RECEIVING_RESPONSE, wh::RESPONSE_RECEIVED]
+    );
+    h.complete_ok(o, Lane::Main, 200);
+    assert_eq!(statuses(&h.notes()), vec![wh::HEADERS_AVAILABLE]);
+}
+
+#[test]
+fn wh_r42_a_resend_emits_the_unreported_response_first() {
+    let (mut h, r, o) = winhttp_request(true);
+    h.call(Api::WinHttpSendRequest, r);
+    h.call(Api::WinHttpReceiveResponse, r);
+    h.complete_ok(o, Lane::Main, 0);
+    h.clear();
+    // Nothing reported live: the 401's steps, then the re-send's.
+    h.event(o, ProtocolEvent::Resend);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![
+            wh::RECEIVING_RESPONSE,
+            wh::RESPONSE_RECEIVED,
+            wh::SENDING_REQUEST,
+            wh::REQUEST_SENT
+        ]
+    );
+    h.complete_ok(o, Lane::Main, 200);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![
+            wh::RECEIVING_RESPONSE,
+            wh::RESPONSE_RECEIVED,
+            wh::HEADERS_AVAILABLE
+        ]
+    );
+}
+
+#[test]
+fn wh_r42_a_resend_needs_a_receive_at_the_head() {
+    let (mut h, r, o) = winhttp_request(true);
+    // Nothing pending.
+    assert!(refused(&mut h, o, ProtocolEvent::Resend));
+    // A send is not a receive.
+    h.call(Api::WinHttpSendRequest, r);
+    assert!(refused(&mut h, o, ProtocolEvent::Resend));
+}
+
+/// The monitor's copy of `h`, fed one more `SENDING_REQUEST` on `o` (law 12's verdict).
+fn extra_sending_breaks_law_12(h: &H, o: ObjectId, r: HandleValue) -> bool {
+    let mut monitor = h.d.monitor.clone();
+    let extra = Output::Notify(hinternet_core::Notification {
+        object: o,
+        handle: r,
+        context: 0,
+        status: wh::SENDING_REQUEST,
+        info: Info::None,
+        callback: None,
+        needs_return: false,
+    });
+    monitor.on_output(&extra).is_err_and(|v| v.law == 12)
+}
+
+#[test]
+fn wh_r42_law_12_allows_one_restart_per_resend() {
+    let (mut h, r, o) = winhttp_request(true);
+    h.call(Api::WinHttpSendRequest, r);
+    h.call(Api::WinHttpReceiveResponse, r);
+    h.complete_ok(o, Lane::Main, 0);
+    h.event(o, STEP);
+    h.event(o, STEP);
+    // After RESPONSE_RECEIVED, a SENDING_REQUEST without a re-send breaks law 12.
+    assert!(extra_sending_breaks_law_12(&h, o, r));
+    // The re-send's own SENDING_REQUEST is allowed (the step above passed the monitor);
+    // a second one is not.
+    h.event(o, ProtocolEvent::Resend);
+    assert!(extra_sending_breaks_law_12(&h, o, r));
 }

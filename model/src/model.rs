@@ -492,7 +492,7 @@ impl HinternetModel {
 
     /// Environment protocol facts about `object` (the machine refuses those its state does
     /// not allow, and the model then drops them): the send at the head connects, the
-    /// head reaches its next wire step, the response at the head is redirected, the peer closes an idle request's connection.
+    /// head reaches its next wire step, the response at the head is redirected or re-sent for authentication, the peer closes an idle request's connection.
     /// (A websocket frame for the pending receive is that receive's completion.) With every function, also
     /// buffered data and the end of the body.
     fn protocol_events(&self, object: ObjectId, o: &Object, out: &mut Vec<Input>) {
@@ -513,6 +513,8 @@ impl HinternetModel {
                 Api::WinHttpReceiveResponse | Api::HttpSendRequest | Api::HttpEndRequest
             ) {
                 event(ProtocolEvent::Redirect);
+                // WH-R42: an authentication re-send, the same re-send without REDIRECT.
+                event(ProtocolEvent::Resend);
             }
             // The head's next wire step, reported as it happens (the machine refuses it
             // once every step was reported). With the representative functions only the

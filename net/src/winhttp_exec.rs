@@ -438,6 +438,8 @@ struct OpProgress {
     resolved: Mutex<Option<String>>,
     /// A redirect whose event waits for the re-send's `REQUEST_SENT` byte count.
     redirect_pending: AtomicBool,
+    /// An authentication re-send whose event waits for its `REQUEST_SENT` byte count.
+    resend_pending: AtomicBool,
     /// The operation's progress steps reported live (`ProtocolEvent::Progress`).
     live: LiveSteps,
 }
@@ -447,16 +449,23 @@ impl OpProgress {
         &self.reporter.data
     }
 
+    /// Reports a pending redirect or authentication re-send once its `REQUEST_SENT` byte
+    /// count is known (the machine emits the re-send's SENDING_REQUEST, REQUEST_SENT).
     fn flush_redirect(&self, sent: u32) {
-        if self.redirect_pending.swap(false, Ordering::SeqCst) {
-            self.data().push_payload(
-                wh::WINHTTP_CALLBACK_STATUS_REQUEST_SENT,
-                StatusInfo::Dword(sent),
-            );
-            self.reporter.protocol(ProtocolEvent::Redirect);
-            // The machine counts the receive's steps from the start again.
-            self.live.restart();
-        }
+        let event = if self.redirect_pending.swap(false, Ordering::SeqCst) {
+            ProtocolEvent::Redirect
+        } else if self.resend_pending.swap(false, Ordering::SeqCst) {
+            ProtocolEvent::Resend
+        } else {
+            return;
+        };
+        self.data().push_payload(
+            wh::WINHTTP_CALLBACK_STATUS_REQUEST_SENT,
+            StatusInfo::Dword(sent),
+        );
+        self.reporter.protocol(event);
+        // The machine counts the receive's steps from the start again.
+        self.live.restart();
     }
 
     /// Reports the wire step `status` as it happens when it is the operation's next step
@@ -545,6 +554,12 @@ impl Progress for OpProgress {
                 StatusInfo::Text(url.to_owned()),
             );
             self.redirect_pending.store(true, Ordering::SeqCst);
+        }
+    }
+    fn resend(&self) {
+        // WH-R42: reported with the re-send's byte count (`flush_redirect`).
+        if self.api == Api::WinHttpReceiveResponse {
+            self.resend_pending.store(true, Ordering::SeqCst);
         }
     }
     fn closing_connection(&self) {}
@@ -649,6 +664,7 @@ async fn request_task(
         name: Mutex::new(None),
         resolved: Mutex::new(None),
         redirect_pending: AtomicBool::new(false),
+        resend_pending: AtomicBool::new(false),
         live: LiveSteps::new(api, HandleKind::WinHttpRequest),
     };
     let mut req = state.lock().await;

@@ -326,9 +326,43 @@ fn connect_407_is_the_response_and_proxy_credentials_open_the_tunnel() {
     close(&api, handles);
 }
 
+/// The statuses of a receive: from the one after `SENDREQUEST_COMPLETE` (async) or
+/// `REQUEST_SENT` (sync, the first send's) up to `HEADERS_AVAILABLE` or the end.
+fn receive_statuses(statuses: &[&'static str]) -> Vec<&'static str> {
+    let start = statuses
+        .iter()
+        .position(|s| *s == "SENDREQUEST_COMPLETE")
+        .or_else(|| statuses.iter().position(|s| *s == "REQUEST_SENT"))
+        .map_or(0, |at| at + 1);
+    let end = statuses
+        .iter()
+        .position(|s| *s == "HEADERS_AVAILABLE")
+        .map_or(statuses.len(), |at| at + 1);
+    statuses.get(start..end).unwrap_or_default().to_vec()
+}
+
+/// WH-R42: what an asynchronous `WinHttpReceiveResponse` that answers a 401 reports.
+const AUTH_RESEND_RECEIVE: [&str; 7] = [
+    "RECEIVING_RESPONSE",
+    "RESPONSE_RECEIVED",
+    "SENDING_REQUEST",
+    "REQUEST_SENT",
+    "RECEIVING_RESPONSE",
+    "RESPONSE_RECEIVED",
+    "HEADERS_AVAILABLE",
+];
+
+/// A synchronous session with a status callback; returns what `server_auth` returns and
+/// the statuses the request saw up to the end of the receive.
 fn server_auth(credentials: Option<(&str, &str)>) -> (u32, Vec<u8>, usize) {
+    let (status, body, connections, _) = server_auth_seen(credentials);
+    (status, body, connections)
+}
+
+fn server_auth_seen(credentials: Option<(&str, &str)>) -> (u32, Vec<u8>, usize, Vec<&'static str>) {
     let origin = server::start();
     let api = WinHttp::new().expect("runtime");
+    let rec = recorder();
     let handles = open(
         &api,
         wh::WINHTTP_ACCESS_TYPE_NO_PROXY,
@@ -339,6 +373,9 @@ fn server_auth(credentials: Option<(&str, &str)>) -> (u32, Vec<u8>, usize) {
         0,
     );
     let request = handles[0];
+    let all = wh::WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS;
+    let set = api.set_status_callback(request, Some(rec.callback.clone()), all);
+    assert!(set.ret.is_ok());
     if let Some((user, password)) = credentials {
         for (option, text) in [
             (wh::WINHTTP_OPTION_USERNAME, user),
@@ -350,17 +387,34 @@ fn server_auth(credentials: Option<(&str, &str)>) -> (u32, Vec<u8>, usize) {
         }
     }
     assert_eq!(send_receive(&api, request), (true, Some(ERROR_SUCCESS)));
+    let seen = rec.statuses(request);
     let status = status_code(&api, request);
     let body = read_all(&api, request);
     let connections = origin.accepted();
     close(&api, handles);
-    (status, body, connections)
+    (status, body, connections, seen)
 }
 
 #[test]
 fn server_401_basic_is_answered_inside_receive_response_with_credentials() {
-    let (status, body, _) = server_auth(Some((server::AUTH_USER, server::AUTH_PASSWORD)));
+    let credentials = Some((server::AUTH_USER, server::AUTH_PASSWORD));
+    let (status, body, _, seen) = server_auth_seen(credentials);
     assert_eq!((status, body.as_slice()), (200, &b"welcome"[..]));
+    // WH-R42: the 401, the answering re-send (no REDIRECT) and its response, as the
+    // asynchronous receive reports them but without HEADERS_AVAILABLE (WH-R31).
+    assert_eq!(
+        receive_statuses(&seen),
+        AUTH_RESEND_RECEIVE[..6].to_vec(),
+        "{seen:?}"
+    );
+    // Without credentials: the 401 alone.
+    let (status, _, _, seen) = server_auth_seen(None);
+    assert_eq!(status, 401);
+    assert_eq!(
+        receive_statuses(&seen),
+        vec!["RECEIVING_RESPONSE", "RESPONSE_RECEIVED"],
+        "{seen:?}"
+    );
 }
 
 #[test]
@@ -458,8 +512,14 @@ fn async_get_through_the_proxy_and_async_proxy_407_answer() {
     let guarded = ProxyServer::start_with_basic(&expected);
     let name = format!("127.0.0.1:{}", guarded.handle.port());
     let credentials = Some((wh::WINHTTP_AUTH_TARGET_PROXY, "puser", "ppass"));
-    let (status, body, _) = async_get(Some(&name), origin.port(), "/fixed", credentials);
+    let (status, body, statuses) = async_get(Some(&name), origin.port(), "/fixed", credentials);
     assert_eq!((status, body.as_slice()), (200, server::FIXED_BODY));
+    // WH-R42: the 407's answer is reported as a re-send, as a 401's is.
+    assert_eq!(
+        receive_statuses(&statuses),
+        AUTH_RESEND_RECEIVE,
+        "{statuses:?}"
+    );
     let heads = guarded.heads();
     assert_eq!(heads.len(), 2, "a 407 then the answered request: {heads:?}");
     assert!(heads[1].contains(&format!("Proxy-Authorization: {expected}")));
@@ -475,13 +535,13 @@ fn async_server_401_is_answered_inside_receive_response() {
     ));
     let (status, body, statuses) = async_get(None, origin.port(), "/auth", credentials);
     assert_eq!((status, body.as_slice()), (200, &b"welcome"[..]));
-    // Windows also reports the answering re-send (SENDING_REQUEST … RESPONSE_RECEIVED); the
-    // machine has no event for a re-send other than a redirect, so it is not reported yet.
-    let received = statuses
-        .iter()
-        .filter(|s| **s == "RESPONSE_RECEIVED")
-        .count();
-    assert_eq!(received, 1, "{statuses:?}");
+    // WH-R42: inside ReceiveResponse, the 401, the answering re-send (no REDIRECT), its
+    // response, then HEADERS_AVAILABLE.
+    assert_eq!(
+        receive_statuses(&statuses),
+        AUTH_RESEND_RECEIVE,
+        "{statuses:?}"
+    );
     let (status, _, _) = async_get(None, origin.port(), "/auth", None);
     assert_eq!(status, 401);
 }

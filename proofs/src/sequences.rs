@@ -215,6 +215,7 @@ pub fn protocol_event(machine: &Machine, object: ObjectId, selector: u8) -> Inpu
             bytes: u32::from(high),
         },
         2 => ProtocolEvent::EndOfData,
+        3 if high % 4 == 3 => ProtocolEvent::Resend,
         3 => ProtocolEvent::Redirect,
         4 if high % 3 == 2 => ProtocolEvent::Resolving,
         4 => ProtocolEvent::Connecting {

@@ -278,6 +278,11 @@ pub enum ProtocolEvent {
     /// response so far, `REDIRECT`, and the progress of the re-send (WH-R28, WH-R31,
     /// WI-R20). The operation stays pending.
     Redirect,
+    /// The operation at the head of the main lane (as for [`ProtocolEvent::Redirect`])
+    /// re-sends the request to the same target to answer an authentication challenge
+    /// (401/407) itself: the progress of the response so far and the progress of the
+    /// re-send, with no `REDIRECT` (WH-R42). The operation stays pending.
+    Resend,
     /// The send at the head of the main lane resolves the server name (when `resolve`)
     /// and opens a new connection: `[RESOLVING_NAME, NAME_RESOLVED]`,
     /// `CONNECTING_TO_SERVER`, `CONNECTED_TO_SERVER`, before its send progress (WH-R30,

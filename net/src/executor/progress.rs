@@ -47,6 +47,11 @@ pub trait Progress: Send + Sync {
     /// About to follow a redirect: `WINHTTP_CALLBACK_STATUS_REDIRECT`, info the new URL
     /// (wide string, the `Location` as resolved).
     fn redirect(&self, url: &str);
+    /// About to re-send the request to the same target to answer a 401/407 itself (WH-R42):
+    /// no notification of its own; the re-send's `sending`/`sent` and its response's
+    /// `receiving`/`received` follow, as after a redirect but without `REDIRECT`. The
+    /// default does nothing (a sink that reports no re-send).
+    fn resend(&self) {}
     /// About to close the connection because the request asked for it (`Connection:
     /// close` in the request headers): `WINHTTP_CALLBACK_STATUS_CLOSING_CONNECTION`, no info.
     fn closing_connection(&self);
@@ -101,6 +106,8 @@ pub enum ProgressEvent {
     Received(u32),
     /// [`Progress::redirect`].
     Redirect(String),
+    /// [`Progress::resend`].
+    Resend,
     /// [`Progress::closing_connection`].
     ClosingConnection,
     /// [`Progress::connection_closed`].
@@ -112,8 +119,8 @@ pub enum ProgressEvent {
 }
 
 impl ProgressEvent {
-    /// The `WINHTTP_CALLBACK_STATUS_*` value the event becomes; `None` for the two engine
-    /// events that are not notifications.
+    /// The `WINHTTP_CALLBACK_STATUS_*` value the event becomes; `None` for the events that
+    /// are not notifications (the two engine events and a re-send).
     pub fn notification(&self) -> Option<u32> {
         Some(match self {
             ProgressEvent::Resolving(_) => wh::WINHTTP_CALLBACK_STATUS_RESOLVING_NAME,
@@ -127,7 +134,9 @@ impl ProgressEvent {
             ProgressEvent::Redirect(_) => wh::WINHTTP_CALLBACK_STATUS_REDIRECT,
             ProgressEvent::ClosingConnection => wh::WINHTTP_CALLBACK_STATUS_CLOSING_CONNECTION,
             ProgressEvent::ConnectionClosed => wh::WINHTTP_CALLBACK_STATUS_CONNECTION_CLOSED,
-            ProgressEvent::DataBuffered(_) | ProgressEvent::EndOfData => return None,
+            ProgressEvent::DataBuffered(_) | ProgressEvent::EndOfData | ProgressEvent::Resend => {
+                return None
+            }
         })
     }
 }
@@ -195,6 +204,9 @@ impl Progress for RecordingProgress {
     fn redirect(&self, url: &str) {
         self.push(ProgressEvent::Redirect(url.to_owned()));
     }
+    fn resend(&self) {
+        self.push(ProgressEvent::Resend);
+    }
     fn closing_connection(&self) {
         self.push(ProgressEvent::ClosingConnection);
     }
@@ -251,7 +263,8 @@ impl LiveSteps {
         }
     }
 
-    /// A redirect restarted the operation's progress (the machine resets its count).
+    /// A redirect or an authentication re-send restarted the operation's progress (the
+    /// machine resets its count).
     pub fn restart(&self) {
         self.next.store(0, Ordering::SeqCst);
     }

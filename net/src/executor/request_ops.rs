@@ -23,8 +23,9 @@
 //!   body, re-sends (with the new send's progress) and loops. Interim responses (100
 //!   Continue) are skipped by the wire layer. A 401/407 with a Basic challenge is answered once
 //!   per target and send when the request has credentials (set before the send): the
-//!   request is re-sent with the header, without progress of its own (see
-//!   [`receive_response`]); otherwise it is returned to the application.
+//!   request is re-sent with the header, reported as a re-send (`Progress::resend`, then
+//!   the re-send's progress and its response's, WH-R42); otherwise it is returned to the
+//!   application.
 //! * **reads** ([`query_data_available`], [`read_data`], in
 //!   [`body_ops`](super::body_ops) and re-exported here): buffered bytes are answered
 //!   without waiting; otherwise one network read under the receive timeout, with
@@ -476,19 +477,13 @@ pub async fn receive_response(
     progress: &dyn Progress,
     redirects: &dyn RedirectDecider,
 ) -> NetResult<u16> {
-    // Each pass handles one response; a followed redirect starts the next pass. Bounded by
-    // the decider's limit and, whatever the decider does, by HARD_REDIRECT_LIMIT.
-    // A re-send that answers a 401/407 is not reported: the machine's protocol has no event
-    // for it (only a redirect re-sends with progress, WH-R31), so its progress and its
-    // response's RECEIVING/RECEIVED are left out and the completion reports the first
-    // response's head. Windows reports the re-send's progress too (a known gap).
-    let mut answered_challenge = false;
+    // Each pass handles one response; a followed redirect or an answered challenge starts
+    // the next pass. Bounded by the decider's limit and, whatever the decider does, by
+    // HARD_REDIRECT_LIMIT; a challenge is answered at most once per target and send.
     loop {
         match std::mem::take(&mut req.phase) {
             ResponsePhase::RequestSent => {
-                if !answered_challenge {
-                    progress.receiving();
-                }
+                progress.receiving();
                 let limit = req.timeouts.receive_response;
                 let Some(exchange) = req.exchange.as_mut() else {
                     return Err(fail(req, NetError::IncorrectHandleState("no connection")));
@@ -498,15 +493,11 @@ pub async fn receive_response(
                     Ok(head) => u32::try_from(head.raw.len()).unwrap_or(u32::MAX),
                     Err(err) => return Err(fail(req, err)),
                 };
-                if !answered_challenge {
-                    progress.received(head_bytes);
-                }
+                progress.received(head_bytes);
             }
             ResponsePhase::ReplyReceived { head_bytes, error } => {
-                if !answered_challenge {
-                    progress.receiving();
-                    progress.received(head_bytes);
-                }
+                progress.receiving();
+                progress.received(head_bytes);
                 if let Some(err) = error {
                     return Err(fail(req, err));
                 }
@@ -541,13 +532,14 @@ pub async fn receive_response(
         req.phase = ResponsePhase::ResponseReceived;
         if let Some((header, value)) = authorization_answer(req, status) {
             // WinHTTP answers a Basic challenge itself when it has credentials, inside
-            // ReceiveResponse (Wine's receive_response → handle_authorization).
+            // ReceiveResponse (Wine's receive_response → handle_authorization), and
+            // reports the re-send and its response (WH-R42).
             release_connection(req).await;
             if let Err(err) = set_header(&mut req.headers, header, &value) {
                 return Err(fail(req, err));
             }
+            progress.resend();
             send_inner(req, progress).await?;
-            answered_challenge = true;
             continue;
         }
         if !(300..400).contains(&status) {
@@ -628,8 +620,6 @@ pub async fn receive_response(
                 return Err(fail(req, err));
             }
         }
-        // The redirect's own progress covers the responses so far; report the next one.
-        answered_challenge = false;
         send_inner(req, progress).await?;
     }
 }

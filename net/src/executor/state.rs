@@ -84,7 +84,10 @@ pub enum Access {
     /// `WINHTTP_ACCESS_TYPE_NO_PROXY`: direct connections.
     #[default]
     NoProxy,
-    /// `WINHTTP_ACCESS_TYPE_DEFAULT_PROXY`: the stored default configuration.
+    /// `WINHTTP_ACCESS_TYPE_DEFAULT_PROXY` left undecided: connects directly.
+    /// `WinHttp::open` does not use it: it decides the default configuration when the
+    /// session is opened and stores the result as [`Access::NamedProxy`] or
+    /// [`Access::NoProxy`].
     DefaultProxy,
     /// `WINHTTP_ACCESS_TYPE_NAMED_PROXY` with the proxy list and bypass list as given.
     NamedProxy {
@@ -93,13 +96,16 @@ pub enum Access {
         /// The bypass list, if any.
         bypass: Option<String>,
     },
-    /// `WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY`.
+    /// `WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY` left undecided: connects directly.
+    /// `WinHttp::open` decides it when the session is opened
+    /// ([`crate::winhttp::proxy::automatic_proxy`]) and stores the result instead.
     AutomaticProxy,
 }
 
 impl Access {
     /// As the proxy configuration [`crate::winhttp::proxy::choose_proxy`] reads: only a
-    /// named proxy routes anywhere (default and automatic configurations connect directly).
+    /// named proxy routes anywhere (undecided default and automatic configurations connect
+    /// directly).
     pub fn proxy_info(&self) -> crate::winhttp::options::ProxyInfo {
         match self {
             Access::NamedProxy { proxy, bypass } => crate::winhttp::options::ProxyInfo {

@@ -283,6 +283,43 @@ pub fn session_proxy(
     }
 }
 
+/// The proxy configuration of a session opened with `WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY`,
+/// decided when it is opened. Windows documents this access type as "the system and
+/// per-user proxy settings"; here, in that order of precedence: auto-detection (WPAD
+/// through `sources`: DHCP, then DNS) — when it finds a PAC URL the session is left to
+/// per-request resolution, which this crate does not do, so it connects directly — then the
+/// user's static proxy (`user`, the `WinHttpGetIEProxyConfigForCurrentUser` settings, with
+/// their bypass list), then the system-wide default configuration (`default`, as
+/// [`get_default_proxy_configuration`] answers it), else direct. With no discovery source
+/// reachable ([`Unreachable`]) detection fails at once, as on Windows without WPAD. Wine
+/// connects such sessions directly (its `WinHttpOpen` keeps no proxy for this type).
+pub fn automatic_proxy(
+    user: Option<&IeProxyConfig>,
+    sources: &dyn AutoProxySources,
+    default: &ProxyInfo,
+) -> ProxyInfo {
+    let direct = ProxyInfo {
+        access_type: WINHTTP_ACCESS_TYPE_NO_PROXY,
+        proxy: None,
+        bypass: None,
+    };
+    let detect = WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A;
+    if detect_auto_proxy_config_url(detect, sources).is_ok() {
+        return direct;
+    }
+    if let Some(proxy) = user.and_then(|u| u.proxy.clone()).filter(|p| !p.is_empty()) {
+        return ProxyInfo {
+            access_type: WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+            proxy: Some(proxy),
+            bypass: user.and_then(|u| u.bypass.clone()),
+        };
+    }
+    if default.access_type == WINHTTP_ACCESS_TYPE_NAMED_PROXY && default.proxy.is_some() {
+        return default.clone();
+    }
+    direct
+}
+
 /// `WINHTTP_CURRENT_USER_IE_PROXY_CONFIG` on Rust types.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IeProxyConfig {

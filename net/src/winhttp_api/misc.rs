@@ -26,7 +26,7 @@ pub struct CreateUrlOut {
     pub length: Option<u32>,
 }
 
-fn environment(name: &str) -> Option<String> {
+pub(super) fn environment(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
@@ -157,11 +157,13 @@ impl WinHttp {
     /// `WinHttpGetDefaultProxyConfiguration(&info)`: the value set, else `$http_proxy`, else
     /// no proxy.
     pub fn get_default_proxy_configuration(&self) -> Answer<bool, ProxyInfo> {
+        ok(self.default_proxy_configuration())
+    }
+
+    /// The default configuration as `WinHttpGetDefaultProxyConfiguration` answers it.
+    pub(super) fn default_proxy_configuration(&self) -> ProxyInfo {
         let stored = lock(&self.default_proxy).clone();
-        ok(proxy::get_default_proxy_configuration(
-            stored.as_ref(),
-            &environment,
-        ))
+        proxy::get_default_proxy_configuration(stored.as_ref(), &environment)
     }
 
     /// `WinHttpSetDefaultProxyConfiguration(&info)`.

@@ -29,8 +29,12 @@
 //!   waits for that receive;
 //! * `AddRequestHeaders`, `SetOption` and `SetTimeouts` on a request whose operation is
 //!   running wait for it (they edit the executor's request state);
-//! * authentication is Basic only and never retried automatically; the default proxy
-//!   configuration is per [`WinHttp`] instance, not per process.
+//! * authentication is Basic only (answered automatically once per target and send, with
+//!   credentials set before the send); the default proxy configuration is per [`WinHttp`]
+//!   instance, not per process;
+//! * `AUTOMATIC_PROXY` sessions decide their proxy at open without per-request PAC
+//!   resolution (no auto-detection source is reachable here; see
+//!   [`crate::winhttp::proxy::automatic_proxy`]).
 
 use std::sync::{Arc, Mutex};
 
@@ -225,8 +229,20 @@ impl WinHttp {
     ) -> Answer<Handle> {
         let access = match access_type {
             wh::WINHTTP_ACCESS_TYPE_NO_PROXY => Access::NoProxy,
-            wh::WINHTTP_ACCESS_TYPE_DEFAULT_PROXY => Access::DefaultProxy,
-            wh::WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY => Access::AutomaticProxy,
+            // Both are decided now, as Wine decides DEFAULT_PROXY in WinHttpOpen: a later
+            // WinHttpSetDefaultProxyConfiguration changes sessions opened after it.
+            wh::WINHTTP_ACCESS_TYPE_DEFAULT_PROXY => {
+                Access::from_proxy_info(&self.default_proxy_configuration())
+            }
+            wh::WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY => {
+                let user =
+                    crate::winhttp::proxy::ie_proxy_config_from_environment(&misc::environment);
+                Access::from_proxy_info(&crate::winhttp::proxy::automatic_proxy(
+                    user.as_ref(),
+                    &crate::winhttp::proxy::Unreachable,
+                    &self.default_proxy_configuration(),
+                ))
+            }
             wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY => match proxy {
                 Some(p) if !p.is_empty() => Access::NamedProxy {
                     proxy: p.to_owned(),

@@ -1,6 +1,6 @@
 //! Protocol facts only the executor knows, applied to an object.
 //!
-//! Owns: [`Machine::protocol_event`] (data buffered, end of data, redirect, connect,
+//! Owns: [`Machine::protocol_event`] (data buffered, end of data, redirect, re-send, connect,
 //! connection closed, a wire step of the head operation's progress). Websocket frames complete their receive (or close) operation
 //! through [`Input::Complete`] with [`Completion::WebSocket`]. Invariant: an event that does not fit the
 //! object's kind or queue is an input error and changes nothing. Progress reported live
@@ -30,7 +30,7 @@ impl Machine {
         match event {
             ProtocolEvent::DataBuffered(n) if streams => obj.proto.avail = n,
             ProtocolEvent::EndOfData if streams => obj.proto.flags |= protocol::flag::EOF,
-            ProtocolEvent::Redirect => {
+            ProtocolEvent::Redirect | ProtocolEvent::Resend => {
                 let head = obj.queues[Lane::Main.index()]
                     .front()
                     .copied()
@@ -51,11 +51,14 @@ impl Machine {
                 let done = usize::from(obj.proto.progressed).min(progress.len());
                 obj.proto.progressed = 0;
                 // WH-R31 / WI-R20: the response so far (what was not reported live),
-                // REDIRECT, then the re-send.
+                // REDIRECT, then the re-send; WH-R42: an authentication re-send has no
+                // REDIRECT.
                 for &status in &progress[done..] {
                     self.emit(object, value, context, status, Info::None);
                 }
-                self.emit(object, value, context, redirect, Info::None);
+                if event == ProtocolEvent::Redirect {
+                    self.emit(object, value, context, redirect, Info::None);
+                }
                 if progress.first() != Some(&sending) {
                     self.emit(object, value, context, sending, Info::None);
                     self.emit(object, value, context, sent, Info::None);

@@ -406,3 +406,34 @@ fn pac_results_are_parsed_like_wine() {
         WINHTTP_ACCESS_TYPE_NO_PROXY
     );
 }
+
+#[test]
+fn automatic_proxy_falls_back_from_detection_to_user_then_default_settings() {
+    let direct = ProxyInfo {
+        access_type: WINHTTP_ACCESS_TYPE_NO_PROXY,
+        proxy: None,
+        bypass: None,
+    };
+    let user = IeProxyConfig {
+        auto_detect: false,
+        auto_config_url: None,
+        proxy: Some(to_wide("http=u:8080")),
+        bypass: Some(to_wide("<local>")),
+    };
+    let default = named("d:3128", None);
+    // Nothing reachable, nothing configured: direct.
+    assert_eq!(automatic_proxy(None, &Unreachable, &direct), direct);
+    // The user's static proxy first, with its bypass list.
+    assert_eq!(
+        automatic_proxy(Some(&user), &Unreachable, &default),
+        named("http=u:8080", Some("<local>"))
+    );
+    // Then the default configuration.
+    let detect_only = ie_proxy_config_for_current_user(None);
+    assert_eq!(
+        automatic_proxy(Some(&detect_only), &Unreachable, &default),
+        default
+    );
+    // A discovered PAC script is left to per-request resolution, which is not done: direct.
+    assert_eq!(automatic_proxy(Some(&user), &FakePac, &default), direct);
+}
