@@ -1061,6 +1061,31 @@ unsafe fn find_next<T: FindStructs>(find: HINTERNET, data: *mut c_void) -> BOOL 
     })
 }
 
+/// Registers the write of an asynchronous find's first entry into the application's
+/// structure `data` (NULL: nothing to write) at the `REQUEST_COMPLETE` of `connect`, where
+/// an asynchronous FTP/Gopher find delivers its handle (WI-R27).
+fn pend_first_entry<E: Clone + Send + 'static>(
+    connect: HandleValue,
+    data: *mut c_void,
+    first: &Slot<E>,
+    write: fn(*mut c_void, &E),
+) -> Option<u64> {
+    (!data.is_null()).then(|| {
+        let out = OutPtr(data);
+        let first = first.clone();
+        pend(
+            connect,
+            Box::new(move || {
+                let out = out;
+                let found = first.lock().unwrap_or_else(PoisonError::into_inner).clone();
+                if let Some(found) = found {
+                    write(out.0, &found);
+                }
+            }),
+        )
+    })
+}
+
 /// `FtpFindFirstFile{W,A}`.
 ///
 /// # Safety
@@ -1076,7 +1101,15 @@ unsafe fn ftp_find_first<T: FindStructs>(
         let connect = handle_of(connect)?;
         // SAFETY: forwarded contract.
         let search = unsafe { opt_str(search) };
-        let answer = api.ftp_find_first_file(connect, search.as_deref(), flags, context as u64);
+        let first = slot();
+        let id = pend_first_entry(connect, data, &first, |out, found| {
+            // SAFETY: the application keeps the structure valid until REQUEST_COMPLETE
+            // (Windows' rule for asynchronous out values).
+            unsafe { T::write_ftp(out, found) }
+        });
+        let answer =
+            api.ftp_find_first_file(connect, search.as_deref(), flags, context as u64, first);
+        keep_if_pending(id, &answer);
         if let Some(first) = &answer.out {
             // SAFETY: forwarded contract.
             unsafe { T::write_ftp(data, first) };
@@ -1105,13 +1138,21 @@ unsafe fn gopher_find_first<T: FindStructs>(
         let connect = handle_of(connect)?;
         // SAFETY: forwarded contract.
         let (locator, search) = unsafe { (opt_str(locator), opt_str(search)) };
+        let first = slot();
+        let id = pend_first_entry(connect, data, &first, |out, found| {
+            // SAFETY: the application keeps the structure valid until REQUEST_COMPLETE
+            // (Windows' rule for asynchronous out values).
+            unsafe { T::write_gopher(out, found) }
+        });
         let answer = api.gopher_find_first_file(
             connect,
             locator.as_deref(),
             search.as_deref(),
             flags,
             context as u64,
+            first,
         );
+        keep_if_pending(id, &answer);
         if let Some(first) = &answer.out {
             // SAFETY: forwarded contract.
             unsafe { T::write_gopher(data, first) };
