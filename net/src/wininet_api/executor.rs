@@ -277,6 +277,11 @@ pub enum InetCall {
     End,
     /// `InternetReadFile(Ex)`: the application's buffer and the out count.
     Read(Arc<dyn AppBuffer>, Slot<u32>),
+    /// `InternetReadFileEx` with `IRF_NO_WAIT` and nothing buffered (WI-R31): never fills
+    /// the buffer to its end. Synchronous: the bytes of the first arrival (or the end).
+    /// Asynchronous HTTP: waits for bytes, leaves them buffered and the application's
+    /// buffer and count untouched; the next read takes them inline.
+    ReadNoWait(Arc<dyn AppBuffer>, Slot<u32>),
     /// `InternetReadFile(Ex)` whose bytes the call already copied into the application's
     /// buffer (and count into its out slot): the executor only reports the count
     /// (WI-R18, when the machine queued it instead of completing it inline).

@@ -224,6 +224,17 @@ fn net_error(err: &crate::error::NetError, progress: &InetProgress) -> Completio
 
 /// Reads up to `len` bytes of the handle's data (fills the buffer unless the data ends).
 pub(crate) async fn read_bytes(data: &InetObject, len: usize) -> Result<Vec<u8>, u32> {
+    read_bytes_until(data, len, true).await
+}
+
+/// Reads up to `len` bytes of `data`'s body or file: until `len` or the end when
+/// `fill` (a plain read), else only the bytes of the first read that yields any (a read
+/// with `IRF_NO_WAIT`, WI-R31). Fewer than `len` means the end when `fill`.
+pub(crate) async fn read_bytes_until(
+    data: &InetObject,
+    len: usize,
+    fill: bool,
+) -> Result<Vec<u8>, u32> {
     let mut out = vec![0u8; len];
     let mut filled = 0;
     let progress = crate::executor::NoProgress;
@@ -266,6 +277,9 @@ pub(crate) async fn read_bytes(data: &InetObject, len: usize) -> Result<Vec<u8>,
         }
         record_cache_bytes(data, out.get(filled..filled + n).unwrap_or_default());
         filled += n;
+        if !fill {
+            break;
+        }
     }
     out.truncate(filled);
     Ok(out)
@@ -396,6 +410,32 @@ pub(crate) async fn run(
             }
             Err(code) => error(code),
         },
+        (InetCall::ReadNoWait(_, _), InetKind::Request(req))
+            if data.async_mode && lock(&data.from_cache).is_none() =>
+        {
+            // WI-R31 (Wine's HTTPREQ_ReadFile: async_read without a buffer): wait for
+            // bytes, leave them buffered; REQUEST_COMPLETE {1, 0}, no count written.
+            let live = LiveSteps::new(api, HandleKind::HttpRequest);
+            let progress = InetProgress::new(Some(reporter.clone()), data.clone(), live);
+            let mut req = req.lock().await;
+            match request_ops::query_data_available(&mut req, &progress).await {
+                Ok(_) => Completion::Bytes(0),
+                Err(err) => error(err.code()),
+            }
+        }
+        (InetCall::ReadNoWait(buffer, out), _) => {
+            match read_bytes_until(&data, buffer.len(), false).await {
+                Ok(bytes) => {
+                    let cancelled = lock(&guard);
+                    if !*cancelled {
+                        buffer.write(0, &bytes);
+                        *lock(&out) = Some(clamp(bytes.len() as u64));
+                    }
+                    Completion::Bytes(clamp(bytes.len() as u64))
+                }
+                Err(code) => error(code),
+            }
+        }
         (InetCall::Available(out), InetKind::Request(_)) if lock(&data.from_cache).is_some() => {
             let n = lock(&data.from_cache)
                 .as_ref()
