@@ -458,3 +458,113 @@ fn fresh_entries_answer_from_the_cache() {
     api.internet_close_handle(r);
     finish(&api);
 }
+
+/// `INTERNET_OPTION_REQUEST_FLAGS` of `q`.
+fn request_flags(api: &WinInet, q: HandleValue) -> u32 {
+    let flags = api.internet_query_option(q, wi::INTERNET_OPTION_REQUEST_FLAGS, QueryBuffer::of(4));
+    let Some(Ok(hinternet_net::wininet::options::QueryOutcome::Value {
+        value: OptionValue::Dword(bits),
+        ..
+    })) = flags.out
+    else {
+        panic!("{flags:?}");
+    };
+    bits
+}
+
+/// A stale entry (no expiry) is revalidated with `If-None-Match` / `If-Modified-Since`
+/// from its stored head, and a 304 answers the send from the cache; a network failure
+/// fails the send, unless `INTERNET_FLAG_CACHE_IF_NET_FAIL`, which answers from the cache.
+#[test]
+fn stale_entries_are_revalidated_and_answer_network_failures_when_asked() {
+    use hinternet_testservers::script::{self, Step};
+    const LAST_MODIFIED: &str = "Tue, 01 Oct 2024 10:00:00 GMT";
+    let first = format!(
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"v1\"\r\n\
+         Last-Modified: {LAST_MODIFIED}\r\nConnection: close\r\n\r\nhello"
+    );
+    let server = script::start(vec![
+        vec![Step::ReadHead, Step::Write(first.into_bytes()), Step::Close],
+        vec![
+            Step::ReadHead,
+            Step::Write(
+                b"HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nConnection: close\r\n\r\n".to_vec(),
+            ),
+            Step::Close,
+        ],
+        vec![Step::ReadHead, Step::Close],
+        vec![Step::ReadHead, Step::Close],
+    ]);
+    let api = WinInet::new();
+    let port = server.handle.port();
+    let url = format!("http://127.0.0.1:{port}/page");
+    // 1: from the network, written to the cache.
+    let (r, q) = request(&api, port, "/page", 0, None, None);
+    assert_eq!(read_all(&api, q), b"hello");
+    assert_eq!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+    api.internet_close_handle(r);
+    let entry = api
+        .get_url_cache_entry_info(Some(&url), Some(QueryBuffer::of(4096)), 0)
+        .out
+        .expect("ok")
+        .expect("an entry")
+        .info;
+    assert_eq!((entry.size, entry.expire), (5, 0), "stale: no expiry");
+    // 2: conditional request, 304, answered from the cache.
+    let (r, q) = request(&api, port, "/page", 0, None, None);
+    let sent = String::from_utf8_lossy(&server.received(1)).to_ascii_lowercase();
+    assert!(sent.contains("if-none-match: \"v1\"\r\n"), "{sent}");
+    assert!(
+        sent.contains(&format!(
+            "if-modified-since: {}\r\n",
+            LAST_MODIFIED.to_ascii_lowercase()
+        )),
+        "{sent}"
+    );
+    assert_eq!(status(&api, q), 200);
+    assert_eq!(read_all(&api, q), b"hello");
+    assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+    api.internet_close_handle(r);
+    let after = api
+        .get_url_cache_entry_info(Some(&url), Some(QueryBuffer::of(4096)), 0)
+        .out
+        .expect("ok")
+        .expect("the entry is still there")
+        .info;
+    assert_eq!(after.size, 5, "the 304 did not replace the entry");
+    // 3: the server drops the connection without an answer: the send fails.
+    let r = root(&api);
+    let c = api.internet_connect(
+        r,
+        Some("127.0.0.1"),
+        port,
+        None,
+        None,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        1,
+    );
+    let q = api.http_open_request(c.ret, None, Some("/page"), None, None, &[], 0, 2);
+    let s = api.http_send_request(q.ret, None, &[]);
+    assert_eq!(
+        (s.ret, s.last_error),
+        (false, Some(wi::ERROR_HTTP_INVALID_SERVER_RESPONSE))
+    );
+    api.internet_close_handle(r);
+    // 4: the same failure with INTERNET_FLAG_CACHE_IF_NET_FAIL: the cached answer.
+    let (r, q) = request(
+        &api,
+        port,
+        "/page",
+        wi::INTERNET_FLAG_CACHE_IF_NET_FAIL,
+        None,
+        None,
+    );
+    assert!(server.wait_for_steps(3, 2, std::time::Duration::from_secs(10)));
+    assert_eq!(status(&api, q), 200);
+    assert_eq!(read_all(&api, q), b"hello");
+    assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+    api.internet_close_handle(r);
+    assert_eq!(server.handle.accepted(), 4);
+    finish(&api);
+}

@@ -143,6 +143,21 @@ pub struct InetObject {
     pub(crate) cache_fill: Mutex<Option<CacheFill>>,
     /// The cached response this request is answered with instead of the network.
     pub(crate) from_cache: Mutex<Option<CachedResponse>>,
+    /// The cached response that answers the send if the server says 304 to the
+    /// conditional request, or if the network fails (`INTERNET_FLAG_CACHE_IF_NET_FAIL`).
+    pub(crate) stale: Mutex<Option<StaleEntry>>,
+}
+
+/// A cached entry a send may still be answered with (set by the cache preparation, taken
+/// by the send): after a 304 to its conditional request when `on_not_modified`, after a
+/// network failure when `on_network_failure`.
+pub(crate) struct StaleEntry {
+    /// The entry's head, file and body.
+    pub(crate) cached: CachedResponse,
+    /// The request was made conditional (`If-Modified-Since` / `If-None-Match`).
+    pub(crate) on_not_modified: bool,
+    /// `INTERNET_FLAG_CACHE_IF_NET_FAIL`.
+    pub(crate) on_network_failure: bool,
 }
 
 /// A response answered from the URL cache ([`crate::wininet::cache::CacheRead::Cached`]):
@@ -189,6 +204,7 @@ impl InetObject {
             pending_creates: Mutex::new(VecDeque::new()),
             cache_fill: Mutex::new(None),
             from_cache: Mutex::new(None),
+            stale: Mutex::new(None),
         }
     }
 

@@ -48,6 +48,51 @@ pub(crate) async fn send_and_receive(
     if let Some(completion) = answer_from_cache(req, progress) {
         return completion;
     }
+    let completion = send_and_receive_network(req, progress, optional, total, receive).await;
+    answer_stale(req, progress, completion).unwrap_or(completion)
+}
+
+/// Network failures that `INTERNET_FLAG_CACHE_IF_NET_FAIL` answers from the cache.
+const NETWORK_FAILURES: [u32; 6] = [
+    wi::ERROR_INTERNET_CANNOT_CONNECT,
+    wi::ERROR_INTERNET_TIMEOUT,
+    wi::ERROR_INTERNET_CONNECTION_ABORTED,
+    wi::ERROR_INTERNET_CONNECTION_RESET,
+    wi::ERROR_INTERNET_NAME_NOT_RESOLVED,
+    wi::ERROR_HTTP_INVALID_SERVER_RESPONSE,
+];
+
+/// A send that kept a cached entry (`prepare_cache`): a 304 to its conditional request, or
+/// a network failure with `INTERNET_FLAG_CACHE_IF_NET_FAIL`, is answered from the entry
+/// (its head becomes the response, the body is read from the cache, nothing is written
+/// to the cache). `None`: `completion` stands.
+fn answer_stale(
+    req: &mut RequestState,
+    progress: &InetProgress,
+    completion: Completion,
+) -> Option<Completion> {
+    let stale = lock(&progress.data.stale).take()?;
+    let use_entry = match completion {
+        Completion::Http { status: Some(304) } => stale.on_not_modified,
+        Completion::Error(code) => stale.on_network_failure && NETWORK_FAILURES.contains(&code),
+        _ => false,
+    };
+    if !use_entry {
+        return None;
+    }
+    *lock(&progress.data.cache_fill) = None;
+    *lock(&progress.data.from_cache) = Some(stale.cached);
+    answer_from_cache(req, progress)
+}
+
+/// The network part of [`send_and_receive`].
+async fn send_and_receive_network(
+    req: &mut RequestState,
+    progress: &InetProgress,
+    optional: Vec<u8>,
+    total: u64,
+    receive: bool,
+) -> Completion {
     let resend = optional.clone();
     // INTERNET_OPTION_SECURITY_FLAGS set after the handle was created apply to this send.
     req.security_flags = lock(&progress.data.options).security_flags;
