@@ -139,13 +139,13 @@ pub enum CreateApi {
     FtpFindFirstFile,
     /// `FtpOpenFile`.
     FtpOpenFile,
-    /// `FtpCommand` with `fExpectResponse = TRUE`: the data connection's FTP file handle
-    /// (`phFtpCommand`), created inside the call on every session (WI-R30).
-    FtpCommand,
     /// `GopherFindFirstFile`.
     GopherFindFirstFile,
     /// `GopherOpenFile`.
     GopherOpenFile,
+    /// `FtpCommand` with `fExpectResponse = TRUE`: the data connection's FTP file handle
+    /// (`phFtpCommand`), created inside the call on every session (WI-R30).
+    FtpCommand,
 }
 
 /// Which object a `HANDLE_CREATED` notification is delivered through (WH-R14/R15, WI-R15).
@@ -325,16 +325,6 @@ pub const HIERARCHY: &[CreateRule] = &[
         evidence: "WI-R10 [T ftp.c]",
     },
     CreateRule {
-        api: CreateApi::FtpCommand,
-        source: &[HandleKind::InternetConnect(Service::Ftp)],
-        child: HandleKind::FtpFile,
-        parent: LifetimeParent::Source,
-        created: CreatedRouting::SourceWithChildContext,
-        invalid_handle: INVALID,
-        wrong_kind: WI_TYPE,
-        evidence: "WI-R30 [D FtpCommand: phFtpCommand]",
-    },
-    CreateRule {
         api: CreateApi::GopherFindFirstFile,
         source: &[HandleKind::InternetConnect(Service::Gopher)],
         child: HandleKind::GopherFind,
@@ -353,6 +343,17 @@ pub const HIERARCHY: &[CreateRule] = &[
         invalid_handle: INVALID,
         wrong_kind: WI_TYPE,
         evidence: "seed 002 [D]",
+    },
+    // Last, so the earlier rows keep their positions (sequence and fuzz inputs index them).
+    CreateRule {
+        api: CreateApi::FtpCommand,
+        source: &[HandleKind::InternetConnect(Service::Ftp)],
+        child: HandleKind::FtpFile,
+        parent: LifetimeParent::Source,
+        created: CreatedRouting::SourceWithChildContext,
+        invalid_handle: INVALID,
+        wrong_kind: WI_TYPE,
+        evidence: "WI-R30 [D FtpCommand: phFtpCommand]",
     },
 ];
 
