@@ -16,7 +16,7 @@ use hinternet_testservers::http;
 use hinternet_testservers::tls::{self, CertKind};
 use windows_sys::Win32::Networking::WinHttp as wh;
 use windows_sys::Win32::Networking::WinInet as wi;
-use wininet_common::finish;
+use wininet_common::{finish, next_complete, recording};
 
 fn read_all(api: &WinInet, h: HandleValue) -> Vec<u8> {
     let mut body = Vec::new();
@@ -566,5 +566,136 @@ fn stale_entries_are_revalidated_and_answer_network_failures_when_asked() {
     assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
     api.internet_close_handle(r);
     assert_eq!(server.handle.accepted(), 4);
+    finish(&api);
+}
+
+/// Sends GET `path` with `flags` on a new asynchronous session and waits for the send's
+/// REQUEST_COMPLETE; the root, the request, the completion's `(dwResult, dwError)` and the
+/// receiver of the session's notifications.
+fn async_send(
+    api: &WinInet,
+    port: u16,
+    path: &str,
+    flags: u32,
+) -> (
+    HandleValue,
+    HandleValue,
+    (u64, u32),
+    std::sync::mpsc::Receiver<hinternet_net::wininet_api::Status>,
+) {
+    use hinternet_net::wininet_api::StatusInfo;
+    let r = api
+        .internet_open(
+            None,
+            wi::INTERNET_OPEN_TYPE_DIRECT,
+            None,
+            None,
+            wi::INTERNET_FLAG_ASYNC,
+        )
+        .ret;
+    let (cb, _rec, rx) = recording();
+    api.internet_set_status_callback(r, Some(cb)).ret.ok();
+    let c = api.internet_connect(
+        r,
+        Some("127.0.0.1"),
+        port,
+        None,
+        None,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        1,
+    );
+    let q = api.http_open_request(c.ret, None, Some(path), None, None, &[], flags, 2);
+    let s = api.http_send_request(q.ret, None, &[]);
+    assert_eq!(
+        (s.ret, s.last_error),
+        (
+            false,
+            Some(windows_sys::Win32::Foundation::ERROR_IO_PENDING)
+        )
+    );
+    match next_complete(&rx).info {
+        StatusInfo::AsyncResult { result, error } => (r, q.ret, (result, error), rx),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Reads `q` of an asynchronous session to its end (a read answered from the cache
+/// completes inside the call or through REQUEST_COMPLETE; bounded).
+fn async_read_all(
+    api: &WinInet,
+    q: HandleValue,
+    rx: &std::sync::mpsc::Receiver<hinternet_net::wininet_api::Status>,
+) -> Vec<u8> {
+    let mut body = Vec::new();
+    for _ in 0..1_000 {
+        let buf = VecBuffer::new(64);
+        let count = slot();
+        let a = api.internet_read_file(q, buf.clone(), count.clone());
+        let n = if a.ret {
+            a.out
+        } else {
+            assert_eq!(
+                a.last_error,
+                Some(windows_sys::Win32::Foundation::ERROR_IO_PENDING)
+            );
+            let done = next_complete(rx);
+            assert_eq!(
+                done.info,
+                hinternet_net::wininet_api::StatusInfo::AsyncResult {
+                    result: 1,
+                    error: 0
+                }
+            );
+            count
+                .lock()
+                .expect("not poisoned")
+                .expect("count written at completion")
+        };
+        if n == 0 {
+            return body;
+        }
+        body.extend(buf.prefix(n as usize));
+    }
+    panic!("body did not end");
+}
+
+#[test]
+fn async_stale_entries_answer_a_304_and_a_network_failure_from_the_cache() {
+    use hinternet_testservers::script::{self, Step};
+    let first = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"a1\"\r\n\
+                  Connection: close\r\n\r\nasync"
+        .to_vec();
+    let server = script::start(vec![
+        vec![Step::ReadHead, Step::Write(first), Step::Close],
+        vec![
+            Step::ReadHead,
+            Step::Write(b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n".to_vec()),
+            Step::Close,
+        ],
+        vec![Step::ReadHead, Step::Close],
+    ]);
+    let api = WinInet::new();
+    let port = server.handle.port();
+    let (r, q, done, rx) = async_send(&api, port, "/a", 0);
+    assert_eq!(done, (1, 0));
+    assert_eq!(async_read_all(&api, q, &rx), b"async");
+    api.internet_close_handle(r);
+    // The stale entry: If-None-Match, 304, answered from the cache.
+    let (r, q, done, rx) = async_send(&api, port, "/a", 0);
+    assert_eq!(done, (1, 0));
+    let sent = String::from_utf8_lossy(&server.received(1)).to_ascii_lowercase();
+    assert!(sent.contains("if-none-match: \"a1\"\r\n"), "{sent}");
+    assert_eq!(status(&api, q), 200);
+    assert_eq!(async_read_all(&api, q, &rx), b"async");
+    assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+    api.internet_close_handle(r);
+    // The connection dropped without an answer, with CACHE_IF_NET_FAIL.
+    let (r, q, done, rx) = async_send(&api, port, "/a", wi::INTERNET_FLAG_CACHE_IF_NET_FAIL);
+    assert_eq!(done, (1, 0));
+    assert_eq!(status(&api, q), 200);
+    assert_eq!(async_read_all(&api, q, &rx), b"async");
+    api.internet_close_handle(r);
+    assert_eq!(server.handle.accepted(), 3);
     finish(&api);
 }

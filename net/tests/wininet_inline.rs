@@ -92,7 +92,7 @@ fn wi_r18_sync_buffered_reads_return_true_at_once_without_notifications() {
 
 /// A response whose 15-byte body comes in three parts with pauses between them.
 fn three_part_server() -> script::ScriptServer {
-    let pause = std::time::Duration::from_millis(300);
+    let pause = std::time::Duration::from_millis(500);
     script::start(vec![vec![
         Step::ReadHead,
         Step::Write(b"HTTP/1.1 200 OK\r\nContent-Length: 15\r\n\r\n01234".to_vec()),
