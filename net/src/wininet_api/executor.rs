@@ -569,13 +569,23 @@ impl Executor for InetExecutor {
         }
     }
 
-    /// An FTP file handle's transfer is finished (its completion reply read) so that the
-    /// session's next command sees its own reply; everything else is dropped.
+    /// An FTP file handle's transfer is dropped at once (its completion reply is read
+    /// before the session's next command, so that command sees its own reply); everything
+    /// else is dropped.
     fn destroyed(&self, _engine: &Engine<Self>, _object: ObjectId, data: Option<Arc<InetObject>>) {
         let Some(data) = data else {
             return;
         };
         if let InetKind::FtpFile(transfer, connect) = &data.kind {
+            // Dropping the transfer here clears the session's busy flag before
+            // InternetCloseHandle returns (the next FTP call on the connect must not see
+            // the closed handle's transfer, WI-R11); the session reads its completion
+            // reply before its next command. Only when an operation still holds the
+            // transfer is it finished by a task.
+            if let Ok(mut slot) = transfer.try_lock() {
+                drop(slot.take());
+                return;
+            }
             let (transfer, connect) = (transfer.clone(), connect.clone());
             let _ = self.io.spawn(async move {
                 let taken = transfer.lock().await.take();
