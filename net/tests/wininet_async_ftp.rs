@@ -300,3 +300,43 @@ fn find_next_file_on_url_handles() {
     api.internet_close_handle(root);
     finish(&api);
 }
+
+#[test]
+fn async_ftp_command_with_data_runs_inside_the_call() {
+    let server = ftp::start(vec![]);
+    let api = WinInet::new();
+    let root = async_root(&api);
+    let c = connect(&api, root, server.handle.port(), wi::INTERNET_SERVICE_FTP);
+    let (cb, rec, rx) = recording();
+    api.internet_set_status_callback(c, Some(cb)).ret.ok();
+    // WI-R30 with WI-R27: the handle is returned by the call, not by REQUEST_COMPLETE.
+    let cmd = api.ftp_command(c, true, wi::FTP_TRANSFER_TYPE_ASCII, "NLST /pub", 7);
+    assert_eq!((cmd.ret, cmd.last_error), (true, None));
+    assert_ne!(cmd.out, HandleValue::NULL);
+    let all = rec.all();
+    assert_eq!(names(&rec.statuses()), ["HANDLE_CREATED"]);
+    assert_eq!(all[0].info, StatusInfo::Handle(cmd.out));
+    assert_eq!((all[0].handle, all[0].context), (c, 7));
+    let busy = api.ftp_find_first_file(c, Some("/pub"), 0, 8, slot());
+    assert_eq!(
+        (busy.ret, busy.last_error),
+        (HandleValue::NULL, Some(wi::ERROR_FTP_TRANSFER_IN_PROGRESS))
+    );
+    assert_eq!(
+        read_all_async(&api, cmd.out, &rx),
+        b"data.bin\r\nnotes.txt\r\n"
+    );
+    assert!(api.internet_close_handle(cmd.out).ret);
+    // A refused command fails inside the call too.
+    let bad = api.ftp_command(c, true, wi::FTP_TRANSFER_TYPE_ASCII, "LIST /nope", 9);
+    assert_eq!(
+        (bad.ret, bad.last_error, bad.out),
+        (
+            false,
+            Some(wi::ERROR_INTERNET_EXTENDED_ERROR),
+            HandleValue::NULL
+        )
+    );
+    api.internet_close_handle(root);
+    finish(&api);
+}

@@ -16,7 +16,7 @@ use hinternet_testservers::http;
 use hinternet_testservers::tls::{self, CertKind};
 use windows_sys::Win32::Networking::WinHttp as wh;
 use windows_sys::Win32::Networking::WinInet as wi;
-use wininet_common::finish;
+use wininet_common::{finish, next_complete, recording};
 
 fn read_all(api: &WinInet, h: HandleValue) -> Vec<u8> {
     let mut body = Vec::new();
@@ -456,5 +456,246 @@ fn fresh_entries_answer_from_the_cache() {
         )
     );
     api.internet_close_handle(r);
+    finish(&api);
+}
+
+/// `INTERNET_OPTION_REQUEST_FLAGS` of `q`.
+fn request_flags(api: &WinInet, q: HandleValue) -> u32 {
+    let flags = api.internet_query_option(q, wi::INTERNET_OPTION_REQUEST_FLAGS, QueryBuffer::of(4));
+    let Some(Ok(hinternet_net::wininet::options::QueryOutcome::Value {
+        value: OptionValue::Dword(bits),
+        ..
+    })) = flags.out
+    else {
+        panic!("{flags:?}");
+    };
+    bits
+}
+
+/// A stale entry (no expiry) is revalidated with `If-None-Match` / `If-Modified-Since`
+/// from its stored head, and a 304 answers the send from the cache; a network failure
+/// fails the send, unless `INTERNET_FLAG_CACHE_IF_NET_FAIL`, which answers from the cache.
+#[test]
+fn stale_entries_are_revalidated_and_answer_network_failures_when_asked() {
+    use hinternet_testservers::script::{self, Step};
+    const LAST_MODIFIED: &str = "Tue, 01 Oct 2024 10:00:00 GMT";
+    let first = format!(
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"v1\"\r\n\
+         Last-Modified: {LAST_MODIFIED}\r\nConnection: close\r\n\r\nhello"
+    );
+    let server = script::start(vec![
+        vec![Step::ReadHead, Step::Write(first.into_bytes()), Step::Close],
+        vec![
+            Step::ReadHead,
+            Step::Write(
+                b"HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nConnection: close\r\n\r\n".to_vec(),
+            ),
+            Step::Close,
+        ],
+        vec![Step::ReadHead, Step::Close],
+        vec![Step::ReadHead, Step::Close],
+    ]);
+    let api = WinInet::new();
+    let port = server.handle.port();
+    let url = format!("http://127.0.0.1:{port}/page");
+    // 1: from the network, written to the cache.
+    let (r, q) = request(&api, port, "/page", 0, None, None);
+    assert_eq!(read_all(&api, q), b"hello");
+    assert_eq!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+    api.internet_close_handle(r);
+    let entry = api
+        .get_url_cache_entry_info(Some(&url), Some(QueryBuffer::of(4096)), 0)
+        .out
+        .expect("ok")
+        .expect("an entry")
+        .info;
+    assert_eq!((entry.size, entry.expire), (5, 0), "stale: no expiry");
+    // 2: conditional request, 304, answered from the cache.
+    let (r, q) = request(&api, port, "/page", 0, None, None);
+    let sent = String::from_utf8_lossy(&server.received(1)).to_ascii_lowercase();
+    assert!(sent.contains("if-none-match: \"v1\"\r\n"), "{sent}");
+    assert!(
+        sent.contains(&format!(
+            "if-modified-since: {}\r\n",
+            LAST_MODIFIED.to_ascii_lowercase()
+        )),
+        "{sent}"
+    );
+    assert_eq!(status(&api, q), 200);
+    assert_eq!(read_all(&api, q), b"hello");
+    assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+    api.internet_close_handle(r);
+    let after = api
+        .get_url_cache_entry_info(Some(&url), Some(QueryBuffer::of(4096)), 0)
+        .out
+        .expect("ok")
+        .expect("the entry is still there")
+        .info;
+    assert_eq!(after.size, 5, "the 304 did not replace the entry");
+    // 3: the server drops the connection without an answer: the send fails.
+    let r = root(&api);
+    let c = api.internet_connect(
+        r,
+        Some("127.0.0.1"),
+        port,
+        None,
+        None,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        1,
+    );
+    let q = api.http_open_request(c.ret, None, Some("/page"), None, None, &[], 0, 2);
+    let s = api.http_send_request(q.ret, None, &[]);
+    assert_eq!(
+        (s.ret, s.last_error),
+        (false, Some(wi::ERROR_HTTP_INVALID_SERVER_RESPONSE))
+    );
+    api.internet_close_handle(r);
+    // 4: the same failure with INTERNET_FLAG_CACHE_IF_NET_FAIL: the cached answer.
+    let (r, q) = request(
+        &api,
+        port,
+        "/page",
+        wi::INTERNET_FLAG_CACHE_IF_NET_FAIL,
+        None,
+        None,
+    );
+    assert!(server.wait_for_steps(3, 2, std::time::Duration::from_secs(10)));
+    assert_eq!(status(&api, q), 200);
+    assert_eq!(read_all(&api, q), b"hello");
+    assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+    api.internet_close_handle(r);
+    assert_eq!(server.handle.accepted(), 4);
+    finish(&api);
+}
+
+/// Sends GET `path` with `flags` on a new asynchronous session and waits for the send's
+/// REQUEST_COMPLETE; the root, the request, the completion's `(dwResult, dwError)` and the
+/// receiver of the session's notifications.
+fn async_send(
+    api: &WinInet,
+    port: u16,
+    path: &str,
+    flags: u32,
+) -> (
+    HandleValue,
+    HandleValue,
+    (u64, u32),
+    std::sync::mpsc::Receiver<hinternet_net::wininet_api::Status>,
+) {
+    use hinternet_net::wininet_api::StatusInfo;
+    let r = api
+        .internet_open(
+            None,
+            wi::INTERNET_OPEN_TYPE_DIRECT,
+            None,
+            None,
+            wi::INTERNET_FLAG_ASYNC,
+        )
+        .ret;
+    let (cb, _rec, rx) = recording();
+    api.internet_set_status_callback(r, Some(cb)).ret.ok();
+    let c = api.internet_connect(
+        r,
+        Some("127.0.0.1"),
+        port,
+        None,
+        None,
+        wi::INTERNET_SERVICE_HTTP,
+        0,
+        1,
+    );
+    let q = api.http_open_request(c.ret, None, Some(path), None, None, &[], flags, 2);
+    let s = api.http_send_request(q.ret, None, &[]);
+    assert_eq!(
+        (s.ret, s.last_error),
+        (
+            false,
+            Some(windows_sys::Win32::Foundation::ERROR_IO_PENDING)
+        )
+    );
+    match next_complete(&rx).info {
+        StatusInfo::AsyncResult { result, error } => (r, q.ret, (result, error), rx),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Reads `q` of an asynchronous session to its end (a read answered from the cache
+/// completes inside the call or through REQUEST_COMPLETE; bounded).
+fn async_read_all(
+    api: &WinInet,
+    q: HandleValue,
+    rx: &std::sync::mpsc::Receiver<hinternet_net::wininet_api::Status>,
+) -> Vec<u8> {
+    let mut body = Vec::new();
+    for _ in 0..1_000 {
+        let buf = VecBuffer::new(64);
+        let count = slot();
+        let a = api.internet_read_file(q, buf.clone(), count.clone());
+        let n = if a.ret {
+            a.out
+        } else {
+            assert_eq!(
+                a.last_error,
+                Some(windows_sys::Win32::Foundation::ERROR_IO_PENDING)
+            );
+            let done = next_complete(rx);
+            assert_eq!(
+                done.info,
+                hinternet_net::wininet_api::StatusInfo::AsyncResult {
+                    result: 1,
+                    error: 0
+                }
+            );
+            count
+                .lock()
+                .expect("not poisoned")
+                .expect("count written at completion")
+        };
+        if n == 0 {
+            return body;
+        }
+        body.extend(buf.prefix(n as usize));
+    }
+    panic!("body did not end");
+}
+
+#[test]
+fn async_stale_entries_answer_a_304_and_a_network_failure_from_the_cache() {
+    use hinternet_testservers::script::{self, Step};
+    let first = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"a1\"\r\n\
+                  Connection: close\r\n\r\nasync"
+        .to_vec();
+    let server = script::start(vec![
+        vec![Step::ReadHead, Step::Write(first), Step::Close],
+        vec![
+            Step::ReadHead,
+            Step::Write(b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n".to_vec()),
+            Step::Close,
+        ],
+        vec![Step::ReadHead, Step::Close],
+    ]);
+    let api = WinInet::new();
+    let port = server.handle.port();
+    let (r, q, done, rx) = async_send(&api, port, "/a", 0);
+    assert_eq!(done, (1, 0));
+    assert_eq!(async_read_all(&api, q, &rx), b"async");
+    api.internet_close_handle(r);
+    // The stale entry: If-None-Match, 304, answered from the cache.
+    let (r, q, done, rx) = async_send(&api, port, "/a", 0);
+    assert_eq!(done, (1, 0));
+    let sent = String::from_utf8_lossy(&server.received(1)).to_ascii_lowercase();
+    assert!(sent.contains("if-none-match: \"a1\"\r\n"), "{sent}");
+    assert_eq!(status(&api, q), 200);
+    assert_eq!(async_read_all(&api, q, &rx), b"async");
+    assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+    api.internet_close_handle(r);
+    // The connection dropped without an answer, with CACHE_IF_NET_FAIL.
+    let (r, q, done, rx) = async_send(&api, port, "/a", wi::INTERNET_FLAG_CACHE_IF_NET_FAIL);
+    assert_eq!(done, (1, 0));
+    assert_eq!(status(&api, q), 200);
+    assert_eq!(async_read_all(&api, q, &rx), b"async");
+    api.internet_close_handle(r);
+    assert_eq!(server.handle.accepted(), 3);
     finish(&api);
 }

@@ -160,7 +160,102 @@ fn open_read_write_get_put_and_directory_commands() {
     let text = info.out.1.expect("present").text;
     assert!(text.starts_with("550"), "{text}");
     // FtpCommand.
-    assert!(api.ftp_command(c, false, "NOOP").ret);
+    let noop = api.ftp_command(c, false, 0, "NOOP", 0);
+    assert_eq!(
+        (noop.ret, noop.last_error, noop.out),
+        (true, None, HandleValue::NULL)
+    );
+    api.internet_close_handle(root);
+    finish(&api);
+}
+
+#[test]
+fn ftp_command_with_a_data_connection_returns_a_readable_file_handle() {
+    let server = ftp::start(vec![]);
+    let api = WinInet::new();
+    let (root, c) = ftp_connect(&api, server.handle.port(), 0);
+    // WI-R30: FtpCommand(c, TRUE, ASCII, "NLST /pub", ctx, &h).
+    let cmd = api.ftp_command(c, true, wi::FTP_TRANSFER_TYPE_ASCII, "NLST /pub", 5);
+    assert_eq!((cmd.ret, cmd.last_error), (true, None));
+    assert_ne!(cmd.out, HandleValue::NULL);
+    // The busy rule while the data handle is open: every FTP function on the connect,
+    // FtpCommand itself (with and without data) included.
+    let busy = api.ftp_create_directory(c, "/x");
+    assert_eq!(
+        (busy.ret, busy.last_error),
+        (false, Some(wi::ERROR_FTP_TRANSFER_IN_PROGRESS))
+    );
+    let busy = api.ftp_command(c, false, 0, "NOOP", 0);
+    assert_eq!(
+        (busy.ret, busy.last_error, busy.out),
+        (
+            false,
+            Some(wi::ERROR_FTP_TRANSFER_IN_PROGRESS),
+            HandleValue::NULL
+        )
+    );
+    let busy = api.ftp_command(c, true, wi::FTP_TRANSFER_TYPE_ASCII, "LIST", 6);
+    assert_eq!(
+        (busy.ret, busy.last_error, busy.out),
+        (
+            false,
+            Some(wi::ERROR_FTP_TRANSFER_IN_PROGRESS),
+            HandleValue::NULL
+        )
+    );
+    let busy = api.ftp_open_file(c, "/pub/notes.txt", GENERIC_READ, 0, 7);
+    assert_eq!(
+        (busy.ret, busy.last_error),
+        (HandleValue::NULL, Some(wi::ERROR_FTP_TRANSFER_IN_PROGRESS))
+    );
+    assert_eq!(read_all(&api, cmd.out), b"data.bin\r\nnotes.txt\r\n");
+    assert!(api.internet_close_handle(cmd.out).ret);
+    // Closed: the connect is usable again, and a LIST carries both entries.
+    let list = api.ftp_command(c, true, wi::FTP_TRANSFER_TYPE_BINARY, "LIST /pub", 8);
+    assert_eq!((list.ret, list.last_error), (true, None));
+    let text = String::from_utf8(read_all(&api, list.out)).expect("ASCII listing");
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(
+        text.contains(" data.bin") && text.contains(" notes.txt"),
+        "{text}"
+    );
+    assert!(api.internet_close_handle(list.out).ret);
+    assert!(api.ftp_create_directory(c, "/after").ret);
+    assert!(server.is_dir("/after"));
+    // A refused command: FALSE, ERROR_INTERNET_EXTENDED_ERROR, the reply as the last
+    // response, no handle, and the connect not busy.
+    let bad = api.ftp_command(c, true, wi::FTP_TRANSFER_TYPE_ASCII, "LIST /nope", 9);
+    assert_eq!(
+        (bad.ret, bad.last_error, bad.out),
+        (
+            false,
+            Some(wi::ERROR_INTERNET_EXTENDED_ERROR),
+            HandleValue::NULL
+        )
+    );
+    let info = api.internet_get_last_response_info(QueryBuffer::of(512));
+    assert!(info.ret);
+    assert_eq!(info.out.0, 550);
+    let text = info.out.1.expect("present").text;
+    assert!(text.starts_with("550"), "{text}");
+    // Bad arguments: an unknown transfer type, an empty command.
+    let bad = api.ftp_command(c, true, 3, "LIST", 10);
+    assert_eq!(
+        (bad.ret, bad.last_error),
+        (
+            false,
+            Some(windows_sys::Win32::Foundation::ERROR_INVALID_PARAMETER)
+        )
+    );
+    let bad = api.ftp_command(c, true, 0, "", 10);
+    assert_eq!(
+        (bad.ret, bad.last_error),
+        (
+            false,
+            Some(windows_sys::Win32::Foundation::ERROR_INVALID_PARAMETER)
+        )
+    );
+    assert!(api.ftp_command(c, false, 0, "NOOP", 0).ret);
     api.internet_close_handle(root);
     finish(&api);
 }

@@ -1996,16 +1996,19 @@ export! {
 
     /// `BOOL FtpCommandW(HINTERNET hConnect, BOOL fExpectResponse, DWORD dwFlags,
     /// LPCWSTR lpszCommand, DWORD_PTR dwContext, HINTERNET *phFtpCommand)`: the command's
-    /// reply is in `InternetGetLastResponseInfo`. `*phFtpCommand` becomes NULL: the typed
-    /// API opens no data connection for a command.
+    /// reply is in `InternetGetLastResponseInfo`. With `fExpectResponse` the command runs
+    /// on a new data connection whose FTP file handle is written to `*phFtpCommand`
+    /// (read it with `InternetReadFile`); otherwise `*phFtpCommand` becomes NULL.
     ///
     /// # Safety
     /// `lpszCommand` NULL or NUL-terminated; `phFtpCommand` NULL or writable.
     fn FtpCommandW(hConnect: HINTERNET, fExpectResponse: BOOL, dwFlags: u32,
         lpszCommand: *const u16, dwContext: usize, phFtpCommand: *mut HINTERNET) -> BOOL {
-        let _ = (dwFlags, dwContext);
         // SAFETY: forwarded contract.
-        unsafe { ftp_command(hConnect, fExpectResponse, opt_str(lpszCommand), phFtpCommand) }
+        unsafe {
+            ftp_command(hConnect, fExpectResponse, dwFlags, opt_str(lpszCommand),
+                dwContext, phFtpCommand)
+        }
     }
 
     /// `BOOL FtpCommandA(...)`.
@@ -2014,9 +2017,11 @@ export! {
     /// As [`FtpCommandW`].
     fn FtpCommandA(hConnect: HINTERNET, fExpectResponse: BOOL, dwFlags: u32,
         lpszCommand: *const u8, dwContext: usize, phFtpCommand: *mut HINTERNET) -> BOOL {
-        let _ = (dwFlags, dwContext);
         // SAFETY: forwarded contract.
-        unsafe { ftp_command(hConnect, fExpectResponse, opt_str(lpszCommand), phFtpCommand) }
+        unsafe {
+            ftp_command(hConnect, fExpectResponse, dwFlags, opt_str(lpszCommand),
+                dwContext, phFtpCommand)
+        }
     }
 
     /// `BOOL GopherCreateLocatorW(LPCWSTR lpszHost, INTERNET_PORT nServerPort,
@@ -2337,7 +2342,9 @@ unsafe fn ftp_put_file<T: Unit>(
 unsafe fn ftp_command(
     connect: HINTERNET,
     expect_response: BOOL,
+    flags: u32,
     command: Option<String>,
+    context: usize,
     out: *mut HINTERNET,
 ) -> BOOL {
     bool_export(|api| {
@@ -2347,11 +2354,18 @@ unsafe fn ftp_command(
             .ok_or(ERROR_INVALID_PARAMETER)?;
         // SAFETY: forwarded contract (NULL is checked).
         unsafe { raw::write(out, core::ptr::null_mut()) };
-        Ok(bool_of(&api.ftp_command(
+        let answer = api.ftp_command(
             connect,
             expect_response != 0,
+            flags,
             &command,
-        )))
+            context as u64,
+        );
+        if answer.ret && expect_response != 0 {
+            // SAFETY: forwarded contract (NULL is checked): the data connection's handle.
+            unsafe { raw::write(out, hinternet(answer.out)) };
+        }
+        Ok(bool_of(&answer))
     })
 }
 

@@ -143,6 +143,9 @@ pub enum CreateApi {
     GopherFindFirstFile,
     /// `GopherOpenFile`.
     GopherOpenFile,
+    /// `FtpCommand` with `fExpectResponse = TRUE`: the data connection's FTP file handle
+    /// (`phFtpCommand`), created inside the call on every session (WI-R30).
+    FtpCommand,
 }
 
 /// Which object a `HANDLE_CREATED` notification is delivered through (WH-R14/R15, WI-R15).
@@ -341,6 +344,17 @@ pub const HIERARCHY: &[CreateRule] = &[
         wrong_kind: WI_TYPE,
         evidence: "seed 002 [D]",
     },
+    // Last, so the earlier rows keep their positions (sequence and fuzz inputs index them).
+    CreateRule {
+        api: CreateApi::FtpCommand,
+        source: &[HandleKind::InternetConnect(Service::Ftp)],
+        child: HandleKind::FtpFile,
+        parent: LifetimeParent::Source,
+        created: CreatedRouting::SourceWithChildContext,
+        invalid_handle: INVALID,
+        wrong_kind: WI_TYPE,
+        evidence: "WI-R30 [D FtpCommand: phFtpCommand]",
+    },
 ];
 
 impl CreateApi {
@@ -378,6 +392,7 @@ impl CreateApi {
             CreateApi::HttpOpenRequest => "HttpOpenRequest",
             CreateApi::FtpFindFirstFile => "FtpFindFirstFile",
             CreateApi::FtpOpenFile => "FtpOpenFile",
+            CreateApi::FtpCommand => "FtpCommand",
             CreateApi::GopherFindFirstFile => "GopherFindFirstFile",
             CreateApi::GopherOpenFile => "GopherOpenFile",
         }
@@ -425,6 +440,7 @@ mod tests {
             CreateApi::HttpOpenRequest,
             CreateApi::FtpFindFirstFile,
             CreateApi::FtpOpenFile,
+            CreateApi::FtpCommand,
             CreateApi::GopherFindFirstFile,
             CreateApi::GopherOpenFile,
         ];
@@ -437,11 +453,13 @@ mod tests {
             );
             assert_eq!(CreateApi::from_name(api.name()), Some(api));
         }
-        // Every kind is created by exactly one function.
+        // Every kind is created by exactly one function, except the FTP file handle, which
+        // `FtpOpenFile` and `FtpCommand` (with a data connection) both create.
         for kind in HandleKind::ALL {
+            let creators = if kind == HandleKind::FtpFile { 2 } else { 1 };
             assert_eq!(
                 HIERARCHY.iter().filter(|r| r.child == kind).count(),
-                1,
+                creators,
                 "{kind}"
             );
         }

@@ -143,6 +143,21 @@ pub struct InetObject {
     pub(crate) cache_fill: Mutex<Option<CacheFill>>,
     /// The cached response this request is answered with instead of the network.
     pub(crate) from_cache: Mutex<Option<CachedResponse>>,
+    /// The cached response that answers the send if the server says 304 to the
+    /// conditional request, or if the network fails (`INTERNET_FLAG_CACHE_IF_NET_FAIL`).
+    pub(crate) stale: Mutex<Option<StaleEntry>>,
+}
+
+/// A cached entry a send may still be answered with (set by the cache preparation, taken
+/// by the send): after a 304 to its conditional request when `on_not_modified`, after a
+/// network failure when `on_network_failure`.
+pub(crate) struct StaleEntry {
+    /// The entry's head, file and body.
+    pub(crate) cached: CachedResponse,
+    /// The request was made conditional (`If-Modified-Since` / `If-None-Match`).
+    pub(crate) on_not_modified: bool,
+    /// `INTERNET_FLAG_CACHE_IF_NET_FAIL`.
+    pub(crate) on_network_failure: bool,
 }
 
 /// A response answered from the URL cache ([`crate::wininet::cache::CacheRead::Cached`]):
@@ -189,6 +204,7 @@ impl InetObject {
             pending_creates: Mutex::new(VecDeque::new()),
             cache_fill: Mutex::new(None),
             from_cache: Mutex::new(None),
+            stale: Mutex::new(None),
         }
     }
 
@@ -277,6 +293,11 @@ pub enum InetCall {
     End,
     /// `InternetReadFile(Ex)`: the application's buffer and the out count.
     Read(Arc<dyn AppBuffer>, Slot<u32>),
+    /// `InternetReadFileEx` with `IRF_NO_WAIT` and nothing buffered (WI-R31): never fills
+    /// the buffer to its end. Synchronous: the bytes of the first arrival (or the end).
+    /// Asynchronous HTTP: waits for bytes, leaves them buffered and the application's
+    /// buffer and count untouched; the next read takes them inline.
+    ReadNoWait(Arc<dyn AppBuffer>, Slot<u32>),
     /// `InternetReadFile(Ex)` whose bytes the call already copied into the application's
     /// buffer (and count into its out slot): the executor only reports the count
     /// (WI-R18, when the machine queued it instead of completing it inline).
@@ -548,13 +569,23 @@ impl Executor for InetExecutor {
         }
     }
 
-    /// An FTP file handle's transfer is finished (its completion reply read) so that the
-    /// session's next command sees its own reply; everything else is dropped.
+    /// An FTP file handle's transfer is dropped at once (its completion reply is read
+    /// before the session's next command, so that command sees its own reply); everything
+    /// else is dropped.
     fn destroyed(&self, _engine: &Engine<Self>, _object: ObjectId, data: Option<Arc<InetObject>>) {
         let Some(data) = data else {
             return;
         };
         if let InetKind::FtpFile(transfer, connect) = &data.kind {
+            // Dropping the transfer here clears the session's busy flag before
+            // InternetCloseHandle returns (the next FTP call on the connect must not see
+            // the closed handle's transfer, WI-R11); the session reads its completion
+            // reply before its next command. Only when an operation still holds the
+            // transfer is it finished by a task.
+            if let Ok(mut slot) = transfer.try_lock() {
+                drop(slot.take());
+                return;
+            }
             let (transfer, connect) = (transfer.clone(), connect.clone());
             let _ = self.io.spawn(async move {
                 let taken = transfer.lock().await.take();

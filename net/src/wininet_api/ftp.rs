@@ -52,6 +52,15 @@ pub(crate) fn set_last_response(error: u32, text: &str) {
     });
 }
 
+/// The FTP reply code an error came from (the `lpdwError` of
+/// `InternetGetLastResponseInfo`), 0 for errors that are not a server's reply.
+fn reply_code_of(error: &InetError) -> u32 {
+    match error {
+        InetError::ExtendedError { reply_code } => u32::from(*reply_code),
+        _ => 0,
+    }
+}
+
 fn ftp_connect(object: &InetObject) -> Option<Arc<FtpConnect>> {
     match &object.kind {
         InetKind::FtpConnect(c) => Some(c.clone()),
@@ -382,25 +391,41 @@ impl WinInet {
         }
     }
 
-    /// `FtpCommand(connect, FALSE, flags, command, context, NULL)`: sends `command` and
-    /// reads its reply; a reply of 400 or more is `FALSE` with
-    /// `ERROR_INTERNET_EXTENDED_ERROR` (the text in `InternetGetLastResponseInfo`).
-    /// `fExpectResponse = TRUE` (a data connection) is not implemented:
+    /// `FtpCommand(connect, expect_response, flags, command, context, &handle)`.
+    ///
+    /// Without a data connection (`expect_response` FALSE) it sends `command` and reads its
+    /// reply: `out` is NULL. With one (WI-R30) it sets the transfer type from `flags`
+    /// (`FTP_TRANSFER_TYPE_*`), opens a passive data connection and sends `command`; `out` is
+    /// the new FTP file handle (`*phFtpCommand`), read with `InternetReadFile`, and the busy
+    /// rule holds until it is closed. Both run inside the call, on an asynchronous session
+    /// too (WI-R27). A reply of 400 or more is `FALSE` with `ERROR_INTERNET_EXTENDED_ERROR`
+    /// (the text in `InternetGetLastResponseInfo`); an open transfer on the connect
+    /// `ERROR_FTP_TRANSFER_IN_PROGRESS`; an empty command or unknown transfer type
     /// `ERROR_INVALID_PARAMETER`.
     pub fn ftp_command(
         &self,
         connect: HandleValue,
         expect_response: bool,
+        flags: u32,
         command: &str,
-    ) -> Answer<bool> {
+        context: u64,
+    ) -> Answer<bool, HandleValue> {
+        let fail = |code| Answer {
+            ret: false,
+            last_error: Some(code),
+            out: HandleValue::NULL,
+        };
         let Some(data) = self.data(connect) else {
-            return fail_bool(windows_sys::Win32::Foundation::ERROR_INVALID_HANDLE);
+            return fail(windows_sys::Win32::Foundation::ERROR_INVALID_HANDLE);
         };
         let Some(ftp) = ftp_connect(&data) else {
-            return fail_bool(wi::ERROR_INTERNET_INCORRECT_HANDLE_TYPE);
+            return fail(wi::ERROR_INTERNET_INCORRECT_HANDLE_TYPE);
         };
-        if expect_response || command.is_empty() {
-            return fail_bool(ERROR_INVALID_PARAMETER);
+        if command.is_empty() {
+            return fail(ERROR_INVALID_PARAMETER);
+        }
+        if expect_response {
+            return self.ftp_command_with_data(connect, &data, &ftp, flags, command, context);
         }
         let conn = ftp.clone();
         let command = command.to_owned();
@@ -414,14 +439,79 @@ impl WinInet {
         match reply {
             Some(Ok(r)) if r.code < 400 => {
                 set_last_response(0, &text);
-                Answer::plain(true, None)
+                Answer {
+                    ret: true,
+                    last_error: None,
+                    out: HandleValue::NULL,
+                }
             }
             Some(Ok(r)) => {
                 set_last_response(u32::from(r.code), &text);
-                fail_bool(wi::ERROR_INTERNET_EXTENDED_ERROR)
+                fail(wi::ERROR_INTERNET_EXTENDED_ERROR)
             }
-            Some(Err(e)) => fail_bool(e.code()),
-            None => fail_bool(wi::ERROR_INTERNET_INTERNAL_ERROR),
+            Some(Err(e)) => {
+                set_last_response(reply_code_of(&e), &text);
+                fail(e.code())
+            }
+            None => fail(wi::ERROR_INTERNET_INTERNAL_ERROR),
+        }
+    }
+
+    /// The data-connection half of [`WinInet::ftp_command`] (WI-R30): the network step runs
+    /// inside the call, then the machine creates the FTP file handle (`CreateApi::FtpCommand`,
+    /// which never pends); a create the machine refuses drops the transfer.
+    fn ftp_command_with_data(
+        &self,
+        connect: HandleValue,
+        parent: &InetObject,
+        ftp: &Arc<FtpConnect>,
+        flags: u32,
+        command: &str,
+        context: u64,
+    ) -> Answer<bool, HandleValue> {
+        let fail = |code| Answer {
+            ret: false,
+            last_error: Some(code),
+            out: HandleValue::NULL,
+        };
+        let Ok(ty) = TransferType::from_flags(flags) else {
+            return fail(ERROR_INVALID_PARAMETER);
+        };
+        let options = self.child_options(parent, connect, OptKind::FtpFile, context, flags);
+        let async_mode = parent.async_mode;
+        let conn = ftp.clone();
+        let command = command.to_owned();
+        let opened = self.0.engine.executor().io.block_on(async move {
+            let mut session = conn.session.lock().await;
+            let result = session.command_with_data(&command, ty).await;
+            *lock(&conn.last_response) = session.last_response().to_owned();
+            drop(session);
+            result.map(|transfer| {
+                let transfer = Arc::new(tokio::sync::Mutex::new(Some(transfer)));
+                InetObject::new(InetKind::FtpFile(transfer, conn), options, async_mode)
+            })
+        });
+        let text = lock(&ftp.last_response).clone();
+        match opened {
+            Some(Ok(object)) => {
+                set_last_response(0, &text);
+                let a = handle_answer(self.0.engine.create_with(
+                    CreateApi::FtpCommand,
+                    connect,
+                    Some(context),
+                    move |_, _| object,
+                ));
+                Answer {
+                    ret: a.ret != HandleValue::NULL,
+                    last_error: a.last_error,
+                    out: a.ret,
+                }
+            }
+            Some(Err(e)) => {
+                set_last_response(reply_code_of(&e), &text);
+                fail(e.code())
+            }
+            None => fail(wi::ERROR_INTERNET_INTERNAL_ERROR),
         }
     }
 

@@ -344,11 +344,13 @@ impl WinInet {
         handle: HandleValue,
         buffer: Arc<dyn AppBuffer>,
         out: Slot<u32>,
+        no_wait: bool,
     ) -> Answer<bool, u32> {
         let len = u32::try_from(buffer.len()).unwrap_or(u32::MAX);
         // WI-R18 / WI-R21: bytes already buffered are taken now; the call completes inline.
         let call = match self.prepare_read(handle, &buffer, &out) {
             Some(n) => InetCall::ReadTaken(n),
+            None if no_wait => InetCall::ReadNoWait(buffer, out.clone()),
             None => InetCall::Read(buffer, out.clone()),
         };
         let reply = self
@@ -379,13 +381,17 @@ impl WinInet {
         buffer: Arc<dyn AppBuffer>,
         read: Slot<u32>,
     ) -> Answer<bool, u32> {
-        self.read(Api::InternetReadFile, handle, buffer, read)
+        self.read(Api::InternetReadFile, handle, buffer, read, false)
     }
 
     /// `InternetReadFileEx(handle, &INTERNET_BUFFERS{ buffer }, flags, context)`:
     /// `IRF_ASYNC` / `IRF_SYNC` / `IRF_NO_WAIT` are accepted (only `IRF_*` bits, else
-    /// `ERROR_INVALID_PARAMETER`); reads as [`WinInet::internet_read_file`] does (the
-    /// `IRF_NO_WAIT` partial read without waiting is not implemented: it waits).
+    /// `ERROR_INVALID_PARAMETER`); reads as [`WinInet::internet_read_file`] does, except
+    /// with `IRF_NO_WAIT` (WI-R31): buffered bytes are returned at once without waiting
+    /// for the rest of the buffer; with none, a synchronous read returns the first bytes
+    /// that arrive, and an asynchronous one pends (`FALSE` + `ERROR_IO_PENDING`) until
+    /// bytes are there, completes `{1, 0}` without filling `buffer` or `read`, and leaves
+    /// the bytes for the next read, which takes them inline.
     pub fn internet_read_file_ex(
         &self,
         handle: HandleValue,
@@ -397,7 +403,8 @@ impl WinInet {
         if flags & !known != 0 {
             return fail_bool(ERROR_INVALID_PARAMETER);
         }
-        self.read(Api::InternetReadFileEx, handle, buffer, read)
+        let no_wait = flags & wi::IRF_NO_WAIT != 0;
+        self.read(Api::InternetReadFileEx, handle, buffer, read, no_wait)
     }
 
     /// `InternetQueryDataAvailable(handle, &available, 0, 0)` (HTTP handles; FTP and

@@ -473,7 +473,21 @@ impl WinInet {
     /// operations complete with `REQUEST_COMPLETE` before `HANDLE_CLOSING`; the return
     /// value and last error per the policy preset).
     pub fn internet_close_handle(&self, handle: HandleValue) -> Answer<bool> {
-        Self::bool_answer(self.0.engine.close(handle))
+        let data = self.data(handle);
+        let answer = Self::bool_answer(self.0.engine.close(handle));
+        if answer.ret {
+            if let Some(InetKind::FtpFile(transfer, _)) = data.as_deref().map(|d| &d.kind) {
+                // WI-R11: the connect is free again when the call returns, even where the
+                // handle's destruction waits for its HANDLE_CLOSING (asynchronous
+                // sessions). Dropping the transfer clears the session's busy flag; its
+                // completion reply is read before the session's next command. A transfer
+                // an operation still holds is finished when the handle is destroyed.
+                if let Ok(mut slot) = transfer.try_lock() {
+                    drop(slot.take());
+                }
+            }
+        }
+        answer
     }
 
     /// `InternetSetStatusCallback(handle, callback)`: the previous callback, or

@@ -13,7 +13,7 @@ use hinternet_core::Completion;
 use windows_sys::Win32::Networking::WinInet as wi;
 
 use super::executor::{
-    CacheFill, CachedResponse, FtpConnect, InetKind, InetObject, InetProgress, Reporter,
+    CacheFill, CachedResponse, FtpConnect, InetKind, InetObject, InetProgress, Reporter, StaleEntry,
 };
 use super::ops::send_and_receive;
 use crate::executor::state::{limit_from_millis, lock, RedirectPolicy, Timeouts};
@@ -50,7 +50,9 @@ pub struct OpenUrlArgs {
 /// `INTERNET_FLAG_NO_CACHE_WRITE`, or `INTERNET_FLAG_NEED_FILE`) is copied into `cache`.
 /// A fresh entry (or `INTERNET_FLAG_FROM_CACHE` with an entry) answers the request from
 /// the cache without the network; `FROM_CACHE` without an entry is
-/// `ERROR_FILE_NOT_FOUND`. A stale entry is fetched again (no conditional request).
+/// `ERROR_FILE_NOT_FOUND`. A stale entry makes the request conditional (`If-Modified-Since`
+/// from its last-modified time, `If-None-Match` from its `ETag`) and is kept to answer a 304;
+/// with `INTERNET_FLAG_CACHE_IF_NET_FAIL` an entry also answers a send the network fails.
 pub(crate) fn prepare_cache(
     req: &mut RequestState,
     data: &InetObject,
@@ -81,22 +83,68 @@ pub(crate) fn prepare_cache(
         crate::wininet::cache::now(),
     );
     *lock(&data.from_cache) = None;
+    *lock(&data.stale) = None;
+    let load = |info: crate::wininet::cache::CacheEntryInfo| {
+        let file = info.local_file_name.unwrap_or_default();
+        let body = lock(cache).read_file(&file).ok()?;
+        let head = info
+            .header_info
+            .map(|h| String::from_utf8_lossy(&h).into_owned());
+        Some(CachedResponse {
+            head,
+            file,
+            body: body.into(),
+        })
+    };
+    let fallback = decision.fallback_on_network_failure;
     match (decision.read, cached) {
         (CacheRead::Unavailable, _) => return Err(ERROR_FILE_NOT_FOUND),
         (CacheRead::Cached, Some(info)) => {
-            let file = info.local_file_name.unwrap_or_default();
-            if let Ok(body) = lock(cache).read_file(&file) {
-                let head = info
-                    .header_info
-                    .map(|h| String::from_utf8_lossy(&h).into_owned());
-                *lock(&data.from_cache) = Some(CachedResponse {
-                    head,
-                    file,
-                    body: body.into(),
-                });
+            if let Some(cached) = load(info) {
+                *lock(&data.from_cache) = Some(cached);
                 *lock(&data.cache_fill) = None;
                 return Ok(());
             }
+        }
+        (
+            CacheRead::Revalidate {
+                if_modified_since,
+                if_none_match,
+            },
+            Some(info),
+        ) => {
+            // A stale entry: the request asks whether it changed; a 304 answers the send
+            // from the entry (ops::answer_stale).
+            let conditional: String = [
+                ("If-Modified-Since", if_modified_since),
+                ("If-None-Match", if_none_match),
+            ]
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|v| format!("{name}: {v}\r\n")))
+            .collect();
+            let on_not_modified = !conditional.is_empty()
+                && req
+                    .headers
+                    .add_request_headers(
+                        headers::Api::WinInet,
+                        &conditional,
+                        wi::HTTP_ADDREQ_FLAG_ADD_IF_NEW,
+                    )
+                    .is_ok();
+            if on_not_modified || fallback {
+                *lock(&data.stale) = load(info).map(|cached| StaleEntry {
+                    cached,
+                    on_not_modified,
+                    on_network_failure: fallback,
+                });
+            }
+        }
+        (_, Some(info)) if fallback => {
+            *lock(&data.stale) = load(info).map(|cached| StaleEntry {
+                cached,
+                on_not_modified: false,
+                on_network_failure: true,
+            });
         }
         _ => {}
     }

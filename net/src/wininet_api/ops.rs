@@ -48,6 +48,51 @@ pub(crate) async fn send_and_receive(
     if let Some(completion) = answer_from_cache(req, progress) {
         return completion;
     }
+    let completion = send_and_receive_network(req, progress, optional, total, receive).await;
+    answer_stale(req, progress, completion).unwrap_or(completion)
+}
+
+/// Network failures that `INTERNET_FLAG_CACHE_IF_NET_FAIL` answers from the cache.
+const NETWORK_FAILURES: [u32; 6] = [
+    wi::ERROR_INTERNET_CANNOT_CONNECT,
+    wi::ERROR_INTERNET_TIMEOUT,
+    wi::ERROR_INTERNET_CONNECTION_ABORTED,
+    wi::ERROR_INTERNET_CONNECTION_RESET,
+    wi::ERROR_INTERNET_NAME_NOT_RESOLVED,
+    wi::ERROR_HTTP_INVALID_SERVER_RESPONSE,
+];
+
+/// A send that kept a cached entry (`prepare_cache`): a 304 to its conditional request, or
+/// a network failure with `INTERNET_FLAG_CACHE_IF_NET_FAIL`, is answered from the entry
+/// (its head becomes the response, the body is read from the cache, nothing is written
+/// to the cache). `None`: `completion` stands.
+fn answer_stale(
+    req: &mut RequestState,
+    progress: &InetProgress,
+    completion: Completion,
+) -> Option<Completion> {
+    let stale = lock(&progress.data.stale).take()?;
+    let use_entry = match completion {
+        Completion::Http { status: Some(304) } => stale.on_not_modified,
+        Completion::Error(code) => stale.on_network_failure && NETWORK_FAILURES.contains(&code),
+        _ => false,
+    };
+    if !use_entry {
+        return None;
+    }
+    *lock(&progress.data.cache_fill) = None;
+    *lock(&progress.data.from_cache) = Some(stale.cached);
+    answer_from_cache(req, progress)
+}
+
+/// The network part of [`send_and_receive`].
+async fn send_and_receive_network(
+    req: &mut RequestState,
+    progress: &InetProgress,
+    optional: Vec<u8>,
+    total: u64,
+    receive: bool,
+) -> Completion {
     let resend = optional.clone();
     // INTERNET_OPTION_SECURITY_FLAGS set after the handle was created apply to this send.
     req.security_flags = lock(&progress.data.options).security_flags;
@@ -224,6 +269,17 @@ fn net_error(err: &crate::error::NetError, progress: &InetProgress) -> Completio
 
 /// Reads up to `len` bytes of the handle's data (fills the buffer unless the data ends).
 pub(crate) async fn read_bytes(data: &InetObject, len: usize) -> Result<Vec<u8>, u32> {
+    read_bytes_until(data, len, true).await
+}
+
+/// Reads up to `len` bytes of `data`'s body or file: until `len` or the end when
+/// `fill` (a plain read), else only the bytes of the first read that yields any (a read
+/// with `IRF_NO_WAIT`, WI-R31). Fewer than `len` means the end when `fill`.
+pub(crate) async fn read_bytes_until(
+    data: &InetObject,
+    len: usize,
+    fill: bool,
+) -> Result<Vec<u8>, u32> {
     let mut out = vec![0u8; len];
     let mut filled = 0;
     let progress = crate::executor::NoProgress;
@@ -266,6 +322,9 @@ pub(crate) async fn read_bytes(data: &InetObject, len: usize) -> Result<Vec<u8>,
         }
         record_cache_bytes(data, out.get(filled..filled + n).unwrap_or_default());
         filled += n;
+        if !fill {
+            break;
+        }
     }
     out.truncate(filled);
     Ok(out)
@@ -396,6 +455,32 @@ pub(crate) async fn run(
             }
             Err(code) => error(code),
         },
+        (InetCall::ReadNoWait(_, _), InetKind::Request(req))
+            if data.async_mode && lock(&data.from_cache).is_none() =>
+        {
+            // WI-R31 (Wine's HTTPREQ_ReadFile: async_read without a buffer): wait for
+            // bytes, leave them buffered; REQUEST_COMPLETE {1, 0}, no count written.
+            let live = LiveSteps::new(api, HandleKind::HttpRequest);
+            let progress = InetProgress::new(Some(reporter.clone()), data.clone(), live);
+            let mut req = req.lock().await;
+            match request_ops::query_data_available(&mut req, &progress).await {
+                Ok(_) => Completion::Bytes(0),
+                Err(err) => error(err.code()),
+            }
+        }
+        (InetCall::ReadNoWait(buffer, out), _) => {
+            match read_bytes_until(&data, buffer.len(), false).await {
+                Ok(bytes) => {
+                    let cancelled = lock(&guard);
+                    if !*cancelled {
+                        buffer.write(0, &bytes);
+                        *lock(&out) = Some(clamp(bytes.len() as u64));
+                    }
+                    Completion::Bytes(clamp(bytes.len() as u64))
+                }
+                Err(code) => error(code),
+            }
+        }
         (InetCall::Available(out), InetKind::Request(_)) if lock(&data.from_cache).is_some() => {
             let n = lock(&data.from_cache)
                 .as_ref()

@@ -197,6 +197,8 @@ pub const PROTOCOL_TABLE: &[ProtoRule] = &[
         KEEP, "WI-R11 [T test_find_first_file]; a second find [TW]"),
     row(C(CreateApi::FtpOpenFile), FTPC, FTP_BUSY, Fail(ERROR_FTP_TRANSFER_IN_PROGRESS), KEEP,
         "WI-R11 [T test_openfile]"),
+    row(C(CreateApi::FtpCommand), FTPC, FTP_BUSY, Fail(ERROR_FTP_TRANSFER_IN_PROGRESS), KEEP,
+        "WI-R30 [I ftp.c :: FtpCommandW (download_in_progress)]"),
     row(C(CreateApi::FtpFindFirstFile), FTPC, in_async(&[]), PendCreate, KEEP,
         "WI-R27 [I ftp.c :: FtpFindFirstFileW]: async: NULL + 997, handle in REQUEST_COMPLETE"),
     row(C(CreateApi::FtpOpenFile), FTPC, in_async(&[]), PendCreate, KEEP,
