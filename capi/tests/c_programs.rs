@@ -327,6 +327,12 @@ fn wininet_async_open_url_with_callbacks_from_c() {
 }
 
 #[test]
+fn wininet_async_callbacks_on_host_created_threads_from_c() {
+    let server = hinternet_testservers::http::start();
+    wininet_program("async-hooks", server.addr().port());
+}
+
+#[test]
 fn wininet_ftp_download_and_listing_from_c() {
     let server = hinternet_testservers::ftp::start(Vec::new());
     wininet_program("ftp", server.handle.addr().port());

@@ -1061,6 +1061,36 @@ unsafe fn find_next<T: FindStructs>(find: HINTERNET, data: *mut c_void) -> BOOL 
     })
 }
 
+/// Registers the write of a find-first call's first entry (`first`, filled by the typed API
+/// before `REQUEST_COMPLETE`) to `data` for the next `REQUEST_COMPLETE` of `connect`, where
+/// an asynchronous find-first reports (`None`: `data` is NULL, nothing to write).
+///
+/// # Safety
+/// `data` NULL or writable for the structure `write` writes until `REQUEST_COMPLETE`.
+unsafe fn pend_first<E: Clone + Send + 'static>(
+    connect: HandleValue,
+    data: *mut c_void,
+    first: Slot<E>,
+    write: unsafe fn(*mut c_void, &E),
+) -> Option<u64> {
+    if data.is_null() {
+        return None;
+    }
+    let out = OutPtr(data);
+    Some(pend(
+        connect,
+        Box::new(move || {
+            let out = out;
+            let found = first.lock().unwrap_or_else(PoisonError::into_inner).clone();
+            if let Some(found) = found {
+                // SAFETY: the application keeps the structure valid until REQUEST_COMPLETE
+                // (Windows' rule for asynchronous out values).
+                unsafe { write(out.0, &found) };
+            }
+        }),
+    ))
+}
+
 /// `FtpFindFirstFile{W,A}`.
 ///
 /// # Safety
@@ -1076,7 +1106,12 @@ unsafe fn ftp_find_first<T: FindStructs>(
         let connect = handle_of(connect)?;
         // SAFETY: forwarded contract.
         let search = unsafe { opt_str(search) };
-        let answer = api.ftp_find_first_file(connect, search.as_deref(), flags, context as u64);
+        let first = slot();
+        // SAFETY: forwarded contract (asynchronous: valid until REQUEST_COMPLETE).
+        let id = unsafe { pend_first(connect, data, first.clone(), T::write_ftp) };
+        let answer =
+            api.ftp_find_first_file(connect, search.as_deref(), flags, context as u64, first);
+        keep_if_pending(id, &answer);
         if let Some(first) = &answer.out {
             // SAFETY: forwarded contract.
             unsafe { T::write_ftp(data, first) };
@@ -1105,13 +1140,18 @@ unsafe fn gopher_find_first<T: FindStructs>(
         let connect = handle_of(connect)?;
         // SAFETY: forwarded contract.
         let (locator, search) = unsafe { (opt_str(locator), opt_str(search)) };
+        let first = slot();
+        // SAFETY: forwarded contract (asynchronous: valid until REQUEST_COMPLETE).
+        let id = unsafe { pend_first(connect, data, first.clone(), T::write_gopher) };
         let answer = api.gopher_find_first_file(
             connect,
             locator.as_deref(),
             search.as_deref(),
             flags,
             context as u64,
+            first,
         );
+        keep_if_pending(id, &answer);
         if let Some(first) = &answer.out {
             // SAFETY: forwarded contract.
             unsafe { T::write_gopher(data, first) };

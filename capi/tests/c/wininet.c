@@ -12,6 +12,9 @@
  *   wininet async PORT    an INTERNET_FLAG_ASYNC root: InternetOpenUrlW answers NULL +
  *                         ERROR_IO_PENDING, the handle arrives in REQUEST_COMPLETE's
  *                         INTERNET_ASYNC_RESULT; reads that pend complete the same way
+ *   wininet async-hooks PORT  the async GET with host hooks installed first: every
+ *                         REQUEST_COMPLETE callback must run on a thread created through
+ *                         the host's create_thread hook
  *   wininet ftp PORT      InternetOpenUrlW ftp:// download of /readme.txt; InternetConnectW
  *                         FTP: FtpFindFirstFileW/A + InternetFindNextFileW on /pub,
  *                         FtpGetCurrentDirectoryW/A (short buffer), FtpOpenFileW +
@@ -24,6 +27,7 @@
  * Prints "N passed, M failed"; exits 1 when any check failed.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,6 +260,55 @@ static atomic_int completes, created, closing, bad_payload;
 static atomic_uintptr_t url_handle, created_value;
 static atomic_uint last_async_error;
 
+/* Host hooks (async-hooks mode): threads created by "the host" mark themselves. */
+static _Thread_local int on_host_thread;
+static atomic_int host_threads, completes_off_host_thread, completes_on_main_thread;
+static int hooks_installed;
+static pthread_t main_thread;
+
+struct host_start {
+    hinternet_thread_start_routine start;
+    void *parameter;
+};
+
+static void *host_thread_main(void *arg) {
+    struct host_start s = *(struct host_start *)arg;
+    free(arg);
+    on_host_thread = 1;
+    s.start(s.parameter);
+    return NULL;
+}
+
+static int32_t HINTERNET_CALLBACK host_create_thread(hinternet_thread_start_routine start,
+                                                     void *parameter) {
+    struct host_start *s = malloc(sizeof *s);
+    if (s == NULL) return 0;
+    s->start = start;
+    s->parameter = parameter;
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    int rc = pthread_create(&thread, &attr, host_thread_main, s);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        free(s);
+        return 0;
+    }
+    atomic_fetch_add(&host_threads, 1);
+    return 1;
+}
+
+static void install_hooks(void) {
+    struct hinternet_host_hooks hooks;
+    memset(&hooks, 0, sizeof hooks);
+    hooks.version = HINTERNET_HOST_HOOKS_VERSION;
+    hooks.size = sizeof hooks;
+    hooks.create_thread = host_create_thread;
+    CHECK(hinternet_set_host_hooks(&hooks) == TRUE, "hinternet_set_host_hooks");
+    hooks_installed = 1;
+}
+
 static void HINTERNET_API on_status(HINTERNET h, DWORD_PTR context, DWORD status, LPVOID info,
                                     DWORD info_len) {
     (void)h;
@@ -264,6 +317,14 @@ static void HINTERNET_API on_status(HINTERNET h, DWORD_PTR context, DWORD status
                 (unsigned long)context, info_len);
     switch (status) {
     case INTERNET_STATUS_REQUEST_COMPLETE: {
+        if (hooks_installed && !on_host_thread) {
+            /* The application's own thread (inside a call) or a thread nobody asked the
+             * host for: only the latter breaks the hook's promise. */
+            if (pthread_equal(pthread_self(), main_thread))
+                atomic_fetch_add(&completes_on_main_thread, 1);
+            else
+                atomic_fetch_add(&completes_off_host_thread, 1);
+        }
         if (context != 42) atomic_fetch_add(&bad_payload, 1);
         if (info == NULL || info_len != sizeof(INTERNET_ASYNC_RESULT)) {
             atomic_fetch_add(&bad_payload, 1);
@@ -352,6 +413,27 @@ static void async_get(void) {
     CHECK(atomic_load(&created) == 1 && atomic_load(&created_value) == (uintptr_t)req,
           "HANDLE_CREATED x%d", atomic_load(&created));
     CHECK(atomic_load(&bad_payload) == 0, "bad payloads: %d", atomic_load(&bad_payload));
+}
+
+/* The async GET with the host's create_thread hook: the completions of pending operations
+ * are reported from the library's delivery threads, which the host must have created. */
+static void async_get_on_host_threads(void) {
+    main_thread = pthread_self();
+    install_hooks();
+    async_get();
+    CHECK(atomic_load(&host_threads) > 0, "threads created through the hook: %d",
+          atomic_load(&host_threads));
+    /* Library threads are host threads: no REQUEST_COMPLETE on any other thread but the
+     * application's own, and at least one (the open's) on a host thread. */
+    int completes_total = atomic_load(&completes);
+    int on_main = atomic_load(&completes_on_main_thread);
+    CHECK(completes_total > 0 && atomic_load(&completes_off_host_thread) == 0,
+          "%d of %d REQUEST_COMPLETE callbacks on threads the host did not create",
+          atomic_load(&completes_off_host_thread), completes_total);
+    CHECK(completes_total > on_main, "%d of %d REQUEST_COMPLETE callbacks on host threads",
+          completes_total - on_main, completes_total);
+    printf("async-hooks: %d REQUEST_COMPLETE, %d on the calling thread, %d host threads\n",
+           completes_total, on_main, atomic_load(&host_threads));
 }
 
 /* ---- FTP ---- */
@@ -585,7 +667,7 @@ static void errors(void) {
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: %s http|ansi|upload|async|ftp|gopher|errors PORT\n", argv[0]);
+        fprintf(stderr, "usage: %s http|ansi|upload|async|async-hooks|ftp|gopher|errors PORT\n", argv[0]);
         return 2;
     }
     port = (INTERNET_PORT)atoi(argv[2]);
@@ -597,6 +679,8 @@ int main(int argc, char **argv) {
         upload();
     else if (strcmp(argv[1], "async") == 0)
         async_get();
+    else if (strcmp(argv[1], "async-hooks") == 0)
+        async_get_on_host_threads();
     else if (strcmp(argv[1], "ftp") == 0)
         ftp();
     else if (strcmp(argv[1], "gopher") == 0)
