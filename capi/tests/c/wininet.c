@@ -146,7 +146,9 @@ static void ansi(void) {
     HINTERNET root = InternetOpenA("agent-\xc3\xa9", INTERNET_OPEN_TYPE_DIRECT, NULL, NULL, 0);
     CHECK(root != NULL, "InternetOpenA");
 
-    /* The user agent: A sizes in bytes of UTF-8 ("agent-é" = 8 bytes), W in bytes too. */
+    /* The user agent (Wine's test_InternetQueryOptionA rule): a short buffer asks for bytes
+     * with the terminator (A: 9 bytes of UTF-8 for "agent-é"; W: 16), a copy reports
+     * characters without it (A: 8 bytes, W: 7 WCHARs). */
     char agent[16];
     DWORD len = 4;
     CHECK(!InternetQueryOptionA(root, INTERNET_OPTION_USER_AGENT, agent, &len) &&
@@ -162,8 +164,7 @@ static void ansi(void) {
               hinternet_get_last_error() == ERROR_INSUFFICIENT_BUFFER && len == 16,
           "short W user agent: len %u", len);
     len = sizeof wagent;
-    /* The typed API reports the W length in bytes (14); Wine's tests expect WCHARs (7). */
-    CHECK(InternetQueryOptionW(root, INTERNET_OPTION_USER_AGENT, wagent, &len) && len == 14 &&
+    CHECK(InternetQueryOptionW(root, INTERNET_OPTION_USER_AGENT, wagent, &len) && len == 7 &&
               wagent[6] == 0xe9 && wagent[7] == 0,
           "W user agent: len %u", len);
     DWORD timeout = 12345;
