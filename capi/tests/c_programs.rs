@@ -345,6 +345,12 @@ fn wininet_gopher_menu_from_c() {
 }
 
 #[test]
+fn wininet_gopher_attributes_from_c() {
+    let server = hinternet_testservers::gopher::start();
+    wininet_program("gopher-attributes", server.addr().port());
+}
+
+#[test]
 fn wininet_bad_handles_null_pointers_and_short_buffers_from_c() {
     let server = hinternet_testservers::http::start();
     wininet_program("errors", server.addr().port());

@@ -38,7 +38,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hinternet_net::ftp::FindData;
-use hinternet_net::gopher::GopherFindData;
+use hinternet_net::gopher::{GopherAttribute, GopherFindData};
 use hinternet_net::headers::{OutBuffer, QueryValue};
 use hinternet_net::wininet::options::{
     self as inet_options, OptionValue, ProxyInfo, QueryBuffer, QueryOutcome, ValueKind,
@@ -51,7 +51,7 @@ use hinternet_net::wininet_api::{
 use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::{
     ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_IO_PENDING,
-    ERROR_NOT_SUPPORTED, FALSE, FILETIME, SYSTEMTIME, TRUE,
+    ERROR_NOT_SUPPORTED, ERROR_SUCCESS, FALSE, FILETIME, SYSTEMTIME, TRUE,
 };
 use windows_sys::Win32::Networking::WinInet as wi;
 use windows_sys::Win32::Networking::WinInet::{
@@ -61,7 +61,7 @@ use windows_sys::Win32::Networking::WinInet::{
 use windows_sys::Win32::Storage::FileSystem::{WIN32_FIND_DATAA, WIN32_FIND_DATAW};
 
 use super::raw;
-use crate::abi::InternetStatusCallback;
+use crate::abi::{GopherAttributeEnumerator, InternetStatusCallback};
 use crate::export;
 use crate::instance::wininet;
 use crate::last_error;
@@ -1164,6 +1164,125 @@ unsafe fn gopher_find_first<T: FindStructs>(
     })
 }
 
+/// The Gopher+ attribute blocks as one text, each block as the server sent it (`+NAME:`,
+/// then its lines).
+fn attribute_text(attributes: &[GopherAttribute]) -> String {
+    attributes
+        .iter()
+        .map(|a| format!("+{}:{}", a.name, a.text))
+        .collect()
+}
+
+/// Hands `attributes` to the application: one enumerator call per block (each block as a
+/// `GOPHER_CATEGORY_ID_UNKNOWN` / `GOPHER_ATTRIBUTE_ID_UNKNOWN` attribute whose `Text` is
+/// the block's text in this character set; FALSE from the enumerator stops), or, without an
+/// enumerator, the text of all blocks NUL-terminated in `buffer` (`capacity` characters)
+/// with its length in characters in `*returned`. A short buffer is
+/// `ERROR_INSUFFICIENT_BUFFER` with the characters needed (NUL included) in `*returned`.
+///
+/// # Safety
+/// `buffer` NULL or writable for `capacity` units; `returned` NULL or writable.
+unsafe fn deliver_attributes<T: Unit>(
+    attributes: &[GopherAttribute],
+    buffer: *mut T,
+    capacity: u32,
+    returned: *mut u32,
+    enumerator: Option<GopherAttributeEnumerator>,
+) -> Result<(), u32> {
+    if let Some(enumerate) = enumerator {
+        for attribute in attributes {
+            let mut text = T::encode(&format!("+{}:{}", attribute.name, attribute.text));
+            text.push(T::default());
+            let info = wi::GOPHER_ATTRIBUTE_TYPE {
+                CategoryId: wi::GOPHER_CATEGORY_ID_UNKNOWN,
+                AttributeId: wi::GOPHER_ATTRIBUTE_ID_UNKNOWN,
+                AttributeType: wi::GOPHER_ATTRIBUTE_TYPE_0 {
+                    Unknown: wi::GOPHER_UNKNOWN_ATTRIBUTE_TYPE {
+                        Text: text.as_mut_ptr().cast(),
+                    },
+                },
+            };
+            // SAFETY: the application's enumerator of this build's convention; `info` and
+            // its text live until it returns.
+            if unsafe { enumerate(&info, ERROR_SUCCESS) } == FALSE {
+                break;
+            }
+        }
+        return Ok(());
+    }
+    let units = T::encode(&attribute_text(attributes));
+    match fit(units.len(), capacity, !buffer.is_null()) {
+        Ok(len) => {
+            // SAFETY: `fit` checked that the text and its NUL fit in `capacity` units.
+            unsafe {
+                raw::copy_z(buffer, &units);
+                raw::write(returned, len);
+            }
+            Ok(())
+        }
+        Err((code, required)) => {
+            // SAFETY: forwarded contract.
+            unsafe { raw::write(returned, required) };
+            Err(code)
+        }
+    }
+}
+
+/// `GopherGetAttribute{W,A}`: the Gopher+ attributes of `locator` (the blocks named by
+/// `name`, all without it). Asynchronous: the buffer or the enumerator is served on the
+/// library's thread just before `REQUEST_COMPLETE` (a short buffer then leaves the buffer
+/// untouched and the characters needed in `*returned`).
+///
+/// # Safety
+/// Strings NULL or NUL-terminated; `buffer` NULL or writable for `capacity` units and
+/// `returned` NULL or writable (until `REQUEST_COMPLETE` when asynchronous).
+#[allow(clippy::too_many_arguments)] // Windows' signature
+unsafe fn gopher_get_attribute<T: Unit + Send>(
+    connect: HINTERNET,
+    locator: *const T,
+    name: *const T,
+    buffer: *mut T,
+    capacity: u32,
+    returned: *mut u32,
+    enumerator: Option<GopherAttributeEnumerator>,
+) -> BOOL {
+    bool_export(|api| {
+        let connect = handle_of(connect)?;
+        // SAFETY: forwarded contract.
+        let (locator, name) = unsafe { (opt_str(locator), opt_str(name)) };
+        let locator = locator.ok_or(ERROR_INVALID_PARAMETER)?;
+        if enumerator.is_none() && returned.is_null() {
+            return Err(ERROR_INVALID_PARAMETER);
+        }
+        let attributes: Slot<Vec<GopherAttribute>> = slot();
+        let (out, count) = (OutPtr(buffer), OutPtr(returned));
+        let pending_attributes = attributes.clone();
+        let id = pend(
+            connect,
+            Box::new(move || {
+                let (out, count) = (out, count);
+                let found = pending_attributes
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone();
+                if let Some(found) = found {
+                    // SAFETY: the application keeps the buffer, count and enumerator valid
+                    // until REQUEST_COMPLETE (Windows' rule for asynchronous out values).
+                    let _ =
+                        unsafe { deliver_attributes(&found, out.0, capacity, count.0, enumerator) };
+                }
+            }),
+        );
+        let answer = api.gopher_get_attribute(connect, &locator, name.as_deref(), attributes);
+        keep_if_pending(Some(id), &answer);
+        if let Some(found) = &answer.out {
+            // SAFETY: forwarded contract.
+            unsafe { deliver_attributes(found, buffer, capacity, returned, enumerator) }?;
+        }
+        Ok(bool_of(&answer))
+    })
+}
+
 /// `FtpGetCurrentDirectory{W,A}`: sizes in characters of the set.
 ///
 /// # Safety
@@ -2060,6 +2179,39 @@ export! {
     fn GopherGetLocatorTypeA(lpszLocator: *const u8, lpdwGopherType: *mut u32) -> BOOL {
         // SAFETY: forwarded contract.
         unsafe { gopher_locator_type(opt_str(lpszLocator), lpdwGopherType) }
+    }
+
+    /// `BOOL GopherGetAttributeW(HINTERNET hConnect, LPCWSTR lpszLocator,
+    /// LPCWSTR lpszAttributeName, LPBYTE lpBuffer, DWORD dwBufferLength,
+    /// LPDWORD lpdwCharactersReturned, GOPHER_ATTRIBUTE_ENUMERATOR lpfnEnumerator,
+    /// DWORD_PTR dwContext)`: `dwBufferLength` in WCHARs.
+    ///
+    /// # Safety
+    /// Strings NULL or NUL-terminated; `lpBuffer` NULL or writable for `dwBufferLength`
+    /// WCHARs; `lpdwCharactersReturned` NULL or writable; `lpfnEnumerator` NULL or a
+    /// `GOPHER_ATTRIBUTE_ENUMERATOR` of this build's convention.
+    fn GopherGetAttributeW(hConnect: HINTERNET, lpszLocator: *const u16,
+        lpszAttributeName: *const u16, lpBuffer: *mut u8, dwBufferLength: u32,
+        lpdwCharactersReturned: *mut u32, lpfnEnumerator: Option<GopherAttributeEnumerator>,
+        dwContext: usize) -> BOOL {
+        let _ = dwContext; // the connect handle's context is the one notified
+        // SAFETY: forwarded contract.
+        unsafe { gopher_get_attribute(hConnect, lpszLocator, lpszAttributeName,
+            lpBuffer.cast::<u16>(), dwBufferLength, lpdwCharactersReturned, lpfnEnumerator) }
+    }
+
+    /// `BOOL GopherGetAttributeA(...)`: `dwBufferLength` in bytes.
+    ///
+    /// # Safety
+    /// As [`GopherGetAttributeW`].
+    fn GopherGetAttributeA(hConnect: HINTERNET, lpszLocator: *const u8,
+        lpszAttributeName: *const u8, lpBuffer: *mut u8, dwBufferLength: u32,
+        lpdwCharactersReturned: *mut u32, lpfnEnumerator: Option<GopherAttributeEnumerator>,
+        dwContext: usize) -> BOOL {
+        let _ = dwContext; // the connect handle's context is the one notified
+        // SAFETY: forwarded contract.
+        unsafe { gopher_get_attribute(hConnect, lpszLocator, lpszAttributeName, lpBuffer,
+            dwBufferLength, lpdwCharactersReturned, lpfnEnumerator) }
     }
 
     /// `HINTERNET GopherFindFirstFileW(HINTERNET hConnect, LPCWSTR lpszLocator,

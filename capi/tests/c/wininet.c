@@ -22,6 +22,10 @@
  *   wininet gopher PORT   GopherFindFirstFileW + InternetFindNextFileW over the root menu,
  *                         GopherFindFirstFileA, GopherCreateLocatorA/W +
  *                         GopherGetLocatorTypeW, GopherOpenFileW of /about.txt
+ *   wininet gopher-attributes PORT  GopherGetAttributeW/A on a Gopher+ locator: one block
+ *                         and all blocks into a buffer (short buffer: needed size), the
+ *                         enumerator (every block, and stopping at FALSE), a non-Gopher+
+ *                         locator
  *   wininet errors PORT   bad handles, NULL out pointers, short buffers: exact last errors
  *
  * Prints "N passed, M failed"; exits 1 when any check failed.
@@ -437,6 +441,96 @@ static void async_get_on_host_threads(void) {
            completes_total, on_main, atomic_load(&host_threads));
 }
 
+/* ---- Gopher+ attributes ---- */
+
+static int attribute_calls, admin_blocks, stop_after;
+
+static int wstarts(const WCHAR *s, const char *prefix) {
+    for (; *prefix; s++, prefix++)
+        if (*s != (WCHAR)(unsigned char)*prefix) return 0;
+    return 1;
+}
+
+static BOOL HINTERNET_API on_attribute(GOPHER_ATTRIBUTE_TYPE *info, DWORD error) {
+    attribute_calls++;
+    const WCHAR *text = (const WCHAR *)info->AttributeType.Unknown.Text;
+    if (error == ERROR_SUCCESS && info->CategoryId == GOPHER_CATEGORY_ID_UNKNOWN &&
+        info->AttributeId == GOPHER_ATTRIBUTE_ID_UNKNOWN && text != NULL &&
+        wstarts(text, "+ADMIN:"))
+        admin_blocks++;
+    return attribute_calls < stop_after;
+}
+
+static void gopher_attributes(void) {
+    HINTERNET root = InternetOpenW(u"hinternet-c", INTERNET_OPEN_TYPE_DIRECT, NULL, NULL, 0);
+    HINTERNET conn = InternetConnectW(root, u"127.0.0.1", port, NULL, NULL,
+                                      INTERNET_SERVICE_GOPHER, 0, 0);
+    CHECK(conn != NULL, "InternetConnectW gopher");
+    WCHAR plus[256], about[256];
+    char plus_a[256];
+    DWORD len = 256;
+    CHECK(GopherCreateLocatorW(u"127.0.0.1", port, u"plus", u"/plus.txt",
+                               GOPHER_TYPE_TEXT_FILE | GOPHER_TYPE_GOPHER_PLUS, plus, &len),
+          "Gopher+ locator");
+    len = 256;
+    CHECK(GopherCreateLocatorA("127.0.0.1", port, "plus", "/plus.txt",
+                               GOPHER_TYPE_TEXT_FILE | GOPHER_TYPE_GOPHER_PLUS, plus_a, &len),
+          "Gopher+ locator A");
+    len = 256;
+    CHECK(GopherCreateLocatorW(u"127.0.0.1", port, u"About", u"/about.txt",
+                               GOPHER_TYPE_TEXT_FILE, about, &len),
+          "plain locator");
+
+    /* One block, W: a short buffer asks for the characters needed, NUL included. */
+    WCHAR wbuf[512];
+    DWORD got = 0;
+    CHECK(!GopherGetAttributeW(conn, plus, u"+ADMIN", (LPBYTE)wbuf, 4, &got, NULL, 0) &&
+              hinternet_get_last_error() == ERROR_INSUFFICIENT_BUFFER && got > 4,
+          "short W buffer: %u", got);
+    DWORD needed = got;
+    got = 0;
+    CHECK(GopherGetAttributeW(conn, plus, u"+ADMIN", (LPBYTE)wbuf, 512, &got, NULL, 0) &&
+              got + 1 == needed && wlen(wbuf) == got && wstarts(wbuf, "+ADMIN:"),
+          "W +ADMIN: %u characters", got);
+    int has_admin_line = 0;
+    for (DWORD i = 0; i + 10 <= got; i++)
+        if (wstarts(wbuf + i, "Test Admin")) has_admin_line = 1;
+    CHECK(has_admin_line, "the ADMIN block's text");
+
+    /* All blocks, A. */
+    char abuf[1024];
+    got = 0;
+    CHECK(GopherGetAttributeA(conn, plus_a, NULL, (LPBYTE)abuf, sizeof abuf, &got, NULL, 0) &&
+              got == strlen(abuf) && strstr(abuf, "+INFO:") && strstr(abuf, "+ADMIN:") &&
+              strstr(abuf, "+ABSTRACT:"),
+          "A all blocks: %u bytes", got);
+
+    /* The enumerator: every block, then stopping at the first FALSE. */
+    attribute_calls = admin_blocks = 0;
+    stop_after = 100;
+    CHECK(GopherGetAttributeW(conn, plus, NULL, NULL, 0, NULL, on_attribute, 0) &&
+              attribute_calls == 3 && admin_blocks == 1,
+          "enumerator: %d calls, %d ADMIN", attribute_calls, admin_blocks);
+    attribute_calls = admin_blocks = 0;
+    stop_after = 1;
+    CHECK(GopherGetAttributeW(conn, plus, NULL, NULL, 0, NULL, on_attribute, 0) &&
+              attribute_calls == 1,
+          "enumerator stops: %d calls", attribute_calls);
+
+    /* A locator without the Gopher+ flag, and bad parameters. */
+    got = 0;
+    CHECK(!GopherGetAttributeW(conn, about, NULL, (LPBYTE)wbuf, 512, &got, NULL, 0) &&
+              hinternet_get_last_error() == ERROR_GOPHER_NOT_GOPHER_PLUS,
+          "not Gopher+");
+    CHECK(!GopherGetAttributeW(conn, NULL, NULL, (LPBYTE)wbuf, 512, &got, NULL, 0) &&
+              hinternet_get_last_error() == ERROR_INVALID_PARAMETER,
+          "NULL locator");
+    CHECK(!GopherGetAttributeW(conn, plus, NULL, (LPBYTE)wbuf, 512, NULL, NULL, 0) &&
+              hinternet_get_last_error() == ERROR_INVALID_PARAMETER,
+          "NULL count without an enumerator");
+    CHECK(InternetCloseHandle(conn) && InternetCloseHandle(root), "close");
+}
+
 /* ---- FTP ---- */
 
 static void ftp(void) {
@@ -668,7 +762,7 @@ static void errors(void) {
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: %s http|ansi|upload|async|async-hooks|ftp|gopher|errors PORT\n", argv[0]);
+        fprintf(stderr, "usage: %s http|ansi|upload|async|async-hooks|ftp|gopher|gopher-attributes|errors PORT\n", argv[0]);
         return 2;
     }
     port = (INTERNET_PORT)atoi(argv[2]);
@@ -686,6 +780,8 @@ int main(int argc, char **argv) {
         ftp();
     else if (strcmp(argv[1], "gopher") == 0)
         gopher();
+    else if (strcmp(argv[1], "gopher-attributes") == 0)
+        gopher_attributes();
     else if (strcmp(argv[1], "errors") == 0)
         errors();
     else
