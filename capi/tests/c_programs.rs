@@ -339,6 +339,12 @@ fn wininet_ftp_download_and_listing_from_c() {
 }
 
 #[test]
+fn wininet_async_ftp_current_directory_from_c() {
+    let server = hinternet_testservers::ftp::start(Vec::new());
+    wininet_program("ftp-async", server.handle.addr().port());
+}
+
+#[test]
 fn wininet_gopher_menu_from_c() {
     let server = hinternet_testservers::gopher::start();
     wininet_program("gopher", server.addr().port());

@@ -1297,17 +1297,32 @@ unsafe fn ftp_current_directory<T: Unit>(
         if length.is_null() {
             return Err(ERROR_INVALID_PARAMETER);
         }
-        let answer = api.ftp_get_current_directory(connect, slot());
+        let directory: Slot<String> = slot();
+        let (out, out_length) = (OutPtr(buffer), OutPtr(length));
+        let pending_directory = directory.clone();
+        let id = pend(
+            connect,
+            Box::new(move || {
+                let (out, out_length) = (out, out_length);
+                let found = pending_directory
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone();
+                if let Some(dir) = found {
+                    // SAFETY: the application keeps the buffer and the length valid until
+                    // REQUEST_COMPLETE (Windows' rule for asynchronous out values); a short
+                    // buffer then gets only the characters needed in `*length`.
+                    let _ = unsafe { put_text(&dir, out.0, out_length.0) };
+                }
+            }),
+        );
+        let answer = api.ftp_get_current_directory(connect, directory);
+        keep_if_pending(Some(id), &answer);
         match &answer.out {
             Some(dir) => {
                 // SAFETY: forwarded contract.
                 unsafe { put_text(dir, buffer, length) }?;
                 Ok(bool_of(&answer))
-            }
-            None if answer.last_error == Some(ERROR_IO_PENDING) => {
-                // The asynchronous form is not marshalled: its text would have to be sized
-                // into the caller's buffer at completion.
-                Err(ERROR_NOT_SUPPORTED)
             }
             None => Ok(bool_of(&answer)),
         }

@@ -19,6 +19,8 @@
  *                         FTP: FtpFindFirstFileW/A + InternetFindNextFileW on /pub,
  *                         FtpGetCurrentDirectoryW/A (short buffer), FtpOpenFileW +
  *                         FtpGetFileSize + read, InternetGetLastResponseInfoW/A
+ *   wininet ftp-async PORT  FtpGetCurrentDirectoryW in an INTERNET_FLAG_ASYNC session: FALSE +
+ *                         ERROR_IO_PENDING, the text and its length written by REQUEST_COMPLETE
  *   wininet gopher PORT   GopherFindFirstFileW + InternetFindNextFileW over the root menu,
  *                         GopherFindFirstFileA, GopherCreateLocatorA/W +
  *                         GopherGetLocatorTypeW, GopherOpenFileW of /about.txt
@@ -441,6 +443,34 @@ static void async_get_on_host_threads(void) {
            completes_total, on_main, atomic_load(&host_threads));
 }
 
+/* FtpGetCurrentDirectoryW in an asynchronous session: the directory and its length arrive
+ * with REQUEST_COMPLETE (delivered on the connect handle, with its context). */
+static void ftp_async(void) {
+    HINTERNET root = InternetOpenW(u"hinternet-c", INTERNET_OPEN_TYPE_DIRECT, NULL, NULL,
+                                   INTERNET_FLAG_ASYNC);
+    CHECK(root != NULL, "InternetOpenW async");
+    InternetSetStatusCallbackW(root, on_status);
+    HINTERNET conn = InternetConnectW(root, u"127.0.0.1", port, u"user", u"secret",
+                                      INTERNET_SERVICE_FTP, INTERNET_FLAG_PASSIVE, 42);
+    CHECK(conn != NULL, "InternetConnectW FTP (async root)");
+    WCHAR dir[32];
+    for (size_t i = 0; i < 32; i++) dir[i] = 0xffff;
+    DWORD len = 32;
+    int before = atomic_load(&completes);
+    BOOL done = FtpGetCurrentDirectoryW(conn, dir, &len);
+    if (!done) {
+        CHECK(hinternet_get_last_error() == ERROR_IO_PENDING, "pends");
+        CHECK(wait_completes(before + 1), "REQUEST_COMPLETE");
+        CHECK(atomic_load(&last_async_error) == 0, "async error %u",
+              atomic_load(&last_async_error));
+    }
+    CHECK(dir[0] == '/' && wlen(dir) == len && len > 0 && len < 32,
+          "directory of %u characters (completed %s)", len, done ? "inline" : "async");
+    CHECK(InternetCloseHandle(conn) && InternetCloseHandle(root), "close");
+    for (int k = 0; k < 500 && atomic_load(&closing) < 1; k++) sleep_ms(10);
+    CHECK(atomic_load(&bad_payload) == 0, "bad payloads: %d", atomic_load(&bad_payload));
+}
+
 /* ---- Gopher+ attributes ---- */
 
 static int attribute_calls, admin_blocks, stop_after;
@@ -762,7 +792,7 @@ static void errors(void) {
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: %s http|ansi|upload|async|async-hooks|ftp|gopher|gopher-attributes|errors PORT\n", argv[0]);
+        fprintf(stderr, "usage: %s http|ansi|upload|async|async-hooks|ftp|ftp-async|gopher|gopher-attributes|errors PORT\n", argv[0]);
         return 2;
     }
     port = (INTERNET_PORT)atoi(argv[2]);
@@ -780,6 +810,8 @@ int main(int argc, char **argv) {
         ftp();
     else if (strcmp(argv[1], "gopher") == 0)
         gopher();
+    else if (strcmp(argv[1], "ftp-async") == 0)
+        ftp_async();
     else if (strcmp(argv[1], "gopher-attributes") == 0)
         gopher_attributes();
     else if (strcmp(argv[1], "errors") == 0)
