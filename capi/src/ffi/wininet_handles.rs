@@ -28,7 +28,8 @@
 //!   ANSI strings for both (bytes with the NUL), NULL (0) otherwise.
 //!
 //! Not marshalled yet (each answers `ERROR_NOT_SUPPORTED`, reason in its docs):
-//! `GopherGetAttribute` with an enumerator, `FtpCommand`'s data handle.
+//! `FtpCommand`'s data handle, `HttpSendRequestEx`'s initial body bytes in an asynchronous
+//! session.
 #![allow(unsafe_code)]
 #![allow(non_snake_case)]
 
@@ -2082,8 +2083,8 @@ export! {
     }
 
     /// `BOOL FtpGetCurrentDirectoryW(HINTERNET hConnect, LPWSTR lpszCurrentDirectory,
-    /// LPDWORD lpdwCurrentDirectory)`: sizes in WCHARs (standard rule). The asynchronous
-    /// form answers `ERROR_NOT_SUPPORTED`.
+    /// LPDWORD lpdwCurrentDirectory)`: sizes in WCHARs (standard rule). Asynchronous: the
+    /// text and its length are written just before `REQUEST_COMPLETE`.
     ///
     /// # Safety
     /// The buffer NULL or writable for `*lpdwCurrentDirectory` WCHARs.
