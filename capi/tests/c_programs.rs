@@ -321,6 +321,12 @@ fn wininet_send_request_ex_upload_from_c() {
 }
 
 #[test]
+fn wininet_async_send_request_ex_with_initial_bytes_from_c() {
+    let server = hinternet_testservers::http::start();
+    wininet_program("upload-async", server.addr().port());
+}
+
+#[test]
 fn wininet_async_open_url_with_callbacks_from_c() {
     let server = hinternet_testservers::http::start();
     wininet_program("async", server.addr().port());

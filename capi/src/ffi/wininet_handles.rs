@@ -28,8 +28,7 @@
 //!   ANSI strings for both (bytes with the NUL), NULL (0) otherwise.
 //!
 //! Not marshalled yet (each answers `ERROR_NOT_SUPPORTED`, reason in its docs):
-//! `FtpCommand`'s data handle, `HttpSendRequestEx`'s initial body bytes in an asynchronous
-//! session.
+//! `FtpCommand`'s data handle.
 #![allow(unsafe_code)]
 #![allow(non_snake_case)]
 
@@ -581,9 +580,9 @@ unsafe fn open_request<T: Unit>(
     })
 }
 
-/// `HttpSendRequestEx{W,A}`: headers and total length from `INTERNET_BUFFERS`; initial body
-/// bytes in it are written after the head (synchronous sessions; an asynchronous session
-/// with initial body bytes answers `ERROR_NOT_SUPPORTED`).
+/// `HttpSendRequestEx{W,A}`: headers, total length and initial body bytes from
+/// `INTERNET_BUFFERS`; the initial bytes go out with the head, in the same (possibly
+/// asynchronous) send.
 ///
 /// # Safety
 /// `buffers_in` NULL or a valid `INTERNET_BUFFERS` of this set with valid pointers.
@@ -611,22 +610,7 @@ unsafe fn send_request_ex<T: Unit, B: Copy>(
                 (headers, body, total)
             }
         };
-        let async_mode = api
-            .engine()
-            .pin(request)
-            .and_then(|p| p.data())
-            .is_some_and(|d| d.async_mode);
-        if !body.is_empty() && async_mode {
-            // The body would have to follow the asynchronous head's completion.
-            return Err(ERROR_NOT_SUPPORTED);
-        }
-        let answer = api.http_send_request_ex(request, headers.as_deref(), total);
-        if answer.ret && !body.is_empty() {
-            let written = api.internet_write_file(request, body);
-            if !written.ret {
-                return Ok(bool_of(&written));
-            }
-        }
+        let answer = api.http_send_request_ex_with_body(request, headers.as_deref(), total, body);
         Ok(bool_of(&answer))
     })
 }

@@ -9,6 +9,8 @@
  *                         InternetQueryOptionA/W user agent sizes, InternetOpenUrlA
  *   wininet upload PORT   HttpSendRequestExW + 3 x InternetWriteFile + HttpEndRequestW to
  *                         /echo; the echoed body must match
+ *   wininet upload-async PORT  the upload in an INTERNET_FLAG_ASYNC session with 1000 initial
+ *                         body bytes in INTERNET_BUFFERS.lpvBuffer, then 2 x InternetWriteFile
  *   wininet async PORT    an INTERNET_FLAG_ASYNC root: InternetOpenUrlW answers NULL +
  *                         ERROR_IO_PENDING, the handle arrives in REQUEST_COMPLETE's
  *                         INTERNET_ASYNC_RESULT; reads that pend complete the same way
@@ -561,6 +563,63 @@ static void gopher_attributes(void) {
     CHECK(InternetCloseHandle(conn) && InternetCloseHandle(root), "close");
 }
 
+/* The upload in an asynchronous session, the first 1000 bytes in INTERNET_BUFFERS. */
+static int settle_async(BOOL ok, int before, const char *what) {
+    if (ok) return 1;
+    if (hinternet_get_last_error() != ERROR_IO_PENDING) {
+        CHECK(0, "%s failed", what);
+        return 0;
+    }
+    int done = wait_completes(before + 1) && atomic_load(&last_async_error) == 0;
+    CHECK(done, "%s: REQUEST_COMPLETE error %u", what, atomic_load(&last_async_error));
+    return done;
+}
+
+static void upload_async(void) {
+    HINTERNET root = InternetOpenW(u"hinternet-c", INTERNET_OPEN_TYPE_DIRECT, NULL, NULL,
+                                   INTERNET_FLAG_ASYNC);
+    InternetSetStatusCallbackW(root, on_status);
+    HINTERNET conn = InternetConnectW(root, u"127.0.0.1", port, NULL, NULL,
+                                      INTERNET_SERVICE_HTTP, 0, 0);
+    HINTERNET req = HttpOpenRequestW(conn, u"POST", u"/echo", NULL, NULL, NULL, 0, 42);
+    CHECK(req != NULL, "HttpOpenRequestW POST");
+    static unsigned char body[3000];
+    for (int i = 0; i < 3000; i++) body[i] = (unsigned char)('a' + i % 23);
+    INTERNET_BUFFERSW in;
+    memset(&in, 0, sizeof in);
+    in.dwStructSize = sizeof in;
+    in.lpvBuffer = body;
+    in.dwBufferLength = 1000;
+    in.dwBufferTotal = 3000;
+    int before = atomic_load(&completes);
+    int ok = settle_async(HttpSendRequestExW(req, &in, NULL, 0, 42), before,
+                          "HttpSendRequestExW with initial bytes");
+    for (int k = 1; ok && k < 3; k++) {
+        DWORD written = 0;
+        before = atomic_load(&completes);
+        ok = settle_async(InternetWriteFile(req, body + 1000 * k, 1000, &written), before,
+                          "InternetWriteFile");
+        CHECK(ok && written == 1000, "InternetWriteFile %d: %u", k, written);
+    }
+    before = atomic_load(&completes);
+    ok = ok && settle_async(HttpEndRequestW(req, NULL, 0, 42), before, "HttpEndRequestW");
+    static unsigned char echo[5000];
+    size_t total = 0;
+    int done = 0;
+    for (int k = 0; ok && k < 10000 && !done && total + 1024 <= sizeof echo; k++) {
+        DWORD n = 0xdeadbeef;
+        before = atomic_load(&completes);
+        if (!settle_async(InternetReadFile(req, echo + total, 1024, &n), before, "read")) break;
+        if (n == 0xdeadbeef || n > 1024) break;
+        if (n == 0) done = 1;
+        total += n;
+    }
+    CHECK(done && total == 3000 && memcmp(echo, body, 3000) == 0, "echoed %zu bytes", total);
+    CHECK(InternetCloseHandle(req) && InternetCloseHandle(conn) && InternetCloseHandle(root),
+          "close");
+    CHECK(atomic_load(&bad_payload) == 0, "bad payloads: %d", atomic_load(&bad_payload));
+}
+
 /* ---- FTP ---- */
 
 static void ftp(void) {
@@ -792,7 +851,7 @@ static void errors(void) {
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: %s http|ansi|upload|async|async-hooks|ftp|ftp-async|gopher|gopher-attributes|errors PORT\n", argv[0]);
+        fprintf(stderr, "usage: %s http|ansi|upload|upload-async|async|async-hooks|ftp|ftp-async|gopher|gopher-attributes|errors PORT\n", argv[0]);
         return 2;
     }
     port = (INTERNET_PORT)atoi(argv[2]);
@@ -802,6 +861,8 @@ int main(int argc, char **argv) {
         ansi();
     else if (strcmp(argv[1], "upload") == 0)
         upload();
+    else if (strcmp(argv[1], "upload-async") == 0)
+        upload_async();
     else if (strcmp(argv[1], "async") == 0)
         async_get();
     else if (strcmp(argv[1], "async-hooks") == 0)
