@@ -27,8 +27,7 @@
 //!   `InternetSetStatusCallbackW` and ANSI for `…A` (bytes with the NUL), IP addresses as
 //!   ANSI strings for both (bytes with the NUL), NULL (0) otherwise.
 //!
-//! Not marshalled yet (each answers `ERROR_NOT_SUPPORTED`, reason in its docs):
-//! `FtpCommand`'s data handle.
+//! Not marshalled yet: `FtpCommand`'s data handle (`*phFtpCommand` stays NULL, see its docs).
 #![allow(unsafe_code)]
 #![allow(non_snake_case)]
 
@@ -51,7 +50,7 @@ use hinternet_net::wininet_api::{
 use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::{
     ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_IO_PENDING,
-    ERROR_NOT_SUPPORTED, ERROR_SUCCESS, FALSE, FILETIME, SYSTEMTIME, TRUE,
+    ERROR_SUCCESS, FALSE, FILETIME, SYSTEMTIME, TRUE,
 };
 use windows_sys::Win32::Networking::WinInet as wi;
 use windows_sys::Win32::Networking::WinInet::{
