@@ -40,6 +40,8 @@ typedef uint16_t INTERNET_PORT;
 typedef uintptr_t DWORD_PTR;
 typedef void *HINTERNET;
 typedef char CHAR;
+typedef uint8_t BYTE;
+typedef BYTE *LPBYTE;
 typedef WCHAR *LPWSTR;
 typedef const WCHAR *LPCWSTR;
 typedef CHAR *LPSTR;
@@ -183,6 +185,10 @@ typedef int INTERNET_SCHEME;
 #define INTERNET_STATUS_REQUEST_COMPLETE 100
 #define GOPHER_TYPE_TEXT_FILE 0x00000001
 #define GOPHER_TYPE_DIRECTORY 0x00000002
+#define GOPHER_TYPE_GOPHER_PLUS 0x80000000
+#define GOPHER_CATEGORY_ID_UNKNOWN 0xabcccc08
+#define GOPHER_ATTRIBUTE_ID_UNKNOWN 0xabcccc19
+#define ERROR_GOPHER_NOT_GOPHER_PLUS 12136
 
 #define WINHTTP_NO_PROXY_NAME ((LPCWSTR)0)
 #define WINHTTP_NO_PROXY_BYPASS ((LPCWSTR)0)
@@ -697,6 +703,38 @@ BOOL HINTERNET_API GopherCreateLocatorA(LPCSTR lpszHost, INTERNET_PORT nServerPo
                                         LPCSTR lpszDisplayString, LPCSTR lpszSelectorString,
                                         DWORD dwGopherType, LPSTR lpszLocator,
                                         LPDWORD lpdwBufferLength);
+/* GOPHER_ATTRIBUTE_TYPE (64-bit layout, 32 bytes). This library reports every Gopher+
+ * block as GOPHER_CATEGORY_ID_UNKNOWN / GOPHER_ATTRIBUTE_ID_UNKNOWN with the block's text in
+ * AttributeType.Unknown.Text (LPWSTR for GopherGetAttributeW, LPSTR for ...A); the union's
+ * other Windows members are not declared here, only its size. */
+typedef struct {
+    LPSTR Text;
+} GOPHER_UNKNOWN_ATTRIBUTE_TYPE;
+typedef struct {
+    DWORD CategoryId;
+    DWORD AttributeId;
+    union {
+        GOPHER_UNKNOWN_ATTRIBUTE_TYPE Unknown;
+        unsigned char Size[24]; /* the largest Windows member (GOPHER_VIEW_ATTRIBUTE_TYPE) */
+    } AttributeType;
+} GOPHER_ATTRIBUTE_TYPE;
+typedef BOOL (HINTERNET_API *GOPHER_ATTRIBUTE_ENUMERATOR)(GOPHER_ATTRIBUTE_TYPE *lpAttributeInfo,
+                                                         DWORD dwError);
+
+/* dwBufferLength counts characters of the set (WCHARs for W); without an enumerator the
+ * blocks' text ("+NAME:" and its lines) is copied NUL-terminated and
+ * *lpdwCharactersReturned gets its length without the NUL (ERROR_INSUFFICIENT_BUFFER: the
+ * characters needed, NUL included). */
+BOOL HINTERNET_API GopherGetAttributeW(HINTERNET hConnect, LPCWSTR lpszLocator,
+                                       LPCWSTR lpszAttributeName, LPBYTE lpBuffer,
+                                       DWORD dwBufferLength, LPDWORD lpdwCharactersReturned,
+                                       GOPHER_ATTRIBUTE_ENUMERATOR lpfnEnumerator,
+                                       DWORD_PTR dwContext);
+BOOL HINTERNET_API GopherGetAttributeA(HINTERNET hConnect, LPCSTR lpszLocator,
+                                       LPCSTR lpszAttributeName, LPBYTE lpBuffer,
+                                       DWORD dwBufferLength, LPDWORD lpdwCharactersReturned,
+                                       GOPHER_ATTRIBUTE_ENUMERATOR lpfnEnumerator,
+                                       DWORD_PTR dwContext);
 BOOL HINTERNET_API GopherGetLocatorTypeW(LPCWSTR lpszLocator, LPDWORD lpdwGopherType);
 BOOL HINTERNET_API GopherGetLocatorTypeA(LPCSTR lpszLocator, LPDWORD lpdwGopherType);
 HINTERNET HINTERNET_API GopherFindFirstFileW(HINTERNET hConnect, LPCWSTR lpszLocator,

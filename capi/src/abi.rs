@@ -74,6 +74,11 @@ abi_fn_type!(
     InternetStatusCallback = fn(*const core::ffi::c_void, usize, u32, *const core::ffi::c_void, u32)
 );
 abi_fn_type!(
+    /// `GOPHER_ATTRIBUTE_ENUMERATOR` in this build's convention: `BOOL (const
+    /// GOPHER_ATTRIBUTE_TYPE *lpAttributeInfo, DWORD dwError)`; FALSE stops the enumeration.
+    GopherAttributeEnumerator = fn(*const windows_sys::Win32::Networking::WinInet::GOPHER_ATTRIBUTE_TYPE, u32) -> i32
+);
+abi_fn_type!(
     /// The host's `set_last_error` hook: `void (DWORD)`.
     SetLastErrorHook = fn(u32)
 );

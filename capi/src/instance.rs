@@ -4,9 +4,8 @@
 //! Owns one lazily created [`WinHttp`], whose runtime threads (the I/O thread and the
 //! delivery threads that run status callbacks) are created through
 //! [`crate::host::thread_spawner`] (the host's `create_thread` hook when installed, else
-//! `std::thread`), and one lazily created [`WinInet`] (its threads are `std::thread`s: the
-//! typed WinINet API takes no thread spawner yet, so WinINet callbacks run on threads the
-//! host did not create).
+//! `std::thread`), and one lazily created [`WinInet`] whose runtime threads are created the
+//! same way (so WinINet status callbacks for pending operations also run on host threads).
 //!
 //! Invariants:
 //! * each export holds an `Arc` of the instance for the duration of its call, so an instance
@@ -96,7 +95,14 @@ pub fn winhttp() -> Result<Arc<WinHttp>, u32> {
 
 /// The process-wide WinINet instance, created on first use.
 pub fn wininet() -> Arc<WinInet> {
-    get_or_create(&WININET, || Some(WinInet::new())).unwrap_or_else(|| Arc::new(WinInet::new()))
+    let make = || {
+        let config = RuntimeConfig {
+            spawner: Arc::new(HostSpawner(thread_spawner())),
+            ..WinInet::default_runtime()
+        };
+        WinInet::with_runtime(hinternet_net::wininet::cache::Storage::Memory, config)
+    };
+    get_or_create(&WININET, || Some(make())).unwrap_or_else(|| Arc::new(make()))
 }
 
 /// Takes the instance out of `slot` when it is idle (`is_empty`, no other holder).

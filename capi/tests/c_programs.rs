@@ -321,9 +321,21 @@ fn wininet_send_request_ex_upload_from_c() {
 }
 
 #[test]
+fn wininet_async_send_request_ex_with_initial_bytes_from_c() {
+    let server = hinternet_testservers::http::start();
+    wininet_program("upload-async", server.addr().port());
+}
+
+#[test]
 fn wininet_async_open_url_with_callbacks_from_c() {
     let server = hinternet_testservers::http::start();
     wininet_program("async", server.addr().port());
+}
+
+#[test]
+fn wininet_async_callbacks_on_host_created_threads_from_c() {
+    let server = hinternet_testservers::http::start();
+    wininet_program("async-hooks", server.addr().port());
 }
 
 #[test]
@@ -333,9 +345,21 @@ fn wininet_ftp_download_and_listing_from_c() {
 }
 
 #[test]
+fn wininet_async_ftp_current_directory_from_c() {
+    let server = hinternet_testservers::ftp::start(Vec::new());
+    wininet_program("ftp-async", server.handle.addr().port());
+}
+
+#[test]
 fn wininet_gopher_menu_from_c() {
     let server = hinternet_testservers::gopher::start();
     wininet_program("gopher", server.addr().port());
+}
+
+#[test]
+fn wininet_gopher_attributes_from_c() {
+    let server = hinternet_testservers::gopher::start();
+    wininet_program("gopher-attributes", server.addr().port());
 }
 
 #[test]

@@ -215,6 +215,9 @@ pub struct RequestView {
     pub url: String,
     /// The server's certificates (DER), once connected over TLS.
     pub certificates: Vec<Vec<u8>>,
+    /// The local and remote socket addresses of the connection, once one was made
+    /// (`WINHTTP_OPTION_CONNECTION_INFO`).
+    pub addresses: Option<crate::winhttp::options::ConnectionInfo>,
 }
 
 impl RequestView {
@@ -226,6 +229,7 @@ impl RequestView {
             verb: req.verb.clone(),
             url: req.url(),
             certificates: req.peer_certificates(),
+            addresses: req.connection_addresses(),
         }
     }
 }
@@ -727,6 +731,10 @@ async fn request_task(
             // The connection went back to the pool; its certificates still answer
             // SERVER_CERT_CONTEXT for this request.
             now.certificates = std::mem::take(&mut view.certificates);
+        }
+        if now.addresses.is_none() && now.url == view.url {
+            // Likewise the addresses of the connection this request used.
+            now.addresses = view.addresses;
         }
         *view = now;
     }

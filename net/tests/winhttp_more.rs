@@ -330,3 +330,42 @@ fn a_request_closed_from_inside_its_callback_gets_one_handle_closing() {
     assert_eq!(seq.iter().filter(|s| **s == "HANDLE_CLOSING").count(), 1);
     assert_eq!(seq.last(), Some(&"HANDLE_CLOSING"));
 }
+
+/// `WINHTTP_OPTION_CONNECTION_INFO`: refused before a connection exists, then the local and
+/// remote socket addresses of the request's connection (also after the body is read and the
+/// connection went back to the pool).
+#[test]
+fn connection_info_holds_the_request_connection_addresses() {
+    let server = server::start();
+    let api = WinHttp::new().expect("runtime");
+    let session = api.open(None, 0, None, None, 0).ret;
+    let connect = api.connect(session, Some("127.0.0.1"), server.port()).ret;
+    let request = api
+        .open_request(connect, None, Some("/fixed"), None, None, &[], 0)
+        .ret;
+    let before = api.query_option(request, wh::WINHTTP_OPTION_CONNECTION_INFO, Some(264));
+    assert_eq!(
+        (before.ret, before.last_error),
+        (false, Some(wh::ERROR_WINHTTP_INCORRECT_HANDLE_STATE))
+    );
+    assert!(api.send_request(request, None, &[], 0, None).ret);
+    let check = |when: &str| {
+        let q = api.query_option(request, wh::WINHTTP_OPTION_CONNECTION_INFO, Some(264));
+        assert!(q.ret, "{when}: {:?}", q.last_error);
+        let Some(OptionValue::Connection(info)) = q.out.value else {
+            panic!("{when}: {:?}", q.out.value);
+        };
+        assert_eq!(info.remote, server.addr(), "{when}");
+        assert!(info.local.ip().is_loopback(), "{when}: {info:?}");
+        assert_ne!(info.local.port(), 0, "{when}");
+        assert_ne!(info.local.port(), server.port(), "{when}");
+    };
+    check("after the send");
+    assert!(api.receive_response(request).ret);
+    let _ = read_all(&api, request);
+    check("after the body");
+    for h in [request, connect, session] {
+        assert!(api.close_handle(h).ret);
+    }
+    finish(&api);
+}

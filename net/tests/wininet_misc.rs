@@ -155,3 +155,74 @@ fn handleless_functions() {
     assert_eq!(none.last_error, Some(ERROR_INVALID_PARAMETER));
     finish(&api);
 }
+
+/// Counts the threads it is asked for, and creates them (or refuses every one).
+struct CountingSpawner {
+    spawned: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    refuse: bool,
+}
+
+impl hinternet_net::runtime::ThreadSpawner for CountingSpawner {
+    fn spawn(&self, name: String, body: hinternet_net::runtime::Job) -> std::io::Result<()> {
+        if self.refuse {
+            return Err(std::io::Error::other("refused"));
+        }
+        self.spawned
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        hinternet_net::runtime::ThreadSpawner::spawn(
+            &hinternet_net::runtime::StdSpawner,
+            name,
+            body,
+        )
+    }
+}
+
+/// `WinInet::with_runtime`: the executor's threads come from the given spawner (a host's
+/// thread hook); a spawner that refuses leaves an API whose network calls fail with
+/// `ERROR_INTERNET_INTERNAL_ERROR`.
+#[test]
+fn with_runtime_creates_the_executor_threads_through_the_spawner() {
+    let server = http::start();
+    let spawned = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let config = hinternet_net::runtime::RuntimeConfig {
+        spawner: std::sync::Arc::new(CountingSpawner {
+            spawned: spawned.clone(),
+            refuse: false,
+        }),
+        ..WinInet::default_runtime()
+    };
+    let api = WinInet::with_runtime(hinternet_net::wininet::cache::Storage::Memory, config);
+    // One I/O thread and the default two delivery threads.
+    assert_eq!(spawned.load(std::sync::atomic::Ordering::SeqCst), 3);
+    let root = api
+        .internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0)
+        .ret;
+    let url = format!("http://127.0.0.1:{}/fixed", server.port());
+    let h = api.internet_open_url(root, &url, None, 0, 0);
+    assert_ne!(h.ret, HandleValue::NULL, "{:?}", h.last_error);
+    let buf = VecBuffer::new(64);
+    let read = api.internet_read_file(h.ret, buf.clone(), slot());
+    assert!(read.ret, "{:?}", read.last_error);
+    assert_eq!(buf.prefix(read.out as usize), http::FIXED_BODY);
+    api.internet_close_handle(h.ret);
+    api.internet_close_handle(root);
+    finish(&api);
+
+    let refused = hinternet_net::runtime::RuntimeConfig {
+        spawner: std::sync::Arc::new(CountingSpawner {
+            spawned: spawned.clone(),
+            refuse: true,
+        }),
+        ..WinInet::default_runtime()
+    };
+    let api = WinInet::with_runtime(hinternet_net::wininet::cache::Storage::Memory, refused);
+    let root = api
+        .internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0)
+        .ret;
+    let h = api.internet_open_url(root, &url, None, 0, 0);
+    assert_eq!(
+        (h.ret, h.last_error),
+        (HandleValue::NULL, Some(wi::ERROR_INTERNET_INTERNAL_ERROR))
+    );
+    api.internet_close_handle(root);
+}

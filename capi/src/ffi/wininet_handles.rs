@@ -27,8 +27,7 @@
 //!   `InternetSetStatusCallbackW` and ANSI for `…A` (bytes with the NUL), IP addresses as
 //!   ANSI strings for both (bytes with the NUL), NULL (0) otherwise.
 //!
-//! Not marshalled yet (each answers `ERROR_NOT_SUPPORTED`, reason in its docs):
-//! `GopherGetAttribute` with an enumerator, `FtpCommand`'s data handle.
+//! Not marshalled yet: `FtpCommand`'s data handle (`*phFtpCommand` stays NULL, see its docs).
 #![allow(unsafe_code)]
 #![allow(non_snake_case)]
 
@@ -38,7 +37,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hinternet_net::ftp::FindData;
-use hinternet_net::gopher::GopherFindData;
+use hinternet_net::gopher::{GopherAttribute, GopherFindData};
 use hinternet_net::headers::{OutBuffer, QueryValue};
 use hinternet_net::wininet::options::{
     self as inet_options, OptionValue, ProxyInfo, QueryBuffer, QueryOutcome, ValueKind,
@@ -51,7 +50,7 @@ use hinternet_net::wininet_api::{
 use windows_sys::core::BOOL;
 use windows_sys::Win32::Foundation::{
     ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_IO_PENDING,
-    ERROR_NOT_SUPPORTED, FALSE, FILETIME, SYSTEMTIME, TRUE,
+    ERROR_SUCCESS, FALSE, FILETIME, SYSTEMTIME, TRUE,
 };
 use windows_sys::Win32::Networking::WinInet as wi;
 use windows_sys::Win32::Networking::WinInet::{
@@ -61,7 +60,7 @@ use windows_sys::Win32::Networking::WinInet::{
 use windows_sys::Win32::Storage::FileSystem::{WIN32_FIND_DATAA, WIN32_FIND_DATAW};
 
 use super::raw;
-use crate::abi::InternetStatusCallback;
+use crate::abi::{GopherAttributeEnumerator, InternetStatusCallback};
 use crate::export;
 use crate::instance::wininet;
 use crate::last_error;
@@ -580,9 +579,9 @@ unsafe fn open_request<T: Unit>(
     })
 }
 
-/// `HttpSendRequestEx{W,A}`: headers and total length from `INTERNET_BUFFERS`; initial body
-/// bytes in it are written after the head (synchronous sessions; an asynchronous session
-/// with initial body bytes answers `ERROR_NOT_SUPPORTED`).
+/// `HttpSendRequestEx{W,A}`: headers, total length and initial body bytes from
+/// `INTERNET_BUFFERS`; the initial bytes go out with the head, in the same (possibly
+/// asynchronous) send.
 ///
 /// # Safety
 /// `buffers_in` NULL or a valid `INTERNET_BUFFERS` of this set with valid pointers.
@@ -610,22 +609,7 @@ unsafe fn send_request_ex<T: Unit, B: Copy>(
                 (headers, body, total)
             }
         };
-        let async_mode = api
-            .engine()
-            .pin(request)
-            .and_then(|p| p.data())
-            .is_some_and(|d| d.async_mode);
-        if !body.is_empty() && async_mode {
-            // The body would have to follow the asynchronous head's completion.
-            return Err(ERROR_NOT_SUPPORTED);
-        }
-        let answer = api.http_send_request_ex(request, headers.as_deref(), total);
-        if answer.ret && !body.is_empty() {
-            let written = api.internet_write_file(request, body);
-            if !written.ret {
-                return Ok(bool_of(&written));
-            }
-        }
+        let answer = api.http_send_request_ex_with_body(request, headers.as_deref(), total, body);
         Ok(bool_of(&answer))
     })
 }
@@ -1061,29 +1045,34 @@ unsafe fn find_next<T: FindStructs>(find: HINTERNET, data: *mut c_void) -> BOOL 
     })
 }
 
-/// Registers the write of an asynchronous find's first entry into the application's
-/// structure `data` (NULL: nothing to write) at the `REQUEST_COMPLETE` of `connect`, where
-/// an asynchronous FTP/Gopher find delivers its handle (WI-R27).
-fn pend_first_entry<E: Clone + Send + 'static>(
+/// Registers the write of a find-first call's first entry (`first`, filled by the typed API
+/// before `REQUEST_COMPLETE`) to `data` for the next `REQUEST_COMPLETE` of `connect`, where
+/// an asynchronous find-first reports (`None`: `data` is NULL, nothing to write).
+///
+/// # Safety
+/// `data` NULL or writable for the structure `write` writes until `REQUEST_COMPLETE`.
+unsafe fn pend_first<E: Clone + Send + 'static>(
     connect: HandleValue,
     data: *mut c_void,
-    first: &Slot<E>,
-    write: fn(*mut c_void, &E),
+    first: Slot<E>,
+    write: unsafe fn(*mut c_void, &E),
 ) -> Option<u64> {
-    (!data.is_null()).then(|| {
-        let out = OutPtr(data);
-        let first = first.clone();
-        pend(
-            connect,
-            Box::new(move || {
-                let out = out;
-                let found = first.lock().unwrap_or_else(PoisonError::into_inner).clone();
-                if let Some(found) = found {
-                    write(out.0, &found);
-                }
-            }),
-        )
-    })
+    if data.is_null() {
+        return None;
+    }
+    let out = OutPtr(data);
+    Some(pend(
+        connect,
+        Box::new(move || {
+            let out = out;
+            let found = first.lock().unwrap_or_else(PoisonError::into_inner).clone();
+            if let Some(found) = found {
+                // SAFETY: the application keeps the structure valid until REQUEST_COMPLETE
+                // (Windows' rule for asynchronous out values).
+                unsafe { write(out.0, &found) };
+            }
+        }),
+    ))
 }
 
 /// `FtpFindFirstFile{W,A}`.
@@ -1102,11 +1091,8 @@ unsafe fn ftp_find_first<T: FindStructs>(
         // SAFETY: forwarded contract.
         let search = unsafe { opt_str(search) };
         let first = slot();
-        let id = pend_first_entry(connect, data, &first, |out, found| {
-            // SAFETY: the application keeps the structure valid until REQUEST_COMPLETE
-            // (Windows' rule for asynchronous out values).
-            unsafe { T::write_ftp(out, found) }
-        });
+        // SAFETY: forwarded contract (asynchronous: valid until REQUEST_COMPLETE).
+        let id = unsafe { pend_first(connect, data, first.clone(), T::write_ftp) };
         let answer =
             api.ftp_find_first_file(connect, search.as_deref(), flags, context as u64, first);
         keep_if_pending(id, &answer);
@@ -1139,11 +1125,8 @@ unsafe fn gopher_find_first<T: FindStructs>(
         // SAFETY: forwarded contract.
         let (locator, search) = unsafe { (opt_str(locator), opt_str(search)) };
         let first = slot();
-        let id = pend_first_entry(connect, data, &first, |out, found| {
-            // SAFETY: the application keeps the structure valid until REQUEST_COMPLETE
-            // (Windows' rule for asynchronous out values).
-            unsafe { T::write_gopher(out, found) }
-        });
+        // SAFETY: forwarded contract (asynchronous: valid until REQUEST_COMPLETE).
+        let id = unsafe { pend_first(connect, data, first.clone(), T::write_gopher) };
         let answer = api.gopher_find_first_file(
             connect,
             locator.as_deref(),
@@ -1165,6 +1148,125 @@ unsafe fn gopher_find_first<T: FindStructs>(
     })
 }
 
+/// The Gopher+ attribute blocks as one text, each block as the server sent it (`+NAME:`,
+/// then its lines).
+fn attribute_text(attributes: &[GopherAttribute]) -> String {
+    attributes
+        .iter()
+        .map(|a| format!("+{}:{}", a.name, a.text))
+        .collect()
+}
+
+/// Hands `attributes` to the application: one enumerator call per block (each block as a
+/// `GOPHER_CATEGORY_ID_UNKNOWN` / `GOPHER_ATTRIBUTE_ID_UNKNOWN` attribute whose `Text` is
+/// the block's text in this character set; FALSE from the enumerator stops), or, without an
+/// enumerator, the text of all blocks NUL-terminated in `buffer` (`capacity` characters)
+/// with its length in characters in `*returned`. A short buffer is
+/// `ERROR_INSUFFICIENT_BUFFER` with the characters needed (NUL included) in `*returned`.
+///
+/// # Safety
+/// `buffer` NULL or writable for `capacity` units; `returned` NULL or writable.
+unsafe fn deliver_attributes<T: Unit>(
+    attributes: &[GopherAttribute],
+    buffer: *mut T,
+    capacity: u32,
+    returned: *mut u32,
+    enumerator: Option<GopherAttributeEnumerator>,
+) -> Result<(), u32> {
+    if let Some(enumerate) = enumerator {
+        for attribute in attributes {
+            let mut text = T::encode(&format!("+{}:{}", attribute.name, attribute.text));
+            text.push(T::default());
+            let info = wi::GOPHER_ATTRIBUTE_TYPE {
+                CategoryId: wi::GOPHER_CATEGORY_ID_UNKNOWN,
+                AttributeId: wi::GOPHER_ATTRIBUTE_ID_UNKNOWN,
+                AttributeType: wi::GOPHER_ATTRIBUTE_TYPE_0 {
+                    Unknown: wi::GOPHER_UNKNOWN_ATTRIBUTE_TYPE {
+                        Text: text.as_mut_ptr().cast(),
+                    },
+                },
+            };
+            // SAFETY: the application's enumerator of this build's convention; `info` and
+            // its text live until it returns.
+            if unsafe { enumerate(&info, ERROR_SUCCESS) } == FALSE {
+                break;
+            }
+        }
+        return Ok(());
+    }
+    let units = T::encode(&attribute_text(attributes));
+    match fit(units.len(), capacity, !buffer.is_null()) {
+        Ok(len) => {
+            // SAFETY: `fit` checked that the text and its NUL fit in `capacity` units.
+            unsafe {
+                raw::copy_z(buffer, &units);
+                raw::write(returned, len);
+            }
+            Ok(())
+        }
+        Err((code, required)) => {
+            // SAFETY: forwarded contract.
+            unsafe { raw::write(returned, required) };
+            Err(code)
+        }
+    }
+}
+
+/// `GopherGetAttribute{W,A}`: the Gopher+ attributes of `locator` (the blocks named by
+/// `name`, all without it). Asynchronous: the buffer or the enumerator is served on the
+/// library's thread just before `REQUEST_COMPLETE` (a short buffer then leaves the buffer
+/// untouched and the characters needed in `*returned`).
+///
+/// # Safety
+/// Strings NULL or NUL-terminated; `buffer` NULL or writable for `capacity` units and
+/// `returned` NULL or writable (until `REQUEST_COMPLETE` when asynchronous).
+#[allow(clippy::too_many_arguments)] // Windows' signature
+unsafe fn gopher_get_attribute<T: Unit + Send>(
+    connect: HINTERNET,
+    locator: *const T,
+    name: *const T,
+    buffer: *mut T,
+    capacity: u32,
+    returned: *mut u32,
+    enumerator: Option<GopherAttributeEnumerator>,
+) -> BOOL {
+    bool_export(|api| {
+        let connect = handle_of(connect)?;
+        // SAFETY: forwarded contract.
+        let (locator, name) = unsafe { (opt_str(locator), opt_str(name)) };
+        let locator = locator.ok_or(ERROR_INVALID_PARAMETER)?;
+        if enumerator.is_none() && returned.is_null() {
+            return Err(ERROR_INVALID_PARAMETER);
+        }
+        let attributes: Slot<Vec<GopherAttribute>> = slot();
+        let (out, count) = (OutPtr(buffer), OutPtr(returned));
+        let pending_attributes = attributes.clone();
+        let id = pend(
+            connect,
+            Box::new(move || {
+                let (out, count) = (out, count);
+                let found = pending_attributes
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone();
+                if let Some(found) = found {
+                    // SAFETY: the application keeps the buffer, count and enumerator valid
+                    // until REQUEST_COMPLETE (Windows' rule for asynchronous out values).
+                    let _ =
+                        unsafe { deliver_attributes(&found, out.0, capacity, count.0, enumerator) };
+                }
+            }),
+        );
+        let answer = api.gopher_get_attribute(connect, &locator, name.as_deref(), attributes);
+        keep_if_pending(Some(id), &answer);
+        if let Some(found) = &answer.out {
+            // SAFETY: forwarded contract.
+            unsafe { deliver_attributes(found, buffer, capacity, returned, enumerator) }?;
+        }
+        Ok(bool_of(&answer))
+    })
+}
+
 /// `FtpGetCurrentDirectory{W,A}`: sizes in characters of the set.
 ///
 /// # Safety
@@ -1179,17 +1281,32 @@ unsafe fn ftp_current_directory<T: Unit>(
         if length.is_null() {
             return Err(ERROR_INVALID_PARAMETER);
         }
-        let answer = api.ftp_get_current_directory(connect, slot());
+        let directory: Slot<String> = slot();
+        let (out, out_length) = (OutPtr(buffer), OutPtr(length));
+        let pending_directory = directory.clone();
+        let id = pend(
+            connect,
+            Box::new(move || {
+                let (out, out_length) = (out, out_length);
+                let found = pending_directory
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .clone();
+                if let Some(dir) = found {
+                    // SAFETY: the application keeps the buffer and the length valid until
+                    // REQUEST_COMPLETE (Windows' rule for asynchronous out values); a short
+                    // buffer then gets only the characters needed in `*length`.
+                    let _ = unsafe { put_text(&dir, out.0, out_length.0) };
+                }
+            }),
+        );
+        let answer = api.ftp_get_current_directory(connect, directory);
+        keep_if_pending(Some(id), &answer);
         match &answer.out {
             Some(dir) => {
                 // SAFETY: forwarded contract.
                 unsafe { put_text(dir, buffer, length) }?;
                 Ok(bool_of(&answer))
-            }
-            None if answer.last_error == Some(ERROR_IO_PENDING) => {
-                // The asynchronous form is not marshalled: its text would have to be sized
-                // into the caller's buffer at completion.
-                Err(ERROR_NOT_SUPPORTED)
             }
             None => Ok(bool_of(&answer)),
         }
@@ -1949,8 +2066,8 @@ export! {
     }
 
     /// `BOOL FtpGetCurrentDirectoryW(HINTERNET hConnect, LPWSTR lpszCurrentDirectory,
-    /// LPDWORD lpdwCurrentDirectory)`: sizes in WCHARs (standard rule). The asynchronous
-    /// form answers `ERROR_NOT_SUPPORTED`.
+    /// LPDWORD lpdwCurrentDirectory)`: sizes in WCHARs (standard rule). Asynchronous: the
+    /// text and its length are written just before `REQUEST_COMPLETE`.
     ///
     /// # Safety
     /// The buffer NULL or writable for `*lpdwCurrentDirectory` WCHARs.
@@ -2066,6 +2183,39 @@ export! {
     fn GopherGetLocatorTypeA(lpszLocator: *const u8, lpdwGopherType: *mut u32) -> BOOL {
         // SAFETY: forwarded contract.
         unsafe { gopher_locator_type(opt_str(lpszLocator), lpdwGopherType) }
+    }
+
+    /// `BOOL GopherGetAttributeW(HINTERNET hConnect, LPCWSTR lpszLocator,
+    /// LPCWSTR lpszAttributeName, LPBYTE lpBuffer, DWORD dwBufferLength,
+    /// LPDWORD lpdwCharactersReturned, GOPHER_ATTRIBUTE_ENUMERATOR lpfnEnumerator,
+    /// DWORD_PTR dwContext)`: `dwBufferLength` in WCHARs.
+    ///
+    /// # Safety
+    /// Strings NULL or NUL-terminated; `lpBuffer` NULL or writable for `dwBufferLength`
+    /// WCHARs; `lpdwCharactersReturned` NULL or writable; `lpfnEnumerator` NULL or a
+    /// `GOPHER_ATTRIBUTE_ENUMERATOR` of this build's convention.
+    fn GopherGetAttributeW(hConnect: HINTERNET, lpszLocator: *const u16,
+        lpszAttributeName: *const u16, lpBuffer: *mut u8, dwBufferLength: u32,
+        lpdwCharactersReturned: *mut u32, lpfnEnumerator: Option<GopherAttributeEnumerator>,
+        dwContext: usize) -> BOOL {
+        let _ = dwContext; // the connect handle's context is the one notified
+        // SAFETY: forwarded contract.
+        unsafe { gopher_get_attribute(hConnect, lpszLocator, lpszAttributeName,
+            lpBuffer.cast::<u16>(), dwBufferLength, lpdwCharactersReturned, lpfnEnumerator) }
+    }
+
+    /// `BOOL GopherGetAttributeA(...)`: `dwBufferLength` in bytes.
+    ///
+    /// # Safety
+    /// As [`GopherGetAttributeW`].
+    fn GopherGetAttributeA(hConnect: HINTERNET, lpszLocator: *const u8,
+        lpszAttributeName: *const u8, lpBuffer: *mut u8, dwBufferLength: u32,
+        lpdwCharactersReturned: *mut u32, lpfnEnumerator: Option<GopherAttributeEnumerator>,
+        dwContext: usize) -> BOOL {
+        let _ = dwContext; // the connect handle's context is the one notified
+        // SAFETY: forwarded contract.
+        unsafe { gopher_get_attribute(hConnect, lpszLocator, lpszAttributeName, lpBuffer,
+            dwBufferLength, lpdwCharactersReturned, lpfnEnumerator) }
     }
 
     /// `HINTERNET GopherFindFirstFileW(HINTERNET hConnect, LPCWSTR lpszLocator,

@@ -731,25 +731,33 @@ static void proxy(void) {
     HINTERNET connect = WinHttpConnect(session, u"127.0.0.1", port, 0);
     HINTERNET request = WinHttpOpenRequest(connect, u"GET", u"/bytes?n=20000", NULL, NULL,
                                            NULL, 0);
-    CHECK(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) &&
-              WinHttpReceiveResponse(request, NULL),
-          "GET");
-    /* The typed API answers WINHTTP_OPTION_CONNECTION_INFO only once the network layer has
-     * recorded the connection's addresses (which it does not do yet: then
-     * ERROR_WINHTTP_INCORRECT_HANDLE_STATE); when it does, the structure must be Windows'. */
+    /* WINHTTP_OPTION_CONNECTION_INFO: refused before a connection exists (as Windows),
+     * then the local and remote addresses of the request's connection. */
     WINHTTP_CONNECTION_INFO info;
     memset(&info, 0, sizeof info);
     size = sizeof info;
-    if (WinHttpQueryOption(request, WINHTTP_OPTION_CONNECTION_INFO, &info, &size)) {
-        const unsigned char *remote = (const unsigned char *)&info.RemoteAddress;
-        CHECK(info.cbSize == sizeof info && info.RemoteAddress.ss_family == AF_INET &&
-                  remote[2] * 256 + remote[3] == port && remote[4] == 127 && remote[7] == 1,
-              "WINHTTP_OPTION_CONNECTION_INFO (cbSize %u, family %u)", info.cbSize,
-              info.RemoteAddress.ss_family);
-    } else {
-        CHECK(hinternet_get_last_error() == ERROR_WINHTTP_INCORRECT_HANDLE_STATE,
-              "WINHTTP_OPTION_CONNECTION_INFO refused");
-    }
+    CHECK(!WinHttpQueryOption(request, WINHTTP_OPTION_CONNECTION_INFO, &info, &size) &&
+              hinternet_get_last_error() == ERROR_WINHTTP_INCORRECT_HANDLE_STATE,
+          "WINHTTP_OPTION_CONNECTION_INFO before the send");
+    CHECK(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0) &&
+              WinHttpReceiveResponse(request, NULL),
+          "GET");
+    size = sizeof info;
+    CHECK(WinHttpQueryOption(request, WINHTTP_OPTION_CONNECTION_INFO, &info, &size) &&
+              size == sizeof info,
+          "WINHTTP_OPTION_CONNECTION_INFO after the send (size %u)", size);
+    /* SOCKADDR_IN: family, port (network order), address. */
+    const unsigned char *remote = (const unsigned char *)&info.RemoteAddress;
+    const unsigned char *local = (const unsigned char *)&info.LocalAddress;
+    unsigned remote_port = remote[2] * 256u + remote[3], local_port = local[2] * 256u + local[3];
+    CHECK(info.cbSize == sizeof info && info.RemoteAddress.ss_family == AF_INET &&
+              remote_port == port && remote[4] == 127 && remote[5] == 0 && remote[6] == 0 &&
+              remote[7] == 1,
+          "remote address (cbSize %u, family %u, port %u)", info.cbSize,
+          info.RemoteAddress.ss_family, remote_port);
+    CHECK(info.LocalAddress.ss_family == AF_INET && local[4] == 127 && local[7] == 1 &&
+              local_port != 0 && local_port != port,
+          "local address (family %u, port %u)", info.LocalAddress.ss_family, local_port);
     /* WinHttpQueryHeadersEx: size, then the array and its strings in one buffer. */
     DWORD ex_len = 0, ex_count = 0;
     WINHTTP_EXTENDED_HEADER *ex = NULL;

@@ -9,21 +9,33 @@
  *                         InternetQueryOptionA/W user agent sizes, InternetOpenUrlA
  *   wininet upload PORT   HttpSendRequestExW + 3 x InternetWriteFile + HttpEndRequestW to
  *                         /echo; the echoed body must match
+ *   wininet upload-async PORT  the upload in an INTERNET_FLAG_ASYNC session with 1000 initial
+ *                         body bytes in INTERNET_BUFFERS.lpvBuffer, then 2 x InternetWriteFile
  *   wininet async PORT    an INTERNET_FLAG_ASYNC root: InternetOpenUrlW answers NULL +
  *                         ERROR_IO_PENDING, the handle arrives in REQUEST_COMPLETE's
  *                         INTERNET_ASYNC_RESULT; reads that pend complete the same way
+ *   wininet async-hooks PORT  the async GET with host hooks installed first: every
+ *                         REQUEST_COMPLETE callback must run on a thread created through
+ *                         the host's create_thread hook
  *   wininet ftp PORT      InternetOpenUrlW ftp:// download of /readme.txt; InternetConnectW
  *                         FTP: FtpFindFirstFileW/A + InternetFindNextFileW on /pub,
  *                         FtpGetCurrentDirectoryW/A (short buffer), FtpOpenFileW +
  *                         FtpGetFileSize + read, InternetGetLastResponseInfoW/A
+ *   wininet ftp-async PORT  FtpGetCurrentDirectoryW in an INTERNET_FLAG_ASYNC session: FALSE +
+ *                         ERROR_IO_PENDING, the text and its length written by REQUEST_COMPLETE
  *   wininet gopher PORT   GopherFindFirstFileW + InternetFindNextFileW over the root menu,
  *                         GopherFindFirstFileA, GopherCreateLocatorA/W +
  *                         GopherGetLocatorTypeW, GopherOpenFileW of /about.txt
+ *   wininet gopher-attributes PORT  GopherGetAttributeW/A on a Gopher+ locator: one block
+ *                         and all blocks into a buffer (short buffer: needed size), the
+ *                         enumerator (every block, and stopping at FALSE), a non-Gopher+
+ *                         locator
  *   wininet errors PORT   bad handles, NULL out pointers, short buffers: exact last errors
  *
  * Prints "N passed, M failed"; exits 1 when any check failed.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,7 +154,9 @@ static void ansi(void) {
     HINTERNET root = InternetOpenA("agent-\xc3\xa9", INTERNET_OPEN_TYPE_DIRECT, NULL, NULL, 0);
     CHECK(root != NULL, "InternetOpenA");
 
-    /* The user agent: A sizes in bytes of UTF-8 ("agent-é" = 8 bytes), W in bytes too. */
+    /* The user agent (Wine's test_InternetQueryOptionA rule): a short buffer asks for bytes
+     * with the terminator (A: 9 bytes of UTF-8 for "agent-é"; W: 16), a copy reports
+     * characters without it (A: 8 bytes, W: 7 WCHARs). */
     char agent[16];
     DWORD len = 4;
     CHECK(!InternetQueryOptionA(root, INTERNET_OPTION_USER_AGENT, agent, &len) &&
@@ -158,8 +172,7 @@ static void ansi(void) {
               hinternet_get_last_error() == ERROR_INSUFFICIENT_BUFFER && len == 16,
           "short W user agent: len %u", len);
     len = sizeof wagent;
-    /* The typed API reports the W length in bytes (14); Wine's tests expect WCHARs (7). */
-    CHECK(InternetQueryOptionW(root, INTERNET_OPTION_USER_AGENT, wagent, &len) && len == 14 &&
+    CHECK(InternetQueryOptionW(root, INTERNET_OPTION_USER_AGENT, wagent, &len) && len == 7 &&
               wagent[6] == 0xe9 && wagent[7] == 0,
           "W user agent: len %u", len);
     DWORD timeout = 12345;
@@ -256,6 +269,55 @@ static atomic_int completes, created, closing, bad_payload;
 static atomic_uintptr_t url_handle, created_value;
 static atomic_uint last_async_error;
 
+/* Host hooks (async-hooks mode): threads created by "the host" mark themselves. */
+static _Thread_local int on_host_thread;
+static atomic_int host_threads, completes_off_host_thread, completes_on_main_thread;
+static int hooks_installed;
+static pthread_t main_thread;
+
+struct host_start {
+    hinternet_thread_start_routine start;
+    void *parameter;
+};
+
+static void *host_thread_main(void *arg) {
+    struct host_start s = *(struct host_start *)arg;
+    free(arg);
+    on_host_thread = 1;
+    s.start(s.parameter);
+    return NULL;
+}
+
+static int32_t HINTERNET_CALLBACK host_create_thread(hinternet_thread_start_routine start,
+                                                     void *parameter) {
+    struct host_start *s = malloc(sizeof *s);
+    if (s == NULL) return 0;
+    s->start = start;
+    s->parameter = parameter;
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    int rc = pthread_create(&thread, &attr, host_thread_main, s);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        free(s);
+        return 0;
+    }
+    atomic_fetch_add(&host_threads, 1);
+    return 1;
+}
+
+static void install_hooks(void) {
+    struct hinternet_host_hooks hooks;
+    memset(&hooks, 0, sizeof hooks);
+    hooks.version = HINTERNET_HOST_HOOKS_VERSION;
+    hooks.size = sizeof hooks;
+    hooks.create_thread = host_create_thread;
+    CHECK(hinternet_set_host_hooks(&hooks) == TRUE, "hinternet_set_host_hooks");
+    hooks_installed = 1;
+}
+
 static void HINTERNET_API on_status(HINTERNET h, DWORD_PTR context, DWORD status, LPVOID info,
                                     DWORD info_len) {
     (void)h;
@@ -264,6 +326,14 @@ static void HINTERNET_API on_status(HINTERNET h, DWORD_PTR context, DWORD status
                 (unsigned long)context, info_len);
     switch (status) {
     case INTERNET_STATUS_REQUEST_COMPLETE: {
+        if (hooks_installed && !on_host_thread) {
+            /* The application's own thread (inside a call) or a thread nobody asked the
+             * host for: only the latter breaks the hook's promise. */
+            if (pthread_equal(pthread_self(), main_thread))
+                atomic_fetch_add(&completes_on_main_thread, 1);
+            else
+                atomic_fetch_add(&completes_off_host_thread, 1);
+        }
         if (context != 42) atomic_fetch_add(&bad_payload, 1);
         if (info == NULL || info_len != sizeof(INTERNET_ASYNC_RESULT)) {
             atomic_fetch_add(&bad_payload, 1);
@@ -351,6 +421,202 @@ static void async_get(void) {
     CHECK(atomic_load(&closing) == 1, "HANDLE_CLOSING x%d", atomic_load(&closing));
     CHECK(atomic_load(&created) == 1 && atomic_load(&created_value) == (uintptr_t)req,
           "HANDLE_CREATED x%d", atomic_load(&created));
+    CHECK(atomic_load(&bad_payload) == 0, "bad payloads: %d", atomic_load(&bad_payload));
+}
+
+/* The async GET with the host's create_thread hook: the completions of pending operations
+ * are reported from the library's delivery threads, which the host must have created. */
+static void async_get_on_host_threads(void) {
+    main_thread = pthread_self();
+    install_hooks();
+    async_get();
+    CHECK(atomic_load(&host_threads) > 0, "threads created through the hook: %d",
+          atomic_load(&host_threads));
+    /* Library threads are host threads: no REQUEST_COMPLETE on any other thread but the
+     * application's own, and at least one (the open's) on a host thread. */
+    int completes_total = atomic_load(&completes);
+    int on_main = atomic_load(&completes_on_main_thread);
+    CHECK(completes_total > 0 && atomic_load(&completes_off_host_thread) == 0,
+          "%d of %d REQUEST_COMPLETE callbacks on threads the host did not create",
+          atomic_load(&completes_off_host_thread), completes_total);
+    CHECK(completes_total > on_main, "%d of %d REQUEST_COMPLETE callbacks on host threads",
+          completes_total - on_main, completes_total);
+    printf("async-hooks: %d REQUEST_COMPLETE, %d on the calling thread, %d host threads\n",
+           completes_total, on_main, atomic_load(&host_threads));
+}
+
+/* FtpGetCurrentDirectoryW in an asynchronous session: the directory and its length arrive
+ * with REQUEST_COMPLETE (delivered on the connect handle, with its context). */
+static void ftp_async(void) {
+    HINTERNET root = InternetOpenW(u"hinternet-c", INTERNET_OPEN_TYPE_DIRECT, NULL, NULL,
+                                   INTERNET_FLAG_ASYNC);
+    CHECK(root != NULL, "InternetOpenW async");
+    InternetSetStatusCallbackW(root, on_status);
+    HINTERNET conn = InternetConnectW(root, u"127.0.0.1", port, u"user", u"secret",
+                                      INTERNET_SERVICE_FTP, INTERNET_FLAG_PASSIVE, 42);
+    CHECK(conn != NULL, "InternetConnectW FTP (async root)");
+    WCHAR dir[32];
+    for (size_t i = 0; i < 32; i++) dir[i] = 0xffff;
+    DWORD len = 32;
+    int before = atomic_load(&completes);
+    BOOL done = FtpGetCurrentDirectoryW(conn, dir, &len);
+    if (!done) {
+        CHECK(hinternet_get_last_error() == ERROR_IO_PENDING, "pends");
+        CHECK(wait_completes(before + 1), "REQUEST_COMPLETE");
+        CHECK(atomic_load(&last_async_error) == 0, "async error %u",
+              atomic_load(&last_async_error));
+    }
+    CHECK(dir[0] == '/' && wlen(dir) == len && len > 0 && len < 32,
+          "directory of %u characters (completed %s)", len, done ? "inline" : "async");
+    CHECK(InternetCloseHandle(conn) && InternetCloseHandle(root), "close");
+    for (int k = 0; k < 500 && atomic_load(&closing) < 1; k++) sleep_ms(10);
+    CHECK(atomic_load(&bad_payload) == 0, "bad payloads: %d", atomic_load(&bad_payload));
+}
+
+/* ---- Gopher+ attributes ---- */
+
+static int attribute_calls, admin_blocks, stop_after;
+
+static int wstarts(const WCHAR *s, const char *prefix) {
+    for (; *prefix; s++, prefix++)
+        if (*s != (WCHAR)(unsigned char)*prefix) return 0;
+    return 1;
+}
+
+static BOOL HINTERNET_API on_attribute(GOPHER_ATTRIBUTE_TYPE *info, DWORD error) {
+    attribute_calls++;
+    const WCHAR *text = (const WCHAR *)info->AttributeType.Unknown.Text;
+    if (error == ERROR_SUCCESS && info->CategoryId == GOPHER_CATEGORY_ID_UNKNOWN &&
+        info->AttributeId == GOPHER_ATTRIBUTE_ID_UNKNOWN && text != NULL &&
+        wstarts(text, "+ADMIN:"))
+        admin_blocks++;
+    return attribute_calls < stop_after;
+}
+
+static void gopher_attributes(void) {
+    HINTERNET root = InternetOpenW(u"hinternet-c", INTERNET_OPEN_TYPE_DIRECT, NULL, NULL, 0);
+    HINTERNET conn = InternetConnectW(root, u"127.0.0.1", port, NULL, NULL,
+                                      INTERNET_SERVICE_GOPHER, 0, 0);
+    CHECK(conn != NULL, "InternetConnectW gopher");
+    WCHAR plus[256], about[256];
+    char plus_a[256];
+    DWORD len = 256;
+    CHECK(GopherCreateLocatorW(u"127.0.0.1", port, u"plus", u"/plus.txt",
+                               GOPHER_TYPE_TEXT_FILE | GOPHER_TYPE_GOPHER_PLUS, plus, &len),
+          "Gopher+ locator");
+    len = 256;
+    CHECK(GopherCreateLocatorA("127.0.0.1", port, "plus", "/plus.txt",
+                               GOPHER_TYPE_TEXT_FILE | GOPHER_TYPE_GOPHER_PLUS, plus_a, &len),
+          "Gopher+ locator A");
+    len = 256;
+    CHECK(GopherCreateLocatorW(u"127.0.0.1", port, u"About", u"/about.txt",
+                               GOPHER_TYPE_TEXT_FILE, about, &len),
+          "plain locator");
+
+    /* One block, W: a short buffer asks for the characters needed, NUL included. */
+    WCHAR wbuf[512];
+    DWORD got = 0;
+    CHECK(!GopherGetAttributeW(conn, plus, u"+ADMIN", (LPBYTE)wbuf, 4, &got, NULL, 0) &&
+              hinternet_get_last_error() == ERROR_INSUFFICIENT_BUFFER && got > 4,
+          "short W buffer: %u", got);
+    DWORD needed = got;
+    got = 0;
+    CHECK(GopherGetAttributeW(conn, plus, u"+ADMIN", (LPBYTE)wbuf, 512, &got, NULL, 0) &&
+              got + 1 == needed && wlen(wbuf) == got && wstarts(wbuf, "+ADMIN:"),
+          "W +ADMIN: %u characters", got);
+    int has_admin_line = 0;
+    for (DWORD i = 0; i + 10 <= got; i++)
+        if (wstarts(wbuf + i, "Test Admin")) has_admin_line = 1;
+    CHECK(has_admin_line, "the ADMIN block's text");
+
+    /* All blocks, A. */
+    char abuf[1024];
+    got = 0;
+    CHECK(GopherGetAttributeA(conn, plus_a, NULL, (LPBYTE)abuf, sizeof abuf, &got, NULL, 0) &&
+              got == strlen(abuf) && strstr(abuf, "+INFO:") && strstr(abuf, "+ADMIN:") &&
+              strstr(abuf, "+ABSTRACT:"),
+          "A all blocks: %u bytes", got);
+
+    /* The enumerator: every block, then stopping at the first FALSE. */
+    attribute_calls = admin_blocks = 0;
+    stop_after = 100;
+    CHECK(GopherGetAttributeW(conn, plus, NULL, NULL, 0, NULL, on_attribute, 0) &&
+              attribute_calls == 3 && admin_blocks == 1,
+          "enumerator: %d calls, %d ADMIN", attribute_calls, admin_blocks);
+    attribute_calls = admin_blocks = 0;
+    stop_after = 1;
+    CHECK(GopherGetAttributeW(conn, plus, NULL, NULL, 0, NULL, on_attribute, 0) &&
+              attribute_calls == 1,
+          "enumerator stops: %d calls", attribute_calls);
+
+    /* A locator without the Gopher+ flag, and bad parameters. */
+    got = 0;
+    CHECK(!GopherGetAttributeW(conn, about, NULL, (LPBYTE)wbuf, 512, &got, NULL, 0) &&
+              hinternet_get_last_error() == ERROR_GOPHER_NOT_GOPHER_PLUS,
+          "not Gopher+");
+    CHECK(!GopherGetAttributeW(conn, NULL, NULL, (LPBYTE)wbuf, 512, &got, NULL, 0) &&
+              hinternet_get_last_error() == ERROR_INVALID_PARAMETER,
+          "NULL locator");
+    CHECK(!GopherGetAttributeW(conn, plus, NULL, (LPBYTE)wbuf, 512, NULL, NULL, 0) &&
+              hinternet_get_last_error() == ERROR_INVALID_PARAMETER,
+          "NULL count without an enumerator");
+    CHECK(InternetCloseHandle(conn) && InternetCloseHandle(root), "close");
+}
+
+/* The upload in an asynchronous session, the first 1000 bytes in INTERNET_BUFFERS. */
+static int settle_async(BOOL ok, int before, const char *what) {
+    if (ok) return 1;
+    if (hinternet_get_last_error() != ERROR_IO_PENDING) {
+        CHECK(0, "%s failed", what);
+        return 0;
+    }
+    int done = wait_completes(before + 1) && atomic_load(&last_async_error) == 0;
+    CHECK(done, "%s: REQUEST_COMPLETE error %u", what, atomic_load(&last_async_error));
+    return done;
+}
+
+static void upload_async(void) {
+    HINTERNET root = InternetOpenW(u"hinternet-c", INTERNET_OPEN_TYPE_DIRECT, NULL, NULL,
+                                   INTERNET_FLAG_ASYNC);
+    InternetSetStatusCallbackW(root, on_status);
+    HINTERNET conn = InternetConnectW(root, u"127.0.0.1", port, NULL, NULL,
+                                      INTERNET_SERVICE_HTTP, 0, 0);
+    HINTERNET req = HttpOpenRequestW(conn, u"POST", u"/echo", NULL, NULL, NULL, 0, 42);
+    CHECK(req != NULL, "HttpOpenRequestW POST");
+    static unsigned char body[3000];
+    for (int i = 0; i < 3000; i++) body[i] = (unsigned char)('a' + i % 23);
+    INTERNET_BUFFERSW in;
+    memset(&in, 0, sizeof in);
+    in.dwStructSize = sizeof in;
+    in.lpvBuffer = body;
+    in.dwBufferLength = 1000;
+    in.dwBufferTotal = 3000;
+    int before = atomic_load(&completes);
+    int ok = settle_async(HttpSendRequestExW(req, &in, NULL, 0, 42), before,
+                          "HttpSendRequestExW with initial bytes");
+    for (int k = 1; ok && k < 3; k++) {
+        DWORD written = 0;
+        before = atomic_load(&completes);
+        ok = settle_async(InternetWriteFile(req, body + 1000 * k, 1000, &written), before,
+                          "InternetWriteFile");
+        CHECK(ok && written == 1000, "InternetWriteFile %d: %u", k, written);
+    }
+    before = atomic_load(&completes);
+    ok = ok && settle_async(HttpEndRequestW(req, NULL, 0, 42), before, "HttpEndRequestW");
+    static unsigned char echo[5000];
+    size_t total = 0;
+    int done = 0;
+    for (int k = 0; ok && k < 10000 && !done && total + 1024 <= sizeof echo; k++) {
+        DWORD n = 0xdeadbeef;
+        before = atomic_load(&completes);
+        if (!settle_async(InternetReadFile(req, echo + total, 1024, &n), before, "read")) break;
+        if (n == 0xdeadbeef || n > 1024) break;
+        if (n == 0) done = 1;
+        total += n;
+    }
+    CHECK(done && total == 3000 && memcmp(echo, body, 3000) == 0, "echoed %zu bytes", total);
+    CHECK(InternetCloseHandle(req) && InternetCloseHandle(conn) && InternetCloseHandle(root),
+          "close");
     CHECK(atomic_load(&bad_payload) == 0, "bad payloads: %d", atomic_load(&bad_payload));
 }
 
@@ -585,7 +851,7 @@ static void errors(void) {
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: %s http|ansi|upload|async|ftp|gopher|errors PORT\n", argv[0]);
+        fprintf(stderr, "usage: %s http|ansi|upload|upload-async|async|async-hooks|ftp|ftp-async|gopher|gopher-attributes|errors PORT\n", argv[0]);
         return 2;
     }
     port = (INTERNET_PORT)atoi(argv[2]);
@@ -595,12 +861,20 @@ int main(int argc, char **argv) {
         ansi();
     else if (strcmp(argv[1], "upload") == 0)
         upload();
+    else if (strcmp(argv[1], "upload-async") == 0)
+        upload_async();
     else if (strcmp(argv[1], "async") == 0)
         async_get();
+    else if (strcmp(argv[1], "async-hooks") == 0)
+        async_get_on_host_threads();
     else if (strcmp(argv[1], "ftp") == 0)
         ftp();
     else if (strcmp(argv[1], "gopher") == 0)
         gopher();
+    else if (strcmp(argv[1], "ftp-async") == 0)
+        ftp_async();
+    else if (strcmp(argv[1], "gopher-attributes") == 0)
+        gopher_attributes();
     else if (strcmp(argv[1], "errors") == 0)
         errors();
     else

@@ -569,6 +569,16 @@ impl RequestState {
             .unwrap_or_default()
     }
 
+    /// The local and remote socket addresses of the connection held (`None` without a
+    /// socket connection).
+    pub fn connection_addresses(&self) -> Option<crate::winhttp::options::ConnectionInfo> {
+        let connection = self.exchange.as_ref()?.connection();
+        Some(crate::winhttp::options::ConnectionInfo {
+            local: connection.local_addr()?,
+            remote: connection.peer_addr()?,
+        })
+    }
+
     /// Whether the request headers ask for the connection to close (`Connection: close` or
     /// `Proxy-Connection: close`): only then are CLOSING_CONNECTION / CONNECTION_CLOSED
     /// reported (Wine's `finished_reading`).

@@ -194,6 +194,9 @@ impl WinHttp {
                 if !v.certificates.is_empty() {
                     o.connection.server_certificates = Some(v.certificates);
                 }
+                if v.addresses.is_some() {
+                    o.connection.info = v.addresses;
+                }
                 options::query_option(QueryTarget::Request(&o), option, buffer_length)
             }
             HandleState::WebSocket { options, .. } => options::query_option(

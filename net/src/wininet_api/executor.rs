@@ -325,11 +325,11 @@ pub struct InetExecutor {
 }
 
 impl InetExecutor {
-    /// A new executor with its threads.
-    pub(crate) fn new() -> InetExecutor {
+    /// A new executor with its threads, built with `config`.
+    pub(crate) fn new(config: crate::runtime::RuntimeConfig) -> InetExecutor {
         let engine = Arc::new(OnceLock::new());
         InetExecutor {
-            io: Io::start(engine.clone()),
+            io: Io::start(engine.clone(), config),
             engine,
             guards: Mutex::new(HashMap::new()),
             aborts: Mutex::new(HashMap::new()),

@@ -207,6 +207,21 @@ impl WinInet {
         headers: Option<&str>,
         total_length: u32,
     ) -> Answer<bool> {
+        self.http_send_request_ex_with_body(request, headers, total_length, &[])
+    }
+
+    /// `HttpSendRequestEx` whose `INTERNET_BUFFERS` also carries initial body bytes
+    /// (`lpvBuffer`): they go out right after the head, within the same send (Wine passes
+    /// them to the send as its optional data), so the send completes — inline or with
+    /// `REQUEST_COMPLETE` — once head and initial bytes are written; the rest of
+    /// `total_length` follows with `InternetWriteFile`.
+    pub fn http_send_request_ex_with_body(
+        &self,
+        request: HandleValue,
+        headers: Option<&str>,
+        total_length: u32,
+        initial: &[u8],
+    ) -> Answer<bool> {
         if let Err(code) = self.add_send_headers(request, headers) {
             return fail_bool(code);
         }
@@ -217,7 +232,7 @@ impl WinInet {
             }
         }
         let call = InetCall::Send {
-            optional: Vec::new(),
+            optional: initial.to_vec(),
             total: u64::from(total_length),
             receive: false,
         };

@@ -34,13 +34,12 @@ pub(crate) struct Io {
 }
 
 impl Io {
-    /// Builds the runtime (`None` inside when its threads cannot be created: every
-    /// operation then fails with `ERROR_INTERNET_INTERNAL_ERROR`).
-    pub(crate) fn start(engine: Arc<OnceLock<Weak<Engine<InetExecutor>>>>) -> Io {
-        let config = RuntimeConfig {
-            name: "wininet".to_owned(),
-            ..RuntimeConfig::default()
-        };
+    /// Builds the runtime with `config` (`None` inside when its threads cannot be
+    /// created: every operation then fails with `ERROR_INTERNET_INTERNAL_ERROR`).
+    pub(crate) fn start(
+        engine: Arc<OnceLock<Weak<Engine<InetExecutor>>>>,
+        config: RuntimeConfig,
+    ) -> Io {
         Io {
             runtime: Runtime::new(config).ok(),
             engine,

@@ -209,9 +209,29 @@ impl WinInet {
     /// A new API object whose URL cache keeps its entry bodies in `storage` (a directory,
     /// created if missing, or memory).
     pub fn with_cache(storage: crate::wininet::cache::Storage) -> WinInet {
+        WinInet::with_runtime(storage, WinInet::default_runtime())
+    }
+
+    /// The runtime configuration [`WinInet::new`] uses: the default one, its threads named
+    /// `wininet…`. A host changes its `spawner` and passes it to [`WinInet::with_runtime`].
+    pub fn default_runtime() -> crate::runtime::RuntimeConfig {
+        crate::runtime::RuntimeConfig {
+            name: "wininet".to_owned(),
+            ..crate::runtime::RuntimeConfig::default()
+        }
+    }
+
+    /// A new API object whose URL cache keeps its entry bodies in `storage` and whose
+    /// executor threads (I/O and callback delivery) are created by `config.spawner`. When
+    /// the threads cannot be created the object still exists, but every network operation
+    /// fails with `ERROR_INTERNET_INTERNAL_ERROR`.
+    pub fn with_runtime(
+        storage: crate::wininet::cache::Storage,
+        config: crate::runtime::RuntimeConfig,
+    ) -> WinInet {
         let engine = Arc::new(
             EngineBuilder::new(Policy::wininet())
-                .executor(InetExecutor::new())
+                .executor(InetExecutor::new(config))
                 .build(),
         );
         let _ = engine.executor().engine.set(Arc::downgrade(&engine));

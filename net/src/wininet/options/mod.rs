@@ -173,7 +173,10 @@ pub fn query_option(
                     required,
                 ));
             }
-            charset.byte_len(text)
+            // Wine `str_to_buffer` / the USER_AGENT query (test_InternetQueryOptionA, _W):
+            // the required size counts bytes with the terminator, the copied length counts
+            // characters (WCHARs for W) without it.
+            charset.char_len(text)
         }
         OptionValue::Proxy(info) => {
             let string = |s: &Option<String>| {

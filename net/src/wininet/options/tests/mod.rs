@@ -102,6 +102,19 @@ fn user_agent_lengths_and_handle_kinds() {
             length: Some(26)
         })
     );
+    // ... and on success reports WCHARs without the terminator (12, not 24 or 26).
+    assert_eq!(
+        query_option(
+            QueryTarget::Handle(&r),
+            INTERNET_OPTION_USER_AGENT,
+            Charset::Wide,
+            QueryBuffer::of(26)
+        ),
+        Ok(QueryOutcome::Value {
+            value: OptionValue::Text("Wininet Test".to_owned()),
+            length: 12
+        })
+    );
     let connect = HandleOptions::child(&r, HandleKind::ConnectHttp, 0, 1, 0);
     assert_eq!(
         query_option(
