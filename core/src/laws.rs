@@ -95,6 +95,13 @@ impl LawMonitor {
         }
     }
 
+    /// Authentication re-sends of `object` whose first status has not been seen yet
+    /// (WH-R42; 0 for an unknown object). A model checker offers a further re-send only
+    /// when none is pending, which keeps the count, and so the state space, bounded.
+    pub fn pending_resends(&self, object: ObjectId) -> u8 {
+        self.objects.get(&object).map_or(0, |w| w.resends)
+    }
+
     /// The operation ids the monitor remembers (the started operations), for a model
     /// checker that renumbers them ([`LawMonitor::rename_ops`]).
     pub fn op_ids(&self) -> impl Iterator<Item = OpId> + '_ {

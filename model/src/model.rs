@@ -227,7 +227,7 @@ pub struct HinternetModel {
     pub mutant: Option<Mutant>,
     /// Canonical object numbering (on by default): after every step the monitor forgets
     /// finished objects nothing can ask about again and object ids are renumbered onto
-    /// `0..n` in creation order ([`canonical_object_ids`]). Off only to check that the
+    /// `0..n` in creation order (`canonical_object_ids`). Off only to check that the
     /// reduction is sound (the reduced and unreduced checks must agree).
     pub canonical_objects: bool,
 }
@@ -495,7 +495,13 @@ impl HinternetModel {
     /// head reaches its next wire step, the response at the head is redirected or re-sent for authentication, the peer closes an idle request's connection.
     /// (A websocket frame for the pending receive is that receive's completion.) With every function, also
     /// buffered data and the end of the body.
-    fn protocol_events(&self, object: ObjectId, o: &Object, out: &mut Vec<Input>) {
+    fn protocol_events(
+        &self,
+        object: ObjectId,
+        o: &Object,
+        resend_pending: bool,
+        out: &mut Vec<Input>,
+    ) {
         let mut event = |event| out.push(Input::Protocol { object, event });
         if let Some(head) = o.queue(Lane::Main).front() {
             if matches!(
@@ -513,8 +519,13 @@ impl HinternetModel {
                 Api::WinHttpReceiveResponse | Api::HttpSendRequest | Api::HttpEndRequest
             ) {
                 event(ProtocolEvent::Redirect);
-                // WH-R42: an authentication re-send, the same re-send without REDIRECT.
-                event(ProtocolEvent::Resend);
+                // WH-R42: an authentication re-send, the same re-send without REDIRECT. One
+                // at a time: a re-send whose first status was not seen yet is still counted
+                // by the law monitor, and unbounded re-sends would make that count (and the
+                // state space) grow without bound.
+                if !resend_pending {
+                    event(ProtocolEvent::Resend);
+                }
             }
             // The head's next wire step, reported as it happens (the machine refuses it
             // once every step was reported). With the representative functions only the
@@ -963,7 +974,8 @@ impl Model for HinternetModel {
             if o.running_callbacks() > 0 {
                 out.push(Input::CallbackReturned { object });
             }
-            self.protocol_events(object, o, out);
+            let resend_pending = s.monitor.pending_resends(object) > 0;
+            self.protocol_events(object, o, resend_pending, out);
         }
         // Environment: the late completion of a cancelled or finished operation (law 13).
         for r in &s.late {

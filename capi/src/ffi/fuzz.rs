@@ -4,11 +4,11 @@
 //! NULs, lone surrogates and invalid UTF-8, wrong `dwStructSize`, short and NULL out
 //! buffers, NULL size pointers, out-of-range `SYSTEMTIME` fields.
 //!
-//! The WinHTTP and WinINet handle exports are driven without I/O (see [`handles`] and
-//! [`wininet_handles`]): header, option and timeout calls with hostile lengths on real
+//! The WinHTTP and WinINet handle exports are driven without I/O (see `handles` and
+//! `wininet_handles`): header, option and timeout calls with hostile lengths on real
 //! handles, wrong handle kinds and arbitrary handle values; no request is ever sent. The
 //! handle-free WinINet functions (Gopher locators, cookies, the last response) are in
-//! [`wininet_strings`].
+//! `wininet_strings`.
 //!
 //! "Contract-abiding" means a stated length never exceeds the memory behind a pointer
 //! (Windows would crash on that too): what is fuzzed is the library's handling of every

@@ -17,7 +17,7 @@
 //!   Windows counts bytes for both (`HttpQueryInfo`, `InternetQueryOption` failures, the
 //!   `W` cookie sizes of the typed API);
 //! * a read, `InternetQueryDataAvailable` or `InternetFindNextFile` registers its out
-//!   pointer in [`PENDING`] before asking the typed API (a completion may be delivered before
+//!   pointer in `PENDING` before asking the typed API (a completion may be delivered before
 //!   the call returns) and drops it when the call did not pend; a pending value is written
 //!   just before the handle's `REQUEST_COMPLETE` reaches the application's callback
 //!   (Windows' order), and dropped unwritten at `HANDLE_CLOSING`;

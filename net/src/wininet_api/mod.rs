@@ -11,8 +11,8 @@
 //! - [`pure`]: the functions without a handle (URL, time, cookies, connection state);
 //! - [`cache`]: the URL cache, cookie-Ex, request-file locks, `InternetCrackUrl` and
 //!   `InternetCreateUrl`;
-//! - [`executor`]: the engine's executor and the per-handle data; [`ops`] and
-//!   [`open_url`] the operation bodies; `io` the threads.
+//! - [`executor`]: the engine's executor and the per-handle data; `ops` and
+//!   `open_url` the operation bodies; `io` the threads.
 //!
 //! Every lifecycle decision (handle validation, the protocol rules, async completion,
 //! `InternetCloseHandle` semantics) is the engine's; this layer adds the arguments, the

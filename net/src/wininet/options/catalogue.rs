@@ -138,11 +138,11 @@ pub enum SetSize {
 /// Who answers an option once the generic checks have passed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Route {
-    /// The option stores ([`GlobalOptions`], [`HandleOptions`]).
+    /// The option stores ([`GlobalOptions`](super::GlobalOptions), [`HandleOptions`](super::HandleOptions)).
     Store,
     /// The engine: the status callback (its pointer and A/W flag live with the handle's
     /// notification state), the cache stream handle, certificate texts, per-connection proxy
-    /// lists, and the set-only actions ([`EngineAction`]).
+    /// lists, and the set-only actions ([`EngineAction`](super::EngineAction)).
     Engine,
 }
 

@@ -171,7 +171,7 @@ pub enum EngineAction {
     SettingsChanged,
     /// `REFRESH`: reread the proxy settings of this handle (or of the process).
     Refresh,
-    /// `END_BROWSER_SESSION`: forget session cookies ([`super::cookies_ex::end_browser_session`])
+    /// `END_BROWSER_SESSION`: forget session cookies ([`end_browser_session`](crate::wininet::cookies_ex::end_browser_session))
     /// and session credentials.
     EndBrowserSession,
     /// `PER_CONNECTION_OPTION`: the engine reads the `INTERNET_PER_CONN_OPTION_LIST`.
