@@ -166,6 +166,33 @@ impl LawMonitor {
         self.started.rename_keys(|&(o, lane)| (rename(o), lane));
     }
 
+    /// Rename the remembered handle values by `map` (a
+    /// [`ValuePermutation`](crate::ValuePermutation)), as [`Machine::permute_values`]
+    /// renamed the machine's. The monitor compares values only for equality, so its
+    /// verdicts on the renamed run are those on the original one.
+    pub fn permute_values(&mut self, map: &[(HandleValue, HandleValue)]) {
+        if map.is_empty() {
+            return;
+        }
+        let rename = |v: HandleValue| crate::machine::renamed_value(map, v);
+        self.values.rename_keys(|&v| rename(v));
+        for w in self.objects.values_mut() {
+            w.value = rename(w.value);
+        }
+    }
+
+    /// The value each remembered object was issued, in object order (watched objects,
+    /// then the objects the value map names), for a model checker that renumbers values
+    /// ([`LawMonitor::permute_values`]).
+    pub fn values_by_object(&self) -> impl Iterator<Item = (ObjectId, HandleValue)> + '_ {
+        self.objects.iter().map(|(&id, w)| (id, w.value))
+    }
+
+    /// Every remembered value with the object it was last issued to, in value order.
+    pub fn value_owners(&self) -> impl Iterator<Item = (HandleValue, ObjectId)> + '_ {
+        self.values.iter().map(|(&v, &id)| (v, id))
+    }
+
     /// Bytes of heap the monitor holds (its tables' buffers).
     pub fn heap_bytes(&self) -> usize {
         self.objects.heap_bytes() + self.values.heap_bytes() + self.started.heap_bytes()

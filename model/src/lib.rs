@@ -11,6 +11,9 @@
 //! - [`check`] owns running it: the models of the default `check` (its job list and
 //!   shards), reports, progress, the timeout and memory guard, shortest counterexamples
 //!   as text traces, and mutant hunting.
+//! - [`symmetry`] owns the value symmetry reduction (renumbering interchangeable handle
+//!   values to a representative under the Lifo, Fifo and Monotonic orders) and why it is
+//!   sound.
 //! - [`checked`] owns the model as the checker and the explorer run it: a stop switch,
 //!   and states and steps shown in the core's trace notation.
 //!
@@ -26,5 +29,6 @@
 pub mod check;
 pub mod checked;
 pub mod model;
+pub mod symmetry;
 
 pub use model::{ApiSet, Bounds, HinternetModel, State};

@@ -107,6 +107,10 @@ struct ConfigArgs {
     /// aims at 50,000,000 unique states or more. Use with --dfs.
     #[arg(long)]
     deep: bool,
+    /// Turn the value symmetry reduction off (it applies to the Lifo and Monotonic
+    /// presets only), to compare reduced and unreduced state counts.
+    #[arg(long)]
+    no_symmetry: bool,
 }
 
 #[derive(Args)]
@@ -181,6 +185,7 @@ fn main() -> ExitCode {
             callbacks: None,
             all_apis: false,
             deep: false,
+            no_symmetry: false,
         },
         threads: 2,
         dfs: false,
@@ -260,18 +265,30 @@ fn family(config: &ConfigArgs) -> Result<Option<Family>, String> {
 
 fn models(config: &ConfigArgs, base: fn(Family) -> Bounds) -> Result<Vec<HinternetModel>, String> {
     let for_family = |f: Family| bounds(config, base, f);
+    let ms = models_reduced(config, &for_family)?;
+    Ok(if config.no_symmetry {
+        ms.into_iter().map(|m| m.with_symmetry(false)).collect()
+    } else {
+        ms
+    })
+}
+
+fn models_reduced(
+    config: &ConfigArgs,
+    for_family: &dyn Fn(Family) -> Bounds,
+) -> Result<Vec<HinternetModel>, String> {
     match &config.preset {
-        Some(name) => model_named(name, &for_family)
+        Some(name) => model_named(name, for_family)
             .map(|m| vec![m])
             .ok_or_else(|| {
-                let names: Vec<String> = default_models(&for_family, None)
+                let names: Vec<String> = default_models(for_family, None)
                     .into_iter()
                     .map(|m| m.name)
                     .collect();
                 format!("unknown preset {name:?}; known: {}", names.join(", "))
             }),
         None => {
-            let ms = default_models(&for_family, family(config)?);
+            let ms = default_models(for_family, family(config)?);
             if ms.is_empty() {
                 return Err("no model matches".into());
             }

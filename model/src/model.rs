@@ -29,6 +29,8 @@ use hinternet_core::{
 };
 use stateright::{Model, Property};
 
+use crate::symmetry::ValueSymmetry;
+
 /// Which API functions the model calls on a live handle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ApiSet {
@@ -230,6 +232,10 @@ pub struct HinternetModel {
     /// `0..n` in creation order (`canonical_object_ids`). Off only to check that the
     /// reduction is sound (the reduced and unreduced checks must agree).
     pub canonical_objects: bool,
+    /// Value symmetry reduction (on by default; it applies only where the policy's reuse
+    /// order makes values interchangeable): after every step, handle values are renumbered
+    /// to the state's representative ([`crate::symmetry`]).
+    pub value_symmetry: ValueSymmetry,
 }
 
 /// The names of the `always` properties, index = law number (0 = structural invariants).
@@ -416,6 +422,7 @@ impl HinternetModel {
             #[cfg(feature = "mutants")]
             mutant: None,
             canonical_objects: true,
+            value_symmetry: ValueSymmetry::On,
         }
     }
 
@@ -753,6 +760,7 @@ impl HinternetModel {
                 }
             }
         }
+        self.canonical_values(next, trace.as_deref_mut());
         let renamed = canonical_op_ids(next);
         if let Some(t) = trace {
             let moved: Vec<String> = renamed

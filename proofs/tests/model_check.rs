@@ -6,11 +6,15 @@
 //! A changed count is not a failure of the machine: if the change to the machine or the
 //! model is intended, update the number here in the same commit and say why.
 
-use hinternet_core::{Family, Mutant, Policy, Trace};
+use std::collections::{HashSet, VecDeque};
+
+use hinternet_core::{Family, Mutant, Policy, Trace, ValueReuse};
 use hinternet_model::check::{
     default_models, hunt, run, shortest_counterexample, RunOptions, RunReport,
 };
-use hinternet_model::{Bounds, HinternetModel};
+use hinternet_model::symmetry::representative;
+use hinternet_model::{Bounds, HinternetModel, State};
+use stateright::Model;
 
 /// Single-threaded BFS of the whole bounded space (the unique count does not depend on
 /// the thread count, but the discoveries' paths do: pitfall S11).
@@ -213,5 +217,69 @@ fn reduced_and_unreduced_checks_agree() {
             "{}",
             mutant.name()
         );
+    }
+}
+
+// ----- value symmetry (issue 13 item 2) ------------------------------------------------
+
+/// Every state the model reaches from its initial state within its bounds, by a plain
+/// breadth-first search over the model's own `actions`, `next_state` and
+/// `within_boundary` (what stateright explores, without its fingerprints: the states
+/// themselves are kept, so that two searches can be compared state by state).
+fn reachable(model: &HinternetModel) -> HashSet<State> {
+    let mut seen: HashSet<State> = HashSet::new();
+    let mut queue: VecDeque<State> = VecDeque::new();
+    for s in model.init_states() {
+        if seen.insert(s.clone()) {
+            queue.push_back(s);
+        }
+    }
+    let mut actions = Vec::new();
+    while let Some(s) = queue.pop_front() {
+        actions.clear();
+        model.actions(&s, &mut actions);
+        for &a in &actions {
+            if let Some(next) = model.next_state(&s, a) {
+                if model.within_boundary(&next) && !seen.contains(&next) {
+                    seen.insert(next.clone());
+                    queue.push_back(next);
+                }
+            }
+        }
+    }
+    seen
+}
+
+/// Compare the reduced search of `reduced` with the unreduced search of the same model
+/// without value symmetry: the reduced reachable set must be exactly the unreduced one
+/// mapped to representatives. Returns (unreduced, reduced, representatives of the
+/// unreduced, reduced states that are no representative of a reachable state,
+/// representatives the reduced search missed).
+fn compare_reductions(reduced: &HinternetModel) -> (usize, usize, usize, usize, usize) {
+    let plain = reduced.clone().with_symmetry(false);
+    let all = reachable(&plain);
+    let reps: HashSet<State> = all
+        .iter()
+        .map(|s| representative(s).expect("not a strict table"))
+        .collect();
+    let got = reachable(reduced);
+    let extra = got.difference(&reps).count();
+    let missed = reps.difference(&got).count();
+    (all.len(), got.len(), reps.len(), extra, missed)
+}
+
+#[test]
+fn symmetry_experiment() {
+    let spec = std::env::var("SYM").unwrap_or_default();
+    for one in spec.split(';').filter(|x| !x.is_empty()) {
+        let f: Vec<&str> = one.split(',').collect();
+        let policy = match f[0] { "http" => Policy::winhttp(), _ => Policy::wininet() };
+        let reuse = match f[1] { "lifo" => ValueReuse::Lifo, "fifo" => ValueReuse::Fifo, "mono" => ValueReuse::Monotonic, _ => ValueReuse::LowestFree };
+        let n = |i: usize| f[i].parse::<u8>().unwrap();
+        let bounds = Bounds { handles: n(2), depth: n(3), roots: n(4), ..Bounds::small_for(policy.family) };
+        let t = std::time::Instant::now();
+        let mut m = HinternetModel::new(one, policy.with_reuse(reuse), bounds);
+        if reuse == ValueReuse::LowestFree { m = m.with_broken_symmetry(); }
+        println!("{one}: {:?} in {:?}", compare_reductions(&m), t.elapsed());
     }
 }

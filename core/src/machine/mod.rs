@@ -99,6 +99,7 @@ mod operation;
 mod policy;
 pub mod protocol;
 mod store;
+mod symmetry;
 mod values;
 
 mod mutants;
@@ -124,6 +125,7 @@ pub use object::{Object, ObjectId, OpId, PendingOp, KIDS_INLINE};
 pub use policy::{ParentClose, Policy, ValueRelease, ValueReuse, STRICT_MAX_SLOTS};
 use protocol::{Call, Effect, Facts, Verdict};
 pub use store::{LaneQueue, VecMap, LANE_INLINE};
+pub use symmetry::{check_value_permutation, renamed_value, PermuteError, ValuePermutation};
 pub use values::{HandleValue, SlotState, ValueTable};
 
 use alloc::collections::VecDeque;

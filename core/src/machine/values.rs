@@ -275,6 +275,35 @@ impl ValueTable {
         }
     }
 
+    /// The highest value ever issued (the highest slot in strict mode; 0 before the
+    /// first). Values above it were never issued: the next fresh value is `high + 1`.
+    pub fn high(&self) -> u32 {
+        self.high
+    }
+
+    /// The freed values waiting to be reissued, in the table's own order: Lifo and Fifo
+    /// in the order freed (Lifo reissues the last, Fifo the first), LowestFree and Strict
+    /// highest first (the lowest is reissued first; Strict yields each slot's next value);
+    /// never any under Monotonic.
+    pub fn free_values(&self) -> impl Iterator<Item = HandleValue> + '_ {
+        self.free.iter().map(|&slot| self.value_of(slot))
+    }
+
+    /// Rename every issued value by `rename` (a permutation of `1..=high`; the caller,
+    /// [`Machine::permute_values`](super::Machine::permute_values), checked that and that
+    /// the table is not strict): the slots are re-keyed, the free list keeps its order
+    /// (re-sorted highest first under LowestFree, to keep its invariant) and `high` is
+    /// unchanged, since a permutation of the issued values fixes every value above it.
+    pub(super) fn permute(&mut self, rename: impl Fn(u32) -> u32) {
+        self.slots.rename_keys(|&slot| rename(slot));
+        for slot in self.free.iter_mut() {
+            *slot = rename(*slot);
+        }
+        if self.reuse == ValueReuse::LowestFree {
+            self.free.sort_unstable_by(|a, b| b.cmp(a));
+        }
+    }
+
     /// Bytes of heap the table holds.
     pub fn heap_bytes(&self) -> usize {
         self.slots.heap_bytes()
