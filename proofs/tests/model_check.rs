@@ -10,7 +10,7 @@ use std::collections::{HashSet, VecDeque};
 
 use hinternet_core::{Family, Mutant, Policy, Trace, ValueReuse};
 use hinternet_model::check::{
-    default_models, hunt, run, shortest_counterexample, RunOptions, RunReport,
+    default_models, hunt, model_named, run, shortest_counterexample, RunOptions, RunReport,
 };
 use hinternet_model::symmetry::representative;
 use hinternet_model::{Bounds, HinternetModel, State};
@@ -252,15 +252,21 @@ fn reachable(model: &HinternetModel) -> HashSet<State> {
 
 /// Compare the reduced search of `reduced` with the unreduced search of the same model
 /// without value symmetry: the reduced reachable set must be exactly the unreduced one
-/// mapped to representatives. Returns (unreduced, reduced, representatives of the
+/// mapped to representatives (by the same representative function, so a broken switch
+/// that renumbers where it must not is judged by what it does). Returns (unreduced, reduced, representatives of the
 /// unreduced, reduced states that are no representative of a reachable state,
 /// representatives the reduced search missed).
 fn compare_reductions(reduced: &HinternetModel) -> (usize, usize, usize, usize, usize) {
     let plain = reduced.clone().with_symmetry(false);
     let all = reachable(&plain);
+    // What the reduced model stores in place of each state: its representative, or the
+    // state itself where the model does not renumber values.
     let reps: HashSet<State> = all
         .iter()
-        .map(|s| representative(s).expect("not a strict table"))
+        .map(|s| match reduced.renumbers_values() {
+            true => representative(s).expect("not a strict table"),
+            false => s.clone(),
+        })
         .collect();
     let got = reachable(reduced);
     let extra = got.difference(&reps).count();
@@ -268,18 +274,172 @@ fn compare_reductions(reduced: &HinternetModel) -> (usize, usize, usize, usize, 
     (all.len(), got.len(), reps.len(), extra, missed)
 }
 
-#[test]
-fn symmetry_experiment() {
-    let spec = std::env::var("SYM").unwrap_or_default();
-    for one in spec.split(';').filter(|x| !x.is_empty()) {
-        let f: Vec<&str> = one.split(',').collect();
-        let policy = match f[0] { "http" => Policy::winhttp(), _ => Policy::wininet() };
-        let reuse = match f[1] { "lifo" => ValueReuse::Lifo, "fifo" => ValueReuse::Fifo, "mono" => ValueReuse::Monotonic, _ => ValueReuse::LowestFree };
-        let n = |i: usize| f[i].parse::<u8>().unwrap();
-        let bounds = Bounds { handles: n(2), depth: n(3), roots: n(4), ..Bounds::small_for(policy.family) };
-        let t = std::time::Instant::now();
-        let mut m = HinternetModel::new(one, policy.with_reuse(reuse), bounds);
-        if reuse == ValueReuse::LowestFree { m = m.with_broken_symmetry(); }
-        println!("{one}: {:?} in {:?}", compare_reductions(&m), t.elapsed());
+/// Bounds where interchangeable values meet often: five WinHTTP handles, sessions and
+/// connects only (values freed and reissued while older handles hold higher values).
+fn symmetric_bounds() -> Bounds {
+    Bounds {
+        handles: 5,
+        depth: 2,
+        roots: 1,
+        ..Bounds::small_for(Family::WinHttp)
     }
+}
+
+/// Bounds where LowestFree's choice between two freed values shows: five WinHTTP
+/// handles, up to three sessions (told apart by their callbacks).
+fn lowest_free_bounds() -> Bounds {
+    Bounds {
+        handles: 5,
+        depth: 1,
+        roots: 3,
+        ..Bounds::small_for(Family::WinHttp)
+    }
+}
+
+/// The models whose values are interchangeable, with their bounds: the two presets of the
+/// default check at small bounds, and WinHTTP under each interchangeable order at
+/// [`symmetric_bounds`] (WinINet's small bounds create too few handles to reissue a value
+/// behind an older one, so its presets reduce nothing there).
+fn symmetric_models() -> Vec<HinternetModel> {
+    let mut models: Vec<HinternetModel> = ["wininet+lifo-values", "wininet+monotonic-values"]
+        .iter()
+        .map(|name| model_named(name, &Bounds::small_for).expect("a preset"))
+        .collect();
+    for (name, reuse) in [
+        ("winhttp+lifo-values", ValueReuse::Lifo),
+        ("winhttp+fifo-values", ValueReuse::Fifo),
+        ("winhttp+monotonic-values", ValueReuse::Monotonic),
+    ] {
+        models.push(HinternetModel::new(
+            name,
+            Policy::winhttp().with_reuse(reuse),
+            symmetric_bounds(),
+        ));
+    }
+    models
+}
+
+/// The value symmetry reduction is exact: for every interchangeable order, the states the
+/// reduced model reaches are exactly the representatives of the states the unreduced
+/// model reaches, state for state (so every `always` and `sometimes` property, being a
+/// predicate on states that the renaming does not change, has the same verdict). Counts:
+/// (unreduced, reduced) reachable states.
+#[test]
+fn value_symmetry_reduces_exactly_to_representatives() {
+    let mut counts = Vec::new();
+    for model in symmetric_models() {
+        assert!(model.renumbers_values(), "{}", model.name);
+        let (plain, reduced, reps, extra, missed) = compare_reductions(&model);
+        assert_eq!(
+            (extra, missed),
+            (0, 0),
+            "{}: reduced states that are no representative / representatives not reached",
+            model.name
+        );
+        assert_eq!(reduced, reps, "{}", model.name);
+        counts.push((model.name.clone(), plain, reduced));
+    }
+    let got: Vec<(&str, usize, usize)> = counts
+        .iter()
+        .map(|(n, p, r)| (n.as_str(), *p, *r))
+        .collect();
+    assert_eq!(got, SYMMETRY_REACHABLE, "{got:#?}");
+}
+
+// Issue 13 item 2 (value symmetry): reachable states (unreduced, reduced) by the plain
+// search. WinINet's presets reduce nothing at small bounds (3 handles, 1 root: no value is
+// reissued behind an older handle's higher one); the WinHTTP Lifo and Fifo models drop by
+// 30% at five handles. Monotonic never merges anything: values are issued in creation
+// order, as object ids are numbered, so no two reachable states differ by a renaming of
+// values alone (the representative is a bijection there).
+const SYMMETRY_REACHABLE: [(&str, usize, usize); 5] = [
+    ("wininet+lifo-values", 37_481, 37_481),
+    ("wininet+monotonic-values", 35_401, 35_401),
+    ("winhttp+lifo-values", 16_955, 11_812),
+    ("winhttp+fifo-values", 16_955, 11_812),
+    ("winhttp+monotonic-values", 2_244, 2_244),
+];
+
+/// The same agreement through stateright, on the pinned models: with value symmetry on
+/// and off every property has the same verdict (every `always` holds, the same
+/// `sometimes` are reached), the reduced check never has more unique states, and every
+/// mutant of the core is caught by both at the same shortest length (or by neither).
+#[test]
+fn value_symmetry_verdicts_and_mutants_agree() {
+    let opts = RunOptions {
+        threads: 2,
+        ..RunOptions::default()
+    };
+    let verdicts = |r: &RunReport| -> Vec<(&'static str, bool)> {
+        r.properties.iter().map(|p| (p.name, p.ok())).collect()
+    };
+    let mut counts = Vec::new();
+    for model in symmetric_models() {
+        let reduced = run(model.clone(), &opts);
+        let plain = run(model.clone().with_symmetry(false), &opts);
+        assert!(reduced.complete && plain.complete, "{}", model.name);
+        assert!(reduced.ok(), "{}", reduced.render());
+        assert_eq!(
+            verdicts(&reduced),
+            verdicts(&plain),
+            "{}:\n{}\n{}",
+            model.name,
+            reduced.render(),
+            plain.render()
+        );
+        assert!(reduced.unique <= plain.unique, "{}", model.name);
+        counts.push((model.name.clone(), plain.unique, reduced.unique));
+    }
+    println!("stateright unique states (unreduced, reduced): {counts:#?}");
+    let presets: Vec<HinternetModel> = symmetric_models().into_iter().take(2).collect();
+    let mut caught = 0;
+    for mutant in Mutant::ALL {
+        let on: Vec<HinternetModel> = presets.iter().map(|m| m.clone().with_mutant(mutant)).collect();
+        let off: Vec<HinternetModel> = on.iter().map(|m| m.clone().with_symmetry(false)).collect();
+        let (a, _) = shortest_counterexample(&on, 8);
+        let (b, _) = shortest_counterexample(&off, 8);
+        match (a, b) {
+            (Some(a), Some(b)) => {
+                assert_eq!(a.actions.len(), b.actions.len(), "{}", mutant.name());
+                assert_eq!(format!("{} [no value symmetry]", a.model), b.model, "{}", mutant.name());
+                caught += 1;
+            }
+            (None, None) => {}
+            (a, b) => panic!(
+                "{}: caught with symmetry {} only",
+                mutant.name(),
+                if a.is_some() { "on" } else { "off" }
+                    .to_string()
+                    + if b.is_some() { " (and off)" } else { "" }
+            ),
+        }
+    }
+    println!("mutants caught on the Lifo/Monotonic presets, symmetry on and off: {caught} of {}", Mutant::ALL.len());
+}
+
+/// The reduction's own mutant: renumbering values under LowestFree too (the WinHTTP
+/// preset) is unsound, and the exact comparison catches it: the broken reduced search
+/// reaches states that represent no reachable state and misses representatives of
+/// reachable ones. The sound switch leaves LowestFree alone.
+#[test]
+fn broken_value_symmetry_is_caught() {
+    let sound = HinternetModel::new("winhttp", Policy::winhttp(), lowest_free_bounds());
+    assert!(!sound.renumbers_values());
+    let broken = sound.clone().with_broken_symmetry();
+    assert!(broken.renumbers_values());
+    let (plain, reduced, _, extra, missed) = compare_reductions(&broken);
+    println!("broken: unreduced {plain}, reduced {reduced}, extra {extra}, missed {missed}");
+    assert!(extra > 0 && missed > 0, "the broken reduction was not caught");
+    let (plain, reduced, _, extra, missed) = compare_reductions(&sound);
+    assert_eq!((reduced, extra, missed), (plain, 0, 0));
+    // Through stateright the broken reduction keeps every verdict at these bounds (it
+    // only misplaces which old session a reissued value belonged to): only the exact
+    // comparison above sees it.
+    let opts = RunOptions { threads: 2, ..RunOptions::default() };
+    let a = run(broken, &opts);
+    let b = run(sound, &opts);
+    let verdicts = |r: &RunReport| -> Vec<(&'static str, bool)> {
+        r.properties.iter().map(|p| (p.name, p.ok())).collect()
+    };
+    println!("broken verdicts equal: {}; unique {} vs {}", verdicts(&a) == verdicts(&b), a.unique, b.unique);
 }
