@@ -49,9 +49,7 @@
 
 use smallvec::SmallVec;
 
-use hinternet_core::{
-    HandleValue, ObjectId, SlotState, Trace, ValuePermutation, ValueReuse,
-};
+use hinternet_core::{HandleValue, ObjectId, SlotState, Trace, ValuePermutation, ValueReuse};
 
 use crate::model::{HinternetModel, State};
 

@@ -362,8 +362,9 @@ const SYMMETRY_REACHABLE: [(&str, usize, usize); 5] = [
 
 /// The same agreement through stateright, on the pinned models: with value symmetry on
 /// and off every property has the same verdict (every `always` holds, the same
-/// `sometimes` are reached), the reduced check never has more unique states, and every
-/// mutant of the core is caught by both at the same shortest length (or by neither).
+/// `sometimes` are reached or missed), the reduced check never has more unique states, and every
+/// mutant of the core is caught by both at the same shortest length, breaking the same
+/// property (or by neither).
 #[test]
 fn value_symmetry_verdicts_and_mutants_agree() {
     let opts = RunOptions {
@@ -378,7 +379,9 @@ fn value_symmetry_verdicts_and_mutants_agree() {
         let reduced = run(model.clone(), &opts);
         let plain = run(model.clone().with_symmetry(false), &opts);
         assert!(reduced.complete && plain.complete, "{}", model.name);
-        assert!(reduced.ok(), "{}", reduced.render());
+        // Every law holds (a `sometimes` may be out of reach of the small bounds; the
+        // verdicts compared below include that).
+        assert!(reduced.counterexample().is_none(), "{}", reduced.render());
         assert_eq!(
             verdicts(&reduced),
             verdicts(&plain),
@@ -390,31 +393,71 @@ fn value_symmetry_verdicts_and_mutants_agree() {
         assert!(reduced.unique <= plain.unique, "{}", model.name);
         counts.push((model.name.clone(), plain.unique, reduced.unique));
     }
-    println!("stateright unique states (unreduced, reduced): {counts:#?}");
-    let presets: Vec<HinternetModel> = symmetric_models().into_iter().take(2).collect();
-    let mut caught = 0;
-    for mutant in Mutant::ALL {
-        let on: Vec<HinternetModel> = presets.iter().map(|m| m.clone().with_mutant(mutant)).collect();
-        let off: Vec<HinternetModel> = on.iter().map(|m| m.clone().with_symmetry(false)).collect();
-        let (a, _) = shortest_counterexample(&on, 8);
-        let (b, _) = shortest_counterexample(&off, 8);
-        match (a, b) {
-            (Some(a), Some(b)) => {
-                assert_eq!(a.actions.len(), b.actions.len(), "{}", mutant.name());
-                assert_eq!(format!("{} [no value symmetry]", a.model), b.model, "{}", mutant.name());
-                caught += 1;
+    // stateright's unique counts are the plain search's reachable counts.
+    let got: Vec<(&str, usize, usize)> = counts
+        .iter()
+        .map(|(n, p, r)| (n.as_str(), *p, *r))
+        .collect();
+    assert_eq!(got, SYMMETRY_REACHABLE);
+    // Per model, so that the models where the reduction merges states (WinHTTP Lifo and
+    // Fifo) are judged on their own.
+    let mut caught: Vec<(String, Vec<String>)> = Vec::new();
+    for model in symmetric_models() {
+        let mut names = Vec::new();
+        for mutant in Mutant::ALL {
+            let on = [model.clone().with_mutant(mutant)];
+            let off = [on[0].clone().with_symmetry(false)];
+            let (a, _) = shortest_counterexample(&on, 8);
+            let (b, _) = shortest_counterexample(&off, 8);
+            match (a, b) {
+                (Some(a), Some(b)) => {
+                    assert_eq!(
+                        a.actions.len(),
+                        b.actions.len(),
+                        "{} on {}: shortest counterexamples differ in length",
+                        mutant.name(),
+                        model.name
+                    );
+                    assert_eq!(
+                        a.property,
+                        b.property,
+                        "{} on {}",
+                        mutant.name(),
+                        model.name
+                    );
+                    names.push(mutant.name());
+                }
+                (None, None) => {}
+                (a, _) => panic!(
+                    "{} on {}: caught only with value symmetry {}",
+                    mutant.name(),
+                    model.name,
+                    if a.is_some() { "on" } else { "off" }
+                ),
             }
-            (None, None) => {}
-            (a, b) => panic!(
-                "{}: caught with symmetry {} only",
-                mutant.name(),
-                if a.is_some() { "on" } else { "off" }
-                    .to_string()
-                    + if b.is_some() { " (and off)" } else { "" }
-            ),
         }
+        caught.push((model.name.clone(), names));
     }
-    println!("mutants caught on the Lifo/Monotonic presets, symmetry on and off: {caught} of {}", Mutant::ALL.len());
+    let counts: Vec<(&str, usize)> = caught.iter().map(|(m, n)| (m.as_str(), n.len())).collect();
+    println!("mutants caught, symmetry on and off alike: {caught:#?}");
+    // Pinned: how many of the 16 mutants each model catches within 8 actions (with the
+    // reduction on and off alike, checked above). `cancel-without-completion` escapes all
+    // of them at these bounds (it needs an operation cancelled by a close while a
+    // completion is still due; the LowestFree presets catch it in
+    // `every_mutant_is_caught`); the WinHTTP models without requests miss the cascade,
+    // progress and reservation mutants too, and Monotonic never reissues a value, so
+    // `release-reserved-at-close` cannot show there.
+    assert_eq!(
+        counts,
+        [
+            ("wininet+lifo-values", 15),
+            ("wininet+monotonic-values", 14),
+            ("winhttp+lifo-values", 11),
+            ("winhttp+fifo-values", 11),
+            ("winhttp+monotonic-values", 11),
+        ],
+        "{caught:#?}"
+    );
 }
 
 /// The reduction's own mutant: renumbering values under LowestFree too (the WinHTTP
@@ -429,17 +472,28 @@ fn broken_value_symmetry_is_caught() {
     assert!(broken.renumbers_values());
     let (plain, reduced, _, extra, missed) = compare_reductions(&broken);
     println!("broken: unreduced {plain}, reduced {reduced}, extra {extra}, missed {missed}");
-    assert!(extra > 0 && missed > 0, "the broken reduction was not caught");
+    assert!(
+        extra > 0 && missed > 0,
+        "the broken reduction was not caught"
+    );
     let (plain, reduced, _, extra, missed) = compare_reductions(&sound);
     assert_eq!((reduced, extra, missed), (plain, 0, 0));
     // Through stateright the broken reduction keeps every verdict at these bounds (it
     // only misplaces which old session a reissued value belonged to): only the exact
     // comparison above sees it.
-    let opts = RunOptions { threads: 2, ..RunOptions::default() };
+    let opts = RunOptions {
+        threads: 2,
+        ..RunOptions::default()
+    };
     let a = run(broken, &opts);
     let b = run(sound, &opts);
     let verdicts = |r: &RunReport| -> Vec<(&'static str, bool)> {
         r.properties.iter().map(|p| (p.name, p.ok())).collect()
     };
-    println!("broken verdicts equal: {}; unique {} vs {}", verdicts(&a) == verdicts(&b), a.unique, b.unique);
+    println!(
+        "broken verdicts equal: {}; unique {} vs {}",
+        verdicts(&a) == verdicts(&b),
+        a.unique,
+        b.unique
+    );
 }

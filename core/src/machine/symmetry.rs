@@ -228,7 +228,9 @@ mod tests {
 
     fn permuted(d: &Driver, map: &[(HandleValue, HandleValue)]) -> Driver {
         let mut p = d.clone();
-        p.machine.permute_values(map).expect("a permutation of issued values");
+        p.machine
+            .permute_values(map)
+            .expect("a permutation of issued values");
         p.monitor.permute_values(map);
         p.outputs.clear();
         p
