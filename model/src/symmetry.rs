@@ -2,7 +2,8 @@
 //!
 //! Owns: [`ValueSymmetry`] (the model's switch), [`canonical_value_map`] (the
 //! representative's renaming of a state) and [`representative`], and the step that applies
-//! it after canonical object numbering ([`HinternetModel::canonical_values`]).
+//! it after canonical object numbering (`HinternetModel::canonical_values`, called by the
+//! model's step).
 //!
 //! # What is reduced, and why it is sound
 //!

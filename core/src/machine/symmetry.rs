@@ -71,8 +71,8 @@ pub enum PermuteError {
 impl ValueReuse {
     /// True when every permutation of the issued values is a symmetry of a machine with
     /// this reuse order (`Lifo`, `Fifo`, `Monotonic`: the allocator never compares two
-    /// values by order; see the [module docs](self)). False for `LowestFree` and
-    /// `Strict`.
+    /// values by order; see [`Machine::permute_values`] for the argument's summary).
+    /// False for `LowestFree` and `Strict`.
     pub const fn values_interchangeable(self) -> bool {
         matches!(
             self,
@@ -114,8 +114,19 @@ impl Machine {
     /// lingering reservation. Refused, changing nothing, for a strict table, a map that is
     /// not a permutation of issued values ([`check_value_permutation`]) or while outputs
     /// wait to be drained. The renamed machine behaves as this one up to the renaming
-    /// only when [`ValueReuse::values_interchangeable`] holds for its policy (see the
-    /// [module docs](self)); a model checker must not merge states otherwise.
+    /// only when [`ValueReuse::values_interchangeable`] holds for its policy; a model
+    /// checker must not merge states otherwise.
+    ///
+    /// Why: apart from the allocator the machine uses a value only as a name (looked up
+    /// for equality, stored, copied into replies and outputs), so renaming commutes with
+    /// every step exactly when the allocator's choice does. Lifo and Fifo take the last or
+    /// first freed value (the renamed free list yields the renamed value) or `high + 1`,
+    /// which the renaming fixes; Monotonic always takes `high + 1`. LowestFree and Strict
+    /// take the least free value: after values 1 (object A) and 2 (object B) are both
+    /// freed, the next handle gets 1 and shares it with A, while in the machine with 1
+    /// and 2 swapped it gets 1 and shares it with B — a difference a stale call on A's old
+    /// value observes (law 4). Since every issued value can be freed at once, only the
+    /// identity permutation is a symmetry under those orders.
     pub fn permute_values(
         &mut self,
         map: &[(HandleValue, HandleValue)],
