@@ -194,3 +194,127 @@ impl HinternetModel {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use hinternet_core::{CreateApi, Input, Policy};
+
+    use super::*;
+    use crate::model::Bounds;
+
+    fn lifo_model() -> HinternetModel {
+        HinternetModel::new(
+            "winhttp+lifo",
+            Policy::winhttp().with_reuse(ValueReuse::Lifo),
+            Bounds::small_for(hinternet_core::Family::WinHttp),
+        )
+    }
+
+    /// Session 1, connects 2 and 3, close 2, a new connect reissued 2: the older connect
+    /// holds the higher value until the model renumbers.
+    fn steps() -> Vec<Input> {
+        let connect = Input::Create {
+            api: CreateApi::WinHttpConnect,
+            source: HandleValue(1),
+            context: None,
+        };
+        vec![
+            Input::Open {
+                api: CreateApi::WinHttpOpen,
+                async_mode: true,
+            },
+            connect,
+            connect,
+            Input::Close {
+                handle: HandleValue(2),
+            },
+            connect,
+        ]
+    }
+
+    #[test]
+    fn a_value_reissued_behind_an_older_handle_is_renumbered_and_traced() {
+        for on in [true, false] {
+            let model = lifo_model().with_symmetry(on);
+            let mut trace = Trace::new();
+            let mut state = State::new(model.machine());
+            for input in steps() {
+                state = model.step(&state, input, Some(&mut trace));
+                assert!(state.violation.is_none(), "{trace}");
+            }
+            let values: Vec<u32> = state.machine.objects().map(|(_, o)| o.value().0).collect();
+            let text = trace.to_string();
+            if on {
+                // Objects in creation order: session, the older connect, the new one.
+                assert_eq!(values, [1, 2, 3]);
+                assert!(text.contains("model renumbers values: 2->3, 3->2"), "{text}");
+            } else {
+                assert_eq!(values, [1, 3, 2]);
+                assert!(!text.contains("renumbers values"), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_representative_is_canonical_and_idempotent() {
+        let model = lifo_model().with_symmetry(false);
+        let mut state = State::new(model.machine());
+        for input in steps() {
+            state = model.step(&state, input, None);
+        }
+        let rep = representative(&state).expect("not strict");
+        assert_ne!(rep, state);
+        assert_eq!(representative(&rep).as_ref(), Some(&rep));
+        assert!(canonical_value_map(&rep).is_empty());
+        // Every renaming of the state has the same representative.
+        for map in [
+            [(1, 2), (2, 3), (3, 1)],
+            [(1, 3), (2, 1), (3, 2)],
+            [(1, 1), (2, 3), (3, 2)],
+        ] {
+            let mut map: ValuePermutation = map
+                .iter()
+                .filter(|(a, b)| a != b)
+                .map(|&(a, b)| (HandleValue(a), HandleValue(b)))
+                .collect();
+            map.sort_unstable();
+            let mut renamed = state.clone();
+            renamed.machine.permute_values(&map).expect("a permutation");
+            renamed.monitor.permute_values(&map);
+            assert_eq!(representative(&renamed).as_ref(), Some(&rep), "{map:?}");
+        }
+    }
+
+    #[test]
+    fn only_interchangeable_orders_are_renumbered() {
+        for (reuse, on) in [
+            (ValueReuse::Lifo, true),
+            (ValueReuse::Fifo, true),
+            (ValueReuse::Monotonic, true),
+            (ValueReuse::LowestFree, false),
+            (ValueReuse::Strict, false),
+        ] {
+            let model = HinternetModel::new(
+                "m",
+                Policy::winhttp().with_reuse(reuse),
+                Bounds::small_for(hinternet_core::Family::WinHttp),
+            );
+            assert_eq!(model.renumbers_values(), on, "{reuse:?}");
+            assert!(!model.clone().with_symmetry(false).renumbers_values());
+        }
+        #[cfg(feature = "mutants")]
+        {
+            let broken = |reuse| {
+                HinternetModel::new(
+                    "m",
+                    Policy::winhttp().with_reuse(reuse),
+                    Bounds::small_for(hinternet_core::Family::WinHttp),
+                )
+                .with_broken_symmetry()
+                .renumbers_values()
+            };
+            assert!(broken(ValueReuse::LowestFree));
+            assert!(!broken(ValueReuse::Strict));
+        }
+    }
+}
