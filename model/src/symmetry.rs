@@ -247,7 +247,10 @@ mod tests {
             if on {
                 // Objects in creation order: session, the older connect, the new one.
                 assert_eq!(values, [1, 2, 3]);
-                assert!(text.contains("model renumbers values: 2->3, 3->2"), "{text}");
+                assert!(
+                    text.contains("model renumbers values: 2->3, 3->2"),
+                    "{text}"
+                );
             } else {
                 assert_eq!(values, [1, 3, 2]);
                 assert!(!text.contains("renumbers values"), "{text}");
