@@ -12,8 +12,8 @@ mod wininet_common;
 
 use std::time::{Duration, Instant};
 
-use hinternet_net::winhttp_api::WinHttp;
-use hinternet_net::wininet_api::WinInet;
+use hinternet_net::winhttp::api::WinHttp;
+use hinternet_net::wininet::api::WinInet;
 use hinternet_testservers::script::{self, Step};
 use windows_sys::Win32::Networking::WinHttp as wh;
 use windows_sys::Win32::Networking::WinInet as wi;
@@ -66,7 +66,7 @@ fn winhttp_send_progress_comes_before_the_server_answers() {
     assert!(server.wait_for_steps(0, 1, Duration::from_secs(10)));
     let written = server.received(0).len();
     assert!(
-        matches!(sent, hinternet_net::winhttp_exec::StatusInfo::Dword(n) if n as usize == written)
+        matches!(sent, hinternet_net::winhttp::exec::StatusInfo::Dword(n) if n as usize == written)
     );
     assert_eq!(
         rec.statuses(request)[1..],
@@ -145,8 +145,8 @@ fn inet_request(
     host: &str,
 ) -> (
     wininet_common::Recorder,
-    std::sync::mpsc::Receiver<hinternet_net::wininet_api::Status>,
-    [hinternet_net::wininet_api::HandleValue; 3],
+    std::sync::mpsc::Receiver<hinternet_net::wininet::api::Status>,
+    [hinternet_net::wininet::api::HandleValue; 3],
 ) {
     let root = api
         .internet_open(
@@ -219,7 +219,7 @@ fn wininet_send_progress_comes_before_the_server_answers() {
     let done = wininet_common::next_complete(&rx);
     assert!(matches!(
         done.info,
-        hinternet_net::wininet_api::StatusInfo::AsyncResult { result: 0, .. }
+        hinternet_net::wininet::api::StatusInfo::AsyncResult { result: 0, .. }
     ));
     wininet_common::finish(&api);
     let names = inet_names(&rec);
@@ -242,7 +242,7 @@ fn wininet_pending_query_data_available_reports_response_received_first() {
     api.http_send_request(r, None, &[]);
     wininet_common::next_complete(&rx);
     rec.clear();
-    let q = api.internet_query_data_available(r, hinternet_net::wininet_api::slot());
+    let q = api.internet_query_data_available(r, hinternet_net::wininet::api::slot());
     assert_eq!(
         (q.ret, q.last_error, q.out),
         (
@@ -254,7 +254,7 @@ fn wininet_pending_query_data_available_reports_response_received_first() {
     let done = wininet_common::next_complete(&rx);
     assert_eq!(
         done.info,
-        hinternet_net::wininet_api::StatusInfo::AsyncResult {
+        hinternet_net::wininet::api::StatusInfo::AsyncResult {
             result: 1,
             error: 10
         }
@@ -280,7 +280,7 @@ fn wininet_unresolvable_name_shows_resolving_name_only() {
     let done = wininet_common::next_complete(&rx);
     assert_eq!(
         done.info,
-        hinternet_net::wininet_api::StatusInfo::AsyncResult {
+        hinternet_net::wininet::api::StatusInfo::AsyncResult {
             result: 0,
             error: wi::ERROR_INTERNET_NAME_NOT_RESOLVED
         }

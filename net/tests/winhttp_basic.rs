@@ -6,8 +6,8 @@ mod winhttp_support;
 use std::sync::Arc;
 
 use hinternet_core::HandleValue;
-use hinternet_net::winhttp_api::WinHttp;
-use hinternet_net::winhttp_exec::{AppBuffer, StatusInfo, VecBuffer};
+use hinternet_net::winhttp::api::WinHttp;
+use hinternet_net::winhttp::exec::{AppBuffer, StatusInfo, VecBuffer};
 use hinternet_testservers::http as server;
 use windows_sys::Win32::Foundation::{
     ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_HANDLE, ERROR_SUCCESS,

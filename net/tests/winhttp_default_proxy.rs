@@ -12,8 +12,8 @@
 mod winhttp_support;
 
 use hinternet_net::url::to_wide;
+use hinternet_net::winhttp::api::WinHttp;
 use hinternet_net::winhttp::options::ProxyInfo;
-use hinternet_net::winhttp_api::WinHttp;
 use hinternet_testservers::http as server;
 use hinternet_testservers::proxy::ProxyServer;
 use windows_sys::Win32::Foundation::ERROR_SUCCESS;

@@ -3,8 +3,8 @@
 
 mod winhttp_support;
 
-use hinternet_net::winhttp_api::WinHttp;
-use hinternet_net::winhttp_exec::{StatusInfo, VecBuffer};
+use hinternet_net::winhttp::api::WinHttp;
+use hinternet_net::winhttp::exec::{StatusInfo, VecBuffer};
 use hinternet_testservers::http as server;
 use windows_sys::Win32::Foundation::ERROR_SUCCESS;
 use windows_sys::Win32::Networking::WinHttp as wh;

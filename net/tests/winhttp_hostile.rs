@@ -11,9 +11,9 @@ mod winhttp_support;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
+use hinternet_net::winhttp::api::{Handle, WinHttp};
+use hinternet_net::winhttp::exec::{StatusInfo, VecBuffer};
 use hinternet_net::winhttp::options::OptionValue;
-use hinternet_net::winhttp_api::{Handle, WinHttp};
-use hinternet_net::winhttp_exec::{StatusInfo, VecBuffer};
 use hinternet_testservers::script::{self, Step};
 use windows_sys::Win32::Networking::WinHttp as wh;
 use winhttp_support::*;

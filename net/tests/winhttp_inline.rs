@@ -9,8 +9,8 @@ mod winhttp_support;
 use std::sync::{Arc, Mutex};
 use std::thread::ThreadId;
 
-use hinternet_net::winhttp_api::{StatusCallback, WinHttp};
-use hinternet_net::winhttp_exec::{StatusInfo, VecBuffer};
+use hinternet_net::winhttp::api::{StatusCallback, WinHttp};
+use hinternet_net::winhttp::exec::{StatusInfo, VecBuffer};
 use hinternet_testservers::script::{self, Step};
 use windows_sys::Win32::Foundation::ERROR_SUCCESS;
 use windows_sys::Win32::Networking::WinHttp as wh;

@@ -4,16 +4,16 @@
 mod winhttp_support;
 
 use hinternet_net::url::{to_wide, CrackRequest, UrlComponents};
+use hinternet_net::winhttp::api::WinHttp;
+use hinternet_net::winhttp::exec::VecBuffer;
 use hinternet_net::winhttp::options::ProxyInfo;
 use hinternet_net::winhttp::proxy::AutoProxyOptions;
-use hinternet_net::winhttp_api::WinHttp;
-use hinternet_net::winhttp_exec::VecBuffer;
 use hinternet_testservers::http as server;
 use windows_sys::Win32::Foundation::{ERROR_INSUFFICIENT_BUFFER, ERROR_SUCCESS};
 use windows_sys::Win32::Networking::WinHttp as wh;
 use winhttp_support::*;
 
-fn status(api: &WinHttp, request: hinternet_net::winhttp_api::Handle) -> u32 {
+fn status(api: &WinHttp, request: hinternet_net::winhttp::api::Handle) -> u32 {
     let q = api.query_headers(
         request,
         wh::WINHTTP_QUERY_STATUS_CODE | wh::WINHTTP_QUERY_FLAG_NUMBER,

@@ -7,9 +7,9 @@ mod winhttp_support;
 
 use base64::Engine as _;
 use hinternet_net::url::to_wide;
+use hinternet_net::winhttp::api::{Handle, WinHttp};
+use hinternet_net::winhttp::exec::VecBuffer;
 use hinternet_net::winhttp::options::{OptionValue, ProxyInfo};
-use hinternet_net::winhttp_api::{Handle, WinHttp};
-use hinternet_net::winhttp_exec::VecBuffer;
 use hinternet_testservers::proxy::ProxyServer;
 use hinternet_testservers::{http as server, tls};
 use windows_sys::Win32::Foundation::ERROR_SUCCESS;
@@ -483,7 +483,7 @@ fn async_get(
     for _ in 0..10_000 {
         assert!(api.read_data(request, buf.clone(), 4096).ret);
         let n = match rec.wait_for(request, wh::WINHTTP_CALLBACK_STATUS_READ_COMPLETE) {
-            hinternet_net::winhttp_exec::StatusInfo::Read { bytes, .. } => bytes,
+            hinternet_net::winhttp::exec::StatusInfo::Read { bytes, .. } => bytes,
             other => panic!("READ_COMPLETE without a count: {other:?}"),
         };
         if n == 0 {

@@ -5,8 +5,8 @@
 
 mod wininet_common;
 
-use hinternet_net::wininet_api::ftp::GENERIC_READ;
-use hinternet_net::wininet_api::{slot, FoundEntry, HandleValue, StatusInfo, VecBuffer, WinInet};
+use hinternet_net::wininet::api::ftp::GENERIC_READ;
+use hinternet_net::wininet::api::{slot, FoundEntry, HandleValue, StatusInfo, VecBuffer, WinInet};
 use hinternet_testservers::{ftp, gopher};
 use windows_sys::Win32::Foundation::{ERROR_IO_PENDING, ERROR_NO_MORE_FILES};
 use windows_sys::Win32::Networking::WinInet as wi;
@@ -41,7 +41,7 @@ fn connect(api: &WinInet, root: HandleValue, port: u16, service: u32) -> HandleV
 }
 
 /// The handle in a successful REQUEST_COMPLETE.
-fn created_handle(done: &hinternet_net::wininet_api::Status) -> HandleValue {
+fn created_handle(done: &hinternet_net::wininet::api::Status) -> HandleValue {
     match done.info {
         StatusInfo::AsyncResult { result, error: 0 } if result != 0 => {
             HandleValue(u32::try_from(result).expect("a handle value fits 32 bits"))
@@ -54,7 +54,7 @@ fn created_handle(done: &hinternet_net::wininet_api::Status) -> HandleValue {
 fn read_all_async(
     api: &WinInet,
     h: HandleValue,
-    rx: &std::sync::mpsc::Receiver<hinternet_net::wininet_api::Status>,
+    rx: &std::sync::mpsc::Receiver<hinternet_net::wininet::api::Status>,
 ) -> Vec<u8> {
     let mut out = Vec::new();
     for _ in 0..10_000 {

@@ -10,8 +10,8 @@
 mod wininet_common;
 
 use hinternet_net::headers::{OutBuffer, QueryValue};
+use hinternet_net::wininet::api::{slot, HandleValue, VecBuffer, WinInet};
 use hinternet_net::wininet::options::{OptionValue, QueryBuffer};
-use hinternet_net::wininet_api::{slot, HandleValue, VecBuffer, WinInet};
 use hinternet_testservers::http;
 use hinternet_testservers::tls::{self, CertKind};
 use windows_sys::Win32::Networking::WinHttp as wh;
@@ -581,9 +581,9 @@ fn async_send(
     HandleValue,
     HandleValue,
     (u64, u32),
-    std::sync::mpsc::Receiver<hinternet_net::wininet_api::Status>,
+    std::sync::mpsc::Receiver<hinternet_net::wininet::api::Status>,
 ) {
-    use hinternet_net::wininet_api::StatusInfo;
+    use hinternet_net::wininet::api::StatusInfo;
     let r = api
         .internet_open(
             None,
@@ -625,7 +625,7 @@ fn async_send(
 fn async_read_all(
     api: &WinInet,
     q: HandleValue,
-    rx: &std::sync::mpsc::Receiver<hinternet_net::wininet_api::Status>,
+    rx: &std::sync::mpsc::Receiver<hinternet_net::wininet::api::Status>,
 ) -> Vec<u8> {
     let mut body = Vec::new();
     for _ in 0..1_000 {
@@ -642,7 +642,7 @@ fn async_read_all(
             let done = next_complete(rx);
             assert_eq!(
                 done.info,
-                hinternet_net::wininet_api::StatusInfo::AsyncResult {
+                hinternet_net::wininet::api::StatusInfo::AsyncResult {
                     result: 1,
                     error: 0
                 }

@@ -5,9 +5,9 @@
 mod wininet_common;
 
 use hinternet_net::url::{ComponentRequest, CrackRequest, UrlComponents};
+use hinternet_net::wininet::api::{HandleValue, WinInet};
 use hinternet_net::wininet::cache::{Commit, Storage};
 use hinternet_net::wininet::options::QueryBuffer;
-use hinternet_net::wininet_api::{HandleValue, WinInet};
 use windows_sys::Win32::Foundation::{
     ERROR_FILE_NOT_FOUND, ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_HANDLE, ERROR_INVALID_OPERATION,
     ERROR_INVALID_PARAMETER, ERROR_NO_MORE_ITEMS, ERROR_SHARING_VIOLATION,

@@ -4,9 +4,9 @@
 
 mod wininet_common;
 
+use hinternet_net::wininet::api::ftp::{GENERIC_READ, GENERIC_WRITE};
+use hinternet_net::wininet::api::{slot, FoundEntry, HandleValue, VecBuffer, WinInet};
 use hinternet_net::wininet::options::QueryBuffer;
-use hinternet_net::wininet_api::ftp::{GENERIC_READ, GENERIC_WRITE};
-use hinternet_net::wininet_api::{slot, FoundEntry, HandleValue, VecBuffer, WinInet};
 use hinternet_testservers::{ftp, gopher};
 use windows_sys::Win32::Foundation::{ERROR_IO_PENDING, ERROR_NO_MORE_FILES};
 use windows_sys::Win32::Networking::WinInet as wi;
@@ -272,7 +272,7 @@ fn async_ftp_command_completes_with_request_complete() {
     let done = next_complete(&rx);
     assert_eq!(
         done.info,
-        hinternet_net::wininet_api::StatusInfo::AsyncResult {
+        hinternet_net::wininet::api::StatusInfo::AsyncResult {
             result: 1,
             error: 0
         }

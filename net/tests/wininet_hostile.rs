@@ -13,9 +13,9 @@ mod wininet_common;
 
 use std::time::{Duration, Instant};
 
+use hinternet_net::wininet::api::ftp::GENERIC_READ;
+use hinternet_net::wininet::api::{slot, FoundEntry, HandleValue, VecBuffer, WinInet};
 use hinternet_net::wininet::options::{OptionValue, QueryBuffer};
-use hinternet_net::wininet_api::ftp::GENERIC_READ;
-use hinternet_net::wininet_api::{slot, FoundEntry, HandleValue, VecBuffer, WinInet};
 use hinternet_testservers::ftp::{self, FtpFault, FTP_PASSWORD, FTP_USER};
 use hinternet_testservers::gopher;
 use hinternet_testservers::script::{self, Step};

@@ -5,7 +5,7 @@
 mod wininet_common;
 
 use hinternet_net::headers::{OutBuffer, QueryValue};
-use hinternet_net::wininet_api::{slot, HandleValue, StatusInfo, VecBuffer, WinInet};
+use hinternet_net::wininet::api::{slot, HandleValue, StatusInfo, VecBuffer, WinInet};
 use hinternet_testservers::http;
 use windows_sys::Win32::Foundation::{
     ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_IO_PENDING,

@@ -4,7 +4,7 @@
 
 mod wininet_common;
 
-use hinternet_net::wininet_api::{slot, HandleValue, StatusInfo, VecBuffer, WinInet};
+use hinternet_net::wininet::api::{slot, HandleValue, StatusInfo, VecBuffer, WinInet};
 use hinternet_testservers::script::{self, Step};
 use windows_sys::Win32::Networking::WinInet as wi;
 use wininet_common::*;
@@ -113,7 +113,7 @@ fn sent_request(
 ) -> (
     HandleValue,
     HandleValue,
-    std::sync::mpsc::Receiver<hinternet_net::wininet_api::Status>,
+    std::sync::mpsc::Receiver<hinternet_net::wininet::api::Status>,
 ) {
     let flags = if async_mode {
         wi::INTERNET_FLAG_ASYNC

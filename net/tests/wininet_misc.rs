@@ -5,8 +5,8 @@
 mod wininet_common;
 
 use hinternet_net::headers::{OutBuffer, QueryValue};
+use hinternet_net::wininet::api::{slot, HandleValue, VecBuffer, WinInet};
 use hinternet_net::wininet::options::QueryBuffer;
-use hinternet_net::wininet_api::{slot, HandleValue, VecBuffer, WinInet};
 use hinternet_testservers::{gopher, http};
 use windows_sys::Win32::Foundation::{ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_PARAMETER};
 use windows_sys::Win32::Networking::WinInet as wi;
@@ -162,15 +162,19 @@ struct CountingSpawner {
     refuse: bool,
 }
 
-impl hinternet_net::runtime::ThreadSpawner for CountingSpawner {
-    fn spawn(&self, name: String, body: hinternet_net::runtime::Job) -> std::io::Result<()> {
+impl hinternet_net::executor::runtime::ThreadSpawner for CountingSpawner {
+    fn spawn(
+        &self,
+        name: String,
+        body: hinternet_net::executor::runtime::Job,
+    ) -> std::io::Result<()> {
         if self.refuse {
             return Err(std::io::Error::other("refused"));
         }
         self.spawned
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        hinternet_net::runtime::ThreadSpawner::spawn(
-            &hinternet_net::runtime::StdSpawner,
+        hinternet_net::executor::runtime::ThreadSpawner::spawn(
+            &hinternet_net::executor::runtime::StdSpawner,
             name,
             body,
         )
@@ -184,7 +188,7 @@ impl hinternet_net::runtime::ThreadSpawner for CountingSpawner {
 fn with_runtime_creates_the_executor_threads_through_the_spawner() {
     let server = http::start();
     let spawned = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let config = hinternet_net::runtime::RuntimeConfig {
+    let config = hinternet_net::executor::runtime::RuntimeConfig {
         spawner: std::sync::Arc::new(CountingSpawner {
             spawned: spawned.clone(),
             refuse: false,
@@ -208,7 +212,7 @@ fn with_runtime_creates_the_executor_threads_through_the_spawner() {
     api.internet_close_handle(root);
     finish(&api);
 
-    let refused = hinternet_net::runtime::RuntimeConfig {
+    let refused = hinternet_net::executor::runtime::RuntimeConfig {
         spawner: std::sync::Arc::new(CountingSpawner {
             spawned: spawned.clone(),
             refuse: true,

@@ -11,10 +11,10 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hinternet_net::wininet::options::OptionValue;
-use hinternet_net::wininet_api::{
+use hinternet_net::wininet::api::{
     slot, HandleValue, Status, StatusCallback, StatusInfo, VecBuffer, WinInet,
 };
+use hinternet_net::wininet::options::OptionValue;
 use hinternet_testservers::{ftp, http};
 use windows_sys::Win32::Foundation::ERROR_IO_PENDING;
 use windows_sys::Win32::Networking::WinInet as wi;

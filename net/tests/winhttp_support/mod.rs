@@ -6,8 +6,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hinternet_net::winhttp_api::{Handle, StatusCallback, WinHttp};
-use hinternet_net::winhttp_exec::{StatusInfo, VecBuffer};
+use hinternet_net::winhttp::api::{Handle, StatusCallback, WinHttp};
+use hinternet_net::winhttp::exec::{StatusInfo, VecBuffer};
 use windows_sys::Win32::Networking::WinHttp as wh;
 
 /// How long a test waits for one notification.
@@ -97,7 +97,7 @@ pub fn finish(api: &WinHttp) {
     assert!(api.engine().is_empty(), "engine not empty");
 }
 
-pub use hinternet_net::winhttp_names::status_name as name;
+pub use hinternet_net::winhttp::names::status_name as name;
 
 /// Reads the body to its end with `WinHttpReadData` (bounded), asserting each read succeeds.
 pub fn read_all(api: &WinHttp, request: Handle) -> Vec<u8> {

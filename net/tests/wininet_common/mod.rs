@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hinternet_net::wininet_api::{Status, StatusCallback, WinInet};
+use hinternet_net::wininet::api::{Status, StatusCallback, WinInet};
 use windows_sys::Win32::Networking::WinInet as wi;
 
 /// Every notification delivered, in order.

@@ -326,7 +326,7 @@ pub struct InetExecutor {
 
 impl InetExecutor {
     /// A new executor with its threads, built with `config`.
-    pub(crate) fn new(config: crate::runtime::RuntimeConfig) -> InetExecutor {
+    pub(crate) fn new(config: crate::executor::runtime::RuntimeConfig) -> InetExecutor {
         let engine = Arc::new(OnceLock::new());
         InetExecutor {
             io: Io::start(engine.clone(), config),
