@@ -569,6 +569,108 @@ fn stale_entries_are_revalidated_and_answer_network_failures_when_asked() {
     finish(&api);
 }
 
+/// The entry of `url` in `api`'s cache.
+fn cache_entry(api: &WinInet, url: &str) -> hinternet_net::wininet::cache::CacheEntryInfo {
+    api.get_url_cache_entry_info(Some(url), Some(QueryBuffer::of(4096)), 0)
+        .out
+        .expect("ok")
+        .expect("an entry")
+        .info
+}
+
+/// WI-R28: a 304 refreshes the entry it revalidated — the fields it carries (`ETag`,
+/// `Cache-Control`, `Date`) replace the stored ones, the expiry is computed again
+/// (`max-age`) and the last-sync time is the revalidation's — so the entry answers the
+/// next requests from the cache, with no connection to the server, until that new expiry;
+/// after it, the entry is revalidated again, with the refreshed `ETag`.
+#[test]
+fn a_304_refreshes_the_entry_which_answers_from_the_cache_until_its_new_expiry() {
+    use hinternet_net::wininet::cache::{now, FILETIME_SECOND};
+    use hinternet_testservers::script::{self, Step};
+    const MAX_AGE: u64 = 4;
+    let first = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"v1\"\r\n\
+                  Connection: close\r\n\r\nhello"
+        .to_vec();
+    let not_modified = format!(
+        "HTTP/1.1 304 Not Modified\r\nDate: Wed, 02 Oct 2024 10:00:00 GMT\r\n\
+         ETag: \"v2\"\r\nCache-Control: max-age={MAX_AGE}\r\nConnection: close\r\n\r\n"
+    );
+    let server = script::start(vec![
+        vec![Step::ReadHead, Step::Write(first), Step::Close],
+        vec![
+            Step::ReadHead,
+            Step::Write(not_modified.into_bytes()),
+            Step::Close,
+        ],
+        vec![
+            Step::ReadHead,
+            Step::Write(b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n".to_vec()),
+            Step::Close,
+        ],
+    ]);
+    let api = WinInet::new();
+    let port = server.handle.port();
+    let url = format!("http://127.0.0.1:{port}/fresh");
+    // 1: from the network; no expiry, so the entry is stale at once.
+    let (r, q) = request(&api, port, "/fresh", 0, None, None);
+    assert_eq!(read_all(&api, q), b"hello");
+    api.internet_close_handle(r);
+    let stored = cache_entry(&api, &url);
+    assert_eq!(stored.expire, 0);
+    // 2: revalidated; the 304 refreshes the entry.
+    let before = now();
+    let (r, q) = request(&api, port, "/fresh", 0, None, None);
+    let sent = String::from_utf8_lossy(&server.received(1)).to_ascii_lowercase();
+    assert!(sent.contains("if-none-match: \"v1\"\r\n"), "{sent}");
+    assert_eq!(status(&api, q), 200);
+    assert_eq!(read_all(&api, q), b"hello");
+    assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+    api.internet_close_handle(r);
+    let after = now();
+    let refreshed = cache_entry(&api, &url);
+    assert!(
+        refreshed.expire >= before + MAX_AGE * FILETIME_SECOND
+            && refreshed.expire <= after + MAX_AGE * FILETIME_SECOND,
+        "expiry {} not max-age after the 304 ({before}..{after})",
+        refreshed.expire
+    );
+    assert!(
+        (before..=after).contains(&refreshed.last_sync),
+        "last checked {} ({before}..{after})",
+        refreshed.last_sync
+    );
+    let head = String::from_utf8_lossy(refreshed.header_info.as_deref().unwrap_or_default())
+        .into_owned();
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    assert!(head.contains("ETag: \"v2\"\r\n"), "{head}");
+    assert!(head.contains(&format!("Cache-Control: max-age={MAX_AGE}\r\n")), "{head}");
+    assert!(head.contains("Date: Wed, 02 Oct 2024 10:00:00 GMT\r\n"), "{head}");
+    assert!(head.contains("Content-Length: 5\r\n"), "{head}");
+    assert!(!head.contains("ETag: \"v1\""), "{head}");
+    assert_eq!(refreshed.size, 5, "the body stays");
+    assert_eq!(server.handle.accepted(), 2);
+    // 3: fresh now: answered from the cache, the server sees no connection.
+    for _ in 0..2 {
+        let (r, q) = request(&api, port, "/fresh", 0, None, None);
+        assert!(now() < refreshed.expire, "the machine took longer than max-age");
+        assert_eq!(status(&api, q), 200);
+        assert_eq!(read_all(&api, q), b"hello");
+        assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+        api.internet_close_handle(r);
+    }
+    assert_eq!(server.handle.accepted(), 2, "a fresh entry made a request");
+    // 4: after the new expiry: revalidated again, with the refreshed ETag.
+    let wait = refreshed.expire.saturating_sub(now()) / (FILETIME_SECOND / 1000) + 50;
+    std::thread::sleep(std::time::Duration::from_millis(wait.min(MAX_AGE * 1000 + 100)));
+    let (r, q) = request(&api, port, "/fresh", 0, None, None);
+    let sent = String::from_utf8_lossy(&server.received(2)).to_ascii_lowercase();
+    assert!(sent.contains("if-none-match: \"v2\"\r\n"), "{sent}");
+    assert_eq!(read_all(&api, q), b"hello");
+    api.internet_close_handle(r);
+    assert_eq!(server.handle.accepted(), 3);
+    finish(&api);
+}
+
 /// Sends GET `path` with `flags` on a new asynchronous session and waits for the send's
 /// REQUEST_COMPLETE; the root, the request, the completion's `(dwResult, dwError)` and the
 /// receiver of the session's notifications.
