@@ -164,7 +164,10 @@ mod tests {
 
     #[test]
     fn an_unparsable_head_merges_nothing() {
-        assert_eq!(refresh_head(STORED, "HTTP/1.1 304\r\nbroken line\r\n\r\n"), None);
+        assert_eq!(
+            refresh_head(STORED, "HTTP/1.1 304\r\nbroken line\r\n\r\n"),
+            None
+        );
         assert_eq!(refresh_head("", "HTTP/1.1 304 Not Modified\r\n\r\n"), None);
     }
 }

@@ -622,7 +622,13 @@ fn a_304_refreshes_head_expiry_and_sync_time() {
     assert_eq!(cache.write_file(&f, b"hello"), Ok(()));
     let stored: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"v1\"\r\n\r\n";
     assert_eq!(
-        cache.commit_entry(commit(URL, Some(&f), NORMAL_CACHE_ENTRY, Some(stored), None)),
+        cache.commit_entry(commit(
+            URL,
+            Some(&f),
+            NORMAL_CACHE_ENTRY,
+            Some(stored),
+            None
+        )),
         Ok(())
     );
     let mut e = info(&cache, URL);
@@ -647,7 +653,10 @@ fn a_304_refreshes_head_expiry_and_sync_time() {
     let after = info(&cache, URL);
     assert_eq!(after.header_info.as_deref(), Some(head.as_bytes()));
     assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
-    assert!(head.contains("ETag: \"v2\"\r\n") && !head.contains("\"v1\""), "{head}");
+    assert!(
+        head.contains("ETag: \"v2\"\r\n") && !head.contains("\"v1\""),
+        "{head}"
+    );
     assert_eq!(after.expire, T0 + 60 * FILETIME_SECOND);
     assert_eq!(after.last_sync, T0);
     assert_eq!(
@@ -655,8 +664,18 @@ fn a_304_refreshes_head_expiry_and_sync_time() {
         filetime_from_http_date("Tue, 01 Oct 2024 10:00:00 GMT")
     );
     assert_eq!(
-        (&after.local_file_name, after.size, after.use_count, after.hit_rate),
-        (&before.local_file_name, 5, before.use_count, before.hit_rate)
+        (
+            &after.local_file_name,
+            after.size,
+            after.use_count,
+            after.hit_rate
+        ),
+        (
+            &before.local_file_name,
+            5,
+            before.use_count,
+            before.hit_rate
+        )
     );
     assert_eq!(decide(0, "GET", Some(&after), T0).read, CacheRead::Cached);
     assert_eq!(
@@ -672,7 +691,10 @@ fn a_304_refreshes_head_expiry_and_sync_time() {
     );
     // A 304 without freshness fields leaves the entry without a new lifetime.
     let bare = cache
-        .refresh_entry(Some(URL), "HTTP/1.1 304 Not Modified\r\nETag: \"v3\"\r\n\r\n")
+        .refresh_entry(
+            Some(URL),
+            "HTTP/1.1 304 Not Modified\r\nETag: \"v3\"\r\n\r\n",
+        )
         .expect("refreshed");
     assert!(bare.contains("Cache-Control: max-age=60\r\n"), "{bare}");
     assert_eq!(info(&cache, URL).expire, T0 + 60 * FILETIME_SECOND);
@@ -691,9 +713,7 @@ fn a_304_refreshes_head_expiry_and_sync_time() {
         cache.refresh_entry(None, not_modified),
         Err(ERROR_INVALID_PARAMETER)
     );
-    let g = cache
-        .create_entry(Some(VISITED), None)
-        .unwrap_or_default();
+    let g = cache.create_entry(Some(VISITED), None).unwrap_or_default();
     assert_eq!(
         cache.commit_entry(commit(VISITED, Some(&g), 0, None, None)),
         Ok(())
