@@ -18,16 +18,18 @@
 //!   `W` cookie sizes of the typed API);
 //! * a read, `InternetQueryDataAvailable` or `InternetFindNextFile` registers its out
 //!   pointer in `PENDING` before asking the typed API (a completion may be delivered before
-//!   the call returns) and drops it when the call did not pend; a pending value is written
-//!   just before the handle's `REQUEST_COMPLETE` reaches the application's callback
-//!   (Windows' order), and dropped unwritten at `HANDLE_CLOSING`;
+//!   the call returns) and drops it when the call did not pend; each registration is tied
+//!   to its own operation through the operation's out slot, so two operations pending on
+//!   one handle each get their own value: it is written once its operation has ended, no
+//!   later than just before that operation's `REQUEST_COMPLETE` reaches the application's
+//!   callback (Windows' order), and dropped unwritten when its handle is closed
+//!   (`InternetCloseHandle` of it or of a parent, `HANDLE_CLOSING`);
 //! * status callbacks are called in this build's convention with what Wine passes per status:
 //!   `INTERNET_ASYNC_RESULT` (its size), an `HINTERNET` (its size), a `DWORD` (4), the
 //!   server name or redirect URL as a wide string for callbacks set with
 //!   `InternetSetStatusCallbackW` and ANSI for `…A` (bytes with the NUL), IP addresses as
 //!   ANSI strings for both (bytes with the NUL), NULL (0) otherwise.
 //!
-//! Not marshalled yet: `FtpCommand`'s data handle (`*phFtpCommand` stays NULL, see its docs).
 #![allow(unsafe_code)]
 #![allow(non_snake_case)]
 
@@ -338,9 +340,24 @@ impl AppBuffer for InetCallerBuffer {
     }
 }
 
-/// An out value of an asynchronous call: written to the caller's memory just before the
-/// handle's `REQUEST_COMPLETE` reaches the application.
-struct PendingOut(Box<dyn FnOnce() + Send>);
+/// One registered out value of an asynchronous call.
+///
+/// The out value belongs to one operation: `ready` says whether that operation has filled
+/// its own out slot (the typed API fills it when the operation ends, before its completion
+/// is reported), and `write` copies the slot to the caller's memory.
+struct PendingOut {
+    /// The handle whose `REQUEST_COMPLETE` the operation reports through.
+    handle: u32,
+    /// The registration's identity (to disarm it when the call did not pend).
+    id: u64,
+    /// True once the call answered `ERROR_IO_PENDING` (its operation is queued on the
+    /// handle's object); false while the call is still running.
+    armed: bool,
+    /// Whether the operation has filled its out slot.
+    ready: Box<dyn Fn() -> bool + Send>,
+    /// Writes the slot's value to the caller's memory.
+    write: Box<dyn FnOnce() + Send>,
+}
 
 /// A caller's out pointer carried to the completion (the application keeps it valid until
 /// then, as Windows requires of asynchronous out parameters).
@@ -349,22 +366,45 @@ struct OutPtr<T>(*mut T);
 // SAFETY: the pointer is only written, once, under the contract above.
 unsafe impl<T> Send for OutPtr<T> {}
 
-/// Pending out values: (handle value, registration id, writer).
-static PENDING: Mutex<Vec<(u32, u64, PendingOut)>> = Mutex::new(Vec::new());
+/// Pending out values, in registration order.
+static PENDING: Mutex<Vec<PendingOut>> = Mutex::new(Vec::new());
 
 /// The next registration id.
 static NEXT_PENDING: AtomicU64 = AtomicU64::new(1);
 
-fn pending() -> std::sync::MutexGuard<'static, Vec<(u32, u64, PendingOut)>> {
+fn pending() -> std::sync::MutexGuard<'static, Vec<PendingOut>> {
     PENDING.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Registers `writer` for the next `REQUEST_COMPLETE` of `handle`. Called *before* the typed
-/// API is asked, since a pending operation's completion may reach the callback before the
-/// call returns; [`keep_if_pending`] drops it again when the call did not pend.
-fn pend(handle: HandleValue, writer: Box<dyn FnOnce() + Send>) -> u64 {
+/// Registers the out value of one operation on `handle`: `write` gets the operation's own
+/// out slot `value` once the operation has filled it. Called *before* the typed API is
+/// asked, since a pending operation's completion may reach the callback before the call
+/// returns; [`keep_if_pending`] arms it when the call pended and drops it otherwise.
+fn pend<E: Clone + Send + 'static>(
+    handle: HandleValue,
+    value: Slot<E>,
+    write: impl FnOnce(&E) + Send + 'static,
+) -> u64 {
     let id = NEXT_PENDING.fetch_add(1, Ordering::Relaxed);
-    pending().push((handle.0, id, PendingOut(writer)));
+    let probe = value.clone();
+    let entry = PendingOut {
+        handle: handle.0,
+        id,
+        armed: false,
+        ready: Box::new(move || {
+            probe
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_some()
+        }),
+        write: Box::new(move || {
+            let found = value.lock().unwrap_or_else(PoisonError::into_inner).clone();
+            if let Some(found) = found {
+                write(&found);
+            }
+        }),
+    };
+    pending().push(entry);
     id
 }
 
@@ -374,42 +414,105 @@ fn pend_dword(handle: HandleValue, value: Slot<u32>, out: *mut u32) -> Option<u6
         return None;
     }
     let out = OutPtr(out);
-    Some(pend(
-        handle,
-        Box::new(move || {
-            let out = out;
-            let n = *value.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(n) = n {
-                // SAFETY: the application keeps its out pointer valid until REQUEST_COMPLETE.
-                unsafe { raw::write(out.0, n) };
-            }
-        }),
-    ))
+    Some(pend(handle, value, move |n: &u32| {
+        let out = out;
+        // SAFETY: the application keeps its out pointer valid until REQUEST_COMPLETE.
+        unsafe { raw::write(out.0, *n) };
+    }))
 }
 
-/// Drops registration `id` unless the call answered `ERROR_IO_PENDING` (no completion will
-/// come for it; a completion already delivered has consumed it).
+/// Arms registration `id` when the call answered `ERROR_IO_PENDING`; drops it otherwise
+/// (no completion will come for it). A completion already delivered may have consumed it.
 fn keep_if_pending<R, O>(id: Option<u64>, answer: &Answer<R, O>) {
-    if answer.last_error == Some(ERROR_IO_PENDING) {
+    let Some(id) = id else {
         return;
-    }
-    if let Some(id) = id {
-        pending().retain(|(_, i, _)| *i != id);
+    };
+    let mut all = pending();
+    if answer.last_error == Some(ERROR_IO_PENDING) {
+        if let Some(entry) = all.iter_mut().find(|e| e.id == id) {
+            entry.armed = true;
+        }
+    } else {
+        all.retain(|e| e.id != id);
     }
 }
 
-/// Writes (`complete`) or drops the pending out values of `handle`.
-fn settle(handle: HandleValue, complete: bool) {
-    let mine: Vec<PendingOut> = {
+/// How many operations the machine still holds queued on `handle`'s object; `None` when
+/// the handle no longer addresses an open object (closed, or its parent closed).
+fn queued_operations(api: &WinInet, handle: HandleValue) -> Option<usize> {
+    let object = api.engine().pin(handle)?.object();
+    api.engine()
+        .inspect(|machine| machine.object(object).map(|o| o.pending_ops()))
+}
+
+/// A `REQUEST_COMPLETE` of `handle` is about to reach the application: writes the out
+/// value of every operation of `handle` that has ended, and forgets those whose operation
+/// ended without one.
+///
+/// Which operation a `REQUEST_COMPLETE` reports is not part of the notification, so each
+/// out value is matched to its own operation through its slot: an operation fills its
+/// slot when it ends, before its completion is reported, so a filled slot is written (at
+/// this completion or at an earlier one of the same handle, never before its operation
+/// ended and never after its own `REQUEST_COMPLETE`). An operation that failed leaves its
+/// slot empty: WinINet runs a handle's operations one at a time in call order (one lane),
+/// so when `n` armed registrations exist and the machine still holds only `p` operations
+/// on the object, the oldest `n - p` have ended and are forgotten. When the handle is no
+/// longer open every out value of it is dropped unwritten (never written after a close).
+fn settle_completion(api: &WinInet, handle: HandleValue) {
+    let queued = queued_operations(api, handle);
+    let writes: Vec<Box<dyn FnOnce() + Send>> = {
         let mut all = pending();
-        let (mine, rest) = all.drain(..).partition(|(h, _, _)| *h == handle.0);
-        *all = rest;
-        mine.into_iter().map(|(_, _, p)| p).collect()
-    };
-    if complete {
-        for p in mine {
-            (p.0)();
+        let Some(queued) = queued else {
+            all.retain(|e| e.handle != handle.0);
+            return;
+        };
+        let armed = all
+            .iter()
+            .filter(|e| e.handle == handle.0 && e.armed)
+            .count();
+        let mut ended = armed.saturating_sub(queued);
+        let mut writes = Vec::new();
+        let mut kept = Vec::with_capacity(all.len());
+        for entry in all.drain(..) {
+            if entry.handle != handle.0 {
+                kept.push(entry);
+                continue;
+            }
+            let has_ended = entry.armed && ended > 0;
+            if has_ended {
+                ended -= 1;
+            }
+            if (entry.ready)() {
+                writes.push(entry.write);
+            } else if !has_ended {
+                kept.push(entry);
+            }
         }
+        *all = kept;
+        writes
+    };
+    for write in writes {
+        write();
+    }
+}
+
+/// Drops the out values of `handle` unwritten (its `HANDLE_CLOSING`, its close).
+fn drop_pending(handle: HandleValue) {
+    pending().retain(|e| e.handle != handle.0);
+}
+
+/// After a close: drops the out values of every handle that no longer addresses an open
+/// object (the closed handle's children are closed with it).
+fn drop_pending_of_closed(api: &WinInet) {
+    let mut handles: Vec<u32> = pending().iter().map(|e| e.handle).collect();
+    handles.sort_unstable();
+    handles.dedup();
+    let closed: Vec<u32> = handles
+        .into_iter()
+        .filter(|h| api.engine().pin(HandleValue(*h)).is_none())
+        .collect();
+    if !closed.is_empty() {
+        pending().retain(|e| !closed.contains(&e.handle));
     }
 }
 
@@ -428,7 +531,7 @@ fn wrap_callback(f: InternetStatusCallback, wide: bool) -> Arc<StatusCallback> {
         return w.clone();
     }
     let wrapper: Arc<StatusCallback> =
-        Arc::new(move |_api: &WinInet, status: &Status| deliver(f, wide, status));
+        Arc::new(move |api: &WinInet, status: &Status| deliver(api, f, wide, status));
     callbacks.push((key, wide, wrapper.clone()));
     wrapper
 }
@@ -443,10 +546,10 @@ fn unwrap_callback(wrapper: &Arc<StatusCallback>) -> Option<usize> {
 }
 
 /// Calls the application's callback with Wine's `lpvStatusInformation` for `status`.
-fn deliver(f: InternetStatusCallback, wide: bool, status: &Status) {
+fn deliver(api: &WinInet, f: InternetStatusCallback, wide: bool, status: &Status) {
     match status.status {
-        wi::INTERNET_STATUS_REQUEST_COMPLETE => settle(status.handle, true),
-        wi::INTERNET_STATUS_HANDLE_CLOSING => settle(status.handle, false),
+        wi::INTERNET_STATUS_REQUEST_COMPLETE => settle_completion(api, status.handle),
+        wi::INTERNET_STATUS_HANDLE_CLOSING => drop_pending(status.handle),
         _ => {}
     }
     let h = hinternet(status.handle).cast_const();
@@ -1019,22 +1122,8 @@ unsafe fn find_next<T: FindStructs>(find: HINTERNET, data: *mut c_void) -> BOOL 
     bool_export(|api| {
         let find = handle_of(find)?;
         let entry = slot();
-        let id = (!data.is_null()).then(|| {
-            let out = OutPtr(data);
-            let entry = entry.clone();
-            pend(
-                find,
-                Box::new(move || {
-                    let out = out;
-                    let found = entry.lock().unwrap_or_else(PoisonError::into_inner).clone();
-                    if let Some(found) = found {
-                        // SAFETY: the application keeps the structure valid until
-                        // REQUEST_COMPLETE (Windows' rule for asynchronous out values).
-                        unsafe { write_entry::<T>(out.0, &found) };
-                    }
-                }),
-            )
-        });
+        // SAFETY: forwarded contract (asynchronous: valid until REQUEST_COMPLETE).
+        let id = unsafe { pend_first(find, data, entry.clone(), write_entry::<T>) };
         let answer = api.internet_find_next_file(find, entry);
         keep_if_pending(id, &answer);
         if let Some(found) = &answer.out {
@@ -1045,34 +1134,29 @@ unsafe fn find_next<T: FindStructs>(find: HINTERNET, data: *mut c_void) -> BOOL 
     })
 }
 
-/// Registers the write of a find-first call's first entry (`first`, filled by the typed API
-/// before `REQUEST_COMPLETE`) to `data` for the next `REQUEST_COMPLETE` of `connect`, where
-/// an asynchronous find-first reports (`None`: `data` is NULL, nothing to write).
+/// Registers the write of a found entry (`value`: a find-first call's first entry or an
+/// `InternetFindNextFile` entry, filled by the typed API when the operation ends) to `data`
+/// for the operation's completion on `handle` (the connect for a find-first, the find
+/// handle for a find-next; `None`: `data` is NULL, nothing to write).
 ///
 /// # Safety
 /// `data` NULL or writable for the structure `write` writes until `REQUEST_COMPLETE`.
 unsafe fn pend_first<E: Clone + Send + 'static>(
-    connect: HandleValue,
+    handle: HandleValue,
     data: *mut c_void,
-    first: Slot<E>,
+    value: Slot<E>,
     write: unsafe fn(*mut c_void, &E),
 ) -> Option<u64> {
     if data.is_null() {
         return None;
     }
     let out = OutPtr(data);
-    Some(pend(
-        connect,
-        Box::new(move || {
-            let out = out;
-            let found = first.lock().unwrap_or_else(PoisonError::into_inner).clone();
-            if let Some(found) = found {
-                // SAFETY: the application keeps the structure valid until REQUEST_COMPLETE
-                // (Windows' rule for asynchronous out values).
-                unsafe { write(out.0, &found) };
-            }
-        }),
-    ))
+    Some(pend(handle, value, move |found: &E| {
+        let out = out;
+        // SAFETY: the application keeps the structure valid until REQUEST_COMPLETE
+        // (Windows' rule for asynchronous out values).
+        unsafe { write(out.0, found) };
+    }))
 }
 
 /// `FtpFindFirstFile{W,A}`.
@@ -1240,22 +1324,15 @@ unsafe fn gopher_get_attribute<T: Unit + Send>(
         }
         let attributes: Slot<Vec<GopherAttribute>> = slot();
         let (out, count) = (OutPtr(buffer), OutPtr(returned));
-        let pending_attributes = attributes.clone();
         let id = pend(
             connect,
-            Box::new(move || {
+            attributes.clone(),
+            move |found: &Vec<GopherAttribute>| {
                 let (out, count) = (out, count);
-                let found = pending_attributes
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .clone();
-                if let Some(found) = found {
-                    // SAFETY: the application keeps the buffer, count and enumerator valid
-                    // until REQUEST_COMPLETE (Windows' rule for asynchronous out values).
-                    let _ =
-                        unsafe { deliver_attributes(&found, out.0, capacity, count.0, enumerator) };
-                }
-            }),
+                // SAFETY: the application keeps the buffer, count and enumerator valid until
+                // REQUEST_COMPLETE (Windows' rule for asynchronous out values).
+                let _ = unsafe { deliver_attributes(found, out.0, capacity, count.0, enumerator) };
+            },
         );
         let answer = api.gopher_get_attribute(connect, &locator, name.as_deref(), attributes);
         keep_if_pending(Some(id), &answer);
@@ -1283,23 +1360,13 @@ unsafe fn ftp_current_directory<T: Unit>(
         }
         let directory: Slot<String> = slot();
         let (out, out_length) = (OutPtr(buffer), OutPtr(length));
-        let pending_directory = directory.clone();
-        let id = pend(
-            connect,
-            Box::new(move || {
-                let (out, out_length) = (out, out_length);
-                let found = pending_directory
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .clone();
-                if let Some(dir) = found {
-                    // SAFETY: the application keeps the buffer and the length valid until
-                    // REQUEST_COMPLETE (Windows' rule for asynchronous out values); a short
-                    // buffer then gets only the characters needed in `*length`.
-                    let _ = unsafe { put_text(&dir, out.0, out_length.0) };
-                }
-            }),
-        );
+        let id = pend(connect, directory.clone(), move |dir: &String| {
+            let (out, out_length) = (out, out_length);
+            // SAFETY: the application keeps the buffer and the length valid until
+            // REQUEST_COMPLETE (Windows' rule for asynchronous out values); a short buffer
+            // then gets only the characters needed in `*length`.
+            let _ = unsafe { put_text(dir, out.0, out_length.0) };
+        });
         let answer = api.ftp_get_current_directory(connect, directory);
         keep_if_pending(Some(id), &answer);
         match &answer.out {
@@ -1786,7 +1853,11 @@ export! {
     fn InternetCloseHandle(hInternet: HINTERNET) -> BOOL {
         bool_export(|api| {
             let handle = handle_of(hInternet)?;
-            Ok(bool_of(&api.internet_close_handle(handle)))
+            // An out value is never written after its handle's close.
+            drop_pending(handle);
+            let answer = api.internet_close_handle(handle);
+            drop_pending_of_closed(api);
+            Ok(bool_of(&answer))
         })
     }
 
