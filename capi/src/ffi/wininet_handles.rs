@@ -64,7 +64,7 @@ use windows_sys::Win32::Storage::FileSystem::{WIN32_FIND_DATAA, WIN32_FIND_DATAW
 use super::raw;
 use crate::abi::{GopherAttributeEnumerator, InternetStatusCallback};
 use crate::export;
-use crate::instance::wininet;
+use crate::instance::{wininet, wininet_with_runtime};
 use crate::last_error;
 use crate::panic_boundary::{guard, Family};
 use crate::strings::{decode_ansi, dword_len, encode_ansi, fit, wide_to_string};
@@ -158,17 +158,22 @@ fn bool_export(body: impl FnOnce(&WinInet) -> Result<BOOL, u32>) -> BOOL {
 /// Runs an HINTERNET export body: `Err(code)` → NULL and `code`.
 fn handle_export(body: impl FnOnce(&WinInet) -> Result<Answer<HandleValue>, u32>) -> HINTERNET {
     guard(Family::WinInet, core::ptr::null_mut(), || {
-        match body(&wininet()) {
-            Ok(answer) => {
-                set_error(&answer);
-                hinternet(answer.ret)
-            }
-            Err(code) => {
-                last_error::set(code);
-                core::ptr::null_mut()
-            }
-        }
+        handle_result(body(&wininet()))
     })
+}
+
+/// A handle function's result as its return value and last error.
+fn handle_result(result: Result<Answer<HandleValue>, u32>) -> HINTERNET {
+    match result {
+        Ok(answer) => {
+            set_error(&answer);
+            hinternet(answer.ret)
+        }
+        Err(code) => {
+            last_error::set(code);
+            core::ptr::null_mut()
+        }
+    }
 }
 
 /// An optional NUL-terminated string argument.
@@ -1476,7 +1481,9 @@ fn local_path(text: Option<String>) -> Result<PathBuf, u32> {
 
 export! {
     /// `HINTERNET InternetOpenW(LPCWSTR lpszAgent, DWORD dwAccessType, LPCWSTR lpszProxy,
-    /// LPCWSTR lpszProxyBypass, DWORD dwFlags)`.
+    /// LPCWSTR lpszProxyBypass, DWORD dwFlags)`. NULL with `ERROR_NOT_ENOUGH_MEMORY` when
+    /// the library's threads cannot be created (the host's `create_thread` refused); the
+    /// next call tries again.
     ///
     /// # Safety
     /// Strings NULL or NUL-terminated.
@@ -2348,16 +2355,22 @@ unsafe fn internet_open<T: Unit>(
     bypass: *const T,
     flags: u32,
 ) -> HINTERNET {
-    handle_export(|api| {
+    guard(Family::WinInet, core::ptr::null_mut(), || {
+        // A root is only created on an instance whose threads run (else 8, and the next
+        // call starts them again).
+        let api = match wininet_with_runtime() {
+            Ok(api) => api,
+            Err(code) => return handle_result(Err(code)),
+        };
         // SAFETY: forwarded contract.
         let (agent, proxy, bypass) = unsafe { (opt_str(agent), opt_str(proxy), opt_str(bypass)) };
-        Ok(api.internet_open(
+        handle_result(Ok(api.internet_open(
             agent.as_deref(),
             access,
             proxy.as_deref(),
             bypass.as_deref(),
             flags,
-        ))
+        )))
     })
 }
 
