@@ -7,8 +7,15 @@
 //! The WinHTTP and WinINet handle exports are driven without I/O (see `handles` and
 //! `wininet_handles`): header, option and timeout calls with hostile lengths on real
 //! handles, wrong handle kinds and arbitrary handle values; no request is ever sent. The
-//! handle-free WinINet functions (Gopher locators, cookies, the last response) are in
-//! `wininet_strings`.
+//! exports that would start I/O on the right handle (sends, receives, reads, the `Ftp*` and
+//! `Gopher*` functions, `InternetOpenUrl`, `HttpSendRequestEx` with initial body bytes,
+//! `FtpCommand`, `GopherGetAttribute`, the websocket functions) are called only on handles
+//! where they cannot (`winhttp_without_io`, `wininet_without_io`). The handle-free WinINet
+//! functions (Gopher locators, cookies, the last response) are in `wininet_strings`.
+//!
+//! Not driven: the WinHTTP proxy discovery functions (they read the environment or would
+//! reach the network), `WinHttpSetDefaultProxyConfiguration` (process-wide state) and the
+//! `hinternet_*` host functions (hooks, shutdown: process-wide state).
 //!
 //! "Contract-abiding" means a stated length never exceeds the memory behind a pointer
 //! (Windows would crash on that too): what is fuzzed is the library's handling of every
@@ -650,6 +657,10 @@ fn handles(input: &mut Input<'_>, stats: &mut Stats) {
             winhttp_ex_calls(input, stats, target);
             continue;
         }
+        if input.one_in(5) {
+            winhttp_without_io(input, stats, session, connect, request);
+            continue;
+        }
         match input.u8() % 4 {
             0 => {
                 let headers = wide_arg(input, false);
@@ -817,6 +828,151 @@ fn winhttp_ex_calls(input: &mut Input<'_>, stats: &mut Stats, target: HINTERNET)
         )
     };
     check_dword(stats, "WinHttpReadDataEx", code);
+}
+
+/// The WinHTTP exports that would start I/O on a sent request or a websocket (sends,
+/// receives, reads, writes, authentication, the websocket functions), called where they
+/// cannot: a send never on the request, the others on the unsent request (an ordering
+/// error), the session, the connect, NULL and a value no handle has, with hostile lengths
+/// and out pointers; and `WinHttpSetStatusCallback`.
+fn winhttp_without_io(
+    input: &mut Input<'_>,
+    stats: &mut Stats,
+    session: HINTERNET,
+    connect: HINTERNET,
+    request: HINTERNET,
+) {
+    use super::winhttp_handles as wh;
+    stats.without_io_rounds += 1;
+    let unknown = unknown_handle(input);
+    let target = match input.u8() % 5 {
+        0 => session,
+        1 => connect,
+        2 => request,
+        3 => unknown,
+        _ => ptr::null_mut(),
+    };
+    let mut bytes: Vec<u8> = (0..usize::from(input.u8()) % 64)
+        .map(|_| input.u8())
+        .collect();
+    let claimed = if bytes.is_empty() {
+        0
+    } else {
+        u32::from(input.u8()) % (bytes.len() as u32 + 1)
+    };
+    let data: *mut core::ffi::c_void = if input.one_in(5) {
+        ptr::null_mut()
+    } else {
+        bytes.as_mut_ptr().cast()
+    };
+    let claimed = if data.is_null() { 0 } else { claimed };
+    let mut n = 0u32;
+    let n_ptr = if input.one_in(6) {
+        ptr::null_mut()
+    } else {
+        &raw mut n
+    };
+    // SAFETY (every call below): each pointer is NULL or live storage at least as large as
+    // its stated length (the contract of the export).
+    match input.u8() % 6 {
+        0 => {
+            // A send starts I/O only on a request: never passed one here.
+            let target = if target == request { connect } else { target };
+            let headers = wide_arg(input, false);
+            check(stats, "WinHttpSendRequest", unsafe {
+                wh::WinHttpSendRequest(
+                    target,
+                    headers.ptr(),
+                    headers.len,
+                    data.cast_const(),
+                    claimed,
+                    input.length(),
+                    1,
+                )
+            });
+        }
+        1 => {
+            check(stats, "WinHttpReceiveResponse", unsafe {
+                wh::WinHttpReceiveResponse(target, ptr::null_mut())
+            });
+            check(stats, "WinHttpQueryDataAvailable", unsafe {
+                wh::WinHttpQueryDataAvailable(target, n_ptr)
+            });
+        }
+        2 => {
+            check(stats, "WinHttpReadData", unsafe {
+                wh::WinHttpReadData(target, data, claimed, n_ptr)
+            });
+            check(stats, "WinHttpWriteData", unsafe {
+                wh::WinHttpWriteData(target, data.cast_const(), claimed, n_ptr)
+            });
+        }
+        3 => {
+            let (user, password) = (wide_arg(input, true), wide_arg(input, true));
+            check(stats, "WinHttpSetCredentials", unsafe {
+                wh::WinHttpSetCredentials(
+                    target,
+                    input.u32() % 3,
+                    1 << (input.u8() % 6),
+                    user.ptr(),
+                    password.ptr(),
+                    ptr::null_mut(),
+                )
+            });
+            let (mut supported, mut first, mut auth_target) = (0u32, 0u32, 0u32);
+            let first_ptr = if input.one_in(4) {
+                ptr::null_mut()
+            } else {
+                &raw mut first
+            };
+            check(stats, "WinHttpQueryAuthSchemes", unsafe {
+                wh::WinHttpQueryAuthSchemes(
+                    target,
+                    &raw mut supported,
+                    first_ptr,
+                    &raw mut auth_target,
+                )
+            });
+        }
+        4 => {
+            // The websocket functions: no websocket handle exists here.
+            let upgraded = unsafe { wh::WinHttpWebSocketCompleteUpgrade(target, 1) };
+            check(
+                stats,
+                "WinHttpWebSocketCompleteUpgrade",
+                BOOL::from(!upgraded.is_null()),
+            );
+            if !upgraded.is_null() {
+                // SAFETY: the handle the call returned, closed once.
+                unsafe { WinHttpCloseHandle(upgraded) };
+            }
+            let kind = i32::from(input.u8() % 6);
+            check_dword(stats, "WinHttpWebSocketSend", unsafe {
+                wh::WinHttpWebSocketSend(target, kind, data.cast_const(), claimed)
+            });
+            let mut kind_out = 0i32;
+            check_dword(stats, "WinHttpWebSocketReceive", unsafe {
+                wh::WinHttpWebSocketReceive(target, data, claimed, n_ptr, &raw mut kind_out)
+            });
+            check_dword(stats, "WinHttpWebSocketShutdown", unsafe {
+                wh::WinHttpWebSocketShutdown(target, input.u16(), data.cast_const(), claimed)
+            });
+            check_dword(stats, "WinHttpWebSocketClose", unsafe {
+                wh::WinHttpWebSocketClose(target, input.u16(), data.cast_const(), claimed)
+            });
+            let mut status = 0u16;
+            check_dword(stats, "WinHttpWebSocketQueryCloseStatus", unsafe {
+                wh::WinHttpWebSocketQueryCloseStatus(target, &raw mut status, data, claimed, n_ptr)
+            });
+        }
+        _ => {
+            let previous = unsafe { wh::WinHttpSetStatusCallback(target, None, input.u32(), 0) };
+            stats.calls += 1;
+            if previous.addr() != usize::MAX {
+                stats.successes += 1;
+            }
+        }
+    }
 }
 
 /// A DWORD-returning export's answer: `ERROR_SUCCESS`, or a Windows error that is not the
@@ -1728,6 +1884,11 @@ mod tests {
         }
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..300 {
+            // Step before taking the length, so that an empty input does not freeze the
+            // generator (every later input would be empty too).
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
             let len = (state % 512) as usize;
             let mut bytes = Vec::with_capacity(len);
             for _ in 0..len {
