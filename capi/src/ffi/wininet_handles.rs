@@ -1446,8 +1446,8 @@ fn read_count(id: Option<u64>, answer: &Answer<bool, u32>, out: *mut u32) {
 
 /// Per-handle pending-value bookkeeping is keyed by value; expose the count for tests.
 #[cfg(test)]
-fn pending_count() -> usize {
-    pending().len()
+fn pending_of(handle: HandleValue) -> usize {
+    pending().iter().filter(|e| e.handle == handle.0).count()
 }
 
 /// Which of an `INTERNET_BUFFERS` pair's fields the generic bodies use.
@@ -2673,7 +2673,67 @@ mod tests {
             );
             assert_eq!(FtpGetFileSize(bogus, core::ptr::null_mut()), u32::MAX);
         }
-        assert_eq!(pending_count(), 0);
+        // The read on the bogus handle registered its count, and dropped it when the call
+        // failed.
+        let bogus_value = handle_of(bogus).expect("fits in 32 bits");
+        assert_eq!(pending_of(bogus_value), 0);
+    }
+
+    #[test]
+    fn out_values_are_written_for_their_own_operation_and_never_after_a_close() {
+        let agent: Vec<u16> = "bookkeeping\0".encode_utf16().collect();
+        // SAFETY: a NUL-terminated agent, NULL proxies.
+        let root =
+            unsafe { InternetOpenW(agent.as_ptr(), 1, core::ptr::null(), core::ptr::null(), 0) };
+        assert!(!root.is_null());
+        let handle = handle_of(root).expect("a live handle");
+        let api = wininet();
+        let written: Arc<Mutex<Vec<u32>>> = Arc::new(Mutex::new(Vec::new()));
+        let register = |value: &Slot<u32>| {
+            let written = written.clone();
+            pend(handle, value.clone(), move |n: &u32| {
+                written
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(*n);
+            })
+        };
+        let pended: Answer<bool> = Answer {
+            ret: false,
+            last_error: Some(ERROR_IO_PENDING),
+            out: (),
+        };
+        // Three operations on one handle: one ended with its value, one ended without
+        // (a failure: its slot stays empty, and the machine holds no operation of the
+        // handle any more), one whose call is still running (not armed yet).
+        let (ended, failed, running) = (slot(), slot(), slot());
+        let ended_id = register(&ended);
+        let failed_id = register(&failed);
+        register(&running);
+        keep_if_pending(Some(ended_id), &pended);
+        keep_if_pending(Some(failed_id), &pended);
+        *ended.lock().unwrap_or_else(PoisonError::into_inner) = Some(7);
+        settle_completion(&api, handle);
+        assert_eq!(*written.lock().unwrap_or_else(PoisonError::into_inner), [7]);
+        assert_eq!(pending_of(handle), 1, "the running call's value is kept");
+        // The running operation ends, but its handle is closed before its completion is
+        // delivered: the value is dropped, and a late completion writes nothing.
+        *running.lock().unwrap_or_else(PoisonError::into_inner) = Some(9);
+        // SAFETY: a live handle, closed once.
+        assert_eq!(unsafe { InternetCloseHandle(root) }, TRUE);
+        assert_eq!(pending_of(handle), 0);
+        settle_completion(&api, handle);
+        assert_eq!(*written.lock().unwrap_or_else(PoisonError::into_inner), [7]);
+        // A call that did not pend drops its registration.
+        let sync = slot();
+        let sync_id = register(&sync);
+        let done: Answer<bool> = Answer {
+            ret: true,
+            last_error: None,
+            out: (),
+        };
+        keep_if_pending(Some(sync_id), &done);
+        assert_eq!(pending_of(handle), 0);
     }
 
     #[test]
