@@ -16,20 +16,21 @@
 //!   function reads or writes counts bytes, every `…W` size counts WCHARs, except where
 //!   Windows counts bytes for both (`HttpQueryInfo`, `InternetQueryOption` failures, the
 //!   `W` cookie sizes of the typed API);
-//! * a read, `InternetQueryDataAvailable` or `InternetFindNextFile` registers its out
-//!   pointer in `PENDING` before asking the typed API (a completion may be delivered before
-//!   the call returns) and drops it when the call did not pend; each registration is tied
-//!   to its own operation through the operation's out slot, so two operations pending on
-//!   one handle each get their own value: it is written once its operation has ended, no
-//!   later than just before that operation's `REQUEST_COMPLETE` reaches the application's
-//!   callback (Windows' order), and dropped unwritten when its handle is closed
-//!   (`InternetCloseHandle` of it or of a parent, `HANDLE_CLOSING`);
+//! * a call with an asynchronous out value (a read, `InternetQueryDataAvailable`, a
+//!   find-first or find-next, `FtpGetCurrentDirectory`, `GopherGetAttribute`) registers its
+//!   out pointer in `PENDING` before asking the typed API (a completion may be delivered
+//!   before the call returns) and drops it when the call did not pend; each registration is
+//!   tied to its own operation through the operation's out slot, so operations pending
+//!   together on one handle each get their own value: it is written once its operation has
+//!   ended, no later than just before that operation's `REQUEST_COMPLETE` reaches the
+//!   application's callback (Windows' order; it may come at an earlier completion of the
+//!   same handle when its operation has already ended by then), and dropped unwritten when
+//!   its handle is closed (`InternetCloseHandle` of it or of a parent, `HANDLE_CLOSING`);
 //! * status callbacks are called in this build's convention with what Wine passes per status:
 //!   `INTERNET_ASYNC_RESULT` (its size), an `HINTERNET` (its size), a `DWORD` (4), the
 //!   server name or redirect URL as a wide string for callbacks set with
 //!   `InternetSetStatusCallbackW` and ANSI for `…A` (bytes with the NUL), IP addresses as
 //!   ANSI strings for both (bytes with the NUL), NULL (0) otherwise.
-//!
 #![allow(unsafe_code)]
 #![allow(non_snake_case)]
 
@@ -463,6 +464,12 @@ fn queued_operations(api: &WinInet, handle: HandleValue) -> Option<usize> {
 /// so when `n` armed registrations exist and the machine still holds only `p` operations
 /// on the object, the oldest `n - p` have ended and are forgotten. When the handle is no
 /// longer open every out value of it is dropped unwritten (never written after a close).
+///
+/// Limits: the `n - p` rule takes registration order for queue order, which calls on one
+/// handle from several threads at once may not keep (a value of an operation still queued
+/// could then be forgotten); an unarmed registration whose slot the call itself filled
+/// (a read served inline) may be written here as well as by its own call, with the same
+/// value.
 fn settle_completion(api: &WinInet, handle: HandleValue) {
     let queued = queued_operations(api, handle);
     let writes: Vec<Box<dyn FnOnce() + Send>> = {
