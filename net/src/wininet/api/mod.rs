@@ -253,6 +253,13 @@ impl WinInet {
         lock(&self.0.extra_roots).push(der.into());
     }
 
+    /// True when the executor's threads were created (see [`WinInet::with_runtime`]);
+    /// false when every network operation of this object fails with
+    /// `ERROR_INTERNET_INTERNAL_ERROR`.
+    pub fn has_runtime(&self) -> bool {
+        self.0.engine.executor().io.handle().is_some()
+    }
+
     /// The engine (tests, diagnostics: `wait_quiescent`, `is_empty`).
     pub fn engine(&self) -> &Engine<InetExecutor> {
         &self.0.engine
