@@ -47,11 +47,9 @@ impl Machine {
 
     /// The open descendants of `root` and `root` itself, deepest first.
     pub(super) fn post_order(&self, root: ObjectId, out: &mut ObjectList) {
-        if let Some(obj) = self.objects.get(&root) {
-            for &child in &obj.kids {
-                if self.objects.get(&child).is_some_and(|c| c.open) {
-                    self.post_order(child, out);
-                }
+        for &child in self.child_ids(root) {
+            if self.objects.get(&child).is_some_and(|c| c.open) {
+                self.post_order(child, out);
             }
         }
         out.push(root);
@@ -83,7 +81,7 @@ impl Machine {
         if self.planted.is(Mutant::ClosingDespitePending) {
             for &id in &decision.invalidated {
                 if let Some(obj) = self.objects.get_mut(&id) {
-                    obj.queues = [LaneQueue::new(), LaneQueue::new()];
+                    obj.queues.clear();
                     obj.callbacks = 0;
                 }
             }
@@ -127,7 +125,7 @@ impl Machine {
                 return;
             };
             if self.planted.is(Mutant::ParentClosingFirst)
-                && obj.holds() - obj.kids.len() == 0
+                && obj.holds() - obj.kids as usize == 0
                 && obj.holds() > 0
             {
                 let (value, context) = (obj.value, obj.context);
@@ -146,7 +144,7 @@ impl Machine {
             if obj.holds() > 0 {
                 return;
             }
-            let (value, context, parent) = (obj.value, obj.context, obj.parent);
+            let (value, context, parent) = (obj.value, obj.context, obj.parent());
             let closing = handle_closing(self.policy.family);
             // Law 1: the one HANDLE_CLOSING of this object, its last output (law 2).
             self.emit(id, value, context, closing, Info::Handle(value));
@@ -165,8 +163,7 @@ impl Machine {
                 if self.planted.is(Mutant::ParentHoldLeaked) {
                     return;
                 }
-                if let Some(parent) = self.objects.get_mut(&p) {
-                    parent.kids.retain(|k| *k != id);
+                if self.remove_child(p, id) {
                     current = Some(p);
                 }
             }
