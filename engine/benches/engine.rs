@@ -2,7 +2,7 @@
 //! baseline (one global `Mutex` around a `Vec`, lowest-free reuse, a refcount per entry
 //! kept under the lock) and `sharded-slab`, measured in the same run, then one line per
 //! goal of issue 13: `goal NAME measured=X target=Y ok|short`. `--profile pair|tree`
-//! runs one engine case in a loop, for a profiler.
+//! runs one engine case in a loop, for a profiler (`machine-pair`: the bare machine's pair).
 //!
 //! Method (the design study's reference method): 1024 live handles pre-populated; each figure is the
 //! median of `RUNS` runs; "ns/op" is wall time / total operations, so with 2 threads a
@@ -344,6 +344,9 @@ fn table_bytes_with_data() -> f64 {
 /// `--profile pair|tree`: run one engine case in a loop for about two seconds, for a
 /// profiler (`perf record -g`); prints the ns/op it saw.
 fn profile(what: &str) {
+    if what == "machine-pair" {
+        return profile_machine_pair();
+    }
     let (engine, _live) = engine_with_live(Policy::winhttp());
     let noop = engine.register_callback(|_, n| {
         black_box(n.status);
@@ -373,6 +376,30 @@ fn profile(what: &str) {
     }
     let ns = start.elapsed().as_nanos() as f64 / ops as f64;
     println!("profile {what}: {ops} iterations, {ns:.1} ns/iteration (wall)");
+}
+
+/// `--profile machine-pair`: the bare machine's create+close pair with 1024 live
+/// sessions, in a loop for about two seconds.
+fn profile_machine_pair() {
+    let mut machine = Machine::new(Policy::winhttp());
+    let open = Input::Open {
+        api: CreateApi::WinHttpOpen,
+        async_mode: false,
+    };
+    for _ in 0..LIVE {
+        step(&mut machine, open);
+    }
+    let start = Instant::now();
+    let mut ops = 0u64;
+    while start.elapsed().as_secs() < 2 {
+        for _ in 0..1000 {
+            let h = step(&mut machine, open);
+            step(&mut machine, Input::Close { handle: h });
+        }
+        ops += 1000;
+    }
+    let ns = start.elapsed().as_nanos() as f64 / ops as f64;
+    println!("profile machine-pair: {ops} iterations, {ns:.1} ns/iteration (wall)");
 }
 
 fn main() {
