@@ -22,22 +22,21 @@ impl Machine {
 
     pub(super) fn decide_close(&self, handle: HandleValue) -> Result<CloseDecision, ApiError> {
         let object = self.find_live(handle, |_| true)?;
-        let mut invalidated = ObjectList::new();
         let cascade = self.policy.parent_close == ParentClose::Cascade;
         let cascade = cascade && !self.planted.is(Mutant::NoCascade);
-        if cascade {
-            self.post_order(object, &mut invalidated);
-        } else {
-            invalidated.push(object);
-        }
+        // The open subtree, deepest first: what a cascade invalidates.
+        let mut invalidated = ObjectList::new();
+        self.post_order(object, &mut invalidated);
         // Seed 000: "If GetLastError returns ERROR_IO_PENDING, there were outstanding
         // requests when the handle was closed" — the handle or any of its children.
-        let mut subtree = ObjectList::new();
-        self.post_order(object, &mut subtree);
-        let io_outstanding = subtree
+        let io_outstanding = invalidated
             .iter()
             .filter_map(|id| self.objects.get(id))
             .any(|o| o.pending_ops() > 0);
+        if !cascade {
+            invalidated.clear();
+            invalidated.push(object);
+        }
         Ok(CloseDecision {
             object,
             invalidated,
@@ -96,16 +95,10 @@ impl Machine {
             }
             Family::WinInet => None,
         };
-        // The reply names the closed object first, then the cascade deepest first.
-        let mut invalidated = ObjectList::with_capacity(decision.invalidated.len());
-        invalidated.push(decision.object);
-        invalidated.extend(
-            decision
-                .invalidated
-                .iter()
-                .copied()
-                .filter(|&id| id != decision.object),
-        );
+        // The reply names the closed object first, then the cascade deepest first (the
+        // post-order list ends with the closed object, once).
+        let mut invalidated = decision.invalidated;
+        invalidated.rotate_right(1);
         Reply {
             ret: Ret::Bool(true),
             last_error,
