@@ -179,10 +179,14 @@ impl<X: Executor> Engine<X> {
     /// Hand destroyed objects' data to the executor, without the engine lock: they were
     /// counted in `destroying` by the drain (under the lock), and are counted down here.
     /// Only when that reaches zero while a thread waits for quiescence is the lock taken,
-    /// to wake it. No wake-up is lost: the waiter counts itself in `quiet_waiters` and
-    /// then checks `destroying`, both under the lock; this thread lowers `destroying`
-    /// and then reads `quiet_waiters` (all sequentially consistent), so either it sees
-    /// the waiter, or the waiter's check sees the lowered count.
+    /// to wake it. No wake-up is lost, under acquire/release alone: the waiter counts
+    /// itself in `quiet_waiters` (an RMW) and then reads `destroying` with an RMW, under
+    /// the lock; this thread lowers `destroying` (an RMW) and then loads
+    /// `quiet_waiters`. The two RMWs on `destroying` are ordered: if the waiter's comes
+    /// later it reads the lowered count; if earlier, this thread's RMW reads from it, so
+    /// the waiter's count happened before this thread's load, which then sees it and
+    /// takes the lock (held by the waiter until it sleeps) to wake it. Loom checks this
+    /// (`proofs/tests/loom_engine.rs`, quiescence and destroyed hooks).
     fn destroyed_hooks(&self, destroyed: Destroyed<X>) {
         let handed = destroyed.len();
         let mut panics = 0;
@@ -193,7 +197,10 @@ impl<X: Executor> Engine<X> {
             self.hook_panics.fetch_add(panics, Ordering::SeqCst);
         }
         let before = self.destroying.fetch_sub(handed, Ordering::SeqCst);
-        if before == handed && self.quiet_waiters.load(Ordering::SeqCst) > 0 {
+        if before == handed
+            && self.quiet_waiters.load(Ordering::SeqCst) > 0
+            && !self.hook_forgets_waiter
+        {
             self.core.lock().rest.wake_if_quiescent(&self.quiet);
         }
     }

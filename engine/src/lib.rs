@@ -266,6 +266,7 @@ impl<X: Executor> EngineBuilder<X> {
             destroying,
             quiet_waiters,
             hook_panics: AtomicU64::new(0),
+            hook_forgets_waiter: self.planted.is(EngineMutant::HookForgetsWaiter),
             io_behind_callbacks: self.planted.is(EngineMutant::IoBehindCallbacks),
             table,
             executor: self.executor,
@@ -286,6 +287,8 @@ pub struct Engine<X: Executor = NoExecutor> {
     /// Destroyed hooks that panicked, counted outside the lock (the rest of the panics
     /// are counted under it).
     hook_panics: AtomicU64,
+    /// Mutant [`EngineMutant::HookForgetsWaiter`].
+    hook_forgets_waiter: bool,
     /// Mutant: I/O made inside a callback waits for the callback to return.
     io_behind_callbacks: bool,
     table: Table,

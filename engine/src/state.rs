@@ -189,11 +189,16 @@ pub(crate) struct State<X: Executor> {
 impl<X: Executor> State<X> {
     /// Nothing queued or running: no notification queue, no blocked caller, no request
     /// or hook between drain and hand-over.
+    ///
+    /// `destroying` is read with a read-modify-write (adding zero), not a load: an RMW
+    /// reads the latest value in the counter's modification order, which is what makes
+    /// the wake-up of [`Engine::wait_quiescent`] safe under acquire/release alone (see
+    /// the destroyed hooks' hand-over in `deliver.rs`).
     pub(crate) fn is_quiescent(&self) -> bool {
         self.queues.is_empty()
             && self.blocked.is_empty()
             && self.busy == 0
-            && self.destroying.load(Ordering::SeqCst) == 0
+            && self.destroying.fetch_add(0, Ordering::AcqRel) == 0
     }
 
     /// Wake the quiescence waiters when the engine is quiescent and one waits. Called
