@@ -299,6 +299,7 @@ impl<X: Executor> Core<X> {
     /// One machine step and the table update it implies (rule 1: in the step's critical
     /// section). The caller drains afterwards ([`Core::drain`]), after attaching what
     /// belongs to the step (data, call data, a blocked caller).
+    #[inline]
     pub(crate) fn step(&mut self, table: &Table, input: Input) -> Result<Reply, InputError> {
         let reply = self.machine.handle_input(input)?;
         let rest = &mut self.rest;
