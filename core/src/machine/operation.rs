@@ -392,7 +392,11 @@ impl Machine {
     /// completes now with `REQUEST_ERROR`/`OPERATION_CANCELLED` (law 3), before the
     /// object's `HANDLE_CLOSING`.
     pub(super) fn cancel_operations(&mut self, object: ObjectId) {
-        if self.objects.get(&object).is_none_or(|o| o.queues.is_empty()) {
+        if self
+            .objects
+            .get(&object)
+            .is_none_or(|o| o.queues.is_empty())
+        {
             return;
         }
         for lane in Lane::ALL {
