@@ -19,8 +19,10 @@
 //!   the hook there is no `SetEvent` to call, and they are dropped);
 //! * a runtime that cannot start fails the WinHTTP handle exports with
 //!   `ERROR_NOT_ENOUGH_MEMORY` (as Windows does when it cannot allocate its worker
-//!   resources), and is tried again on the next call; the WinINet API answers
-//!   `ERROR_INTERNET_INTERNAL_ERROR` for its operations instead (the typed API's rule).
+//!   resources), and is tried again on the next call; so does WinINet's `InternetOpen`
+//!   ([`wininet_with_runtime`]): no root handle is created on an instance without threads,
+//!   and the next `InternetOpen` starts them again (the handle-less WinINet exports work
+//!   without them).
 
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
@@ -103,6 +105,27 @@ pub fn wininet() -> Arc<WinInet> {
         WinInet::with_runtime(hinternet_net::wininet::cache::Storage::Memory, config)
     };
     get_or_create(&WININET, || Some(make())).unwrap_or_else(|| Arc::new(make()))
+}
+
+/// The process-wide WinINet instance for a call that creates a root handle (every network
+/// operation runs under one): `Err(ERROR_NOT_ENOUGH_MEMORY)` when its runtime threads could
+/// not be created (the host's `create_thread` failed). The runtime-less instance is then
+/// forgotten while it holds no handle, so the next call starts the runtime again (the
+/// cookies and global options set on it go with it, as at [`shutdown`]); no root is ever
+/// created on it, so no handle is left answering `ERROR_INTERNET_INTERNAL_ERROR`.
+pub fn wininet_with_runtime() -> Result<Arc<WinInet>, u32> {
+    let api = wininet();
+    if api.has_runtime() {
+        return Ok(api);
+    }
+    let mut guard = WININET.write().unwrap_or_else(PoisonError::into_inner);
+    let forget = guard
+        .as_ref()
+        .is_some_and(|current| Arc::ptr_eq(current, &api) && current.engine().is_empty());
+    if forget {
+        *guard = None;
+    }
+    Err(ERROR_NOT_ENOUGH_MEMORY)
 }
 
 /// Takes the instance out of `slot` when it is idle (`is_empty`, no other holder).

@@ -351,6 +351,18 @@ fn wininet_async_ftp_current_directory_from_c() {
 }
 
 #[test]
+fn wininet_two_pending_operations_on_one_connect_from_c() {
+    let server = hinternet_testservers::ftp::start(Vec::new());
+    wininet_program("ftp-two-pending", server.handle.addr().port());
+}
+
+#[test]
+fn wininet_ftp_command_data_handle_from_c() {
+    let server = hinternet_testservers::ftp::start(Vec::new());
+    wininet_program("ftp-command", server.handle.addr().port());
+}
+
+#[test]
 fn wininet_gopher_menu_from_c() {
     let server = hinternet_testservers::gopher::start();
     wininet_program("gopher", server.addr().port());

@@ -703,8 +703,8 @@ pub fn check_invariants(machine: &Machine) -> Result<(), Violation> {
                 format!("object {id} counts {} children, has {want}", o.children()),
             );
         }
-        if let Some(kid) = o
-            .child_ids()
+        if let Some(kid) = machine
+            .child_ids(id)
             .iter()
             .find(|k| machine.object(**k).and_then(|c| c.parent()) != Some(id))
         {

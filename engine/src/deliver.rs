@@ -18,8 +18,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use hinternet_core::{Completion, Input, ObjectId, OpId};
 
 use crate::port::Executor;
-use crate::state::{IoRequest, Work};
-use crate::sync::thread_local;
+use crate::state::{Destroyed, IoRequest, Work};
+use crate::sync::{thread_local, Ordering};
 use crate::{Engine, TraceEntry};
 
 thread_local! {
@@ -131,15 +131,22 @@ impl<X: Executor> Engine<X> {
 
     /// Hand I/O requests and destroyed objects' data to the executor, then the cancels
     /// that waited for the starts handed here.
-    fn hand_over(
-        &self,
-        mut io: Vec<IoRequest<X>>,
-        mut destroyed: Vec<(ObjectId, Option<std::sync::Arc<X::Object>>)>,
-    ) {
+    fn hand_over(&self, io: Vec<IoRequest<X>>, destroyed: Destroyed<X>) {
+        if !io.is_empty() {
+            self.hand_over_io(io);
+        }
+        if !destroyed.is_empty() {
+            self.destroyed_hooks(destroyed);
+        }
+    }
+
+    /// Hand I/O requests to the executor, then the cancels that waited for the starts
+    /// handed here.
+    fn hand_over_io(&self, mut io: Vec<IoRequest<X>>) {
         loop {
             let mut started: Vec<OpId> = Vec::new();
             let mut panics = 0;
-            let handed = io.len() + destroyed.len();
+            let handed = io.len();
             for request in io.drain(..) {
                 let panicked = match request {
                     IoRequest::Start(start) => {
@@ -149,9 +156,6 @@ impl<X: Executor> Engine<X> {
                     IoRequest::Cancel(cancel) => self.hook(|| self.executor.cancel(self, cancel)),
                 };
                 panics += u64::from(panicked);
-            }
-            for (object, data) in destroyed.drain(..) {
-                panics += u64::from(self.hook(|| self.executor.destroyed(self, object, data)));
             }
             let mut core = self.core.lock();
             let rest = &mut core.rest;
@@ -165,10 +169,39 @@ impl<X: Executor> Engine<X> {
             }
             if io.is_empty() {
                 // The emptied buffers serve the next step.
-                rest.recycle(io, destroyed);
+                rest.recycle(io);
                 rest.wake_if_quiescent(&self.quiet);
                 return;
             }
+        }
+    }
+
+    /// Hand destroyed objects' data to the executor, without the engine lock: they were
+    /// counted in `destroying` by the drain (under the lock), and are counted down here.
+    /// Only when that reaches zero while a thread waits for quiescence is the lock taken,
+    /// to wake it. No wake-up is lost, under acquire/release alone: the waiter counts
+    /// itself in `quiet_waiters` (an RMW) and then reads `destroying` with an RMW, under
+    /// the lock; this thread lowers `destroying` (an RMW) and then loads
+    /// `quiet_waiters`. The two RMWs on `destroying` are ordered: if the waiter's comes
+    /// later it reads the lowered count; if earlier, this thread's RMW reads from it, so
+    /// the waiter's count happened before this thread's load, which then sees it and
+    /// takes the lock (held by the waiter until it sleeps) to wake it. Loom checks this
+    /// (`proofs/tests/loom_engine.rs`, quiescence and destroyed hooks).
+    fn destroyed_hooks(&self, destroyed: Destroyed<X>) {
+        let handed = destroyed.len();
+        let mut panics = 0;
+        for (object, data) in destroyed {
+            panics += u64::from(self.hook(|| self.executor.destroyed(self, object, data)));
+        }
+        if panics > 0 {
+            self.hook_panics.fetch_add(panics, Ordering::SeqCst);
+        }
+        let before = self.destroying.fetch_sub(handed, Ordering::SeqCst);
+        if before == handed
+            && self.quiet_waiters.load(Ordering::SeqCst) > 0
+            && !self.hook_forgets_waiter
+        {
+            self.core.lock().rest.wake_if_quiescent(&self.quiet);
         }
     }
 
@@ -258,7 +291,7 @@ impl<X: Executor> Engine<X> {
                 // Only the `IoBehindCallbacks` mutant holds I/O back.
                 let held = std::mem::take(&mut core.rest.held_io);
                 drop(core);
-                self.hand_over(held, Vec::new());
+                self.hand_over(held, Destroyed::<X>::new());
                 core = self.core.lock();
             }
             if n.status == closing_status {
@@ -286,11 +319,14 @@ impl<X: Executor> Engine<X> {
                 if !work.io.is_empty() || !work.destroyed.is_empty() {
                     // A callback's return can start I/O (a lane's next operation) or
                     // destroy an object: hand those over now, outside the lock.
+                    if work.io.is_empty() {
+                        core.rest.recycle(std::mem::take(&mut work.io));
+                    }
                     drop(core);
                     self.hand_over(work.io, work.destroyed);
                     core = self.core.lock();
                 } else {
-                    core.rest.recycle(work.io, work.destroyed);
+                    core.rest.recycle(work.io);
                 }
                 extend_unique(list, &work.objects);
                 keep_spare_objects(work.objects);

@@ -148,7 +148,7 @@ pub use sync::SharedFn;
 
 use crate::index::{FewMap, ObjectMap};
 use crate::state::{Blocked, Core, Mailbox, State};
-use crate::sync::{Arc as SyncArc, Condvar, Mutex};
+use crate::sync::{Arc as SyncArc, AtomicU64, AtomicUsize, Condvar, Mutex, Ordering};
 #[cfg(doc)]
 use hinternet_core::drain::drain_into;
 use hinternet_core::{
@@ -230,13 +230,15 @@ impl<X: Executor> EngineBuilder<X> {
         let slots = values + (values / 8).max(4);
         let mut table = Table::new(values, slots, self.policy.value_reuse);
         table.planted = self.planted;
+        let destroying = SyncArc::new(AtomicUsize::new(0));
+        let quiet_waiters = SyncArc::new(AtomicUsize::new(0));
         let rest = State {
             placements: ObjectMap::new(slots),
             alloc: SlotAlloc::default(),
             queues: FewMap::default(),
             spare_queues: Vec::new(),
             spare_io: Vec::new(),
-            spare_destroyed: Vec::new(),
+            destroying: SyncArc::clone(&destroying),
             parents: ObjectMap::new(slots),
             closing_children: FewMap::default(),
             closing_status: hinternet_core::handle_closing(self.policy.family),
@@ -251,7 +253,7 @@ impl<X: Executor> EngineBuilder<X> {
             starting: BTreeMap::new(),
             blocked: BTreeMap::new(),
             busy: 0,
-            quiet_waiters: 0,
+            quiet_waiters: SyncArc::clone(&quiet_waiters),
             stale: 0,
             refused_handoffs: 0,
         };
@@ -261,6 +263,10 @@ impl<X: Executor> EngineBuilder<X> {
                 rest,
             })),
             quiet: Condvar::default(),
+            destroying,
+            quiet_waiters,
+            hook_panics: AtomicU64::new(0),
+            hook_forgets_waiter: self.planted.is(EngineMutant::HookForgetsWaiter),
             io_behind_callbacks: self.planted.is(EngineMutant::IoBehindCallbacks),
             table,
             executor: self.executor,
@@ -274,6 +280,15 @@ pub struct Engine<X: Executor = NoExecutor> {
     core: CachePadded<Mutex<Core<X>>>,
     /// Signalled (under the lock) when the engine becomes quiescent.
     quiet: Condvar,
+    /// [`State::destroying`](state::State), counted down here outside the lock.
+    destroying: SyncArc<AtomicUsize>,
+    /// [`State::quiet_waiters`](state::State), read here outside the lock.
+    quiet_waiters: SyncArc<AtomicUsize>,
+    /// Destroyed hooks that panicked, counted outside the lock (the rest of the panics
+    /// are counted under it).
+    hook_panics: AtomicU64,
+    /// Mutant [`EngineMutant::HookForgetsWaiter`].
+    hook_forgets_waiter: bool,
     /// Mutant: I/O made inside a callback waits for the callback to return.
     io_behind_callbacks: bool,
     table: Table,
@@ -681,11 +696,11 @@ impl<X: Executor> Engine<X> {
         }
         let mut core = self.core.lock();
         // Counted under the lock, so a wake-up (also under the lock) cannot be missed.
-        core.rest.quiet_waiters += 1;
+        core.rest.quiet_waiters.fetch_add(1, Ordering::SeqCst);
         while !core.rest.is_quiescent() {
             core = self.quiet.wait(core);
         }
-        core.rest.quiet_waiters -= 1;
+        core.rest.quiet_waiters.fetch_sub(1, Ordering::SeqCst);
         true
     }
 
@@ -702,7 +717,7 @@ impl<X: Executor> Engine<X> {
 
     /// Callbacks and executor hooks that panicked, each treated as returned.
     pub fn callback_panics(&self) -> u64 {
-        self.core.lock().rest.panics
+        self.core.lock().rest.panics + self.hook_panics.load(Ordering::SeqCst)
     }
 
     /// Completions that named an operation already cancelled or finished (law 13).
@@ -746,6 +761,10 @@ impl<X: Executor> Engine<X> {
                 return Ok(reply);
             }
             drained?;
+            if work.io.is_empty() {
+                // Only hooks or deliveries to do: the request buffer goes back now.
+                core.rest.recycle(std::mem::take(&mut work.io));
+            }
             (reply, work)
         };
         self.finish(work);

@@ -82,6 +82,9 @@ pub enum EngineMutant {
     /// A blocked call's return goes to the first caller blocked on the same object, not
     /// to the caller of that operation (two blocked calls on one handle mix up).
     ReturnByObject,
+    /// A destroyed hook handed over outside the lock counts itself down but never wakes
+    /// a thread waiting for quiescence (a lost wake-up: the waiter sleeps forever).
+    HookForgetsWaiter,
 }
 
 /// Which engine bug is planted. Zero-sized without the `engine-mutants` feature, where
@@ -614,13 +617,14 @@ mod tests {
     /// with `HINTERNET_EXPECT_SHIPPED=1`) must build no planted engine bug.
     #[test]
     fn shipped_builds_carry_no_planted_bug() {
-        const ALL: [EngineMutant; 6] = [
+        const ALL: [EngineMutant; 7] = [
             EngineMutant::PinWithoutRecheck,
             EngineMutant::CloseIgnoresPins,
             EngineMutant::DeliverWithoutOwner,
             EngineMutant::CascadeWithoutMark,
             EngineMutant::IoBehindCallbacks,
             EngineMutant::ReturnByObject,
+            EngineMutant::HookForgetsWaiter,
         ];
         #[cfg(feature = "engine-mutants")]
         assert!(

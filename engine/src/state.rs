@@ -36,10 +36,11 @@ use hinternet_core::{
 use crate::index::{FewMap, ObjectMap};
 use crate::port::{Cancel, Executor, Start};
 use crate::slot::{SlotAlloc, Table};
-use crate::sync::{Arc as SyncArc, Condvar, Mutex};
+use crate::sync::{Arc as SyncArc, AtomicUsize, Condvar, Mutex, Ordering};
 #[cfg(doc)]
 use crate::Engine;
 use crate::{Callback, SharedFn, TraceEntry};
+use smallvec::SmallVec;
 
 /// How many emptied queue buffers the engine keeps for reuse.
 pub(crate) const SPARE_BUFFERS: usize = 16;
@@ -79,6 +80,11 @@ pub(crate) enum IoRequest<X: Executor> {
     Cancel(Cancel<X>),
 }
 
+/// Objects destroyed with their `HANDLE_CLOSING` filtered out, with their data, for
+/// [`Executor::destroyed`]: inline (a close usually destroys one object), so a step's
+/// list needs no buffer from under the lock and its hand-over takes no lock.
+pub(crate) type Destroyed<X> = SmallVec<[(ObjectId, Option<Arc<<X as Executor>::Object>>); 2]>;
+
 /// What a step left for the calling thread to do outside the lock.
 pub(crate) struct Work<X: Executor> {
     /// Objects whose notification delivery this thread now owns.
@@ -86,7 +92,8 @@ pub(crate) struct Work<X: Executor> {
     /// I/O requests to hand to the executor, in drain order.
     pub(crate) io: Vec<IoRequest<X>>,
     /// Objects destroyed with their `HANDLE_CLOSING` filtered out: their data goes back.
-    pub(crate) destroyed: Vec<(ObjectId, Option<Arc<X::Object>>)>,
+    /// Counted in [`State::destroying`] from the drain until handed over.
+    pub(crate) destroyed: Destroyed<X>,
 }
 
 impl<X: Executor> Default for Work<X> {
@@ -94,7 +101,7 @@ impl<X: Executor> Default for Work<X> {
         Work {
             objects: Vec::new(),
             io: Vec::new(),
-            destroyed: Vec::new(),
+            destroyed: SmallVec::new(),
         }
     }
 }
@@ -134,10 +141,13 @@ pub(crate) struct State<X: Executor> {
     /// Emptied notification buffers of removed queues, reused by the next queue (at
     /// most [`SPARE_BUFFERS`]), so a delivery does not allocate in the steady state.
     pub(crate) spare_queues: Vec<VecDeque<hinternet_core::Notification>>,
-    /// Emptied I/O request and destroyed-hook buffers, reused by the next step's
-    /// [`Work`] (taken and returned under the lock).
+    /// Emptied I/O request buffers, reused by the next step's [`Work`] (taken and
+    /// returned under the lock).
     pub(crate) spare_io: Vec<IoRequest<X>>,
-    pub(crate) spare_destroyed: Vec<(ObjectId, Option<Arc<X::Object>>)>,
+    /// Destroyed hooks drained but not yet handed over (shared with the engine, which
+    /// counts them down outside the lock): quiescence waits for zero. Raised only under
+    /// the lock, by the drain.
+    pub(crate) destroying: SyncArc<AtomicUsize>,
     /// The lifetime parent of every object that has one, until its `HANDLE_CLOSING` has
     /// been delivered.
     pub(crate) parents: ObjectMap<u32>,
@@ -164,11 +174,12 @@ pub(crate) struct State<X: Executor> {
     pub(crate) starting: BTreeMap<OpId, Option<Cancel<X>>>,
     /// Threads blocked in `call`, by operation.
     pub(crate) blocked: BTreeMap<OpId, Blocked>,
-    /// Drained I/O requests and destroyed hooks not yet handed over.
+    /// Drained I/O requests not yet handed over (destroyed hooks: `destroying`).
     pub(crate) busy: usize,
     /// Threads waiting in [`Engine::wait_quiescent`]: the quiet condvar is signalled
-    /// only when one waits (a futex wake is a system call).
-    pub(crate) quiet_waiters: usize,
+    /// only when one waits (a futex wake is a system call). Changed only under the
+    /// lock; read outside it by a destroyed hook's hand-over.
+    pub(crate) quiet_waiters: SyncArc<AtomicUsize>,
     /// Completions that named a cancelled or finished operation.
     pub(crate) stale: u64,
     /// Inputs handed to a blocked caller that the machine then refused.
@@ -178,14 +189,22 @@ pub(crate) struct State<X: Executor> {
 impl<X: Executor> State<X> {
     /// Nothing queued or running: no notification queue, no blocked caller, no request
     /// or hook between drain and hand-over.
+    ///
+    /// `destroying` is read with a read-modify-write (adding zero), not a load: an RMW
+    /// reads the latest value in the counter's modification order, which is what makes
+    /// the wake-up of [`Engine::wait_quiescent`] safe under acquire/release alone (see
+    /// the destroyed hooks' hand-over in `deliver.rs`).
     pub(crate) fn is_quiescent(&self) -> bool {
-        self.queues.is_empty() && self.blocked.is_empty() && self.busy == 0
+        self.queues.is_empty()
+            && self.blocked.is_empty()
+            && self.busy == 0
+            && self.destroying.fetch_add(0, Ordering::AcqRel) == 0
     }
 
     /// Wake the quiescence waiters when the engine is quiescent and one waits. Called
     /// under the engine lock, like the waiters' count and check.
     pub(crate) fn wake_if_quiescent(&self, quiet: &Condvar) {
-        if self.quiet_waiters > 0 && self.is_quiescent() {
+        if self.quiet_waiters.load(Ordering::SeqCst) > 0 && self.is_quiescent() {
             quiet.notify_all();
         }
     }
@@ -196,29 +215,21 @@ impl<X: Executor> State<X> {
         Work {
             objects: crate::deliver::take_spare_objects(),
             io: std::mem::take(&mut self.spare_io),
-            destroyed: std::mem::take(&mut self.spare_destroyed),
+            destroyed: SmallVec::new(),
         }
     }
 
     /// Keep the buffers of a step that left nothing to do for the next step.
     pub(crate) fn recycle_work(&mut self, work: Work<X>) {
         crate::deliver::keep_spare_objects(work.objects);
-        self.recycle(work.io, work.destroyed);
+        self.recycle(work.io);
     }
 
-    /// Keep emptied buffers for the next step (the larger of the two when both exist).
-    pub(crate) fn recycle(
-        &mut self,
-        mut io: Vec<IoRequest<X>>,
-        mut destroyed: Vec<(ObjectId, Option<Arc<X::Object>>)>,
-    ) {
+    /// Keep an emptied request buffer for the next step (the larger one).
+    pub(crate) fn recycle(&mut self, mut io: Vec<IoRequest<X>>) {
         io.clear();
-        destroyed.clear();
         if io.capacity() > self.spare_io.capacity() {
             self.spare_io = io;
-        }
-        if destroyed.capacity() > self.spare_destroyed.capacity() {
-            self.spare_destroyed = destroyed;
         }
     }
 
@@ -288,6 +299,7 @@ impl<X: Executor> Core<X> {
     /// One machine step and the table update it implies (rule 1: in the step's critical
     /// section). The caller drains afterwards ([`Core::drain`]), after attaching what
     /// belongs to the step (data, call data, a blocked caller).
+    #[inline]
     pub(crate) fn step(&mut self, table: &Table, input: Input) -> Result<Reply, InputError> {
         let reply = self.machine.handle_input(input)?;
         let rest = &mut self.rest;
@@ -355,7 +367,7 @@ impl<X: Executor> Sink<'_, X> {
             if closing {
                 // Destroyed without a delivery: the data goes back now.
                 let data = state.take_destroyed(n.object);
-                state.busy += 1;
+                state.destroying.fetch_add(1, Ordering::SeqCst);
                 self.work.destroyed.push((n.object, data));
             }
             return;

@@ -2,6 +2,8 @@
 //! servers: framing, keep-alive reuse, redirects (WH-R28, WH-R31), cookies, reads with small
 //! buffers, timeouts, and the exact progress sequences (WH-R30..R33).
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -11,7 +13,7 @@ use hinternet_net::executor::request_ops::{
     DefaultRedirects,
 };
 use hinternet_net::executor::state::{
-    ConnectState, DisabledFeatures, RequestState, SessionSettings, SessionState, Timeouts,
+    ConnectState, DisabledFeatures, RequestState, SessionSettings, SessionState,
 };
 use hinternet_net::headers::{Api, HeaderStore};
 use hinternet_net::http::tls::TlsSettings;
@@ -19,28 +21,11 @@ use hinternet_net::NetError;
 use hinternet_testservers::http::{self, large_body_byte, FIXED_BODY, LARGE_BODY_LEN};
 use hinternet_testservers::script::{self, Step};
 use hinternet_testservers::tls::{self, CertKind};
+use support::wire::{block_on, timeouts};
 use windows_sys::Win32::Foundation::ERROR_INVALID_PARAMETER;
 use windows_sys::Win32::Networking::WinHttp as wh;
 
 const LOCAL: &str = "127.0.0.1";
-
-fn run<T>(fut: impl std::future::Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("test runtime")
-        .block_on(fut)
-}
-
-fn timeouts(limit: Duration) -> Timeouts {
-    Timeouts {
-        resolve: Some(limit),
-        connect: Some(limit),
-        send: Some(limit),
-        receive: Some(limit),
-        receive_response: Some(limit),
-    }
-}
 
 fn session_with(is_async: bool) -> Arc<SessionState> {
     SessionState::new(SessionSettings {
@@ -120,7 +105,7 @@ fn get_on_a_new_connection_reports_resolve_connect_send_receive_in_order() {
     let connect = ConnectState::new(session(), LOCAL, server.port());
     let progress = RecordingProgress::new();
     let mut req = request(&connect, "GET", "/fixed");
-    run(async {
+    block_on(async {
         // GET without a body: the reply head is read inside the send (WH-R21).
         let status = send_request(&mut req, &progress, Vec::new(), 0)
             .await
@@ -170,7 +155,7 @@ fn keep_alive_reuse_sends_no_resolve_or_connect_progress() {
     let session = session();
     let connect = ConnectState::new(session.clone(), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut first = request(&connect, "GET", "/fixed");
         let (status, body) = exchange(&mut first, &progress, b"").await;
         assert_eq!((status, body.as_slice()), (200, FIXED_BODY));
@@ -209,7 +194,7 @@ fn a_closed_connection_is_not_reused_and_the_name_is_not_resolved_twice() {
     let server = http::start();
     let connect = ConnectState::new(session(), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut first = request(&connect, "GET", "/close");
         let (status, body) = exchange(&mut first, &progress, b"").await;
         assert_eq!((status, body.as_slice()), (200, &b"closing"[..]));
@@ -243,7 +228,7 @@ fn a_request_with_connection_close_reports_closing_and_closed_after_the_body() {
     let server = http::start();
     let connect = ConnectState::new(session(), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut req = request(&connect, "GET", "/fixed");
         add_header(&mut req, "Connection: close");
         let (status, body) = exchange(&mut req, &progress, b"").await;
@@ -266,7 +251,7 @@ fn post_with_the_whole_body_in_the_send_reads_the_reply_inside_the_send() {
     let server = http::start();
     let connect = ConnectState::new(session(), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut req = request(&connect, "POST", "/echo");
         let status = send_request(&mut req, &progress, b"ping pong".to_vec(), 9)
             .await
@@ -297,7 +282,7 @@ fn post_with_write_data_sends_the_rest_and_refuses_more_than_declared() {
     let server = http::start();
     let connect = ConnectState::new(session(), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut req = request(&connect, "POST", "/echo");
         let status = send_request(&mut req, &progress, b"abc".to_vec(), 10)
             .await
@@ -325,7 +310,7 @@ fn a_chunked_upload_is_written_as_the_application_frames_it() {
     let server = http::start();
     let connect = ConnectState::new(session(), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut req = request(&connect, "PUT", "/echo");
         add_header(&mut req, "Transfer-Encoding: chunked");
         let status = send_request(&mut req, &progress, Vec::new(), 0)
@@ -359,7 +344,7 @@ fn query_data_and_read_loops_with_small_buffers() {
     let server = http::start();
     let connect = ConnectState::new(session(), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut req = request(&connect, "GET", "/chunked");
         send_request(&mut req, &progress, Vec::new(), 0)
             .await
@@ -422,7 +407,7 @@ fn async_sessions_report_receiving_and_received_around_body_reads() {
     let server = http::start();
     let connect = ConnectState::new(session_with(true), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut req = request(&connect, "GET", "/slow-body?ms=100");
         send_request(&mut req, &progress, Vec::new(), 0)
             .await
@@ -447,7 +432,7 @@ fn redirects_are_followed_inside_receive_response_with_their_progress() {
     let server = http::start();
     let connect = ConnectState::new(session(), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         for code in [301, 302, 307, 308] {
             let mut req = request(&connect, "GET", &format!("/redirect?code={code}&to=/fixed"));
             send_request(&mut req, &progress, Vec::new(), 0)
@@ -485,7 +470,7 @@ fn redirect_303_is_not_followed_by_default_and_rewrites_to_get_when_followed() {
     let server = http::start();
     let connect = ConnectState::new(session(), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut req = request(&connect, "POST", "/redirect?code=303&to=/echo");
         send_request(&mut req, &progress, b"data".to_vec(), 4)
             .await
@@ -518,7 +503,7 @@ fn post_becomes_get_on_301_and_302_but_stays_post_with_its_body_on_307_and_308()
     let server = http::start();
     let connect = ConnectState::new(session(), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         for (code, method, body) in [
             (301, "GET", &b""[..]),
             (302, "GET", &b""[..]),
@@ -550,7 +535,7 @@ fn an_absolute_cross_port_redirect_connects_to_the_new_server() {
     let second = http::start();
     let connect = ConnectState::new(session(), LOCAL, first.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let target = format!("http://{LOCAL}:{}/chunked", second.port());
         let mut req = request(&connect, "GET", &format!("/redirect?code=302&to={target}"));
         send_request(&mut req, &progress, Vec::new(), 0)
@@ -584,7 +569,7 @@ fn too_many_redirects_fail_with_redirect_failed() {
     let server = http::start();
     let connect = ConnectState::new(session(), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut req = request(&connect, "GET", "/loop");
         req.max_redirects = 3;
         send_request(&mut req, &progress, Vec::new(), 0)
@@ -623,7 +608,7 @@ fn cookies_round_trip_unless_disabled() {
     let server = http::start();
     let connect = ConnectState::new(session(), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut set = request(&connect, "GET", "/set-cookie?name=sid&value=abc");
         let (status, _) = exchange(&mut set, &progress, b"").await;
         assert_eq!(status, 200);
@@ -650,7 +635,7 @@ fn a_silent_server_times_out_with_12002() {
     let server = http::start();
     let connect = ConnectState::new(session(), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut req = request(&connect, "GET", "/silent");
         req.timeouts.receive_response = Some(Duration::from_millis(300));
         let started = Instant::now();
@@ -699,7 +684,7 @@ fn operations_out_of_order_are_incorrect_handle_state() {
     let server = http::start();
     let connect = ConnectState::new(session(), LOCAL, server.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut req = request(&connect, "GET", "/fixed");
         let err = receive_response(&mut req, &progress, &DefaultRedirects::default())
             .await
@@ -730,7 +715,7 @@ fn hostile_and_dead_servers_give_the_wire_layer_codes() {
         Step::Close,
     ]]);
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let connect = ConnectState::new(session(), LOCAL, garbage.handle.port());
         let mut req = request(&connect, "GET", "/");
         send_request(&mut req, &progress, Vec::new(), 0)
@@ -746,7 +731,7 @@ fn hostile_and_dead_servers_give_the_wire_layer_codes() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.local_addr().expect("addr").port()
     };
-    run(async {
+    block_on(async {
         let connect = ConnectState::new(session(), LOCAL, closed_port);
         let mut req = request(&connect, "GET", "/");
         progress.take();
@@ -775,7 +760,7 @@ fn https_requests_run_tls_on_new_connections_and_reuse_them() {
     });
     let connect = ConnectState::new(session, LOCAL, server.handle.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut req = RequestState::new(
             connect.clone(),
             None,
@@ -825,7 +810,7 @@ fn https_requests_run_tls_on_new_connections_and_reuse_them() {
 
     // An untrusted certificate fails the send with 12175.
     let untrusted = tls::start(CertKind::Valid);
-    run(async {
+    block_on(async {
         let connect = ConnectState::new(
             SessionState::new(SessionSettings {
                 timeouts: timeouts(Duration::from_secs(5)),
@@ -858,7 +843,7 @@ fn a_pooled_connection_closed_by_the_server_is_replaced_once() {
     ]);
     let connect = ConnectState::new(session(), LOCAL, server.handle.port());
     let progress = RecordingProgress::new();
-    run(async {
+    block_on(async {
         let mut first = request(&connect, "GET", "/one");
         let (status, body) = exchange(&mut first, &progress, b"").await;
         assert_eq!((status, body.as_slice()), (200, &b"ok"[..]));

@@ -3,14 +3,14 @@
 //! and reason on the wire, shutdown then the peer's close, the close status query and the
 //! socket-state errors (WH-R39..R41), and cancellation of a pending receive.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use hinternet_net::executor::progress::RecordingProgress;
 use hinternet_net::executor::request_ops::{receive_response, send_request, DefaultRedirects};
-use hinternet_net::executor::state::{
-    ConnectState, RequestState, SessionSettings, SessionState, Timeouts,
-};
+use hinternet_net::executor::state::{ConnectState, RequestState, SessionSettings, SessionState};
 use hinternet_net::executor::websocket_ops::{
     close, complete_upgrade, query_close_status, receive, send, shutdown, SocketPhase,
 };
@@ -18,29 +18,15 @@ use hinternet_net::executor::WebSocketState;
 use hinternet_net::ws::frame::BufferType;
 use hinternet_testservers::http;
 use hinternet_testservers::ws::{self, Seen};
+use support::wire::{block_on, timeouts};
 use windows_sys::Win32::Foundation::{ERROR_INVALID_OPERATION, ERROR_INVALID_PARAMETER};
 use windows_sys::Win32::Networking::WinHttp as wh;
 
 const LOCAL: &str = "127.0.0.1";
 
-fn run<T>(fut: impl std::future::Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("test runtime")
-        .block_on(fut)
-}
-
 fn session() -> Arc<SessionState> {
-    let limit = Some(Duration::from_secs(5));
     SessionState::new(SessionSettings {
-        timeouts: Timeouts {
-            resolve: limit,
-            connect: limit,
-            send: limit,
-            receive: limit,
-            receive_response: limit,
-        },
+        timeouts: timeouts(Duration::from_secs(5)),
         ..SessionSettings::default()
     })
 }
@@ -65,7 +51,7 @@ async fn open(port: u16, path: &str) -> (RequestState, WebSocketState) {
 #[test]
 fn the_upgrade_adds_the_headers_at_send_and_echoes_text_and_binary() {
     let server = http::start();
-    run(async {
+    block_on(async {
         let (req, mut socket) = open(server.port(), "/upgrade").await;
         assert_eq!(req.headers.get("Upgrade"), Some("websocket"));
         assert_eq!(req.headers.get("Sec-WebSocket-Version"), Some("13"));
@@ -95,7 +81,7 @@ fn the_upgrade_adds_the_headers_at_send_and_echoes_text_and_binary() {
 #[test]
 fn fragments_go_out_as_one_message_and_small_buffers_receive_fragments() {
     let server = ws::start();
-    run(async {
+    block_on(async {
         let (_req, mut socket) = open(server.port(), "/").await;
         send(&mut socket, BufferType::Utf8Fragment, b"hel")
             .await
@@ -129,7 +115,7 @@ fn fragments_go_out_as_one_message_and_small_buffers_receive_fragments() {
 #[test]
 fn close_sends_status_and_reason_and_waits_for_the_peer() {
     let server = ws::start_recording();
-    run(async {
+    block_on(async {
         let (_req, mut socket) = open(server.handle.port(), "/").await;
         let err = query_close_status(&socket).expect_err("before any close");
         assert_eq!(err.code(), ERROR_INVALID_OPERATION);
@@ -170,7 +156,7 @@ fn close_sends_status_and_reason_and_waits_for_the_peer() {
 #[test]
 fn shutdown_then_the_peers_close_arrives_as_a_close_buffer() {
     let server = ws::start_recording();
-    run(async {
+    block_on(async {
         let (_req, mut socket) = open(server.handle.port(), "/").await;
         shutdown(&mut socket, 1001, b"going away")
             .await
@@ -204,7 +190,7 @@ fn shutdown_then_the_peers_close_arrives_as_a_close_buffer() {
 #[test]
 fn a_dropped_receive_loses_nothing_for_the_next_one() {
     let server = ws::start();
-    run(async {
+    block_on(async {
         let (_req, mut socket) = open(server.port(), "/").await;
         // A receive pending on a silent socket, abandoned (its future dropped).
         let pending = tokio::time::timeout(Duration::from_millis(100), receive(&mut socket, 64));
@@ -240,7 +226,7 @@ fn a_dropped_receive_loses_nothing_for_the_next_one() {
 #[test]
 fn complete_upgrade_needs_an_upgrade_request_and_a_valid_101() {
     let server = http::start();
-    run(async {
+    block_on(async {
         let connect = ConnectState::new(session(), LOCAL, server.port());
         let progress = RecordingProgress::new();
         // No upgrade asked: 12019.

@@ -1,21 +1,16 @@
 //! No file descriptor outlives a batch of exchanges (successes, failures, TLS, pooling).
 //! Its own test binary, so no other test opens descriptors meanwhile.
 
-mod common;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use common::*;
 use hinternet_net::http::pool::{Pool, PoolKey};
 use hinternet_net::http::tls::TlsSettings;
 use hinternet_testservers::script::{self, Step};
 use hinternet_testservers::tls::{self, CertKind};
-
-fn open_descriptors() -> usize {
-    std::fs::read_dir("/proc/self/fd")
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
+use support::fds::open_descriptors;
+use support::wire::*;
 
 fn batch() {
     let runtime = tokio::runtime::Builder::new_current_thread()

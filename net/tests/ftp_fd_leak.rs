@@ -2,22 +2,19 @@
 //! dropped transfers, timeouts). Its own test binary, so no other test opens descriptors
 //! meanwhile.
 
+mod support;
+
 use std::time::Duration;
 
 use hinternet_net::ftp::{Direction, FtpConfig, FtpSession, TransferType};
 use hinternet_net::gopher::{GopherConfig, GopherSession};
 use hinternet_testservers::ftp::{self, FtpFault, FTP_PASSWORD, FTP_USER};
 use hinternet_testservers::gopher;
+use support::fds::open_descriptors;
 
 /// Timeouts (ms) for the sessions that meet a silent peer: these sessions also log in and
 /// fetch menus, which must not time out on a loaded CI machine.
 const SILENT_PEER_MS: u64 = 1000;
-
-fn open_descriptors() -> usize {
-    std::fs::read_dir("/proc/self/fd")
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
 
 fn limits(ms: u64) -> (Option<Duration>, Option<Duration>, Option<Duration>) {
     let limit = Some(Duration::from_millis(ms));

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use hinternet_net::winhttp_api::fuzz::fuzz_server_bytes;
+use hinternet_net::winhttp::api::fuzz::fuzz_server_bytes;
 
 #[test]
 fn winhttp_server_bytes_corpus_replays_cleanly() {

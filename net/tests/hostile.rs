@@ -1,17 +1,17 @@
 //! The hostile-server catalogue: every malformed, truncated, reset or stalling reply gets the
 //! exact WinHTTP error code, and nothing panics.
 
-mod common;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use common::*;
 use hinternet_net::http::conn::{connect_tcp, resolve};
 use hinternet_net::http::pool::{Pool, PoolKey};
 use hinternet_net::http::request::{RequestHead, UploadFraming};
 use hinternet_net::http::Exchange;
 use hinternet_testservers::http as routes;
 use hinternet_testservers::script::{self, Step};
+use support::wire::*;
 use windows_sys::Win32::Networking::WinHttp::{
     ERROR_WINHTTP_CANNOT_CONNECT, ERROR_WINHTTP_CONNECTION_ERROR,
     ERROR_WINHTTP_INVALID_SERVER_RESPONSE, ERROR_WINHTTP_TIMEOUT,

@@ -1,10 +1,9 @@
 //! Exchanges against the hyper loopback server and byte-exact scripted servers.
 
-mod common;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use common::*;
 use hinternet_net::http::body::BodyFraming;
 use hinternet_net::http::exchange::ContinueOutcome;
 use hinternet_net::http::pool::{Pool, PoolKey};
@@ -13,6 +12,7 @@ use hinternet_net::http::response::HttpVersion;
 use hinternet_net::http::Exchange;
 use hinternet_testservers::http::{self as routes, FIXED_BODY, LARGE_BODY_LEN};
 use hinternet_testservers::script::{self, Step};
+use support::wire::*;
 
 #[tokio::test]
 async fn get_fixed_body_with_content_length() {

@@ -6,14 +6,12 @@
 //! The unresolvable name has a 64-character label (over DNS's 63): the system resolver
 //! refuses it before building a query, so the test never contacts a name server.
 
-#[path = "winhttp_support/mod.rs"]
-mod winhttp_support;
-mod wininet_common;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use hinternet_net::winhttp_api::WinHttp;
-use hinternet_net::wininet_api::WinInet;
+use hinternet_net::winhttp::api::WinHttp;
+use hinternet_net::wininet::api::WinInet;
 use hinternet_testservers::script::{self, Step};
 use windows_sys::Win32::Networking::WinHttp as wh;
 use windows_sys::Win32::Networking::WinInet as wi;
@@ -43,16 +41,8 @@ const HEAD_10: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n";
 fn winhttp_send_progress_comes_before_the_server_answers() {
     let server = script::start(vec![vec![Step::ReadHead, Step::Hang]]);
     let api = WinHttp::new().expect("runtime");
-    let rec = winhttp_support::recorder();
-    let session = api
-        .open(
-            None,
-            wh::WINHTTP_ACCESS_TYPE_NO_PROXY,
-            None,
-            None,
-            wh::WINHTTP_FLAG_ASYNC,
-        )
-        .ret;
+    let rec = support::winhttp::recorder();
+    let session = support::winhttp::async_session(&api);
     api.set_status_callback(session, Some(rec.callback.clone()), ALL);
     let connect = api
         .connect(session, Some("127.0.0.1"), server.handle.port())
@@ -66,7 +56,7 @@ fn winhttp_send_progress_comes_before_the_server_answers() {
     assert!(server.wait_for_steps(0, 1, Duration::from_secs(10)));
     let written = server.received(0).len();
     assert!(
-        matches!(sent, hinternet_net::winhttp_exec::StatusInfo::Dword(n) if n as usize == written)
+        matches!(sent, hinternet_net::winhttp::exec::StatusInfo::Dword(n) if n as usize == written)
     );
     assert_eq!(
         rec.statuses(request)[1..],
@@ -85,22 +75,14 @@ fn winhttp_send_progress_comes_before_the_server_answers() {
     for h in [request, connect, session] {
         assert!(api.close_handle(h).ret);
     }
-    winhttp_support::finish(&api);
+    support::winhttp::finish(&api);
 }
 
 #[test]
 fn winhttp_unresolvable_name_shows_resolving_name_only() {
     let api = WinHttp::new().expect("runtime");
-    let rec = winhttp_support::recorder();
-    let session = api
-        .open(
-            None,
-            wh::WINHTTP_ACCESS_TYPE_NO_PROXY,
-            None,
-            None,
-            wh::WINHTTP_FLAG_ASYNC,
-        )
-        .ret;
+    let rec = support::winhttp::recorder();
+    let session = support::winhttp::async_session(&api);
     api.set_status_callback(session, Some(rec.callback.clone()), ALL);
     let host = unresolvable();
     let connect = api.connect(session, Some(&host), 80).ret;
@@ -136,7 +118,7 @@ fn winhttp_unresolvable_name_shows_resolving_name_only() {
     for h in [request, connect, session] {
         assert!(api.close_handle(h).ret);
     }
-    winhttp_support::finish(&api);
+    support::winhttp::finish(&api);
 }
 
 fn inet_request(
@@ -144,21 +126,11 @@ fn inet_request(
     port: u16,
     host: &str,
 ) -> (
-    wininet_common::Recorder,
-    std::sync::mpsc::Receiver<hinternet_net::wininet_api::Status>,
-    [hinternet_net::wininet_api::HandleValue; 3],
+    support::wininet::Recorder,
+    std::sync::mpsc::Receiver<hinternet_net::wininet::api::Status>,
+    [hinternet_net::wininet::api::HandleValue; 3],
 ) {
-    let root = api
-        .internet_open(
-            None,
-            wi::INTERNET_OPEN_TYPE_DIRECT,
-            None,
-            None,
-            wi::INTERNET_FLAG_ASYNC,
-        )
-        .ret;
-    let (cb, rec, rx) = wininet_common::recording();
-    api.internet_set_status_callback(root, Some(cb)).ret.ok();
+    let (root, rec, rx) = support::wininet::recorded_async_root(api);
     let c = api
         .internet_connect(
             root,
@@ -178,8 +150,8 @@ fn inet_request(
     (rec, rx, [root, c, r])
 }
 
-fn inet_names(rec: &wininet_common::Recorder) -> Vec<&'static str> {
-    wininet_common::names(&rec.statuses())
+fn inet_names(rec: &support::wininet::Recorder) -> Vec<&'static str> {
+    support::wininet::names(&rec.statuses())
 }
 
 #[test]
@@ -216,12 +188,12 @@ fn wininet_send_progress_comes_before_the_server_answers() {
     // send fails, with its REQUEST_COMPLETE before HANDLE_CLOSING (seed 000).
     api.internet_close_handle(root);
     drop(server);
-    let done = wininet_common::next_complete(&rx);
+    let done = support::wininet::next_complete(&rx);
     assert!(matches!(
         done.info,
-        hinternet_net::wininet_api::StatusInfo::AsyncResult { result: 0, .. }
+        hinternet_net::wininet::api::StatusInfo::AsyncResult { result: 0, .. }
     ));
-    wininet_common::finish(&api);
+    support::wininet::finish(&api);
     let names = inet_names(&rec);
     let complete = names.iter().position(|&n| n == "REQUEST_COMPLETE");
     let closing = names.iter().position(|&n| n == "HANDLE_CLOSING");
@@ -240,9 +212,9 @@ fn wininet_pending_query_data_available_reports_response_received_first() {
     let api = WinInet::new();
     let (rec, rx, [root, _, r]) = inet_request(&api, server.handle.port(), "127.0.0.1");
     api.http_send_request(r, None, &[]);
-    wininet_common::next_complete(&rx);
+    support::wininet::next_complete(&rx);
     rec.clear();
-    let q = api.internet_query_data_available(r, hinternet_net::wininet_api::slot());
+    let q = api.internet_query_data_available(r, hinternet_net::wininet::api::slot());
     assert_eq!(
         (q.ret, q.last_error, q.out),
         (
@@ -251,10 +223,10 @@ fn wininet_pending_query_data_available_reports_response_received_first() {
             0
         )
     );
-    let done = wininet_common::next_complete(&rx);
+    let done = support::wininet::next_complete(&rx);
     assert_eq!(
         done.info,
-        hinternet_net::wininet_api::StatusInfo::AsyncResult {
+        hinternet_net::wininet::api::StatusInfo::AsyncResult {
             result: 1,
             error: 10
         }
@@ -269,7 +241,7 @@ fn wininet_pending_query_data_available_reports_response_received_first() {
     );
     api.internet_close_handle(root);
     drop(server);
-    wininet_common::finish(&api);
+    support::wininet::finish(&api);
 }
 
 #[test]
@@ -277,15 +249,15 @@ fn wininet_unresolvable_name_shows_resolving_name_only() {
     let api = WinInet::new();
     let (rec, rx, [root, _, r]) = inet_request(&api, 80, &unresolvable());
     api.http_send_request(r, None, &[]);
-    let done = wininet_common::next_complete(&rx);
+    let done = support::wininet::next_complete(&rx);
     assert_eq!(
         done.info,
-        hinternet_net::wininet_api::StatusInfo::AsyncResult {
+        hinternet_net::wininet::api::StatusInfo::AsyncResult {
             result: 0,
             error: wi::ERROR_INTERNET_NAME_NOT_RESOLVED
         }
     );
     assert_eq!(inet_names(&rec), ["RESOLVING_NAME", "REQUEST_COMPLETE"]);
     api.internet_close_handle(root);
-    wininet_common::finish(&api);
+    support::wininet::finish(&api);
 }

@@ -2,16 +2,16 @@
 //! test CA, each certificate failure with and without its ignore flag, and handshakes that
 //! stop halfway.
 
-mod common;
+mod support;
 
 use std::time::Duration;
 
-use common::*;
 use hinternet_net::http::conn::{connect_tcp, resolve, start_tls};
 use hinternet_net::http::tls::{client_config, TlsSettings};
 use hinternet_testservers::http::FIXED_BODY;
 use hinternet_testservers::script::{self, Step};
 use hinternet_testservers::tls::{self, CertKind};
+use support::wire::*;
 use windows_sys::Win32::Networking::WinHttp::{
     ERROR_WINHTTP_SECURE_CHANNEL_ERROR, ERROR_WINHTTP_SECURE_FAILURE, ERROR_WINHTTP_TIMEOUT,
     SECURITY_FLAG_IGNORE_CERT_CN_INVALID, SECURITY_FLAG_IGNORE_CERT_DATE_INVALID,

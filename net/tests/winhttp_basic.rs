@@ -1,19 +1,19 @@
 //! The typed WinHTTP API against the loopback test servers: sync and async GET with the
 //! exact notification sequences, POST with WriteData, QueryHeaders, options, bad handles.
 
-mod winhttp_support;
+mod support;
 
 use std::sync::Arc;
 
 use hinternet_core::HandleValue;
-use hinternet_net::winhttp_api::WinHttp;
-use hinternet_net::winhttp_exec::{AppBuffer, StatusInfo, VecBuffer};
+use hinternet_net::winhttp::api::WinHttp;
+use hinternet_net::winhttp::exec::{AppBuffer, StatusInfo, VecBuffer};
 use hinternet_testservers::http as server;
+use support::winhttp::*;
 use windows_sys::Win32::Foundation::{
     ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_HANDLE, ERROR_SUCCESS,
 };
 use windows_sys::Win32::Networking::WinHttp as wh;
-use winhttp_support::*;
 
 const ALL: u32 = wh::WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS;
 
@@ -121,15 +121,7 @@ fn async_get_delivers_the_exact_sequence() {
     let server = server::start();
     let api = WinHttp::new().expect("runtime");
     let rec = recorder();
-    let session = api
-        .open(
-            None,
-            wh::WINHTTP_ACCESS_TYPE_NO_PROXY,
-            None,
-            None,
-            wh::WINHTTP_FLAG_ASYNC,
-        )
-        .ret;
+    let session = async_session(&api);
     api.set_status_callback(session, Some(rec.callback.clone()), ALL);
     let connect = api.connect(session, Some("127.0.0.1"), server.port()).ret;
     let request = api

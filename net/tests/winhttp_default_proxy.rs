@@ -9,16 +9,15 @@
 //! One test function: the proxy variables are process-wide, so the scenarios run in order
 //! in this binary of their own.
 
-mod winhttp_support;
+mod support;
 
-use hinternet_net::url::to_wide;
+use hinternet_net::winhttp::api::WinHttp;
 use hinternet_net::winhttp::options::ProxyInfo;
-use hinternet_net::winhttp_api::WinHttp;
 use hinternet_testservers::http as server;
 use hinternet_testservers::proxy::ProxyServer;
+use support::winhttp::*;
 use windows_sys::Win32::Foundation::ERROR_SUCCESS;
 use windows_sys::Win32::Networking::WinHttp as wh;
-use winhttp_support::*;
 
 const PROXY_VARIABLES: [&str; 6] = [
     "http_proxy",
@@ -51,14 +50,6 @@ fn get(api: &WinHttp, access: u32, origin_port: u16, proxy: &ProxyServer) -> (u3
     (status, body, proxy.requests())
 }
 
-fn named(proxy: &str, bypass: Option<&str>) -> ProxyInfo {
-    ProxyInfo {
-        access_type: wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY,
-        proxy: Some(to_wide(proxy)),
-        bypass: bypass.map(to_wide),
-    }
-}
-
 #[test]
 fn default_and_automatic_sessions_use_the_configured_proxy() {
     for name in PROXY_VARIABLES {
@@ -84,7 +75,7 @@ fn default_and_automatic_sessions_use_the_configured_proxy() {
 
     // The stored default configuration: both go through the proxy.
     assert!(
-        api.set_default_proxy_configuration(&named(&proxy_name, None))
+        api.set_default_proxy_configuration(&named_proxy(&proxy_name, None))
             .ret
     );
     assert_eq!(
@@ -104,7 +95,7 @@ fn default_and_automatic_sessions_use_the_configured_proxy() {
 
     // Its bypass list is honoured.
     assert!(
-        api.set_default_proxy_configuration(&named(&proxy_name, Some("127.0.0.1")))
+        api.set_default_proxy_configuration(&named_proxy(&proxy_name, Some("127.0.0.1")))
             .ret
     );
     assert_eq!(
@@ -114,7 +105,7 @@ fn default_and_automatic_sessions_use_the_configured_proxy() {
 
     // Decided at open: a session opened before the change keeps its configuration.
     assert!(
-        api.set_default_proxy_configuration(&named(&proxy_name, None))
+        api.set_default_proxy_configuration(&named_proxy(&proxy_name, None))
             .ret
     );
     let session = api.open(Some("before"), default, None, None, 0).ret;

@@ -1,14 +1,14 @@
 //! The typed WinHTTP API: the Ex variants (AddRequestHeadersEx, QueryHeadersEx,
 //! ReadDataEx), an async POST with WriteData's WRITE_COMPLETE, websocket Shutdown.
 
-mod winhttp_support;
+mod support;
 
-use hinternet_net::winhttp_api::WinHttp;
-use hinternet_net::winhttp_exec::{StatusInfo, VecBuffer};
+use hinternet_net::winhttp::api::WinHttp;
+use hinternet_net::winhttp::exec::{StatusInfo, VecBuffer};
 use hinternet_testservers::http as server;
+use support::winhttp::*;
 use windows_sys::Win32::Foundation::ERROR_SUCCESS;
 use windows_sys::Win32::Networking::WinHttp as wh;
-use winhttp_support::*;
 
 #[test]
 fn ex_variants_answer_like_their_plain_forms() {

@@ -6,17 +6,18 @@
 //! Everything runs in one test function so that no other test of this binary opens sockets
 //! while the descriptors are counted.
 
-mod winhttp_support;
+mod support;
 
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
+use hinternet_net::winhttp::api::{Handle, WinHttp};
+use hinternet_net::winhttp::exec::{StatusInfo, VecBuffer};
 use hinternet_net::winhttp::options::OptionValue;
-use hinternet_net::winhttp_api::{Handle, WinHttp};
-use hinternet_net::winhttp_exec::{StatusInfo, VecBuffer};
 use hinternet_testservers::script::{self, Step};
+use support::fds::{open_descriptors, settle_descriptors};
+use support::winhttp::*;
 use windows_sys::Win32::Networking::WinHttp as wh;
-use winhttp_support::*;
 
 /// The call of a request's life that failed (or `Done` when none did).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -380,25 +381,9 @@ fn async_outcome(api: &WinHttp, rec: &Recorder, request: Handle, case: &Case) ->
     (Stage::Done, 0)
 }
 
-fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
-}
-
-/// Waits (bounded) for the descriptor count to come back to `baseline`; returns the last count.
-fn settle_fds(baseline: usize) -> usize {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let now = open_fds();
-        if now <= baseline || Instant::now() >= deadline {
-            return now;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 #[test]
 fn hostile_servers_through_the_typed_api_sync_and_async() {
-    let baseline = open_fds();
+    let baseline = open_descriptors();
     assert!(baseline > 0, "/proc/self/fd is readable");
     let mut failures = Vec::new();
     for asynchronous in [false, true] {
@@ -420,7 +405,7 @@ fn hostile_servers_through_the_typed_api_sync_and_async() {
                     case.name, case.expect
                 ));
             }
-            let now = settle_fds(baseline);
+            let now = settle_descriptors(baseline, Duration::from_secs(5));
             if now > baseline {
                 failures.push(format!(
                     "{mode} {}: {now} descriptors open after, {baseline} before",

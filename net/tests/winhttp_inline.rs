@@ -3,14 +3,13 @@
 //! `DATA_AVAILABLE` / `READ_COMPLETE` are delivered on the calling thread before the call
 //! returns, with last error 0.
 
-#[path = "winhttp_support/mod.rs"]
-mod winhttp_support;
+mod support;
 
 use std::sync::{Arc, Mutex};
 use std::thread::ThreadId;
 
-use hinternet_net::winhttp_api::{StatusCallback, WinHttp};
-use hinternet_net::winhttp_exec::{StatusInfo, VecBuffer};
+use hinternet_net::winhttp::api::{StatusCallback, WinHttp};
+use hinternet_net::winhttp::exec::{StatusInfo, VecBuffer};
 use hinternet_testservers::script::{self, Step};
 use windows_sys::Win32::Foundation::ERROR_SUCCESS;
 use windows_sys::Win32::Networking::WinHttp as wh;
@@ -46,7 +45,7 @@ fn statuses_since(log: &Log, from: usize) -> Vec<(&'static str, bool, Option<u32
     let me = std::thread::current().id();
     log.lock().expect("test lock")[from..]
         .iter()
-        .map(|&(s, t, n)| (winhttp_support::name(s), t == me, n))
+        .map(|&(s, t, n)| (support::winhttp::name(s), t == me, n))
         .collect()
 }
 
@@ -58,17 +57,9 @@ fn buffered_body_reads_complete_inline_on_the_calling_thread() {
         Step::Hang,
     ]]);
     let api = WinHttp::new().expect("runtime");
-    let rec = winhttp_support::recorder();
+    let rec = support::winhttp::recorder();
     let (cb, log) = logging();
-    let session = api
-        .open(
-            None,
-            wh::WINHTTP_ACCESS_TYPE_NO_PROXY,
-            None,
-            None,
-            wh::WINHTTP_FLAG_ASYNC,
-        )
-        .ret;
+    let session = support::winhttp::async_session(&api);
     let connect = api
         .connect(session, Some("127.0.0.1"), server.handle.port())
         .ret;
@@ -113,7 +104,7 @@ fn buffered_body_reads_complete_inline_on_the_calling_thread() {
         assert!(api.close_handle(h).ret);
     }
     drop(server);
-    winhttp_support::finish(&api);
+    support::winhttp::finish(&api);
 }
 
 #[test]
@@ -126,16 +117,8 @@ fn a_read_that_must_wait_still_completes_on_a_worker() {
         Step::Hang,
     ]]);
     let api = WinHttp::new().expect("runtime");
-    let rec = winhttp_support::recorder();
-    let session = api
-        .open(
-            None,
-            wh::WINHTTP_ACCESS_TYPE_NO_PROXY,
-            None,
-            None,
-            wh::WINHTTP_FLAG_ASYNC,
-        )
-        .ret;
+    let rec = support::winhttp::recorder();
+    let session = support::winhttp::async_session(&api);
     let connect = api
         .connect(session, Some("127.0.0.1"), server.handle.port())
         .ret;
@@ -164,5 +147,5 @@ fn a_read_that_must_wait_still_completes_on_a_worker() {
         assert!(api.close_handle(h).ret);
     }
     drop(server);
-    winhttp_support::finish(&api);
+    support::winhttp::finish(&api);
 }

@@ -1,32 +1,17 @@
 //! The typed WinHTTP API's data functions: Basic authentication, CrackUrl/CreateUrl,
 //! SystemTime conversions, the proxy configuration set, CheckPlatform.
 
-mod winhttp_support;
+mod support;
 
 use hinternet_net::url::{to_wide, CrackRequest, UrlComponents};
+use hinternet_net::winhttp::api::WinHttp;
+use hinternet_net::winhttp::exec::VecBuffer;
 use hinternet_net::winhttp::options::ProxyInfo;
 use hinternet_net::winhttp::proxy::AutoProxyOptions;
-use hinternet_net::winhttp_api::WinHttp;
-use hinternet_net::winhttp_exec::VecBuffer;
 use hinternet_testservers::http as server;
+use support::winhttp::*;
 use windows_sys::Win32::Foundation::{ERROR_INSUFFICIENT_BUFFER, ERROR_SUCCESS};
 use windows_sys::Win32::Networking::WinHttp as wh;
-use winhttp_support::*;
-
-fn status(api: &WinHttp, request: hinternet_net::winhttp_api::Handle) -> u32 {
-    let q = api.query_headers(
-        request,
-        wh::WINHTTP_QUERY_STATUS_CODE | wh::WINHTTP_QUERY_FLAG_NUMBER,
-        None,
-        Some(4),
-        0,
-        None,
-    );
-    match q.out.value {
-        Some(hinternet_net::headers::QueryValue::Number(n)) => n,
-        _ => 0,
-    }
-}
 
 #[test]
 fn basic_auth_challenge_schemes_and_credentials() {
@@ -42,7 +27,7 @@ fn basic_auth_challenge_schemes_and_credentials() {
     assert!(!early.ret);
     assert!(api.send_request(request, None, &[], 0, None).ret);
     assert!(api.receive_response(request).ret);
-    assert_eq!(status(&api, request), 401);
+    assert_eq!(status_code(&api, request), 401);
     let schemes = api.query_auth_schemes(request);
     assert!(schemes.ret, "{schemes:?}");
     let schemes = schemes.out.expect("schemes");
@@ -70,7 +55,7 @@ fn basic_auth_challenge_schemes_and_credentials() {
     assert!(set.ret, "{set:?}");
     assert!(api.send_request(request, None, &[], 0, None).ret);
     assert!(api.receive_response(request).ret);
-    assert_eq!(status(&api, request), 200);
+    assert_eq!(status_code(&api, request), 200);
     let buf = VecBuffer::new(64);
     let r = api.read_data(request, buf.clone(), 64);
     assert_eq!(buf.prefix(r.out as usize), b"welcome");

@@ -1,17 +1,17 @@
 //! The typed WinHTTP API: redirects, TLS (test CA, ignore flags), websocket echo and close
 //! status, cancellation of a pending websocket receive on close, close from a callback.
 
-mod winhttp_support;
+mod support;
 
 use std::sync::{Arc, Mutex};
 
+use hinternet_net::winhttp::api::{Handle, StatusCallback, WinHttp};
+use hinternet_net::winhttp::exec::{StatusInfo, VecBuffer};
 use hinternet_net::winhttp::options::OptionValue;
-use hinternet_net::winhttp_api::{Handle, StatusCallback, WinHttp};
-use hinternet_net::winhttp_exec::{StatusInfo, VecBuffer};
 use hinternet_testservers::{http as server, tls};
+use support::winhttp::*;
 use windows_sys::Win32::Foundation::ERROR_SUCCESS;
 use windows_sys::Win32::Networking::WinHttp as wh;
-use winhttp_support::*;
 
 const ALL: u32 = wh::WINHTTP_CALLBACK_FLAG_ALL_NOTIFICATIONS;
 

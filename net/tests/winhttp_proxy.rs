@@ -3,18 +3,18 @@
 //! bypass list, a proxy that is down (12029), `WINHTTP_OPTION_PROXY` on session and request,
 //! and the automatic answer to 401/407 when credentials were set before the send.
 
-mod winhttp_support;
+mod support;
 
 use base64::Engine as _;
 use hinternet_net::url::to_wide;
-use hinternet_net::winhttp::options::{OptionValue, ProxyInfo};
-use hinternet_net::winhttp_api::{Handle, WinHttp};
-use hinternet_net::winhttp_exec::VecBuffer;
+use hinternet_net::winhttp::api::{Handle, WinHttp};
+use hinternet_net::winhttp::exec::VecBuffer;
+use hinternet_net::winhttp::options::OptionValue;
 use hinternet_testservers::proxy::ProxyServer;
 use hinternet_testservers::{http as server, tls};
+use support::winhttp::*;
 use windows_sys::Win32::Foundation::ERROR_SUCCESS;
 use windows_sys::Win32::Networking::WinHttp as wh;
-use winhttp_support::*;
 
 /// `sizeof(WINHTTP_PROXY_INFO)` on the 64-bit ABI.
 const PROXY_INFO_LEN: u32 = std::mem::size_of::<wh::WINHTTP_PROXY_INFO>() as u32;
@@ -22,14 +22,6 @@ const PROXY_INFO_LEN: u32 = std::mem::size_of::<wh::WINHTTP_PROXY_INFO>() as u32
 fn basic(user: &str, password: &str) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
     format!("Basic {encoded}")
-}
-
-fn named(proxy: &str, bypass: Option<&str>) -> ProxyInfo {
-    ProxyInfo {
-        access_type: wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY,
-        proxy: Some(to_wide(proxy)),
-        bypass: bypass.map(to_wide),
-    }
 }
 
 /// Opens session → connect → request for `path` on 127.0.0.1:`port`.
@@ -212,7 +204,7 @@ fn proxy_option_routes_the_send(on_request: bool) {
         0,
     );
     let target = if on_request { handles[0] } else { handles[2] };
-    let info = named(&format!("127.0.0.1:{}", proxy.handle.port()), None);
+    let info = named_proxy(&format!("127.0.0.1:{}", proxy.handle.port()), None);
     let value = OptionValue::Proxy(info.clone());
     let option = wh::WINHTTP_OPTION_PROXY;
     let set = api.set_option(target, option, Some(&value), PROXY_INFO_LEN);
@@ -483,7 +475,7 @@ fn async_get(
     for _ in 0..10_000 {
         assert!(api.read_data(request, buf.clone(), 4096).ret);
         let n = match rec.wait_for(request, wh::WINHTTP_CALLBACK_STATUS_READ_COMPLETE) {
-            hinternet_net::winhttp_exec::StatusInfo::Read { bytes, .. } => bytes,
+            hinternet_net::winhttp::exec::StatusInfo::Read { bytes, .. } => bytes,
             other => panic!("READ_COMPLETE without a count: {other:?}"),
         };
         if n == 0 {

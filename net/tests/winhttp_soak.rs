@@ -6,17 +6,18 @@
 //! Size: `SOAK_REQUESTS` (default 10,000, the figure) with 64 in flight; set the
 //! variable to scale it. Bounded in time: the test fails if it has not finished in 120 s.
 
-mod winhttp_support;
+mod support;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use hinternet_net::winhttp_api::{Handle, StatusCallback, WinHttp};
-use hinternet_net::winhttp_exec::{StatusInfo, VecBuffer};
+use hinternet_net::winhttp::api::{Handle, StatusCallback, WinHttp};
+use hinternet_net::winhttp::exec::{StatusInfo, VecBuffer};
 use hinternet_testservers::http as server;
+use support::fds::open_descriptors;
+use support::winhttp::*;
 use windows_sys::Win32::Networking::WinHttp as wh;
-use winhttp_support::*;
 
 const IN_FLIGHT: usize = 64;
 
@@ -41,10 +42,6 @@ struct Book {
     bytes: u64,
 }
 
-fn fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
-}
-
 /// A small deterministic generator (xorshift) for the close decisions.
 fn pick(seed: u64) -> u64 {
     let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
@@ -60,7 +57,7 @@ fn soak_async_requests_with_random_closes() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    let baseline = fds();
+    let baseline = open_descriptors();
     let server = server::start();
     let api = Arc::new(WinHttp::new().expect("runtime"));
     let book = Arc::new((Mutex::new(Book::default()), Condvar::new()));
@@ -217,5 +214,6 @@ fn soak_async_requests_with_random_closes() {
     // The client's sockets and the runtime go with the API; the server's with the server.
     drop(api);
     drop(server);
-    assert!(fds() <= baseline, "fds: {} after, {baseline} before", fds());
+    let after = open_descriptors();
+    assert!(after <= baseline, "fds: {after} after, {baseline} before");
 }

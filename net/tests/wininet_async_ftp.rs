@@ -3,26 +3,14 @@
 //! servers: NULL + 997, the handle as the `dwResult` of `REQUEST_COMPLETE` after its
 //! `HANDLE_CREATED`, the first entry written before the completion, and the handle usable.
 
-mod wininet_common;
+mod support;
 
-use hinternet_net::wininet_api::ftp::GENERIC_READ;
-use hinternet_net::wininet_api::{slot, FoundEntry, HandleValue, StatusInfo, VecBuffer, WinInet};
+use hinternet_net::wininet::api::ftp::GENERIC_READ;
+use hinternet_net::wininet::api::{slot, FoundEntry, HandleValue, StatusInfo, VecBuffer, WinInet};
 use hinternet_testservers::{ftp, gopher};
+use support::wininet::*;
 use windows_sys::Win32::Foundation::{ERROR_IO_PENDING, ERROR_NO_MORE_FILES};
 use windows_sys::Win32::Networking::WinInet as wi;
-use wininet_common::*;
-
-fn async_root(api: &WinInet) -> HandleValue {
-    let root = api.internet_open(
-        None,
-        wi::INTERNET_OPEN_TYPE_DIRECT,
-        None,
-        None,
-        wi::INTERNET_FLAG_ASYNC,
-    );
-    assert_ne!(root.ret, HandleValue::NULL);
-    root.ret
-}
 
 fn connect(api: &WinInet, root: HandleValue, port: u16, service: u32) -> HandleValue {
     let c = api.internet_connect(
@@ -41,7 +29,7 @@ fn connect(api: &WinInet, root: HandleValue, port: u16, service: u32) -> HandleV
 }
 
 /// The handle in a successful REQUEST_COMPLETE.
-fn created_handle(done: &hinternet_net::wininet_api::Status) -> HandleValue {
+fn created_handle(done: &hinternet_net::wininet::api::Status) -> HandleValue {
     match done.info {
         StatusInfo::AsyncResult { result, error: 0 } if result != 0 => {
             HandleValue(u32::try_from(result).expect("a handle value fits 32 bits"))
@@ -54,7 +42,7 @@ fn created_handle(done: &hinternet_net::wininet_api::Status) -> HandleValue {
 fn read_all_async(
     api: &WinInet,
     h: HandleValue,
-    rx: &std::sync::mpsc::Receiver<hinternet_net::wininet_api::Status>,
+    rx: &std::sync::mpsc::Receiver<hinternet_net::wininet::api::Status>,
 ) -> Vec<u8> {
     let mut out = Vec::new();
     for _ in 0..10_000 {
@@ -255,9 +243,7 @@ fn find_next_file_on_url_handles() {
     let ftp_server = ftp::start(vec![]);
     let gopher_server = gopher::start();
     let api = WinInet::new();
-    let root = api
-        .internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0)
-        .ret;
+    let root = sync_root(&api);
     let dir = format!("ftp://127.0.0.1:{}/pub/", ftp_server.handle.port());
     let d = api.internet_open_url(root, &dir, None, 0, 0);
     assert_ne!(d.ret, HandleValue::NULL, "{:?}", d.last_error);

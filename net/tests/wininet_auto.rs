@@ -7,45 +7,15 @@
 //! and `https://` URLs, the certificate error codes (12045, 12037, 12038) and
 //! `SECURITY_FLAG_IGNORE_*` through `INTERNET_OPTION_SECURITY_FLAGS`.
 
-mod wininet_common;
+mod support;
 
-use hinternet_net::headers::{OutBuffer, QueryValue};
+use hinternet_net::wininet::api::{slot, HandleValue, VecBuffer, WinInet};
 use hinternet_net::wininet::options::{OptionValue, QueryBuffer};
-use hinternet_net::wininet_api::{slot, HandleValue, VecBuffer, WinInet};
 use hinternet_testservers::http;
 use hinternet_testservers::tls::{self, CertKind};
+use support::wininet::{finish, next_complete, read_all, recorded_async_root, status_code};
 use windows_sys::Win32::Networking::WinHttp as wh;
 use windows_sys::Win32::Networking::WinInet as wi;
-use wininet_common::{finish, next_complete, recording};
-
-fn read_all(api: &WinInet, h: HandleValue) -> Vec<u8> {
-    let mut body = Vec::new();
-    for _ in 0..10_000 {
-        let buf = VecBuffer::new(4096);
-        let a = api.internet_read_file(h, buf.clone(), slot());
-        assert!(a.ret, "read failed: {:?}", a.last_error);
-        if a.out == 0 {
-            return body;
-        }
-        body.extend(buf.prefix(a.out as usize));
-    }
-    panic!("body did not end");
-}
-
-fn status(api: &WinInet, h: HandleValue) -> u32 {
-    let a = api.http_query_info(
-        h,
-        wi::HTTP_QUERY_STATUS_CODE | wi::HTTP_QUERY_FLAG_NUMBER,
-        None,
-        OutBuffer::bytes(4),
-        None,
-    );
-    assert!(a.ret, "{:?}", a.last_error);
-    match a.out.answer.expect("a status").value {
-        QueryValue::Number(n) => n,
-        other => panic!("{other:?}"),
-    }
-}
 
 fn root(api: &WinInet) -> HandleValue {
     api.internet_open(Some("auto"), wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0)
@@ -146,12 +116,12 @@ fn basic_auth_with_connect_credentials_or_options() {
         Some(http::AUTH_USER),
         Some(http::AUTH_PASSWORD),
     );
-    assert_eq!(status(&api, q), 200);
+    assert_eq!(status_code(&api, q), 200);
     assert_eq!(read_all(&api, q), b"welcome");
     api.internet_close_handle(r);
     // No credentials: the 401 reaches the application.
     let (r, q) = request(&api, port, "/auth", 0, None, None);
-    assert_eq!(status(&api, q), 401);
+    assert_eq!(status_code(&api, q), 401);
     api.internet_close_handle(r);
     // INTERNET_FLAG_NO_AUTH: credentials are not used.
     let (r, q) = request(
@@ -162,15 +132,15 @@ fn basic_auth_with_connect_credentials_or_options() {
         Some(http::AUTH_USER),
         Some(http::AUTH_PASSWORD),
     );
-    assert_eq!(status(&api, q), 401);
+    assert_eq!(status_code(&api, q), 401);
     api.internet_close_handle(r);
     // Wrong credentials: one try, then the 401 is the answer.
     let (r, q) = request(&api, port, "/auth", 0, Some("user"), Some("wrong"));
-    assert_eq!(status(&api, q), 401);
+    assert_eq!(status_code(&api, q), 401);
     api.internet_close_handle(r);
     // INTERNET_OPTION_USERNAME / PASSWORD on the request, then a re-send.
     let (r, q) = request(&api, port, "/auth", 0, None, None);
-    assert_eq!(status(&api, q), 401);
+    assert_eq!(status_code(&api, q), 401);
     read_all(&api, q);
     for (option, value) in [
         (wi::INTERNET_OPTION_USERNAME, http::AUTH_USER),
@@ -181,7 +151,7 @@ fn basic_auth_with_connect_credentials_or_options() {
         assert!(api.internet_set_option(q, option, Some(&v), len).ret);
     }
     assert!(api.http_send_request(q, None, &[]).ret);
-    assert_eq!(status(&api, q), 200);
+    assert_eq!(status_code(&api, q), 200);
     api.internet_close_handle(r);
     // Credentials in an InternetOpenUrl URL.
     let r = root(&api);
@@ -192,7 +162,7 @@ fn basic_auth_with_connect_credentials_or_options() {
     );
     let h = api.internet_open_url(r, &url, None, 0, 0);
     assert_ne!(h.ret, HandleValue::NULL, "{:?}", h.last_error);
-    assert_eq!(status(&api, h.ret), 200);
+    assert_eq!(status_code(&api, h.ret), 200);
     api.internet_close_handle(r);
     finish(&api);
 }
@@ -207,7 +177,7 @@ fn https_open_url_and_secure_request() {
     let url = format!("https://127.0.0.1:{port}/fixed");
     let h = api.internet_open_url(r, &url, None, 0, 0);
     assert_ne!(h.ret, HandleValue::NULL, "{:?}", h.last_error);
-    assert_eq!(status(&api, h.ret), 200);
+    assert_eq!(status_code(&api, h.ret), 200);
     assert_eq!(read_all(&api, h.ret), http::FIXED_BODY);
     let (r2, q) = request(&api, port, "/fixed", wi::INTERNET_FLAG_SECURE, None, None);
     assert_eq!(read_all(&api, q), http::FIXED_BODY);
@@ -349,7 +319,7 @@ fn cache_flags_on_requests() {
     api.internet_close_handle(r);
     // A 404 is not cached.
     let (r, q) = request(&api, port, "/status?code=404", 0, None, None);
-    assert_eq!(status(&api, q), 404);
+    assert_eq!(status_code(&api, q), 404);
     read_all(&api, q);
     let missing = format!("http://127.0.0.1:{port}/status?code=404");
     assert_eq!(
@@ -403,7 +373,7 @@ fn fresh_entries_answer_from_the_cache() {
     assert!(c.ret, "{:?}", c.last_error);
     let accepted = server.accepted();
     let (r, q) = request(&api, port, "/fixed", 0, None, None);
-    assert_eq!(status(&api, q), 200);
+    assert_eq!(status_code(&api, q), 200);
     assert_eq!(read_all(&api, q), http::FIXED_BODY);
     let flags = api.internet_query_option(q, wi::INTERNET_OPTION_REQUEST_FLAGS, QueryBuffer::of(4));
     let Some(Ok(hinternet_net::wininet::options::QueryOutcome::Value {
@@ -521,7 +491,7 @@ fn stale_entries_are_revalidated_and_answer_network_failures_when_asked() {
         )),
         "{sent}"
     );
-    assert_eq!(status(&api, q), 200);
+    assert_eq!(status_code(&api, q), 200);
     assert_eq!(read_all(&api, q), b"hello");
     assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
     api.internet_close_handle(r);
@@ -561,11 +531,124 @@ fn stale_entries_are_revalidated_and_answer_network_failures_when_asked() {
         None,
     );
     assert!(server.wait_for_steps(3, 2, std::time::Duration::from_secs(10)));
-    assert_eq!(status(&api, q), 200);
+    assert_eq!(status_code(&api, q), 200);
     assert_eq!(read_all(&api, q), b"hello");
     assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
     api.internet_close_handle(r);
     assert_eq!(server.handle.accepted(), 4);
+    finish(&api);
+}
+
+/// The entry of `url` in `api`'s cache.
+fn cache_entry(api: &WinInet, url: &str) -> hinternet_net::wininet::cache::CacheEntryInfo {
+    api.get_url_cache_entry_info(Some(url), Some(QueryBuffer::of(4096)), 0)
+        .out
+        .expect("ok")
+        .expect("an entry")
+        .info
+}
+
+/// WI-R28: a 304 refreshes the entry it revalidated — the fields it carries (`ETag`,
+/// `Cache-Control`, `Date`) replace the stored ones, the expiry is computed again
+/// (`max-age`) and the last-sync time is the revalidation's — so the entry answers the
+/// next requests from the cache, with no connection to the server, until that new expiry;
+/// after it, the entry is revalidated again, with the refreshed `ETag`.
+#[test]
+fn a_304_refreshes_the_entry_which_answers_from_the_cache_until_its_new_expiry() {
+    use hinternet_net::wininet::cache::{now, FILETIME_SECOND};
+    use hinternet_testservers::script::{self, Step};
+    const MAX_AGE: u64 = 4;
+    let first = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"v1\"\r\n\
+                  Connection: close\r\n\r\nhello"
+        .to_vec();
+    let not_modified = format!(
+        "HTTP/1.1 304 Not Modified\r\nDate: Wed, 02 Oct 2024 10:00:00 GMT\r\n\
+         ETag: \"v2\"\r\nCache-Control: max-age={MAX_AGE}\r\nConnection: close\r\n\r\n"
+    );
+    let server = script::start(vec![
+        vec![Step::ReadHead, Step::Write(first), Step::Close],
+        vec![
+            Step::ReadHead,
+            Step::Write(not_modified.into_bytes()),
+            Step::Close,
+        ],
+        vec![
+            Step::ReadHead,
+            Step::Write(b"HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n".to_vec()),
+            Step::Close,
+        ],
+    ]);
+    let api = WinInet::new();
+    let port = server.handle.port();
+    let url = format!("http://127.0.0.1:{port}/fresh");
+    // 1: from the network; no expiry, so the entry is stale at once.
+    let (r, q) = request(&api, port, "/fresh", 0, None, None);
+    assert_eq!(read_all(&api, q), b"hello");
+    api.internet_close_handle(r);
+    let stored = cache_entry(&api, &url);
+    assert_eq!(stored.expire, 0);
+    // 2: revalidated; the 304 refreshes the entry.
+    let before = now();
+    let (r, q) = request(&api, port, "/fresh", 0, None, None);
+    let sent = String::from_utf8_lossy(&server.received(1)).to_ascii_lowercase();
+    assert!(sent.contains("if-none-match: \"v1\"\r\n"), "{sent}");
+    assert_eq!(status_code(&api, q), 200);
+    assert_eq!(read_all(&api, q), b"hello");
+    assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+    api.internet_close_handle(r);
+    let after = now();
+    let refreshed = cache_entry(&api, &url);
+    assert!(
+        refreshed.expire >= before + MAX_AGE * FILETIME_SECOND
+            && refreshed.expire <= after + MAX_AGE * FILETIME_SECOND,
+        "expiry {} not max-age after the 304 ({before}..{after})",
+        refreshed.expire
+    );
+    assert!(
+        (before..=after).contains(&refreshed.last_sync),
+        "last checked {} ({before}..{after})",
+        refreshed.last_sync
+    );
+    let head =
+        String::from_utf8_lossy(refreshed.header_info.as_deref().unwrap_or_default()).into_owned();
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    assert!(head.contains("ETag: \"v2\"\r\n"), "{head}");
+    assert!(
+        head.contains(&format!("Cache-Control: max-age={MAX_AGE}\r\n")),
+        "{head}"
+    );
+    assert!(
+        head.contains("Date: Wed, 02 Oct 2024 10:00:00 GMT\r\n"),
+        "{head}"
+    );
+    assert!(head.contains("Content-Length: 5\r\n"), "{head}");
+    assert!(!head.contains("ETag: \"v1\""), "{head}");
+    assert_eq!(refreshed.size, 5, "the body stays");
+    assert_eq!(server.handle.accepted(), 2);
+    // 3: fresh now: answered from the cache, the server sees no connection.
+    for _ in 0..2 {
+        let (r, q) = request(&api, port, "/fresh", 0, None, None);
+        assert!(
+            now() < refreshed.expire,
+            "the machine took longer than max-age"
+        );
+        assert_eq!(status_code(&api, q), 200);
+        assert_eq!(read_all(&api, q), b"hello");
+        assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+        api.internet_close_handle(r);
+    }
+    assert_eq!(server.handle.accepted(), 2, "a fresh entry made a request");
+    // 4: after the new expiry: revalidated again, with the refreshed ETag.
+    let wait = refreshed.expire.saturating_sub(now()) / (FILETIME_SECOND / 1000) + 50;
+    std::thread::sleep(std::time::Duration::from_millis(
+        wait.min(MAX_AGE * 1000 + 100),
+    ));
+    let (r, q) = request(&api, port, "/fresh", 0, None, None);
+    let sent = String::from_utf8_lossy(&server.received(2)).to_ascii_lowercase();
+    assert!(sent.contains("if-none-match: \"v2\"\r\n"), "{sent}");
+    assert_eq!(read_all(&api, q), b"hello");
+    api.internet_close_handle(r);
+    assert_eq!(server.handle.accepted(), 3);
     finish(&api);
 }
 
@@ -581,20 +664,10 @@ fn async_send(
     HandleValue,
     HandleValue,
     (u64, u32),
-    std::sync::mpsc::Receiver<hinternet_net::wininet_api::Status>,
+    std::sync::mpsc::Receiver<hinternet_net::wininet::api::Status>,
 ) {
-    use hinternet_net::wininet_api::StatusInfo;
-    let r = api
-        .internet_open(
-            None,
-            wi::INTERNET_OPEN_TYPE_DIRECT,
-            None,
-            None,
-            wi::INTERNET_FLAG_ASYNC,
-        )
-        .ret;
-    let (cb, _rec, rx) = recording();
-    api.internet_set_status_callback(r, Some(cb)).ret.ok();
+    use hinternet_net::wininet::api::StatusInfo;
+    let (r, _rec, rx) = recorded_async_root(api);
     let c = api.internet_connect(
         r,
         Some("127.0.0.1"),
@@ -625,7 +698,7 @@ fn async_send(
 fn async_read_all(
     api: &WinInet,
     q: HandleValue,
-    rx: &std::sync::mpsc::Receiver<hinternet_net::wininet_api::Status>,
+    rx: &std::sync::mpsc::Receiver<hinternet_net::wininet::api::Status>,
 ) -> Vec<u8> {
     let mut body = Vec::new();
     for _ in 0..1_000 {
@@ -642,7 +715,7 @@ fn async_read_all(
             let done = next_complete(rx);
             assert_eq!(
                 done.info,
-                hinternet_net::wininet_api::StatusInfo::AsyncResult {
+                hinternet_net::wininet::api::StatusInfo::AsyncResult {
                     result: 1,
                     error: 0
                 }
@@ -686,14 +759,14 @@ fn async_stale_entries_answer_a_304_and_a_network_failure_from_the_cache() {
     assert_eq!(done, (1, 0));
     let sent = String::from_utf8_lossy(&server.received(1)).to_ascii_lowercase();
     assert!(sent.contains("if-none-match: \"a1\"\r\n"), "{sent}");
-    assert_eq!(status(&api, q), 200);
+    assert_eq!(status_code(&api, q), 200);
     assert_eq!(async_read_all(&api, q, &rx), b"async");
     assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
     api.internet_close_handle(r);
     // The connection dropped without an answer, with CACHE_IF_NET_FAIL.
     let (r, q, done, rx) = async_send(&api, port, "/a", wi::INTERNET_FLAG_CACHE_IF_NET_FAIL);
     assert_eq!(done, (1, 0));
-    assert_eq!(status(&api, q), 200);
+    assert_eq!(status_code(&api, q), 200);
     assert_eq!(async_read_all(&api, q, &rx), b"async");
     api.internet_close_handle(r);
     assert_eq!(server.handle.accepted(), 3);

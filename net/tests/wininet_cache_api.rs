@@ -2,18 +2,18 @@
 //! methods: each call's return value, last error and out values (the decision logic has its
 //! own unit tests in `wininet::cache`, `wininet::cookies_ex`, `wininet::misc`, `url`).
 
-mod wininet_common;
+mod support;
 
 use hinternet_net::url::{ComponentRequest, CrackRequest, UrlComponents};
+use hinternet_net::wininet::api::{HandleValue, WinInet};
 use hinternet_net::wininet::cache::{Commit, Storage};
 use hinternet_net::wininet::options::QueryBuffer;
-use hinternet_net::wininet_api::{HandleValue, WinInet};
+use support::wininet::{finish, sync_root};
 use windows_sys::Win32::Foundation::{
     ERROR_FILE_NOT_FOUND, ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_HANDLE, ERROR_INVALID_OPERATION,
     ERROR_INVALID_PARAMETER, ERROR_NO_MORE_ITEMS, ERROR_SHARING_VIOLATION,
 };
 use windows_sys::Win32::Networking::WinInet as wi;
-use wininet_common::finish;
 
 const URL: &str = "http://cache.example/dir/page.html";
 const URL2: &str = "http://cache.example/other.txt";
@@ -160,9 +160,7 @@ fn cookie_ex_http_only() {
 #[test]
 fn lock_request_file_arguments() {
     let api = WinInet::new();
-    let root = api
-        .internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0)
-        .ret;
+    let root = sync_root(&api);
     let c = api.internet_connect(
         root,
         Some("127.0.0.1"),

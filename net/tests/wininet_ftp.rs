@@ -2,15 +2,15 @@
 //! servers: find/next, open + read/write, get/put, directory commands, the busy rule,
 //! the last response, `InternetOpenUrl` of ftp and gopher URLs, Gopher menus and files.
 
-mod wininet_common;
+mod support;
 
+use hinternet_net::wininet::api::ftp::{GENERIC_READ, GENERIC_WRITE};
+use hinternet_net::wininet::api::{slot, FoundEntry, HandleValue, WinInet};
 use hinternet_net::wininet::options::QueryBuffer;
-use hinternet_net::wininet_api::ftp::{GENERIC_READ, GENERIC_WRITE};
-use hinternet_net::wininet_api::{slot, FoundEntry, HandleValue, VecBuffer, WinInet};
 use hinternet_testservers::{ftp, gopher};
+use support::wininet::*;
 use windows_sys::Win32::Foundation::{ERROR_IO_PENDING, ERROR_NO_MORE_FILES};
 use windows_sys::Win32::Networking::WinInet as wi;
-use wininet_common::*;
 
 fn ftp_connect(api: &WinInet, port: u16, flags: u32) -> (HandleValue, HandleValue) {
     let root = api.internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, flags);
@@ -26,20 +26,6 @@ fn ftp_connect(api: &WinInet, port: u16, flags: u32) -> (HandleValue, HandleValu
     );
     assert_ne!(c.ret, HandleValue::NULL, "{:?}", c.last_error);
     (root.ret, c.ret)
-}
-
-fn read_all(api: &WinInet, h: HandleValue) -> Vec<u8> {
-    let mut out = Vec::new();
-    for _ in 0..10_000 {
-        let buf = VecBuffer::new(300);
-        let a = api.internet_read_file(h, buf.clone(), slot());
-        assert!(a.ret, "{:?}", a.last_error);
-        if a.out == 0 {
-            return out;
-        }
-        out.extend(buf.prefix(a.out as usize));
-    }
-    panic!("no end");
 }
 
 #[test]
@@ -272,7 +258,7 @@ fn async_ftp_command_completes_with_request_complete() {
     let done = next_complete(&rx);
     assert_eq!(
         done.info,
-        hinternet_net::wininet_api::StatusInfo::AsyncResult {
+        hinternet_net::wininet::api::StatusInfo::AsyncResult {
             result: 1,
             error: 0
         }
@@ -287,9 +273,7 @@ fn async_ftp_command_completes_with_request_complete() {
 fn open_url_ftp_file_and_directory() {
     let server = ftp::start(vec![]);
     let api = WinInet::new();
-    let root = api
-        .internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0)
-        .ret;
+    let root = sync_root(&api);
     let url = format!("ftp://127.0.0.1:{}/pub/data.bin", server.handle.port());
     let h = api.internet_open_url(root, &url, None, 0, 0);
     assert_ne!(h.ret, HandleValue::NULL, "{:?}", h.last_error);
@@ -313,9 +297,7 @@ fn open_url_ftp_file_and_directory() {
 fn gopher_menu_find_and_file_read() {
     let server = gopher::start();
     let api = WinInet::new();
-    let root = api
-        .internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0)
-        .ret;
+    let root = sync_root(&api);
     let c = api.internet_connect(
         root,
         Some("127.0.0.1"),

@@ -9,31 +9,24 @@
 //! binary may open any meanwhile. The codes are the lower layers' (`net/tests/ftp.rs`,
 //! `net/tests/gopher.rs`, `net/tests/hostile.rs`), now seen through the API.
 
-mod wininet_common;
+mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use hinternet_net::wininet::api::ftp::GENERIC_READ;
+use hinternet_net::wininet::api::{slot, FoundEntry, HandleValue, VecBuffer, WinInet};
 use hinternet_net::wininet::options::{OptionValue, QueryBuffer};
-use hinternet_net::wininet_api::ftp::GENERIC_READ;
-use hinternet_net::wininet_api::{slot, FoundEntry, HandleValue, VecBuffer, WinInet};
 use hinternet_testservers::ftp::{self, FtpFault, FTP_PASSWORD, FTP_USER};
 use hinternet_testservers::gopher;
 use hinternet_testservers::script::{self, Step};
+use support::fds::{open_descriptors, settle_descriptors};
+use support::wininet::{finish, sync_root};
 use windows_sys::Win32::Foundation::ERROR_NO_MORE_FILES;
 use windows_sys::Win32::Networking::WinInet as wi;
-use wininet_common::finish;
-
-fn open_descriptors() -> usize {
-    std::fs::read_dir("/proc/self/fd")
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
 
 /// A synchronous root whose children time out after `ms` (WI-R16 snapshots).
 fn root(api: &WinInet, ms: u32) -> HandleValue {
-    let r = api
-        .internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0)
-        .ret;
+    let r = sync_root(api);
     for option in [
         wi::INTERNET_OPTION_CONNECT_TIMEOUT,
         wi::INTERNET_OPTION_RECEIVE_TIMEOUT,
@@ -297,11 +290,6 @@ fn hostile_servers_through_the_api() {
     gopher_cases(&api);
     http_cases(&api);
     finish(&api);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut now = open_descriptors();
-    while now > baseline && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-        now = open_descriptors();
-    }
+    let now = settle_descriptors(baseline, Duration::from_secs(10));
     assert!(now <= baseline, "descriptors: {now} now, {baseline} before");
 }

@@ -2,36 +2,22 @@
 //! `InternetOpenUrl`, connect + request, notification sequences, `HttpQueryInfo`,
 //! `HttpSendRequestEx` uploads, bad handles.
 
-mod wininet_common;
+mod support;
 
 use hinternet_net::headers::{OutBuffer, QueryValue};
-use hinternet_net::wininet_api::{slot, HandleValue, StatusInfo, VecBuffer, WinInet};
+use hinternet_net::wininet::api::{slot, HandleValue, StatusInfo, VecBuffer, WinInet};
 use hinternet_testservers::http;
+use support::wininet::*;
 use windows_sys::Win32::Foundation::{
     ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER, ERROR_IO_PENDING,
 };
 use windows_sys::Win32::Networking::WinInet as wi;
-use wininet_common::*;
 
 fn text(v: &QueryValue) -> String {
     match v {
         QueryValue::Text(units) => String::from_utf16_lossy(units),
         other => panic!("not text: {other:?}"),
     }
-}
-
-fn read_all(api: &WinInet, h: HandleValue) -> Vec<u8> {
-    let mut body = Vec::new();
-    for _ in 0..10_000 {
-        let buf = VecBuffer::new(4096);
-        let a = api.internet_read_file(h, buf.clone(), slot());
-        assert!(a.ret, "read failed: {:?}", a.last_error);
-        if a.out == 0 {
-            return body;
-        }
-        body.extend(buf.prefix(a.out as usize));
-    }
-    panic!("body did not end");
 }
 
 #[test]
@@ -43,18 +29,7 @@ fn sync_open_url_get_reads_body_and_status() {
     let url = format!("http://127.0.0.1:{}/fixed", server.port());
     let h = api.internet_open_url(root.ret, &url, None, 0, 0);
     assert_ne!(h.ret, HandleValue::NULL, "{:?}", h.last_error);
-    let status = api.http_query_info(
-        h.ret,
-        wi::HTTP_QUERY_STATUS_CODE | wi::HTTP_QUERY_FLAG_NUMBER,
-        None,
-        OutBuffer::bytes(4),
-        None,
-    );
-    assert!(status.ret);
-    assert_eq!(
-        status.out.answer.expect("present").value,
-        QueryValue::Number(200)
-    );
+    assert_eq!(status_code(&api, h.ret), 200);
     assert_eq!(read_all(&api, h.ret), http::FIXED_BODY);
     assert!(api.internet_close_handle(h.ret).ret);
     assert!(api.internet_close_handle(root.ret).ret);
@@ -65,20 +40,9 @@ fn sync_open_url_get_reads_body_and_status() {
 fn async_open_url_delivers_handle_in_request_complete() {
     let server = http::start();
     let api = WinInet::new();
-    let root = api.internet_open(
-        None,
-        wi::INTERNET_OPEN_TYPE_DIRECT,
-        None,
-        None,
-        wi::INTERNET_FLAG_ASYNC,
-    );
-    let (cb, rec, rx) = recording();
-    assert!(api
-        .internet_set_status_callback(root.ret, Some(cb))
-        .ret
-        .is_ok());
+    let (root, rec, rx) = recorded_async_root(&api);
     let url = format!("http://127.0.0.1:{}/fixed", server.port());
-    let h = api.internet_open_url(root.ret, &url, None, 0, 7);
+    let h = api.internet_open_url(root, &url, None, 0, 7);
     assert_eq!(h.ret, HandleValue::NULL);
     assert_eq!(h.last_error, Some(ERROR_IO_PENDING));
     let done = next_complete(&rx);
@@ -118,7 +82,7 @@ fn async_open_url_delivers_handle_in_request_complete() {
     };
     assert_eq!(buf.prefix(n as usize), http::FIXED_BODY);
     rec.clear();
-    assert!(api.internet_close_handle(root.ret).ret);
+    assert!(api.internet_close_handle(root).ret);
     finish(&api);
     // The root has context 0: WinINet filters its notifications out; the URL handle's
     // HANDLE_CLOSING comes with its own context and value.
@@ -213,19 +177,9 @@ fn connect_request_sync_with_notifications() {
 fn async_send_request_completes_with_progress_first() {
     let server = http::start();
     let api = WinInet::new();
-    let root = api.internet_open(
-        None,
-        wi::INTERNET_OPEN_TYPE_DIRECT,
-        None,
-        None,
-        wi::INTERNET_FLAG_ASYNC,
-    );
-    let (cb, rec, rx) = recording();
-    api.internet_set_status_callback(root.ret, Some(cb))
-        .ret
-        .ok();
+    let (root, rec, rx) = recorded_async_root(&api);
     let c = api.internet_connect(
-        root.ret,
+        root,
         Some("127.0.0.1"),
         server.port(),
         None,
@@ -261,7 +215,7 @@ fn async_send_request_completes_with_progress_first() {
             "REQUEST_COMPLETE",
         ]
     );
-    api.internet_close_handle(root.ret);
+    api.internet_close_handle(root);
     finish(&api);
 }
 
@@ -364,19 +318,9 @@ fn bad_handles_and_arguments() {
 fn close_root_with_pending_request_completes_before_closing() {
     let server = http::start();
     let api = WinInet::new();
-    let root = api.internet_open(
-        None,
-        wi::INTERNET_OPEN_TYPE_DIRECT,
-        None,
-        None,
-        wi::INTERNET_FLAG_ASYNC,
-    );
-    let (cb, rec, rx) = recording();
-    api.internet_set_status_callback(root.ret, Some(cb))
-        .ret
-        .ok();
+    let (root, rec, rx) = recorded_async_root(&api);
     let c = api.internet_connect(
-        root.ret,
+        root,
         Some("127.0.0.1"),
         server.port(),
         None,
@@ -388,7 +332,7 @@ fn close_root_with_pending_request_completes_before_closing() {
     let r = api.http_open_request(c.ret, None, Some("/slow?ms=300"), None, None, &[], 0, 2);
     let sent = api.http_send_request(r.ret, None, &[]);
     assert_eq!((sent.ret, sent.last_error), (false, Some(ERROR_IO_PENDING)));
-    let closed = api.internet_close_handle(root.ret);
+    let closed = api.internet_close_handle(root);
     assert!(closed.ret);
     assert_eq!(closed.last_error, Some(ERROR_IO_PENDING));
     // The subtree is invalid at once.

@@ -2,12 +2,12 @@
 //! request whose body bytes are already buffered return `TRUE` at once, with no
 //! notification, in asynchronous and synchronous sessions.
 
-mod wininet_common;
+mod support;
 
-use hinternet_net::wininet_api::{slot, HandleValue, StatusInfo, VecBuffer, WinInet};
+use hinternet_net::wininet::api::{slot, HandleValue, StatusInfo, VecBuffer, WinInet};
 use hinternet_testservers::script::{self, Step};
+use support::wininet::*;
 use windows_sys::Win32::Networking::WinInet as wi;
-use wininet_common::*;
 
 const RESPONSE: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789";
 
@@ -113,7 +113,7 @@ fn sent_request(
 ) -> (
     HandleValue,
     HandleValue,
-    std::sync::mpsc::Receiver<hinternet_net::wininet_api::Status>,
+    std::sync::mpsc::Receiver<hinternet_net::wininet::api::Status>,
 ) {
     let flags = if async_mode {
         wi::INTERNET_FLAG_ASYNC

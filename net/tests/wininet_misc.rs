@@ -2,23 +2,21 @@
 //! index, `InternetQueryDataAvailable`, `InternetReadFileEx` flags, `GopherGetAttribute`,
 //! and the handle-less functions (URL, time, cookies).
 
-mod wininet_common;
+mod support;
 
 use hinternet_net::headers::{OutBuffer, QueryValue};
+use hinternet_net::wininet::api::{slot, HandleValue, VecBuffer, WinInet};
 use hinternet_net::wininet::options::QueryBuffer;
-use hinternet_net::wininet_api::{slot, HandleValue, VecBuffer, WinInet};
 use hinternet_testservers::{gopher, http};
+use support::wininet::*;
 use windows_sys::Win32::Foundation::{ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_PARAMETER};
 use windows_sys::Win32::Networking::WinInet as wi;
-use wininet_common::*;
 
 #[test]
 fn query_info_systemtime_index_and_available_data() {
     let server = http::start();
     let api = WinInet::new();
-    let root = api
-        .internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0)
-        .ret;
+    let root = sync_root(&api);
     let url = format!("http://127.0.0.1:{}/fixed", server.port());
     let h = api.internet_open_url(root, &url, None, 0, 0).ret;
     assert_ne!(h, HandleValue::NULL);
@@ -84,9 +82,7 @@ fn query_info_systemtime_index_and_available_data() {
 fn gopher_plus_attributes() {
     let server = gopher::start();
     let api = WinInet::new();
-    let root = api
-        .internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0)
-        .ret;
+    let root = sync_root(&api);
     let c = api
         .internet_connect(
             root,
@@ -162,15 +158,19 @@ struct CountingSpawner {
     refuse: bool,
 }
 
-impl hinternet_net::runtime::ThreadSpawner for CountingSpawner {
-    fn spawn(&self, name: String, body: hinternet_net::runtime::Job) -> std::io::Result<()> {
+impl hinternet_net::executor::runtime::ThreadSpawner for CountingSpawner {
+    fn spawn(
+        &self,
+        name: String,
+        body: hinternet_net::executor::runtime::Job,
+    ) -> std::io::Result<()> {
         if self.refuse {
             return Err(std::io::Error::other("refused"));
         }
         self.spawned
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        hinternet_net::runtime::ThreadSpawner::spawn(
-            &hinternet_net::runtime::StdSpawner,
+        hinternet_net::executor::runtime::ThreadSpawner::spawn(
+            &hinternet_net::executor::runtime::StdSpawner,
             name,
             body,
         )
@@ -184,7 +184,7 @@ impl hinternet_net::runtime::ThreadSpawner for CountingSpawner {
 fn with_runtime_creates_the_executor_threads_through_the_spawner() {
     let server = http::start();
     let spawned = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let config = hinternet_net::runtime::RuntimeConfig {
+    let config = hinternet_net::executor::runtime::RuntimeConfig {
         spawner: std::sync::Arc::new(CountingSpawner {
             spawned: spawned.clone(),
             refuse: false,
@@ -194,9 +194,7 @@ fn with_runtime_creates_the_executor_threads_through_the_spawner() {
     let api = WinInet::with_runtime(hinternet_net::wininet::cache::Storage::Memory, config);
     // One I/O thread and the default two delivery threads.
     assert_eq!(spawned.load(std::sync::atomic::Ordering::SeqCst), 3);
-    let root = api
-        .internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0)
-        .ret;
+    let root = sync_root(&api);
     let url = format!("http://127.0.0.1:{}/fixed", server.port());
     let h = api.internet_open_url(root, &url, None, 0, 0);
     assert_ne!(h.ret, HandleValue::NULL, "{:?}", h.last_error);
@@ -208,7 +206,7 @@ fn with_runtime_creates_the_executor_threads_through_the_spawner() {
     api.internet_close_handle(root);
     finish(&api);
 
-    let refused = hinternet_net::runtime::RuntimeConfig {
+    let refused = hinternet_net::executor::runtime::RuntimeConfig {
         spawner: std::sync::Arc::new(CountingSpawner {
             spawned: spawned.clone(),
             refuse: true,
@@ -216,9 +214,7 @@ fn with_runtime_creates_the_executor_threads_through_the_spawner() {
         ..WinInet::default_runtime()
     };
     let api = WinInet::with_runtime(hinternet_net::wininet::cache::Storage::Memory, refused);
-    let root = api
-        .internet_open(None, wi::INTERNET_OPEN_TYPE_DIRECT, None, None, 0)
-        .ret;
+    let root = sync_root(&api);
     let h = api.internet_open_url(root, &url, None, 0, 0);
     assert_eq!(
         (h.ret, h.last_error),

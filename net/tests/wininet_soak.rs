@@ -5,27 +5,22 @@
 //! HANDLE_CLOSING; the engine ends empty; no descriptor is left open. Size: `WININET_SOAK_OPENS` (default 5,000, the
 //! issue's figure), bounded by a 60 s deadline.
 
-mod wininet_common;
+mod support;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hinternet_net::wininet::options::OptionValue;
-use hinternet_net::wininet_api::{
+use hinternet_net::wininet::api::{
     slot, HandleValue, Status, StatusCallback, StatusInfo, VecBuffer, WinInet,
 };
+use hinternet_net::wininet::options::OptionValue;
 use hinternet_testservers::{ftp, http};
+use support::fds::{open_descriptors, settle_descriptors};
 use windows_sys::Win32::Foundation::ERROR_IO_PENDING;
 use windows_sys::Win32::Networking::WinInet as wi;
 
 const ROOTS: usize = 40;
-
-fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd")
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
 
 #[derive(Default)]
 struct Log {
@@ -40,7 +35,7 @@ fn soak_async_open_url_with_random_root_closes() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5000);
     let per_root = opens.div_ceil(ROOTS);
-    let baseline = open_fds();
+    let baseline = open_descriptors();
     let started = Instant::now();
     {
         let h = http::start();
@@ -272,13 +267,6 @@ fn soak_async_open_url_with_random_root_closes() {
         drop(f);
     }
     // Give the servers' threads a bounded moment to close their listeners.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while open_fds() > baseline && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert!(
-        open_fds() <= baseline,
-        "descriptors left: {} > {baseline}",
-        open_fds()
-    );
+    let left = settle_descriptors(baseline, Duration::from_secs(5));
+    assert!(left <= baseline, "descriptors left: {left} > {baseline}");
 }

@@ -499,10 +499,11 @@ fn two_closes_and_a_pin_linearize(mutant: Option<EngineMutant>) {
 // ----- the port: blocking, callbacks, late completions ----------------------------------
 
 /// A loom executor: once `forward` is set, every start goes over a loom channel to the
-/// thread playing the network, which completes it.
+/// thread playing the network, which completes it. Counts its destroyed hooks.
 #[derive(Default)]
 struct LoomExecutor {
     forward: Mutex<Option<loom::sync::mpsc::Sender<(ObjectId, OpId, Api)>>>,
+    destroyed: Mutex<usize>,
 }
 
 impl hinternet_engine::Executor for LoomExecutor {
@@ -517,6 +518,40 @@ impl hinternet_engine::Executor for LoomExecutor {
     }
 
     fn cancel(&self, _engine: &Engine<Self>, _io: hinternet_engine::Cancel<Self>) {}
+
+    fn destroyed(
+        &self,
+        _engine: &Engine<Self>,
+        _object: ObjectId,
+        _data: Option<std::sync::Arc<()>>,
+    ) {
+        *self.destroyed.lock().expect("destroyed count") += 1;
+    }
+}
+
+/// A close whose destroyed hook is handed over outside the engine lock races a thread
+/// waiting for quiescence: the waiter is always woken (no lost wake-up; loom reports a
+/// waiter left asleep as a deadlock), and once both are done the hook ran exactly once.
+fn quiescence_waits_for_destroyed_hooks(mutant: Option<EngineMutant>) {
+    let policy = winhttp();
+    let engine = port_engine(policy, mutant);
+    let session = handle_of(engine.open(CreateApi::WinHttpOpen, false));
+    let closer = {
+        let engine = engine.clone();
+        thread::spawn(move || {
+            let closed = engine.close(session);
+            assert!(matches!(closed, Ok(r) if !r.is_rejected()));
+        })
+    };
+    assert!(engine.wait_quiescent(), "not inside a callback");
+    closer.join().expect("the closing thread");
+    assert!(engine.wait_quiescent(), "not inside a callback");
+    assert_eq!(
+        *engine.executor().destroyed.lock().expect("destroyed count"),
+        1,
+        "the session's destroyed hook ran once"
+    );
+    finish_port(&engine, &policy);
 }
 
 fn port_engine(policy: Policy, mutant: Option<EngineMutant>) -> Arc<Engine<LoomExecutor>> {
@@ -924,6 +959,27 @@ fn mutant_io_behind_callbacks() {
 #[ignore = "run in a child process by loom_catches_a_return_to_the_wrong_blocked_caller"]
 fn mutant_return_by_object() {
     loom::model(|| two_blocked_calls_on_one_handle(Some(EngineMutant::ReturnByObject)));
+}
+
+#[test]
+fn loom_quiescence_waits_for_destroyed_hooks() {
+    model("loom_quiescence_waits_for_destroyed_hooks", || {
+        quiescence_waits_for_destroyed_hooks(None)
+    });
+}
+
+#[test]
+#[ignore = "run in a child process by loom_catches_a_destroyed_hook_that_forgets_the_waiter"]
+fn mutant_hook_forgets_waiter() {
+    loom::model(|| quiescence_waits_for_destroyed_hooks(Some(EngineMutant::HookForgetsWaiter)));
+}
+
+#[test]
+fn loom_catches_a_destroyed_hook_that_forgets_the_waiter() {
+    assert!(
+        caught_in_child("mutant_hook_forgets_waiter"),
+        "loom missed the destroyed hook that never wakes a quiescence waiter"
+    );
 }
 
 #[test]

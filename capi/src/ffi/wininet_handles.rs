@@ -16,18 +16,21 @@
 //!   function reads or writes counts bytes, every `…W` size counts WCHARs, except where
 //!   Windows counts bytes for both (`HttpQueryInfo`, `InternetQueryOption` failures, the
 //!   `W` cookie sizes of the typed API);
-//! * a read, `InternetQueryDataAvailable` or `InternetFindNextFile` registers its out
-//!   pointer in `PENDING` before asking the typed API (a completion may be delivered before
-//!   the call returns) and drops it when the call did not pend; a pending value is written
-//!   just before the handle's `REQUEST_COMPLETE` reaches the application's callback
-//!   (Windows' order), and dropped unwritten at `HANDLE_CLOSING`;
+//! * a call with an asynchronous out value (a read, `InternetQueryDataAvailable`, a
+//!   find-first or find-next, `FtpGetCurrentDirectory`, `GopherGetAttribute`) registers its
+//!   out pointer in `PENDING` before asking the typed API (a completion may be delivered
+//!   before the call returns) and drops it when the call did not pend; each registration is
+//!   tied to its own operation through the operation's out slot, so operations pending
+//!   together on one handle each get their own value: it is written once its operation has
+//!   ended, no later than just before that operation's `REQUEST_COMPLETE` reaches the
+//!   application's callback (Windows' order; it may come at an earlier completion of the
+//!   same handle when its operation has already ended by then), and dropped unwritten when
+//!   its handle is closed (`InternetCloseHandle` of it or of a parent, `HANDLE_CLOSING`);
 //! * status callbacks are called in this build's convention with what Wine passes per status:
 //!   `INTERNET_ASYNC_RESULT` (its size), an `HINTERNET` (its size), a `DWORD` (4), the
 //!   server name or redirect URL as a wide string for callbacks set with
 //!   `InternetSetStatusCallbackW` and ANSI for `…A` (bytes with the NUL), IP addresses as
 //!   ANSI strings for both (bytes with the NUL), NULL (0) otherwise.
-//!
-//! Not marshalled yet: `FtpCommand`'s data handle (`*phFtpCommand` stays NULL, see its docs).
 #![allow(unsafe_code)]
 #![allow(non_snake_case)]
 
@@ -62,7 +65,7 @@ use windows_sys::Win32::Storage::FileSystem::{WIN32_FIND_DATAA, WIN32_FIND_DATAW
 use super::raw;
 use crate::abi::{GopherAttributeEnumerator, InternetStatusCallback};
 use crate::export;
-use crate::instance::wininet;
+use crate::instance::{wininet, wininet_with_runtime};
 use crate::last_error;
 use crate::panic_boundary::{guard, Family};
 use crate::strings::{decode_ansi, dword_len, encode_ansi, fit, wide_to_string};
@@ -156,17 +159,22 @@ fn bool_export(body: impl FnOnce(&WinInet) -> Result<BOOL, u32>) -> BOOL {
 /// Runs an HINTERNET export body: `Err(code)` → NULL and `code`.
 fn handle_export(body: impl FnOnce(&WinInet) -> Result<Answer<HandleValue>, u32>) -> HINTERNET {
     guard(Family::WinInet, core::ptr::null_mut(), || {
-        match body(&wininet()) {
-            Ok(answer) => {
-                set_error(&answer);
-                hinternet(answer.ret)
-            }
-            Err(code) => {
-                last_error::set(code);
-                core::ptr::null_mut()
-            }
-        }
+        handle_result(body(&wininet()))
     })
+}
+
+/// A handle function's result as its return value and last error.
+fn handle_result(result: Result<Answer<HandleValue>, u32>) -> HINTERNET {
+    match result {
+        Ok(answer) => {
+            set_error(&answer);
+            hinternet(answer.ret)
+        }
+        Err(code) => {
+            last_error::set(code);
+            core::ptr::null_mut()
+        }
+    }
 }
 
 /// An optional NUL-terminated string argument.
@@ -338,9 +346,24 @@ impl AppBuffer for InetCallerBuffer {
     }
 }
 
-/// An out value of an asynchronous call: written to the caller's memory just before the
-/// handle's `REQUEST_COMPLETE` reaches the application.
-struct PendingOut(Box<dyn FnOnce() + Send>);
+/// One registered out value of an asynchronous call.
+///
+/// The out value belongs to one operation: `ready` says whether that operation has filled
+/// its own out slot (the typed API fills it when the operation ends, before its completion
+/// is reported), and `write` copies the slot to the caller's memory.
+struct PendingOut {
+    /// The handle whose `REQUEST_COMPLETE` the operation reports through.
+    handle: u32,
+    /// The registration's identity (to disarm it when the call did not pend).
+    id: u64,
+    /// True once the call answered `ERROR_IO_PENDING` (its operation is queued on the
+    /// handle's object); false while the call is still running.
+    armed: bool,
+    /// Whether the operation has filled its out slot.
+    ready: Box<dyn Fn() -> bool + Send>,
+    /// Writes the slot's value to the caller's memory.
+    write: Box<dyn FnOnce() + Send>,
+}
 
 /// A caller's out pointer carried to the completion (the application keeps it valid until
 /// then, as Windows requires of asynchronous out parameters).
@@ -349,22 +372,45 @@ struct OutPtr<T>(*mut T);
 // SAFETY: the pointer is only written, once, under the contract above.
 unsafe impl<T> Send for OutPtr<T> {}
 
-/// Pending out values: (handle value, registration id, writer).
-static PENDING: Mutex<Vec<(u32, u64, PendingOut)>> = Mutex::new(Vec::new());
+/// Pending out values, in registration order.
+static PENDING: Mutex<Vec<PendingOut>> = Mutex::new(Vec::new());
 
 /// The next registration id.
 static NEXT_PENDING: AtomicU64 = AtomicU64::new(1);
 
-fn pending() -> std::sync::MutexGuard<'static, Vec<(u32, u64, PendingOut)>> {
+fn pending() -> std::sync::MutexGuard<'static, Vec<PendingOut>> {
     PENDING.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Registers `writer` for the next `REQUEST_COMPLETE` of `handle`. Called *before* the typed
-/// API is asked, since a pending operation's completion may reach the callback before the
-/// call returns; [`keep_if_pending`] drops it again when the call did not pend.
-fn pend(handle: HandleValue, writer: Box<dyn FnOnce() + Send>) -> u64 {
+/// Registers the out value of one operation on `handle`: `write` gets the operation's own
+/// out slot `value` once the operation has filled it. Called *before* the typed API is
+/// asked, since a pending operation's completion may reach the callback before the call
+/// returns; [`keep_if_pending`] arms it when the call pended and drops it otherwise.
+fn pend<E: Clone + Send + 'static>(
+    handle: HandleValue,
+    value: Slot<E>,
+    write: impl FnOnce(&E) + Send + 'static,
+) -> u64 {
     let id = NEXT_PENDING.fetch_add(1, Ordering::Relaxed);
-    pending().push((handle.0, id, PendingOut(writer)));
+    let probe = value.clone();
+    let entry = PendingOut {
+        handle: handle.0,
+        id,
+        armed: false,
+        ready: Box::new(move || {
+            probe
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_some()
+        }),
+        write: Box::new(move || {
+            let found = value.lock().unwrap_or_else(PoisonError::into_inner).clone();
+            if let Some(found) = found {
+                write(&found);
+            }
+        }),
+    };
+    pending().push(entry);
     id
 }
 
@@ -374,42 +420,111 @@ fn pend_dword(handle: HandleValue, value: Slot<u32>, out: *mut u32) -> Option<u6
         return None;
     }
     let out = OutPtr(out);
-    Some(pend(
-        handle,
-        Box::new(move || {
-            let out = out;
-            let n = *value.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(n) = n {
-                // SAFETY: the application keeps its out pointer valid until REQUEST_COMPLETE.
-                unsafe { raw::write(out.0, n) };
-            }
-        }),
-    ))
+    Some(pend(handle, value, move |n: &u32| {
+        let out = out;
+        // SAFETY: the application keeps its out pointer valid until REQUEST_COMPLETE.
+        unsafe { raw::write(out.0, *n) };
+    }))
 }
 
-/// Drops registration `id` unless the call answered `ERROR_IO_PENDING` (no completion will
-/// come for it; a completion already delivered has consumed it).
+/// Arms registration `id` when the call answered `ERROR_IO_PENDING`; drops it otherwise
+/// (no completion will come for it). A completion already delivered may have consumed it.
 fn keep_if_pending<R, O>(id: Option<u64>, answer: &Answer<R, O>) {
-    if answer.last_error == Some(ERROR_IO_PENDING) {
+    let Some(id) = id else {
         return;
-    }
-    if let Some(id) = id {
-        pending().retain(|(_, i, _)| *i != id);
+    };
+    let mut all = pending();
+    if answer.last_error == Some(ERROR_IO_PENDING) {
+        if let Some(entry) = all.iter_mut().find(|e| e.id == id) {
+            entry.armed = true;
+        }
+    } else {
+        all.retain(|e| e.id != id);
     }
 }
 
-/// Writes (`complete`) or drops the pending out values of `handle`.
-fn settle(handle: HandleValue, complete: bool) {
-    let mine: Vec<PendingOut> = {
+/// How many operations the machine still holds queued on `handle`'s object; `None` when
+/// the handle no longer addresses an open object (closed, or its parent closed).
+fn queued_operations(api: &WinInet, handle: HandleValue) -> Option<usize> {
+    let object = api.engine().pin(handle)?.object();
+    api.engine()
+        .inspect(|machine| machine.object(object).map(|o| o.pending_ops()))
+}
+
+/// A `REQUEST_COMPLETE` of `handle` is about to reach the application: writes the out
+/// value of every operation of `handle` that has ended, and forgets those whose operation
+/// ended without one.
+///
+/// Which operation a `REQUEST_COMPLETE` reports is not part of the notification, so each
+/// out value is matched to its own operation through its slot: an operation fills its
+/// slot when it ends, before its completion is reported, so a filled slot is written (at
+/// this completion or at an earlier one of the same handle, never before its operation
+/// ended and never after its own `REQUEST_COMPLETE`). An operation that failed leaves its
+/// slot empty: WinINet runs a handle's operations one at a time in call order (one lane),
+/// so when `n` armed registrations exist and the machine still holds only `p` operations
+/// on the object, the oldest `n - p` have ended and are forgotten. When the handle is no
+/// longer open every out value of it is dropped unwritten (never written after a close).
+///
+/// Limits: the `n - p` rule takes registration order for queue order, which calls on one
+/// handle from several threads at once may not keep (a value of an operation still queued
+/// could then be forgotten); an unarmed registration whose slot the call itself filled
+/// (a read served inline) may be written here as well as by its own call, with the same
+/// value.
+fn settle_completion(api: &WinInet, handle: HandleValue) {
+    let queued = queued_operations(api, handle);
+    let writes: Vec<Box<dyn FnOnce() + Send>> = {
         let mut all = pending();
-        let (mine, rest) = all.drain(..).partition(|(h, _, _)| *h == handle.0);
-        *all = rest;
-        mine.into_iter().map(|(_, _, p)| p).collect()
-    };
-    if complete {
-        for p in mine {
-            (p.0)();
+        let Some(queued) = queued else {
+            all.retain(|e| e.handle != handle.0);
+            return;
+        };
+        let armed = all
+            .iter()
+            .filter(|e| e.handle == handle.0 && e.armed)
+            .count();
+        let mut ended = armed.saturating_sub(queued);
+        let mut writes = Vec::new();
+        let mut kept = Vec::with_capacity(all.len());
+        for entry in all.drain(..) {
+            if entry.handle != handle.0 {
+                kept.push(entry);
+                continue;
+            }
+            let has_ended = entry.armed && ended > 0;
+            if has_ended {
+                ended -= 1;
+            }
+            if (entry.ready)() {
+                writes.push(entry.write);
+            } else if !has_ended {
+                kept.push(entry);
+            }
         }
+        *all = kept;
+        writes
+    };
+    for write in writes {
+        write();
+    }
+}
+
+/// Drops the out values of `handle` unwritten (its `HANDLE_CLOSING`, its close).
+fn drop_pending(handle: HandleValue) {
+    pending().retain(|e| e.handle != handle.0);
+}
+
+/// After a close: drops the out values of every handle that no longer addresses an open
+/// object (the closed handle's children are closed with it).
+fn drop_pending_of_closed(api: &WinInet) {
+    let mut handles: Vec<u32> = pending().iter().map(|e| e.handle).collect();
+    handles.sort_unstable();
+    handles.dedup();
+    let closed: Vec<u32> = handles
+        .into_iter()
+        .filter(|h| api.engine().pin(HandleValue(*h)).is_none())
+        .collect();
+    if !closed.is_empty() {
+        pending().retain(|e| !closed.contains(&e.handle));
     }
 }
 
@@ -428,7 +543,7 @@ fn wrap_callback(f: InternetStatusCallback, wide: bool) -> Arc<StatusCallback> {
         return w.clone();
     }
     let wrapper: Arc<StatusCallback> =
-        Arc::new(move |_api: &WinInet, status: &Status| deliver(f, wide, status));
+        Arc::new(move |api: &WinInet, status: &Status| deliver(api, f, wide, status));
     callbacks.push((key, wide, wrapper.clone()));
     wrapper
 }
@@ -443,10 +558,10 @@ fn unwrap_callback(wrapper: &Arc<StatusCallback>) -> Option<usize> {
 }
 
 /// Calls the application's callback with Wine's `lpvStatusInformation` for `status`.
-fn deliver(f: InternetStatusCallback, wide: bool, status: &Status) {
+fn deliver(api: &WinInet, f: InternetStatusCallback, wide: bool, status: &Status) {
     match status.status {
-        wi::INTERNET_STATUS_REQUEST_COMPLETE => settle(status.handle, true),
-        wi::INTERNET_STATUS_HANDLE_CLOSING => settle(status.handle, false),
+        wi::INTERNET_STATUS_REQUEST_COMPLETE => settle_completion(api, status.handle),
+        wi::INTERNET_STATUS_HANDLE_CLOSING => drop_pending(status.handle),
         _ => {}
     }
     let h = hinternet(status.handle).cast_const();
@@ -1019,22 +1134,8 @@ unsafe fn find_next<T: FindStructs>(find: HINTERNET, data: *mut c_void) -> BOOL 
     bool_export(|api| {
         let find = handle_of(find)?;
         let entry = slot();
-        let id = (!data.is_null()).then(|| {
-            let out = OutPtr(data);
-            let entry = entry.clone();
-            pend(
-                find,
-                Box::new(move || {
-                    let out = out;
-                    let found = entry.lock().unwrap_or_else(PoisonError::into_inner).clone();
-                    if let Some(found) = found {
-                        // SAFETY: the application keeps the structure valid until
-                        // REQUEST_COMPLETE (Windows' rule for asynchronous out values).
-                        unsafe { write_entry::<T>(out.0, &found) };
-                    }
-                }),
-            )
-        });
+        // SAFETY: forwarded contract (asynchronous: valid until REQUEST_COMPLETE).
+        let id = unsafe { pend_first(find, data, entry.clone(), write_entry::<T>) };
         let answer = api.internet_find_next_file(find, entry);
         keep_if_pending(id, &answer);
         if let Some(found) = &answer.out {
@@ -1045,34 +1146,29 @@ unsafe fn find_next<T: FindStructs>(find: HINTERNET, data: *mut c_void) -> BOOL 
     })
 }
 
-/// Registers the write of a find-first call's first entry (`first`, filled by the typed API
-/// before `REQUEST_COMPLETE`) to `data` for the next `REQUEST_COMPLETE` of `connect`, where
-/// an asynchronous find-first reports (`None`: `data` is NULL, nothing to write).
+/// Registers the write of a found entry (`value`: a find-first call's first entry or an
+/// `InternetFindNextFile` entry, filled by the typed API when the operation ends) to `data`
+/// for the operation's completion on `handle` (the connect for a find-first, the find
+/// handle for a find-next; `None`: `data` is NULL, nothing to write).
 ///
 /// # Safety
 /// `data` NULL or writable for the structure `write` writes until `REQUEST_COMPLETE`.
 unsafe fn pend_first<E: Clone + Send + 'static>(
-    connect: HandleValue,
+    handle: HandleValue,
     data: *mut c_void,
-    first: Slot<E>,
+    value: Slot<E>,
     write: unsafe fn(*mut c_void, &E),
 ) -> Option<u64> {
     if data.is_null() {
         return None;
     }
     let out = OutPtr(data);
-    Some(pend(
-        connect,
-        Box::new(move || {
-            let out = out;
-            let found = first.lock().unwrap_or_else(PoisonError::into_inner).clone();
-            if let Some(found) = found {
-                // SAFETY: the application keeps the structure valid until REQUEST_COMPLETE
-                // (Windows' rule for asynchronous out values).
-                unsafe { write(out.0, &found) };
-            }
-        }),
-    ))
+    Some(pend(handle, value, move |found: &E| {
+        let out = out;
+        // SAFETY: the application keeps the structure valid until REQUEST_COMPLETE
+        // (Windows' rule for asynchronous out values).
+        unsafe { write(out.0, found) };
+    }))
 }
 
 /// `FtpFindFirstFile{W,A}`.
@@ -1240,22 +1336,15 @@ unsafe fn gopher_get_attribute<T: Unit + Send>(
         }
         let attributes: Slot<Vec<GopherAttribute>> = slot();
         let (out, count) = (OutPtr(buffer), OutPtr(returned));
-        let pending_attributes = attributes.clone();
         let id = pend(
             connect,
-            Box::new(move || {
+            attributes.clone(),
+            move |found: &Vec<GopherAttribute>| {
                 let (out, count) = (out, count);
-                let found = pending_attributes
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .clone();
-                if let Some(found) = found {
-                    // SAFETY: the application keeps the buffer, count and enumerator valid
-                    // until REQUEST_COMPLETE (Windows' rule for asynchronous out values).
-                    let _ =
-                        unsafe { deliver_attributes(&found, out.0, capacity, count.0, enumerator) };
-                }
-            }),
+                // SAFETY: the application keeps the buffer, count and enumerator valid until
+                // REQUEST_COMPLETE (Windows' rule for asynchronous out values).
+                let _ = unsafe { deliver_attributes(found, out.0, capacity, count.0, enumerator) };
+            },
         );
         let answer = api.gopher_get_attribute(connect, &locator, name.as_deref(), attributes);
         keep_if_pending(Some(id), &answer);
@@ -1283,23 +1372,13 @@ unsafe fn ftp_current_directory<T: Unit>(
         }
         let directory: Slot<String> = slot();
         let (out, out_length) = (OutPtr(buffer), OutPtr(length));
-        let pending_directory = directory.clone();
-        let id = pend(
-            connect,
-            Box::new(move || {
-                let (out, out_length) = (out, out_length);
-                let found = pending_directory
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .clone();
-                if let Some(dir) = found {
-                    // SAFETY: the application keeps the buffer and the length valid until
-                    // REQUEST_COMPLETE (Windows' rule for asynchronous out values); a short
-                    // buffer then gets only the characters needed in `*length`.
-                    let _ = unsafe { put_text(&dir, out.0, out_length.0) };
-                }
-            }),
-        );
+        let id = pend(connect, directory.clone(), move |dir: &String| {
+            let (out, out_length) = (out, out_length);
+            // SAFETY: the application keeps the buffer and the length valid until
+            // REQUEST_COMPLETE (Windows' rule for asynchronous out values); a short buffer
+            // then gets only the characters needed in `*length`.
+            let _ = unsafe { put_text(dir, out.0, out_length.0) };
+        });
         let answer = api.ftp_get_current_directory(connect, directory);
         keep_if_pending(Some(id), &answer);
         match &answer.out {
@@ -1374,8 +1453,8 @@ fn read_count(id: Option<u64>, answer: &Answer<bool, u32>, out: *mut u32) {
 
 /// Per-handle pending-value bookkeeping is keyed by value; expose the count for tests.
 #[cfg(test)]
-fn pending_count() -> usize {
-    pending().len()
+fn pending_of(handle: HandleValue) -> usize {
+    pending().iter().filter(|e| e.handle == handle.0).count()
 }
 
 /// Which of an `INTERNET_BUFFERS` pair's fields the generic bodies use.
@@ -1409,7 +1488,9 @@ fn local_path(text: Option<String>) -> Result<PathBuf, u32> {
 
 export! {
     /// `HINTERNET InternetOpenW(LPCWSTR lpszAgent, DWORD dwAccessType, LPCWSTR lpszProxy,
-    /// LPCWSTR lpszProxyBypass, DWORD dwFlags)`.
+    /// LPCWSTR lpszProxyBypass, DWORD dwFlags)`. NULL with `ERROR_NOT_ENOUGH_MEMORY` when
+    /// the library's threads cannot be created (the host's `create_thread` refused); the
+    /// next call tries again.
     ///
     /// # Safety
     /// Strings NULL or NUL-terminated.
@@ -1786,7 +1867,11 @@ export! {
     fn InternetCloseHandle(hInternet: HINTERNET) -> BOOL {
         bool_export(|api| {
             let handle = handle_of(hInternet)?;
-            Ok(bool_of(&api.internet_close_handle(handle)))
+            // An out value is never written after its handle's close.
+            drop_pending(handle);
+            let answer = api.internet_close_handle(handle);
+            drop_pending_of_closed(api);
+            Ok(bool_of(&answer))
         })
     }
 
@@ -2277,16 +2362,22 @@ unsafe fn internet_open<T: Unit>(
     bypass: *const T,
     flags: u32,
 ) -> HINTERNET {
-    handle_export(|api| {
+    guard(Family::WinInet, core::ptr::null_mut(), || {
+        // A root is only created on an instance whose threads run (else 8, and the next
+        // call starts them again).
+        let api = match wininet_with_runtime() {
+            Ok(api) => api,
+            Err(code) => return handle_result(Err(code)),
+        };
         // SAFETY: forwarded contract.
         let (agent, proxy, bypass) = unsafe { (opt_str(agent), opt_str(proxy), opt_str(bypass)) };
-        Ok(api.internet_open(
+        handle_result(Ok(api.internet_open(
             agent.as_deref(),
             access,
             proxy.as_deref(),
             bypass.as_deref(),
             flags,
-        ))
+        )))
     })
 }
 
@@ -2589,7 +2680,67 @@ mod tests {
             );
             assert_eq!(FtpGetFileSize(bogus, core::ptr::null_mut()), u32::MAX);
         }
-        assert_eq!(pending_count(), 0);
+        // The read on the bogus handle registered its count, and dropped it when the call
+        // failed.
+        let bogus_value = handle_of(bogus).expect("fits in 32 bits");
+        assert_eq!(pending_of(bogus_value), 0);
+    }
+
+    #[test]
+    fn out_values_are_written_for_their_own_operation_and_never_after_a_close() {
+        let agent: Vec<u16> = "bookkeeping\0".encode_utf16().collect();
+        // SAFETY: a NUL-terminated agent, NULL proxies.
+        let root =
+            unsafe { InternetOpenW(agent.as_ptr(), 1, core::ptr::null(), core::ptr::null(), 0) };
+        assert!(!root.is_null());
+        let handle = handle_of(root).expect("a live handle");
+        let api = wininet();
+        let written: Arc<Mutex<Vec<u32>>> = Arc::new(Mutex::new(Vec::new()));
+        let register = |value: &Slot<u32>| {
+            let written = written.clone();
+            pend(handle, value.clone(), move |n: &u32| {
+                written
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(*n);
+            })
+        };
+        let pended: Answer<bool> = Answer {
+            ret: false,
+            last_error: Some(ERROR_IO_PENDING),
+            out: (),
+        };
+        // Three operations on one handle: one ended with its value, one ended without
+        // (a failure: its slot stays empty, and the machine holds no operation of the
+        // handle any more), one whose call is still running (not armed yet).
+        let (ended, failed, running) = (slot(), slot(), slot());
+        let ended_id = register(&ended);
+        let failed_id = register(&failed);
+        register(&running);
+        keep_if_pending(Some(ended_id), &pended);
+        keep_if_pending(Some(failed_id), &pended);
+        *ended.lock().unwrap_or_else(PoisonError::into_inner) = Some(7);
+        settle_completion(&api, handle);
+        assert_eq!(*written.lock().unwrap_or_else(PoisonError::into_inner), [7]);
+        assert_eq!(pending_of(handle), 1, "the running call's value is kept");
+        // The running operation ends, but its handle is closed before its completion is
+        // delivered: the value is dropped, and a late completion writes nothing.
+        *running.lock().unwrap_or_else(PoisonError::into_inner) = Some(9);
+        // SAFETY: a live handle, closed once.
+        assert_eq!(unsafe { InternetCloseHandle(root) }, TRUE);
+        assert_eq!(pending_of(handle), 0);
+        settle_completion(&api, handle);
+        assert_eq!(*written.lock().unwrap_or_else(PoisonError::into_inner), [7]);
+        // A call that did not pend drops its registration.
+        let sync = slot();
+        let sync_id = register(&sync);
+        let done: Answer<bool> = Answer {
+            ret: true,
+            last_error: None,
+            out: (),
+        };
+        keep_if_pending(Some(sync_id), &done);
+        assert_eq!(pending_of(handle), 0);
     }
 
     #[test]

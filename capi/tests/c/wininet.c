@@ -23,6 +23,13 @@
  *                         FtpGetFileSize + read, InternetGetLastResponseInfoW/A
  *   wininet ftp-async PORT  FtpGetCurrentDirectoryW in an INTERNET_FLAG_ASYNC session: FALSE +
  *                         ERROR_IO_PENDING, the text and its length written by REQUEST_COMPLETE
+ *   wininet ftp-two-pending PORT  FtpGetCurrentDirectoryW, FtpFindFirstFileW and a second
+ *                         FtpGetCurrentDirectoryW pending together on one asynchronous
+ *                         connect: each out value is in place at its own REQUEST_COMPLETE,
+ *                         the refused one's stays untouched
+ *   wininet ftp-command PORT  FtpCommandW/A with fExpectResponse: the data handle (NLST, LIST)
+ *                         read with InternetReadFile and closed, the busy rule meanwhile;
+ *                         NOOP without a handle; a refused LIST
  *   wininet gopher PORT   GopherFindFirstFileW + InternetFindNextFileW over the root menu,
  *                         GopherFindFirstFileA, GopherCreateLocatorA/W +
  *                         GopherGetLocatorTypeW, GopherOpenFileW of /about.txt
@@ -473,6 +480,142 @@ static void ftp_async(void) {
     CHECK(atomic_load(&bad_payload) == 0, "bad payloads: %d", atomic_load(&bad_payload));
 }
 
+/* Three operations pending together on one FTP connect, each with its own out values:
+ * FtpGetCurrentDirectoryW, FtpFindFirstFileW, FtpGetCurrentDirectoryW. They run in call
+ * order; the first directory and the find succeed, and the second directory fails with
+ * ERROR_FTP_TRANSFER_IN_PROGRESS when it runs (the find handle exists by then, WI-R11).
+ * Each value must be in place when its own REQUEST_COMPLETE arrives (the directory's
+ * carries 1, the find's the new find handle), and the failed call's buffer and length must
+ * stay untouched. */
+static WIN32_FIND_DATAW two_fd;
+static WCHAR two_dir[32], two_dir_failed[32];
+static DWORD two_len, two_len_failed;
+static atomic_int two_completes, two_bad, two_find_done, two_dir_done, two_refused;
+static atomic_uintptr_t two_find;
+static atomic_uint two_error;
+
+static void HINTERNET_API on_two(HINTERNET h, DWORD_PTR context, DWORD status, LPVOID info,
+                                 DWORD info_len) {
+    (void)h;
+    if (status != INTERNET_STATUS_REQUEST_COMPLETE) return;
+    if (context != 42 || info == NULL || info_len != sizeof(INTERNET_ASYNC_RESULT)) {
+        atomic_fetch_add(&two_bad, 1);
+        atomic_fetch_add(&two_completes, 1);
+        return;
+    }
+    const INTERNET_ASYNC_RESULT *r = info;
+    if (r->dwResult > 1 && r->dwError == 0) {
+        /* The find's completion: its first entry has been written. */
+        atomic_store(&two_find, r->dwResult);
+        if (two_fd.cFileName[0] != 0xffff && two_fd.cFileName[0] != 0 &&
+            wlen(two_fd.cFileName) < 260)
+            atomic_store(&two_find_done, 1);
+    } else if (r->dwResult == 1 && r->dwError == 0) {
+        /* The first directory's completion: the text and its length have been written. */
+        if (two_dir[0] == '/' && two_len == wlen(two_dir)) atomic_store(&two_dir_done, 1);
+    } else if (r->dwResult == 0 && r->dwError == ERROR_FTP_TRANSFER_IN_PROGRESS) {
+        atomic_fetch_add(&two_refused, 1);
+    } else {
+        atomic_store(&two_error, r->dwError);
+        atomic_fetch_add(&two_bad, 1);
+    }
+    atomic_fetch_add(&two_completes, 1);
+}
+
+static void ftp_two_pending(void) {
+    HINTERNET root = InternetOpenW(u"hinternet-c", INTERNET_OPEN_TYPE_DIRECT, NULL, NULL,
+                                   INTERNET_FLAG_ASYNC);
+    CHECK(root != NULL, "InternetOpenW async");
+    InternetSetStatusCallbackW(root, on_two);
+    HINTERNET conn = InternetConnectW(root, u"127.0.0.1", port, u"user", u"secret",
+                                      INTERNET_SERVICE_FTP, INTERNET_FLAG_PASSIVE, 42);
+    CHECK(conn != NULL, "InternetConnectW FTP (async root)");
+    memset(&two_fd, 0xff, sizeof two_fd);
+    for (size_t i = 0; i < 32; i++) two_dir[i] = two_dir_failed[i] = 0xffff;
+    two_len = two_len_failed = 32;
+    BOOL dir_now = FtpGetCurrentDirectoryW(conn, two_dir, &two_len);
+    int dir_pended = !dir_now && hinternet_get_last_error() == ERROR_IO_PENDING;
+    CHECK(dir_pended, "FtpGetCurrentDirectoryW pends");
+    HINTERNET find = FtpFindFirstFileW(conn, u"/pub", &two_fd, 0, 42);
+    int find_pended = find == NULL && hinternet_get_last_error() == ERROR_IO_PENDING;
+    CHECK(find_pended, "FtpFindFirstFileW pends behind it (returned %p)", (void *)find);
+    BOOL failed_now = FtpGetCurrentDirectoryW(conn, two_dir_failed, &two_len_failed);
+    int failed_pended = !failed_now && hinternet_get_last_error() == ERROR_IO_PENDING;
+    CHECK(failed_pended, "a second FtpGetCurrentDirectoryW pends behind the find");
+    int want = dir_pended + find_pended + failed_pended;
+    for (int k = 0; k < 1000 && atomic_load(&two_completes) < want; k++) sleep_ms(10);
+    sleep_ms(50);
+    CHECK(atomic_load(&two_completes) == want, "%d REQUEST_COMPLETE of %d",
+          atomic_load(&two_completes), want);
+    CHECK(atomic_load(&two_bad) == 0, "bad completions: %d (error %u)", atomic_load(&two_bad),
+          atomic_load(&two_error));
+    CHECK(atomic_load(&two_dir_done), "the directory was written by its own completion");
+    CHECK(atomic_load(&two_find_done), "the find data was written by the find's completion");
+    CHECK(atomic_load(&two_refused) == 1, "the second directory refused (x%d)",
+          atomic_load(&two_refused));
+    CHECK(weq(two_dir, "/") && two_len == 1, "directory of %u characters", two_len);
+    CHECK(two_dir_failed[0] == 0xffff && two_len_failed == 32,
+          "the refused call's buffer and length untouched (length %u)", two_len_failed);
+    HINTERNET found = (HINTERNET)atomic_load(&two_find);
+    if (found) CHECK(InternetCloseHandle(found), "close the find handle");
+    CHECK(InternetCloseHandle(conn) && InternetCloseHandle(root), "close");
+}
+
+/* ---- FtpCommand's data handle ---- */
+
+static void ftp_command(void) {
+    HINTERNET root = InternetOpenW(u"hinternet-c", INTERNET_OPEN_TYPE_DIRECT, NULL, NULL, 0);
+    HINTERNET conn = InternetConnectW(root, u"127.0.0.1", port, u"user", u"secret",
+                                      INTERNET_SERVICE_FTP, INTERNET_FLAG_PASSIVE, 0);
+    CHECK(conn != NULL, "InternetConnectW FTP");
+
+    /* With fExpectResponse: a data handle, read to its end with InternetReadFile. */
+    HINTERNET data = (HINTERNET)1;
+    CHECK(FtpCommandW(conn, TRUE, FTP_TRANSFER_TYPE_ASCII, u"NLST /pub", 0, &data) &&
+              data != NULL && data != (HINTERNET)1,
+          "FtpCommandW NLST returns a data handle");
+    /* While it is open the connect is busy (WI-R11). */
+    CHECK(!FtpCreateDirectoryW(conn, u"/x") &&
+              hinternet_get_last_error() == ERROR_FTP_TRANSFER_IN_PROGRESS,
+          "busy while the data handle is open");
+    char names[128] = {0};
+    long got = data ? read_all(data, (unsigned char *)names, sizeof names - 1) : -1;
+    CHECK(got > 0 && strcmp(names, "data.bin\r\nnotes.txt\r\n") == 0, "NLST: %ld bytes '%s'",
+          got, names);
+    if (data) CHECK(InternetCloseHandle(data), "close the data handle");
+
+    /* The A function, a binary LIST. */
+    HINTERNET list = NULL;
+    CHECK(FtpCommandA(conn, TRUE, FTP_TRANSFER_TYPE_BINARY, "LIST /pub", 0, &list) &&
+              list != NULL,
+          "FtpCommandA LIST returns a data handle");
+    char text[1024] = {0};
+    got = list ? read_all(list, (unsigned char *)text, sizeof text - 1) : -1;
+    int lines = 0;
+    for (long k = 0; k < got; k++)
+        if (text[k] == '\n') lines++;
+    CHECK(lines == 2 && strstr(text, " data.bin") && strstr(text, " notes.txt"),
+          "LIST: %d lines '%s'", lines, text);
+    if (list) CHECK(InternetCloseHandle(list), "close the LIST handle");
+
+    /* Closed: the connect is free again. Without fExpectResponse the handle is NULL. */
+    HINTERNET none = (HINTERNET)1;
+    CHECK(FtpCommandW(conn, FALSE, 0, u"NOOP", 0, &none) && none == NULL,
+          "FtpCommandW NOOP: TRUE, NULL handle");
+    /* A refused command: FALSE, the server's reply as extended error, no handle. */
+    HINTERNET bad = (HINTERNET)1;
+    CHECK(!FtpCommandA(conn, TRUE, FTP_TRANSFER_TYPE_ASCII, "LIST /nope", 0, &bad) &&
+              hinternet_get_last_error() == ERROR_INTERNET_EXTENDED_ERROR && bad == NULL,
+          "FtpCommandA LIST /nope refused");
+    DWORD code = 0;
+    char reply[256];
+    DWORD len = sizeof reply;
+    CHECK(InternetGetLastResponseInfoA(&code, reply, &len) && code == 550 &&
+              strncmp(reply, "550", 3) == 0,
+          "the refusal's reply %u '%s'", code, reply);
+    CHECK(InternetCloseHandle(conn) && InternetCloseHandle(root), "close");
+}
+
 /* ---- Gopher+ attributes ---- */
 
 static int attribute_calls, admin_blocks, stop_after;
@@ -851,7 +994,7 @@ static void errors(void) {
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: %s http|ansi|upload|upload-async|async|async-hooks|ftp|ftp-async|gopher|gopher-attributes|errors PORT\n", argv[0]);
+        fprintf(stderr, "usage: %s http|ansi|upload|upload-async|async|async-hooks|ftp|ftp-async|ftp-two-pending|ftp-command|gopher|gopher-attributes|errors PORT\n", argv[0]);
         return 2;
     }
     port = (INTERNET_PORT)atoi(argv[2]);
@@ -873,6 +1016,10 @@ int main(int argc, char **argv) {
         gopher();
     else if (strcmp(argv[1], "ftp-async") == 0)
         ftp_async();
+    else if (strcmp(argv[1], "ftp-two-pending") == 0)
+        ftp_two_pending();
+    else if (strcmp(argv[1], "ftp-command") == 0)
+        ftp_command();
     else if (strcmp(argv[1], "gopher-attributes") == 0)
         gopher_attributes();
     else if (strcmp(argv[1], "errors") == 0)

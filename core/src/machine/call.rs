@@ -113,7 +113,7 @@ impl Machine {
         let lane_empty = self
             .objects
             .get(&object)
-            .is_some_and(|o| o.queues[spec.lane.index()].is_empty());
+            .is_some_and(|o| o.queue(spec.lane).is_empty());
         let ready = lane_empty && before.ready_inline(api);
         let notify = facts.async_mode && family == Family::WinHttp;
         // An operation finishing inside its call reports success like an immediate call;
@@ -225,16 +225,16 @@ impl Machine {
             };
         };
         let ftp_busy = obj.kind == HandleKind::InternetConnect(Service::Ftp)
-            && self.objects.values().any(|c| {
-                c.parent == Some(object)
-                    && c.open
-                    && matches!(c.kind, HandleKind::FtpFile | HandleKind::FtpFind)
+            && self.child_ids(object).iter().any(|kid| {
+                self.objects.get(kid).is_some_and(|c| {
+                    c.open && matches!(c.kind, HandleKind::FtpFile | HandleKind::FtpFind)
+                })
             });
         Facts {
             kind: obj.kind,
             state: obj.proto,
             async_mode: obj.async_mode,
-            lanes_busy: [!obj.queues[0].is_empty(), !obj.queues[1].is_empty()],
+            lanes_busy: Lane::ALL.map(|lane| !obj.queue(lane).is_empty()),
             ftp_busy,
             arg,
         }

@@ -20,7 +20,7 @@ use alloc::vec::Vec;
 
 use smallvec::SmallVec;
 
-use super::{Machine, ObjectId, Output, SlotState};
+use super::{Machine, MaybeObject, ObjectId, Output, SlotState};
 
 /// A renaming of object ids: `(old, new)` pairs sorted by `old`, strictly increasing in
 /// both. Ids it does not list keep their number (an empty renaming renames nothing).
@@ -38,11 +38,11 @@ impl Machine {
     fn for_each_object_id(&self, mut f: impl FnMut(ObjectId)) {
         for (&id, o) in self.objects.iter() {
             f(id);
-            if let Some(p) = o.parent {
+            if let Some(p) = o.parent() {
                 f(p);
             }
-            o.kids.iter().copied().for_each(&mut f);
         }
+        self.children.values().flatten().copied().for_each(&mut f);
         self.lingering.keys().copied().for_each(&mut f);
         for (_, s) in self.values.iter() {
             match s {
@@ -112,10 +112,11 @@ impl Machine {
         let rename = |id: ObjectId| renamed_object(&renamed, id);
         self.objects.rename_keys_monotonic(|&id| rename(id));
         for o in self.objects.values_mut() {
-            o.parent = o.parent.map(rename);
-            for kid in o.kids.iter_mut() {
-                *kid = rename(*kid);
-            }
+            o.parent = MaybeObject::new(o.parent().map(rename));
+        }
+        self.children.rename_keys_monotonic(|&id| rename(id));
+        for kid in self.children.values_mut().flatten() {
+            *kid = rename(*kid);
         }
         self.lingering.rename_keys_monotonic(|&id| rename(id));
         self.values.rename_objects(rename);

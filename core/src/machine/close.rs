@@ -22,22 +22,21 @@ impl Machine {
 
     pub(super) fn decide_close(&self, handle: HandleValue) -> Result<CloseDecision, ApiError> {
         let object = self.find_live(handle, |_| true)?;
-        let mut invalidated = ObjectList::new();
         let cascade = self.policy.parent_close == ParentClose::Cascade;
         let cascade = cascade && !self.planted.is(Mutant::NoCascade);
-        if cascade {
-            self.post_order(object, &mut invalidated);
-        } else {
-            invalidated.push(object);
-        }
+        // The open subtree, deepest first: what a cascade invalidates.
+        let mut invalidated = ObjectList::new();
+        self.post_order(object, &mut invalidated);
         // Seed 000: "If GetLastError returns ERROR_IO_PENDING, there were outstanding
         // requests when the handle was closed" — the handle or any of its children.
-        let mut subtree = ObjectList::new();
-        self.post_order(object, &mut subtree);
-        let io_outstanding = subtree
+        let io_outstanding = invalidated
             .iter()
             .filter_map(|id| self.objects.get(id))
             .any(|o| o.pending_ops() > 0);
+        if !cascade {
+            invalidated.clear();
+            invalidated.push(object);
+        }
         Ok(CloseDecision {
             object,
             invalidated,
@@ -47,11 +46,9 @@ impl Machine {
 
     /// The open descendants of `root` and `root` itself, deepest first.
     pub(super) fn post_order(&self, root: ObjectId, out: &mut ObjectList) {
-        if let Some(obj) = self.objects.get(&root) {
-            for &child in &obj.kids {
-                if self.objects.get(&child).is_some_and(|c| c.open) {
-                    self.post_order(child, out);
-                }
+        for &child in self.child_ids(root) {
+            if self.objects.get(&child).is_some_and(|c| c.open) {
+                self.post_order(child, out);
             }
         }
         out.push(root);
@@ -83,7 +80,7 @@ impl Machine {
         if self.planted.is(Mutant::ClosingDespitePending) {
             for &id in &decision.invalidated {
                 if let Some(obj) = self.objects.get_mut(&id) {
-                    obj.queues = [LaneQueue::new(), LaneQueue::new()];
+                    obj.queues.clear();
                     obj.callbacks = 0;
                 }
             }
@@ -98,16 +95,10 @@ impl Machine {
             }
             Family::WinInet => None,
         };
-        // The reply names the closed object first, then the cascade deepest first.
-        let mut invalidated = ObjectList::with_capacity(decision.invalidated.len());
-        invalidated.push(decision.object);
-        invalidated.extend(
-            decision
-                .invalidated
-                .iter()
-                .copied()
-                .filter(|&id| id != decision.object),
-        );
+        // The reply names the closed object first, then the cascade deepest first (the
+        // post-order list ends with the closed object, once).
+        let mut invalidated = decision.invalidated;
+        invalidated.rotate_right(1);
         Reply {
             ret: Ret::Bool(true),
             last_error,
@@ -127,7 +118,7 @@ impl Machine {
                 return;
             };
             if self.planted.is(Mutant::ParentClosingFirst)
-                && obj.holds() - obj.kids.len() == 0
+                && obj.holds() - obj.kids as usize == 0
                 && obj.holds() > 0
             {
                 let (value, context) = (obj.value, obj.context);
@@ -146,7 +137,7 @@ impl Machine {
             if obj.holds() > 0 {
                 return;
             }
-            let (value, context, parent) = (obj.value, obj.context, obj.parent);
+            let (value, context, parent) = (obj.value, obj.context, obj.parent());
             let closing = handle_closing(self.policy.family);
             // Law 1: the one HANDLE_CLOSING of this object, its last output (law 2).
             self.emit(id, value, context, closing, Info::Handle(value));
@@ -165,8 +156,7 @@ impl Machine {
                 if self.planted.is(Mutant::ParentHoldLeaked) {
                     return;
                 }
-                if let Some(parent) = self.objects.get_mut(&p) {
-                    parent.kids.retain(|k| *k != id);
+                if self.remove_child(p, id) {
                     current = Some(p);
                 }
             }

@@ -105,7 +105,7 @@ impl Machine {
         let parent = match rule.parent {
             LifetimeParent::None => None,
             LifetimeParent::Source => Some(src),
-            LifetimeParent::SourceParent => src_obj.parent,
+            LifetimeParent::SourceParent => src_obj.parent(),
         };
         let inherited = if self.policy.inherit_context {
             src_obj.context
@@ -168,15 +168,13 @@ impl Machine {
         if let Some(p) = parent {
             // The parent exists: it is the live source or the source's parent, which the
             // source holds (children hold their parent).
-            if let Some(parent) = self.objects.get_mut(&p) {
-                parent.kids.push(id);
-            }
+            self.add_child(p, id);
         }
         self.objects.insert(
             id,
             Object {
                 kind,
-                parent,
+                parent: MaybeObject::new(parent),
                 value,
                 open: true,
                 async_mode,
@@ -188,8 +186,8 @@ impl Machine {
                     mask
                 },
                 callbacks: 0,
-                kids: SmallVec::new(),
-                queues: [LaneQueue::new(), LaneQueue::new()],
+                kids: 0,
+                queues: Queues::new(),
                 proto: ProtoState::new(kind),
             },
         );

@@ -121,7 +121,8 @@ pub use kind::{
 };
 pub use mutants::Mutant;
 use mutants::Planted;
-pub use object::{Object, ObjectId, OpId, PendingOp, KIDS_INLINE};
+use object::MaybeObject;
+pub use object::{Object, ObjectId, OpId, PendingOp, Queues, KIDS_INLINE};
 pub use policy::{ParentClose, Policy, ValueRelease, ValueReuse, STRICT_MAX_SLOTS};
 use protocol::{Call, Effect, Facts, Verdict};
 pub use store::{LaneQueue, VecMap, LANE_INLINE};
@@ -139,6 +140,11 @@ pub struct Machine {
     /// Every existing object, sorted by id (ids are issued in increasing order, so a
     /// creation appends).
     objects: VecMap<ObjectId, Object>,
+    /// The children (and websockets) of every object that has some, in creation order
+    /// (the children index: a close walks only its subtree). An object with no child has
+    /// no entry, so equal states have equal indexes; its [`Object::children`] count is
+    /// the length of its list.
+    children: VecMap<ObjectId, SmallVec<[ObjectId; KIDS_INLINE]>>,
     next_object: u32,
     /// The identity the next accepted operation gets (ids are never reused).
     next_op: u32,
@@ -170,6 +176,7 @@ impl Machine {
             policy,
             values: ValueTable::new(policy.value_reuse, policy.max_handles),
             objects: VecMap::new(),
+            children: VecMap::new(),
             next_object: 0,
             next_op: 0,
             outputs: VecDeque::new(),
@@ -212,6 +219,39 @@ impl Machine {
         self.objects.get(&id)
     }
 
+    /// The children (and websockets) holding `id`, in creation order (empty when it has
+    /// none or does not exist).
+    pub fn child_ids(&self, id: ObjectId) -> &[ObjectId] {
+        self.children.get(&id).map_or(&[], |kids| kids.as_slice())
+    }
+
+    /// Add `kid` to the children of `parent` (which exists) and count it there.
+    fn add_child(&mut self, parent: ObjectId, kid: ObjectId) {
+        if let Some(p) = self.objects.get_mut(&parent) {
+            p.kids += 1;
+            self.children.get_or_insert_default(parent).push(kid);
+        }
+    }
+
+    /// Remove `kid` from the children of `parent`; drop the list once empty. Returns
+    /// false when `parent` is gone.
+    fn remove_child(&mut self, parent: ObjectId, kid: ObjectId) -> bool {
+        let Some(p) = self.objects.get_mut(&parent) else {
+            return false;
+        };
+        let Some(kids) = self.children.get_mut(&parent) else {
+            return true;
+        };
+        if let Some(at) = kids.iter().position(|&k| k == kid) {
+            kids.remove(at);
+            p.kids = p.kids.saturating_sub(1);
+        }
+        if kids.is_empty() {
+            self.children.remove(&parent);
+        }
+        true
+    }
+
     /// Every existing object, in identity order.
     pub fn objects(&self) -> impl Iterator<Item = (ObjectId, &Object)> {
         self.objects.iter().map(|(&id, o)| (id, o))
@@ -231,6 +271,13 @@ impl Machine {
     pub fn heap_bytes(&self) -> usize {
         self.objects.heap_bytes()
             + self.objects.values().map(Object::heap_bytes).sum::<usize>()
+            + self.children.heap_bytes()
+            + self
+                .children
+                .values()
+                .filter(|kids| kids.spilled())
+                .map(|kids| kids.capacity() * core::mem::size_of::<ObjectId>())
+                .sum::<usize>()
             + self.values.heap_bytes()
             + self.lingering.heap_bytes()
             + self.outputs.capacity() * core::mem::size_of::<Output>()

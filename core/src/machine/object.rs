@@ -1,13 +1,17 @@
 //! The objects behind handles, and what holds them.
 //!
-//! Owns: [`ObjectId`], [`OpId`], [`Object`] (kind, parent, value, mode, callback, children, lane
-//! queues, protocol state) and [`PendingOp`]. Invariant: an object's hold count
-//! ([`Object::holds`]) is derived from its table entry, queued operations, running
-//! callbacks and children, never stored (see the lifetime section of the module docs).
+//! Owns: [`ObjectId`], [`OpId`], [`Object`] (kind, parent, value, mode, callback, child
+//! count, lane queues, protocol state), [`Queues`] and [`PendingOp`]. Invariants: an
+//! object's hold count ([`Object::holds`]) is derived from its table entry, queued
+//! operations, running callbacks and children, never stored (see the lifetime section of
+//! the module docs); its child count is the length of its list in the machine's
+//! children index; its [`Queues`] box exists exactly while an operation is queued.
 
 use super::*;
+use alloc::boxed::Box;
 
-/// How many children an object holds inline before its child list spills to the heap.
+/// How many children an object's list ([`Machine::child_ids`]) holds inline before it
+/// spills to the heap.
 pub const KIDS_INLINE: usize = 4;
 
 /// The identity of an object inside the machine. Never reused within one machine, so
@@ -49,25 +53,135 @@ pub struct PendingOp {
     pub arg: CallArg,
 }
 
-/// One object behind a handle.
+/// An optional [`ObjectId`] in four bytes: `u32::MAX` is none. The machine never issues
+/// that id (its id counter stops below it), so every real id fits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct MaybeObject(u32);
+
+impl MaybeObject {
+    /// No object.
+    pub(crate) const NONE: MaybeObject = MaybeObject(u32::MAX);
+
+    /// `id`, or none.
+    pub(crate) fn new(id: Option<ObjectId>) -> MaybeObject {
+        id.map_or(MaybeObject::NONE, |id| MaybeObject(id.0))
+    }
+
+    /// The id, if any.
+    pub(crate) fn get(self) -> Option<ObjectId> {
+        (self.0 != u32::MAX).then_some(ObjectId(self.0))
+    }
+}
+
+/// An object's two lane queues ([`Lane::Main`] and [`Lane::Receive`]), on the heap while
+/// either holds an operation and nothing otherwise: an idle object (most of them) carries
+/// one null pointer instead of both queues.
+///
+/// Invariant (canonical equality): the box exists exactly while some lane is non-empty.
+/// Every method that can empty a lane drops the box when both are empty, so two objects
+/// with the same queued operations compare and hash alike.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Queues {
+    lanes: Option<Box<[LaneQueue; 2]>>,
+}
+
+/// The queue of a lane that holds nothing.
+static EMPTY_LANE: LaneQueue = LaneQueue::EMPTY;
+
+impl Queues {
+    /// No operation queued (allocates nothing).
+    pub const fn new() -> Queues {
+        Queues { lanes: None }
+    }
+    /// The operations queued in `lane`, head first.
+    pub fn lane(&self, lane: Lane) -> &LaneQueue {
+        match &self.lanes {
+            Some(lanes) => &lanes[lane.index()],
+            None => &EMPTY_LANE,
+        }
+    }
+    /// Queued operations in both lanes.
+    pub fn len(&self) -> usize {
+        self.lanes.as_ref().map_or(0, |l| l[0].len() + l[1].len())
+    }
+    /// True when no lane holds an operation.
+    pub fn is_empty(&self) -> bool {
+        self.lanes.is_none()
+    }
+    /// Queue `op` last in `lane` (allocates the box when the object had none queued).
+    pub(crate) fn push_back(&mut self, lane: Lane, op: PendingOp) {
+        let lanes = self
+            .lanes
+            .get_or_insert_with(|| Box::new([LaneQueue::new(), LaneQueue::new()]));
+        lanes[lane.index()].push_back(op);
+    }
+    /// Remove the head of `lane`.
+    pub(crate) fn pop_front(&mut self, lane: Lane) -> Option<PendingOp> {
+        let head = self.lanes.as_mut()?[lane.index()].pop_front();
+        self.tidy();
+        head
+    }
+    /// Take every operation of `lane` out, head first.
+    pub(crate) fn take_lane(&mut self, lane: Lane) -> SmallVec<[PendingOp; LANE_INLINE]> {
+        let Some(lanes) = self.lanes.as_mut() else {
+            return SmallVec::new();
+        };
+        let ops = lanes[lane.index()].take_all();
+        self.tidy();
+        ops
+    }
+    /// Drop every queued operation.
+    pub(crate) fn clear(&mut self) {
+        self.lanes = None;
+    }
+    /// Every queued operation, both lanes, mutable (their number cannot change).
+    pub(crate) fn ops_mut(&mut self) -> impl Iterator<Item = &mut PendingOp> + '_ {
+        self.lanes.iter_mut().flat_map(|l| l.iter_mut().flatten())
+    }
+    /// Every queued operation, main lane first.
+    pub fn ops(&self) -> impl Iterator<Item = &PendingOp> + '_ {
+        self.lanes.iter().flat_map(|l| l.iter().flatten())
+    }
+    /// Drop the box once both lanes are empty (the invariant above).
+    fn tidy(&mut self) {
+        if self
+            .lanes
+            .as_ref()
+            .is_some_and(|l| l[0].is_empty() && l[1].is_empty())
+        {
+            self.lanes = None;
+        }
+    }
+    /// Bytes of heap the queues hold: the box and any lane spilled past its inline room.
+    pub fn heap_bytes(&self) -> usize {
+        self.lanes.as_ref().map_or(0, |l| {
+            core::mem::size_of::<[LaneQueue; 2]>() + l[0].heap_bytes() + l[1].heap_bytes()
+        })
+    }
+}
+
+/// One object behind a handle: 56 bytes. Its children are listed by the machine
+/// ([`Machine::child_ids`]; the object keeps their count), its queued operations live
+/// on the heap only while there are some ([`Queues`]), and optional ids are packed into
+/// four bytes, so an idle handle costs one small entry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Object {
-    pub(super) kind: HandleKind,
-    pub(super) parent: Option<ObjectId>,
-    pub(super) value: HandleValue,
-    pub(super) open: bool,
-    pub(super) async_mode: bool,
     pub(super) context: u64,
-    pub(super) callback: Option<CallbackId>,
-    pub(super) mask: u32,
-    /// Delivered notifications whose callback has not returned.
-    pub(super) callbacks: u16,
-    /// Children (and websockets) holding this object.
-    /// Inline up to [`KIDS_INLINE`], then on the heap.
-    pub(super) kids: SmallVec<[ObjectId; KIDS_INLINE]>,
-    pub(super) queues: [LaneQueue; 2],
+    pub(super) queues: Queues,
     /// Protocol state (see [`protocol`]).
     pub(super) proto: ProtoState,
+    pub(super) callback: Option<CallbackId>,
+    pub(super) parent: MaybeObject,
+    pub(super) value: HandleValue,
+    pub(super) mask: u32,
+    /// How many children (and websockets) hold this object: the length of its list in
+    /// [`Machine::child_ids`].
+    pub(super) kids: u32,
+    /// Delivered notifications whose callback has not returned.
+    pub(super) callbacks: u16,
+    pub(super) kind: HandleKind,
+    pub(super) open: bool,
+    pub(super) async_mode: bool,
 }
 
 impl Object {
@@ -77,7 +191,7 @@ impl Object {
     }
     /// Its lifetime parent.
     pub fn parent(&self) -> Option<ObjectId> {
-        self.parent
+        self.parent.get()
     }
     /// The value it was issued (kept after close: late notifications carry it).
     pub fn value(&self) -> HandleValue {
@@ -107,38 +221,37 @@ impl Object {
     pub fn running_callbacks(&self) -> u16 {
         self.callbacks
     }
-    /// Children holding it.
+    /// Children holding it (saturating at `u16::MAX`); the ids are
+    /// [`Machine::child_ids`].
     pub fn children(&self) -> u16 {
-        u16::try_from(self.kids.len()).unwrap_or(u16::MAX)
-    }
-    /// The children (and websockets) holding it, in creation order.
-    pub fn child_ids(&self) -> &[ObjectId] {
-        &self.kids
+        u16::try_from(self.kids).unwrap_or(u16::MAX)
     }
     /// The operations queued in `lane`, head first.
     pub fn queue(&self, lane: Lane) -> &LaneQueue {
-        &self.queues[lane.index()]
+        self.queues.lane(lane)
+    }
+    /// Both lanes' queues.
+    pub fn queues(&self) -> &Queues {
+        &self.queues
     }
     /// Queued operations in both lanes.
     pub fn pending_ops(&self) -> usize {
-        self.queues.iter().map(LaneQueue::len).sum()
+        self.queues.len()
     }
     /// Its protocol state (see [`protocol`]).
     pub fn protocol(&self) -> ProtoState {
         self.proto
     }
-    /// Bytes of heap the object holds: its child list and lane queues once they spill
-    /// past their inline room (zero otherwise).
+    /// Bytes of heap the object holds: its queues while operations are queued (zero
+    /// otherwise).
     pub fn heap_bytes(&self) -> usize {
-        let kids = if self.kids.spilled() {
-            self.kids.capacity() * core::mem::size_of::<ObjectId>()
-        } else {
-            0
-        };
-        kids + self.queues.iter().map(LaneQueue::heap_bytes).sum::<usize>()
+        self.queues.heap_bytes()
     }
     /// Everything holding the object alive; it is destroyed when this reaches zero.
     pub fn holds(&self) -> usize {
-        usize::from(self.open) + self.pending_ops() + usize::from(self.callbacks) + self.kids.len()
+        usize::from(self.open)
+            + self.pending_ops()
+            + usize::from(self.callbacks)
+            + self.kids as usize
     }
 }

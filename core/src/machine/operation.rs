@@ -189,19 +189,19 @@ impl Machine {
             let Some(obj) = self.objects.get(&object) else {
                 return;
             };
-            let Some(&head) = obj.queues[lane.index()].front() else {
+            let Some(&head) = obj.queue(lane).front() else {
                 return;
             };
             if recheck {
                 let mut facts = self.facts(object, head.arg);
                 // Judge the head as if it were being called now, behind nothing.
-                facts.lanes_busy[lane.index()] = obj.queues[lane.index()].len() > 1;
+                facts.lanes_busy[lane.index()] = obj.queue(lane).len() > 1;
                 let decision = protocol::decide(Call::Api(head.api), &facts);
                 match decision.map(|r| r.verdict) {
                     Some(Verdict::Fail(code)) | Some(Verdict::FailInline(code)) => {
                         let (value, context) = (obj.value, obj.context);
                         if let Some(o) = self.objects.get_mut(&object) {
-                            o.queues[lane.index()].pop_front();
+                            o.queues.pop_front(lane);
                         }
                         if head.blocking {
                             self.outputs.push_back(Output::CallReturned {
@@ -241,10 +241,9 @@ impl Machine {
         let Some(obj) = self.objects.get_mut(&object) else {
             return;
         };
-        let queue = &mut obj.queues[lane.index()];
-        queue.push_back(op);
+        obj.queues.push_back(lane, op);
         // One FIFO queue per lane (WH-R19): only the head does I/O.
-        if queue.len() == 1 {
+        if obj.queue(lane).len() == 1 {
             self.outputs.push_back(Output::StartIo {
                 object,
                 lane,
@@ -273,8 +272,10 @@ impl Machine {
         }
         let position = |o: &Object| {
             Lane::ALL.into_iter().find_map(|lane| {
-                let queue = &o.queues[lane.index()];
-                queue.iter().position(|p| p.id == op).map(|at| (lane, at))
+                o.queue(lane)
+                    .iter()
+                    .position(|p| p.id == op)
+                    .map(|at| (lane, at))
             })
         };
         let mut found = self.objects.get(&object).and_then(position);
@@ -283,7 +284,7 @@ impl Machine {
             found = self.objects.get(&object).and_then(|o| {
                 Lane::ALL
                     .into_iter()
-                    .find(|l| !o.queues[l.index()].is_empty())
+                    .find(|&l| !o.queue(l).is_empty())
                     .map(|l| (l, 0))
             });
         }
@@ -302,7 +303,7 @@ impl Machine {
             return Err(InputError::NotStarted { object, op });
         }
         let obj = self.objects.get_mut(&object).ok_or(unknown)?;
-        let head = *obj.queues[lane.index()].front().ok_or(unknown)?;
+        let head = *obj.queue(lane).front().ok_or(unknown)?;
         let fits = head.api.completion_fit().is_some_and(|f| f.fits(result))
             || (head.id != op && self.planted.is(Mutant::CompleteByLaneHead));
         let within = match (head.arg, result) {
@@ -320,8 +321,8 @@ impl Machine {
                 completion: result,
             });
         }
-        obj.queues[lane.index()].pop_front();
-        let last = obj.queues[lane.index()].is_empty();
+        obj.queues.pop_front(lane);
+        let last = obj.queue(lane).is_empty();
         let created = self.finish_op(object, head, result, last, Finish::Full);
         self.start_head(object, lane, !result.is_success());
         self.destroy_if_unheld(object);
@@ -348,7 +349,7 @@ impl Machine {
             .filter(|k| k.0 < self.next_op)
             .collect();
         for obj in self.objects.values() {
-            order.extend(obj.queues.iter().flatten().map(|p| p.id));
+            order.extend(obj.queues.ops().map(|p| p.id));
         }
         for output in &self.outputs {
             if let Output::StartIo { op, .. }
@@ -371,7 +372,7 @@ impl Machine {
             }
         };
         for obj in self.objects.values_mut() {
-            for op in obj.queues.iter_mut().flatten() {
+            for op in obj.queues.ops_mut() {
                 rename(&mut op.id);
             }
         }
@@ -391,11 +392,18 @@ impl Machine {
     /// completes now with `REQUEST_ERROR`/`OPERATION_CANCELLED` (law 3), before the
     /// object's `HANDLE_CLOSING`.
     pub(super) fn cancel_operations(&mut self, object: ObjectId) {
+        if self
+            .objects
+            .get(&object)
+            .is_none_or(|o| o.queues.is_empty())
+        {
+            return;
+        }
         for lane in Lane::ALL {
             let cancel = self
                 .objects
                 .get(&object)
-                .and_then(|o| o.queues[lane.index()].front())
+                .and_then(|o| o.queue(lane).front())
                 .and_then(|op| op.api.op_spec())
                 .is_some_and(|s| s.cancel_on_close);
             if cancel {
@@ -411,11 +419,10 @@ impl Machine {
         let Some(obj) = self.objects.get_mut(&object) else {
             return;
         };
-        let queue = &mut obj.queues[lane.index()];
-        if only.is_some_and(|api| queue.front().map(|op| op.api) != Some(api)) {
+        if only.is_some_and(|api| obj.queue(lane).front().map(|op| op.api) != Some(api)) {
             return;
         }
-        let ops: Vec<PendingOp> = queue.drain(..).collect();
+        let ops = obj.queues.take_lane(lane);
         let (value, context) = (obj.value, obj.context);
         if let Some(head) = ops.first() {
             self.outputs.push_back(Output::CancelIo {

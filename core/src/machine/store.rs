@@ -9,7 +9,8 @@
 //! clone is one allocation and a copy; ids are issued in increasing order, so an insert
 //! of a new object appends and needs no allocation while the buffer has room), and a
 //! lane queue's head lives inline in its object (it spills to the heap beyond one operation,
-//! never fails).
+//! never fails). An object keeps its two lane queues behind one box that exists only while
+//! an operation is queued ([`Queues`](super::Queues)).
 //!
 //! Invariants: a [`VecMap`]'s entries are sorted by key with no key twice, so iteration
 //! is in key order (as a `BTreeMap`'s) and equality and hashing are canonical: two maps
@@ -202,6 +203,10 @@ pub struct LaneQueue {
 }
 
 impl LaneQueue {
+    /// An empty queue, as a constant.
+    pub const EMPTY: LaneQueue = LaneQueue {
+        ops: SmallVec::new_const(),
+    };
     /// An empty queue.
     pub fn new() -> LaneQueue {
         LaneQueue {

@@ -14,10 +14,10 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use hinternet_net::winhttp::api::{Answer, Handle, StatusCallback, WinHttp};
+use hinternet_net::winhttp::exec::{StatusInfo, VecBuffer};
+use hinternet_net::winhttp::names::{error_name, status_name};
 use hinternet_net::winhttp::options::OptionValue;
-use hinternet_net::winhttp_api::{Answer, Handle, StatusCallback, WinHttp};
-use hinternet_net::winhttp_exec::{StatusInfo, VecBuffer};
-use hinternet_net::winhttp_names::{error_name, status_name};
 use windows_sys::Win32::Foundation::ERROR_SUCCESS;
 use windows_sys::Win32::Networking::WinHttp as wh;
 

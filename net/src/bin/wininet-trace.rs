@@ -9,7 +9,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use hinternet_net::headers::{OutBuffer, QueryValue};
-use hinternet_net::wininet_api::{
+use hinternet_net::wininet::api::{
     slot, FoundEntry, HandleValue, Status, StatusCallback, StatusInfo, VecBuffer, WinInet,
 };
 use windows_sys::Win32::Networking::WinInet as wi;

@@ -1,4 +1,8 @@
-//! The WinHTTP executor's data and I/O operations, independent of the engine.
+//! The executor core both APIs share: per-handle data, the async I/O operations and the
+//! threads they run on, independent of the engine.
+//!
+//! [`crate::winhttp::exec`] (WinHTTP) and [`crate::wininet::api`]'s executor (WinINet) are the
+//! engine's executors; both run the HTTP operations here, on a [`runtime::Runtime`].
 //!
 //! * [`state`]: the per-object data (session, connect, request; the websocket's is in
 //!   [`websocket_ops`]);
@@ -10,17 +14,22 @@
 //! * [`request_ops`]: `SendRequest`, `WriteData`, `ReceiveResponse` (with redirects),
 //!   `QueryDataAvailable`, `ReadData`;
 //! * [`websocket_ops`]: `WebSocketCompleteUpgrade`, `Send`, `Receive`, `Shutdown`, `Close`,
-//!   `QueryCloseStatus`.
+//!   `QueryCloseStatus` (WinHTTP only);
+//! * [`runtime`]: the executors' threads — one tokio runtime driven by an I/O thread and
+//!   delivery threads (created through a replaceable [`runtime::ThreadSpawner`]) that run
+//!   posted jobs, each object's in order.
 //!
 //! The operations are plain `async fn`s over `&mut` state: the embedder runs each on its
 //! runtime when the engine starts the operation and reports the result (and the progress)
-//! back to the engine. Nothing here knows about handles, callbacks or the lifecycle.
+//! back to the engine. Invariant: nothing here knows about handles, callbacks or the
+//! lifecycle, and nothing here calls the engine (the runtime runs jobs the executors post).
 
 pub mod body_ops;
 pub mod inline_reads;
 pub mod progress;
 pub mod redirect_policy;
 pub mod request_ops;
+pub mod runtime;
 pub mod state;
 pub mod websocket_ops;
 

@@ -13,10 +13,10 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::error::inet::InetError;
 use crate::ftp::listing::{parse_list_line, parse_listing, parse_mlsd_line, ListingFormat};
 use crate::ftp::reply::{parse_epsv, parse_pasv, parse_pwd, parse_size, reply_code};
 use crate::ftp::session::{FtpConfig, FtpSession};
-use crate::inet_error::InetError;
 
 /// Asserts that a failure carries a Windows code this layer can report.
 pub(crate) fn assert_windows_code(err: &InetError) {

@@ -31,9 +31,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use windows_sys::Win32::Networking::WinInet::{FTP_TRANSFER_TYPE_ASCII, FTP_TRANSFER_TYPE_BINARY};
 
+use crate::error::inet::{connect, with_timeout, InetError, InetResult};
 use crate::ftp::listing::{parse_listing, FindData, ListingFormat};
 use crate::ftp::reply::{parse_pasv, parse_pwd, parse_size, FtpReply};
-use crate::inet_error::{connect, with_timeout, InetError, InetResult};
 
 /// The most bytes a directory listing may have.
 pub const MAX_LISTING_BYTES: usize = 16 << 20;

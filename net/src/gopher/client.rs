@@ -12,11 +12,11 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use crate::error::inet::{connect, with_timeout, InetError, InetResult};
 use crate::gopher::locator::GopherLocator;
 use crate::gopher::menu::{
     parse_attributes, parse_menu, select_attributes, DotDecoder, GopherAttribute, GopherFindData,
 };
-use crate::inet_error::{connect, with_timeout, InetError, InetResult};
 
 /// The most bytes a menu or attribute reply may have.
 pub const MAX_MENU_BYTES: usize = 4 << 20;

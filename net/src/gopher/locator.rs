@@ -17,7 +17,7 @@ use windows_sys::Win32::Networking::WinInet::{
     INTERNET_DEFAULT_GOPHER_PORT,
 };
 
-use crate::inet_error::{InetError, InetResult};
+use crate::error::inet::{InetError, InetResult};
 
 /// Type characters and their flags; the first entry for a flag is the one
 /// [`GopherLocator::create`] writes.

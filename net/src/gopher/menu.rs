@@ -10,8 +10,8 @@
 
 use windows_sys::Win32::Networking::WinInet::MAX_GOPHER_DISPLAY_TEXT;
 
+use crate::error::inet::{InetError, InetResult};
 use crate::gopher::locator::GopherLocator;
-use crate::inet_error::{InetError, InetResult};
 
 /// One menu item, as `GopherFindFirstFile`/`InternetFindNextFile` fill `GOPHER_FIND_DATA`.
 #[derive(Debug, Clone, PartialEq, Eq)]

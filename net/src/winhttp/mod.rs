@@ -1,8 +1,19 @@
-//! The pure decision logic of the typed WinHTTP API: no sockets, no engine, no handles.
+//! Everything WinHTTP-specific: the typed API, its executor, and the pure decisions they use.
 //!
-//! The typed API (built on the engine port) answers each WinHTTP call with "return value +
-//! last error + out values". Everything in that answer that depends only on the call's
-//! arguments and on per-handle data lives here, as small functions over Rust values:
+//! The typed API answers each WinHTTP call with "return value + last error + out values".
+//! This room holds, from the top down:
+//!
+//! * [`api`]: [`api::WinHttp`], one method per WinHTTP function over one engine (every
+//!   lifecycle decision is the engine's; the API adds arguments, data and out values), and
+//!   the `winhttp_server_bytes` fuzz body;
+//! * [`exec`]: the engine's WinHTTP [`Executor`](hinternet_engine::Executor): runs the shared
+//!   async operations of [`crate::executor`] on the runtime and keeps the notification
+//!   payload FIFOs;
+//! * [`names`]: names of callback statuses and error codes for people (trace tool, test
+//!   messages).
+//!
+//! and the pure decisions — everything in an answer that depends only on the call's
+//! arguments and on per-handle data, as small functions over Rust values:
 //!
 //! * [`options`]: the `WINHTTP_OPTION_*` catalogue (which handle kinds accept each option for
 //!   query and for set, the value type, the buffer-size rules) and the per-handle option
@@ -16,12 +27,16 @@
 //! * [`platform`]: `WinHttpCheckPlatform` and the argument conventions of `WinHttpConnect`,
 //!   `WinHttpOpenRequest` and `WinHttpSendRequest`.
 //!
-//! Invariants kept by every module: no I/O, no global state (what WinHTTP keeps per process
-//! is a value the caller owns), no panic on any input, and every failure is a Windows error
-//! code taken from `windows-sys`. Where Wine and Windows differ, the Windows behaviour (as
-//! asserted by Wine's conformance tests) is chosen and the item's documentation says so.
+//! Invariants: the pure decision modules do no I/O, touch no engine and keep no global state
+//! (what WinHTTP keeps per process is a value the caller owns); no module panics on any input,
+//! and every failure is a Windows error code taken from `windows-sys`. Where Wine and Windows
+//! differ, the Windows behaviour (as asserted by Wine's conformance tests) is chosen and the
+//! item's documentation says so.
 
+pub mod api;
 pub mod auth;
+pub mod exec;
+pub mod names;
 pub mod options;
 pub mod platform;
 pub mod proxy;

@@ -1,26 +1,34 @@
-//! The pure decision logic and stores of the typed WinINet API: no sockets, no engine.
+//! Everything WinINet-specific: the typed API and the pure decisions and stores it uses.
 //!
-//! The typed WinINet API (built on the engine port) answers each call with "return value +
-//! last error + out values". What in that answer depends only on the call's arguments and on
-//! data the API keeps lives here:
+//! The typed WinINet API answers each call with "return value + last error + out values":
+//!
+//! * [`api`]: [`api::WinInet`], one method per WinINet function over one engine with its
+//!   network executor (HTTP on the shared [`crate::executor`] operations, FTP on
+//!   [`crate::ftp`], Gopher on [`crate::gopher`]).
+//!
+//! What in an answer depends only on the call's arguments and on data the API keeps lives in
+//! the pure modules:
 //!
 //! * [`options`]: the `INTERNET_OPTION_*` catalogue (which handle kinds accept each option for
 //!   query and for set, the NULL-handle options, the buffer-size rules) and the option stores
 //!   with WinINet's inheritance: every child takes a snapshot of its parent's timeouts when it
 //!   is created (WI-R16);
 //! * [`cache`]: the URL cache (`CreateUrlCacheEntry` … `FindNextUrlCacheEntry`) in memory or in
-//!   a directory, and the request-side cache policy of the `INTERNET_FLAG_*` cache flags;
+//!   a directory, the request-side cache policy of the `INTERNET_FLAG_*` cache flags, and the
+//!   refresh of an entry a `304 Not Modified` revalidated;
 //! * [`cookies_ex`]: `InternetSetCookie(Ex)` / `InternetGetCookie(Ex)` over the session jar,
 //!   with `HttpOnly`, the privacy decision and the A/W buffer sizing;
 //! * [`misc`]: `InternetGetConnectedState(Ex)`, `InternetCheckConnection`,
 //!   `InternetAttemptConnect`, `InternetErrorDlg` without UI, request-file locks and
 //!   `InternetGetLastResponseInfo` sizing.
 //!
-//! Invariants kept by every module: no global state (what WinINet keeps per process is a value
-//! the caller owns), no panic on any input, every failure a Windows error code from
-//! `windows-sys`. Where Wine and Windows differ, the Windows behaviour asserted by Wine's
-//! conformance tests is chosen and the item's documentation says so.
+//! Invariants: the pure modules keep no global state (what WinINet keeps per process is a
+//! value the caller owns) and touch no engine; no module panics on any input; every failure
+//! is a Windows error code from `windows-sys`. Where Wine and Windows differ, the Windows
+//! behaviour asserted by Wine's conformance tests is chosen and the item's documentation says
+//! so.
 
+pub mod api;
 pub mod cache;
 pub mod cookies_ex;
 pub mod misc;

@@ -31,7 +31,8 @@ impl Machine {
             ProtocolEvent::DataBuffered(n) if streams => obj.proto.avail = n,
             ProtocolEvent::EndOfData if streams => obj.proto.flags |= protocol::flag::EOF,
             ProtocolEvent::Redirect | ProtocolEvent::Resend => {
-                let head = obj.queues[Lane::Main.index()]
+                let head = obj
+                    .queue(Lane::Main)
                     .front()
                     .copied()
                     .filter(|op| {
@@ -65,7 +66,7 @@ impl Machine {
                 }
             }
             ProtocolEvent::Connecting { .. } | ProtocolEvent::Resolving => {
-                let sending = obj.queues[Lane::Main.index()].front().is_some_and(|op| {
+                let sending = obj.queue(Lane::Main).front().is_some_and(|op| {
                     matches!(
                         op.api,
                         Api::WinHttpSendRequest | Api::HttpSendRequest | Api::HttpSendRequestEx
@@ -128,7 +129,7 @@ impl Machine {
                 self.emit(object, value, context, closed, Info::None);
             }
             ProtocolEvent::Progress { bytes } => {
-                let head = obj.queues[Lane::Main.index()].front().copied().ok_or(bad)?;
+                let head = obj.queue(Lane::Main).front().copied().ok_or(bad)?;
                 let statuses = protocol::completion_progress(head.api, obj.kind);
                 let done = usize::from(obj.proto.progressed);
                 let &status = statuses.get(done).ok_or(bad)?;

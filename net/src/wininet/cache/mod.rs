@@ -22,7 +22,11 @@
 //!
 //! [`decide`] is the request side: from the `INTERNET_FLAG_*` cache flags, the verb and the
 //! cached entry, whether a request is answered from the cache, revalidated or sent, and
-//! whether its response is written to the cache.
+//! whether its response is written to the cache. [`expiry_from_head`] gives a response's
+//! expiry (`Cache-Control: max-age` before `Expires`), and [`UrlCache::refresh_entry`]
+//! applies a `304 Not Modified` to the entry it revalidated: the 304's fields refresh the
+//! stored head ([`refresh_head`]), and the expiry, the last-modified time and the last-sync
+//! ("last checked") time follow, so the entry is fresh again until its new expiry.
 //!
 //! Invariants: only files directly inside the cache root are ever written, read, committed
 //! or deleted (a `..` or a sub-directory in a local file name → 87); metadata and files
@@ -31,6 +35,7 @@
 
 mod entry;
 mod find;
+mod freshness;
 mod policy;
 mod time;
 
@@ -38,6 +43,7 @@ mod time;
 use entry::align4;
 pub use entry::{CacheEntryInfo, ENTRY_INFO_SIZE_A, ENTRY_INFO_SIZE_W};
 use find::Find;
+pub use freshness::{expiry_from_head, last_modified_from_head, refresh_head, NOT_REFRESHED};
 pub use policy::{decide, encode_wide_url, CacheDecision, CacheRead};
 use time::LOCK_LIFETIME;
 pub use time::{
@@ -195,6 +201,12 @@ impl UrlCache {
     /// Replaces the clock (tests use a fixed one).
     pub fn set_clock(&mut self, clock: fn() -> FileTime) {
         self.clock = clock;
+    }
+
+    /// The current time by this cache's clock (what commits stamp their access and sync
+    /// times with).
+    pub fn clock_now(&self) -> FileTime {
+        (self.clock)()
     }
 
     /// The storage this cache writes to.
@@ -619,6 +631,35 @@ impl UrlCache {
             }
             None => (false, 0),
         }
+    }
+
+    /// Applies a `304 Not Modified` whose head is `not_modified` to the entry of `url` that
+    /// the request revalidated: the stored head is refreshed with the 304's fields
+    /// ([`refresh_head`]), the expiry is computed again from the refreshed head at this
+    /// cache's current time ([`expiry_from_head`]), the last-modified time follows a
+    /// `Last-Modified` the refreshed head has (else it stays), and the last-sync time is now.
+    /// The entry's file, size, use count and hit rate stay. Returns the refreshed head (the
+    /// response the application sees). Errors: NULL URL → 87; unknown → 2; an entry without
+    /// a stored head, or a head that does not parse → `ERROR_INVALID_DATA` (nothing changes).
+    pub fn refresh_entry(&mut self, url: Option<&str>, not_modified: &str) -> Result<String, u32> {
+        let url = url.ok_or(ERROR_INVALID_PARAMETER)?;
+        let now = (self.clock)();
+        let entry = self.entries.get_mut(url).ok_or(ERROR_FILE_NOT_FOUND)?;
+        let stored = entry
+            .info
+            .header_info
+            .as_deref()
+            .map(String::from_utf8_lossy)
+            .ok_or(ERROR_INVALID_DATA)?;
+        let head = refresh_head(&stored, not_modified).ok_or(ERROR_INVALID_DATA)?;
+        let e = &mut entry.info;
+        e.expire = expiry_from_head(&head, now);
+        if let Some(last_modified) = last_modified_from_head(&head) {
+            e.last_modified = last_modified;
+        }
+        e.last_sync = now;
+        e.header_info = Some(head.clone().into_bytes());
+        Ok(head)
     }
 
     /// The number of entries (all containers).

@@ -608,3 +608,119 @@ fn stale_locks_expire() {
     cache.set_clock(later_clock);
     assert_eq!(cache.delete_entry(Some(URL)), Ok(()));
 }
+
+/// A 304 refreshes the entry it revalidated (WI-R28): head fields, expiry from the refreshed
+/// head at the cache's clock, last-modified and last-sync times; the file, size, use count
+/// and hit rate stay; the refreshed entry is fresh until its new expiry and the request
+/// policy answers it from the cache.
+#[test]
+fn a_304_refreshes_head_expiry_and_sync_time() {
+    let mut cache = cache_in(Storage::Memory);
+    let f = cache
+        .create_entry(Some(URL), Some("html"))
+        .unwrap_or_default();
+    assert_eq!(cache.write_file(&f, b"hello"), Ok(()));
+    let stored: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"v1\"\r\n\r\n";
+    assert_eq!(
+        cache.commit_entry(commit(
+            URL,
+            Some(&f),
+            NORMAL_CACHE_ENTRY,
+            Some(stored),
+            None
+        )),
+        Ok(())
+    );
+    let mut e = info(&cache, URL);
+    e.last_sync = T0 - 3_600 * FILETIME_SECOND;
+    assert_eq!(
+        cache.set_entry_info(Some(URL), &e, CACHE_ENTRY_SYNCTIME_FC),
+        Ok(())
+    );
+    let before = info(&cache, URL);
+    assert_eq!(
+        decide(0, "GET", Some(&before), T0).read,
+        CacheRead::Revalidate {
+            if_modified_since: None,
+            if_none_match: Some("\"v1\"".into()),
+        }
+    );
+    let not_modified = "HTTP/1.1 304 Not Modified\r\nETag: \"v2\"\r\nCache-Control: max-age=60\r\n\
+                        Last-Modified: Tue, 01 Oct 2024 10:00:00 GMT\r\n\r\n";
+    let head = cache
+        .refresh_entry(Some(URL), not_modified)
+        .expect("the entry is refreshed");
+    let after = info(&cache, URL);
+    assert_eq!(after.header_info.as_deref(), Some(head.as_bytes()));
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    assert!(
+        head.contains("ETag: \"v2\"\r\n") && !head.contains("\"v1\""),
+        "{head}"
+    );
+    assert_eq!(after.expire, T0 + 60 * FILETIME_SECOND);
+    assert_eq!(after.last_sync, T0);
+    assert_eq!(
+        Some(after.last_modified),
+        filetime_from_http_date("Tue, 01 Oct 2024 10:00:00 GMT")
+    );
+    assert_eq!(
+        (
+            &after.local_file_name,
+            after.size,
+            after.use_count,
+            after.hit_rate
+        ),
+        (
+            &before.local_file_name,
+            5,
+            before.use_count,
+            before.hit_rate
+        )
+    );
+    assert_eq!(decide(0, "GET", Some(&after), T0).read, CacheRead::Cached);
+    assert_eq!(
+        decide(0, "GET", Some(&after), after.expire).read,
+        CacheRead::Revalidate {
+            if_modified_since: crate::time::format_rfc1123(&system_time_from_filetime(
+                after.last_modified
+            ))
+            .ok(),
+            if_none_match: Some("\"v2\"".into()),
+        },
+        "stale again at the new expiry, revalidated with the refreshed validators"
+    );
+    // A 304 without freshness fields leaves the entry without a new lifetime.
+    let bare = cache
+        .refresh_entry(
+            Some(URL),
+            "HTTP/1.1 304 Not Modified\r\nETag: \"v3\"\r\n\r\n",
+        )
+        .expect("refreshed");
+    assert!(bare.contains("Cache-Control: max-age=60\r\n"), "{bare}");
+    assert_eq!(info(&cache, URL).expire, T0 + 60 * FILETIME_SECOND);
+    // Errors change nothing.
+    let kept = info(&cache, URL);
+    assert_eq!(
+        cache.refresh_entry(Some(URL), "HTTP/1.1 304\r\nno colon\r\n\r\n"),
+        Err(ERROR_INVALID_DATA)
+    );
+    assert_eq!(info(&cache, URL), kept);
+    assert_eq!(
+        cache.refresh_entry(Some("http://other/"), not_modified),
+        Err(ERROR_FILE_NOT_FOUND)
+    );
+    assert_eq!(
+        cache.refresh_entry(None, not_modified),
+        Err(ERROR_INVALID_PARAMETER)
+    );
+    let g = cache.create_entry(Some(VISITED), None).unwrap_or_default();
+    assert_eq!(
+        cache.commit_entry(commit(VISITED, Some(&g), 0, None, None)),
+        Ok(())
+    );
+    assert_eq!(
+        cache.refresh_entry(Some(VISITED), not_modified),
+        Err(ERROR_INVALID_DATA),
+        "no stored head"
+    );
+}

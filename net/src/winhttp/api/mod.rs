@@ -48,21 +48,21 @@ use windows_sys::Win32::Foundation::{
 };
 use windows_sys::Win32::Networking::WinHttp as wh;
 
+use crate::executor::runtime::{Runtime, RuntimeConfig};
 use crate::executor::state::{limit_from_millis, lock, Access};
 use crate::executor::websocket_ops::{self, WebSocketState};
 use crate::executor::{ConnectState, RequestState, SessionSettings, SessionState};
 use crate::headers::{self, OutBuffer, QueryRequest};
 use crate::http::tls::TlsSettings;
-use crate::runtime::{Runtime, RuntimeConfig};
+use crate::winhttp::exec::{
+    AppBuffer, CallData, HandleData, HandleState, RequestView, StatusInfo, WinHttpEngine,
+    WinHttpExecutor,
+};
 use crate::winhttp::options::{
     self, ConnectOptions, OptionValue, ProxyInfo, QueryAnswer, QueryError, QueryTarget,
     RequestOptions, SessionOptions, SetTarget, WebSocketOptions,
 };
 use crate::winhttp::HandleKind as OptKind;
-use crate::winhttp_exec::{
-    AppBuffer, CallData, HandleData, HandleState, RequestView, StatusInfo, WinHttpEngine,
-    WinHttpExecutor,
-};
 use crate::ws::frame::BufferType;
 
 pub mod fuzz;

@@ -18,8 +18,8 @@ use windows_sys::Win32::Foundation::ERROR_INSUFFICIENT_BUFFER;
 use windows_sys::Win32::Networking::WinHttp as wh;
 
 use super::WinHttp;
+use crate::winhttp::exec::VecBuffer;
 use crate::winhttp::options::OptionValue;
-use crate::winhttp_exec::VecBuffer;
 
 /// The errors a request against a hostile server may end with.
 pub const ALLOWED_ERRORS: [u32; 6] = [

@@ -15,7 +15,7 @@ use hinternet_core::{Completion, ObjectId, OpId, ProtocolEvent};
 use hinternet_engine::Engine;
 
 use super::executor::{InetExecutor, InetObject};
-use crate::runtime::{Runtime, RuntimeConfig};
+use crate::executor::runtime::{Runtime, RuntimeConfig};
 
 /// One event for the engine.
 pub(crate) enum Event {

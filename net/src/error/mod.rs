@@ -1,9 +1,19 @@
-//! The one error type of the wire layer and its mapping to Windows error codes.
+//! The two error types of the crate and their mapping to Windows error codes.
 //!
-//! Every variant names a failure the executor reports to the application; [`NetError::code`]
-//! gives the `ERROR_WINHTTP_*` number WinHTTP uses for it (taken from `windows-sys`), and
-//! [`NetError::secure_failure_flags`] the `WINHTTP_CALLBACK_STATUS_FLAG_*` bits that go with
-//! `ERROR_WINHTTP_SECURE_FAILURE` in the `SECURE_FAILURE` notification.
+//! * this module: [`NetError`], the one error of the wire layer (HTTP, TLS, websocket) that
+//!   the executor reports to the application; every variant names a failure,
+//!   [`NetError::code`] gives the `ERROR_WINHTTP_*` number WinHTTP uses for it (taken from
+//!   `windows-sys`), and [`NetError::secure_failure_flags`] the
+//!   `WINHTTP_CALLBACK_STATUS_FLAG_*` bits that go with `ERROR_WINHTTP_SECURE_FAILURE` in the
+//!   `SECURE_FAILURE` notification;
+//! * [`inet`]: [`InetError`], the error of the WinINet-side protocols (FTP, Gopher) with
+//!   WinINet's codes.
+//!
+//! Invariant: every code either type reports is a `windows-sys` constant.
+
+pub mod inet;
+
+pub use inet::{InetError, InetResult};
 
 use windows_sys::Win32::Foundation::{ERROR_INVALID_OPERATION, ERROR_INVALID_PARAMETER};
 use windows_sys::Win32::Networking::WinHttp::{

@@ -1,10 +1,10 @@
-//! Helpers shared by the integration tests: open a connection to a loopback server and run
-//! one exchange to the end.
-#![allow(dead_code)]
+//! Helpers of the wire-layer tests: open a connection to a loopback server and run one
+//! exchange to the end; the executor tests' runtime and session state.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use hinternet_net::executor::state::Timeouts;
 use hinternet_net::http::conn::{connect_tcp, resolve, start_tls, Connection};
 use hinternet_net::http::request::{RequestHead, UploadFraming};
 use hinternet_net::http::tls::{client_config, TlsSettings};
@@ -98,5 +98,26 @@ pub async fn fetch_error(addr: SocketAddr, target: &str) -> NetError {
             panic!("expected an error, got {status} with {} bytes", body.len())
         }
         Err(err) => err,
+    }
+}
+
+/// Runs `fut` to its end on a new current-thread tokio runtime (the executor tests drive
+/// the async operations directly, without the engine).
+pub fn block_on<T>(fut: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("test runtime")
+        .block_on(fut)
+}
+
+/// Every phase of an exchange limited to `limit`.
+pub fn timeouts(limit: Duration) -> Timeouts {
+    Timeouts {
+        resolve: Some(limit),
+        connect: Some(limit),
+        send: Some(limit),
+        receive: Some(limit),
+        receive_response: Some(limit),
     }
 }

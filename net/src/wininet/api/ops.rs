@@ -64,14 +64,16 @@ const NETWORK_FAILURES: [u32; 6] = [
 
 /// A send that kept a cached entry (`prepare_cache`): a 304 to its conditional request, or
 /// a network failure with `INTERNET_FLAG_CACHE_IF_NET_FAIL`, is answered from the entry
-/// (its head becomes the response, the body is read from the cache, nothing is written
-/// to the cache). `None`: `completion` stands.
+/// (its head becomes the response, the body is read from the cache, no new entry is
+/// written). A 304 first refreshes the entry with the fields it carries and a new expiry
+/// (`UrlCache::refresh_entry`, WI-R28), and the refreshed head is the response; should the
+/// refresh fail, the entry answers as it was. `None`: `completion` stands.
 fn answer_stale(
     req: &mut RequestState,
     progress: &InetProgress,
     completion: Completion,
 ) -> Option<Completion> {
-    let stale = lock(&progress.data.stale).take()?;
+    let mut stale = lock(&progress.data.stale).take()?;
     let use_entry = match completion {
         Completion::Http { status: Some(304) } => stale.on_not_modified,
         Completion::Error(code) => stale.on_network_failure && NETWORK_FAILURES.contains(&code),
@@ -79,6 +81,13 @@ fn answer_stale(
     };
     if !use_entry {
         return None;
+    }
+    if completion == (Completion::Http { status: Some(304) }) {
+        if let Some(not_modified) = req.response.as_ref().map(|r| r.store.raw_crlf()) {
+            if let Ok(head) = lock(&stale.cache).refresh_entry(Some(&stale.url), &not_modified) {
+                stale.cached.head = Some(head);
+            }
+        }
     }
     *lock(&progress.data.cache_fill) = None;
     *lock(&progress.data.from_cache) = Some(stale.cached);
@@ -339,7 +348,8 @@ pub(super) fn record_cache_bytes(data: &InetObject, bytes: &[u8]) {
 }
 
 /// The end of a cached response's body: the bytes go into a new cache file, the entry is
-/// committed (expiry and last-modified time from the head), and the request's
+/// committed (expiry from `Cache-Control: max-age` or `Expires`, last-modified time from
+/// the head), and the request's
 /// `DATAFILE_NAME` names the file. A failure leaves the cache without the entry (the
 /// response itself is unaffected, as when Windows cannot write its cache).
 pub(super) fn commit_cache_fill(data: &InetObject) {
@@ -354,20 +364,9 @@ pub(super) fn commit_cache_fill(data: &InetObject) {
     let Some(url) = lock(&data.options).url.clone() else {
         return;
     };
-    let field = |name: &str| {
-        head.split("\r\n").find_map(|line| {
-            let (n, v) = line.split_once(':')?;
-            n.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_owned())
-        })
-    };
-    let time = |name: &str| {
-        field(name)
-            .and_then(|v| crate::wininet::cache::filetime_from_http_date(&v))
-            .unwrap_or(0)
-    };
     let mut cache = lock(&cache);
+    let expire = crate::wininet::cache::expiry_from_head(&head, cache.clock_now());
+    let last_modified = crate::wininet::cache::last_modified_from_head(&head).unwrap_or(0);
     let Ok(file) = cache.create_entry(Some(&url), None) else {
         return;
     };
@@ -375,8 +374,8 @@ pub(super) fn commit_cache_fill(data: &InetObject) {
         cache.commit_entry(Commit {
             url: Some(&url),
             local_file: Some(&file),
-            expire: time("Expires"),
-            last_modified: time("Last-Modified"),
+            expire,
+            last_modified,
             entry_type: wi::NORMAL_CACHE_ENTRY,
             header_info: Some(head.as_bytes()),
             file_extension: None,

@@ -154,6 +154,10 @@ pub struct InetObject {
 pub(crate) struct StaleEntry {
     /// The entry's head, file and body.
     pub(crate) cached: CachedResponse,
+    /// The cache holding the entry (a 304 refreshes it there).
+    pub(crate) cache: Arc<Mutex<crate::wininet::cache::UrlCache>>,
+    /// The entry's URL key.
+    pub(crate) url: String,
     /// The request was made conditional (`If-Modified-Since` / `If-None-Match`).
     pub(crate) on_not_modified: bool,
     /// `INTERNET_FLAG_CACHE_IF_NET_FAIL`.
@@ -326,7 +330,7 @@ pub struct InetExecutor {
 
 impl InetExecutor {
     /// A new executor with its threads, built with `config`.
-    pub(crate) fn new(config: crate::runtime::RuntimeConfig) -> InetExecutor {
+    pub(crate) fn new(config: crate::executor::runtime::RuntimeConfig) -> InetExecutor {
         let engine = Arc::new(OnceLock::new());
         InetExecutor {
             io: Io::start(engine.clone(), config),

@@ -13,9 +13,9 @@ use super::{fail, ok, Answer, Handle, WinHttp};
 use crate::executor::state::lock;
 use crate::url::{self, CrackRequest, CrackedUrl, UrlComponents};
 use crate::winhttp::auth::{self, AuthSchemes};
+use crate::winhttp::exec::{CallData, HandleState};
 use crate::winhttp::options::ProxyInfo;
 use crate::winhttp::proxy::{self, AutoProxyOptions, IeProxyConfig, Unreachable};
-use crate::winhttp_exec::{CallData, HandleState};
 
 /// What `WinHttpCreateUrl` writes: the URL, or the required length in characters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

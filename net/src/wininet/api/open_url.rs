@@ -51,8 +51,8 @@ pub struct OpenUrlArgs {
 /// A fresh entry (or `INTERNET_FLAG_FROM_CACHE` with an entry) answers the request from
 /// the cache without the network; `FROM_CACHE` without an entry is
 /// `ERROR_FILE_NOT_FOUND`. A stale entry makes the request conditional (`If-Modified-Since`
-/// from its last-modified time, `If-None-Match` from its `ETag`) and is kept to answer a 304;
-/// with `INTERNET_FLAG_CACHE_IF_NET_FAIL` an entry also answers a send the network fails.
+/// from its last-modified time, `If-None-Match` from its `ETag`) and is kept to answer a 304
+/// (which refreshes the entry, `UrlCache::refresh_entry`); with `INTERNET_FLAG_CACHE_IF_NET_FAIL` an entry also answers a send the network fails.
 pub(crate) fn prepare_cache(
     req: &mut RequestState,
     data: &InetObject,
@@ -134,6 +134,8 @@ pub(crate) fn prepare_cache(
             if on_not_modified || fallback {
                 *lock(&data.stale) = load(info).map(|cached| StaleEntry {
                     cached,
+                    cache: cache.clone(),
+                    url: url.clone(),
                     on_not_modified,
                     on_network_failure: fallback,
                 });
@@ -142,6 +144,8 @@ pub(crate) fn prepare_cache(
         (_, Some(info)) if fallback => {
             *lock(&data.stale) = load(info).map(|cached| StaleEntry {
                 cached,
+                cache: cache.clone(),
+                url: url.clone(),
                 on_not_modified: false,
                 on_network_failure: true,
             });

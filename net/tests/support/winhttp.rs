@@ -1,13 +1,13 @@
-//! Shared helpers of the typed WinHTTP API tests: a recording status callback.
-
-#![allow(dead_code)]
+//! Helpers of the typed WinHTTP API tests: a recording status callback, the usual
+//! asynchronous session, reading a body, the status code, named proxy settings, and the
+//! end-of-test check (quiescent, empty engine).
 
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hinternet_net::winhttp_api::{Handle, StatusCallback, WinHttp};
-use hinternet_net::winhttp_exec::{StatusInfo, VecBuffer};
+use hinternet_net::winhttp::api::{Handle, StatusCallback, WinHttp};
+use hinternet_net::winhttp::exec::{StatusInfo, VecBuffer};
 use windows_sys::Win32::Networking::WinHttp as wh;
 
 /// How long a test waits for one notification.
@@ -97,7 +97,7 @@ pub fn finish(api: &WinHttp) {
     assert!(api.engine().is_empty(), "engine not empty");
 }
 
-pub use hinternet_net::winhttp_names::status_name as name;
+pub use hinternet_net::winhttp::names::status_name as name;
 
 /// Reads the body to its end with `WinHttpReadData` (bounded), asserting each read succeeds.
 pub fn read_all(api: &WinHttp, request: Handle) -> Vec<u8> {
@@ -127,5 +127,32 @@ pub fn status_code(api: &WinHttp, request: Handle) -> u32 {
     match q.out.value.clone() {
         Some(hinternet_net::headers::QueryValue::Number(n)) => n,
         other => panic!("{other:?} {q:?}"),
+    }
+}
+
+/// `WinHttpOpen(NULL, WINHTTP_ACCESS_TYPE_NO_PROXY, NULL, NULL, WINHTTP_FLAG_ASYNC)`: the
+/// asynchronous session most callback tests start from.
+pub fn async_session(api: &WinHttp) -> Handle {
+    let session = api.open(
+        None,
+        wh::WINHTTP_ACCESS_TYPE_NO_PROXY,
+        None,
+        None,
+        wh::WINHTTP_FLAG_ASYNC,
+    );
+    assert!(!session.ret.is_null(), "{session:?}");
+    session.ret
+}
+
+/// `WINHTTP_PROXY_INFO` for a named proxy list and an optional bypass list.
+pub fn named_proxy(
+    proxy: &str,
+    bypass: Option<&str>,
+) -> hinternet_net::winhttp::options::ProxyInfo {
+    use hinternet_net::url::to_wide;
+    hinternet_net::winhttp::options::ProxyInfo {
+        access_type: wh::WINHTTP_ACCESS_TYPE_NAMED_PROXY,
+        proxy: Some(to_wide(proxy)),
+        bypass: bypass.map(to_wide),
     }
 }

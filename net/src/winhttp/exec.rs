@@ -41,10 +41,10 @@ use tokio::task::AbortHandle;
 use windows_sys::Win32::Networking::WinHttp as wh;
 
 use crate::executor::request_ops::{self, DefaultRedirects};
+use crate::executor::runtime::Runtime;
 use crate::executor::state::lock;
 use crate::executor::websocket_ops::{self, WebSocketState};
 use crate::executor::{ConnectState, LiveSteps, Progress, RequestState, SessionState};
-use crate::runtime::Runtime;
 use crate::winhttp::options::{ConnectOptions, RequestOptions, SessionOptions, WebSocketOptions};
 use crate::ws::frame::BufferType;
 

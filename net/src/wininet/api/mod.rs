@@ -214,10 +214,10 @@ impl WinInet {
 
     /// The runtime configuration [`WinInet::new`] uses: the default one, its threads named
     /// `wininet…`. A host changes its `spawner` and passes it to [`WinInet::with_runtime`].
-    pub fn default_runtime() -> crate::runtime::RuntimeConfig {
-        crate::runtime::RuntimeConfig {
+    pub fn default_runtime() -> crate::executor::runtime::RuntimeConfig {
+        crate::executor::runtime::RuntimeConfig {
             name: "wininet".to_owned(),
-            ..crate::runtime::RuntimeConfig::default()
+            ..crate::executor::runtime::RuntimeConfig::default()
         }
     }
 
@@ -227,7 +227,7 @@ impl WinInet {
     /// fails with `ERROR_INTERNET_INTERNAL_ERROR`.
     pub fn with_runtime(
         storage: crate::wininet::cache::Storage,
-        config: crate::runtime::RuntimeConfig,
+        config: crate::executor::runtime::RuntimeConfig,
     ) -> WinInet {
         let engine = Arc::new(
             EngineBuilder::new(Policy::wininet())
@@ -251,6 +251,13 @@ impl WinInet {
     /// roots (Windows takes them from the certificate store).
     pub fn add_trusted_root(&self, der: Vec<u8>) {
         lock(&self.0.extra_roots).push(der.into());
+    }
+
+    /// True when the executor's threads were created (see [`WinInet::with_runtime`]);
+    /// false when every network operation of this object fails with
+    /// `ERROR_INTERNET_INTERNAL_ERROR`.
+    pub fn has_runtime(&self) -> bool {
+        self.0.engine.executor().io.handle().is_some()
     }
 
     /// The engine (tests, diagnostics: `wait_quiescent`, `is_empty`).
