@@ -37,6 +37,13 @@
 //! order. Two states that differ by a permutation of values therefore get the same
 //! representative.
 //!
+//! The renaming happens in the model's step, like the object and operation renumbering,
+//! rather than through stateright's `CheckerBuilder::symmetry_fn`: in stateright 0.31 only
+//! the DFS and simulation checkers honour that (the default check is BFS), its
+//! representative is a plain `fn` that cannot see the model's policy, and renaming in the
+//! step keeps counterexample paths replayable through the same step (the trace notes the
+//! renaming: "model renumbers values: 3->2, 2->3").
+//!
 //! # What is not reduced
 //!
 //! `LowestFree` (the WinHTTP and WinINet presets) and `Strict` reissue the least free value
