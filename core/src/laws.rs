@@ -39,6 +39,7 @@ fn violation(law: u8, message: String) -> Result<(), Violation> {
 
 /// What the monitor remembers of one object.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 struct Watch {
     kind: HandleKind,
     parent: Option<ObjectId>,
@@ -67,7 +68,8 @@ struct Watch {
 /// Checks the laws on a run. Feed it every input with its reply ([`LawMonitor::on_input`])
 /// and every output ([`LawMonitor::on_output`]) in order; call
 /// [`LawMonitor::on_quiescent`] when nothing waits on the environment.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LawMonitor {
     family: Family,
     cascade: bool,
@@ -79,6 +81,31 @@ pub struct LawMonitor {
     /// Law 13: the operation whose I/O was started (`StartIo`) in each busy lane, until
     /// its completion or `CancelIo`.
     started: VecMap<(ObjectId, Lane), OpId>,
+}
+
+/// Field by field; [`Clone::clone_from`] reuses the tables' buffers.
+impl Clone for LawMonitor {
+    fn clone(&self) -> Self {
+        LawMonitor {
+            family: self.family,
+            cascade: self.cascade,
+            reserve_until_destroyed: self.reserve_until_destroyed,
+            strict: self.strict,
+            objects: self.objects.clone(),
+            values: self.values.clone(),
+            started: self.started.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.family = source.family;
+        self.cascade = source.cascade;
+        self.reserve_until_destroyed = source.reserve_until_destroyed;
+        self.strict = source.strict;
+        self.objects.clone_from(&source.objects);
+        self.values.clone_from(&source.values);
+        self.started.clone_from(&source.started);
+    }
 }
 
 impl LawMonitor {

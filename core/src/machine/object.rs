@@ -13,6 +13,7 @@ pub const KIDS_INLINE: usize = 4;
 /// The identity of an object inside the machine. Never reused within one machine, so
 /// it stays meaningful after the handle value is reissued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ObjectId(pub u32);
 
 impl core::fmt::Display for ObjectId {
@@ -26,6 +27,7 @@ impl core::fmt::Display for ObjectId {
 /// never reused within one machine, so a late completion naming a finished operation can
 /// never complete another one (law 13).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct OpId(pub u32);
 
 impl core::fmt::Display for OpId {
@@ -36,6 +38,7 @@ impl core::fmt::Display for OpId {
 
 /// One queued operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PendingOp {
     /// Its identity.
     pub id: OpId,
@@ -51,6 +54,7 @@ pub struct PendingOp {
 
 /// One object behind a handle.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Object {
     pub(super) kind: HandleKind,
     pub(super) parent: Option<ObjectId>,

@@ -25,9 +25,23 @@ use super::PendingOp;
 /// A map kept as one vector of `(key, value)` pairs sorted by key: lookups are binary
 /// searches, inserting the greatest key appends. The subset of `BTreeMap`'s interface
 /// the machine and the law monitor use.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct VecMap<K, V> {
     entries: Vec<(K, V)>,
+}
+
+/// [`Clone::clone_from`] reuses the buffer (and each entry's own `clone_from`).
+impl<K: Clone, V: Clone> Clone for VecMap<K, V> {
+    fn clone(&self) -> Self {
+        VecMap {
+            entries: self.entries.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.entries.clone_from(&source.entries);
+    }
 }
 
 impl<K, V> Default for VecMap<K, V> {
@@ -197,6 +211,7 @@ pub const LANE_INLINE: usize = 1;
 /// One lane's queue of operations, head first: inline up to [`LANE_INLINE`], then on the
 /// heap. The subset of `VecDeque`'s interface the machine uses.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LaneQueue {
     ops: SmallVec<[PendingOp; LANE_INLINE]>,
 }
