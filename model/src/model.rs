@@ -404,11 +404,14 @@ fn api_lane(api: Option<Api>) -> Option<Lane> {
 /// object and lane, then object, lane and queue position), and `next_op` to `n`. The
 /// machine only compares ids for equality and with `next_op`, so the renamed state
 /// behaves the same, and two states that differ only in numbering become one. Returns
-/// the renaming.
+/// the ids that moved.
 fn canonical_op_ids(state: &mut State) -> Vec<(OpId, OpId)> {
-    let mut keep: Vec<OpId> = state.late.iter().map(|r| r.op).collect();
+    let mut keep: SmallVec<[OpId; 16]> = state.late.iter().map(|r| r.op).collect();
     keep.extend(state.monitor.op_ids());
     let renamed = state.machine.compact_op_ids(&keep);
+    if renamed.is_empty() {
+        return renamed; // already canonical
+    }
     state.monitor.rename_ops(&renamed);
     for r in &mut state.late {
         if let Some(&(_, new)) = renamed.iter().find(|(old, _)| *old == r.op) {
@@ -551,7 +554,7 @@ impl HinternetModel {
     }
 
     /// The operations called on a live handle of `kind`.
-    fn calls_for(&self, kind: HandleKind, out: &mut Vec<Api>) {
+    fn calls_for(&self, kind: HandleKind, out: &mut SmallVec<[Api; 32]>) {
         let family = self.family();
         match self.bounds.apis {
             ApiSet::All => out.extend(family_apis(family).filter(|a| a.accepts(kind))),
@@ -832,8 +835,8 @@ impl HinternetModel {
             trace: trace.as_deref_mut(),
             family: self.family(),
             last: &last.machine,
-            classes: Vec::new(),
-            closed: Vec::new(),
+            classes: SmallVec::new(),
+            closed: SmallVec::new(),
             reached: 0,
         };
         drain_into(&mut next.machine, CallbackMode::LeaveRunning, &mut sink)?;
@@ -889,8 +892,9 @@ impl HinternetModel {
     /// [`LATE_MEMORY`]): those queued before and not after, and one completed inside its
     /// call.
     fn remember_retired(&self, last: &State, next: &mut State, input: &Input, outcome: &Outcome) {
-        let mut retired: Vec<Retired> = pending_ops(&last.machine)
-            .filter(|r| !pending_ops(&next.machine).any(|n| n.op == r.op))
+        let still: SmallVec<[OpId; 16]> = pending_ops(&next.machine).map(|n| n.op).collect();
+        let mut retired: SmallVec<[Retired; 8]> = pending_ops(&last.machine)
+            .filter(|r| !still.contains(&r.op))
             .collect();
         if let (Input::Call { api, .. }, &Outcome::CompletedInline { object, op }) =
             (input, outcome)
@@ -992,9 +996,9 @@ struct Sink<'a> {
     /// The machine before the step (parents of objects destroyed in it).
     last: &'a Machine,
     /// Per object, the class of its last notification in this drain (law 10).
-    classes: Vec<(ObjectId, u8)>,
+    classes: SmallVec<[(ObjectId, u8); 8]>,
     /// Objects whose `HANDLE_CLOSING` came in this drain.
-    closed: Vec<ObjectId>,
+    closed: SmallVec<[ObjectId; 8]>,
     reached: u8,
 }
 
@@ -1125,7 +1129,7 @@ impl Model for HinternetModel {
                 });
             }
         }
-        let mut apis = Vec::new();
+        let mut apis = SmallVec::<[Api; 32]>::new();
         for (_, o) in m.objects().filter(|(_, o)| o.is_open()) {
             let (handle, kind) = (o.value(), o.kind());
             if can_create {

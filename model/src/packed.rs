@@ -61,10 +61,9 @@ impl Packed {
         use stateright::Model as _;
         buf.clear();
         let encoded: Encoded<'_> = (&state.machine, &state.monitor, &state.late);
-        *buf = postcard::to_extend(&encoded, std::mem::take(buf))
+        postcard::serialize_with_flavor(&encoded, Bytes(buf))
             // Every encoded type is plain data with known lengths (derived `Serialize`,
-            // vectors and maps), which postcard encodes into a growing vector without
-            // failure.
+            // vectors and maps), and `Bytes` never fails, so postcard cannot fail here.
             .expect("postcard encodes the model state into a vector");
         Packed {
             bytes: Box::from(&buf[..]),
@@ -138,6 +137,39 @@ impl Packed {
             heap += block(std::mem::size_of::<Violation>()) + block(v.message.capacity());
         }
         (std::mem::size_of::<Packed>(), self.bytes.len(), heap)
+    }
+}
+
+/// postcard's output into a reused vector. Its pieces are a few bytes each (varints,
+/// enum tags), so they are pushed byte by byte: `extend_from_slice` would call the C
+/// library's `memmove` for each, which costs more than the copy itself (it was the largest
+/// single cost of packing).
+struct Bytes<'a>(&'a mut Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for Bytes<'_> {
+    type Output = ();
+
+    #[inline]
+    fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
+        self.0.push(byte);
+        Ok(())
+    }
+
+    #[inline]
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        if data.len() <= 16 {
+            self.0.reserve(data.len());
+            for &byte in data {
+                self.0.push(byte);
+            }
+        } else {
+            self.0.extend_from_slice(data);
+        }
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
     }
 }
 
