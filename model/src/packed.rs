@@ -254,3 +254,101 @@ pub fn with_scratch<R>(model: &HinternetModel, f: impl FnOnce(&mut Scratch) -> R
         f(scratch)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hinternet_core::{Family, Policy};
+    use stateright::Model as _;
+
+    use crate::model::Bounds;
+
+    /// Every state breadth-first from the initial one, as often as it is generated (so
+    /// equal states reached along different paths, with different buffer histories, are
+    /// all present), up to `limit` states.
+    fn generated_states(model: &HinternetModel, limit: usize) -> Vec<State> {
+        let mut all = vec![State::new(model.machine())];
+        let mut at = 0;
+        let mut actions = Vec::new();
+        while at < all.len() && all.len() < limit {
+            actions.clear();
+            model.actions(&all[at], &mut actions);
+            for &a in &actions {
+                if let Some(next) = model.next_state(&all[at], a) {
+                    all.push(next);
+                }
+            }
+            at += 1;
+        }
+        all.truncate(limit);
+        all
+    }
+
+    fn models() -> Vec<HinternetModel> {
+        [Policy::winhttp(), Policy::wininet()]
+            .into_iter()
+            .map(|p| HinternetModel::new("packed", p, Bounds::small_for(p.family)))
+            .collect()
+    }
+
+    #[test]
+    fn packing_round_trips() {
+        for model in models() {
+            for state in generated_states(&model, 3000) {
+                let packed = Packed::pack(&model, &state);
+                assert_eq!(packed.unpack(), state);
+                assert_eq!(packed.in_bounds(), model.within_boundary(&state));
+            }
+        }
+    }
+
+    #[test]
+    fn equal_states_pack_equal_and_distinct_states_distinct() {
+        for model in models() {
+            let states = generated_states(&model, 700);
+            let packed: Vec<Packed> = states.iter().map(|s| Packed::pack(&model, s)).collect();
+            let mut equal_pairs = 0;
+            for i in 0..states.len() {
+                for j in 0..states.len() {
+                    let rich = states[i] == states[j];
+                    assert_eq!(rich, packed[i] == packed[j], "{i} {j}");
+                    equal_pairs += usize::from(rich && i != j);
+                }
+            }
+            // The sample must contain equal states reached along different paths, or the
+            // check above would only be about distinct states.
+            assert!(equal_pairs > 0, "{:?}", model.policy.family);
+        }
+    }
+
+    #[test]
+    fn capacity_does_not_reach_the_bytes() {
+        let model = HinternetModel::new(
+            "packed",
+            Policy::winhttp(),
+            Bounds::small_for(Family::WinHttp),
+        );
+        let state = generated_states(&model, 50).pop().expect("50 states");
+        let mut roomy = state.clone();
+        roomy.late.reserve(64);
+        assert_eq!(Packed::pack(&model, &state), Packed::pack(&model, &roomy));
+    }
+
+    #[test]
+    fn the_scratch_steps_like_the_plain_model() {
+        for model in models() {
+            let states = generated_states(&model, 400);
+            let mut actions = Vec::new();
+            for state in &states {
+                let packed = Packed::pack(&model, state);
+                actions.clear();
+                model.actions(state, &mut actions);
+                for &a in &actions {
+                    let plain = model.next_state(state, a).map(|s| Packed::pack(&model, &s));
+                    let scratch = with_scratch(&model, |sc| sc.next(&model, &packed, a));
+                    assert_eq!(plain, scratch, "{a:?}");
+                }
+            }
+        }
+    }
+}
