@@ -16,6 +16,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::machine::VecMap;
+use smallvec::SmallVec;
 
 use crate::machine::{
     handle_closing, is_completion, winhttp, wininet, ApiError, Family, HandleKind, HandleValue,
@@ -668,13 +669,18 @@ impl LawMonitor {
 /// reserved value names an existing object that carries it, open objects are live in
 /// the table, and nothing references a destroyed object.
 pub fn check_invariants(machine: &Machine) -> Result<(), Violation> {
-    let mut children: VecMap<ObjectId, u16> = VecMap::new();
+    // Children counted per parent: a short inline list (the model checker runs this after
+    // every step; a map would allocate each time).
+    let mut children: SmallVec<[(ObjectId, u16); 16]> = SmallVec::new();
     for (id, o) in machine.objects() {
         if let Some(p) = o.parent() {
             if machine.object(p).is_none() {
                 return violation(0, format!("object {id} has a destroyed parent {p}"));
             }
-            *children.get_or_insert_default(p) += 1;
+            match children.iter_mut().find(|(parent, _)| *parent == p) {
+                Some((_, count)) => *count = count.saturating_add(1),
+                None => children.push((p, 1)),
+            }
         }
         if o.holds() == 0 {
             return violation(0, format!("object {id} exists with nothing holding it"));
@@ -696,7 +702,10 @@ pub fn check_invariants(machine: &Machine) -> Result<(), Violation> {
         }
     }
     for (id, o) in machine.objects() {
-        let want = children.get(&id).copied().unwrap_or(0);
+        let want = children
+            .iter()
+            .find(|(parent, _)| *parent == id)
+            .map_or(0, |&(_, count)| count);
         if o.children() != want {
             return violation(
                 0,
