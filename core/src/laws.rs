@@ -16,6 +16,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::machine::VecMap;
+use smallvec::SmallVec;
 
 use crate::machine::{
     handle_closing, is_completion, winhttp, wininet, ApiError, Family, HandleKind, HandleValue,
@@ -39,6 +40,7 @@ fn violation(law: u8, message: String) -> Result<(), Violation> {
 
 /// What the monitor remembers of one object.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 struct Watch {
     kind: HandleKind,
     parent: Option<ObjectId>,
@@ -67,7 +69,8 @@ struct Watch {
 /// Checks the laws on a run. Feed it every input with its reply ([`LawMonitor::on_input`])
 /// and every output ([`LawMonitor::on_output`]) in order; call
 /// [`LawMonitor::on_quiescent`] when nothing waits on the environment.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LawMonitor {
     family: Family,
     cascade: bool,
@@ -79,6 +82,41 @@ pub struct LawMonitor {
     /// Law 13: the operation whose I/O was started (`StartIo`) in each busy lane, until
     /// its completion or `CancelIo`.
     started: VecMap<(ObjectId, Lane), OpId>,
+}
+
+/// Field by field; [`Clone::clone_from`] reuses the tables' buffers.
+impl Clone for LawMonitor {
+    fn clone(&self) -> Self {
+        LawMonitor {
+            family: self.family,
+            cascade: self.cascade,
+            reserve_until_destroyed: self.reserve_until_destroyed,
+            strict: self.strict,
+            objects: self.objects.clone(),
+            values: self.values.clone(),
+            started: self.started.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        // Destructured so that a new field is a compile error here, not a silent miss.
+        let LawMonitor {
+            family,
+            cascade,
+            reserve_until_destroyed,
+            strict,
+            objects,
+            values,
+            started,
+        } = source;
+        self.family = *family;
+        self.cascade = *cascade;
+        self.reserve_until_destroyed = *reserve_until_destroyed;
+        self.strict = *strict;
+        self.objects.clone_from(objects);
+        self.values.clone_from(values);
+        self.started.clone_from(started);
+    }
 }
 
 impl LawMonitor {
@@ -668,13 +706,18 @@ impl LawMonitor {
 /// reserved value names an existing object that carries it, open objects are live in
 /// the table, and nothing references a destroyed object.
 pub fn check_invariants(machine: &Machine) -> Result<(), Violation> {
-    let mut children: VecMap<ObjectId, u16> = VecMap::new();
+    // Children counted per parent: a short inline list (the model checker runs this after
+    // every step; a map would allocate each time).
+    let mut children: SmallVec<[(ObjectId, u16); 16]> = SmallVec::new();
     for (id, o) in machine.objects() {
         if let Some(p) = o.parent() {
             if machine.object(p).is_none() {
                 return violation(0, format!("object {id} has a destroyed parent {p}"));
             }
-            *children.get_or_insert_default(p) += 1;
+            match children.iter_mut().find(|(parent, _)| *parent == p) {
+                Some((_, count)) => *count = count.saturating_add(1),
+                None => children.push((p, 1)),
+            }
         }
         if o.holds() == 0 {
             return violation(0, format!("object {id} exists with nothing holding it"));
@@ -696,7 +739,10 @@ pub fn check_invariants(machine: &Machine) -> Result<(), Violation> {
         }
     }
     for (id, o) in machine.objects() {
-        let want = children.get(&id).copied().unwrap_or(0);
+        let want = children
+            .iter()
+            .find(|(parent, _)| *parent == id)
+            .map_or(0, |&(_, count)| count);
         if o.children() != want {
             return violation(
                 0,

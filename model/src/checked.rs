@@ -2,14 +2,15 @@
 //! [`HinternetModel`] with a stop switch (so a run can be ended cleanly from outside, by a
 //! timeout or the memory guard) and with explorer output in the core's trace notation.
 //!
-//! Owns: [`CheckedModel`], [`Shown`] (a model state whose `Debug` is the trace notation,
-//! see [`format_state`]) and [`StopSwitch`].
+//! Owns: [`CheckedModel`] (whose states are [`Packed`]: stored as canonical bytes, shown
+//! in the trace notation, see [`format_state`]) and [`StopSwitch`].
 //!
 //! Invariants:
 //! - The wrapper changes nothing the checker decides on while the switch is off: the same
 //!   initial states, actions, successors, boundary and properties (in the same order), and
-//!   [`Shown`] hashes and compares exactly as the [`State`] it holds, so state counts and
-//!   fingerprints are those of the plain model.
+//!   [`Packed`] states are equal exactly when the rich [`State`]s they pack are, so the
+//!   state counts are those of the plain model (its fingerprints differ: they hash the
+//!   bytes).
 //! - Once the switch is on, every state still popped by the checker is checked against
 //!   every property, but gets no successors: the checker drains its queue and stops. If
 //!   that may have withheld a successor (any state without a violation), then
@@ -22,9 +23,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use hinternet_core::{format_input, Lane, SlotState, Trace};
-use stateright::{Expectation, Model, Path, Property};
+use stateright::{Model, Path, Property};
 
-use crate::model::{HinternetModel, State};
+use crate::model::{HinternetModel, PropertySpec, State};
+use crate::packed::{with_scratch, Packed};
 
 /// Turns a running check off from another thread.
 #[derive(Debug, Default)]
@@ -58,20 +60,6 @@ impl StopSwitch {
     }
 }
 
-/// A state of the model whose `Debug` is the state in the core's trace notation
-/// ([`format_state`]); hashing and equality are the inner state's.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Shown(pub State);
-
-impl fmt::Debug for Shown {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&format_state(&self.0))
-    }
-}
-
-/// One property of the plain model, as the wrapper forwards it.
-type Condition = fn(&HinternetModel, &State) -> bool;
-
 /// The wrapped model (see the module docs).
 #[derive(Clone)]
 pub struct CheckedModel {
@@ -79,7 +67,7 @@ pub struct CheckedModel {
     pub model: HinternetModel,
     /// The plain model's properties, in order (forwarded by index: stateright wants plain
     /// function pointers, so each index has its own forwarding function).
-    conditions: Arc<Vec<(Expectation, &'static str, Condition)>>,
+    conditions: Arc<Vec<PropertySpec>>,
     /// The stop switch of the run.
     pub switch: Arc<StopSwitch>,
 }
@@ -96,17 +84,17 @@ impl fmt::Debug for CheckedModel {
 /// How many properties the wrapper can forward (the model has 20).
 const MAX_PROPERTIES: usize = 32;
 
-fn forward<const I: usize>(m: &CheckedModel, s: &Shown) -> bool {
+fn forward<const I: usize>(m: &CheckedModel, s: &Packed) -> bool {
     // `conditions.len() <= MAX_PROPERTIES` is checked in `CheckedModel::new`, and
     // `properties` only hands out forwarders for indices below `conditions.len()`.
-    (m.conditions[I].2)(&m.model, &s.0)
+    m.conditions[I].2.holds(s.violation(), s.reached())
 }
 
 macro_rules! forwarders {
-    ($($i:literal)*) => { [$(forward::<$i> as fn(&CheckedModel, &Shown) -> bool),*] };
+    ($($i:literal)*) => { [$(forward::<$i> as fn(&CheckedModel, &Packed) -> bool),*] };
 }
 
-const FORWARDERS: [fn(&CheckedModel, &Shown) -> bool; MAX_PROPERTIES] = forwarders!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
+const FORWARDERS: [fn(&CheckedModel, &Packed) -> bool; MAX_PROPERTIES] = forwarders!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31);
 
 impl CheckedModel {
     /// Wrap `model` with a fresh stop switch.
@@ -114,11 +102,7 @@ impl CheckedModel {
     /// Panics if the model has more than 32 properties (a programming error in this crate,
     /// caught by its tests: the model has 20).
     pub fn new(model: HinternetModel) -> CheckedModel {
-        let conditions: Vec<(Expectation, &'static str, Condition)> = model
-            .property_list()
-            .into_iter()
-            .map(|p| (p.expectation, p.name, p.condition))
-            .collect();
+        let conditions = model.property_specs();
         assert!(
             conditions.len() <= MAX_PROPERTIES,
             "the model has {} properties; raise MAX_PROPERTIES",
@@ -141,37 +125,49 @@ impl CheckedModel {
 }
 
 impl Model for CheckedModel {
-    type State = Shown;
+    type State = Packed;
     type Action = hinternet_core::Input;
 
-    fn init_states(&self) -> Vec<Shown> {
-        self.model.init_states().into_iter().map(Shown).collect()
+    fn init_states(&self) -> Vec<Packed> {
+        self.model
+            .init_states()
+            .iter()
+            .map(|s| Packed::pack(&self.model, s))
+            .collect()
     }
 
-    fn actions(&self, s: &Shown, out: &mut Vec<hinternet_core::Input>) {
+    fn actions(&self, s: &Packed, out: &mut Vec<hinternet_core::Input>) {
         if self.switch.is_stopped() {
             // Draining: do not even compute the successors (a large breadth-first frontier
             // would take seconds). A state without a violation may have had some, so the
             // run counts as cut (conservatively: a state with none at all also counts).
-            if s.0.violation.is_none() {
+            if s.violation().is_none() {
                 self.switch.cut.store(true, Ordering::Relaxed);
             }
             return;
         }
-        self.model.actions(&s.0, out);
+        if s.violation().is_some() {
+            return; // a terminal state (as the plain model's `actions` says), not decoded
+        }
+        with_scratch(&self.model, |scratch| {
+            self.model.actions(scratch.parent(s), out);
+        });
     }
 
-    fn next_state(&self, last: &Shown, action: hinternet_core::Input) -> Option<Shown> {
-        self.model.next_state(&last.0, action).map(Shown)
+    fn next_state(&self, last: &Packed, action: hinternet_core::Input) -> Option<Packed> {
+        with_scratch(&self.model, |scratch| {
+            scratch.next(&self.model, last, action)
+        })
     }
 
     fn format_action(&self, action: &hinternet_core::Input) -> String {
         format_input(action)
     }
 
-    fn format_step(&self, last: &Shown, action: hinternet_core::Input) -> Option<String> {
-        let next = self.model.next_state(&last.0, action)?;
-        let steps = self.step_trace(&last.0, action).unwrap_or_default();
+    fn format_step(&self, last: &Packed, action: hinternet_core::Input) -> Option<String> {
+        let last = last.unpack();
+        let next = self.model.next_state(&last, action)?;
+        let steps = self.step_trace(&last, action).unwrap_or_default();
         Some(format!(
             "model {}\n{steps}\n{}",
             self.model.name,
@@ -179,7 +175,7 @@ impl Model for CheckedModel {
         ))
     }
 
-    fn as_svg(&self, path: Path<Shown, hinternet_core::Input>) -> Option<String> {
+    fn as_svg(&self, path: Path<Packed, hinternet_core::Input>) -> Option<String> {
         // The explorer shows this above the state: the model's name and bounds, and the
         // path's length.
         let b = &self.model.bounds;
@@ -216,8 +212,8 @@ impl Model for CheckedModel {
             .collect()
     }
 
-    fn within_boundary(&self, s: &Shown) -> bool {
-        self.model.within_boundary(&s.0)
+    fn within_boundary(&self, s: &Packed) -> bool {
+        s.in_bounds()
     }
 }
 

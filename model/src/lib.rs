@@ -16,6 +16,9 @@
 //!   sound.
 //! - [`checked`] owns the model as the checker and the explorer run it: a stop switch,
 //!   and states and steps shown in the core's trace notation.
+//! - [`packed`] owns the state as the checker stores it: one canonical byte string per
+//!   state (the machine, the monitor and the late operations, postcard-encoded), and the
+//!   per-thread scratch that steps from it without allocating a rich state per successor.
 //!
 //! ```
 //! use hinternet_model::{check::{run, RunOptions}, Bounds, HinternetModel};
@@ -29,6 +32,7 @@
 pub mod check;
 pub mod checked;
 pub mod model;
+pub mod packed;
 pub mod symmetry;
 
 pub use model::{ApiSet, Bounds, HinternetModel, State};

@@ -24,6 +24,7 @@ use hinternet_model::check::{
 };
 use hinternet_model::checked::CheckedModel;
 use hinternet_model::model::State;
+use hinternet_model::packed::Packed;
 use hinternet_model::{ApiSet, Bounds, HinternetModel};
 use stateright::Model;
 
@@ -172,6 +173,12 @@ impl From<bool> for Verdict {
     }
 }
 
+/// mimalloc as the allocator: the checker allocates one small block per generated state
+/// (its packed bytes), and with several checker threads a block is often freed by another
+/// thread than the one that allocated it, which glibc's per-thread arenas handle slowly.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = cli.command.unwrap_or(Command::Check(CheckArgs {
@@ -297,8 +304,18 @@ fn models_reduced(
     }
 }
 
-/// The largest estimated state along the longest example path of `report`.
-fn state_bytes(report: &RunReport) -> (usize, usize) {
+/// What one stored state takes, for the largest state along the longest example path of
+/// `report`: the stored [`Packed`] form (`inline`, `packed` bytes, their heap block) and,
+/// for comparison, the rich working form (inline + heap).
+#[derive(Clone, Copy, Debug, Default)]
+struct StateBytes {
+    inline: usize,
+    packed: usize,
+    heap: usize,
+    rich: usize,
+}
+
+fn state_bytes(report: &RunReport) -> StateBytes {
     let longest = report
         .properties
         .iter()
@@ -306,18 +323,27 @@ fn state_bytes(report: &RunReport) -> (usize, usize) {
         .max_by_key(|p| p.len());
     let model = &report.model;
     let mut state = State::new(model.machine());
-    let mut best = state.estimated_bytes();
+    let mut best = StateBytes::default();
+    let mut note = |state: &State| {
+        let (inline, packed, heap) = Packed::pack(model, state).stored_bytes();
+        if inline + heap > best.inline + best.heap {
+            let (rich_inline, rich_heap) = state.rich_bytes();
+            best = StateBytes {
+                inline,
+                packed,
+                heap,
+                rich: rich_inline + rich_heap,
+            };
+        }
+    };
+    note(&state);
     for &action in longest.map(Vec::as_slice).unwrap_or_default() {
         state = model.step(&state, action, None);
-        let bytes = state.estimated_bytes();
-        if bytes.0 + bytes.1 > best.0 + best.1 {
-            best = bytes;
-        }
+        note(&state);
     }
     best
 }
 
-/// `I/N` with 1 <= I <= N.
 fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     let bad = || format!("bad --shard {text:?}: use I/N with 1 <= I <= N, e.g. 2/7");
     let (i, n) = text.split_once('/').ok_or_else(bad)?;
@@ -498,7 +524,7 @@ fn check(args: &CheckArgs) -> Result<Verdict, String> {
     let started = Instant::now();
     let (mut states, mut unique, mut max_depth) = (0, 0, 0);
     let (mut all_ok, mut broken, mut complete) = (true, false, true);
-    let mut bytes = (0, 0);
+    let mut bytes = StateBytes::default();
     for (_, model) in ms {
         let mut view = ProgressView::new(&model.name, opts.max_memory);
         let report = run_with_progress(model, &opts, &mut |p| view.update(p));
@@ -513,7 +539,7 @@ fn check(args: &CheckArgs) -> Result<Verdict, String> {
             }
         }
         let b = state_bytes(&report);
-        if b.0 + b.1 > bytes.0 + bytes.1 {
+        if b.inline + b.heap > bytes.inline + bytes.heap {
             bytes = b;
         }
         states += report.states;
@@ -532,12 +558,23 @@ fn check(args: &CheckArgs) -> Result<Verdict, String> {
         );
     }
     println!(
-        "bytes per state: {} inline + ~{} heap = ~{} (largest state on the longest example path; \
-         the checker also keeps a 16-byte fingerprint entry per unique state)",
-        bytes.0,
-        bytes.1,
-        bytes.0 + bytes.1
+        "bytes per state: {} inline + {} packed ({} as a heap block) = {} (largest state on the \
+         longest example path, as the checker stores it; its rich working form: ~{}; the checker \
+         also keeps a 16-byte fingerprint entry per unique state)",
+        bytes.inline,
+        bytes.packed,
+        bytes.heap,
+        bytes.inline + bytes.heap,
+        bytes.rich
     );
+    if let Some(peak) = peak_rss_bytes() {
+        println!(
+            "memory: peak resident {} MiB = {:.0} bytes per unique state (everything: stored \
+             states, fingerprints, paths, the program)",
+            peak >> 20,
+            peak as f64 / (unique.max(1) as f64)
+        );
+    }
     println!(
         "total: states {states}, unique states {unique}, max depth {max_depth}, {seconds:.2} s, \
          {:.0} unique states/s ({:.0} states/s) on {} thread(s)",
@@ -571,6 +608,14 @@ fn check(args: &CheckArgs) -> Result<Verdict, String> {
         Verdict::Fail
     };
     Ok(verdict)
+}
+
+/// The process's peak resident memory in bytes (`VmHWM` of `/proc/self/status`; Linux).
+fn peak_rss_bytes() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
+    let value = text.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    let kib: u64 = value.split_whitespace().next()?.parse().ok()?;
+    kib.checked_mul(1024)
 }
 
 /// CPU seconds this process used (user + system), from `/proc/self/stat` on Linux.

@@ -27,7 +27,7 @@ use hinternet_core::{
     OutputSink, Policy, ProtocolEvent, ReturnStyle, Shape, Trace, ValueRelease, ValueReuse,
     Violation, HIERARCHY,
 };
-use stateright::{Model, Property};
+use stateright::{Expectation, Model, Property};
 
 use crate::symmetry::ValueSymmetry;
 
@@ -155,7 +155,7 @@ pub const LATE_STEPS: u8 = 1;
 
 /// An operation that was cancelled or finished, whose completion the executor may still
 /// report late.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Retired {
     /// Its object.
     pub object: ObjectId,
@@ -167,8 +167,10 @@ pub struct Retired {
     pub age: u8,
 }
 
-/// One state of the model: the real machine plus a bounded observer.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// One state of the model, in its rich (working) form: the real machine plus a bounded
+/// observer. The checker stores each state packed ([`crate::packed::Packed`]) and works on
+/// this form; [`HinternetModel`] itself runs on it too (replay, random walks, tests).
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct State {
     /// The real machine of `hinternet-core`.
     pub machine: Machine,
@@ -187,6 +189,32 @@ pub struct State {
     pub violation: Option<Violation>,
 }
 
+/// Field by field; [`Clone::clone_from`] reuses the tables' buffers (the checker refills one
+/// working state per successor).
+impl Clone for State {
+    fn clone(&self) -> Self {
+        State {
+            machine: self.machine.clone(),
+            monitor: self.monitor.clone(),
+            created: self.created,
+            roots: self.roots,
+            reached: self.reached,
+            late: self.late.clone(),
+            violation: self.violation.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.machine.clone_from(&source.machine);
+        self.monitor.clone_from(&source.monitor);
+        self.created = source.created;
+        self.roots = source.roots;
+        self.reached = source.reached;
+        self.late.clone_from(&source.late);
+        self.violation.clone_from(&source.violation);
+    }
+}
+
 impl State {
     /// A fresh state around `machine`.
     pub fn new(machine: Machine) -> State {
@@ -202,10 +230,10 @@ impl State {
         }
     }
 
-    /// The bytes one stored copy of this state takes: its inline size, and the heap
+    /// The bytes one copy of this rich form takes: its inline size, and the heap
     /// buffers behind it (the machine's and the monitor's tables, spilled child lists and
     /// lane queues, the late-operation memory, a violation's message), by capacity.
-    pub fn estimated_bytes(&self) -> (usize, usize) {
+    pub fn rich_bytes(&self) -> (usize, usize) {
         let mut heap = self.machine.heap_bytes() + self.monitor.heap_bytes();
         heap += self.late.capacity() * size_of::<Retired>();
         if let Some(v) = &self.violation {
@@ -274,13 +302,67 @@ pub const SOMETIMES_CASCADE: &str = "a HANDLE_CLOSING cascade (child, then paren
 pub const SOMETIMES_LATE_COMPLETION: &str =
     "a late completion arrives while another operation is pending in its lane";
 
+/// What one property asks of a state. It reads only the state's violation and
+/// [`reached`] bits, which the packed form keeps unpacked, so the checker evaluates it
+/// without decoding a state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PropertyCheck {
+    /// `always`: no violation of this law (0 = the structural invariants).
+    Law(u8),
+    /// `sometimes`: the step into the state set this [`reached`] bit.
+    Reached(u8),
+}
+
+impl PropertyCheck {
+    /// True when a state with `violation` and `reached` bits satisfies the check.
+    pub fn holds(self, violation: Option<&Violation>, reached: u8) -> bool {
+        match self {
+            PropertyCheck::Law(law) => !matches!(violation, Some(v) if v.law == law),
+            PropertyCheck::Reached(bit) => reached & bit != 0,
+        }
+    }
+}
+
+/// One property of the model: its expectation, name and check.
+pub type PropertySpec = (Expectation, &'static str, PropertyCheck);
+
 fn law_holds<const LAW: u8>(_: &HinternetModel, s: &State) -> bool {
-    !matches!(&s.violation, Some(v) if v.law == LAW)
+    PropertyCheck::Law(LAW).holds(s.violation.as_ref(), s.reached)
 }
 
 fn reached_bit<const BIT: u8>(_: &HinternetModel, s: &State) -> bool {
-    s.reached & BIT != 0
+    PropertyCheck::Reached(BIT).holds(s.violation.as_ref(), s.reached)
 }
+
+/// `law_holds::<N>` for law N (stateright wants plain function pointers).
+const LAW_CONDITIONS: [fn(&HinternetModel, &State) -> bool; 14] = [
+    law_holds::<0>,
+    law_holds::<1>,
+    law_holds::<2>,
+    law_holds::<3>,
+    law_holds::<4>,
+    law_holds::<5>,
+    law_holds::<6>,
+    law_holds::<7>,
+    law_holds::<8>,
+    law_holds::<9>,
+    law_holds::<10>,
+    law_holds::<11>,
+    law_holds::<12>,
+    law_holds::<13>,
+];
+
+/// `reached_bit::<BIT>` for each [`reached`] bit, index = bit position.
+const REACHED_CONDITIONS: [fn(&HinternetModel, &State) -> bool; 8] = [
+    reached_bit::<{ 1 << 0 }>,
+    reached_bit::<{ 1 << 1 }>,
+    reached_bit::<{ 1 << 2 }>,
+    reached_bit::<{ 1 << 3 }>,
+    reached_bit::<{ 1 << 4 }>,
+    reached_bit::<{ 1 << 5 }>,
+    reached_bit::<{ 1 << 6 }>,
+    reached_bit::<{ 1 << 7 }>,
+];
 
 /// The hierarchy level of a kind: 1 for roots, 1 + its source's level otherwise.
 pub fn level(kind: HandleKind) -> u8 {
@@ -328,11 +410,14 @@ fn api_lane(api: Option<Api>) -> Option<Lane> {
 /// object and lane, then object, lane and queue position), and `next_op` to `n`. The
 /// machine only compares ids for equality and with `next_op`, so the renamed state
 /// behaves the same, and two states that differ only in numbering become one. Returns
-/// the renaming.
+/// the ids that moved.
 fn canonical_op_ids(state: &mut State) -> Vec<(OpId, OpId)> {
-    let mut keep: Vec<OpId> = state.late.iter().map(|r| r.op).collect();
+    let mut keep: SmallVec<[OpId; 16]> = state.late.iter().map(|r| r.op).collect();
     keep.extend(state.monitor.op_ids());
     let renamed = state.machine.compact_op_ids(&keep);
+    if renamed.is_empty() {
+        return renamed; // already canonical
+    }
     state.monitor.rename_ops(&renamed);
     for r in &mut state.late {
         if let Some(&(_, new)) = renamed.iter().find(|(old, _)| *old == r.op) {
@@ -476,7 +561,7 @@ impl HinternetModel {
     }
 
     /// The operations called on a live handle of `kind`.
-    fn calls_for(&self, kind: HandleKind, out: &mut Vec<Api>) {
+    fn calls_for(&self, kind: HandleKind, out: &mut SmallVec<[Api; 32]>) {
         let family = self.family();
         match self.bounds.apis {
             ApiSet::All => out.extend(family_apis(family).filter(|a| a.accepts(kind))),
@@ -559,63 +644,68 @@ impl HinternetModel {
         }
     }
 
-    /// The `always` and `sometimes` properties of this model's policy.
-    pub fn property_list(&self) -> Vec<Property<HinternetModel>> {
-        let mut props = vec![
-            Property::always(LAW_PROPERTIES[0], law_holds::<0>),
-            Property::always(LAW_PROPERTIES[1], law_holds::<1>),
-            Property::always(LAW_PROPERTIES[2], law_holds::<2>),
-            Property::always(LAW_PROPERTIES[3], law_holds::<3>),
-            Property::always(LAW_PROPERTIES[4], law_holds::<4>),
-            Property::always(LAW_PROPERTIES[5], law_holds::<5>),
-            Property::always(LAW_PROPERTIES[6], law_holds::<6>),
-            Property::always(LAW_PROPERTIES[7], law_holds::<7>),
-            Property::always(LAW_PROPERTIES[8], law_holds::<8>),
-            Property::always(LAW_PROPERTIES[9], law_holds::<9>),
-            Property::always(LAW_PROPERTIES[10], law_holds::<10>),
-            Property::always(LAW_PROPERTIES[11], law_holds::<11>),
-            Property::always(LAW_PROPERTIES[12], law_holds::<12>),
-            Property::always(LAW_PROPERTIES[13], law_holds::<13>),
-            Property::sometimes(
-                SOMETIMES_CLOSE_PENDING,
-                reached_bit::<{ reached::CLOSE_WHILE_PENDING }>,
-            ),
-            Property::sometimes(
-                SOMETIMES_PARENT_CLOSED,
-                reached_bit::<{ reached::PARENT_CLOSED_WITH_LIVE_CHILDREN }>,
-            ),
-        ];
+    /// The `always` and `sometimes` properties of this model's policy, as checks on a
+    /// state's violation and [`reached`] bits.
+    pub fn property_specs(&self) -> Vec<PropertySpec> {
+        let mut specs: Vec<PropertySpec> = LAW_PROPERTIES
+            .iter()
+            .zip(0u8..)
+            .map(|(&name, law)| (Expectation::Always, name, PropertyCheck::Law(law)))
+            .collect();
+        let sometimes = |name, bit| (Expectation::Sometimes, name, PropertyCheck::Reached(bit));
+        specs.push(sometimes(
+            SOMETIMES_CLOSE_PENDING,
+            reached::CLOSE_WHILE_PENDING,
+        ));
+        specs.push(sometimes(
+            SOMETIMES_PARENT_CLOSED,
+            reached::PARENT_CLOSED_WITH_LIVE_CHILDREN,
+        ));
         let reuses = !matches!(
             self.policy.value_reuse,
             ValueReuse::Monotonic | ValueReuse::Strict
         );
-        props.push(match (reuses, self.policy.value_release) {
-            (true, ValueRelease::AtClose) => Property::sometimes(
+        specs.push(match (reuses, self.policy.value_release) {
+            (true, ValueRelease::AtClose) => sometimes(
                 SOMETIMES_REISSUED_LIVE,
-                reached_bit::<{ reached::VALUE_REISSUED_WHILE_OLD_LIVES }>,
+                reached::VALUE_REISSUED_WHILE_OLD_LIVES,
             ),
-            (true, ValueRelease::AtDestroy) => Property::sometimes(
-                SOMETIMES_REISSUED,
-                reached_bit::<{ reached::VALUE_REISSUED }>,
-            ),
-            (false, _) => Property::sometimes(
-                SOMETIMES_STALE,
-                reached_bit::<{ reached::STALE_VALUE_REJECTED }>,
-            ),
+            (true, ValueRelease::AtDestroy) => {
+                sometimes(SOMETIMES_REISSUED, reached::VALUE_REISSUED)
+            }
+            (false, _) => sometimes(SOMETIMES_STALE, reached::STALE_VALUE_REJECTED),
         });
-        props.push(Property::sometimes(
+        specs.push(sometimes(
             SOMETIMES_CLOSE_IN_CALLBACK,
-            reached_bit::<{ reached::CLOSE_INSIDE_CALLBACK }>,
+            reached::CLOSE_INSIDE_CALLBACK,
         ));
-        props.push(Property::sometimes(
-            SOMETIMES_CASCADE,
-            reached_bit::<{ reached::CLOSING_CASCADE }>,
-        ));
-        props.push(Property::sometimes(
+        specs.push(sometimes(SOMETIMES_CASCADE, reached::CLOSING_CASCADE));
+        specs.push(sometimes(
             SOMETIMES_LATE_COMPLETION,
-            reached_bit::<{ reached::LATE_COMPLETION_WITH_LANE_BUSY }>,
+            reached::LATE_COMPLETION_WITH_LANE_BUSY,
         ));
-        props
+        specs
+    }
+
+    /// The `always` and `sometimes` properties of this model's policy
+    /// ([`HinternetModel::property_specs`] as stateright properties of the rich state).
+    pub fn property_list(&self) -> Vec<Property<HinternetModel>> {
+        self.property_specs()
+            .into_iter()
+            .map(|(expectation, name, check)| {
+                let condition = match check {
+                    PropertyCheck::Law(law) => LAW_CONDITIONS[usize::from(law)],
+                    PropertyCheck::Reached(bit) => {
+                        REACHED_CONDITIONS[bit.trailing_zeros() as usize]
+                    }
+                };
+                Property {
+                    expectation,
+                    name,
+                    condition,
+                }
+            })
+            .collect()
     }
 
     /// Apply `input` to a copy of `last` exactly as the engine would: the input, the law-8
@@ -624,17 +714,27 @@ impl HinternetModel {
     /// law ends in [`State::violation`]. With `trace`, every input, reply and output is
     /// recorded in the core's text trace format. Returns `None` when `input` is a protocol
     /// event the machine's state does not allow (the environment could not have made it).
-    pub fn try_step(
+    pub fn try_step(&self, last: &State, input: Input, trace: Option<&mut Trace>) -> Option<State> {
+        let mut next = last.clone();
+        self.step_into(last, &mut next, input, trace)
+            .then_some(next)
+    }
+
+    /// [`HinternetModel::try_step`] into `next`, which must equal `last` on entry (a copy,
+    /// e.g. refilled with [`Clone::clone_from`] so that its buffers are reused). Returns
+    /// false, leaving `next` unspecified, when `input` is a protocol event the machine's
+    /// state does not allow.
+    pub fn step_into(
         &self,
         last: &State,
+        next: &mut State,
         input: Input,
         mut trace: Option<&mut Trace>,
-    ) -> Option<State> {
-        let mut next = last.clone();
+    ) -> bool {
         next.reached = 0;
-        let violation = match self.apply(last, &mut next, input, trace.as_deref_mut()) {
-            Ok(()) => return Some(next),
-            Err(StepError::NotApplicable) => return None,
+        let violation = match self.apply(last, next, input, trace.as_deref_mut()) {
+            Ok(()) => return true,
+            Err(StepError::NotApplicable) => return false,
             Err(StepError::Drive(DriveError::Law(v))) => v,
             Err(StepError::Drive(DriveError::Input(e))) => Violation {
                 law: 0,
@@ -645,7 +745,25 @@ impl HinternetModel {
             t.comment(&violation.to_string());
         }
         next.violation = Some(violation);
-        Some(next)
+        true
+    }
+
+    /// True when the step from `last` to `next` changed nothing a successor depends on: a
+    /// rejected call that broke nothing and reached nothing (the last step's reached bits
+    /// and the ages of the remembered operations aside, which such a step does not change).
+    /// The checker is then told "no change" instead of hashing a copy.
+    pub fn unchanged(last: &State, next: &State) -> bool {
+        let same_late = next.late.len() == last.late.len()
+            && next
+                .late
+                .iter()
+                .zip(&last.late)
+                .all(|(n, l)| (n.object, n.op, n.api) == (l.object, l.op, l.api));
+        next.violation.is_none()
+            && next.reached == 0
+            && next.machine == last.machine
+            && next.monitor == last.monitor
+            && same_late
     }
 
     /// [`HinternetModel::try_step`] for an action the model offered in `last`; a protocol
@@ -724,8 +842,8 @@ impl HinternetModel {
             trace: trace.as_deref_mut(),
             family: self.family(),
             last: &last.machine,
-            classes: Vec::new(),
-            closed: Vec::new(),
+            classes: SmallVec::new(),
+            closed: SmallVec::new(),
             reached: 0,
         };
         drain_into(&mut next.machine, CallbackMode::LeaveRunning, &mut sink)?;
@@ -782,8 +900,9 @@ impl HinternetModel {
     /// [`LATE_MEMORY`]): those queued before and not after, and one completed inside its
     /// call.
     fn remember_retired(&self, last: &State, next: &mut State, input: &Input, outcome: &Outcome) {
-        let mut retired: Vec<Retired> = pending_ops(&last.machine)
-            .filter(|r| !pending_ops(&next.machine).any(|n| n.op == r.op))
+        let still: SmallVec<[OpId; 16]> = pending_ops(&next.machine).map(|n| n.op).collect();
+        let mut retired: SmallVec<[Retired; 8]> = pending_ops(&last.machine)
+            .filter(|r| !still.contains(&r.op))
             .collect();
         if let (Input::Call { api, .. }, &Outcome::CompletedInline { object, op }) =
             (input, outcome)
@@ -885,9 +1004,9 @@ struct Sink<'a> {
     /// The machine before the step (parents of objects destroyed in it).
     last: &'a Machine,
     /// Per object, the class of its last notification in this drain (law 10).
-    classes: Vec<(ObjectId, u8)>,
+    classes: SmallVec<[(ObjectId, u8); 8]>,
     /// Objects whose `HANDLE_CLOSING` came in this drain.
-    closed: Vec<ObjectId>,
+    closed: SmallVec<[ObjectId; 8]>,
     reached: u8,
 }
 
@@ -1018,7 +1137,7 @@ impl Model for HinternetModel {
                 });
             }
         }
-        let mut apis = Vec::new();
+        let mut apis = SmallVec::<[Api; 32]>::new();
         for (_, o) in m.objects().filter(|(_, o)| o.is_open()) {
             let (handle, kind) = (o.value(), o.kind());
             if can_create {
@@ -1120,22 +1239,7 @@ impl Model for HinternetModel {
 
     fn next_state(&self, last: &State, action: Input) -> Option<State> {
         let next = self.try_step(last, action, None)?;
-        // A rejected call that broke nothing and reached nothing leaves the state as it was
-        // (up to the last step's reached bits, which no successor depends on): tell the
-        // checker "no change" instead of hashing a copy.
-        // Such a step does not age the remembered operations either.
-        let same_late = next.late.len() == last.late.len()
-            && next
-                .late
-                .iter()
-                .zip(&last.late)
-                .all(|(n, l)| (n.object, n.op, n.api) == (l.object, l.op, l.api));
-        let unchanged = next.violation.is_none()
-            && next.reached == 0
-            && next.machine == last.machine
-            && next.monitor == last.monitor
-            && same_late;
-        (!unchanged).then_some(next)
+        (!HinternetModel::unchanged(last, &next)).then_some(next)
     }
 
     fn format_action(&self, action: &Input) -> String {

@@ -18,6 +18,7 @@ pub type ObjectList = smallvec::SmallVec<[ObjectId; 4]>;
 /// An opaque token for a status callback function: the embedder maps it to the real
 /// function pointer. The machine only compares and copies it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CallbackId(pub u32);
 
 /// How an operation ended, reported by the executor with [`Input::Complete`] (and handed
@@ -26,6 +27,7 @@ pub struct CallbackId(pub u32);
 /// spec); [`Completion::Error`] fits every operation. A completion that does not fit is
 /// rejected with [`InputError::WrongCompletion`] and changes nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Completion {
     /// An HTTP exchange finished. `WinHttpSendRequest`: `None` when the request was sent
     /// and the reply not read yet, `Some(code)` when the reply head was read inside the
@@ -164,6 +166,7 @@ pub enum Input {
 
 /// `WINHTTP_WEB_SOCKET_BUFFER_TYPE`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum WsBufferType {
     /// `WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE` (0).
     BinaryMessage,
@@ -232,6 +235,7 @@ impl WsBufferType {
 /// The one extra argument of a call that its protocol rule depends on. Everything
 /// else about the arguments (buffers, header names) is the executor's business.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum CallArg {
     /// No argument the protocol looks at (the default of [`Input::Call`]).
     #[default]
@@ -567,6 +571,7 @@ pub enum InputError {
 
 /// The typed information a notification carries (`lpvStatusInformation`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Info {
     /// NULL / 0.
     None,
@@ -610,6 +615,7 @@ pub enum Info {
 /// One notification in the logical stream (before filtering): the laws are stated over
 /// these. `callback` says whether and to whom it is actually delivered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Notification {
     /// The object it is delivered through (whose callback and context it uses).
     pub object: ObjectId,
@@ -634,6 +640,7 @@ pub struct Notification {
 
 /// One item of the machine's single ordered output stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Output {
     /// Deliver a notification (or record that it was filtered out).
     Notify(Notification),

@@ -12,6 +12,7 @@ use core::fmt;
 /// The API family a machine implements. Handles of one family are never valid in the
 /// other (seed `001`: "cannot be interchanged").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Family {
     /// `winhttp.dll`.
     WinHttp,
@@ -21,6 +22,7 @@ pub enum Family {
 
 /// The service of a WinINet connect handle (`InternetConnect`'s `dwService`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Service {
     /// `INTERNET_SERVICE_HTTP`.
     Http,
@@ -32,6 +34,7 @@ pub enum Service {
 
 /// Every kind of `HINTERNET` handle in the seeds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum HandleKind {
     /// WinHTTP session (`WinHttpOpen`).
     WinHttpSession,

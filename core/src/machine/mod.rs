@@ -133,7 +133,8 @@ use alloc::collections::VecDeque;
 use smallvec::SmallVec;
 
 /// The lifecycle machine. See the [module docs](self) for the contract and the laws.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Machine {
     policy: Policy,
     values: ValueTable,
@@ -156,6 +157,49 @@ pub struct Machine {
     lingering: VecMap<ObjectId, HandleValue>,
     /// The planted bug, if any (zero-sized and never set without the `mutants` feature).
     planted: Planted,
+}
+
+/// Field by field; [`Clone::clone_from`] reuses the tables' buffers, so refilling a
+/// working copy (the model checker does it for every successor it generates) allocates
+/// nothing once the buffers are large enough.
+impl Clone for Machine {
+    fn clone(&self) -> Self {
+        Machine {
+            policy: self.policy,
+            values: self.values.clone(),
+            objects: self.objects.clone(),
+            children: self.children.clone(),
+            next_object: self.next_object,
+            next_op: self.next_op,
+            outputs: self.outputs.clone(),
+            lingering: self.lingering.clone(),
+            planted: self.planted,
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        // Destructured so that a new field is a compile error here, not a silent miss.
+        let Machine {
+            policy,
+            values,
+            objects,
+            children,
+            next_object,
+            next_op,
+            outputs,
+            lingering,
+            planted,
+        } = source;
+        self.policy = *policy;
+        self.values.clone_from(values);
+        self.objects.clone_from(objects);
+        self.children.clone_from(children);
+        self.next_object = *next_object;
+        self.next_op = *next_op;
+        self.outputs.clone_from(outputs);
+        self.lingering.clone_from(lingering);
+        self.planted = *planted;
+    }
 }
 
 /// What the end of an operation reports.

@@ -12,6 +12,7 @@ use alloc::string::String;
 
 /// A planted bug, named for what it breaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Mutant {
     /// Law 1: `HANDLE_CLOSING` emitted twice for one object.
     ClosingTwice,
@@ -120,6 +121,7 @@ impl Mutant {
 
 /// Which bug a machine carries. Zero-sized without the `mutants` feature.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Planted(#[cfg(feature = "mutants")] Option<Mutant>);
 
 impl Planted {

@@ -17,6 +17,7 @@ pub const KIDS_INLINE: usize = 4;
 /// The identity of an object inside the machine. Never reused within one machine, so
 /// it stays meaningful after the handle value is reissued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ObjectId(pub u32);
 
 impl core::fmt::Display for ObjectId {
@@ -30,6 +31,7 @@ impl core::fmt::Display for ObjectId {
 /// never reused within one machine, so a late completion naming a finished operation can
 /// never complete another one (law 13).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct OpId(pub u32);
 
 impl core::fmt::Display for OpId {
@@ -40,6 +42,7 @@ impl core::fmt::Display for OpId {
 
 /// One queued operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PendingOp {
     /// Its identity.
     pub id: OpId,
@@ -55,6 +58,7 @@ pub struct PendingOp {
 
 /// An optional [`ObjectId`] in four bytes: `u32::MAX` is none. The machine never issues
 /// that id (its id counter stops below it), so every real id fits.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct MaybeObject(u32);
 
@@ -80,6 +84,7 @@ impl MaybeObject {
 /// Invariant (canonical equality): the box exists exactly while some lane is non-empty.
 /// Every method that can empty a lane drops the box when both are empty, so two objects
 /// with the same queued operations compare and hash alike.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Queues {
     lanes: Option<Box<[LaneQueue; 2]>>,
@@ -165,6 +170,7 @@ impl Queues {
 /// on the heap only while there are some ([`Queues`]), and optional ids are packed into
 /// four bytes, so an idle handle costs one small entry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Object {
     pub(super) context: u64,
     pub(super) queues: Queues,

@@ -337,13 +337,16 @@ impl Machine {
     /// `keep` (ids the environment still holds, e.g. for late completions) get `0..k` in
     /// the order given, then the other queued operations the next ones by object, lane
     /// and queue position, and `next_op` becomes the count. Two states that differ only
-    /// in how their ids were numbered become equal. The renaming (old, new) is returned
-    /// so the caller can rename its own copies. The machine behaves the same after it, up
-    /// to the renaming: it only compares ids for equality and with `next_op`. Any other
-    /// id held outside would then alias a renamed one, so only a caller that holds no
-    /// other id may use it; the engine never does.
+    /// in how their ids were numbered become equal. The ids that moved are returned as
+    /// (old, new) pairs (empty, and nothing allocated, when the numbering was already
+    /// canonical) so the caller can rename its own copies; an id not listed keeps its
+    /// number. The machine behaves the same after it, up to the renaming: it only compares
+    /// ids for equality and with `next_op`. Any other id held outside would then alias a
+    /// renamed one, so only a caller that holds no other id may use it; the engine never
+    /// does.
     pub fn compact_op_ids(&mut self, keep: &[OpId]) -> Vec<(OpId, OpId)> {
-        let mut order: Vec<OpId> = keep
+        // The model checker calls this after every step: the working lists stay inline.
+        let mut order: SmallVec<[OpId; 16]> = keep
             .iter()
             .copied()
             .filter(|k| k.0 < self.next_op)
@@ -359,12 +362,22 @@ impl Machine {
                 order.push(op);
             }
         }
-        let mut renamed: Vec<(OpId, OpId)> = Vec::with_capacity(order.len());
+        let mut numbered: SmallVec<[OpId; 16]> = SmallVec::new();
         for old in order {
-            if !renamed.iter().any(|&(o, _)| o == old) {
-                let new = OpId(u32::try_from(renamed.len()).unwrap_or(u32::MAX));
-                renamed.push((old, new));
+            if !numbered.contains(&old) {
+                numbered.push(old);
             }
+        }
+        let count = u32::try_from(numbered.len()).unwrap_or(u32::MAX);
+        let renamed: Vec<(OpId, OpId)> = numbered
+            .iter()
+            .zip(0u32..)
+            .filter(|&(&old, new)| old.0 != new)
+            .map(|(&old, new)| (old, OpId(new)))
+            .collect();
+        self.next_op = count;
+        if renamed.is_empty() {
+            return renamed;
         }
         let rename = |id: &mut OpId| {
             if let Some(&(_, new)) = renamed.iter().find(|&&(old, _)| old == *id) {
@@ -384,7 +397,6 @@ impl Machine {
                 rename(op);
             }
         }
-        self.next_op = u32::try_from(renamed.len()).unwrap_or(u32::MAX);
         renamed
     }
 

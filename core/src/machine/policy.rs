@@ -10,6 +10,7 @@ use super::kind::Family;
 
 /// What closing a parent does to its children (law 5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ParentClose {
     /// Every descendant is invalidated (WinINet, WI-R5 \[T\]; WinHTTP documentation,
     /// seed `001`).
@@ -21,6 +22,7 @@ pub enum ParentClose {
 
 /// When a closed handle's value may be issued again (law 7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ValueRelease {
     /// At close, even while the object lives on (WinHTTP, WH-R2).
     AtClose,
@@ -30,6 +32,7 @@ pub enum ValueRelease {
 
 /// Which free value a new handle receives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ValueReuse {
     /// The lowest free value (WH-R1, WI-R1): Windows-derived traces expect it.
     LowestFree,
@@ -46,6 +49,7 @@ pub enum ValueReuse {
 
 /// Every knob of the machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Policy {
     /// The API family.
     pub family: Family,

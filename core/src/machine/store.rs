@@ -26,9 +26,23 @@ use super::PendingOp;
 /// A map kept as one vector of `(key, value)` pairs sorted by key: lookups are binary
 /// searches, inserting the greatest key appends. The subset of `BTreeMap`'s interface
 /// the machine and the law monitor use.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct VecMap<K, V> {
     entries: Vec<(K, V)>,
+}
+
+/// [`Clone::clone_from`] reuses the buffer (and each entry's own `clone_from`).
+impl<K: Clone, V: Clone> Clone for VecMap<K, V> {
+    fn clone(&self) -> Self {
+        VecMap {
+            entries: self.entries.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.entries.clone_from(&source.entries);
+    }
 }
 
 impl<K, V> Default for VecMap<K, V> {
@@ -197,9 +211,26 @@ pub const LANE_INLINE: usize = 1;
 
 /// One lane's queue of operations, head first: inline up to [`LANE_INLINE`], then on the
 /// heap. The subset of `VecDeque`'s interface the machine uses.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LaneQueue {
     ops: SmallVec<[PendingOp; LANE_INLINE]>,
+}
+
+/// A copy of the operations as one slice copy (`PendingOp` is `Copy`; the derived clone
+/// would go element by element through an iterator). The model checker clones every
+/// object's queues for every successor it generates.
+impl Clone for LaneQueue {
+    fn clone(&self) -> Self {
+        LaneQueue {
+            ops: SmallVec::from_slice(&self.ops),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.ops.clear();
+        self.ops.extend_from_slice(&source.ops);
+    }
 }
 
 impl LaneQueue {

@@ -23,6 +23,7 @@ use alloc::vec::Vec;
 
 /// An `HINTERNET` value as the application sees it. `HandleValue(0)` is NULL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct HandleValue(pub u32);
 
 impl HandleValue {
@@ -47,6 +48,7 @@ const MAX_GENERATION: u32 = (1 << 15) - 1;
 
 /// What a value slot is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum SlotState {
     /// Addresses a live object: API calls with this value reach it.
     Live(ObjectId),
@@ -59,7 +61,8 @@ pub enum SlotState {
 }
 
 /// The handle table.
-#[derive(Clone, Debug, Eq)]
+#[derive(Debug, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ValueTable {
     reuse: ValueReuse,
     max: u32,
@@ -73,6 +76,38 @@ pub struct ValueTable {
     high: u32,
     /// Strict mode: current generation of each slot ever used (index = slot - 1).
     generations: Vec<u16>,
+}
+
+/// Field by field; [`Clone::clone_from`] reuses the buffers.
+impl Clone for ValueTable {
+    fn clone(&self) -> Self {
+        ValueTable {
+            reuse: self.reuse,
+            max: self.max,
+            slots: self.slots.clone(),
+            free: self.free.clone(),
+            high: self.high,
+            generations: self.generations.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        // Destructured so that a new field is a compile error here, not a silent miss.
+        let ValueTable {
+            reuse,
+            max,
+            slots,
+            free,
+            high,
+            generations,
+        } = source;
+        self.reuse = *reuse;
+        self.max = *max;
+        self.slots.clone_from(slots);
+        self.free.clone_from(free);
+        self.high = *high;
+        self.generations.clone_from(generations);
+    }
 }
 
 /// Field-wise equality, as derived, but comparing the short integer lists element by

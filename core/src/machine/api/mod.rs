@@ -24,6 +24,7 @@ pub use table::{API_TABLE, COMPLETION_FIT};
 /// A queue of pending operations on one object. A request has one FIFO queue (WH-R19); a
 /// websocket has two, one for sending and one for receiving.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Lane {
     /// The one queue of requests and other handles; a websocket's send queue.
     Main,
@@ -169,6 +170,7 @@ macro_rules! apis {
         /// A function that uses an existing handle (every function that is not a creator,
         /// a close, a status-callback setter or the context option).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         pub enum Api {
             $(
                 #[doc = concat!("`", stringify!($variant), "`.")]

@@ -9,6 +9,7 @@ use super::*;
 /// The protocol phase of one object. One enum for every kind keeps the state small
 /// and the table uniform; each kind uses its own subset (see [`Phase::initial`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Phase {
     /// No protocol state (sessions, roots, connects, find handles).
     None,
@@ -163,6 +164,7 @@ pub mod flag {
 
 /// The protocol state of one object: small, because the model checker hashes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ProtoState {
     /// The phase.
     pub phase: Phase,
