@@ -449,7 +449,11 @@ fn wh_r30_a_redirect_to_a_new_connection_reports_its_connect_before_the_resend()
         ]
     );
     // At most once per re-send.
-    assert!(refused(&mut h, o, ProtocolEvent::Connecting { resolve: false }));
+    assert!(refused(
+        &mut h,
+        o,
+        ProtocolEvent::Connecting { resolve: false }
+    ));
     assert!(refused(&mut h, o, ProtocolEvent::Resolving));
     h.event(o, STEP);
     assert_eq!(
@@ -457,8 +461,17 @@ fn wh_r30_a_redirect_to_a_new_connection_reports_its_connect_before_the_resend()
         vec![wh::SENDING_REQUEST, wh::REQUEST_SENT]
     );
     // Law 12: no connect after the re-send's request went out; the monitor agrees.
-    assert!(refused(&mut h, o, ProtocolEvent::Connecting { resolve: false }));
-    assert!(extra_status_breaks_law_12(&h, o, r, wh::CONNECTING_TO_SERVER));
+    assert!(refused(
+        &mut h,
+        o,
+        ProtocolEvent::Connecting { resolve: false }
+    ));
+    assert!(extra_status_breaks_law_12(
+        &h,
+        o,
+        r,
+        wh::CONNECTING_TO_SERVER
+    ));
     h.complete_ok(o, Lane::Main, 200);
     assert_eq!(
         statuses(&h.notes()),
@@ -483,7 +496,11 @@ fn wh_r42_a_resend_on_a_new_connection_reports_its_resolution_and_connect() {
     h.event(o, ProtocolEvent::Resolving);
     assert_eq!(statuses(&h.notes()), vec![wh::RESOLVING_NAME]);
     // A started resolution goes on with the resolved name only.
-    assert!(refused(&mut h, o, ProtocolEvent::Connecting { resolve: false }));
+    assert!(refused(
+        &mut h,
+        o,
+        ProtocolEvent::Connecting { resolve: false }
+    ));
     h.event(o, ProtocolEvent::Connecting { resolve: true });
     h.event(o, STEP);
     assert_eq!(
@@ -501,10 +518,18 @@ fn wh_r42_a_resend_on_a_new_connection_reports_its_resolution_and_connect() {
 #[test]
 fn wh_r30_a_receive_reports_no_connect_outside_a_resend() {
     let (mut h, _r, o) = receiving(true);
-    assert!(refused(&mut h, o, ProtocolEvent::Connecting { resolve: true }));
+    assert!(refused(
+        &mut h,
+        o,
+        ProtocolEvent::Connecting { resolve: true }
+    ));
     assert!(refused(&mut h, o, ProtocolEvent::Resolving));
     h.event(o, STEP);
-    assert!(refused(&mut h, o, ProtocolEvent::Connecting { resolve: false }));
+    assert!(refused(
+        &mut h,
+        o,
+        ProtocolEvent::Connecting { resolve: false }
+    ));
 }
 
 #[test]

@@ -81,7 +81,8 @@ impl Machine {
                 });
                 // WH-R30 / WH-R42: or the new connection of a redirect's or an
                 // authentication re-send's request, before its SENDING_REQUEST.
-                let resending = obj.proto.has(protocol::flag::RESENDING);
+                let resending = obj.proto.has(protocol::flag::RESENDING)
+                    || !sending && self.planted.is(Mutant::ConnectOutsideResend);
                 let resolving = obj.proto.has(protocol::flag::RESOLVING);
                 // Law 12: connecting comes before any send progress of the operation; a
                 // started resolution goes on with NAME_RESOLVED only.
