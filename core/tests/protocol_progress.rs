@@ -571,3 +571,30 @@ fn wh_r28_a_second_redirect_sends_the_first_resend_first() {
         vec![wh::CONNECTING_TO_SERVER, wh::CONNECTED_TO_SERVER]
     );
 }
+
+#[test]
+fn wi_r20_an_end_request_redirect_reports_its_new_connection_before_the_resend() {
+    let (mut h, r, o) = wininet_request(true);
+    h.call(Api::HttpSendRequestEx, r);
+    h.complete_ok(o, Lane::Main, 0);
+    h.call(Api::HttpEndRequest, r);
+    h.clear();
+    h.event(o, ProtocolEvent::Redirect);
+    assert_eq!(statuses(&h.notes()).last(), Some(&wi::REDIRECT));
+    h.event(o, ProtocolEvent::Connecting { resolve: false });
+    h.event(o, STEP);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![
+            wi::CONNECTING_TO_SERVER,
+            wi::CONNECTED_TO_SERVER,
+            wi::SENDING_REQUEST,
+            wi::REQUEST_SENT
+        ]
+    );
+    assert!(refused(
+        &mut h,
+        o,
+        ProtocolEvent::Connecting { resolve: false }
+    ));
+}
