@@ -61,8 +61,10 @@ struct Watch {
     progress: u8,
     /// Accepted `ProtocolEvent::Resend`s whose re-send has not shown its first status
     /// (resolve, connect or `SENDING_REQUEST`) yet: each lets one such status start the
-    /// progress over (law 12, WH-R42). A re-send emitted at once uses its own, so this
-    /// stays small (a WinINet send re-sent twice before any live step holds 2).
+    /// progress over (law 12, WH-R42). A receive's re-send holds its `SENDING_REQUEST`
+    /// back only until its next wire step, a further redirect or re-send (which emits it
+    /// first) or the completion, so this stays small (a WinINet send re-sent twice before any live step
+    /// holds 2).
     resends: u8,
 }
 

@@ -130,11 +130,14 @@ fn wh_r31_live_receive_progress_around_a_redirect() {
         statuses(&h.notes()),
         vec![wh::RECEIVING_RESPONSE, wh::RESPONSE_RECEIVED]
     );
-    // The redirect repeats nothing already reported, then the re-send.
+    // The redirect repeats nothing already reported; the re-send's request follows when
+    // it is written.
     h.event(o, ProtocolEvent::Redirect);
+    assert_eq!(statuses(&h.notes()), vec![wh::REDIRECT]);
+    h.event(o, STEP);
     assert_eq!(
         statuses(&h.notes()),
-        vec![wh::REDIRECT, wh::SENDING_REQUEST, wh::REQUEST_SENT]
+        vec![wh::SENDING_REQUEST, wh::REQUEST_SENT]
     );
     h.event(o, STEP);
     assert_eq!(statuses(&h.notes()), vec![wh::RECEIVING_RESPONSE]);
@@ -312,8 +315,10 @@ fn wh_r42_an_authentication_resend_reports_its_progress_without_redirect() {
         statuses(&h.notes()),
         vec![wh::RECEIVING_RESPONSE, wh::RESPONSE_RECEIVED]
     );
-    // The re-send: no REDIRECT, the send progress again.
+    // The re-send: no REDIRECT, the send progress again as the request is written.
     h.event(o, ProtocolEvent::Resend);
+    assert_eq!(statuses(&h.notes()), vec![]);
+    h.event(o, STEP);
     assert_eq!(
         statuses(&h.notes()),
         vec![wh::SENDING_REQUEST, wh::REQUEST_SENT]
@@ -336,21 +341,18 @@ fn wh_r42_a_resend_emits_the_unreported_response_first() {
     h.call(Api::WinHttpReceiveResponse, r);
     h.complete_ok(o, Lane::Main, 0);
     h.clear();
-    // Nothing reported live: the 401's steps, then the re-send's.
+    // Nothing reported live: the 401's steps, then (at the completion) the re-send's.
     h.event(o, ProtocolEvent::Resend);
     assert_eq!(
         statuses(&h.notes()),
-        vec![
-            wh::RECEIVING_RESPONSE,
-            wh::RESPONSE_RECEIVED,
-            wh::SENDING_REQUEST,
-            wh::REQUEST_SENT
-        ]
+        vec![wh::RECEIVING_RESPONSE, wh::RESPONSE_RECEIVED]
     );
     h.complete_ok(o, Lane::Main, 200);
     assert_eq!(
         statuses(&h.notes()),
         vec![
+            wh::SENDING_REQUEST,
+            wh::REQUEST_SENT,
             wh::RECEIVING_RESPONSE,
             wh::RESPONSE_RECEIVED,
             wh::HEADERS_AVAILABLE
@@ -393,8 +395,206 @@ fn wh_r42_law_12_allows_one_restart_per_resend() {
     h.event(o, STEP);
     // After RESPONSE_RECEIVED, a SENDING_REQUEST without a re-send breaks law 12.
     assert!(extra_sending_breaks_law_12(&h, o, r));
-    // The re-send's own SENDING_REQUEST is allowed (the step above passed the monitor);
-    // a second one is not.
+    // The re-send's own SENDING_REQUEST is allowed; once it is out, a second one is not.
     h.event(o, ProtocolEvent::Resend);
+    assert!(!extra_sending_breaks_law_12(&h, o, r));
+    h.event(o, STEP);
     assert!(extra_sending_breaks_law_12(&h, o, r));
+}
+
+/// The monitor's copy of `h`, fed one more `status` on `o`: law 12's verdict.
+fn extra_status_breaks_law_12(h: &H, o: ObjectId, r: HandleValue, status: u32) -> bool {
+    let mut monitor = h.d.monitor.clone();
+    let extra = Output::Notify(hinternet_core::Notification {
+        object: o,
+        handle: r,
+        context: 0,
+        status,
+        info: Info::None,
+        callback: None,
+        needs_return: false,
+    });
+    monitor.on_output(&extra).is_err_and(|v| v.law == 12)
+}
+
+/// A WinHTTP request with a receive pending after its send completed.
+fn receiving(async_mode: bool) -> (H, HandleValue, ObjectId) {
+    let (mut h, r, o) = winhttp_request(async_mode);
+    h.call(Api::WinHttpSendRequest, r);
+    h.call(Api::WinHttpReceiveResponse, r);
+    h.complete_ok(o, Lane::Main, 0);
+    h.clear();
+    (h, r, o)
+}
+
+#[test]
+fn wh_r30_a_redirect_to_a_new_connection_reports_its_connect_before_the_resend() {
+    let (mut h, r, o) = receiving(true);
+    h.event(o, STEP);
+    h.event(o, STEP);
+    h.event(o, ProtocolEvent::Redirect);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![wh::RECEIVING_RESPONSE, wh::RESPONSE_RECEIVED, wh::REDIRECT]
+    );
+    // The new target's name and connection, then the re-send as it is written.
+    h.event(o, ProtocolEvent::Connecting { resolve: true });
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![
+            wh::RESOLVING_NAME,
+            wh::NAME_RESOLVED,
+            wh::CONNECTING_TO_SERVER,
+            wh::CONNECTED_TO_SERVER
+        ]
+    );
+    // At most once per re-send.
+    assert!(refused(
+        &mut h,
+        o,
+        ProtocolEvent::Connecting { resolve: false }
+    ));
+    assert!(refused(&mut h, o, ProtocolEvent::Resolving));
+    h.event(o, STEP);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![wh::SENDING_REQUEST, wh::REQUEST_SENT]
+    );
+    // Law 12: no connect after the re-send's request went out; the monitor agrees.
+    assert!(refused(
+        &mut h,
+        o,
+        ProtocolEvent::Connecting { resolve: false }
+    ));
+    assert!(extra_status_breaks_law_12(
+        &h,
+        o,
+        r,
+        wh::CONNECTING_TO_SERVER
+    ));
+    h.complete_ok(o, Lane::Main, 200);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![
+            wh::RECEIVING_RESPONSE,
+            wh::RESPONSE_RECEIVED,
+            wh::HEADERS_AVAILABLE
+        ]
+    );
+}
+
+#[test]
+fn wh_r42_a_resend_on_a_new_connection_reports_its_resolution_and_connect() {
+    let (mut h, r, o) = receiving(true);
+    h.event(o, ProtocolEvent::Resend);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![wh::RECEIVING_RESPONSE, wh::RESPONSE_RECEIVED]
+    );
+    // The monitor takes the re-send's first status, a resolution, as a new start.
+    assert!(!extra_status_breaks_law_12(&h, o, r, wh::RESOLVING_NAME));
+    h.event(o, ProtocolEvent::Resolving);
+    assert_eq!(statuses(&h.notes()), vec![wh::RESOLVING_NAME]);
+    // A started resolution goes on with the resolved name only.
+    assert!(refused(
+        &mut h,
+        o,
+        ProtocolEvent::Connecting { resolve: false }
+    ));
+    h.event(o, ProtocolEvent::Connecting { resolve: true });
+    h.event(o, STEP);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![
+            wh::NAME_RESOLVED,
+            wh::CONNECTING_TO_SERVER,
+            wh::CONNECTED_TO_SERVER,
+            wh::SENDING_REQUEST,
+            wh::REQUEST_SENT
+        ]
+    );
+}
+
+#[test]
+fn wh_r30_a_receive_reports_no_connect_outside_a_resend() {
+    let (mut h, _r, o) = receiving(true);
+    assert!(refused(
+        &mut h,
+        o,
+        ProtocolEvent::Connecting { resolve: true }
+    ));
+    assert!(refused(&mut h, o, ProtocolEvent::Resolving));
+    h.event(o, STEP);
+    assert!(refused(
+        &mut h,
+        o,
+        ProtocolEvent::Connecting { resolve: false }
+    ));
+}
+
+#[test]
+fn wh_r30_a_resend_that_never_connects_reports_no_send() {
+    let (mut h, _r, o) = receiving(true);
+    h.event(o, ProtocolEvent::Redirect);
+    h.event(o, ProtocolEvent::Resolving);
+    h.clear();
+    // The name does not resolve: RESOLVING_NAME without the rest, and no request.
+    h.complete(
+        o,
+        Lane::Main,
+        hinternet_core::Completion::Error(NAME_NOT_RESOLVED),
+    );
+    assert_eq!(statuses(&h.notes()), vec![wh::REQUEST_ERROR]);
+}
+
+#[test]
+fn wh_r28_a_second_redirect_sends_the_first_resend_first() {
+    let (mut h, _r, o) = receiving(true);
+    h.event(o, ProtocolEvent::Redirect);
+    h.clear();
+    // The re-send's request was written (its response redirects again).
+    h.event(o, ProtocolEvent::Redirect);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![
+            wh::SENDING_REQUEST,
+            wh::REQUEST_SENT,
+            wh::RECEIVING_RESPONSE,
+            wh::RESPONSE_RECEIVED,
+            wh::REDIRECT
+        ]
+    );
+    // The second re-send connects on its own.
+    h.event(o, ProtocolEvent::Connecting { resolve: false });
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![wh::CONNECTING_TO_SERVER, wh::CONNECTED_TO_SERVER]
+    );
+}
+
+#[test]
+fn wi_r20_an_end_request_redirect_reports_its_new_connection_before_the_resend() {
+    let (mut h, r, o) = wininet_request(true);
+    h.call(Api::HttpSendRequestEx, r);
+    h.complete_ok(o, Lane::Main, 0);
+    h.call(Api::HttpEndRequest, r);
+    h.clear();
+    h.event(o, ProtocolEvent::Redirect);
+    assert_eq!(statuses(&h.notes()).last(), Some(&wi::REDIRECT));
+    h.event(o, ProtocolEvent::Connecting { resolve: false });
+    h.event(o, STEP);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![
+            wi::CONNECTING_TO_SERVER,
+            wi::CONNECTED_TO_SERVER,
+            wi::SENDING_REQUEST,
+            wi::REQUEST_SENT
+        ]
+    );
+    assert!(refused(
+        &mut h,
+        o,
+        ProtocolEvent::Connecting { resolve: false }
+    ));
 }

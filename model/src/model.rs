@@ -583,7 +583,8 @@ impl HinternetModel {
     }
 
     /// Environment protocol facts about `object` (the machine refuses those its state does
-    /// not allow, and the model then drops them): the send at the head connects, the
+    /// not allow, and the model then drops them): the send at the head (or the re-send of
+    /// a redirect or an authentication re-send at the head) connects, the
     /// head reaches its next wire step, the response at the head is redirected or re-sent for authentication, the peer closes an idle request's connection.
     /// (A websocket frame for the pending receive is that receive's completion.) With every function, also
     /// buffered data and the end of the body.
@@ -610,6 +611,15 @@ impl HinternetModel {
                 head.api,
                 Api::WinHttpReceiveResponse | Api::HttpSendRequest | Api::HttpEndRequest
             ) {
+                // WH-R30 / WH-R42: the re-send of a redirect or an authentication re-send
+                // on a new connection (a WinINet send is offered it above).
+                if head.api != Api::HttpSendRequest {
+                    event(ProtocolEvent::Connecting { resolve: true });
+                    if self.bounds.apis == ApiSet::All {
+                        event(ProtocolEvent::Connecting { resolve: false });
+                        event(ProtocolEvent::Resolving);
+                    }
+                }
                 event(ProtocolEvent::Redirect);
                 // WH-R42: an authentication re-send, the same re-send without REDIRECT. One
                 // at a time: a re-send whose first status was not seen yet is still counted
@@ -1176,6 +1186,17 @@ impl Model for HinternetModel {
                         handle,
                         arg: CallArg::None,
                     });
+                    // WH-R21: a send whose body is still to be written ends at
+                    // REQUEST_SENT, so the receive after it runs on its own (and can be
+                    // redirected or re-sent, WH-R28, WH-R42) instead of finishing inside
+                    // the call with the reply the send read.
+                    if api == Api::WinHttpSendRequest {
+                        out.push(Input::Call {
+                            api,
+                            handle,
+                            arg: CallArg::BodyToWrite,
+                        });
+                    }
                 }
             }
             // One wrong-kind call (law 8's code check).

@@ -462,6 +462,46 @@ fn law_12(d: &mut Driver) -> Result<(), DriveError> {
     d.step(Input::Close { handle: req })?;
     d.step(Input::Close { handle: connect })?;
     d.step(Input::Close { handle: root })?;
+    if d.machine.family() == Family::WinHttp {
+        law_12_resend_connect(d)?;
+    }
+    Ok(())
+}
+
+/// Law 12 with a WinHTTP receive's authentication re-send on a new connection (WH-R30,
+/// WH-R42): no connect progress after the response's own progress, the re-send's connect
+/// before its `SENDING_REQUEST`.
+fn law_12_resend_connect(d: &mut Driver) -> Result<(), DriveError> {
+    let [(root, _), (connect, _), (req, qo)] = tree(d, true)?;
+    // The body follows the send, so the receive runs on its own.
+    for (api, arg) in [
+        (Api::WinHttpSendRequest, CallArg::BodyToWrite),
+        (Api::WinHttpReceiveResponse, CallArg::None),
+    ] {
+        d.step(Input::Call {
+            arg,
+            api,
+            handle: req,
+        })?;
+        if api == Api::WinHttpSendRequest {
+            complete(d, qo)?;
+        }
+    }
+    let event = |event| Input::Protocol { object: qo, event };
+    d.step(event(ProtocolEvent::Progress { bytes: 0 }))?;
+    // Outside a re-send a receive opens no connection: the machine refuses.
+    match d.step(event(ProtocolEvent::Connecting { resolve: false })) {
+        Err(DriveError::Input(_)) => {}
+        Err(e) => return Err(e),
+        Ok(reply) => return fail(12, format!("a receive connected: {reply:?}")),
+    }
+    d.step(event(ProtocolEvent::Resend))?;
+    d.step(event(ProtocolEvent::Connecting { resolve: true }))?;
+    d.step(event(ProtocolEvent::Progress { bytes: 0 }))?;
+    complete(d, qo)?;
+    d.step(Input::Close { handle: req })?;
+    d.step(Input::Close { handle: connect })?;
+    d.step(Input::Close { handle: root })?;
     Ok(())
 }
 

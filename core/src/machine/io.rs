@@ -279,19 +279,26 @@ pub enum ProtocolEvent {
     EndOfData,
     /// The operation at the head of the main lane (a receive, `HttpSendRequest` or
     /// `HttpEndRequest`) got a redirect response and follows it: the progress of the
-    /// response so far, `REDIRECT`, and the progress of the re-send (WH-R28, WH-R31,
-    /// WI-R20). The operation stays pending.
+    /// response so far and `REDIRECT` (WH-R28, WH-R31, WI-R20). The operation stays
+    /// pending. The re-send's request may then open a new connection
+    /// ([`ProtocolEvent::Resolving`], [`ProtocolEvent::Connecting`]); its
+    /// `SENDING_REQUEST`, `REQUEST_SENT` come with the next [`ProtocolEvent::Progress`]
+    /// (or the next redirect, re-send or the successful completion). An operation whose
+    /// own progress starts with `SENDING_REQUEST` (WinINet's `HttpSendRequest`) reports
+    /// the re-send as its own steps instead.
     Redirect,
     /// The operation at the head of the main lane (as for [`ProtocolEvent::Redirect`])
     /// re-sends the request to the same target to answer an authentication challenge
-    /// (401/407) itself: the progress of the response so far and the progress of the
-    /// re-send, with no `REDIRECT` (WH-R42). The operation stays pending.
+    /// (401/407) itself: the progress of the response so far, with no `REDIRECT`, and
+    /// the re-send's connect and send progress as after a redirect (WH-R42). The
+    /// operation stays pending.
     Resend,
-    /// The send at the head of the main lane resolves the server name (when `resolve`)
-    /// and opens a new connection: `[RESOLVING_NAME, NAME_RESOLVED]`,
+    /// The send at the head of the main lane (or the re-send of a redirect or an
+    /// authentication re-send, before its `SENDING_REQUEST`) resolves the server name
+    /// (when `resolve`) and opens a new connection: `[RESOLVING_NAME, NAME_RESOLVED]`,
     /// `CONNECTING_TO_SERVER`, `CONNECTED_TO_SERVER`, before its send progress (WH-R30,
-    /// WI-R20). Whether to resolve or connect at all (caches, pooled connections) is the
-    /// executor's decision; at most once per send.
+    /// WH-R42, WI-R20). Whether to resolve or connect at all (caches, pooled
+    /// connections) is the executor's decision; at most once per send or re-send.
     Connecting {
         /// The name is resolved first.
         resolve: bool,
@@ -300,7 +307,8 @@ pub enum ProtocolEvent {
     /// `RESOLVING_NAME` now, as it happens, so a name that does not resolve shows
     /// `RESOLVING_NAME` without `NAME_RESOLVED` (WH-R30, WI-R20). A later
     /// `Connecting { resolve: true }` emits the rest (`NAME_RESOLVED` onwards). At most
-    /// once per send, before its connect and send progress.
+    /// once per send (or re-send, as for [`ProtocolEvent::Connecting`]), before its
+    /// connect and send progress.
     Resolving,
     /// The request's connection is being closed (the body ended on a connection that
     /// cannot be kept): `CLOSING_CONNECTION`, `CONNECTION_CLOSED` (WH-R32, WI-R21).
@@ -310,7 +318,10 @@ pub enum ProtocolEvent {
     /// `REQUEST_SENT`, `RECEIVING_RESPONSE`, `RESPONSE_RECEIVED`, in the order of its
     /// completion progress), as it happens (WH-R30, WH-R31, WI-R20, WI-R21). Whatever is
     /// still unemitted comes at the completion, so an executor that never reports this
-    /// keeps the bunched sequences. Refused when every step was already reported.
+    /// keeps the bunched sequences. Refused when every step was already reported. While
+    /// a redirect's or re-send's request is held back (after [`ProtocolEvent::Redirect`]
+    /// or [`ProtocolEvent::Resend`]), this step is that request being written: it emits
+    /// the re-send's `SENDING_REQUEST`, `REQUEST_SENT` instead.
     Progress {
         /// The bytes of the step, carried by WinINet's `RESPONSE_RECEIVED` of a read (the
         /// bytes taken); ignored for the other statuses.

@@ -54,11 +54,16 @@ pub enum Mutant {
     /// operation ids), so a late completion of a cancelled receive finishes the close
     /// started after it.
     CompleteByLaneHead,
+    /// Law 12: a pending receive (any head but a send) accepts connect progress outside
+    /// the window a redirect
+    /// or an authentication re-send opens (before the re-send's `SENDING_REQUEST`), so a
+    /// `CONNECTING_TO_SERVER` can follow the response's progress.
+    ConnectOutsideResend,
 }
 
 impl Mutant {
     /// Every mutant.
-    pub const ALL: [Mutant; 16] = [
+    pub const ALL: [Mutant; 17] = [
         Mutant::ClosingTwice,
         Mutant::ParentHoldLeaked,
         Mutant::ClosingDespitePending,
@@ -75,6 +80,7 @@ impl Mutant {
         Mutant::ProgressOutOfOrder,
         Mutant::ProgressRepeated,
         Mutant::CompleteByLaneHead,
+        Mutant::ConnectOutsideResend,
     ];
 
     /// The kebab-case name used on command lines.
@@ -113,7 +119,9 @@ impl Mutant {
             Mutant::RejectMutatesState | Mutant::WrongKindGivesInvalidHandle => &[8],
             Mutant::CallbackHoldIgnored => &[9],
             Mutant::OutputsLifo => &[10, 12, 3, 2],
-            Mutant::ProgressOutOfOrder | Mutant::ProgressRepeated => &[12],
+            Mutant::ProgressOutOfOrder
+            | Mutant::ProgressRepeated
+            | Mutant::ConnectOutsideResend => &[12],
             Mutant::CompleteByLaneHead => &[13],
         }
     }

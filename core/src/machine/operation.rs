@@ -49,6 +49,11 @@ impl Machine {
             .get(&object)
             .filter(|_| main_lane)
             .map_or(0, |o| usize::from(o.proto.progressed));
+        // WH-R42 / WH-R28: a re-send whose SENDING_REQUEST was not out yet was sent, since
+        // its response completes the operation (an error drops it: nothing was sent).
+        if main_lane && result.is_success() && progress {
+            self.flush_resend(object);
+        }
         self.complete_protocol(object, op, result, last);
         let obj = self.objects.get(&object)?;
         let (value, context, kind, family) = (obj.value, obj.context, obj.kind, self.policy.family);

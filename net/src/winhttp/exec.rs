@@ -8,8 +8,10 @@
 //!
 //! How an operation runs: [`Executor::start`] spawns one task on the runtime (never blocks);
 //! the task reports its wire progress through a `Progress` implementation, which posts protocol events
-//! (`Connecting`, `Progress` for each send/receive step as it happens, `Redirect`,
-//! `ConnectionClosed`) to the object's delivery shard, and ends by
+//! (`Connecting`, `Progress` for each send/receive step as it happens, `Redirect` and
+//! `Resend` as they start, then the re-send's own `Resolving`/`Connecting` on a new
+//! connection and its written request as a `Progress`, `ConnectionClosed`) to the
+//! object's delivery shard, and ends by
 //! posting the completion. The delivery thread applies them with `Engine::protocol` /
 //! `Engine::complete` (the engine hands them to a blocked synchronous caller itself).
 //! `cancel` aborts the task (WinHTTP cancels only websocket operations, on close).
@@ -440,10 +442,10 @@ struct OpProgress {
     /// The server name being resolved (for the `Connecting` payloads).
     name: Mutex<Option<String>>,
     resolved: Mutex<Option<String>>,
-    /// A redirect whose event waits for the re-send's `REQUEST_SENT` byte count.
-    redirect_pending: AtomicBool,
-    /// An authentication re-send whose event waits for its `REQUEST_SENT` byte count.
-    resend_pending: AtomicBool,
+    /// A redirect or an authentication re-send was reported and its request is not
+    /// written yet: its new connection reports its resolve/connect progress, and its
+    /// `REQUEST_SENT` ends the window (WH-R30, WH-R42).
+    resend_open: AtomicBool,
     /// The operation's progress steps reported live (`ProtocolEvent::Progress`).
     live: LiveSteps,
 }
@@ -453,23 +455,38 @@ impl OpProgress {
         &self.reporter.data
     }
 
-    /// Reports a pending redirect or authentication re-send once its `REQUEST_SENT` byte
-    /// count is known (the machine emits the re-send's SENDING_REQUEST, REQUEST_SENT).
-    fn flush_redirect(&self, sent: u32) {
-        let event = if self.redirect_pending.swap(false, Ordering::SeqCst) {
-            ProtocolEvent::Redirect
-        } else if self.resend_pending.swap(false, Ordering::SeqCst) {
-            ProtocolEvent::Resend
-        } else {
+    /// Reports a redirect or an authentication re-send as it starts (the machine emits
+    /// the response so far and, for a redirect, REDIRECT) and opens the re-send's window.
+    fn start_resend(&self, event: ProtocolEvent) {
+        self.reporter.protocol(event);
+        // The machine counts the receive's steps from the start again.
+        self.live.restart();
+        *lock(&self.name) = None;
+        *lock(&self.resolved) = None;
+        self.resend_open.store(true, Ordering::SeqCst);
+    }
+
+    /// The re-send's request is written: with its byte count the machine emits its
+    /// SENDING_REQUEST, REQUEST_SENT (held back for its connect progress).
+    fn resend_sent(&self, sent: u32) {
+        if !self.resend_open.swap(false, Ordering::SeqCst) {
             return;
-        };
+        }
         self.data().push_payload(
             wh::WINHTTP_CALLBACK_STATUS_REQUEST_SENT,
             StatusInfo::Dword(sent),
         );
-        self.reporter.protocol(event);
-        // The machine counts the receive's steps from the start again.
-        self.live.restart();
+        self.reporter.protocol(ProtocolEvent::Progress { bytes: 0 });
+    }
+
+    /// True while connect progress may be reported: for a send before its first step,
+    /// for a receive while its re-send's request is not written (law 12).
+    fn connect_window(&self) -> bool {
+        match self.api {
+            Api::WinHttpSendRequest => self.live.none_reported(),
+            Api::WinHttpReceiveResponse => self.resend_open.load(Ordering::SeqCst),
+            _ => false,
+        }
     }
 
     /// Reports the wire step `status` as it happens when it is the operation's next step
@@ -487,8 +504,9 @@ impl OpProgress {
 impl Progress for OpProgress {
     fn resolving(&self, name: &str) {
         // WH-R30: RESOLVING_NAME as the resolution starts (a name that does not resolve
-        // shows it without NAME_RESOLVED); only for a send before its first step.
-        if self.api != Api::WinHttpSendRequest || !self.live.none_reported() {
+        // shows it without NAME_RESOLVED); only for a send before its first step or a
+        // re-send's new connection (WH-R42).
+        if !self.connect_window() {
             return;
         }
         *lock(&self.name) = Some(name.to_owned());
@@ -503,10 +521,11 @@ impl Progress for OpProgress {
     }
     fn connecting(&self, _ip: &str) {}
     fn connected(&self, ip: &str) {
-        // The machine accepts `Connecting` only for a send at the head of the lane, before
-        // its send progress (law 12); a redirect's new connection inside a receive, or a
-        // send retried on a new connection after its first step, is not reported.
-        if self.api != Api::WinHttpSendRequest || !self.live.none_reported() {
+        // The machine accepts `Connecting` only for a send at the head of the lane before
+        // its send progress, or for the new connection of a receive's redirect or
+        // re-send before that request is written (law 12); a send retried on a new
+        // connection after its first step is not reported.
+        if !self.connect_window() {
             return;
         }
         // RESOLVING_NAME went out when the resolution started.
@@ -535,7 +554,7 @@ impl Progress for OpProgress {
     }
     fn sent(&self, bytes: u32) {
         match self.api {
-            Api::WinHttpReceiveResponse => self.flush_redirect(bytes),
+            Api::WinHttpReceiveResponse => self.resend_sent(bytes),
             _ => self.step(
                 wh::WINHTTP_CALLBACK_STATUS_REQUEST_SENT,
                 Some(StatusInfo::Dword(bytes)),
@@ -557,13 +576,13 @@ impl Progress for OpProgress {
                 wh::WINHTTP_CALLBACK_STATUS_REDIRECT,
                 StatusInfo::Text(url.to_owned()),
             );
-            self.redirect_pending.store(true, Ordering::SeqCst);
+            self.start_resend(ProtocolEvent::Redirect);
         }
     }
     fn resend(&self) {
-        // WH-R42: reported with the re-send's byte count (`flush_redirect`).
+        // WH-R42: no notification of its own; the re-send's progress follows.
         if self.api == Api::WinHttpReceiveResponse {
-            self.resend_pending.store(true, Ordering::SeqCst);
+            self.start_resend(ProtocolEvent::Resend);
         }
     }
     fn closing_connection(&self) {}
@@ -667,8 +686,7 @@ async fn request_task(
         api,
         name: Mutex::new(None),
         resolved: Mutex::new(None),
-        redirect_pending: AtomicBool::new(false),
-        resend_pending: AtomicBool::new(false),
+        resend_open: AtomicBool::new(false),
         live: LiveSteps::new(api, HandleKind::WinHttpRequest),
     };
     let mut req = state.lock().await;
@@ -694,7 +712,8 @@ async fn request_task(
             let result =
                 request_ops::receive_response(&mut req, &progress, &DefaultRedirects::default())
                     .await;
-            progress.flush_redirect(0);
+            // A re-send whose request was never written reports no SENDING_REQUEST: the
+            // failed completion drops it (the machine's `RESENDING`).
             match result {
                 Ok(status) => (
                     Completion::Http {

@@ -1,7 +1,8 @@
 //! Protocol facts only the executor knows, applied to an object.
 //!
 //! Owns: [`Machine::protocol_event`] (data buffered, end of data, redirect, re-send, connect,
-//! connection closed, a wire step of the head operation's progress). Websocket frames complete their receive (or close) operation
+//! connection closed, a wire step of the head operation's progress) and the held-back
+//! start of a redirect's or re-send's request ([`protocol::flag::RESENDING`]). Websocket frames complete their receive (or close) operation
 //! through [`Input::Complete`] with [`Completion::WebSocket`]. Invariant: an event that does not fit the
 //! object's kind or queue is an input error and changes nothing. Progress reported live
 //! ([`ProtocolEvent::Progress`]) is counted in `ProtoState::progressed`, so the
@@ -44,13 +45,23 @@ impl Machine {
                         )
                     })
                     .ok_or(bad)?;
-                let (value, context) = (obj.value, obj.context);
                 let progress = head.api.op_spec().map_or(&[][..], |s| s.progress);
                 let st = family.statuses();
-                let (sending, sent, redirect) = (st.sending_request, st.request_sent, st.redirect);
+                let (sending, redirect) = (st.sending_request, st.redirect);
+                // A re-send still waiting for its SENDING_REQUEST was sent: its response
+                // is here.
+                self.flush_resend(object);
+                let obj = self.objects.get_mut(&object).ok_or(bad)?;
+                let (value, context) = (obj.value, obj.context);
                 obj.proto.flags &= !(protocol::flag::CONNECT_REPORTED | protocol::flag::RESOLVING);
                 let done = usize::from(obj.proto.progressed).min(progress.len());
                 obj.proto.progressed = 0;
+                // An operation whose own progress starts with SENDING_REQUEST (a WinINet
+                // send) reports the re-send as its own steps; any other waits for the
+                // re-send's new connection, if any, before its SENDING_REQUEST.
+                if progress.first() != Some(&sending) {
+                    obj.proto.flags |= protocol::flag::RESENDING;
+                }
                 // WH-R31 / WI-R20: the response so far (what was not reported live),
                 // REDIRECT, then the re-send; WH-R42: an authentication re-send has no
                 // REDIRECT.
@@ -60,10 +71,6 @@ impl Machine {
                 if event == ProtocolEvent::Redirect {
                     self.emit(object, value, context, redirect, Info::None);
                 }
-                if progress.first() != Some(&sending) {
-                    self.emit(object, value, context, sending, Info::None);
-                    self.emit(object, value, context, sent, Info::None);
-                }
             }
             ProtocolEvent::Connecting { .. } | ProtocolEvent::Resolving => {
                 let sending = obj.queue(Lane::Main).front().is_some_and(|op| {
@@ -72,6 +79,10 @@ impl Machine {
                         Api::WinHttpSendRequest | Api::HttpSendRequest | Api::HttpSendRequestEx
                     )
                 });
+                // WH-R30 / WH-R42: or the new connection of a redirect's or an
+                // authentication re-send's request, before its SENDING_REQUEST.
+                let resending = obj.proto.has(protocol::flag::RESENDING)
+                    || !sending && self.planted.is(Mutant::ConnectOutsideResend);
                 let resolving = obj.proto.has(protocol::flag::RESOLVING);
                 // Law 12: connecting comes before any send progress of the operation; a
                 // started resolution goes on with NAME_RESOLVED only.
@@ -79,10 +90,9 @@ impl Machine {
                     ProtocolEvent::Resolving => resolving,
                     _ => resolving && event != (ProtocolEvent::Connecting { resolve: true }),
                 };
-                if !sending
+                if !(resending || sending && obj.proto.progressed == 0)
                     || refused
                     || obj.proto.has(protocol::flag::CONNECT_REPORTED)
-                    || obj.proto.progressed > 0
                 {
                     return Err(bad);
                 }
@@ -128,6 +138,10 @@ impl Machine {
                 self.emit(object, value, context, closing, Info::None);
                 self.emit(object, value, context, closed, Info::None);
             }
+            ProtocolEvent::Progress { .. } if obj.proto.has(protocol::flag::RESENDING) => {
+                // WH-R30 / WH-R42: the re-send's request is written.
+                self.flush_resend(object);
+            }
             ProtocolEvent::Progress { bytes } => {
                 let head = obj.queue(Lane::Main).front().copied().ok_or(bad)?;
                 let statuses = protocol::completion_progress(head.api, obj.kind);
@@ -152,5 +166,25 @@ impl Machine {
             last_error: None,
             outcome: Outcome::Event,
         })
+    }
+
+    /// The `SENDING_REQUEST`, `REQUEST_SENT` of a redirect's or an authentication
+    /// re-send's request that were held back for its connect progress
+    /// ([`protocol::flag::RESENDING`]), now; nothing when none is held back.
+    pub(in crate::machine) fn flush_resend(&mut self, object: ObjectId) {
+        let Some(obj) = self
+            .objects
+            .get_mut(&object)
+            .filter(|o| o.proto.has(protocol::flag::RESENDING))
+        else {
+            return;
+        };
+        // Law 12: the connect window of the re-send is over (the head is no send, so
+        // `Connecting` is refused from now on).
+        obj.proto.flags &= !protocol::flag::RESENDING;
+        let (value, context) = (obj.value, obj.context);
+        let st = self.policy.family.statuses();
+        self.emit(object, value, context, st.sending_request, Info::None);
+        self.emit(object, value, context, st.request_sent, Info::None);
     }
 }

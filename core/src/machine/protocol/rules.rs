@@ -404,6 +404,7 @@ impl ProtoState {
         self.flags &= !(flag::CONNECT_REPORTED | flag::RESOLVING);
         if api.op_spec().is_some_and(|s| s.lane == Lane::Main) {
             self.progressed = 0;
+            self.flags &= !flag::RESENDING;
         }
         let rule = completion_rule(api, phase);
         match result {

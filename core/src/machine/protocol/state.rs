@@ -150,8 +150,16 @@ pub mod flag {
     /// then emits the rest (cleared with [`CONNECT_REPORTED`]).
     pub const RESOLVING: u8 = 64;
 
+    /// A redirect or an authentication re-send of the operation at the head of the main
+    /// lane has started and its `SENDING_REQUEST` is not out yet: the re-send's new
+    /// connection may report its resolve/connect progress now (WH-R30, WH-R42); the next
+    /// `ProtocolEvent::Progress`, redirect, re-send or successful completion emits the
+    /// re-send's `SENDING_REQUEST`, `REQUEST_SENT` first (cleared then, or when the
+    /// operation ends).
+    pub const RESENDING: u8 = 128;
+
     /// `(flag, name)` for the generated table.
-    pub const NAMES: [(u8, &str); 7] = [
+    pub const NAMES: [(u8, &str); 8] = [
         (CHALLENGED, "CHALLENGED"),
         (EOF, "EOF"),
         (CLOSE_RECEIVED, "CLOSE_RECEIVED"),
@@ -159,6 +167,7 @@ pub mod flag {
         (FRAG_UTF8, "FRAG_UTF8"),
         (CONNECT_REPORTED, "CONNECT_REPORTED"),
         (RESOLVING, "RESOLVING"),
+        (RESENDING, "RESENDING"),
     ];
 }
 
