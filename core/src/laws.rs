@@ -66,6 +66,13 @@ struct Watch {
     /// first) or the completion, so this stays small (a WinINet send re-sent twice before any live step
     /// holds 2).
     resends: u8,
+    /// Operations completed inside their call while an earlier operation of the object
+    /// was outstanding, whose completion notification (drained in the same step) has not
+    /// been seen yet. Their completion ends only themselves: it must not restart the
+    /// progress sequence of the operation still running (law 12; e.g. a second
+    /// `WinHttpReceiveResponse` failing inline with 12019 between the running send's
+    /// `SENDING_REQUEST` and its `REQUEST_SENT`). Zero between steps.
+    inline_done: u8,
 }
 
 /// Checks the laws on a run. Feed it every input with its reply ([`LawMonitor::on_input`])
@@ -406,6 +413,7 @@ impl LawMonitor {
                         running: 0,
                         progress: 0,
                         resends: 0,
+                        inline_done: 0,
                     },
                 );
                 self.values.insert(value, object);
@@ -422,6 +430,8 @@ impl LawMonitor {
                 // progress sequence (an immediate call before it may have reported some).
                 if w.ops == 0 {
                     w.progress = 0;
+                } else if matches!(reply.outcome, Outcome::CompletedInline { .. }) {
+                    w.inline_done = w.inline_done.saturating_add(1);
                 }
                 w.ops += 1;
             }
@@ -623,8 +633,14 @@ impl LawMonitor {
                 );
             }
             w.ops -= 1;
-            w.progress = 0;
-            w.resends = 0;
+            if w.inline_done > 0 {
+                // An operation that completed inside its call, behind another: the
+                // running operation's progress goes on.
+                w.inline_done -= 1;
+            } else {
+                w.progress = 0;
+                w.resends = 0;
+            }
         } else if let Some((rank, before)) = rank {
             // The re-send's first status (its resolve, connect or SENDING_REQUEST, ranks 1,
             // 3 and 5) after the response so far.

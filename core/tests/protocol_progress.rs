@@ -598,3 +598,23 @@ fn wi_r20_an_end_request_redirect_reports_its_new_connection_before_the_resend()
         ProtocolEvent::Connecting { resolve: false }
     ));
 }
+
+/// Found by the `machine_sequence` fuzz target: a second `WinHttpReceiveResponse`, queued
+/// behind a send whose `SENDING_REQUEST` was already reported, fails inside its call
+/// (REQUEST_ERROR, 12019). That completion ends only itself: the send's `REQUEST_SENT`
+/// still follows, and law 12 accepts it.
+#[test]
+fn law_12_an_inline_failure_behind_a_running_send_keeps_its_progress() {
+    let (mut h, r, o) = winhttp_request(true);
+    h.call(Api::WinHttpSendRequest, r);
+    h.event(o, STEP);
+    assert_eq!(statuses(&h.notes()), vec![wh::SENDING_REQUEST]);
+    h.call(Api::WinHttpReceiveResponse, r);
+    h.call(Api::WinHttpReceiveResponse, r);
+    assert_eq!(statuses(&h.notes()), vec![wh::REQUEST_ERROR]);
+    h.complete_ok(o, Lane::Main, 200);
+    assert_eq!(
+        statuses(&h.notes()),
+        vec![wh::REQUEST_SENT, wh::SENDREQUEST_COMPLETE]
+    );
+}
