@@ -4,6 +4,8 @@
 //! [`crate::winhttp::exec`] (WinHTTP) and [`crate::wininet::api`]'s executor (WinINet) are the
 //! engine's executors; both run the HTTP operations here, on a [`runtime::Runtime`].
 //!
+//! * [`app_buffer`]: the application's buffer of an asynchronous read ([`AppBuffer`],
+//!   [`VecBuffer`]), one type for both APIs;
 //! * [`state`]: the per-object data (session, connect, request; the websocket's is in
 //!   [`websocket_ops`]);
 //! * [`progress`]: the sink the operations report wire progress to, each call documented
@@ -24,6 +26,7 @@
 //! back to the engine. Invariant: nothing here knows about handles, callbacks or the
 //! lifecycle, and nothing here calls the engine (the runtime runs jobs the executors post).
 
+pub mod app_buffer;
 pub mod body_ops;
 pub mod inline_reads;
 pub mod progress;
@@ -33,6 +36,7 @@ pub mod runtime;
 pub mod state;
 pub mod websocket_ops;
 
+pub use app_buffer::{AppBuffer, VecBuffer};
 pub use progress::{LiveSteps, NoProgress, Progress, ProgressEvent, RecordingProgress};
 pub use request_ops::{
     DefaultRedirects, RedirectContext, RedirectDecider, RedirectDecision, RedirectTarget,

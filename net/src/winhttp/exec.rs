@@ -3,8 +3,9 @@
 //!
 //! Owns: [`WinHttpExecutor`], the per-handle data [`HandleData`] (the executor state of a
 //! session, connect, request or websocket, its option store, and the notification payloads),
-//! the per-call data [`CallData`], the application buffer abstraction [`AppBuffer`] and the
-//! rich notification information [`StatusInfo`].
+//! the per-call data [`CallData`] and the rich notification information [`StatusInfo`]; the
+//! application buffer [`AppBuffer`] (re-exported here) is
+//! [`executor::app_buffer`](crate::executor::app_buffer)'s.
 //!
 //! How an operation runs: [`Executor::start`] spawns one task on the runtime (never blocks);
 //! the task reports its wire progress through a `Progress` implementation, which posts protocol events
@@ -42,6 +43,7 @@ use hinternet_engine::{Cancel, Engine, Executor, Start};
 use tokio::task::AbortHandle;
 use windows_sys::Win32::Networking::WinHttp as wh;
 
+pub use crate::executor::app_buffer::{AppBuffer, VecBuffer};
 use crate::executor::request_ops::{self, DefaultRedirects};
 use crate::executor::runtime::Runtime;
 use crate::executor::state::lock;
@@ -52,49 +54,6 @@ use crate::ws::frame::BufferType;
 
 /// The most payloads kept per object and status.
 pub const PAYLOAD_FIFO_LIMIT: usize = 64;
-
-/// The application's buffer of an asynchronous read: it must outlive the operation, so the
-/// operation holds it shared. The C ABI implements it over the caller's pointer.
-pub trait AppBuffer: Send + Sync {
-    /// Its length in bytes.
-    fn len(&self) -> usize;
-    /// True when it holds no byte.
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    /// Copies `bytes` to `offset` (bytes beyond the end are not written).
-    fn write(&self, offset: usize, bytes: &[u8]);
-}
-
-/// A [`Vec`]-backed [`AppBuffer`] for Rust callers.
-#[derive(Debug, Default)]
-pub struct VecBuffer(Mutex<Vec<u8>>);
-
-impl VecBuffer {
-    /// A zeroed buffer of `len` bytes.
-    pub fn new(len: usize) -> Arc<VecBuffer> {
-        Arc::new(VecBuffer(Mutex::new(vec![0; len])))
-    }
-
-    /// A copy of its first `n` bytes.
-    pub fn prefix(&self, n: usize) -> Vec<u8> {
-        let data = lock(&self.0);
-        data[..n.min(data.len())].to_vec()
-    }
-}
-
-impl AppBuffer for VecBuffer {
-    fn len(&self) -> usize {
-        lock(&self.0).len()
-    }
-    fn write(&self, offset: usize, bytes: &[u8]) {
-        let mut data = lock(&self.0);
-        let end = offset.saturating_add(bytes.len()).min(data.len());
-        if offset < end {
-            data[offset..end].copy_from_slice(&bytes[..end - offset]);
-        }
-    }
-}
 
 /// What the application's status callback receives as `lpvStatusInformation`.
 #[derive(Clone)]

@@ -30,53 +30,12 @@ use windows_sys::Win32::Networking::WinInet as wi;
 
 use super::io::{Event, Io};
 use super::open_url::{run_open_url, OpenUrlArgs};
+pub use crate::executor::app_buffer::{AppBuffer, VecBuffer};
 use crate::executor::state::lock;
 use crate::executor::{ConnectState, LiveSteps, Progress, RequestState, SessionState};
 use crate::ftp::{FindData, FtpFind, FtpSession, FtpTransfer, TransferType};
 use crate::gopher::{GopherFile, GopherFind, GopherFindData, GopherSession};
 use crate::wininet::options::HandleOptions;
-
-/// A buffer of the application's that outlives its call (an asynchronous read writes into
-/// it later). The C ABI implements it over the caller's pointer.
-pub trait AppBuffer: Send + Sync {
-    /// Its length in bytes.
-    fn len(&self) -> usize;
-    /// True when it holds no byte.
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    /// Writes `bytes` at `offset` (never past [`AppBuffer::len`]: the executor checks).
-    fn write(&self, offset: usize, bytes: &[u8]);
-}
-
-/// A `Vec`-backed [`AppBuffer`] for Rust callers and tests.
-#[derive(Debug, Default)]
-pub struct VecBuffer(Mutex<Vec<u8>>);
-
-impl VecBuffer {
-    /// A zeroed buffer of `len` bytes.
-    pub fn new(len: usize) -> Arc<VecBuffer> {
-        Arc::new(VecBuffer(Mutex::new(vec![0; len])))
-    }
-    /// A copy of its first `n` bytes.
-    pub fn prefix(&self, n: usize) -> Vec<u8> {
-        let bytes = lock(&self.0);
-        bytes[..n.min(bytes.len())].to_vec()
-    }
-}
-
-impl AppBuffer for VecBuffer {
-    fn len(&self) -> usize {
-        lock(&self.0).len()
-    }
-    fn write(&self, offset: usize, bytes: &[u8]) {
-        let mut buf = lock(&self.0);
-        let end = offset.saturating_add(bytes.len()).min(buf.len());
-        if offset < end {
-            buf[offset..end].copy_from_slice(&bytes[..end - offset]);
-        }
-    }
-}
 
 /// An out value an operation fills before it completes (for a synchronous call, before the
 /// call returns; for an asynchronous one, before its `REQUEST_COMPLETE`).
