@@ -1,5 +1,5 @@
 //! The typed WinINet API: the connect progress of a redirect's new connection
-//! (docs/behaviour.md WI-R20). A redirect to another port of 127.0.0.1 reports, after
+//! (docs/behaviour.md WI-R20, WI-R22). A redirect to another port of 127.0.0.1 reports, after
 //! `REDIRECT`, `RESOLVING_NAME`, `NAME_RESOLVED` (a server the session never used),
 //! `CONNECTING_TO_SERVER`, `CONNECTED_TO_SERVER`, then the re-send's `SENDING_REQUEST` …
 //! `RESPONSE_RECEIVED` — for a redirect followed by `HttpSendRequest` and for one followed

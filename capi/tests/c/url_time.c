@@ -8,36 +8,7 @@
  *                          through them)
  * Exit status 0 when every check passed.
  */
-#include <stdio.h>
-#include <string.h>
-#include <stddef.h>
-
-#include "hinternet.h"
-#include "hinternet_win32.h"
-
-static int failures;
-static int checks;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        checks++;                                                                \
-        if (!(cond)) {                                                           \
-            failures++;                                                          \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                        \
-    } while (0)
-
-#define CHECK_FAILS_WITH(call, code)                                             \
-    do {                                                                         \
-        BOOL ok_ = (call);                                                       \
-        DWORD err_ = hinternet_get_last_error();                                 \
-        checks++;                                                                \
-        if (ok_ || err_ != (DWORD)(code)) {                                      \
-            failures++;                                                          \
-            fprintf(stderr, "%s:%d: %s: got %d/%u, want FALSE/%u\n", __FILE__,   \
-                    __LINE__, #call, (int)ok_, (unsigned)err_, (unsigned)(code)); \
-        }                                                                        \
-    } while (0)
+#include "common.h"
 
 /* The layouts of 64-bit Windows. */
 _Static_assert(sizeof(URL_COMPONENTS) == 104, "URL_COMPONENTS");
@@ -63,12 +34,6 @@ _Static_assert(sizeof(GOPHER_FIND_DATAA) == 808, "GOPHER_FIND_DATAA");
 _Static_assert(offsetof(GOPHER_FIND_DATAW, Locator) == 280, "Locator W");
 _Static_assert(offsetof(GOPHER_FIND_DATAA, Locator) == 152, "Locator A");
 
-static size_t wlen(const WCHAR *s) {
-    size_t n = 0;
-    while (s[n]) n++;
-    return n;
-}
-
 static int weq(const WCHAR *a, const WCHAR *b) {
     size_t n = wlen(b);
     return wlen(a) == n && memcmp(a, b, n * sizeof(WCHAR)) == 0;
@@ -78,22 +43,9 @@ static int wneq(const WCHAR *a, size_t len, const WCHAR *b) {
     return wlen(b) == len && memcmp(a, b, len * sizeof(WCHAR)) == 0;
 }
 
-/* Host hooks: a thread-local last error owned by "the host". */
-static _Thread_local DWORD host_error;
-static int host_set_calls;
-
-static void HINTERNET_CALLBACK host_set_last_error(uint32_t code) {
-    host_error = code;
-    host_set_calls++;
-}
-
-static uint32_t HINTERNET_CALLBACK host_get_last_error(void) { return host_error; }
-
+/* Host hooks: the thread-local last error "the host" owns (common.h). */
 static struct hinternet_host_hooks make_hooks(void) {
-    struct hinternet_host_hooks hooks;
-    memset(&hooks, 0, sizeof hooks);
-    hooks.version = HINTERNET_HOST_HOOKS_VERSION;
-    hooks.size = sizeof hooks;
+    struct hinternet_host_hooks hooks = hooks_template();
     hooks.set_last_error = host_set_last_error;
     hooks.get_last_error = host_get_last_error;
     return hooks;
@@ -112,22 +64,22 @@ static void test_hooks_installed_first(void) {
     bad = hooks;
     bad.get_last_error = NULL;
     CHECK_FAILS_WITH(hinternet_set_host_hooks(&bad), ERROR_INVALID_PARAMETER);
-    CHECK(host_set_calls == 0);
+    CHECK_THAT(atomic_load(&host_error_sets) == 0);
 
-    CHECK(hinternet_set_host_hooks(&hooks) == TRUE);
+    CHECK_THAT(hinternet_set_host_hooks(&hooks) == TRUE);
     /* From now on every error goes through the host's hooks. */
-    CHECK(hinternet_set_host_hooks(&hooks) == FALSE);
-    CHECK(host_error == ERROR_INVALID_PARAMETER);
-    CHECK(host_set_calls == 1);
+    CHECK_THAT(hinternet_set_host_hooks(&hooks) == FALSE);
+    CHECK_THAT(host_error == ERROR_INVALID_PARAMETER);
+    CHECK_THAT(atomic_load(&host_error_sets) == 1);
     host_error = 4242;
-    CHECK(hinternet_get_last_error() == 4242);
+    CHECK_THAT(hinternet_get_last_error() == 4242);
 }
 
 static void test_hooks_refused_after_first_export(void) {
     struct hinternet_host_hooks hooks = make_hooks();
-    CHECK(WinHttpCheckPlatform() == TRUE);
+    CHECK_THAT(WinHttpCheckPlatform() == TRUE);
     CHECK_FAILS_WITH(hinternet_set_host_hooks(&hooks), ERROR_INVALID_PARAMETER);
-    CHECK(host_set_calls == 0);
+    CHECK_THAT(atomic_load(&host_error_sets) == 0);
 }
 
 static void test_winhttp_crack(void) {
@@ -141,23 +93,23 @@ static void test_winhttp_crack(void) {
     uc.dwSchemeLength = uc.dwHostNameLength = uc.dwUserNameLength = (DWORD)-1;
     uc.dwPasswordLength = uc.dwUrlPathLength = uc.dwExtraInfoLength = (DWORD)-1;
     hinternet_set_last_error(1234);
-    CHECK(WinHttpCrackUrl(url, 0, 0, &uc) == TRUE);
-    CHECK(hinternet_get_last_error() == ERROR_SUCCESS);
-    CHECK(uc.nScheme == WINHTTP_INTERNET_SCHEME_HTTP);
-    CHECK(uc.nPort == 8080);
-    CHECK(uc.lpszScheme == url && uc.dwSchemeLength == 4);
-    CHECK(uc.lpszUserName == url + 7 && uc.dwUserNameLength == 4);
-    CHECK(uc.lpszPassword == url + 12 && uc.dwPasswordLength == 4);
-    CHECK(uc.lpszHostName == url + 17 && uc.dwHostNameLength == 15);
-    CHECK(wneq(uc.lpszUrlPath, uc.dwUrlPathLength, u"/path/a"));
-    CHECK(wneq(uc.lpszExtraInfo, uc.dwExtraInfoLength, u"?x=1#f"));
+    CHECK_THAT(WinHttpCrackUrl(url, 0, 0, &uc) == TRUE);
+    CHECK_THAT(hinternet_get_last_error() == ERROR_SUCCESS);
+    CHECK_THAT(uc.nScheme == WINHTTP_INTERNET_SCHEME_HTTP);
+    CHECK_THAT(uc.nPort == 8080);
+    CHECK_THAT(uc.lpszScheme == url && uc.dwSchemeLength == 4);
+    CHECK_THAT(uc.lpszUserName == url + 7 && uc.dwUserNameLength == 4);
+    CHECK_THAT(uc.lpszPassword == url + 12 && uc.dwPasswordLength == 4);
+    CHECK_THAT(uc.lpszHostName == url + 17 && uc.dwHostNameLength == 15);
+    CHECK_THAT(wneq(uc.lpszUrlPath, uc.dwUrlPathLength, u"/path/a"));
+    CHECK_THAT(wneq(uc.lpszExtraInfo, uc.dwExtraInfoLength, u"?x=1#f"));
 
     /* An explicit length: only that much of the URL is cracked. */
     memset(&uc, 0, sizeof uc);
     uc.dwStructSize = sizeof uc;
     uc.dwHostNameLength = uc.dwUrlPathLength = uc.dwExtraInfoLength = (DWORD)-1;
-    CHECK(WinHttpCrackUrl(url, 38, 0, &uc) == TRUE);
-    CHECK(uc.dwHostNameLength == 15 && uc.dwUrlPathLength == 1 && uc.dwExtraInfoLength == 0);
+    CHECK_THAT(WinHttpCrackUrl(url, 38, 0, &uc) == TRUE);
+    CHECK_THAT(uc.dwHostNameLength == 15 && uc.dwUrlPathLength == 1 && uc.dwExtraInfoLength == 0);
 
     /* Buffers: a short one fails with 122 and its required size; others are copied. */
     memset(&uc, 0, sizeof uc);
@@ -167,14 +119,14 @@ static void test_winhttp_crack(void) {
     uc.lpszHostName = host;
     uc.dwHostNameLength = 64;
     CHECK_FAILS_WITH(WinHttpCrackUrl(url, 0, 0, &uc), ERROR_INSUFFICIENT_BUFFER);
-    CHECK(uc.dwSchemeLength == 5);
-    CHECK(uc.dwHostNameLength == 15 && weq(host, u"www.example.com"));
+    CHECK_THAT(uc.dwSchemeLength == 5);
+    CHECK_THAT(uc.dwHostNameLength == 15 && weq(host, u"www.example.com"));
     WCHAR scheme5[5];
     uc.lpszScheme = scheme5;
     uc.dwSchemeLength = 5;
     uc.dwHostNameLength = 64;
-    CHECK(WinHttpCrackUrl(url, 0, 0, &uc) == TRUE);
-    CHECK(uc.dwSchemeLength == 4 && weq(scheme5, u"http"));
+    CHECK_THAT(WinHttpCrackUrl(url, 0, 0, &uc) == TRUE);
+    CHECK_THAT(uc.dwSchemeLength == 4 && weq(scheme5, u"http"));
 
     /* Bad arguments. */
     CHECK_FAILS_WITH(WinHttpCrackUrl(url, 0, 0, NULL), ERROR_INVALID_PARAMETER);
@@ -205,24 +157,24 @@ static void test_winhttp_create(void) {
 
     len = 0;
     CHECK_FAILS_WITH(WinHttpCreateUrl(&uc, 0, NULL, &len), ERROR_INSUFFICIENT_BUFFER);
-    CHECK(len == 24); /* "https://example.com/a b" + NUL, in WCHARs */
+    CHECK_THAT(len == 24); /* "https://example.com/a b" + NUL, in WCHARs */
     len = 23;
     CHECK_FAILS_WITH(WinHttpCreateUrl(&uc, 0, out, &len), ERROR_INSUFFICIENT_BUFFER);
-    CHECK(len == 24);
+    CHECK_THAT(len == 24);
     len = 64;
-    CHECK(WinHttpCreateUrl(&uc, 0, out, &len) == TRUE);
-    CHECK(len == 23 && weq(out, u"https://example.com/a b"));
-    CHECK(hinternet_get_last_error() == ERROR_SUCCESS);
+    CHECK_THAT(WinHttpCreateUrl(&uc, 0, out, &len) == TRUE);
+    CHECK_THAT(len == 23 && weq(out, u"https://example.com/a b"));
+    CHECK_THAT(hinternet_get_last_error() == ERROR_SUCCESS);
 
     /* Round trip through WinHttpCrackUrl. */
     URL_COMPONENTS back;
     memset(&back, 0, sizeof back);
     back.dwStructSize = sizeof back;
     back.dwHostNameLength = back.dwUrlPathLength = (DWORD)-1;
-    CHECK(WinHttpCrackUrl(out, len, 0, &back) == TRUE);
-    CHECK(back.nScheme == WINHTTP_INTERNET_SCHEME_HTTPS && back.nPort == 443);
-    CHECK(wneq(back.lpszHostName, back.dwHostNameLength, u"example.com"));
-    CHECK(wneq(back.lpszUrlPath, back.dwUrlPathLength, u"/a b"));
+    CHECK_THAT(WinHttpCrackUrl(out, len, 0, &back) == TRUE);
+    CHECK_THAT(back.nScheme == WINHTTP_INTERNET_SCHEME_HTTPS && back.nPort == 443);
+    CHECK_THAT(wneq(back.lpszHostName, back.dwHostNameLength, u"example.com"));
+    CHECK_THAT(wneq(back.lpszUrlPath, back.dwUrlPathLength, u"/a b"));
 
     CHECK_FAILS_WITH(WinHttpCreateUrl(&uc, 0, out, NULL), ERROR_INVALID_PARAMETER);
     CHECK_FAILS_WITH(WinHttpCreateUrl(NULL, 0, out, &len), ERROR_INVALID_PARAMETER);
@@ -239,39 +191,39 @@ static void test_wininet_crack_and_create(void) {
     memset(&a, 0, sizeof a);
     a.dwStructSize = sizeof a;
     a.dwHostNameLength = a.dwUrlPathLength = 1;
-    CHECK(InternetCrackUrlA(ftp, 0, 0, &a) == TRUE);
-    CHECK(a.nScheme == INTERNET_SCHEME_FTP && a.nPort == INTERNET_DEFAULT_FTP_PORT);
-    CHECK(a.lpszHostName == ftp + 6 && a.dwHostNameLength == 12);
-    CHECK(a.lpszUrlPath == ftp + 18 && a.dwUrlPathLength == 13);
+    CHECK_THAT(InternetCrackUrlA(ftp, 0, 0, &a) == TRUE);
+    CHECK_THAT(a.nScheme == INTERNET_SCHEME_FTP && a.nPort == INTERNET_DEFAULT_FTP_PORT);
+    CHECK_THAT(a.lpszHostName == ftp + 6 && a.dwHostNameLength == 12);
+    CHECK_THAT(a.lpszUrlPath == ftp + 18 && a.dwUrlPathLength == 13);
 
     /* Byte offsets and byte lengths in a UTF-8 URL (pointers reset: after a pointer-mode
      * crack they point into the previous URL, which is read-only). */
     memset(&a, 0, sizeof a);
     a.dwStructSize = sizeof a;
     a.dwHostNameLength = a.dwUrlPathLength = a.dwExtraInfoLength = 1;
-    CHECK(InternetCrackUrlA(utf8, (DWORD)-1, 0, &a) == TRUE);
-    CHECK(a.lpszHostName == utf8 + 7 && a.dwHostNameLength == 15);
-    CHECK(a.lpszUrlPath == utf8 + 22 && a.dwUrlPathLength == 2);
-    CHECK(a.lpszExtraInfo == utf8 + 24 && a.dwExtraInfoLength == 2);
+    CHECK_THAT(InternetCrackUrlA(utf8, (DWORD)-1, 0, &a) == TRUE);
+    CHECK_THAT(a.lpszHostName == utf8 + 7 && a.dwHostNameLength == 15);
+    CHECK_THAT(a.lpszUrlPath == utf8 + 22 && a.dwUrlPathLength == 2);
+    CHECK_THAT(a.lpszExtraInfo == utf8 + 24 && a.dwExtraInfoLength == 2);
 
     /* A buffer sized in bytes: "b\xc3\xbc" "cher.example" needs 16. */
     a.lpszHostName = host;
     a.dwHostNameLength = sizeof host;
     CHECK_FAILS_WITH(InternetCrackUrlA(utf8, 0, 0, &a), ERROR_INSUFFICIENT_BUFFER);
-    CHECK(a.dwHostNameLength == 16);
+    CHECK_THAT(a.dwHostNameLength == 16);
     CHECK_FAILS_WITH(InternetCrackUrlA("no-colon", 0, 0, &a), ERROR_INTERNET_UNRECOGNIZED_SCHEME);
 
     URL_COMPONENTSW w;
     memset(&w, 0, sizeof w);
     w.dwStructSize = sizeof w;
     w.dwSchemeLength = w.dwHostNameLength = 1;
-    CHECK(InternetCrackUrlW(u"about:blank", 0, 0, &w) == TRUE);
-    CHECK(w.nScheme == INTERNET_SCHEME_UNKNOWN && w.dwSchemeLength == 5);
-    CHECK(w.lpszHostName == NULL && w.dwHostNameLength == 0);
+    CHECK_THAT(InternetCrackUrlW(u"about:blank", 0, 0, &w) == TRUE);
+    CHECK_THAT(w.nScheme == INTERNET_SCHEME_UNKNOWN && w.dwSchemeLength == 5);
+    CHECK_THAT(w.lpszHostName == NULL && w.dwHostNameLength == 0);
     /* Windows checks dwStructSize in InternetCrackUrlA only. */
     memset(&w, 0, sizeof w);
     w.dwSchemeLength = 1;
-    CHECK(InternetCrackUrlW(u"about:blank", 0, 0, &w) == TRUE);
+    CHECK_THAT(InternetCrackUrlW(u"about:blank", 0, 0, &w) == TRUE);
     a.dwStructSize = 0;
     CHECK_FAILS_WITH(InternetCrackUrlA("about:blank", 0, 0, &a), ERROR_INVALID_PARAMETER);
 
@@ -285,10 +237,10 @@ static void test_wininet_crack_and_create(void) {
     w.nPort = 80;
     w.lpszUrlPath = (LPWSTR)u"/x";
     CHECK_FAILS_WITH(InternetCreateUrlW(&w, 0, NULL, &len), ERROR_INSUFFICIENT_BUFFER);
-    CHECK(len == 42); /* ("http://example.com/x" + NUL) * sizeof(WCHAR) */
+    CHECK_THAT(len == 42); /* ("http://example.com/x" + NUL) * sizeof(WCHAR) */
     len = 64;
-    CHECK(InternetCreateUrlW(&w, 0, wout, &len) == TRUE);
-    CHECK(len == 20 && weq(wout, u"http://example.com/x"));
+    CHECK_THAT(InternetCreateUrlW(&w, 0, wout, &len) == TRUE);
+    CHECK_THAT(len == 20 && weq(wout, u"http://example.com/x"));
     CHECK_FAILS_WITH(InternetCreateUrlW(&w, 0, wout, NULL), ERROR_INVALID_PARAMETER);
 
     /* InternetCreateUrlA: bytes; an explicit component length is honoured. */
@@ -303,9 +255,9 @@ static void test_wininet_crack_and_create(void) {
     ca.lpszUrlPath = (LPSTR)"/1";
     len = 5;
     CHECK_FAILS_WITH(InternetCreateUrlA(&ca, 0, aout, &len), ERROR_INSUFFICIENT_BUFFER);
-    CHECK(len == 18); /* "gopher://h\xc3\xa9:70/1" is 17 bytes */
-    CHECK(InternetCreateUrlA(&ca, 0, aout, &len) == TRUE);
-    CHECK(len == 17 && strcmp(aout, "gopher://h\xc3\xa9:70/1") == 0);
+    CHECK_THAT(len == 18); /* "gopher://h\xc3\xa9:70/1" is 17 bytes */
+    CHECK_THAT(InternetCreateUrlA(&ca, 0, aout, &len) == TRUE);
+    CHECK_THAT(len == 17 && strcmp(aout, "gopher://h\xc3\xa9:70/1") == 0);
 }
 
 static void test_canonicalize_and_combine(void) {
@@ -314,29 +266,29 @@ static void test_canonicalize_and_combine(void) {
     DWORD len;
 
     len = sizeof a;
-    CHECK(InternetCanonicalizeUrlA("http://www.example.com/a/../b c", a, &len, 0) == TRUE);
-    CHECK(strcmp(a, "http://www.example.com/b%20c") == 0 && len == strlen(a));
+    CHECK_THAT(InternetCanonicalizeUrlA("http://www.example.com/a/../b c", a, &len, 0) == TRUE);
+    CHECK_THAT(strcmp(a, "http://www.example.com/b%20c") == 0 && len == strlen(a));
     len = 5;
     CHECK_FAILS_WITH(InternetCanonicalizeUrlA("http://www.example.com/a/../b c", a, &len, 0),
                      ERROR_INSUFFICIENT_BUFFER);
-    CHECK(len == 29);
+    CHECK_THAT(len == 29);
     CHECK_FAILS_WITH(InternetCanonicalizeUrlA("http://x/", a, NULL, 0), ERROR_INVALID_PARAMETER);
     len = sizeof a;
     CHECK_FAILS_WITH(InternetCanonicalizeUrlA("http://x/", NULL, &len, 0), ERROR_INVALID_PARAMETER);
 
     len = 64;
-    CHECK(InternetCanonicalizeUrlW(u"http://h/./p", w, &len, 0) == TRUE);
-    CHECK(weq(w, u"http://h/p") && len == 10);
+    CHECK_THAT(InternetCanonicalizeUrlW(u"http://h/./p", w, &len, 0) == TRUE);
+    CHECK_THAT(weq(w, u"http://h/p") && len == 10);
 
     len = sizeof a;
-    CHECK(InternetCombineUrlA("http://h/a/b", "../c", a, &len, 0) == TRUE);
-    CHECK(strcmp(a, "http://h/c") == 0 && len == 10);
+    CHECK_THAT(InternetCombineUrlA("http://h/a/b", "../c", a, &len, 0) == TRUE);
+    CHECK_THAT(strcmp(a, "http://h/c") == 0 && len == 10);
     len = 3;
     CHECK_FAILS_WITH(InternetCombineUrlW(u"http://h/a/b", u"c?d", w, &len, 0),
                      ERROR_INSUFFICIENT_BUFFER);
-    CHECK(len == 15); /* "http://h/a/c?d" + NUL */
-    CHECK(InternetCombineUrlW(u"http://h/a/b", u"c?d", w, &len, 0) == TRUE);
-    CHECK(weq(w, u"http://h/a/c?d") && len == 14);
+    CHECK_THAT(len == 15); /* "http://h/a/c?d" + NUL */
+    CHECK_THAT(InternetCombineUrlW(u"http://h/a/b", u"c?d", w, &len, 0) == TRUE);
+    CHECK_THAT(weq(w, u"http://h/a/c?d") && len == 14);
     CHECK_FAILS_WITH(InternetCombineUrlA(NULL, "x", a, &len, 0), ERROR_INVALID_PARAMETER);
 }
 
@@ -347,33 +299,33 @@ static void test_time(void) {
     char a[INTERNET_RFC1123_BUFSIZE];
     WCHAR wi[INTERNET_RFC1123_BUFSIZE];
 
-    CHECK(WinHttpTimeFromSystemTime(&st, w) == TRUE);
-    CHECK(weq(w, u"Fri, 07 Jan 2005 12:06:35 GMT"));
+    CHECK_THAT(WinHttpTimeFromSystemTime(&st, w) == TRUE);
+    CHECK_THAT(weq(w, u"Fri, 07 Jan 2005 12:06:35 GMT"));
     memset(&back, 0xff, sizeof back);
-    CHECK(WinHttpTimeToSystemTime(w, &back) == TRUE);
-    CHECK(memcmp(&back, &st, sizeof st) == 0);
+    CHECK_THAT(WinHttpTimeToSystemTime(w, &back) == TRUE);
+    CHECK_THAT(memcmp(&back, &st, sizeof st) == 0);
     CHECK_FAILS_WITH(WinHttpTimeFromSystemTime(NULL, w), ERROR_INVALID_PARAMETER);
     CHECK_FAILS_WITH(WinHttpTimeFromSystemTime(&st, NULL), ERROR_INVALID_PARAMETER);
     CHECK_FAILS_WITH(WinHttpTimeToSystemTime(NULL, &back), ERROR_INVALID_PARAMETER);
 
     CHECK_FAILS_WITH(InternetTimeFromSystemTimeA(&st, INTERNET_RFC1123_FORMAT, a, 29),
                      ERROR_INSUFFICIENT_BUFFER);
-    CHECK(InternetTimeFromSystemTimeA(&st, INTERNET_RFC1123_FORMAT, a, sizeof a) == TRUE);
-    CHECK(strcmp(a, "Fri, 07 Jan 2005 12:06:35 GMT") == 0);
-    CHECK(InternetTimeFromSystemTime(&st, INTERNET_RFC1123_FORMAT, a, sizeof a) == TRUE);
+    CHECK_THAT(InternetTimeFromSystemTimeA(&st, INTERNET_RFC1123_FORMAT, a, sizeof a) == TRUE);
+    CHECK_THAT(strcmp(a, "Fri, 07 Jan 2005 12:06:35 GMT") == 0);
+    CHECK_THAT(InternetTimeFromSystemTime(&st, INTERNET_RFC1123_FORMAT, a, sizeof a) == TRUE);
     CHECK_FAILS_WITH(InternetTimeFromSystemTimeA(&st, 1, a, sizeof a), ERROR_INVALID_PARAMETER);
     CHECK_FAILS_WITH(InternetTimeFromSystemTimeW(&st, INTERNET_RFC1123_FORMAT, wi, 59),
                      ERROR_INSUFFICIENT_BUFFER);
-    CHECK(InternetTimeFromSystemTimeW(&st, INTERNET_RFC1123_FORMAT, wi, sizeof wi) == TRUE);
-    CHECK(weq(wi, u"Fri, 07 Jan 2005 12:06:35 GMT"));
+    CHECK_THAT(InternetTimeFromSystemTimeW(&st, INTERNET_RFC1123_FORMAT, wi, sizeof wi) == TRUE);
+    CHECK_THAT(weq(wi, u"Fri, 07 Jan 2005 12:06:35 GMT"));
 
     memset(&back, 0, sizeof back);
-    CHECK(InternetTimeToSystemTimeA("Fri, 07 Jan 2005 12:06:35 GMT", &back, 0) == TRUE);
-    CHECK(memcmp(&back, &st, sizeof st) == 0);
+    CHECK_THAT(InternetTimeToSystemTimeA("Fri, 07 Jan 2005 12:06:35 GMT", &back, 0) == TRUE);
+    CHECK_THAT(memcmp(&back, &st, sizeof st) == 0);
     memset(&back, 0, sizeof back);
-    CHECK(InternetTimeToSystemTime("Fri Jan 7 12:06:35 2005", &back, 0) == TRUE);
-    CHECK(back.wYear == 2005 && back.wDay == 7 && back.wHour == 12);
-    CHECK(InternetTimeToSystemTimeW(u"Fri, 07 Jan 2005 12:06:35 GMT", &back, 0) == TRUE);
+    CHECK_THAT(InternetTimeToSystemTime("Fri Jan 7 12:06:35 2005", &back, 0) == TRUE);
+    CHECK_THAT(back.wYear == 2005 && back.wDay == 7 && back.wHour == 12);
+    CHECK_THAT(InternetTimeToSystemTimeW(u"Fri, 07 Jan 2005 12:06:35 GMT", &back, 0) == TRUE);
     CHECK_FAILS_WITH(InternetTimeToSystemTimeW(u"", &back, 0), ERROR_INVALID_PARAMETER);
     CHECK_FAILS_WITH(InternetTimeToSystemTimeA("Fri", NULL, 0), ERROR_INVALID_PARAMETER);
 }
@@ -387,9 +339,9 @@ int main(int argc, char **argv) {
         test_hooks_refused_after_first_export();
 
     hinternet_set_last_error(77);
-    CHECK(hinternet_get_last_error() == 77);
+    CHECK_THAT(hinternet_get_last_error() == 77);
     if (with_hooks)
-        CHECK(host_error == 77);
+        CHECK_THAT(host_error == 77);
 
     test_winhttp_crack();
     test_winhttp_create();
@@ -398,12 +350,11 @@ int main(int argc, char **argv) {
     test_time();
 
     if (with_hooks)
-        CHECK(host_set_calls > 10);
+        CHECK_THAT(atomic_load(&host_error_sets) > 10);
     else
-        CHECK(host_set_calls == 0);
-    CHECK(hinternet_panic_count() == 0);
+        CHECK_THAT(atomic_load(&host_error_sets) == 0);
+    CHECK_THAT(hinternet_panic_count() == 0);
 
-    printf("url_time (%s): %d checks, %d failed\n", with_hooks ? "hooks" : "plain", checks,
-           failures);
-    return failures ? 1 : 0;
+    printf("url_time (%s): ", with_hooks ? "hooks" : "plain");
+    return report();
 }

@@ -23,17 +23,7 @@
  *
  * Prints "N passed, M failed"; exits 1 when any check failed.
  */
-#define _POSIX_C_SOURCE 200809L
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
-#include "hinternet.h"
-#include "hinternet_win32.h"
+#include "common.h"
 
 #define BODY_LEN 100000
 
@@ -48,32 +38,7 @@ _Static_assert(sizeof(WINHTTP_HEADER_NAME) == 8, "WINHTTP_HEADER_NAME");
 _Static_assert(offsetof(WINHTTP_AUTOPROXY_OPTIONS, dwReserved) == 24, "dwReserved");
 _Static_assert(offsetof(WINHTTP_AUTOPROXY_OPTIONS, fAutoLogonIfChallenged) == 28, "fAutoLogon");
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                   \
-    do {                                                   \
-        if (cond) {                                        \
-            passed++;                                      \
-        } else {                                           \
-            failed++;                                      \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                  \
-            fprintf(stderr, " (last error %u)\n", hinternet_get_last_error()); \
-        }                                                  \
-    } while (0)
-
 static INTERNET_PORT port;
-
-static void sleep_ms(long ms) {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static int body_ok(const unsigned char *body, size_t len) {
-    for (size_t i = 0; i < len; i++)
-        if (body[i] != (unsigned char)(i % 251)) return 0;
-    return 1;
-}
 
 /* ---- synchronous ---- */
 
@@ -157,7 +122,7 @@ static void sync_get(void) {
         if (total > BODY_LEN) break;
     }
     CHECK(total == BODY_LEN, "read %zu bytes", total);
-    CHECK(body_ok(body, total), "body pattern");
+    CHECK(pattern_ok(body, total), "body pattern");
     free(body);
     CHECK(WinHttpCloseHandle(request), "close request");
     CHECK(WinHttpCloseHandle(connect), "close connect");
@@ -175,51 +140,7 @@ static void sync_get(void) {
 
 /* ---- host hooks: last error and thread creation owned by "the host" ---- */
 
-static _Thread_local DWORD host_error;
-static _Thread_local int on_host_thread;
-static atomic_int host_threads;
-static atomic_int host_error_sets;
 static int hooks_installed;
-
-static void HINTERNET_CALLBACK host_set_last_error(uint32_t code) {
-    host_error = code;
-    atomic_fetch_add(&host_error_sets, 1);
-}
-
-static uint32_t HINTERNET_CALLBACK host_get_last_error(void) { return host_error; }
-
-struct host_start {
-    hinternet_thread_start_routine start;
-    void *parameter;
-};
-
-static void *host_thread_main(void *arg) {
-    struct host_start s = *(struct host_start *)arg;
-    free(arg);
-    on_host_thread = 1;
-    s.start(s.parameter);
-    return NULL;
-}
-
-static int32_t HINTERNET_CALLBACK host_create_thread(hinternet_thread_start_routine start,
-                                                     void *parameter) {
-    struct host_start *s = malloc(sizeof *s);
-    if (s == NULL) return 0;
-    s->start = start;
-    s->parameter = parameter;
-    pthread_t thread;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    int rc = pthread_create(&thread, &attr, host_thread_main, s);
-    pthread_attr_destroy(&attr);
-    if (rc != 0) {
-        free(s);
-        return 0;
-    }
-    atomic_fetch_add(&host_threads, 1);
-    return 1;
-}
 
 static atomic_int unload_events_signalled;
 static int unload_event_object; /* the "event": its address is the handle value */
@@ -230,10 +151,7 @@ static int32_t HINTERNET_CALLBACK host_set_event(void *event) {
 }
 
 static void install_hooks(void) {
-    struct hinternet_host_hooks hooks;
-    memset(&hooks, 0, sizeof hooks);
-    hooks.version = HINTERNET_HOST_HOOKS_VERSION;
-    hooks.size = sizeof hooks;
+    struct hinternet_host_hooks hooks = hooks_template();
     hooks.set_last_error = host_set_last_error;
     hooks.get_last_error = host_get_last_error;
     hooks.create_thread = host_create_thread;
@@ -369,7 +287,7 @@ static void async_get(void) {
     CHECK(atomic_load(&st.errors) == 0, "%d callback-side errors", atomic_load(&st.errors));
     CHECK(st.status == 200, "status %u", st.status);
     CHECK(st.total == BODY_LEN, "read %zu bytes", st.total);
-    CHECK(body_ok(st.body, st.total), "body pattern");
+    CHECK(pattern_ok(st.body, st.total), "body pattern");
     CHECK(st.read_buffer_ok, "READ_COMPLETE passes the application's buffer");
     CHECK(st.server_names == 2, "%d server-address notifications", st.server_names);
     if (hooks_installed) {
@@ -392,21 +310,13 @@ static void async_get(void) {
 
 /* ---- errors ---- */
 
-#define EXPECT_FAIL(call, code)                                                      \
-    do {                                                                             \
-        BOOL ok_ = (call);                                                           \
-        DWORD e_ = hinternet_get_last_error();                                       \
-        CHECK(!ok_ && e_ == (DWORD)(code), "%s: ret %d, error %u, want %u", #call, ok_, \
-              e_, (DWORD)(code));                                                    \
-    } while (0)
-
 static void errors(void) {
     HINTERNET bogus = (HINTERNET)(uintptr_t)0x7777;
-    EXPECT_FAIL(WinHttpCloseHandle(NULL), ERROR_INVALID_HANDLE);
-    EXPECT_FAIL(WinHttpCloseHandle(bogus), ERROR_INVALID_HANDLE);
-    EXPECT_FAIL(WinHttpCloseHandle((HINTERNET)(uintptr_t)0x123456789abcULL),
+    CHECK_FAILS_WITH(WinHttpCloseHandle(NULL), ERROR_INVALID_HANDLE);
+    CHECK_FAILS_WITH(WinHttpCloseHandle(bogus), ERROR_INVALID_HANDLE);
+    CHECK_FAILS_WITH(WinHttpCloseHandle((HINTERNET)(uintptr_t)0x123456789abcULL),
                 ERROR_INVALID_HANDLE);
-    EXPECT_FAIL(WinHttpReceiveResponse(bogus, NULL), ERROR_INVALID_HANDLE);
+    CHECK_FAILS_WITH(WinHttpReceiveResponse(bogus, NULL), ERROR_INVALID_HANDLE);
     CHECK(WinHttpConnect(bogus, u"127.0.0.1", port, 0) == NULL &&
               hinternet_get_last_error() == ERROR_INVALID_HANDLE,
           "WinHttpConnect(bad handle)");
@@ -421,7 +331,7 @@ static void errors(void) {
     CHECK(WinHttpOpenRequest(session, u"GET", u"/", NULL, NULL, NULL, 0) == NULL &&
               hinternet_get_last_error() == ERROR_WINHTTP_INCORRECT_HANDLE_TYPE,
           "WinHttpOpenRequest(session handle)");
-    EXPECT_FAIL(WinHttpReceiveResponse(session, NULL), ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
+    CHECK_FAILS_WITH(WinHttpReceiveResponse(session, NULL), ERROR_WINHTTP_INCORRECT_HANDLE_TYPE);
     CHECK(WinHttpConnect(session, NULL, port, 0) == NULL &&
               hinternet_get_last_error() == ERROR_INVALID_PARAMETER,
           "WinHttpConnect(NULL server)");
@@ -434,13 +344,13 @@ static void errors(void) {
               got == 1234 && size == sizeof(DWORD),
           "QueryOption(CONNECT_TIMEOUT) = %u size %u", got, size);
     size = 2;
-    EXPECT_FAIL(WinHttpQueryOption(session, WINHTTP_OPTION_CONNECT_TIMEOUT, &got, &size),
+    CHECK_FAILS_WITH(WinHttpQueryOption(session, WINHTTP_OPTION_CONNECT_TIMEOUT, &got, &size),
                 ERROR_INSUFFICIENT_BUFFER);
     CHECK(size == sizeof(DWORD), "required size %u", size);
-    EXPECT_FAIL(WinHttpSetOption(session, WINHTTP_OPTION_CONNECT_TIMEOUT, &timeout, 2),
+    CHECK_FAILS_WITH(WinHttpSetOption(session, WINHTTP_OPTION_CONNECT_TIMEOUT, &timeout, 2),
                 ERROR_INSUFFICIENT_BUFFER);
     CHECK(WinHttpSetTimeouts(session, 5000, 5000, 5000, 5000), "WinHttpSetTimeouts");
-    EXPECT_FAIL(WinHttpSetTimeouts(session, -2, 0, 0, 0), ERROR_INVALID_PARAMETER);
+    CHECK_FAILS_WITH(WinHttpSetTimeouts(session, -2, 0, 0, 0), ERROR_INVALID_PARAMETER);
 
     HINTERNET connect = WinHttpConnect(session, u"127.0.0.1", port, 0);
     HINTERNET request = WinHttpOpenRequest(connect, u"GET", u"/fixed", NULL, NULL, NULL, 0);
@@ -448,27 +358,27 @@ static void errors(void) {
     /* Before the send: no response yet. */
     DWORD status = 0;
     size = sizeof(status);
-    EXPECT_FAIL(WinHttpQueryDataAvailable(request, &size), ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
-    EXPECT_FAIL(WinHttpReceiveResponse(request, (LPVOID)&status), ERROR_INVALID_PARAMETER);
-    EXPECT_FAIL(WinHttpAddRequestHeaders(request, NULL, (DWORD)-1, WINHTTP_ADDREQ_FLAG_ADD),
+    CHECK_FAILS_WITH(WinHttpQueryDataAvailable(request, &size), ERROR_WINHTTP_INCORRECT_HANDLE_STATE);
+    CHECK_FAILS_WITH(WinHttpReceiveResponse(request, (LPVOID)&status), ERROR_INVALID_PARAMETER);
+    CHECK_FAILS_WITH(WinHttpAddRequestHeaders(request, NULL, (DWORD)-1, WINHTTP_ADDREQ_FLAG_ADD),
                 ERROR_INVALID_PARAMETER);
     CHECK(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "send");
     CHECK(WinHttpReceiveResponse(request, NULL), "receive");
 
     /* NULL length pointer. */
-    EXPECT_FAIL(WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
+    CHECK_FAILS_WITH(WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
                                     NULL, &status, NULL, NULL),
                 ERROR_INVALID_PARAMETER);
     /* Short buffers: the required size (bytes, with the NUL) comes back. */
     WCHAR small[2];
     size = sizeof(small);
-    EXPECT_FAIL(WinHttpQueryHeaders(request, WINHTTP_QUERY_RAW_HEADERS_CRLF, NULL, small, &size,
+    CHECK_FAILS_WITH(WinHttpQueryHeaders(request, WINHTTP_QUERY_RAW_HEADERS_CRLF, NULL, small, &size,
                                     NULL),
                 ERROR_INSUFFICIENT_BUFFER);
     DWORD required = size;
     CHECK(required > sizeof(small) && required % 2 == 0, "required %u bytes", required);
     size = 0;
-    EXPECT_FAIL(WinHttpQueryHeaders(request, WINHTTP_QUERY_RAW_HEADERS_CRLF, NULL,
+    CHECK_FAILS_WITH(WinHttpQueryHeaders(request, WINHTTP_QUERY_RAW_HEADERS_CRLF, NULL,
                                     WINHTTP_NO_OUTPUT_BUFFER, &size, NULL),
                 ERROR_INSUFFICIENT_BUFFER);
     CHECK(size == required, "probe size %u == %u", size, required);
@@ -481,12 +391,12 @@ static void errors(void) {
     free(raw);
     DWORD tiny = 0;
     size = 2;
-    EXPECT_FAIL(WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
+    CHECK_FAILS_WITH(WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
                                     NULL, &tiny, &size, NULL),
                 ERROR_INSUFFICIENT_BUFFER);
     /* NULL read buffer. */
     DWORD read = 0;
-    EXPECT_FAIL(WinHttpReadData(request, NULL, 10, &read), ERROR_INVALID_PARAMETER);
+    CHECK_FAILS_WITH(WinHttpReadData(request, NULL, 10, &read), ERROR_INVALID_PARAMETER);
     /* Read the body (12 bytes: "hello, world"). */
     char body[64] = {0};
     CHECK(WinHttpReadData(request, body, sizeof(body) - 1, &read) && read == 12 &&
@@ -494,8 +404,8 @@ static void errors(void) {
           "body %u bytes '%s'", read, body);
 
     CHECK(WinHttpCloseHandle(request), "close request");
-    EXPECT_FAIL(WinHttpCloseHandle(request), ERROR_INVALID_HANDLE);
-    EXPECT_FAIL(WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
+    CHECK_FAILS_WITH(WinHttpCloseHandle(request), ERROR_INVALID_HANDLE);
+    CHECK_FAILS_WITH(WinHttpQueryHeaders(request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
                                     NULL, &status, &size, NULL),
                 ERROR_INVALID_HANDLE);
     CHECK(WinHttpCloseHandle(connect), "close connect");
@@ -598,7 +508,7 @@ static void post(void) {
             break;
         total += read;
     }
-    CHECK(total == 3000 && body_ok(body, total), "echoed %zu bytes", total);
+    CHECK(total == 3000 && pattern_ok(body, total), "echoed %zu bytes", total);
     CHECK(WinHttpCloseHandle(request) && WinHttpCloseHandle(connect) &&
               WinHttpCloseHandle(session),
           "close");
@@ -615,7 +525,7 @@ static void auth(void) {
     CHECK(session && connect && request, "handles");
     DWORD supported = 0, first = 0, target = 77;
     /* No challenge yet: ERROR_INVALID_OPERATION, as Windows answers without auth headers. */
-    EXPECT_FAIL(WinHttpQueryAuthSchemes(request, &supported, &first, &target),
+    CHECK_FAILS_WITH(WinHttpQueryAuthSchemes(request, &supported, &first, &target),
                 ERROR_INVALID_OPERATION);
     CHECK(WinHttpSendRequest(request, NULL, 0, NULL, 0, 0, 0), "send");
     CHECK(WinHttpReceiveResponse(request, NULL), "receive");
@@ -624,7 +534,7 @@ static void auth(void) {
                               NULL, &status, &size, NULL) &&
               status == 401,
           "status %u", status);
-    EXPECT_FAIL(WinHttpQueryAuthSchemes(request, NULL, &first, &target), ERROR_INVALID_PARAMETER);
+    CHECK_FAILS_WITH(WinHttpQueryAuthSchemes(request, NULL, &first, &target), ERROR_INVALID_PARAMETER);
     CHECK(WinHttpQueryAuthSchemes(request, &supported, &first, &target) &&
               supported == WINHTTP_AUTH_SCHEME_BASIC && first == WINHTTP_AUTH_SCHEME_BASIC &&
               target == WINHTTP_AUTH_TARGET_SERVER,
@@ -646,14 +556,6 @@ static void auth(void) {
 }
 
 /* ---- proxy configuration, connection info, WinHttpReadDataEx ---- */
-
-static int wide_is(const WCHAR *a, const char *b) {
-    if (a == NULL) return 0;
-    size_t i = 0;
-    for (; b[i]; i++)
-        if (a[i] != (WCHAR)(unsigned char)b[i]) return 0;
-    return a[i] == 0;
-}
 
 static void proxy(void) {
     /* Set, then get back: the strings come in global memory, freed with hinternet_global_free. */
@@ -803,7 +705,7 @@ static void proxy(void) {
         if (n == 0) break;
         total += n;
     }
-    CHECK(total == 20000 && body_ok(body, total), "WinHttpReadDataEx body: %zu", total);
+    CHECK(total == 20000 && pattern_ok(body, total), "WinHttpReadDataEx body: %zu", total);
     CHECK(WinHttpReadDataEx(request, body, 16, NULL, 1, 0, NULL) == ERROR_INVALID_PARAMETER,
           "WinHttpReadDataEx flags");
     free(body);
@@ -817,7 +719,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s sync|async|async-hooks|post|websocket|auth|errors|proxy PORT\n", argv[0]);
         return 2;
     }
-    port = (INTERNET_PORT)atoi(argv[2]);
+    port = parse_port(argv[2]);
+    if (port == 0) {
+        fprintf(stderr, "not a port: %s\n", argv[2]);
+        return 2;
+    }
     if (strcmp(argv[1], "sync") == 0)
         sync_get();
     else if (strcmp(argv[1], "async") == 0)
@@ -845,6 +751,5 @@ int main(int argc, char **argv) {
         CHECK(atomic_load(&unload_events_signalled) == 1,
               "the unload event is signalled through set_event at shutdown (%d)",
               atomic_load(&unload_events_signalled));
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return report();
 }

@@ -41,56 +41,9 @@
  *
  * Prints "N passed, M failed"; exits 1 when any check failed.
  */
-#define _POSIX_C_SOURCE 200809L
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
-#include "hinternet.h"
-#include "hinternet_win32.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                       \
-    do {                                                                       \
-        if (cond) {                                                            \
-            passed++;                                                          \
-        } else {                                                               \
-            failed++;                                                          \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);               \
-            fprintf(stderr, __VA_ARGS__);                                      \
-            fprintf(stderr, " (last error %u)\n", hinternet_get_last_error()); \
-        }                                                                      \
-    } while (0)
+#include "common.h"
 
 static INTERNET_PORT port;
-
-static void sleep_ms(long ms) {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static int pattern_ok(const unsigned char *body, size_t len) {
-    for (size_t i = 0; i < len; i++)
-        if (body[i] != (unsigned char)(i % 251)) return 0;
-    return 1;
-}
-
-static size_t wlen(const WCHAR *s) {
-    size_t n = 0;
-    while (s[n]) n++;
-    return n;
-}
-
-static int weq(const WCHAR *a, const char *b) {
-    size_t i = 0;
-    for (; b[i]; i++)
-        if (a[i] != (WCHAR)(unsigned char)b[i]) return 0;
-    return a[i] == 0;
-}
 
 /* Reads a handle to its end into buf (at most cap bytes); returns the length or -1. */
 static long read_all(HINTERNET h, unsigned char *buf, size_t cap) {
@@ -134,12 +87,12 @@ static void http_get(void) {
           "short Content-Length: len %u", len);
     len = sizeof text;
     CHECK(HttpQueryInfoW(req, HTTP_QUERY_CONTENT_LENGTH, text, &len, NULL) &&
-              weq(text, "100000") && len == 12,
+              wide_is(text, "100000") && len == 12,
           "Content-Length text, len %u", len);
     /* HTTP_QUERY_CUSTOM: the header name comes in the buffer. */
     WCHAR custom[64] = u"Content-Length";
     len = sizeof custom;
-    CHECK(HttpQueryInfoW(req, HTTP_QUERY_CUSTOM, custom, &len, NULL) && weq(custom, "100000"),
+    CHECK(HttpQueryInfoW(req, HTTP_QUERY_CUSTOM, custom, &len, NULL) && wide_is(custom, "100000"),
           "HTTP_QUERY_CUSTOM");
 
     DWORD available = 0;
@@ -276,50 +229,14 @@ static atomic_int completes, created, closing, bad_payload;
 static atomic_uintptr_t url_handle, created_value;
 static atomic_uint last_async_error;
 
-/* Host hooks (async-hooks mode): threads created by "the host" mark themselves. */
-static _Thread_local int on_host_thread;
-static atomic_int host_threads, completes_off_host_thread, completes_on_main_thread;
+/* Host hooks (async-hooks mode): threads created by "the host" mark themselves
+ * (on_host_thread, common.h). */
+static atomic_int completes_off_host_thread, completes_on_main_thread;
 static int hooks_installed;
 static pthread_t main_thread;
 
-struct host_start {
-    hinternet_thread_start_routine start;
-    void *parameter;
-};
-
-static void *host_thread_main(void *arg) {
-    struct host_start s = *(struct host_start *)arg;
-    free(arg);
-    on_host_thread = 1;
-    s.start(s.parameter);
-    return NULL;
-}
-
-static int32_t HINTERNET_CALLBACK host_create_thread(hinternet_thread_start_routine start,
-                                                     void *parameter) {
-    struct host_start *s = malloc(sizeof *s);
-    if (s == NULL) return 0;
-    s->start = start;
-    s->parameter = parameter;
-    pthread_t thread;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    int rc = pthread_create(&thread, &attr, host_thread_main, s);
-    pthread_attr_destroy(&attr);
-    if (rc != 0) {
-        free(s);
-        return 0;
-    }
-    atomic_fetch_add(&host_threads, 1);
-    return 1;
-}
-
 static void install_hooks(void) {
-    struct hinternet_host_hooks hooks;
-    memset(&hooks, 0, sizeof hooks);
-    hooks.version = HINTERNET_HOST_HOOKS_VERSION;
-    hooks.size = sizeof hooks;
+    struct hinternet_host_hooks hooks = hooks_template();
     hooks.create_thread = host_create_thread;
     CHECK(hinternet_set_host_hooks(&hooks) == TRUE, "hinternet_set_host_hooks");
     hooks_installed = 1;
@@ -553,7 +470,7 @@ static void ftp_two_pending(void) {
     CHECK(atomic_load(&two_find_done), "the find data was written by the find's completion");
     CHECK(atomic_load(&two_refused) == 1, "the second directory refused (x%d)",
           atomic_load(&two_refused));
-    CHECK(weq(two_dir, "/") && two_len == 1, "directory of %u characters", two_len);
+    CHECK(wide_is(two_dir, "/") && two_len == 1, "directory of %u characters", two_len);
     CHECK(two_dir_failed[0] == 0xffff && two_len_failed == 32,
           "the refused call's buffer and length untouched (length %u)", two_len_failed);
     HINTERNET found = (HINTERNET)atomic_load(&two_find);
@@ -803,7 +720,7 @@ static void ftp(void) {
               hinternet_get_last_error() == ERROR_INSUFFICIENT_BUFFER && len == 5,
           "short FtpGetCurrentDirectoryW len %u", len);
     len = sizeof wdir / sizeof wdir[0];
-    CHECK(FtpGetCurrentDirectoryW(conn, wdir, &len) && weq(wdir, "/pub") && len == 4,
+    CHECK(FtpGetCurrentDirectoryW(conn, wdir, &len) && wide_is(wdir, "/pub") && len == 4,
           "FtpGetCurrentDirectoryW len %u", len);
     char adir[8];
     len = sizeof adir;
@@ -817,7 +734,7 @@ static void ftp(void) {
     int names = 0, data_size_ok = 0;
     for (int k = 0; find && k < 16; k++) {
         names++;
-        if (weq(fd.cFileName, "data.bin") && fd.nFileSizeLow == 1024 && fd.nFileSizeHigh == 0 &&
+        if (wide_is(fd.cFileName, "data.bin") && fd.nFileSizeLow == 1024 && fd.nFileSizeHigh == 0 &&
             !(fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY))
             data_size_ok = 1;
         if (!InternetFindNextFileW(find, &fd)) {
@@ -866,12 +783,12 @@ static void gopher(void) {
     WCHAR about_locator[654] = {0};
     for (int k = 0; find && k < 32; k++) {
         items++;
-        if (weq(gd.DisplayString, "About this server") &&
+        if (wide_is(gd.DisplayString, "About this server") &&
             (gd.GopherType & GOPHER_TYPE_TEXT_FILE)) {
             about_ok = 1;
             memcpy(about_locator, gd.Locator, sizeof about_locator);
         }
-        if (weq(gd.DisplayString, "A submenu") && (gd.GopherType & GOPHER_TYPE_DIRECTORY))
+        if (wide_is(gd.DisplayString, "A submenu") && (gd.GopherType & GOPHER_TYPE_DIRECTORY))
             dir_ok = 1;
         if (!InternetFindNextFileW(find, &gd)) {
             CHECK(hinternet_get_last_error() == ERROR_NO_MORE_FILES, "end of menu");
@@ -997,7 +914,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s http|ansi|upload|upload-async|async|async-hooks|ftp|ftp-async|ftp-two-pending|ftp-command|gopher|gopher-attributes|errors PORT\n", argv[0]);
         return 2;
     }
-    port = (INTERNET_PORT)atoi(argv[2]);
+    port = parse_port(argv[2]);
+    if (port == 0) {
+        fprintf(stderr, "not a port: %s\n", argv[2]);
+        return 2;
+    }
     if (strcmp(argv[1], "http") == 0)
         http_get();
     else if (strcmp(argv[1], "ansi") == 0)
@@ -1029,6 +950,5 @@ int main(int argc, char **argv) {
     /* Every handle is closed: the library's threads can be joined, so the program ends
      * with none alive (valgrind then sees no "possibly lost" thread blocks). */
     CHECK(hinternet_shutdown(), "hinternet_shutdown");
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return report();
 }
