@@ -7,9 +7,10 @@
  *    CHECK_THAT(cond) is CHECK with the condition's text as the message;
  *    CHECK_FAILS_WITH(call, code) checks that a BOOL call answers FALSE with that last
  *    error; report() prints "N passed, M failed" and gives the exit status;
- *  - parse_port(text): the PORT argument of the server-backed programs (0 when it is not a
- *    port number);
+ *  - mode_and_port(argc, argv, modes, &port): the "MODE PORT" arguments of the
+ *    server-backed programs (prints the usage and answers 0 when they are not that);
  *  - sleep_ms, the test servers' byte pattern (i % 251), wide-string helpers;
+ *  - handle_info: the HINTERNET payload of HANDLE_CREATED / HANDLE_CLOSING callbacks;
  *  - the host hooks a test installs: hooks_template() (version and size filled, every hook
  *    NULL), a last-error pair that keeps the code in a thread-local of "the host", and a
  *    create_thread hook that starts detached pthreads marked on_host_thread.
@@ -70,12 +71,18 @@ static inline int report(void) {
 
 /* ---- arguments, time, data ---- */
 
-/* A decimal port number 1..65535; 0 for anything else. */
-static inline INTERNET_PORT parse_port(const char *text) {
+/* Checks the arguments "MODE PORT" (PORT a decimal 1..65535) and stores the port; prints the
+ * usage with the `modes` text ("a|b|c") and answers 0 when they are not that. */
+static inline int mode_and_port(int argc, char **argv, const char *modes, INTERNET_PORT *port) {
+    unsigned long value = 0;
     char *end = NULL;
-    unsigned long value = strtoul(text, &end, 10);
-    if (end == text || *end != '\0' || value == 0 || value > 65535) return 0;
-    return (INTERNET_PORT)value;
+    if (argc == 3) value = strtoul(argv[2], &end, 10);
+    if (argc != 3 || end == argv[2] || *end != '\0' || value == 0 || value > 65535) {
+        fprintf(stderr, "usage: %s %s PORT\n", argc > 0 ? argv[0] : "program", modes);
+        return 0;
+    }
+    *port = (INTERNET_PORT)value;
+    return 1;
 }
 
 static inline void sleep_ms(long ms) {
@@ -105,6 +112,15 @@ static inline int wide_is(const WCHAR *a, const char *b) {
     for (; b[i]; i++)
         if (a[i] != (WCHAR)(unsigned char)b[i]) return 0;
     return a[i] == 0;
+}
+
+/* ---- status callbacks ---- */
+
+/* The HINTERNET a HANDLE_CREATED or HANDLE_CLOSING notification carries (both APIs pass a
+ * pointer to it with its size), or NULL when the payload is not that. */
+static inline HINTERNET handle_info(LPVOID info, DWORD info_len) {
+    if (info == NULL || info_len != sizeof(HINTERNET)) return NULL;
+    return *(HINTERNET *)info;
 }
 
 /* ---- host hooks ---- */

@@ -53,11 +53,11 @@ static void HINTERNET_API on_sync_status(HINTERNET h, DWORD_PTR context, DWORD s
     if (status != WINHTTP_CALLBACK_STATUS_HANDLE_CREATED &&
         status != WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING)
         return;
-    if (info == NULL || info_len != sizeof(HINTERNET)) {
+    HINTERNET value = handle_info(info, info_len);
+    if (value == NULL) {
         atomic_fetch_add(&sync_bad_payloads, 1);
         return;
     }
-    HINTERNET value = *(HINTERNET *)info;
     if (status == WINHTTP_CALLBACK_STATUS_HANDLE_CREATED) {
         int n = atomic_fetch_add(&sync_created, 1);
         if (n < 2) sync_created_values[n] = value;
@@ -242,7 +242,7 @@ static void HINTERNET_API on_status(HINTERNET h, DWORD_PTR context, DWORD status
         break;
     }
     case WINHTTP_CALLBACK_STATUS_HANDLE_CLOSING:
-        if (info == NULL || info_len != sizeof(HINTERNET) || *(HINTERNET *)info != h)
+        if (handle_info(info, info_len) != h)
             atomic_fetch_add(&st->errors, 1);
         atomic_store(&st->closing, 1);
         break;
@@ -715,15 +715,10 @@ static void proxy(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s sync|async|async-hooks|post|websocket|auth|errors|proxy PORT\n", argv[0]);
+    if (!mode_and_port(argc, argv,
+                       "sync|async|async-hooks|post|websocket|auth|errors|proxy",
+                       &port))
         return 2;
-    }
-    port = parse_port(argv[2]);
-    if (port == 0) {
-        fprintf(stderr, "not a port: %s\n", argv[2]);
-        return 2;
-    }
     if (strcmp(argv[1], "sync") == 0)
         sync_get();
     else if (strcmp(argv[1], "async") == 0)

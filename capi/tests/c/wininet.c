@@ -272,14 +272,14 @@ static void HINTERNET_API on_status(HINTERNET h, DWORD_PTR context, DWORD status
     }
     case INTERNET_STATUS_HANDLE_CREATED:
         /* The new handle (an HINTERNET, as documented; it is the root's notification). */
-        if (info == NULL || info_len != sizeof(HINTERNET))
+        if (handle_info(info, info_len) == NULL)
             atomic_fetch_add(&bad_payload, 1);
         else
-            atomic_store(&created_value, (uintptr_t) * (HINTERNET *)info);
+            atomic_store(&created_value, (uintptr_t)handle_info(info, info_len));
         atomic_fetch_add(&created, 1);
         break;
     case INTERNET_STATUS_HANDLE_CLOSING:
-        if (info == NULL || info_len != sizeof(HINTERNET) || *(HINTERNET *)info != h)
+        if (handle_info(info, info_len) != h)
             atomic_fetch_add(&bad_payload, 1);
         atomic_fetch_add(&closing, 1);
         break;
@@ -910,15 +910,10 @@ static void errors(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s http|ansi|upload|upload-async|async|async-hooks|ftp|ftp-async|ftp-two-pending|ftp-command|gopher|gopher-attributes|errors PORT\n", argv[0]);
+    if (!mode_and_port(argc, argv,
+                       "http|ansi|upload|upload-async|async|async-hooks|ftp|ftp-async|ftp-two-pending|ftp-command|gopher|gopher-attributes|errors",
+                       &port))
         return 2;
-    }
-    port = parse_port(argv[2]);
-    if (port == 0) {
-        fprintf(stderr, "not a port: %s\n", argv[2]);
-        return 2;
-    }
     if (strcmp(argv[1], "http") == 0)
         http_get();
     else if (strcmp(argv[1], "ansi") == 0)
