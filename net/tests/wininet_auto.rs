@@ -51,7 +51,10 @@ fn request(
     (r, q.ret)
 }
 
+/// The request head the server saw for GET `/headers` with `flags`, always from the server
+/// (`INTERNET_FLAG_RELOAD`: an earlier answer is fresh in the cache for ten minutes).
 fn headers_seen(api: &WinInet, port: u16, flags: u32) -> String {
+    let flags = flags | wi::INTERNET_FLAG_RELOAD;
     let (r, q) = request(api, port, "/headers", flags, None, None);
     let text = String::from_utf8_lossy(&read_all(api, q)).into_owned();
     api.internet_close_handle(r);
@@ -442,7 +445,7 @@ fn request_flags(api: &WinInet, q: HandleValue) -> u32 {
     bits
 }
 
-/// A stale entry (no expiry) is revalidated with `If-None-Match` / `If-Modified-Since`
+/// A stale entry (an `Expires` in the past) is revalidated with `If-None-Match` / `If-Modified-Since`
 /// from its stored head, and a 304 answers the send from the cache; a network failure
 /// fails the send, unless `INTERNET_FLAG_CACHE_IF_NET_FAIL`, which answers from the cache.
 #[test]
@@ -451,7 +454,8 @@ fn stale_entries_are_revalidated_and_answer_network_failures_when_asked() {
     const LAST_MODIFIED: &str = "Tue, 01 Oct 2024 10:00:00 GMT";
     let first = format!(
         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"v1\"\r\n\
-         Last-Modified: {LAST_MODIFIED}\r\nConnection: close\r\n\r\nhello"
+         Last-Modified: {LAST_MODIFIED}\r\nExpires: {LAST_MODIFIED}\r\n\
+         Connection: close\r\n\r\nhello"
     );
     let server = script::start(vec![
         vec![Step::ReadHead, Step::Write(first.into_bytes()), Step::Close],
@@ -479,7 +483,12 @@ fn stale_entries_are_revalidated_and_answer_network_failures_when_asked() {
         .expect("ok")
         .expect("an entry")
         .info;
-    assert_eq!((entry.size, entry.expire), (5, 0), "stale: no expiry");
+    let expired = hinternet_net::wininet::cache::filetime_from_http_date(LAST_MODIFIED);
+    assert_eq!(
+        (entry.size, Some(entry.expire)),
+        (5, expired),
+        "stale: expired in the past"
+    );
     // 2: conditional request, 304, answered from the cache.
     let (r, q) = request(&api, port, "/page", 0, None, None);
     let sent = String::from_utf8_lossy(&server.received(1)).to_ascii_lowercase();
@@ -558,9 +567,12 @@ fn a_304_refreshes_the_entry_which_answers_from_the_cache_until_its_new_expiry()
     use hinternet_net::wininet::cache::{now, FILETIME_SECOND};
     use hinternet_testservers::script::{self, Step};
     const MAX_AGE: u64 = 4;
-    let first = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"v1\"\r\n\
-                  Connection: close\r\n\r\nhello"
-        .to_vec();
+    const EXPIRED: &str = "Tue, 01 Oct 2024 10:00:00 GMT";
+    let first = format!(
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"v1\"\r\n\
+         Expires: {EXPIRED}\r\nConnection: close\r\n\r\nhello"
+    )
+    .into_bytes();
     let not_modified = format!(
         "HTTP/1.1 304 Not Modified\r\nDate: Wed, 02 Oct 2024 10:00:00 GMT\r\n\
          ETag: \"v2\"\r\nCache-Control: max-age={MAX_AGE}\r\nConnection: close\r\n\r\n"
@@ -581,12 +593,15 @@ fn a_304_refreshes_the_entry_which_answers_from_the_cache_until_its_new_expiry()
     let api = WinInet::new();
     let port = server.handle.port();
     let url = format!("http://127.0.0.1:{port}/fresh");
-    // 1: from the network; no expiry, so the entry is stale at once.
+    // 1: from the network; expired in the past, so the entry is stale at once.
     let (r, q) = request(&api, port, "/fresh", 0, None, None);
     assert_eq!(read_all(&api, q), b"hello");
     api.internet_close_handle(r);
     let stored = cache_entry(&api, &url);
-    assert_eq!(stored.expire, 0);
+    assert_eq!(
+        Some(stored.expire),
+        hinternet_net::wininet::cache::filetime_from_http_date(EXPIRED)
+    );
     // 2: revalidated; the 304 refreshes the entry.
     let before = now();
     let (r, q) = request(&api, port, "/fresh", 0, None, None);
@@ -736,8 +751,9 @@ fn async_read_all(
 #[test]
 fn async_stale_entries_answer_a_304_and_a_network_failure_from_the_cache() {
     use hinternet_testservers::script::{self, Step};
+    // An Expires in the past: stale at once.
     let first = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nETag: \"a1\"\r\n\
-                  Connection: close\r\n\r\nasync"
+                  Expires: Tue, 01 Oct 2024 10:00:00 GMT\r\nConnection: close\r\n\r\nasync"
         .to_vec();
     let server = script::start(vec![
         vec![Step::ReadHead, Step::Write(first), Step::Close],
@@ -770,5 +786,143 @@ fn async_stale_entries_answer_a_304_and_a_network_failure_from_the_cache() {
     assert_eq!(async_read_all(&api, q, &rx), b"async");
     api.internet_close_handle(r);
     assert_eq!(server.handle.accepted(), 3);
+    finish(&api);
+}
+
+/// WI-R28, Wine `test_no_cache` / `create_cache_entry`: a response whose `Cache-Control`
+/// says `no-cache` or `no-store` (any case, after other directives and blanks) is not
+/// written to the cache — no entry, no DATAFILE_NAME — so the next GET of its URL goes to
+/// the server again; with `INTERNET_FLAG_NEED_FILE` it is written anyway; a response's
+/// `Pragma: no-cache` does not stop the write (Wine does not look at it).
+#[test]
+fn no_cache_and_no_store_responses_are_not_written_to_the_cache() {
+    use hinternet_testservers::script::{self, Step};
+    use windows_sys::Win32::Foundation::ERROR_FILE_NOT_FOUND;
+    let answer = |head: &str, body: &str| {
+        vec![
+            Step::ReadHead,
+            Step::Write(
+                format!(
+                    "HTTP/1.1 200 OK\r\n{head}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+                .into_bytes(),
+            ),
+            Step::Close,
+        ]
+    };
+    let no_store = "Cache-Control: junk, \t No-StOrE\r\n";
+    let server = script::start(vec![
+        answer("Cache-Control: no-cache\r\n", "some content"),
+        answer("", ""),
+        answer(no_store, "some content"),
+        answer(no_store, "kept"),
+        answer("Pragma: no-cache\r\n", "pragma"),
+    ]);
+    let api = WinInet::new();
+    let port = server.handle.port();
+    let url = |path: &str| format!("http://127.0.0.1:{port}{path}");
+    let entry_error = |path: &str| {
+        api.get_url_cache_entry_info(Some(&url(path)), None, 0)
+            .last_error
+    };
+    let datafile = |q| {
+        let name =
+            api.internet_query_option(q, wi::INTERNET_OPTION_DATAFILE_NAME, QueryBuffer::of(1024));
+        (name.ret, name.last_error)
+    };
+    // no-cache: read in full, nothing written.
+    let (r, q) = request(&api, port, "/no-cache", 0, None, None);
+    assert_eq!(read_all(&api, q), b"some content");
+    assert_eq!(
+        datafile(q),
+        (false, Some(wi::ERROR_INTERNET_ITEM_NOT_FOUND))
+    );
+    api.internet_close_handle(r);
+    assert_eq!(entry_error("/no-cache"), Some(ERROR_FILE_NOT_FOUND));
+    // The same URL again: the server answers (an empty body this time).
+    let (r, q) = request(&api, port, "/no-cache", 0, None, None);
+    assert_eq!(read_all(&api, q), b"");
+    assert_eq!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+    api.internet_close_handle(r);
+    assert_eq!(server.handle.accepted(), 2);
+    let second = String::from_utf8_lossy(&server.received(1)).to_ascii_lowercase();
+    assert!(!second.contains("if-none-match"), "{second}");
+    // no-store, Wine's spelling: nothing written.
+    let (r, q) = request(&api, port, "/no-store", 0, None, None);
+    assert_eq!(read_all(&api, q), b"some content");
+    api.internet_close_handle(r);
+    assert_eq!(entry_error("/no-store"), Some(ERROR_FILE_NOT_FOUND));
+    // NEED_FILE: written anyway.
+    let (r, q) = request(
+        &api,
+        port,
+        "/need-file",
+        wi::INTERNET_FLAG_NEED_FILE,
+        None,
+        None,
+    );
+    assert_eq!(read_all(&api, q), b"kept");
+    assert!(datafile(q).0, "NEED_FILE gives a data file");
+    api.internet_close_handle(r);
+    assert_eq!(cache_entry(&api, &url("/need-file")).size, 4);
+    // Pragma: no-cache in a response: written.
+    let (r, q) = request(&api, port, "/pragma", 0, None, None);
+    assert_eq!(read_all(&api, q), b"pragma");
+    api.internet_close_handle(r);
+    assert_eq!(cache_entry(&api, &url("/pragma")).size, 6);
+    assert_eq!(server.handle.accepted(), 5);
+    finish(&api);
+}
+
+/// WI-R28, Wine `HTTP_ProcessExpires`: a response with neither `Cache-Control: max-age`
+/// nor `Expires` is committed with an expiry ten minutes after it arrived, so the next
+/// GET of its URL is answered from the cache, without a connection;
+/// `INTERNET_FLAG_HYPERLINK` reloads it (the server gave no expiry and no last-modified
+/// time).
+#[test]
+fn a_response_without_expiry_is_fresh_for_ten_minutes() {
+    use hinternet_net::wininet::cache::{now, DEFAULT_FRESHNESS};
+    use hinternet_testservers::script::{self, Step};
+    let answer = |body: &str| {
+        vec![
+            Step::ReadHead,
+            Step::Write(
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+                .into_bytes(),
+            ),
+            Step::Close,
+        ]
+    };
+    let server = script::start(vec![answer("first"), answer("again")]);
+    let api = WinInet::new();
+    let port = server.handle.port();
+    let url = format!("http://127.0.0.1:{port}/plain");
+    let before = now();
+    let (r, q) = request(&api, port, "/plain", 0, None, None);
+    assert_eq!(read_all(&api, q), b"first");
+    api.internet_close_handle(r);
+    let after = now();
+    let entry = cache_entry(&api, &url);
+    assert!(
+        (before + DEFAULT_FRESHNESS..=after + DEFAULT_FRESHNESS).contains(&entry.expire),
+        "expiry {} not ten minutes after the response ({before}..{after})",
+        entry.expire
+    );
+    // Fresh: from the cache, no connection.
+    let (r, q) = request(&api, port, "/plain", 0, None, None);
+    assert_eq!(read_all(&api, q), b"first");
+    assert_ne!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+    api.internet_close_handle(r);
+    assert_eq!(server.handle.accepted(), 1, "a fresh entry made a request");
+    // HYPERLINK: no expiry or last-modified time from the server, so the network.
+    let (r, q) = request(&api, port, "/plain", wi::INTERNET_FLAG_HYPERLINK, None, None);
+    assert_eq!(read_all(&api, q), b"again");
+    assert_eq!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
+    api.internet_close_handle(r);
+    assert_eq!(server.handle.accepted(), 2);
     finish(&api);
 }

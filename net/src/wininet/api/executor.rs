@@ -136,7 +136,8 @@ pub(crate) struct CachedResponse {
 
 /// A response body on its way into the URL cache: set at `HttpSendRequest` when the cache
 /// policy writes the response ([`crate::wininet::cache::decide`]), kept only for a 200
-/// answer, and committed when the application has read the body to its end (the entry's
+/// answer that does not forbid storing ([`crate::wininet::cache::forbids_storing`], unless
+/// `need_file`), and committed when the application has read the body to its end (the entry's
 /// file then answers `INTERNET_OPTION_DATAFILE_NAME` and `InternetLockRequestFile`).
 pub(crate) struct CacheFill {
     /// The API object's cache.
@@ -145,6 +146,9 @@ pub(crate) struct CacheFill {
     pub(crate) head: Option<String>,
     /// The body read so far.
     pub(crate) body: Vec<u8>,
+    /// `INTERNET_FLAG_NEED_FILE`: a file even for a response that forbids storing
+    /// (`Cache-Control: no-cache` / `no-store`), as Wine's `create_cache_entry` does.
+    pub(crate) need_file: bool,
 }
 
 /// The network step of an asynchronous FTP or Gopher find or open (WI-R27), queued on its

@@ -164,6 +164,7 @@ pub(crate) fn prepare_cache(
         cache: cache.clone(),
         head: None,
         body: Vec::new(),
+        need_file: decision.need_file,
     });
     Ok(())
 }

@@ -212,12 +212,17 @@ async fn receive_into(req: &mut RequestState, progress: &InetProgress) -> Comple
     match request_ops::receive_response(req, progress, &REDIRECTS).await {
         Ok(status) => {
             {
-                // Only a 200 answer is cached; its head becomes the entry's header info.
+                // Only a 200 answer is cached, and not one whose Cache-Control says
+                // no-cache or no-store (WI-R28, Wine create_cache_entry) unless NEED_FILE;
+                // its head becomes the entry's header info.
                 let mut fill = lock(&progress.data.cache_fill);
-                match (status, req.response.as_ref()) {
-                    (200, Some(response)) => {
-                        if let Some(f) = fill.as_mut() {
-                            f.head = Some(response.store.raw_crlf());
+                match (status, req.response.as_ref(), fill.as_mut()) {
+                    (200, Some(response), Some(f)) => {
+                        let head = response.store.raw_crlf();
+                        if f.need_file || !crate::wininet::cache::forbids_storing(&head) {
+                            f.head = Some(head);
+                        } else {
+                            *fill = None;
                         }
                     }
                     _ => *fill = None,
@@ -348,8 +353,8 @@ pub(super) fn record_cache_bytes(data: &InetObject, bytes: &[u8]) {
 }
 
 /// The end of a cached response's body: the bytes go into a new cache file, the entry is
-/// committed (expiry from `Cache-Control: max-age` or `Expires`, last-modified time from
-/// the head), and the request's
+/// committed (expiry from `Cache-Control: max-age` or `Expires`, else ten minutes;
+/// last-modified time from the head), and the request's
 /// `DATAFILE_NAME` names the file. A failure leaves the cache without the entry (the
 /// response itself is unaffected, as when Windows cannot write its cache).
 pub(super) fn commit_cache_fill(data: &InetObject) {
@@ -357,6 +362,7 @@ pub(super) fn commit_cache_fill(data: &InetObject) {
         cache,
         head: Some(head),
         body,
+        ..
     }) = lock(&data.cache_fill).take()
     else {
         return;

@@ -1,10 +1,17 @@
-//! How long a cached response stays fresh, and how a `304 Not Modified` refreshes it.
+//! How long a cached response stays fresh, whether a response may be stored at all, and how
+//! a `304 Not Modified` refreshes a stored one.
 //!
 //! * [`expiry_from_head`]: the expiry time an entry is committed (or refreshed) with, from
 //!   the response head: a `Cache-Control: max-age` directive takes precedence over
-//!   `Expires`, as in Wine's `HTTP_ProcessExpires`; without either the entry has no expiry
-//!   (0) and is revalidated on its next use. (Wine gives such a response ten minutes; the
-//!   request policy here revalidates it instead, see [`super::decide`].)
+//!   `Expires`, as in Wine's `HTTP_ProcessExpires`; without either the entry is fresh for
+//!   [`DEFAULT_FRESHNESS`] (ten minutes, Wine's default for "no known age"). An `Expires`
+//!   that does not parse (`0` included) is a time in the past: expiry 0, revalidated on its
+//!   next use (RFC 9111 section 5.3; Wine maps `0` to 0 too).
+//!   [`server_expiry_from_head`] is the same without the default (`None`: the server gave
+//!   no expiry), which `INTERNET_FLAG_HYPERLINK` looks at.
+//! * [`forbids_storing`]: a response whose `Cache-Control` has a `no-cache` or `no-store`
+//!   directive is not written to the cache (Wine's `create_cache_entry`); `private` and a
+//!   response's `Pragma: no-cache` do not stop it (Wine looks at neither).
 //! * [`refresh_head`]: the stored head after a `304`: every field the 304 carries (`Date`,
 //!   `Expires`, `Cache-Control`, `ETag`, `Last-Modified`, …) replaces all stored fields of
 //!   that name, the others stay, and the stored status line stays (RFC 9111 section 4.3.4,
@@ -34,6 +41,37 @@ pub const NOT_REFRESHED: [&str; 11] = [
     "Content-Range",
 ];
 
+/// How long a response without `Cache-Control: max-age` or `Expires` stays fresh: ten
+/// minutes (Wine `HTTP_ProcessExpires`, "no known age").
+pub const DEFAULT_FRESHNESS: FileTime = 10 * 60 * FILETIME_SECOND;
+
+/// The directive names of a `Cache-Control` value, trimmed (spaces and tabs), without
+/// their `=argument`.
+fn directive_names(cache_control: &str) -> impl Iterator<Item = &str> {
+    cache_control.split(',').map(|directive| {
+        directive
+            .split_once('=')
+            .map_or(directive, |(name, _)| name)
+            .trim_matches([' ', '\t'])
+    })
+}
+
+/// Whether the response whose head is `head` must not be written to the cache: a
+/// `Cache-Control` field (any of them) has a `no-cache` or `no-store` directive, names
+/// compared without case (a `no-cache="field"` form counts too). A head that does not parse
+/// forbids nothing.
+pub fn forbids_storing(head: &str) -> bool {
+    let Ok(store) = HeaderStore::parse_response_head(head) else {
+        return false;
+    };
+    let mut cache_controls = store.values("Cache-Control");
+    cache_controls.any(|value| {
+        directive_names(value).any(|name| {
+            name.eq_ignore_ascii_case("no-cache") || name.eq_ignore_ascii_case("no-store")
+        })
+    })
+}
+
 /// The `max-age` of a `Cache-Control` value in seconds, if it has a well-formed one.
 fn max_age(cache_control: &str) -> Option<u64> {
     cache_control.split(',').find_map(|directive| {
@@ -50,21 +88,28 @@ fn max_age(cache_control: &str) -> Option<u64> {
     })
 }
 
-/// The expiry time of a response whose head is `head` (status line, fields, CRLF-separated),
-/// received at `now`: `now + max-age` when a `Cache-Control` field has a `max-age`
-/// directive, else the `Expires` date, else 0 (no expiry). An `Expires` that does not parse
-/// counts as absent.
-pub fn expiry_from_head(head: &str, now: FileTime) -> FileTime {
-    let Ok(store) = HeaderStore::parse_response_head(head) else {
-        return 0;
-    };
+/// The expiry the server gave the response whose head is `head` (status line, fields,
+/// CRLF-separated), received at `now`: `now + max-age` when a `Cache-Control` field has a
+/// `max-age` directive, else the `Expires` date, or 0 (already expired) when `Expires` does
+/// not parse; `None` when the head has neither (or does not parse).
+pub fn server_expiry_from_head(head: &str, now: FileTime) -> Option<FileTime> {
+    let store = HeaderStore::parse_response_head(head).ok()?;
     if let Some(age) = store.values("Cache-Control").find_map(max_age) {
-        return now.saturating_add(age.saturating_mul(FILETIME_SECOND));
+        return Some(now.saturating_add(age.saturating_mul(FILETIME_SECOND)));
     }
-    store
-        .get("Expires")
-        .and_then(filetime_from_http_date)
-        .unwrap_or(0)
+    let expires = store.get("Expires")?;
+    Some(filetime_from_http_date(expires).unwrap_or(0))
+}
+
+/// The expiry time of a response whose head is `head`, received at `now`: the server's
+/// ([`server_expiry_from_head`]), else `now +` [`DEFAULT_FRESHNESS`]; 0 for a head that
+/// does not parse.
+pub fn expiry_from_head(head: &str, now: FileTime) -> FileTime {
+    if HeaderStore::parse_response_head(head).is_err() {
+        return 0;
+    }
+    server_expiry_from_head(head, now)
+        .unwrap_or_else(|| now.saturating_add(DEFAULT_FRESHNESS))
 }
 
 /// The `Last-Modified` time of `head`, if it has one that parses.
@@ -113,23 +158,60 @@ mod tests {
     }
 
     #[test]
-    fn malformed_or_missing_freshness_gives_no_expiry() {
+    fn missing_freshness_gives_ten_minutes_and_a_bad_expires_none() {
         let now = 5 * FILETIME_SECOND;
+        let ten_minutes = now + DEFAULT_FRESHNESS;
+        assert_eq!(DEFAULT_FRESHNESS, 600 * FILETIME_SECOND);
         for head in [
             "HTTP/1.1 200 OK\r\n\r\n",
             "HTTP/1.1 200 OK\r\nCache-Control: no-cache, max-age=\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nCache-Control: private\r\n\r\n",
+        ] {
+            assert_eq!(expiry_from_head(head, now), ten_minutes, "{head:?}");
+            assert_eq!(server_expiry_from_head(head, now), None, "{head:?}");
+        }
+        // An Expires that does not parse (`0` too) is in the past; no max-age falls back.
+        for head in [
             "HTTP/1.1 200 OK\r\nCache-Control: max-age=-3\r\nExpires: soon\r\n\r\n",
-            "",
+            "HTTP/1.1 200 OK\r\nExpires: 0\r\n\r\n",
         ] {
             assert_eq!(expiry_from_head(head, now), 0, "{head:?}");
+            assert_eq!(server_expiry_from_head(head, now), Some(0), "{head:?}");
         }
+        // A head that does not parse has no expiry at all.
+        assert_eq!(expiry_from_head("", now), 0);
+        assert_eq!(server_expiry_from_head("", now), None);
         // A max-age beyond any FILETIME saturates instead of wrapping.
         let huge = "HTTP/1.1 200 OK\r\nCache-Control: max-age=99999999999999999999999\r\n\r\n";
         assert_eq!(expiry_from_head(huge, now), u64::MAX);
         // A bad max-age falls back to Expires.
         let fallback = "HTTP/1.1 200 OK\r\nCache-Control: max-age=x\r\n\
                         Expires: Tue, 01 Oct 2024 10:00:00 GMT\r\n\r\n";
-        assert_ne!(expiry_from_head(fallback, now), 0);
+        let expected = filetime_from_http_date("Tue, 01 Oct 2024 10:00:00 GMT").expect("date");
+        assert_eq!(expiry_from_head(fallback, now), expected);
+    }
+
+    #[test]
+    fn no_cache_and_no_store_forbid_storing() {
+        for head in [
+            "HTTP/1.1 200 OK\r\nCache-Control: no-cache\r\n\r\n",
+            // Wine's test_no_cache: another directive first, a tab, mixed case.
+            "HTTP/1.1 200 OK\r\nCache-Control: junk, \t No-StOrE\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nCache-Control: no-cache=\"Set-Cookie\"\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nCache-Control: max-age=60\r\nCache-Control: no-store\r\n\r\n",
+        ] {
+            assert!(forbids_storing(head), "{head:?}");
+        }
+        for head in [
+            "HTTP/1.1 200 OK\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nCache-Control: private, max-age=60\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nPragma: no-cache\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nCache-Control: no-cachex, public\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nX-Cache-Control: no-store\r\n\r\n",
+            "",
+        ] {
+            assert!(!forbids_storing(head), "{head:?}");
+        }
     }
 
     #[test]

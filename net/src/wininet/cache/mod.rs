@@ -23,7 +23,8 @@
 //! [`decide`] is the request side: from the `INTERNET_FLAG_*` cache flags, the verb and the
 //! cached entry, whether a request is answered from the cache, revalidated or sent, and
 //! whether its response is written to the cache. [`expiry_from_head`] gives a response's
-//! expiry (`Cache-Control: max-age` before `Expires`), and [`UrlCache::refresh_entry`]
+//! expiry (`Cache-Control: max-age` before `Expires`, else ten minutes),
+//! [`forbids_storing`] keeps `Cache-Control: no-cache` / `no-store` responses out, and [`UrlCache::refresh_entry`]
 //! applies a `304 Not Modified` to the entry it revalidated: the 304's fields refresh the
 //! stored head ([`refresh_head`]), and the expiry, the last-modified time and the last-sync
 //! ("last checked") time follow, so the entry is fresh again until its new expiry.
@@ -43,8 +44,11 @@ mod time;
 use entry::align4;
 pub use entry::{CacheEntryInfo, ENTRY_INFO_SIZE_A, ENTRY_INFO_SIZE_W};
 use find::Find;
-pub use freshness::{expiry_from_head, last_modified_from_head, refresh_head, NOT_REFRESHED};
-pub use policy::{decide, encode_wide_url, CacheDecision, CacheRead};
+pub use freshness::{
+    expiry_from_head, forbids_storing, last_modified_from_head, refresh_head,
+    server_expiry_from_head, DEFAULT_FRESHNESS, NOT_REFRESHED,
+};
+pub use policy::{decide, encode_wide_url, server_gave_expiry, CacheDecision, CacheRead};
 use time::LOCK_LIFETIME;
 pub use time::{
     filetime_from_http_date, filetime_from_system_time, now, system_time_from_filetime, FileTime,

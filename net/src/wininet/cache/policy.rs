@@ -96,6 +96,17 @@ fn etag_of(headers: &[u8]) -> Option<String> {
         })
 }
 
+/// Whether the expiry of `entry` came from its server: it has one, and its stored head (when
+/// it has one) carries `Cache-Control: max-age` or `Expires`. An entry committed from a
+/// response without either has the ten-minute default ([`super::DEFAULT_FRESHNESS`]),
+/// which is not the server's.
+pub fn server_gave_expiry(entry: &CacheEntryInfo) -> bool {
+    entry.expire != 0
+        && entry.header_info.as_deref().is_none_or(|head| {
+            super::server_expiry_from_head(&String::from_utf8_lossy(head), 0).is_some()
+        })
+}
+
 /// The cache decision of a request sent with `flags` (`INTERNET_FLAG_*`) and `verb`, with
 /// `cached` the entry for its URL, at time `now`. Documented semantics:
 ///
@@ -106,7 +117,8 @@ fn etag_of(headers: &[u8]) -> Option<String> {
 /// * `RELOAD` and `PRAGMA_NOCACHE` always go to the network (the latter also sends
 ///   `Pragma: no-cache`);
 /// * `RESYNCHRONIZE` revalidates an existing entry;
-/// * `HYPERLINK` reloads an entry that has neither an expiry nor a last-modified time;
+/// * `HYPERLINK` reloads an entry for which the server gave neither an expiry nor a
+///   last-modified time ([`server_gave_expiry`]: the ten-minute default does not count);
 /// * otherwise a fresh entry (expiry in the future) is used and a stale one (or one without
 ///   an expiry) is revalidated.
 pub fn decide(
@@ -145,7 +157,7 @@ pub fn decide(
             if flags & INTERNET_FLAG_RESYNCHRONIZE != 0 {
                 revalidate()
             } else if flags & INTERNET_FLAG_HYPERLINK != 0
-                && entry.expire == 0
+                && !server_gave_expiry(entry)
                 && entry.last_modified == 0
             {
                 CacheRead::Network

@@ -91,6 +91,32 @@ fn request_policy() {
         decide(INTERNET_FLAG_HYPERLINK, "GET", Some(&bare), T0).read,
         CacheRead::Network
     );
+    // HYPERLINK looks at what the server gave: the ten-minute default of a response with
+    // neither max-age nor Expires (and no Last-Modified) still reloads; a server's Expires
+    // answers from the cache while fresh.
+    let defaulted = CacheEntryInfo {
+        expire: T0 + DEFAULT_FRESHNESS,
+        last_modified: 0,
+        header_info: Some(b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n".to_vec()),
+        ..fresh.clone()
+    };
+    assert!(!server_gave_expiry(&defaulted));
+    assert_eq!(decide(0, "GET", Some(&defaulted), T0).read, CacheRead::Cached);
+    assert_eq!(
+        decide(INTERNET_FLAG_HYPERLINK, "GET", Some(&defaulted), T0).read,
+        CacheRead::Network
+    );
+    let expires = CacheEntryInfo {
+        header_info: Some(
+            b"HTTP/1.1 200 OK\r\nExpires: Fri, 07 Jan 2105 12:06:35 GMT\r\n\r\n".to_vec(),
+        ),
+        ..defaulted.clone()
+    };
+    assert!(server_gave_expiry(&expires));
+    assert_eq!(
+        decide(INTERNET_FLAG_HYPERLINK, "GET", Some(&expires), T0).read,
+        CacheRead::Cached
+    );
     assert_eq!(
         decide(0, "GET", Some(&bare), T0).read,
         CacheRead::Revalidate {
