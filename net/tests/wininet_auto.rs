@@ -919,7 +919,14 @@ fn a_response_without_expiry_is_fresh_for_ten_minutes() {
     api.internet_close_handle(r);
     assert_eq!(server.handle.accepted(), 1, "a fresh entry made a request");
     // HYPERLINK: no expiry or last-modified time from the server, so the network.
-    let (r, q) = request(&api, port, "/plain", wi::INTERNET_FLAG_HYPERLINK, None, None);
+    let (r, q) = request(
+        &api,
+        port,
+        "/plain",
+        wi::INTERNET_FLAG_HYPERLINK,
+        None,
+        None,
+    );
     assert_eq!(read_all(&api, q), b"again");
     assert_eq!(request_flags(&api, q) & wi::INTERNET_REQFLAG_FROM_CACHE, 0);
     api.internet_close_handle(r);

@@ -108,8 +108,7 @@ pub fn expiry_from_head(head: &str, now: FileTime) -> FileTime {
     if HeaderStore::parse_response_head(head).is_err() {
         return 0;
     }
-    server_expiry_from_head(head, now)
-        .unwrap_or_else(|| now.saturating_add(DEFAULT_FRESHNESS))
+    server_expiry_from_head(head, now).unwrap_or_else(|| now.saturating_add(DEFAULT_FRESHNESS))
 }
 
 /// The `Last-Modified` time of `head`, if it has one that parses.

@@ -101,7 +101,10 @@ fn request_policy() {
         ..fresh.clone()
     };
     assert!(!server_gave_expiry(&defaulted));
-    assert_eq!(decide(0, "GET", Some(&defaulted), T0).read, CacheRead::Cached);
+    assert_eq!(
+        decide(0, "GET", Some(&defaulted), T0).read,
+        CacheRead::Cached
+    );
     assert_eq!(
         decide(INTERNET_FLAG_HYPERLINK, "GET", Some(&defaulted), T0).read,
         CacheRead::Network
