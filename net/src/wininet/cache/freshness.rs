@@ -4,9 +4,9 @@
 //! * [`expiry_from_head`]: the expiry time an entry is committed (or refreshed) with, from
 //!   the response head: a `Cache-Control: max-age` directive takes precedence over
 //!   `Expires`, as in Wine's `HTTP_ProcessExpires`; without either the entry is fresh for
-//!   [`DEFAULT_FRESHNESS`] (ten minutes, Wine's default for "no known age"). An `Expires`
-//!   that does not parse (`0` included) is a time in the past: expiry 0, revalidated on its
-//!   next use (RFC 9111 section 5.3; Wine maps `0` to 0 too).
+//!   [`DEFAULT_FRESHNESS`] (ten minutes, Wine's default when the server gives no age). An
+//!   `Expires` that does not parse (`0` included) is a time in the past: expiry 0,
+//!   revalidated on its next use (RFC 9111 section 5.3; Wine maps `0` to 0 too).
 //!   [`server_expiry_from_head`] is the same without the default (`None`: the server gave
 //!   no expiry), which `INTERNET_FLAG_HYPERLINK` looks at.
 //! * [`forbids_storing`]: a response whose `Cache-Control` has a `no-cache` or `no-store`
@@ -42,7 +42,7 @@ pub const NOT_REFRESHED: [&str; 11] = [
 ];
 
 /// How long a response without `Cache-Control: max-age` or `Expires` stays fresh: ten
-/// minutes (Wine `HTTP_ProcessExpires`, "no known age").
+/// minutes (Wine `HTTP_ProcessExpires`).
 pub const DEFAULT_FRESHNESS: FileTime = 10 * 60 * FILETIME_SECOND;
 
 /// The directive names of a `Cache-Control` value, trimmed (spaces and tabs), without
