@@ -130,6 +130,7 @@
 //! takes it from the object's queue). [`LawMonitor`](hinternet_core::LawMonitor) can
 //! check the laws on that stream.
 
+mod callbacks;
 mod deliver;
 mod index;
 mod port;
@@ -146,6 +147,7 @@ pub use port::{Cancel, Executor, NoExecutor, Start};
 pub use slot::EngineMutant;
 pub use sync::SharedFn;
 
+use crate::callbacks::Callbacks;
 use crate::index::{FewMap, ObjectMap};
 use crate::state::{Blocked, Core, Mailbox, State};
 use crate::sync::{Arc as SyncArc, AtomicU64, AtomicUsize, Condvar, Mutex, Ordering};
@@ -242,7 +244,7 @@ impl<X: Executor> EngineBuilder<X> {
             parents: ObjectMap::new(slots),
             closing_children: FewMap::default(),
             closing_status: hinternet_core::handle_closing(self.policy.family),
-            callbacks: Vec::new(),
+            callbacks: 0,
             trace: self.record.then(Vec::new),
             panics: 0,
             shared_delivery: self.planted.is(EngineMutant::DeliverWithoutOwner),
@@ -269,6 +271,7 @@ impl<X: Executor> EngineBuilder<X> {
             hook_forgets_waiter: self.planted.is(EngineMutant::HookForgetsWaiter),
             io_behind_callbacks: self.planted.is(EngineMutant::IoBehindCallbacks),
             table,
+            callbacks: Callbacks::default(),
             executor: self.executor,
             family: self.policy.family,
         }
@@ -292,6 +295,8 @@ pub struct Engine<X: Executor = NoExecutor> {
     /// Mutant: I/O made inside a callback waits for the callback to return.
     io_behind_callbacks: bool,
     table: Table,
+    /// The registered status callbacks, read by deliveries without the lock.
+    callbacks: Callbacks<Callback<X>>,
     executor: X,
     family: Family,
 }
@@ -426,8 +431,12 @@ impl<X: Executor> Engine<X> {
         callback: impl Fn(&Engine<X>, &Notification) + Send + Sync + 'static,
     ) -> CallbackId {
         let mut core = self.core.lock();
-        core.rest.callbacks.push(SharedFn::new(callback));
-        CallbackId((core.rest.callbacks.len() - 1) as u32)
+        let id = core.rest.callbacks;
+        // Set before its id is handed out, under the lock that numbers the ids.
+        let set = self.callbacks.set(id, Box::new(callback));
+        debug_assert!(set, "callback id {id} handed out twice");
+        core.rest.callbacks = id.wrapping_add(1);
+        CallbackId(id)
     }
 
     /// The raw step: apply one API call or environment event, then deliver. Never
@@ -764,6 +773,11 @@ impl<X: Executor> Engine<X> {
             if work.io.is_empty() {
                 // Only hooks or deliveries to do: the request buffer goes back now.
                 core.rest.recycle(std::mem::take(&mut work.io));
+                if work.destroyed.is_empty() {
+                    // Only deliveries: the first one starts under this lock.
+                    self.finish_locked(work.objects, core);
+                    return Ok(reply);
+                }
             }
             (reply, work)
         };

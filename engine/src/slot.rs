@@ -513,7 +513,13 @@ impl Table {
             u64::from(value.0) | (u64::from(object.0) << 32),
             Ordering::Release,
         );
-        let installed = s.fetch_update_action(|snap| transition_to_installed(snap, kind));
+        // Rules 2-4: a free slot's word is written only under the engine lock (pins fail
+        // on it without writing, and no pin is out to unpin it), so the install is a
+        // plain store, not a CAS loop: nothing can change the word between the load
+        // and the store.
+        let free = Snapshot(s.state.load(Ordering::Acquire));
+        let (installed, _) = transition_to_installed(free, kind);
+        s.state.store(installed.0, Ordering::Release);
         let generation = installed.generation();
         let entry = u64::from(slot + 1) | (u64::from(generation) << 32);
         // The value map is written only under the engine lock: no RMW needed.
