@@ -97,10 +97,13 @@
 //! in the engine allocates in the steady state: step buffers and notification queue
 //! buffers are reused, data closures are not boxed, and the quiescence condvar is
 //! signalled only while a thread waits on it. Outside the lock: the executor's
-//! `destroyed` hook of a close (one more lock round trip to account for it), and
-//! deliveries. The engine's own share of a session's create+close pair is about
-//! 80–150 ns CPU on the shared bench host; the rest is the machine step
-//! (`benches/engine.md` has the figures).
+//! `destroyed` hook of a close (counted in an atomic, no lock), and deliveries. A step
+//! that leaves only notifications keeps its lock for the first delivery's take; a
+//! delivery then takes the lock once more after the callback (its return, the next
+//! notification), callbacks are read from an append-only table without the lock or a
+//! reference count. A session's create+close pair is two lock round trips. The
+//! engine's own share of it is about 100 ns CPU on the shared bench host; the rest is
+//! the machine step (`benches/engine.md` has the figures).
 //!
 //! Sharding creation and destruction by root (one machine and lock per shard, children
 //! in their root's shard) would let disjoint trees run in parallel, but the engine
