@@ -293,7 +293,7 @@ impl<X: Executor> Engine<X> {
                 rest.wake_if_quiescent(&self.quiet);
                 break;
             };
-            rest.record(TraceEntry::Deliver(n));
+            rest.record(|| TraceEntry::Deliver(n));
             let callback = n.callback.and_then(|id| self.callbacks.get(id.0));
             drop(core);
             let panicked =

@@ -258,9 +258,12 @@ impl<X: Executor> State<X> {
         }
     }
 
-    pub(crate) fn record(&mut self, event: TraceEntry) {
+    /// Record the entry `event` builds, when recording (built only then: the
+    /// notification or output is not copied on the unrecorded path).
+    #[inline(always)]
+    pub(crate) fn record(&mut self, event: impl FnOnce() -> TraceEntry) {
         if let Some(trace) = self.trace.as_mut() {
-            trace.push(event);
+            trace.push(event());
         }
     }
 
@@ -323,7 +326,7 @@ impl<X: Executor> Core<X> {
         let reply = self.machine.handle_input(input)?;
         let rest = &mut self.rest;
         if rest.trace.is_some() {
-            rest.record(TraceEntry::Step {
+            rest.record(|| TraceEntry::Step {
                 input,
                 reply: reply.clone(),
             });
@@ -382,7 +385,7 @@ impl<X: Executor> Sink<'_, X> {
         }
         if n.callback.is_none() {
             // Filtered out: no callback observes it.
-            state.record(TraceEntry::Output(Output::Notify(n)));
+            state.record(|| TraceEntry::Output(Output::Notify(n)));
             if closing {
                 // Destroyed without a delivery: the data goes back now.
                 let data = state.take_destroyed(n.object);
@@ -428,7 +431,7 @@ impl<X: Executor> OutputSink for Sink<'_, X> {
                 blocking,
                 arg,
             } => {
-                state.record(TraceEntry::Output(*output));
+                state.record(|| TraceEntry::Output(*output));
                 let call = state.calls.remove(&op).map(|(_, c)| c);
                 let data = state.data.get(object).cloned().flatten();
                 if let Some(b) = state.blocked.get_mut(&op) {
@@ -453,7 +456,7 @@ impl<X: Executor> OutputSink for Sink<'_, X> {
                 op,
                 api,
             } => {
-                state.record(TraceEntry::Output(*output));
+                state.record(|| TraceEntry::Output(*output));
                 let cancel = Cancel {
                     op,
                     object,
@@ -475,7 +478,7 @@ impl<X: Executor> OutputSink for Sink<'_, X> {
             Output::CallReturned {
                 object, op, result, ..
             } => {
-                state.record(TraceEntry::Output(*output));
+                state.record(|| TraceEntry::Output(*output));
                 let blocked = if state.return_by_object {
                     state.blocked.values().find(|b| b.object == object)
                 } else {

@@ -978,9 +978,10 @@ fn loom_quiescence_waits_for_destroyed_hooks() {
 
 #[test]
 fn loom_quiescence_waits_for_hooks_of_delivered_closings() {
-    model("loom_quiescence_waits_for_hooks_of_delivered_closings", || {
-        quiescence_waits_for_destroyed_hooks(None, true)
-    });
+    model(
+        "loom_quiescence_waits_for_hooks_of_delivered_closings",
+        || quiescence_waits_for_destroyed_hooks(None, true),
+    );
 }
 
 #[test]
