@@ -35,8 +35,9 @@
 //!    free list the engine lock owns), otherwise the last unpin (onto a deferred list
 //!    the next install drains).
 //! 4. A slot is installed (`LIVE`, kind, same generation) only from the free state, under
-//!    the engine lock, after `meta` was written (published by the Release CAS, read after
-//!    a pin's Acquire CAS).
+//!    the engine lock, after `meta` was written (published by the Release store, read
+//!    after a pin's Acquire CAS). The install is a plain store, not a CAS: by rules 2
+//!    and 3 nothing but the lock holder writes a free slot's word.
 //! 5. A cascading close sets `CLOSING` on every slot it invalidates before it clears any
 //!    `LIVE`; a pin that sees `CLOSING` waits for the clear. Readers therefore see the
 //!    whole subtree close at one instant (the last `CLOSING` set), which keeps the table
