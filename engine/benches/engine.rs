@@ -343,7 +343,7 @@ fn table_bytes_with_data() -> f64 {
     engine.table_bytes() as f64 / 65_536.0
 }
 
-/// `--profile pair|tree`: run one engine case in a loop for about two seconds, for a
+/// `--profile pair|tree|pin`: run one engine case in a loop for about two seconds, for a
 /// profiler (`perf record -g`); prints the ns/op it saw.
 fn profile(what: &str) {
     if what == "machine-pair" {
