@@ -102,8 +102,8 @@
 //! delivery then takes the lock once more after the callback (its return, the next
 //! notification), callbacks are read from an append-only table without the lock or a
 //! reference count. A session's create+close pair is two lock round trips. The
-//! engine's own share of it is about 100 ns CPU on the shared bench host; the rest is
-//! the machine step (`benches/engine.md` has the figures).
+//! engine's own share of it is about 110 ns CPU on the shared bench host; the rest
+//! (about 40 ns) is the machine step (`benches/engine.md` has the figures).
 //!
 //! Sharding creation and destruction by root (one machine and lock per shard, children
 //! in their root's shard) would let disjoint trees run in parallel, but the engine
@@ -112,9 +112,9 @@
 //! `max_handles` would need a cross-shard counter, object ids would be per shard, and
 //! the single trace the law monitor, the linearizability checker and the
 //! `engine_differential` fuzz body check would not exist. It is not built: the
-//! 2-thread disjoint goal stays bounded by the lock hold time of one pair, which is the
-//! machine step (about 300 ns CPU with 1024 live handles, against a Wine-style pair of
-//! about 20 ns).
+//! 2-thread disjoint goal stays bounded by the lock hold time of one pair: the machine
+//! step and the table update, most of the pair's 150 ns CPU, against a Wine-style pair
+//! of about 22 ns.
 //!
 //! # Reserved values and delayed delivery
 //!
