@@ -1,7 +1,7 @@
 //! `cargo bench -p hinternet-engine --bench engine`: the engine against a Wine-style
 //! baseline (one global `Mutex` around a `Vec`, lowest-free reuse, a refcount per entry
 //! kept under the lock) and `sharded-slab`, measured in the same run, then one line per
-//! goal of issue 13: `goal NAME measured=X target=Y ok|short`. `--profile pair|tree`
+//! goal of issue 13: `goal NAME measured=X target=Y ok|short`. `--profile pair|tree|pin`
 //! runs one engine case in a loop, for a profiler (`machine-pair`: the bare machine's pair).
 //!
 //! Method (the design study's reference method): 1024 live handles pre-populated; each figure is the
@@ -343,13 +343,16 @@ fn table_bytes_with_data() -> f64 {
     engine.table_bytes() as f64 / 65_536.0
 }
 
-/// `--profile pair|tree`: run one engine case in a loop for about two seconds, for a
+/// `--profile pair|tree|pin`: run one engine case in a loop for about two seconds, for a
 /// profiler (`perf record -g`); prints the ns/op it saw.
 fn profile(what: &str) {
     if what == "machine-pair" {
         return profile_machine_pair();
     }
-    let (engine, _live) = engine_with_live(Policy::winhttp());
+    let (engine, live) = engine_with_live(Policy::winhttp());
+    if what == "pin" {
+        return profile_pin(&engine, &live);
+    }
     let noop = engine.register_callback(|_, n| {
         black_box(n.status);
     });
@@ -378,6 +381,22 @@ fn profile(what: &str) {
     }
     let ns = start.elapsed().as_nanos() as f64 / ops as f64;
     println!("profile {what}: {ops} iterations, {ns:.1} ns/iteration (wall)");
+}
+
+/// `--profile pin`: lookup+pin+unpin over the 1024 live sessions, in a loop for about
+/// two seconds.
+fn profile_pin(engine: &Engine, live: &[HandleValue]) {
+    let start = Instant::now();
+    let mut ops = 0u64;
+    while start.elapsed().as_secs() < 2 {
+        for i in 0..100_000 {
+            let pin = engine.pin(live[i % live.len()]);
+            black_box(pin.map(|p| p.object()));
+        }
+        ops += 100_000;
+    }
+    let ns = start.elapsed().as_nanos() as f64 / ops as f64;
+    println!("profile pin: {ops} iterations, {ns:.1} ns/iteration (wall)");
 }
 
 /// `--profile machine-pair`: the bare machine's create+close pair with 1024 live

@@ -97,10 +97,13 @@
 //! in the engine allocates in the steady state: step buffers and notification queue
 //! buffers are reused, data closures are not boxed, and the quiescence condvar is
 //! signalled only while a thread waits on it. Outside the lock: the executor's
-//! `destroyed` hook of a close (one more lock round trip to account for it), and
-//! deliveries. The engine's own share of a session's create+close pair is about
-//! 80–150 ns CPU on the shared bench host; the rest is the machine step
-//! (`benches/engine.md` has the figures).
+//! `destroyed` hook of a close (counted in an atomic, no lock), and deliveries. A step
+//! that leaves only notifications keeps its lock for the first delivery's take; a
+//! delivery then takes the lock once more after the callback (its return, the next
+//! notification), callbacks are read from an append-only table without the lock or a
+//! reference count. A session's create+close pair is two lock round trips. The
+//! engine's own share of it is about 110 ns CPU on the shared bench host; the rest
+//! (about 40 ns) is the machine step (`benches/engine.md` has the figures).
 //!
 //! Sharding creation and destruction by root (one machine and lock per shard, children
 //! in their root's shard) would let disjoint trees run in parallel, but the engine
@@ -109,9 +112,9 @@
 //! `max_handles` would need a cross-shard counter, object ids would be per shard, and
 //! the single trace the law monitor, the linearizability checker and the
 //! `engine_differential` fuzz body check would not exist. It is not built: the
-//! 2-thread disjoint goal stays bounded by the lock hold time of one pair, which is the
-//! machine step (about 300 ns CPU with 1024 live handles, against a Wine-style pair of
-//! about 20 ns).
+//! 2-thread disjoint goal stays bounded by the lock hold time of one pair: the machine
+//! step and the table update, most of the pair's 150 ns CPU, against a Wine-style pair
+//! of about 22 ns.
 //!
 //! # Reserved values and delayed delivery
 //!
@@ -130,6 +133,7 @@
 //! takes it from the object's queue). [`LawMonitor`](hinternet_core::LawMonitor) can
 //! check the laws on that stream.
 
+mod callbacks;
 mod deliver;
 mod index;
 mod port;
@@ -146,6 +150,7 @@ pub use port::{Cancel, Executor, NoExecutor, Start};
 pub use slot::EngineMutant;
 pub use sync::SharedFn;
 
+use crate::callbacks::Callbacks;
 use crate::index::{FewMap, ObjectMap};
 use crate::state::{Blocked, Core, Mailbox, State};
 use crate::sync::{Arc as SyncArc, AtomicU64, AtomicUsize, Condvar, Mutex, Ordering};
@@ -242,7 +247,7 @@ impl<X: Executor> EngineBuilder<X> {
             parents: ObjectMap::new(slots),
             closing_children: FewMap::default(),
             closing_status: hinternet_core::handle_closing(self.policy.family),
-            callbacks: Vec::new(),
+            callbacks: 0,
             trace: self.record.then(Vec::new),
             panics: 0,
             shared_delivery: self.planted.is(EngineMutant::DeliverWithoutOwner),
@@ -269,6 +274,7 @@ impl<X: Executor> EngineBuilder<X> {
             hook_forgets_waiter: self.planted.is(EngineMutant::HookForgetsWaiter),
             io_behind_callbacks: self.planted.is(EngineMutant::IoBehindCallbacks),
             table,
+            callbacks: Callbacks::default(),
             executor: self.executor,
             family: self.policy.family,
         }
@@ -292,6 +298,8 @@ pub struct Engine<X: Executor = NoExecutor> {
     /// Mutant: I/O made inside a callback waits for the callback to return.
     io_behind_callbacks: bool,
     table: Table,
+    /// The registered status callbacks, read by deliveries without the lock.
+    callbacks: Callbacks<Callback<X>>,
     executor: X,
     family: Family,
 }
@@ -426,8 +434,12 @@ impl<X: Executor> Engine<X> {
         callback: impl Fn(&Engine<X>, &Notification) + Send + Sync + 'static,
     ) -> CallbackId {
         let mut core = self.core.lock();
-        core.rest.callbacks.push(SharedFn::new(callback));
-        CallbackId((core.rest.callbacks.len() - 1) as u32)
+        let id = core.rest.callbacks;
+        // Set before its id is handed out, under the lock that numbers the ids.
+        let set = self.callbacks.set(id, Box::new(callback));
+        debug_assert!(set, "callback id {id} handed out twice");
+        core.rest.callbacks = id.wrapping_add(1);
+        CallbackId(id)
     }
 
     /// The raw step: apply one API call or environment event, then deliver. Never
@@ -764,6 +776,11 @@ impl<X: Executor> Engine<X> {
             if work.io.is_empty() {
                 // Only hooks or deliveries to do: the request buffer goes back now.
                 core.rest.recycle(std::mem::take(&mut work.io));
+                if work.destroyed.is_empty() {
+                    // Only deliveries: the first one starts under this lock.
+                    self.finish_locked(work.objects, core);
+                    return Ok(reply);
+                }
             }
             (reply, work)
         };

@@ -35,8 +35,9 @@
 //!    free list the engine lock owns), otherwise the last unpin (onto a deferred list
 //!    the next install drains).
 //! 4. A slot is installed (`LIVE`, kind, same generation) only from the free state, under
-//!    the engine lock, after `meta` was written (published by the Release CAS, read after
-//!    a pin's Acquire CAS).
+//!    the engine lock, after `meta` was written (published by the Release store, read
+//!    after a pin's Acquire CAS). The install is a plain store, not a CAS: by rules 2
+//!    and 3 nothing but the lock holder writes a free slot's word.
 //! 5. A cascading close sets `CLOSING` on every slot it invalidates before it clears any
 //!    `LIVE`; a pin that sees `CLOSING` waits for the clear. Readers therefore see the
 //!    whole subtree close at one instant (the last `CLOSING` set), which keeps the table
@@ -513,7 +514,13 @@ impl Table {
             u64::from(value.0) | (u64::from(object.0) << 32),
             Ordering::Release,
         );
-        let installed = s.fetch_update_action(|snap| transition_to_installed(snap, kind));
+        // Rules 2-4: a free slot's word is written only under the engine lock (pins fail
+        // on it without writing, and no pin is out to unpin it), so the install is a
+        // plain store, not a CAS loop: nothing can change the word between the load
+        // and the store.
+        let free = Snapshot(s.state.load(Ordering::Acquire));
+        let (installed, _) = transition_to_installed(free, kind);
+        s.state.store(installed.0, Ordering::Release);
         let generation = installed.generation();
         let entry = u64::from(slot + 1) | (u64::from(generation) << 32);
         // The value map is written only under the engine lock: no RMW needed.

@@ -39,7 +39,7 @@ use crate::slot::{SlotAlloc, Table};
 use crate::sync::{Arc as SyncArc, AtomicUsize, Condvar, Mutex, Ordering};
 #[cfg(doc)]
 use crate::Engine;
-use crate::{Callback, SharedFn, TraceEntry};
+use crate::TraceEntry;
 use smallvec::SmallVec;
 
 /// How many emptied queue buffers the engine keeps for reuse.
@@ -107,6 +107,15 @@ impl<X: Executor> Default for Work<X> {
 }
 
 impl<X: Executor> Work<X> {
+    /// Queue `object` for delivery by this thread, starting from the thread's spare
+    /// list (no allocation in the steady state).
+    pub(crate) fn push_object(&mut self, object: ObjectId) {
+        if self.objects.capacity() == 0 {
+            self.objects = crate::deliver::take_spare_objects();
+        }
+        self.objects.push(object);
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.objects.is_empty() && self.io.is_empty() && self.destroyed.is_empty()
     }
@@ -155,7 +164,9 @@ pub(crate) struct State<X: Executor> {
     /// The parent's own `HANDLE_CLOSING` waits for zero (law 6).
     pub(crate) closing_children: FewMap<u32>,
     pub(crate) closing_status: u32,
-    pub(crate) callbacks: Vec<SharedFn<Callback<X>>>,
+    /// Status callbacks registered so far (the next callback id); the callbacks are
+    /// in the engine's append-only table, read without the lock.
+    pub(crate) callbacks: u32,
     pub(crate) trace: Option<Vec<TraceEntry>>,
     pub(crate) panics: u64,
     /// Mutant: every enqueuing thread delivers, owner or not.
@@ -213,7 +224,9 @@ impl<X: Executor> State<X> {
     /// room).
     pub(crate) fn take_work(&mut self) -> Work<X> {
         Work {
-            objects: crate::deliver::take_spare_objects(),
+            // Taken from the thread's spare list when the first object is queued
+            // ([`Work::push_object`]): most steps queue none.
+            objects: Vec::new(),
             io: std::mem::take(&mut self.spare_io),
             destroyed: SmallVec::new(),
         }
@@ -221,7 +234,9 @@ impl<X: Executor> State<X> {
 
     /// Keep the buffers of a step that left nothing to do for the next step.
     pub(crate) fn recycle_work(&mut self, work: Work<X>) {
-        crate::deliver::keep_spare_objects(work.objects);
+        if work.objects.capacity() > 0 {
+            crate::deliver::keep_spare_objects(work.objects);
+        }
         self.recycle(work.io);
     }
 
@@ -243,9 +258,12 @@ impl<X: Executor> State<X> {
         }
     }
 
-    pub(crate) fn record(&mut self, event: TraceEntry) {
+    /// Record the entry `event` builds, when recording (built only then: the
+    /// notification or output is not copied on the unrecorded path).
+    #[inline(always)]
+    pub(crate) fn record(&mut self, event: impl FnOnce() -> TraceEntry) {
         if let Some(trace) = self.trace.as_mut() {
-            trace.push(event);
+            trace.push(event());
         }
     }
 
@@ -299,12 +317,16 @@ impl<X: Executor> Core<X> {
     /// One machine step and the table update it implies (rule 1: in the step's critical
     /// section). The caller drains afterwards ([`Core::drain`]), after attaching what
     /// belongs to the step (data, call data, a blocked caller).
-    #[inline]
+    // Always inlined: the reply (a `Result` of about 64 bytes) is then written once in
+    // the caller's frame instead of being copied through this one, where reading it
+    // back right after the machine wrote it field by field stalled store forwarding
+    // (`perf annotate` put most of this function's samples on those copies).
+    #[inline(always)]
     pub(crate) fn step(&mut self, table: &Table, input: Input) -> Result<Reply, InputError> {
         let reply = self.machine.handle_input(input)?;
         let rest = &mut self.rest;
         if rest.trace.is_some() {
-            rest.record(TraceEntry::Step {
+            rest.record(|| TraceEntry::Step {
                 input,
                 reply: reply.clone(),
             });
@@ -363,7 +385,7 @@ impl<X: Executor> Sink<'_, X> {
         }
         if n.callback.is_none() {
             // Filtered out: no callback observes it.
-            state.record(TraceEntry::Output(Output::Notify(n)));
+            state.record(|| TraceEntry::Output(Output::Notify(n)));
             if closing {
                 // Destroyed without a delivery: the data goes back now.
                 let data = state.take_destroyed(n.object);
@@ -377,7 +399,7 @@ impl<X: Executor> Sink<'_, X> {
             Some(queue) => {
                 queue.items.push_back(n);
                 if state.shared_delivery {
-                    self.work.objects.push(n.object);
+                    self.work.push_object(n.object);
                 }
             }
             None => {
@@ -388,7 +410,7 @@ impl<X: Executor> Sink<'_, X> {
                     parked: false,
                 };
                 state.queues.insert(n.object, queue);
-                self.work.objects.push(n.object);
+                self.work.push_object(n.object);
             }
         }
     }
@@ -409,7 +431,7 @@ impl<X: Executor> OutputSink for Sink<'_, X> {
                 blocking,
                 arg,
             } => {
-                state.record(TraceEntry::Output(*output));
+                state.record(|| TraceEntry::Output(*output));
                 let call = state.calls.remove(&op).map(|(_, c)| c);
                 let data = state.data.get(object).cloned().flatten();
                 if let Some(b) = state.blocked.get_mut(&op) {
@@ -434,7 +456,7 @@ impl<X: Executor> OutputSink for Sink<'_, X> {
                 op,
                 api,
             } => {
-                state.record(TraceEntry::Output(*output));
+                state.record(|| TraceEntry::Output(*output));
                 let cancel = Cancel {
                     op,
                     object,
@@ -456,7 +478,7 @@ impl<X: Executor> OutputSink for Sink<'_, X> {
             Output::CallReturned {
                 object, op, result, ..
             } => {
-                state.record(TraceEntry::Output(*output));
+                state.record(|| TraceEntry::Output(*output));
                 let blocked = if state.return_by_object {
                     state.blocked.values().find(|b| b.object == object)
                 } else {

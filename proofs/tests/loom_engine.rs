@@ -532,10 +532,18 @@ impl hinternet_engine::Executor for LoomExecutor {
 /// A close whose destroyed hook is handed over outside the engine lock races a thread
 /// waiting for quiescence: the waiter is always woken (no lost wake-up; loom reports a
 /// waiter left asleep as a deadlock), and once both are done the hook ran exactly once.
-fn quiescence_waits_for_destroyed_hooks(mutant: Option<EngineMutant>) {
+/// With `delivered`, the session has a status callback: its `HANDLE_CLOSING` is
+/// delivered by the closing thread, whose hook is counted under the lock after the
+/// callback returned and handed over once the delivery released it (the other path).
+fn quiescence_waits_for_destroyed_hooks(mutant: Option<EngineMutant>, delivered: bool) {
     let policy = winhttp();
     let engine = port_engine(policy, mutant);
-    let session = handle_of(engine.open(CreateApi::WinHttpOpen, false));
+    let session = handle_of(engine.open(CreateApi::WinHttpOpen, delivered));
+    if delivered {
+        let cb = engine.register_callback(|_: &Engine<LoomExecutor>, _| {});
+        let set = engine.set_status_callback(session, Some(cb), u32::MAX);
+        assert!(matches!(set, Ok(r) if !r.is_rejected()));
+    }
     let closer = {
         let engine = engine.clone();
         thread::spawn(move || {
@@ -964,14 +972,40 @@ fn mutant_return_by_object() {
 #[test]
 fn loom_quiescence_waits_for_destroyed_hooks() {
     model("loom_quiescence_waits_for_destroyed_hooks", || {
-        quiescence_waits_for_destroyed_hooks(None)
+        quiescence_waits_for_destroyed_hooks(None, false)
     });
+}
+
+#[test]
+fn loom_quiescence_waits_for_hooks_of_delivered_closings() {
+    model(
+        "loom_quiescence_waits_for_hooks_of_delivered_closings",
+        || quiescence_waits_for_destroyed_hooks(None, true),
+    );
 }
 
 #[test]
 #[ignore = "run in a child process by loom_catches_a_destroyed_hook_that_forgets_the_waiter"]
 fn mutant_hook_forgets_waiter() {
-    loom::model(|| quiescence_waits_for_destroyed_hooks(Some(EngineMutant::HookForgetsWaiter)));
+    loom::model(|| {
+        quiescence_waits_for_destroyed_hooks(Some(EngineMutant::HookForgetsWaiter), false)
+    });
+}
+
+#[test]
+#[ignore = "run in a child process by loom_catches_a_delivered_closing_hook_that_forgets_the_waiter"]
+fn mutant_hook_forgets_waiter_after_delivery() {
+    loom::model(|| {
+        quiescence_waits_for_destroyed_hooks(Some(EngineMutant::HookForgetsWaiter), true)
+    });
+}
+
+#[test]
+fn loom_catches_a_delivered_closing_hook_that_forgets_the_waiter() {
+    assert!(
+        caught_in_child("mutant_hook_forgets_waiter_after_delivery"),
+        "loom missed the delivered closing's destroyed hook that never wakes a quiescence waiter"
+    );
 }
 
 #[test]

@@ -22,6 +22,21 @@ impl Machine {
 
     pub(super) fn decide_close(&self, handle: HandleValue) -> Result<CloseDecision, ApiError> {
         let object = self.find_live(handle, |_| true)?;
+        if self.child_ids(object).is_empty() {
+            // A leaf (the common close): its open subtree is itself, cascade or not, so
+            // the walk below would find just this; skip it.
+            let io_outstanding = self
+                .objects
+                .get(&object)
+                .is_some_and(|o| o.pending_ops() > 0);
+            let mut invalidated = ObjectList::new();
+            invalidated.push(object);
+            return Ok(CloseDecision {
+                object,
+                invalidated,
+                io_outstanding,
+            });
+        }
         let cascade = self.policy.parent_close == ParentClose::Cascade;
         let cascade = cascade && !self.planted.is(Mutant::NoCascade);
         // The open subtree, deepest first: what a cascade invalidates.
@@ -98,7 +113,9 @@ impl Machine {
         // The reply names the closed object first, then the cascade deepest first (the
         // post-order list ends with the closed object, once).
         let mut invalidated = decision.invalidated;
-        invalidated.rotate_right(1);
+        if invalidated.len() > 1 {
+            invalidated.rotate_right(1);
+        }
         Reply {
             ret: Ret::Bool(true),
             last_error,
