@@ -156,7 +156,7 @@ pub const LATE_STEPS: u8 = 1;
 
 /// An operation that was cancelled or finished, whose completion the executor may still
 /// report late.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Retired {
     /// Its object.
     pub object: ObjectId,
