@@ -72,13 +72,15 @@ impl<'a> Reader<'a> {
         let mut shift = 7;
         loop {
             let byte = self.byte()?;
-            if shift >= bits {
+            let part = u64::from(byte & 0x7f);
+            // The value must fit in `bits`: no group past them, no bit past them.
+            if shift >= bits || (bits - shift < 7 && part >> (bits - shift) != 0) {
                 return Err(UnpackError);
             }
-            value |= u64::from(byte & 0x7f) << shift;
+            value |= part << shift;
             if byte < 0x80 {
-                // The shortest form never ends in a zero byte, and the value fits.
-                if byte == 0 || (bits < 64 && value >> bits != 0) {
+                // The shortest form never ends in a zero byte.
+                if byte == 0 {
                     return Err(UnpackError);
                 }
                 return Ok(value);
@@ -343,15 +345,35 @@ mod tests {
 
     #[test]
     fn integers_round_trip_in_their_shortest_form() {
-        for v in [0u64, 1, 127, 128, 300, 16_383, 16_384, u64::from(u32::MAX), u64::MAX] {
+        for v in [
+            0u64,
+            1,
+            127,
+            128,
+            300,
+            16_383,
+            16_384,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ] {
             let bytes = to_bytes(&v);
             assert_eq!(from_bytes::<u64>(&bytes), Ok(v));
             let expected = (64 - v.leading_zeros()).div_ceil(7).max(1);
             assert_eq!(bytes.len(), expected as usize, "{v}");
         }
-        assert_eq!(from_bytes::<u32>(&to_bytes(&u64::from(u32::MAX))), Ok(u32::MAX));
-        assert_eq!(from_bytes::<u32>(&to_bytes(&(1u64 << 32))), Err(UnpackError));
+        assert_eq!(
+            from_bytes::<u32>(&to_bytes(&u64::from(u32::MAX))),
+            Ok(u32::MAX)
+        );
+        assert_eq!(
+            from_bytes::<u32>(&to_bytes(&(1u64 << 32))),
+            Err(UnpackError)
+        );
         assert_eq!(from_bytes::<u16>(&to_bytes(&65_536u32)), Err(UnpackError));
+        // Ten bytes whose last group has bits past 64.
+        let mut past = [0xffu8; 10];
+        past[9] = 0x7f;
+        assert_eq!(from_bytes::<u64>(&past), Err(UnpackError));
         // Not the shortest form of 1; truncated.
         assert_eq!(from_bytes::<u32>(&[0x81, 0x00]), Err(UnpackError));
         assert_eq!(from_bytes::<u32>(&[0x81]), Err(UnpackError));

@@ -276,7 +276,12 @@ mod packing {
         )*};
     }
     pack_newtype!(ObjectId, OpId, MaybeObject);
-    pack_struct!(PendingOp { id, api, blocking, arg });
+    pack_struct!(PendingOp {
+        id,
+        api,
+        blocking,
+        arg
+    });
     pack_struct!(Queues { lanes });
     pack_struct!(Object {
         context,

@@ -158,7 +158,10 @@ mod packing {
     use super::{ParentClose, Policy, ValueRelease, ValueReuse};
     use crate::pack::{pack_fieldless, pack_struct};
 
-    pack_fieldless!(ParentClose { Cascade, KeepChildren });
+    pack_fieldless!(ParentClose {
+        Cascade,
+        KeepChildren
+    });
     pack_fieldless!(ValueRelease { AtClose, AtDestroy });
     pack_fieldless!(ValueReuse {
         LowestFree,
