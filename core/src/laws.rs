@@ -40,7 +40,6 @@ fn violation(law: u8, message: String) -> Result<(), Violation> {
 
 /// What the monitor remembers of one object.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 struct Watch {
     kind: HandleKind,
     parent: Option<ObjectId>,
@@ -79,7 +78,6 @@ struct Watch {
 /// and every output ([`LawMonitor::on_output`]) in order; call
 /// [`LawMonitor::on_quiescent`] when nothing waits on the environment.
 #[derive(Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LawMonitor {
     family: Family,
     cascade: bool,
@@ -808,4 +806,34 @@ fn wrong_kind_code(input: &Input, kind: HandleKind) -> Option<u32> {
         }
         _ => None,
     }
+}
+
+#[cfg(feature = "pack")]
+mod packing {
+    use super::{LawMonitor, Watch};
+    use crate::pack::pack_struct;
+
+    pack_struct!(Watch {
+        kind,
+        parent,
+        value,
+        closed,
+        by_cascade,
+        gone,
+        closing_returned,
+        ops,
+        running,
+        progress,
+        resends,
+        inline_done,
+    });
+    pack_struct!(LawMonitor {
+        family,
+        cascade,
+        reserve_until_destroyed,
+        strict,
+        objects,
+        values,
+        started,
+    });
 }

@@ -31,6 +31,8 @@ pub mod drain;
 pub mod harness;
 pub mod laws;
 pub mod machine;
+#[cfg(feature = "pack")]
+pub mod pack;
 pub mod trace;
 
 pub use drain::{drain, drain_into, CallbackMode, OutputSink};

@@ -475,3 +475,36 @@ fn the_completion_fit_table_covers_every_operation() {
             .count()
     );
 }
+
+/// `Machine::compact_op_ids` renumbers the queued operations onto `0..n` (main lane, then
+/// receive lane), and on a numbering that is already canonical (its one-pass check) moves
+/// nothing and leaves the machine as it was; a kept id ahead of the queued ones is
+/// numbered first, which moves them again.
+#[test]
+fn compacting_op_ids_renames_once_then_recognises_the_canonical_numbering() {
+    let (mut h, ws, o) = socket();
+    h.call(Api::WinHttpWebSocketReceive, ws);
+    h.call(Api::WinHttpWebSocketSend, ws);
+    let mut m = h.d.machine.clone();
+    let queued = |m: &Machine| -> Vec<OpId> {
+        let obj = m.object(o).expect("the websocket lives");
+        obj.queues().ops().map(|p| p.id).collect()
+    };
+    let before = queued(&m);
+    assert_eq!(before.len(), 2, "{before:?}");
+    assert!(before.iter().all(|id| id.0 >= 2), "{before:?}");
+    let renamed = m.compact_op_ids(&[]);
+    assert_eq!(renamed.len(), 2, "{renamed:?}");
+    assert_eq!(queued(&m), [OpId(0), OpId(1)]);
+    assert_eq!(m.next_op(), OpId(2));
+    let canonical = m.clone();
+    assert!(m.compact_op_ids(&[]).is_empty());
+    assert_eq!(m, canonical);
+    // A remembered id first: it takes number 0.
+    assert_eq!(
+        m.compact_op_ids(&[OpId(1)]),
+        [(OpId(1), OpId(0)), (OpId(0), OpId(1))]
+    );
+    assert_eq!(queued(&m), [OpId(1), OpId(0)]);
+    assert_eq!(m.next_op(), OpId(2));
+}

@@ -17,7 +17,8 @@
 //! - [`checked`] owns the model as the checker and the explorer run it: a stop switch,
 //!   and states and steps shown in the core's trace notation.
 //! - [`packed`] owns the state as the checker stores it: one canonical byte string per
-//!   state (the machine, the monitor and the late operations, postcard-encoded), and the
+//!   state (the machine, the monitor and the late operations, in the core's canonical `pack`
+//!   encoding), and the
 //!   per-thread scratch that steps from it without allocating a rich state per successor.
 //!
 //! ```

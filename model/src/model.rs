@@ -156,7 +156,7 @@ pub const LATE_STEPS: u8 = 1;
 
 /// An operation that was cancelled or finished, whose completion the executor may still
 /// report late.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Retired {
     /// Its object.
     pub object: ObjectId,
@@ -911,10 +911,16 @@ impl HinternetModel {
     /// [`LATE_MEMORY`]): those queued before and not after, and one completed inside its
     /// call.
     fn remember_retired(&self, last: &State, next: &mut State, input: &Input, outcome: &Outcome) {
-        let still: SmallVec<[OpId; 16]> = pending_ops(&next.machine).map(|n| n.op).collect();
-        let mut retired: SmallVec<[Retired; 8]> = pending_ops(&last.machine)
-            .filter(|r| !still.contains(&r.op))
-            .collect();
+        let mut retired: SmallVec<[Retired; 8]> = SmallVec::new();
+        // Only an operation queued before can have been cancelled or finished (most steps
+        // start with none queued: then nothing is listed).
+        if last.machine.objects().any(|(_, o)| o.pending_ops() > 0) {
+            let mut still: SmallVec<[OpId; 16]> = SmallVec::new();
+            for (_, o) in next.machine.objects() {
+                still.extend(o.queues().ops().map(|p| p.id));
+            }
+            retired.extend(pending_ops(&last.machine).filter(|r| !still.contains(&r.op)));
+        }
         if let (Input::Call { api, .. }, &Outcome::CompletedInline { object, op }) =
             (input, outcome)
         {

@@ -2,16 +2,16 @@
 //! plus the few plain fields the properties and the boundary read, and the per-thread
 //! [`Scratch`] that steps from a packed state without allocating a rich one per successor.
 //!
-//! Owns: the encoding (postcard over the core's `serde` derives: the machine, the law
+//! Owns: the encoding (the core's [`Pack`] format, feature `pack`: the machine, the law
 //! monitor and the remembered late operations, in that order), [`Packed::pack`] /
 //! [`Packed::unpack`], and the thread-local scratch ([`with_scratch`]).
 //!
 //! Invariants:
 //! - Canonical: two rich states are equal exactly when their packed forms are. The bytes
 //!   encode values, never capacities or the inline/spilled distinction of a small vector,
-//!   and postcard is a deterministic, self-delimiting encoding (so distinct values give
-//!   distinct bytes). Hash and equality are those of the bytes (one contiguous hash write,
-//!   one `memcmp`) and of the plain fields.
+//!   and the format is deterministic and self-delimiting (so distinct values give
+//!   distinct bytes; see `hinternet_core::pack`). Hash and equality are those of the
+//!   bytes (one contiguous hash write, one `memcmp`) and of the plain fields.
 //! - The plain fields are functions of the rich state (`in_bounds` of the rich state and
 //!   the model's bounds), so they split no state the rich form would not.
 //! - The scratch's decoded parent is keyed by the parent's bytes (compared, never by
@@ -21,6 +21,7 @@
 use std::cell::RefCell;
 use std::fmt;
 
+use hinternet_core::pack::{Pack, Reader, UnpackError};
 use hinternet_core::{LawMonitor, Machine, Violation};
 
 use crate::checked::format_state;
@@ -29,7 +30,7 @@ use crate::model::{HinternetModel, Retired, State};
 /// A model state as the checker stores it (see the module docs).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Packed {
-    /// The machine, the law monitor and the late operations, postcard-encoded.
+    /// The machine, the law monitor and the late operations, in the core's `Pack` format.
     bytes: Box<[u8]>,
     /// The first law or invariant broken on the path to this state (rare: boxed).
     violation: Option<Box<Violation>>,
@@ -43,10 +44,34 @@ pub struct Packed {
     in_bounds: bool,
 }
 
-/// The encoded part of a state, by reference (what [`Packed::pack`] writes).
-type Encoded<'a> = (&'a Machine, &'a LawMonitor, &'a Vec<Retired>);
 /// The encoded part of a state, owned (what [`Packed::unpack`] reads).
 type Decoded = (Machine, LawMonitor, Vec<Retired>);
+
+/// Field by field, as the core's types.
+impl Pack for Retired {
+    #[inline]
+    fn pack(&self, out: &mut Vec<u8>) {
+        let Retired {
+            object,
+            op,
+            api,
+            age,
+        } = self;
+        object.pack(out);
+        op.pack(out);
+        api.pack(out);
+        age.pack(out);
+    }
+
+    fn unpack(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+        Ok(Retired {
+            object: Pack::unpack(r)?,
+            op: Pack::unpack(r)?,
+            api: Pack::unpack(r)?,
+            age: Pack::unpack(r)?,
+        })
+    }
+}
 
 impl Packed {
     /// Pack `state` (its boundary verdict under `model` included).
@@ -60,11 +85,9 @@ impl Packed {
     pub fn pack_with(model: &HinternetModel, state: &State, buf: &mut Vec<u8>) -> Packed {
         use stateright::Model as _;
         buf.clear();
-        let encoded: Encoded<'_> = (&state.machine, &state.monitor, &state.late);
-        postcard::serialize_with_flavor(&encoded, Bytes(buf))
-            // Every encoded type is plain data with known lengths (derived `Serialize`,
-            // vectors and maps), and `Bytes` never fails, so postcard cannot fail here.
-            .expect("postcard encodes the model state into a vector");
+        state.machine.pack(buf);
+        state.monitor.pack(buf);
+        state.late.pack(buf);
         Packed {
             bytes: Box::from(&buf[..]),
             violation: state.violation.clone().map(Box::new),
@@ -95,9 +118,20 @@ impl Packed {
     }
 
     fn decode(&self) -> Decoded {
-        postcard::from_bytes(&self.bytes)
+        Packed::try_decode(&self.bytes)
             // The bytes were written by `pack_with` from the same types in this process.
             .expect("packed bytes decode: written by Packed::pack_with")
+    }
+
+    fn try_decode(bytes: &[u8]) -> Result<Decoded, UnpackError> {
+        let mut r = Reader::new(bytes);
+        let machine = Machine::unpack(&mut r)?;
+        let monitor = LawMonitor::unpack(&mut r)?;
+        let late = Vec::<Retired>::unpack(&mut r)?;
+        if !r.is_empty() {
+            return Err(UnpackError);
+        }
+        Ok((machine, monitor, late))
     }
 
     /// The first violation on the path to this state.
@@ -137,39 +171,6 @@ impl Packed {
             heap += block(std::mem::size_of::<Violation>()) + block(v.message.capacity());
         }
         (std::mem::size_of::<Packed>(), self.bytes.len(), heap)
-    }
-}
-
-/// postcard's output into a reused vector. Its pieces are a few bytes each (varints,
-/// enum tags), so they are pushed byte by byte: `extend_from_slice` would call the C
-/// library's `memmove` for each, which costs more than the copy itself (it was the largest
-/// single cost of packing).
-struct Bytes<'a>(&'a mut Vec<u8>);
-
-impl postcard::ser_flavors::Flavor for Bytes<'_> {
-    type Output = ();
-
-    #[inline]
-    fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
-        self.0.push(byte);
-        Ok(())
-    }
-
-    #[inline]
-    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
-        if data.len() <= 16 {
-            self.0.reserve(data.len());
-            for &byte in data {
-                self.0.push(byte);
-            }
-        } else {
-            self.0.extend_from_slice(data);
-        }
-        Ok(())
-    }
-
-    fn finalize(self) -> postcard::Result<()> {
-        Ok(())
     }
 }
 

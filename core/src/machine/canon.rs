@@ -68,6 +68,9 @@ impl Machine {
     /// the ids that moved ([`ObjectRenaming`]; empty when the numbering was already
     /// canonical). The machine behaves the same up to this renaming (see the module docs).
     pub fn compact_object_ids(&mut self, keep: &[ObjectId]) -> ObjectRenaming {
+        if self.objects_and_keep_fill_every_id(keep) {
+            return ObjectRenaming::new(); // already canonical
+        }
         // Every id, as a set: a 64-bit mask while ids are small (always, in a model
         // checker), else a sorted list.
         let mut mask: u64 = 0;
@@ -130,6 +133,35 @@ impl Machine {
         }
         self.next_object = count;
         renamed
+    }
+}
+
+impl Machine {
+    /// True when the objects, the lingering values' objects and `keep` alone already name
+    /// every id below [`Machine::next_object`] (ids below 64 only). Then the numbering is
+    /// canonical without looking further: every id the machine mentions anywhere was
+    /// issued, so lies below the counter, and these alone already cover `0..next_object`.
+    /// A cheap first check (no walk of parents, children, values or outputs).
+    fn objects_and_keep_fill_every_id(&self, keep: &[ObjectId]) -> bool {
+        let Some(full) = 1u64
+            .checked_shl(self.next_object)
+            .map(|bit| bit.wrapping_sub(1))
+        else {
+            return false;
+        };
+        let mut mask: u64 = 0;
+        let ids = self
+            .objects
+            .keys()
+            .chain(self.lingering.keys())
+            .chain(keep.iter());
+        for id in ids {
+            match 1u64.checked_shl(id.0) {
+                Some(bit) => mask |= bit,
+                None => return false,
+            }
+        }
+        mask == full
     }
 }
 

@@ -18,7 +18,6 @@ pub type ObjectList = smallvec::SmallVec<[ObjectId; 4]>;
 /// An opaque token for a status callback function: the embedder maps it to the real
 /// function pointer. The machine only compares and copies it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CallbackId(pub u32);
 
 /// How an operation ended, reported by the executor with [`Input::Complete`] (and handed
@@ -27,7 +26,6 @@ pub struct CallbackId(pub u32);
 /// spec); [`Completion::Error`] fits every operation. A completion that does not fit is
 /// rejected with [`InputError::WrongCompletion`] and changes nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Completion {
     /// An HTTP exchange finished. `WinHttpSendRequest`: `None` when the request was sent
     /// and the reply not read yet, `Some(code)` when the reply head was read inside the
@@ -166,7 +164,6 @@ pub enum Input {
 
 /// `WINHTTP_WEB_SOCKET_BUFFER_TYPE`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum WsBufferType {
     /// `WINHTTP_WEB_SOCKET_BINARY_MESSAGE_BUFFER_TYPE` (0).
     BinaryMessage,
@@ -235,7 +232,6 @@ impl WsBufferType {
 /// The one extra argument of a call that its protocol rule depends on. Everything
 /// else about the arguments (buffers, header names) is the executor's business.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum CallArg {
     /// No argument the protocol looks at (the default of [`Input::Call`]).
     #[default]
@@ -582,7 +578,6 @@ pub enum InputError {
 
 /// The typed information a notification carries (`lpvStatusInformation`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Info {
     /// NULL / 0.
     None,
@@ -626,7 +621,6 @@ pub enum Info {
 /// One notification in the logical stream (before filtering): the laws are stated over
 /// these. `callback` says whether and to whom it is actually delivered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Notification {
     /// The object it is delivered through (whose callback and context it uses).
     pub object: ObjectId,
@@ -651,7 +645,6 @@ pub struct Notification {
 
 /// One item of the machine's single ordered output stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Output {
     /// Deliver a notification (or record that it was filtered out).
     Notify(Notification),
@@ -697,4 +690,269 @@ pub enum Output {
         /// How it ended.
         result: Completion,
     },
+}
+
+#[cfg(feature = "pack")]
+mod packing {
+    use super::{CallArg, CallbackId, Completion, Info, Notification, Output, WsBufferType};
+    use crate::pack::{pack_fieldless, pack_struct, Pack, Reader, UnpackError};
+    use alloc::vec::Vec;
+
+    impl Pack for CallbackId {
+        #[inline]
+        fn pack(&self, out: &mut Vec<u8>) {
+            self.0.pack(out);
+        }
+        fn unpack(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+            Ok(CallbackId(u32::unpack(r)?))
+        }
+    }
+
+    pack_fieldless!(WsBufferType {
+        BinaryMessage,
+        BinaryFragment,
+        Utf8Message,
+        Utf8Fragment,
+        Close,
+    });
+
+    impl Pack for Completion {
+        #[inline]
+        fn pack(&self, out: &mut Vec<u8>) {
+            match self {
+                Completion::Http { status } => {
+                    out.push(0);
+                    status.pack(out);
+                }
+                Completion::Bytes(n) => {
+                    out.push(1);
+                    n.pack(out);
+                }
+                Completion::WebSocket { buffer_type, bytes } => {
+                    out.push(2);
+                    buffer_type.pack(out);
+                    bytes.pack(out);
+                }
+                Completion::Done => out.push(3),
+                Completion::Error(code) => {
+                    out.push(4);
+                    code.pack(out);
+                }
+            }
+        }
+        fn unpack(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+            Ok(match r.byte()? {
+                0 => Completion::Http {
+                    status: Pack::unpack(r)?,
+                },
+                1 => Completion::Bytes(Pack::unpack(r)?),
+                2 => Completion::WebSocket {
+                    buffer_type: Pack::unpack(r)?,
+                    bytes: Pack::unpack(r)?,
+                },
+                3 => Completion::Done,
+                4 => Completion::Error(Pack::unpack(r)?),
+                _ => return Err(UnpackError),
+            })
+        }
+    }
+
+    impl Pack for CallArg {
+        #[inline]
+        fn pack(&self, out: &mut Vec<u8>) {
+            match self {
+                CallArg::None => out.push(0),
+                CallArg::BodyToWrite => out.push(1),
+                CallArg::RequestHeaders => out.push(2),
+                CallArg::WsBuffer(t) => {
+                    out.push(3);
+                    t.pack(out);
+                }
+                CallArg::Option(n) => {
+                    out.push(4);
+                    n.pack(out);
+                }
+                CallArg::QueryLevel(n) => {
+                    out.push(5);
+                    n.pack(out);
+                }
+                CallArg::Buffer(n) => {
+                    out.push(6);
+                    n.pack(out);
+                }
+                CallArg::Context(c) => {
+                    out.push(7);
+                    c.pack(out);
+                }
+            }
+        }
+        fn unpack(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+            Ok(match r.byte()? {
+                0 => CallArg::None,
+                1 => CallArg::BodyToWrite,
+                2 => CallArg::RequestHeaders,
+                3 => CallArg::WsBuffer(Pack::unpack(r)?),
+                4 => CallArg::Option(Pack::unpack(r)?),
+                5 => CallArg::QueryLevel(Pack::unpack(r)?),
+                6 => CallArg::Buffer(Pack::unpack(r)?),
+                7 => CallArg::Context(Pack::unpack(r)?),
+                _ => return Err(UnpackError),
+            })
+        }
+    }
+
+    impl Pack for Info {
+        #[inline]
+        fn pack(&self, out: &mut Vec<u8>) {
+            match self {
+                Info::None => out.push(0),
+                Info::Handle(h) => {
+                    out.push(1);
+                    h.pack(out);
+                }
+                Info::Bytes(n) => {
+                    out.push(2);
+                    n.pack(out);
+                }
+                Info::AsyncResult { api, error } => {
+                    out.push(3);
+                    api.pack(out);
+                    error.pack(out);
+                }
+                Info::WebSocketResult {
+                    result,
+                    error,
+                    operation,
+                } => {
+                    out.push(4);
+                    result.pack(out);
+                    error.pack(out);
+                    operation.pack(out);
+                }
+                Info::WebSocketStatus { bytes, buffer_type } => {
+                    out.push(5);
+                    bytes.pack(out);
+                    buffer_type.pack(out);
+                }
+                Info::InternetResult { result, error } => {
+                    out.push(6);
+                    result.pack(out);
+                    error.pack(out);
+                }
+            }
+        }
+        fn unpack(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+            Ok(match r.byte()? {
+                0 => Info::None,
+                1 => Info::Handle(Pack::unpack(r)?),
+                2 => Info::Bytes(Pack::unpack(r)?),
+                3 => Info::AsyncResult {
+                    api: Pack::unpack(r)?,
+                    error: Pack::unpack(r)?,
+                },
+                4 => Info::WebSocketResult {
+                    result: Pack::unpack(r)?,
+                    error: Pack::unpack(r)?,
+                    operation: Pack::unpack(r)?,
+                },
+                5 => Info::WebSocketStatus {
+                    bytes: Pack::unpack(r)?,
+                    buffer_type: Pack::unpack(r)?,
+                },
+                6 => Info::InternetResult {
+                    result: Pack::unpack(r)?,
+                    error: Pack::unpack(r)?,
+                },
+                _ => return Err(UnpackError),
+            })
+        }
+    }
+
+    pack_struct!(Notification {
+        object,
+        handle,
+        context,
+        status,
+        info,
+        callback,
+        needs_return,
+    });
+
+    impl Pack for Output {
+        #[inline]
+        fn pack(&self, out: &mut Vec<u8>) {
+            match self {
+                Output::Notify(n) => {
+                    out.push(0);
+                    n.pack(out);
+                }
+                Output::StartIo {
+                    object,
+                    lane,
+                    op,
+                    api,
+                    blocking,
+                    arg,
+                } => {
+                    out.push(1);
+                    object.pack(out);
+                    lane.pack(out);
+                    op.pack(out);
+                    api.pack(out);
+                    blocking.pack(out);
+                    arg.pack(out);
+                }
+                Output::CancelIo {
+                    object,
+                    lane,
+                    op,
+                    api,
+                } => {
+                    out.push(2);
+                    object.pack(out);
+                    lane.pack(out);
+                    op.pack(out);
+                    api.pack(out);
+                }
+                Output::CallReturned {
+                    object,
+                    op,
+                    api,
+                    result,
+                } => {
+                    out.push(3);
+                    object.pack(out);
+                    op.pack(out);
+                    api.pack(out);
+                    result.pack(out);
+                }
+            }
+        }
+        fn unpack(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+            Ok(match r.byte()? {
+                0 => Output::Notify(Pack::unpack(r)?),
+                1 => Output::StartIo {
+                    object: Pack::unpack(r)?,
+                    lane: Pack::unpack(r)?,
+                    op: Pack::unpack(r)?,
+                    api: Pack::unpack(r)?,
+                    blocking: Pack::unpack(r)?,
+                    arg: Pack::unpack(r)?,
+                },
+                2 => Output::CancelIo {
+                    object: Pack::unpack(r)?,
+                    lane: Pack::unpack(r)?,
+                    op: Pack::unpack(r)?,
+                    api: Pack::unpack(r)?,
+                },
+                3 => Output::CallReturned {
+                    object: Pack::unpack(r)?,
+                    op: Pack::unpack(r)?,
+                    api: Pack::unpack(r)?,
+                    result: Pack::unpack(r)?,
+                },
+                _ => return Err(UnpackError),
+            })
+        }
+    }
 }

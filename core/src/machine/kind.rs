@@ -12,7 +12,6 @@ use core::fmt;
 /// The API family a machine implements. Handles of one family are never valid in the
 /// other (seed `001`: "cannot be interchanged").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Family {
     /// `winhttp.dll`.
     WinHttp,
@@ -22,7 +21,6 @@ pub enum Family {
 
 /// The service of a WinINet connect handle (`InternetConnect`'s `dwService`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Service {
     /// `INTERNET_SERVICE_HTTP`.
     Http,
@@ -34,7 +32,6 @@ pub enum Service {
 
 /// Every kind of `HINTERNET` handle in the seeds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum HandleKind {
     /// WinHTTP session (`WinHttpOpen`).
     WinHttpSession,
@@ -469,6 +466,58 @@ mod tests {
         // Sources are of the same family as the child.
         for r in HIERARCHY {
             assert!(r.source.iter().all(|k| k.family() == r.child.family()));
+        }
+    }
+}
+
+#[cfg(feature = "pack")]
+mod packing {
+    use super::{Family, HandleKind, Service};
+    use crate::pack::{pack_fieldless, Pack, Reader, UnpackError};
+    use alloc::vec::Vec;
+
+    pack_fieldless!(Family { WinHttp, WinInet });
+    pack_fieldless!(Service { Http, Ftp, Gopher });
+
+    impl Pack for HandleKind {
+        #[inline]
+        fn pack(&self, out: &mut Vec<u8>) {
+            let tag = match self {
+                HandleKind::WinHttpSession => 0,
+                HandleKind::WinHttpConnect => 1,
+                HandleKind::WinHttpRequest => 2,
+                HandleKind::WinHttpWebSocket => 3,
+                HandleKind::InternetRoot => 4,
+                HandleKind::InternetConnect(service) => {
+                    out.push(5);
+                    service.pack(out);
+                    return;
+                }
+                HandleKind::UrlResource => 6,
+                HandleKind::HttpRequest => 7,
+                HandleKind::FtpFind => 8,
+                HandleKind::FtpFile => 9,
+                HandleKind::GopherFind => 10,
+                HandleKind::GopherFile => 11,
+            };
+            out.push(tag);
+        }
+        fn unpack(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+            Ok(match r.byte()? {
+                0 => HandleKind::WinHttpSession,
+                1 => HandleKind::WinHttpConnect,
+                2 => HandleKind::WinHttpRequest,
+                3 => HandleKind::WinHttpWebSocket,
+                4 => HandleKind::InternetRoot,
+                5 => HandleKind::InternetConnect(Service::unpack(r)?),
+                6 => HandleKind::UrlResource,
+                7 => HandleKind::HttpRequest,
+                8 => HandleKind::FtpFind,
+                9 => HandleKind::FtpFile,
+                10 => HandleKind::GopherFind,
+                11 => HandleKind::GopherFile,
+                _ => return Err(UnpackError),
+            })
         }
     }
 }

@@ -134,7 +134,6 @@ use smallvec::SmallVec;
 
 /// The lifecycle machine. See the [module docs](self) for the contract and the laws.
 #[derive(Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Machine {
     policy: Policy,
     values: ValueTable,
@@ -451,4 +450,22 @@ impl Machine {
         m.planted = Planted::new(mutant);
         m
     }
+}
+
+#[cfg(feature = "pack")]
+mod packing {
+    use super::Machine;
+    use crate::pack::pack_struct;
+
+    pack_struct!(Machine {
+        policy,
+        values,
+        objects,
+        children,
+        next_object,
+        next_op,
+        outputs,
+        lingering,
+        planted,
+    });
 }

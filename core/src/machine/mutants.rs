@@ -12,7 +12,6 @@ use alloc::string::String;
 
 /// A planted bug, named for what it breaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Mutant {
     /// Law 1: `HANDLE_CLOSING` emitted twice for one object.
     ClosingTwice,
@@ -129,7 +128,6 @@ impl Mutant {
 
 /// Which bug a machine carries. Zero-sized without the `mutants` feature.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub(crate) struct Planted(#[cfg(feature = "mutants")] Option<Mutant>);
 
 impl Planted {
@@ -186,6 +184,53 @@ mod tests {
                 .filter(|&&o| Planted::new(m).is(o))
                 .count();
             assert_eq!(others, 1, "{m:?} plants exactly one bug");
+        }
+    }
+}
+
+#[cfg(feature = "pack")]
+mod packing {
+    use super::{Mutant, Planted};
+    use crate::pack::{pack_fieldless, Pack, Reader, UnpackError};
+    use alloc::vec::Vec;
+
+    pack_fieldless!(Mutant {
+        ClosingTwice,
+        ParentHoldLeaked,
+        ClosingDespitePending,
+        CompletionTwice,
+        CancelWithoutCompletion,
+        CloseKeepsValue,
+        NoCascade,
+        ParentClosingFirst,
+        ReleaseReservedAtClose,
+        RejectMutatesState,
+        WrongKindGivesInvalidHandle,
+        CallbackHoldIgnored,
+        OutputsLifo,
+        ProgressOutOfOrder,
+        ProgressRepeated,
+        CompleteByLaneHead,
+        ConnectOutsideResend,
+    });
+
+    /// The planted mutant (nothing without the `mutants` feature).
+    impl Pack for Planted {
+        #[inline]
+        fn pack(&self, out: &mut Vec<u8>) {
+            #[cfg(feature = "mutants")]
+            self.0.pack(out);
+            #[cfg(not(feature = "mutants"))]
+            let _ = out;
+        }
+        fn unpack(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+            #[cfg(feature = "mutants")]
+            return Ok(Planted(Option::<Mutant>::unpack(r)?));
+            #[cfg(not(feature = "mutants"))]
+            {
+                let _ = r;
+                Ok(Planted())
+            }
         }
     }
 }

@@ -17,7 +17,6 @@ pub const KIDS_INLINE: usize = 4;
 /// The identity of an object inside the machine. Never reused within one machine, so
 /// it stays meaningful after the handle value is reissued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ObjectId(pub u32);
 
 impl core::fmt::Display for ObjectId {
@@ -31,7 +30,6 @@ impl core::fmt::Display for ObjectId {
 /// never reused within one machine, so a late completion naming a finished operation can
 /// never complete another one (law 13).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct OpId(pub u32);
 
 impl core::fmt::Display for OpId {
@@ -42,7 +40,6 @@ impl core::fmt::Display for OpId {
 
 /// One queued operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PendingOp {
     /// Its identity.
     pub id: OpId,
@@ -58,7 +55,6 @@ pub struct PendingOp {
 
 /// An optional [`ObjectId`] in four bytes: `u32::MAX` is none. The machine never issues
 /// that id (its id counter stops below it), so every real id fits.
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct MaybeObject(u32);
 
@@ -84,7 +80,6 @@ impl MaybeObject {
 /// Invariant (canonical equality): the box exists exactly while some lane is non-empty.
 /// Every method that can empty a lane drops the box when both are empty, so two objects
 /// with the same queued operations compare and hash alike.
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Queues {
     lanes: Option<Box<[LaneQueue; 2]>>,
@@ -170,7 +165,6 @@ impl Queues {
 /// on the heap only while there are some ([`Queues`]), and optional ids are packed into
 /// four bytes, so an idle handle costs one small entry.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Object {
     pub(super) context: u64,
     pub(super) queues: Queues,
@@ -260,4 +254,47 @@ impl Object {
             + usize::from(self.callbacks)
             + self.kids as usize
     }
+}
+
+#[cfg(feature = "pack")]
+mod packing {
+    use super::{MaybeObject, Object, ObjectId, OpId, PendingOp, Queues};
+    use crate::pack::{pack_struct, Pack, Reader, UnpackError};
+    use alloc::vec::Vec;
+
+    macro_rules! pack_newtype {
+        ($($ty:ident),*) => {$(
+            impl Pack for $ty {
+                #[inline]
+                fn pack(&self, out: &mut Vec<u8>) {
+                    self.0.pack(out);
+                }
+                fn unpack(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+                    Ok($ty(u32::unpack(r)?))
+                }
+            }
+        )*};
+    }
+    pack_newtype!(ObjectId, OpId, MaybeObject);
+    pack_struct!(PendingOp {
+        id,
+        api,
+        blocking,
+        arg
+    });
+    pack_struct!(Queues { lanes });
+    pack_struct!(Object {
+        context,
+        queues,
+        proto,
+        callback,
+        parent,
+        value,
+        mask,
+        kids,
+        callbacks,
+        kind,
+        open,
+        async_mode,
+    });
 }

@@ -338,6 +338,47 @@ impl Machine {
         })
     }
 
+    /// The number of distinct operation ids when they are already numbered canonically
+    /// (in the order [`Machine::compact_op_ids`] numbers them, each first occurrence is
+    /// the next number), else `None`. One pass, no allocation: the model checker's common
+    /// case.
+    fn canonical_op_count(&self, keep: &[OpId]) -> Option<u32> {
+        let mut count = 0u32;
+        // The ids numbered so far are exactly `0..count`: an id below `count` repeats one,
+        // `count` itself is the next new one, anything higher is out of order.
+        let mut visit = |id: OpId| {
+            if id.0 == count {
+                // At `u32::MAX` the slow path decides.
+                count.checked_add(1).map(|c| count = c).is_some()
+            } else {
+                id.0 < count
+            }
+        };
+        for k in keep {
+            if k.0 < self.next_op && !visit(*k) {
+                return None;
+            }
+        }
+        for obj in self.objects.values() {
+            for p in obj.queues.ops() {
+                if !visit(p.id) {
+                    return None;
+                }
+            }
+        }
+        for output in &self.outputs {
+            if let Output::StartIo { op, .. }
+            | Output::CancelIo { op, .. }
+            | Output::CallReturned { op, .. } = *output
+            {
+                if !visit(op) {
+                    return None;
+                }
+            }
+        }
+        Some(count)
+    }
+
     /// Renumber operation ids for a model checker's symmetry reduction: the issued ids of
     /// `keep` (ids the environment still holds, e.g. for late completions) get `0..k` in
     /// the order given, then the other queued operations the next ones by object, lane
@@ -350,6 +391,11 @@ impl Machine {
     /// renamed one, so only a caller that holds no other id may use it; the engine never
     /// does.
     pub fn compact_op_ids(&mut self, keep: &[OpId]) -> Vec<(OpId, OpId)> {
+        if let Some(count) = self.canonical_op_count(keep) {
+            // Already canonical: nothing moves, only the counter may shrink.
+            self.next_op = count;
+            return Vec::new();
+        }
         // The model checker calls this after every step: the working lists stay inline.
         let mut order: SmallVec<[OpId; 16]> = keep
             .iter()

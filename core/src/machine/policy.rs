@@ -10,7 +10,6 @@ use super::kind::Family;
 
 /// What closing a parent does to its children (law 5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ParentClose {
     /// Every descendant is invalidated (WinINet, WI-R5 \[T\]; WinHTTP documentation,
     /// seed `001`).
@@ -22,7 +21,6 @@ pub enum ParentClose {
 
 /// When a closed handle's value may be issued again (law 7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ValueRelease {
     /// At close, even while the object lives on (WinHTTP, WH-R2).
     AtClose,
@@ -32,7 +30,6 @@ pub enum ValueRelease {
 
 /// Which free value a new handle receives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ValueReuse {
     /// The lowest free value (WH-R1, WI-R1): Windows-derived traces expect it.
     LowestFree,
@@ -49,7 +46,6 @@ pub enum ValueReuse {
 
 /// Every knob of the machine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Policy {
     /// The API family.
     pub family: Family,
@@ -155,4 +151,33 @@ impl Policy {
         ("wininet", Policy::wininet()),
         ("wininet-wine-close", Policy::wininet_wine_close()),
     ];
+}
+
+#[cfg(feature = "pack")]
+mod packing {
+    use super::{ParentClose, Policy, ValueRelease, ValueReuse};
+    use crate::pack::{pack_fieldless, pack_struct};
+
+    pack_fieldless!(ParentClose {
+        Cascade,
+        KeepChildren
+    });
+    pack_fieldless!(ValueRelease { AtClose, AtDestroy });
+    pack_fieldless!(ValueReuse {
+        LowestFree,
+        Lifo,
+        Fifo,
+        Monotonic,
+        Strict,
+    });
+    pack_struct!(Policy {
+        family,
+        parent_close,
+        value_release,
+        value_reuse,
+        inherit_context,
+        drop_zero_context,
+        close_reports_io_pending,
+        max_handles,
+    });
 }

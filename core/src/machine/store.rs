@@ -27,7 +27,6 @@ use super::PendingOp;
 /// searches, inserting the greatest key appends. The subset of `BTreeMap`'s interface
 /// the machine and the law monitor use.
 #[derive(Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct VecMap<K, V> {
     entries: Vec<(K, V)>,
 }
@@ -217,7 +216,6 @@ pub const LANE_INLINE: usize = 1;
 /// One lane's queue of operations, head first: inline up to [`LANE_INLINE`], then on the
 /// heap. The subset of `VecDeque`'s interface the machine uses.
 #[derive(Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LaneQueue {
     ops: SmallVec<[PendingOp; LANE_INLINE]>,
 }
@@ -389,4 +387,29 @@ mod size_probe {
             core::mem::size_of::<crate::LawMonitor>(),
         );
     }
+}
+
+#[cfg(feature = "pack")]
+mod packing {
+    use super::{LaneQueue, VecMap};
+    use crate::pack::{pack_struct, Pack, Reader, UnpackError};
+    use alloc::vec::Vec;
+
+    /// The entries in key order; unpacking refuses keys out of order (a map never
+    /// holds them so).
+    impl<K: Pack + Ord, V: Pack> Pack for VecMap<K, V> {
+        #[inline]
+        fn pack(&self, out: &mut Vec<u8>) {
+            self.entries.pack(out);
+        }
+        fn unpack(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+            let entries = Vec::<(K, V)>::unpack(r)?;
+            if entries.windows(2).any(|w| w[0].0 >= w[1].0) {
+                return Err(UnpackError);
+            }
+            Ok(VecMap { entries })
+        }
+    }
+
+    pack_struct!(LaneQueue { ops });
 }

@@ -23,7 +23,6 @@ use alloc::vec::Vec;
 
 /// An `HINTERNET` value as the application sees it. `HandleValue(0)` is NULL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct HandleValue(pub u32);
 
 impl HandleValue {
@@ -48,7 +47,6 @@ const MAX_GENERATION: u32 = (1 << 15) - 1;
 
 /// What a value slot is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum SlotState {
     /// Addresses a live object: API calls with this value reach it.
     Live(ObjectId),
@@ -62,7 +60,6 @@ pub enum SlotState {
 
 /// The handle table.
 #[derive(Debug, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ValueTable {
     reuse: ValueReuse,
     max: u32,
@@ -447,4 +444,49 @@ mod tests {
         issue_n(&mut t, 2);
         assert_eq!(t.issue(ObjectId(7)), None);
     }
+}
+
+#[cfg(feature = "pack")]
+mod packing {
+    use super::{HandleValue, SlotState, ValueTable};
+    use crate::pack::{pack_struct, Pack, Reader, UnpackError};
+    use alloc::vec::Vec;
+
+    impl Pack for HandleValue {
+        #[inline]
+        fn pack(&self, out: &mut Vec<u8>) {
+            self.0.pack(out);
+        }
+        fn unpack(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+            Ok(HandleValue(u32::unpack(r)?))
+        }
+    }
+
+    impl Pack for SlotState {
+        #[inline]
+        fn pack(&self, out: &mut Vec<u8>) {
+            let (tag, id) = match self {
+                SlotState::Live(id) => (0, id),
+                SlotState::Reserved(id) => (1, id),
+            };
+            out.push(tag);
+            id.pack(out);
+        }
+        fn unpack(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+            match r.byte()? {
+                0 => Ok(SlotState::Live(Pack::unpack(r)?)),
+                1 => Ok(SlotState::Reserved(Pack::unpack(r)?)),
+                _ => Err(UnpackError),
+            }
+        }
+    }
+
+    pack_struct!(ValueTable {
+        reuse,
+        max,
+        slots,
+        free,
+        high,
+        generations,
+    });
 }

@@ -24,7 +24,6 @@ pub use table::{API_TABLE, COMPLETION_FIT};
 /// A queue of pending operations on one object. A request has one FIFO queue (WH-R19); a
 /// websocket has two, one for sending and one for receiving.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Lane {
     /// The one queue of requests and other handles; a websocket's send queue.
     Main,
@@ -170,7 +169,6 @@ macro_rules! apis {
         /// A function that uses an existing handle (every function that is not a creator,
         /// a close, a status-callback setter or the context option).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         pub enum Api {
             $(
                 #[doc = concat!("`", stringify!($variant), "`.")]
@@ -385,6 +383,27 @@ mod tests {
                     .all(|k| k.family() == api.family()),
                 "{api} accepts a kind of the other family"
             );
+        }
+    }
+}
+
+#[cfg(feature = "pack")]
+mod packing {
+    use super::{Api, Lane};
+    use crate::pack::{pack_fieldless, Pack, Reader, UnpackError};
+    use alloc::vec::Vec;
+
+    pack_fieldless!(Lane { Main, Receive });
+
+    /// Its position in [`Api::ALL`] (declaration order), as a LEB128 integer.
+    impl Pack for Api {
+        #[inline]
+        fn pack(&self, out: &mut Vec<u8>) {
+            (*self as u16).pack(out); // fieldless; `Api::ALL` has fewer than 65,536
+        }
+        fn unpack(r: &mut Reader<'_>) -> Result<Self, UnpackError> {
+            let at = usize::from(u16::unpack(r)?);
+            Api::ALL.get(at).copied().ok_or(UnpackError)
         }
     }
 }

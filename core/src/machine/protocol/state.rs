@@ -9,7 +9,6 @@ use super::*;
 /// The protocol phase of one object. One enum for every kind keeps the state small
 /// and the table uniform; each kind uses its own subset (see [`Phase::initial`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Phase {
     /// No protocol state (sessions, roots, connects, find handles).
     None,
@@ -173,7 +172,6 @@ pub mod flag {
 
 /// The protocol state of one object: small, because the model checker hashes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ProtoState {
     /// The phase.
     pub phase: Phase,
@@ -211,4 +209,35 @@ impl ProtoState {
     pub const fn data_ready(&self) -> bool {
         self.avail > 0 || self.has(flag::EOF)
     }
+}
+
+#[cfg(feature = "pack")]
+mod packing {
+    use super::{Phase, ProtoState};
+    use crate::pack::{pack_fieldless, pack_struct};
+
+    pack_fieldless!(Phase {
+        None,
+        Idle,
+        Sending,
+        SendingFull,
+        Sent,
+        ReplyReady,
+        Receiving,
+        Response,
+        ExSending,
+        ExOpen,
+        Ending,
+        Failed,
+        Stream,
+        WsOpen,
+        WsShutdown,
+        WsClosed,
+    });
+    pack_struct!(ProtoState {
+        phase,
+        flags,
+        avail,
+        progressed,
+    });
 }
