@@ -104,8 +104,9 @@ struct ConfigArgs {
     /// Call every function of the family, not one representative per lane.
     #[arg(long)]
     all_apis: bool,
-    /// The deep preset (not run in CI): 5 handles, 2 roots, queues of 2, every function;
-    /// aims at 50,000,000 unique states or more. Use with --dfs.
+    /// The deep preset: 5 handles, 2 roots, queues of 2, every function; aims at
+    /// 100,000,000 unique states or more. Runs on the parallel-dfs explorer unless --dfs
+    /// or --explorer says otherwise.
     #[arg(long)]
     deep: bool,
     /// Turn the value symmetry reduction off (it applies to the Lifo and Monotonic
