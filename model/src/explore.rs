@@ -278,7 +278,8 @@ struct Level {
     pending: Vec<(Input, Packed)>,
 }
 
-/// What a worker counts before adding it to the shared counters.
+/// One worker thread's search: its reused action buffer, the seed it explores, its stack
+/// of levels, and the deepest state it has inserted.
 struct Worker<'a> {
     shared: &'a Shared,
     actions: Vec<Input>,
