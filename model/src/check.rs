@@ -30,7 +30,10 @@ use crate::model::{replay, Bounds, HinternetModel, State};
 pub struct RunOptions {
     /// Checker threads (1 gives the shortest discovery paths, pitfall S11).
     pub threads: usize,
-    /// Depth-first instead of breadth-first (less memory for deep runs, pitfall S4).
+    /// Which explorer runs the check.
+    pub explorer: Explorer,
+    /// Stateright's depth-first instead of its breadth-first search (less memory for deep
+    /// runs, pitfall S4); [`Explorer::Stateright`] only.
     pub dfs: bool,
     /// Stop at the first broken law.
     pub stop_at_failure: bool,
@@ -43,6 +46,37 @@ pub struct RunOptions {
     pub max_memory: Option<u64>,
 }
 
+/// Which explorer checks a model.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Explorer {
+    /// stateright 0.31's breadth-first or depth-first checker (see [`RunOptions::dfs`]):
+    /// the default `check`, the pinned counts and mutant hunting.
+    #[default]
+    Stateright,
+    /// Our own parallel depth-first explorer ([`crate::explore`]): one 128-bit fingerprint
+    /// per unique state, for big runs (the default of `check --deep`).
+    ParallelDfs,
+}
+
+impl Explorer {
+    /// The explorer named `name` on the command line (`stateright`, `parallel-dfs`).
+    pub fn from_name(name: &str) -> Option<Explorer> {
+        match name {
+            "stateright" => Some(Explorer::Stateright),
+            "parallel-dfs" => Some(Explorer::ParallelDfs),
+            _ => None,
+        }
+    }
+
+    /// The name [`Explorer::from_name`] reads.
+    pub fn name(self) -> &'static str {
+        match self {
+            Explorer::Stateright => "stateright",
+            Explorer::ParallelDfs => "parallel-dfs",
+        }
+    }
+}
+
 /// How often a run checks its timeout and memory guard and reports progress (after its
 /// first few milliseconds, when it looks more often).
 pub const POLL: Duration = Duration::from_millis(100);
@@ -51,6 +85,7 @@ impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
             threads: 2,
+            explorer: Explorer::Stateright,
             dfs: false,
             stop_at_failure: false,
             max_depth: None,
@@ -356,6 +391,9 @@ pub fn run_with_progress(
     opts: &RunOptions,
     progress: &mut dyn FnMut(&Progress),
 ) -> RunReport {
+    if opts.explorer == Explorer::ParallelDfs {
+        return crate::explore::run_with_progress(model, opts, progress);
+    }
     let started = Instant::now();
     let checked = CheckedModel::new(model.clone());
     let switch = Arc::clone(&checked.switch);
@@ -384,10 +422,10 @@ pub fn run_with_progress(
 }
 
 /// Watches a running checker: its timeout, its memory guard and its progress.
-struct Watch<'a> {
-    switch: &'a StopSwitch,
-    opts: &'a RunOptions,
-    started: Instant,
+pub(crate) struct Watch<'a> {
+    pub(crate) switch: &'a StopSwitch,
+    pub(crate) opts: &'a RunOptions,
+    pub(crate) started: Instant,
 }
 
 impl Watch<'_> {
@@ -398,6 +436,25 @@ impl Watch<'_> {
         progress: &mut dyn FnMut(&Progress),
     ) -> Option<StopReason> {
         let handles = checker.handles();
+        let counts = || {
+            (
+                checker.state_count(),
+                checker.unique_state_count(),
+                checker.max_depth(),
+            )
+        };
+        self.wait_threads(handles, &counts, progress)
+    }
+
+    /// Poll until every thread of `handles` has ended, reporting `counts` (states, unique
+    /// states, max depth) as progress; returns what asked the run to stop early. The
+    /// switch is stopped on the timeout or the memory guard, and released at the end.
+    pub(crate) fn wait_threads(
+        &self,
+        handles: Vec<std::thread::JoinHandle<()>>,
+        counts: &dyn Fn() -> (usize, usize, usize),
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Option<StopReason> {
         let mut stopped = None;
         // Start with short naps so that the many tiny runs of iterative deepening and
         // mutant hunting end within a millisecond of their threads; back off to POLL.
@@ -419,10 +476,11 @@ impl Watch<'_> {
                     self.switch.stop();
                 }
             }
+            let (states, unique, max_depth) = counts();
             progress(&Progress {
-                states: checker.state_count(),
-                unique: checker.unique_state_count(),
-                max_depth: checker.max_depth(),
+                states,
+                unique,
+                max_depth,
                 elapsed,
                 rss,
                 stopping: stopped,

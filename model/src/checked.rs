@@ -48,6 +48,11 @@ impl StopSwitch {
         self.stop.store(false, Ordering::Relaxed);
     }
 
+    /// Record that a stop withheld the successors of a state (see [`StopSwitch::cut`]).
+    pub fn mark_cut(&self) {
+        self.cut.store(true, Ordering::Relaxed);
+    }
+
     /// True while [`StopSwitch::stop`] is in force.
     pub fn is_stopped(&self) -> bool {
         self.stop.load(Ordering::Relaxed)

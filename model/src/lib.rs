@@ -11,6 +11,9 @@
 //! - [`check`] owns running it: the models of the default `check` (its job list and
 //!   shards), reports, progress, the timeout and memory guard, shortest counterexamples
 //!   as text traces, and mutant hunting.
+//! - [`explore`] owns our own exhaustive explorer for big runs (`check --explorer
+//!   parallel-dfs`, the default of `--deep`): a parallel depth-first search over packed
+//!   states that keeps only a 128-bit fingerprint per unique state.
 //! - [`symmetry`] owns the value symmetry reduction (renumbering interchangeable handle
 //!   values to a representative under the Lifo, Fifo and Monotonic orders) and why it is
 //!   sound.
@@ -32,6 +35,7 @@
 
 pub mod check;
 pub mod checked;
+pub mod explore;
 pub mod model;
 pub mod packed;
 pub mod symmetry;

@@ -20,7 +20,7 @@ use clap::{Args, Parser, Subcommand};
 use hinternet_core::Family;
 use hinternet_model::check::{
     default_models, model_named, run_with_progress, shard, shortest_counterexample, simulate,
-    total_memory_bytes, Counterexample, Progress, RunOptions, RunReport, StopReason,
+    total_memory_bytes, Counterexample, Explorer, Progress, RunOptions, RunReport, StopReason,
 };
 use hinternet_model::checked::CheckedModel;
 use hinternet_model::model::State;
@@ -104,8 +104,9 @@ struct ConfigArgs {
     /// Call every function of the family, not one representative per lane.
     #[arg(long)]
     all_apis: bool,
-    /// The deep preset (not run in CI): 5 handles, 2 roots, queues of 2, every function;
-    /// aims at 50,000,000 unique states or more. Use with --dfs.
+    /// The deep preset: 5 handles, 2 roots, queues of 2, every function; aims at
+    /// 100,000,000 unique states or more. Runs on the parallel-dfs explorer unless --dfs
+    /// or --explorer says otherwise.
     #[arg(long)]
     deep: bool,
     /// Turn the value symmetry reduction off (it applies to the Lifo and Monotonic
@@ -121,9 +122,16 @@ struct CheckArgs {
     /// Checker threads.
     #[arg(long, default_value_t = 2)]
     threads: usize,
-    /// Depth-first search (less memory; for --deep).
+    /// Stateright's depth-first search (less memory than its breadth-first one). Without
+    /// --explorer it also picks the stateright explorer under --deep.
     #[arg(long)]
     dfs: bool,
+    /// Which explorer checks the models: `stateright` (its breadth-first search, or
+    /// depth-first with --dfs) or `parallel-dfs` (our own parallel depth-first search that
+    /// keeps a 16-byte fingerprint per unique state: for big runs). Default: parallel-dfs
+    /// with --deep (unless --dfs is given), stateright otherwise.
+    #[arg(long, value_name = "NAME")]
+    explorer: Option<String>,
     /// Check a deliberately broken machine: print the shortest counterexample and exit 1.
     #[arg(long)]
     mutant: Option<String>,
@@ -196,6 +204,7 @@ fn main() -> ExitCode {
         },
         threads: 2,
         dfs: false,
+        explorer: None,
         mutant: None,
         max_steps: 12,
         timeout: None,
@@ -512,10 +521,23 @@ impl ProgressView {
     }
 }
 
+/// The explorer of a `check`: `--explorer`, else parallel-dfs for `--deep` without `--dfs`,
+/// else stateright.
+fn explorer(args: &CheckArgs) -> Result<Explorer, String> {
+    match args.explorer.as_deref() {
+        Some(name) => Explorer::from_name(name)
+            .ok_or_else(|| format!("unknown explorer {name:?}: use stateright or parallel-dfs")),
+        None if args.config.deep && !args.dfs => Ok(Explorer::ParallelDfs),
+        None => Ok(Explorer::Stateright),
+    }
+}
+
 fn check(args: &CheckArgs) -> Result<Verdict, String> {
     let ms = jobs(args)?;
+    let explorer = explorer(args)?;
     let opts = RunOptions {
         threads: args.threads,
+        explorer,
         dfs: args.dfs,
         timeout: args.timeout.map(Duration::from_secs),
         max_memory: memory_limit(args)?,
@@ -577,10 +599,16 @@ fn check(args: &CheckArgs) -> Result<Verdict, String> {
     }
     println!(
         "total: states {states}, unique states {unique}, max depth {max_depth}, {seconds:.2} s, \
-         {:.0} unique states/s ({:.0} states/s) on {} thread(s)",
+         {:.0} unique states/s ({:.0} states/s) on {} thread(s), explorer {}{}",
         unique as f64 / seconds.max(1e-9),
         states as f64 / seconds.max(1e-9),
-        args.threads
+        args.threads,
+        explorer.name(),
+        match (explorer, args.dfs) {
+            (Explorer::Stateright, true) => " (depth-first)",
+            (Explorer::Stateright, false) => " (breadth-first)",
+            (Explorer::ParallelDfs, _) => "",
+        }
     );
     let verdict = if broken {
         println!("FAILED: a law broke");

@@ -198,3 +198,31 @@ fn the_ci_matrix_has_one_shard_per_deep_job() {
         "the deep steps should pass {spec:?}"
     );
 }
+
+#[test]
+fn deep_runs_on_our_explorer_and_stops_cleanly() {
+    // The deep WinINet model is far too big for one second: the timeout stops the
+    // parallel-dfs explorer, which `--deep` picks without `--dfs`.
+    let out = model_cli(&["check", "--deep", "--preset", "wininet", "--timeout", "1"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(text.contains("explorer parallel-dfs"), "{text}");
+    assert!(
+        text.contains("INCOMPLETE: stopped by the timeout (1 s)"),
+        "{text}"
+    );
+    assert_table(&text);
+    // `--dfs` keeps stateright's depth-first search; `--explorer` chooses explicitly.
+    let out = model_cli(&[
+        "check",
+        "--deep",
+        "--dfs",
+        "--preset",
+        "wininet",
+        "--timeout",
+        "1",
+    ]);
+    assert!(stdout(&out).contains("explorer stateright (depth-first)"));
+    let out = model_cli(&["check", "--explorer", "best", "--preset", "winhttp"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+}
