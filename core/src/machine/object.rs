@@ -80,9 +80,31 @@ impl MaybeObject {
 /// Invariant (canonical equality): the box exists exactly while some lane is non-empty.
 /// Every method that can empty a lane drops the box when both are empty, so two objects
 /// with the same queued operations compare and hash alike.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub struct Queues {
     lanes: Option<Box<[LaneQueue; 2]>>,
+}
+
+/// [`Clone::clone_from`] refills an existing box lane by lane instead of allocating a new
+/// one (the model checker refills a working machine from its parent for every successor).
+/// The box is dropped when the source has none, so the invariant above holds for the copy.
+impl Clone for Queues {
+    fn clone(&self) -> Self {
+        Queues {
+            lanes: self.lanes.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        match (&mut self.lanes, &source.lanes) {
+            (Some(mine), Some(theirs)) => {
+                let [main, receive] = &mut **mine;
+                main.clone_from(&theirs[0]);
+                receive.clone_from(&theirs[1]);
+            }
+            (mine, theirs) => mine.clone_from(theirs),
+        }
+    }
 }
 
 /// The queue of a lane that holds nothing.
@@ -164,7 +186,7 @@ impl Queues {
 /// ([`Machine::child_ids`]; the object keeps their count), its queued operations live
 /// on the heap only while there are some ([`Queues`]), and optional ids are packed into
 /// four bytes, so an idle handle costs one small entry.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Object {
     pub(super) context: u64,
     pub(super) queues: Queues,
@@ -182,6 +204,59 @@ pub struct Object {
     pub(super) kind: HandleKind,
     pub(super) open: bool,
     pub(super) async_mode: bool,
+}
+
+/// Field by field; [`Clone::clone_from`] reuses the queues' box ([`Queues`]), so
+/// refilling a working machine's objects allocates nothing in the steady state.
+impl Clone for Object {
+    fn clone(&self) -> Self {
+        let mut copy = Object {
+            context: self.context,
+            queues: Queues::new(),
+            proto: self.proto,
+            callback: self.callback,
+            parent: self.parent,
+            value: self.value,
+            mask: self.mask,
+            kids: self.kids,
+            callbacks: self.callbacks,
+            kind: self.kind,
+            open: self.open,
+            async_mode: self.async_mode,
+        };
+        copy.queues.clone_from(&self.queues);
+        copy
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        // Destructured so that a new field is a compile error here, not a silent miss.
+        let Object {
+            context,
+            queues,
+            proto,
+            callback,
+            parent,
+            value,
+            mask,
+            kids,
+            callbacks,
+            kind,
+            open,
+            async_mode,
+        } = source;
+        self.context = *context;
+        self.queues.clone_from(queues);
+        self.proto = *proto;
+        self.callback = *callback;
+        self.parent = *parent;
+        self.value = *value;
+        self.mask = *mask;
+        self.kids = *kids;
+        self.callbacks = *callbacks;
+        self.kind = *kind;
+        self.open = *open;
+        self.async_mode = *async_mode;
+    }
 }
 
 impl Object {

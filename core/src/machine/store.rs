@@ -39,8 +39,17 @@ impl<K: Clone, V: Clone> Clone for VecMap<K, V> {
         }
     }
 
+    /// Entry by entry, so that keys and values with their own buffers (an object's queues,
+    /// a spilled child list) refill them instead of being cloned anew (a tuple's clone
+    /// has no `clone_from` of its own).
     fn clone_from(&mut self, source: &Self) {
-        self.entries.clone_from(&source.entries);
+        self.entries.truncate(source.entries.len());
+        let (init, tail) = source.entries.split_at(self.entries.len());
+        for ((key, value), (from_key, from_value)) in self.entries.iter_mut().zip(init) {
+            key.clone_from(from_key);
+            value.clone_from(from_value);
+        }
+        self.entries.extend(tail.iter().cloned());
     }
 }
 
